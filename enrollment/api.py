@@ -1,0 +1,86 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import DjangoModelPermissions, IsAuthenticated
+from rest_framework.response import Response
+
+from .selectors import resident_get, resident_list
+from .serializers import ResidentCreatedSerializer, ResidentSerializer
+from .services import id_number_address_warnings, resident_create
+
+
+def api_validation_error(error: DjangoValidationError) -> ValidationError:
+    """A service's Chinese refusal in DRF's shape: {"field": ["message"]}."""
+    if hasattr(error, "message_dict"):
+        return ValidationError(error.message_dict)
+    return ValidationError({"non_field_errors": error.messages})
+
+
+class ReadRequiresViewPermission(DjangoModelPermissions):
+    perms_map = {**DjangoModelPermissions.perms_map, "GET": ["%(app_label)s.view_%(model_name)s"]}
+
+
+@extend_schema(tags=["居民档案"])
+class ResidentViewSet(
+    mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = ResidentSerializer
+    permission_classes = [IsAuthenticated, ReadRequiresViewPermission]
+    lookup_field = "id_number"
+    lookup_value_regex = "[0-9Xx]{1,18}"
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return resident_list(
+            user=self.request.user,
+            search=self.request.query_params.get("search", ""),
+            division_code=self.request.query_params.get("division", ""),
+        )
+
+    def get_object(self):  # type: ignore[no-untyped-def]
+        resident = resident_get(user=self.request.user, id_number=self.kwargs["id_number"])
+        if resident is None:
+            raise Http404
+        return resident
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("division", OpenApiTypes.STR, description="区划代码前缀"),
+            OpenApiParameter("search", OpenApiTypes.STR, description="身份证号（前缀）或姓名"),
+        ]
+    )
+    def list(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=ResidentSerializer, responses={201: ResidentCreatedSerializer})
+    def create(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
+        serializer = ResidentSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            resident = resident_create(
+                actor=request.user,
+                id_number=data["id_number"],
+                name=data["name"],
+                phone=data.get("phone", ""),
+                household_division=data["household_division"],
+                residence_division=data.get("residence_division"),
+            )
+        except DjangoValidationError as error:
+            raise api_validation_error(_rename_division_field(error)) from None
+        resident.warnings = id_number_address_warnings(id_number=resident.id_number)  # type: ignore[attr-defined]
+        body = ResidentCreatedSerializer(resident, context=self.get_serializer_context()).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+def _rename_division_field(error: DjangoValidationError) -> DjangoValidationError:
+    """The API calls the household division `division`."""
+    if not hasattr(error, "message_dict"):
+        return error
+    renamed = {
+        ("division" if field == "household_division" else field): messages
+        for field, messages in error.message_dict.items()
+    }
+    return DjangoValidationError(renamed)

@@ -1,0 +1,101 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from accounts.permissions import VIEW_FULL_ID_NUMBER
+from accounts.selectors import user_scope_code
+
+from .forms import ResidentEditForm, ResidentForm
+from .models import Resident
+from .rules import id_number_mask
+from .selectors import resident_get, resident_list
+from .services import id_number_address_warnings, resident_create, resident_update
+
+RESIDENTS_PER_PAGE = 30
+
+
+def shown_id_number(request: HttpRequest, resident: Resident) -> str:
+    if request.user.has_perm(VIEW_FULL_ID_NUMBER):
+        return resident.id_number
+    return id_number_mask(resident.id_number)
+
+
+def _get_resident_or_404(request: HttpRequest, pk: int) -> Resident:
+    resident = resident_get(user=request.user, pk=pk)  # type: ignore[arg-type]
+    if resident is None:
+        raise Http404("没有找到该居民。")
+    return resident
+
+
+def _add_errors(form: ResidentForm, error: ValidationError) -> None:
+    for field, field_messages in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, field_messages)
+
+
+@login_required
+@permission_required("enrollment.view_resident", raise_exception=True)
+def resident_search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    residents = resident_list(user=request.user, search=query)  # type: ignore[arg-type]
+    if len(query) == 18:
+        exact = residents.filter(id_number=query.upper()).first()
+        if exact is not None:
+            return redirect("resident_detail", pk=exact.pk)
+    page = Paginator(residents, RESIDENTS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = [(resident, shown_id_number(request, resident)) for resident in page.object_list]
+    return render(request, "enrollment/resident_search.html", {"query": query, "page": page, "rows": rows})
+
+
+@login_required
+@permission_required("enrollment.view_resident", raise_exception=True)
+def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    resident = _get_resident_or_404(request, pk)
+    changes = resident.history.select_related("history_user").order_by("-history_date")[:20]  # type: ignore[attr-defined]
+    context = {"resident": resident, "shown_id_number": shown_id_number(request, resident), "changes": changes}
+    return render(request, "enrollment/resident_detail.html", context)
+
+
+@login_required
+@permission_required("enrollment.add_resident", raise_exception=True)
+def resident_new(request: HttpRequest) -> HttpResponse:
+    scope_code = user_scope_code(user=request.user)  # type: ignore[arg-type]
+    form = ResidentForm(request.POST or None, scope_code=scope_code)
+    if request.method == "POST" and form.is_valid():
+        try:
+            resident = resident_create(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"已登记居民 {resident.name}。")
+            for warning in id_number_address_warnings(id_number=resident.id_number):
+                messages.warning(request, warning)
+            return redirect("resident_detail", pk=resident.pk)
+    return render(request, "enrollment/resident_form.html", {"form": form, "title": "登记居民"})
+
+
+@login_required
+@permission_required("enrollment.change_resident", raise_exception=True)
+def resident_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    resident = _get_resident_or_404(request, pk)
+    scope_code = user_scope_code(user=request.user)  # type: ignore[arg-type]
+    initial = {
+        "name": resident.name,
+        "phone": resident.phone,
+        "household_division": resident.household_division_id,
+        "residence_division": resident.residence_division_id,
+        "status": resident.status,
+    }
+    form = ResidentEditForm(request.POST or None, initial=initial, scope_code=scope_code)
+    if request.method == "POST" and form.is_valid():
+        try:
+            resident_update(actor=request.user, resident=resident, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "已保存修改。")
+            return redirect("resident_detail", pk=resident.pk)
+    title = f"修改居民档案：{resident.name}"
+    return render(request, "enrollment/resident_form.html", {"form": form, "title": title, "resident": resident})
