@@ -1,0 +1,66 @@
+import datetime
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from accounts.models import Role
+from accounts.services import user_create
+from divisions.models import Division
+from enrollment.rules import id_number_compose
+from enrollment.services import resident_create
+
+SHANYIN = "140621"
+YUJING_TOWN = "140621100"
+BEIZHOUZHUANG_TOWN = "140621101"
+
+
+def make_user(username: str, role: str, division_code: str):
+    return user_create(
+        username=username, password="test-password-2026", role=role, division=Division.objects.get(code=division_code)
+    )
+
+
+def first_village(township_code: str) -> Division:
+    return Division.objects.filter(code__startswith=township_code, level="village").order_by("code").first()
+
+
+@pytest.fixture
+def clerk(db):
+    return make_user("clerk", Role.WINDOW_CLERK, SHANYIN)
+
+
+@pytest.fixture
+def yujing_official(db):
+    return make_user("yujing", Role.TOWNSHIP_OFFICIAL, YUJING_TOWN)
+
+
+@pytest.fixture
+def city_staff(db):
+    return make_user("shuozhou", Role.CITY_STAFF, "1406")
+
+
+@pytest.fixture
+def yujing_resident(clerk):
+    return resident_create(
+        actor=clerk,
+        id_number=id_number_compose(address_code=SHANYIN, birth_date=datetime.date(1985, 3, 12), sequence=17),
+        name="王玉井",
+        household_division=first_village(YUJING_TOWN),
+    )
+
+
+@pytest.fixture
+def beizhouzhuang_resident(clerk):
+    return resident_create(
+        actor=clerk,
+        id_number=id_number_compose(address_code=SHANYIN, birth_date=datetime.date(1990, 7, 1), sequence=22),
+        name="李北周",
+        household_division=first_village(BEIZHOUZHUANG_TOWN),
+    )
+
+
+def token_client(user) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client

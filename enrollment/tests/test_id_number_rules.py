@@ -1,0 +1,68 @@
+import datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from enrollment.rules import IdNumberError, id_number_compose, id_number_mask, id_number_parse
+
+# A published GB 11643 example number (check character X).
+KNOWN_VALID = "11010519491231002X"
+
+
+def test_r13_4_known_number_parses_with_derived_birth_date_and_sex():
+    # when
+    facts = id_number_parse(KNOWN_VALID)
+    # then
+    assert facts.birth_date == datetime.date(1949, 12, 31)
+    assert facts.gender == "F"
+    assert facts.address_code == "110105"
+
+
+def test_r13_4_lowercase_x_is_accepted_and_normalised():
+    assert id_number_parse(KNOWN_VALID.lower()).id_number == KNOWN_VALID
+
+
+def test_r13_4_wrong_check_character_is_refused():
+    with pytest.raises(IdNumberError, match="校验位不正确"):
+        id_number_parse("110105194912310021")
+
+
+def test_r13_4_impossible_birth_date_is_refused():
+    first_seventeen = "14062120230230001"  # 30 February
+    with pytest.raises(IdNumberError, match="出生日期 20230230 不存在"):
+        id_number_parse(first_seventeen + "0")
+
+
+@pytest.mark.parametrize("raw", ["1406211990", "14062119900101123Y", "1406211990010112345"])
+def test_r13_4_wrong_length_or_characters_are_refused(raw):
+    with pytest.raises(IdNumberError):
+        id_number_parse(raw)
+
+
+def test_r13_4_mask_keeps_address_code_and_last_four():
+    assert id_number_mask("14062119900101123X") == "140621********123X"
+
+
+@given(
+    birth_date=st.dates(min_value=datetime.date(1900, 1, 1), max_value=datetime.date(2026, 12, 31)),
+    sequence=st.integers(min_value=0, max_value=999),
+)
+def test_r13_4_composed_numbers_round_trip(birth_date, sequence):
+    id_number = id_number_compose(address_code="140621", birth_date=birth_date, sequence=sequence)
+    facts = id_number_parse(id_number)
+    assert facts.birth_date == birth_date
+    assert facts.gender == ("M" if sequence % 2 else "F")
+
+
+@given(
+    birth_date=st.dates(min_value=datetime.date(1900, 1, 1), max_value=datetime.date(2026, 12, 31)),
+    position=st.integers(min_value=0, max_value=16),
+    shift=st.integers(min_value=1, max_value=9),
+)
+def test_r13_4_any_single_digit_change_is_detected(birth_date, position, shift):
+    id_number = id_number_compose(address_code="140621", birth_date=birth_date, sequence=123)
+    changed_digit = str((int(id_number[position]) + shift) % 10)
+    altered = id_number[:position] + changed_digit + id_number[position + 1 :]
+    with pytest.raises(IdNumberError):
+        id_number_parse(altered)
