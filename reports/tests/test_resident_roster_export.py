@@ -1,0 +1,61 @@
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from reports.models import ExportJob, ExportJobStatus, ExportKind
+from reports.services import export_job_create, export_job_run
+
+pytestmark = pytest.mark.django_db
+
+
+def create_and_commit(user) -> ExportJob:
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return export_job_create(actor=user, kind=ExportKind.RESIDENT_ROSTER)
+
+
+def roster_rows(job: ExportJob) -> list[tuple]:
+    sheet = load_workbook(io.BytesIO(job.file.read())).active
+    return [row for row in sheet.iter_rows(min_row=4, values_only=True) if isinstance(row[0], int)]
+
+
+def test_roster_export_holds_only_the_users_scope_with_masked_numbers(
+    city_staff, yujing_official, yujing_resident, beizhouzhuang_resident, settings, tmp_path
+):
+    # given
+    settings.MEDIA_ROOT = tmp_path
+    # when: run eagerly on commit (no broker configured)
+    job = create_and_commit(yujing_official)
+    job.refresh_from_db()
+    # then
+    assert (job.status, job.rows_done, job.rows_total, job.percent_done) == (ExportJobStatus.SUCCEEDED, 1, 1, 100)
+    rows = roster_rows(job)
+    assert [(row[1], row[2]) for row in rows] == [("王玉井", yujing_resident.id_number)]
+
+    masked_job = create_and_commit(city_staff)
+    masked_job.refresh_from_db()
+    numbers = sorted(row[2] for row in roster_rows(masked_job))
+    expected = sorted(
+        r.id_number[:6] + "********" + r.id_number[-4:] for r in (yujing_resident, beizhouzhuang_resident)
+    )
+    assert numbers == expected
+
+
+def test_running_a_finished_job_again_changes_nothing(yujing_official, yujing_resident, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    job = create_and_commit(yujing_official)
+    job.refresh_from_db()
+    again = export_job_run(job_id=job.pk)
+    assert (again.file.name, again.finished_at) == (job.file.name, job.finished_at)
+
+
+def test_other_users_cannot_open_or_download_a_job(client, clerk, yujing_official, yujing_resident, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    job = create_and_commit(yujing_official)
+    client.force_login(clerk)
+    assert client.get(f"/reports/exports/{job.pk}/").status_code == 404
+    assert client.get(f"/reports/exports/{job.pk}/download/").status_code == 404
+    client.force_login(yujing_official)
+    assert client.get(f"/reports/exports/{job.pk}/download/").status_code == 200

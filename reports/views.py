@@ -1,0 +1,35 @@
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from .models import ExportJobStatus, ExportKind
+from .selectors import export_job_list
+from .services import export_job_create
+
+
+@login_required
+@permission_required("enrollment.view_resident", raise_exception=True)
+@require_POST
+def resident_roster_export(request: HttpRequest) -> HttpResponse:
+    job = export_job_create(actor=request.user, kind=ExportKind.RESIDENT_ROSTER)  # type: ignore[arg-type]
+    return redirect("export_job_detail", pk=job.pk)
+
+
+@login_required
+def export_job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = export_job_list(user=request.user).filter(pk=pk).first()  # type: ignore[arg-type]
+    if job is None:
+        raise Http404("没有找到该导出任务。")
+    template = "reports/export_job_progress.html" if request.headers.get("HX-Request") else "reports/export_job.html"
+    return render(
+        request, template, {"job": job, "finished": job.status in (ExportJobStatus.SUCCEEDED, ExportJobStatus.FAILED)}
+    )
+
+
+@login_required
+def export_job_download(request: HttpRequest, pk: int) -> FileResponse:
+    job = export_job_list(user=request.user).filter(pk=pk, status=ExportJobStatus.SUCCEEDED).first()  # type: ignore[arg-type]
+    if job is None:
+        raise Http404("没有找到该导出文件。")
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=f"{job.get_kind_display()}-{job.pk}.xlsx")
