@@ -12,7 +12,7 @@ $(BIN)/python:
 install: $(BIN)/python
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
-	npm install --no-audit --no-fund
+	npm install --omit=dev --no-audit --no-fund
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput

@@ -2,7 +2,7 @@
 
 The fixture holds every province, city and county of China, so that an ID number's address code can be
 checked against the national list (R13.4), and Shanxi's townships and villages, the divisions that canbao's
-users and residents belong to. Run it after `npm install`:
+users and residents belong to. Run it after `npm install --include=dev`:
 
     python scripts/build_division_fixture.py
 """
