@@ -37,6 +37,3 @@ class Division(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.code}）"
-
-    def contains(self, code: str) -> bool:
-        return code.startswith(self.code)

@@ -35,7 +35,7 @@ def export_job_run(*, job_id: int) -> ExportJob:
         return job
     ExportJob.objects.filter(pk=job.pk).update(status=ExportJobStatus.RUNNING)
     try:
-        content = _resident_roster(job) if job.kind == ExportKind.RESIDENT_ROSTER else b""
+        content = EXPORT_BUILDERS[job.kind](job)
     except Exception as error:
         ExportJob.objects.filter(pk=job.pk).update(
             status=ExportJobStatus.FAILED, error_message=str(error), finished_at=timezone.now()
@@ -49,7 +49,7 @@ def export_job_run(*, job_id: int) -> ExportJob:
     return job
 
 
-def _resident_roster(job: ExportJob) -> bytes:
+def resident_roster_build(job: ExportJob) -> bytes:
     user = job.requested_by
     residents = resident_list(user=user)
     total = residents.count()
@@ -85,3 +85,6 @@ def _resident_roster(job: ExportJob) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+EXPORT_BUILDERS = {ExportKind.RESIDENT_ROSTER: resident_roster_build}
