@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Resident
+from .models import PolicyParameterSet, Resident
 
 
 @admin.register(Resident)
@@ -10,3 +10,11 @@ class ResidentAdmin(SimpleHistoryAdmin):
     list_filter = ["status", "gender"]
     search_fields = ["id_number", "name"]
     raw_id_fields = ["household_division", "residence_division"]
+
+
+@admin.register(PolicyParameterSet)
+class PolicyParameterSetAdmin(SimpleHistoryAdmin):
+    list_display = ["region", "insurance_year", "contribution_standard", "source_document", "calendar_assumed"]
+    list_filter = ["insurance_year", "calendar_assumed"]
+    search_fields = ["region__code", "region__name", "source_document"]
+    raw_id_fields = ["region"]

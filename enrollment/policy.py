@@ -1,0 +1,134 @@
+"""Resolving the policy figures in force for a region and insurance year (RULES.md, introduction).
+
+A county inherits its city's figures and a city the province's, field by field; a year with no parameter set
+anywhere in the chain inherits the latest earlier year's figures with every date shifted by whole years, and
+the result is flagged `projected`.
+"""
+
+import dataclasses
+import datetime
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+
+from divisions.models import Division, DivisionLevel
+
+from .models import PolicyParameterSet
+from .rules import CalendarParameters, CapParameters, SourcedFigure
+
+CALENDAR_FIELDS = (
+    "collection_opens",
+    "normal_part_ends",
+    "extended_part_starts",
+    "extended_part_ends",
+    "monthly_cutoff_day",
+)
+WAITING_FIELDS = (
+    "fixed_waiting_months",
+    "free_break_years",
+    "waiting_floor_months",
+    "waiting_floor_break_years",
+    "break_counting_start_year",
+)
+CAP_FIELDS = (
+    "cap_base",
+    "cap_step",
+    "cap_continuity_free_years",
+    "cap_bonus_limit",
+    "cap_penalty_limit",
+    "incentive_start_year",
+)
+ALL_FIELDS = ("contribution_standard", *CALENDAR_FIELDS, *WAITING_FIELDS, *CAP_FIELDS, "waiting_source", "cap_source")
+REGION_CODE_LENGTHS = (6, 4, 2)  # county, city, province: most specific first
+
+
+class PolicyNotFound(LookupError):
+    """No figures for the region; the message is shown to the clerk."""
+
+
+@dataclasses.dataclass(frozen=True)
+class ResolvedPolicy:
+    region_code: str
+    insurance_year: int
+    projected: bool
+    calendar_assumed: bool
+    contribution_standard: Decimal
+    calendar: CalendarParameters
+    cap: CapParameters
+    standard_source: SourcedFigure
+
+
+def _region_chain(region_code: str) -> list[str]:
+    return [region_code[:length] for length in REGION_CODE_LENGTHS if len(region_code) >= length]
+
+
+def _merge_fields(sets_most_specific_first: list[PolicyParameterSet]) -> dict[str, tuple[object, PolicyParameterSet]]:
+    merged: dict[str, tuple[object, PolicyParameterSet]] = {}
+    for field in ALL_FIELDS:
+        for parameter_set in sets_most_specific_first:
+            value = getattr(parameter_set, field)
+            if value is not None and value != "":
+                merged[field] = (value, parameter_set)
+                break
+    return merged
+
+
+def _shift(value: object, years: int) -> object:
+    if isinstance(value, datetime.date) and years:
+        return value + relativedelta(years=years)
+    return value
+
+
+def policy_resolve(*, region_code: str, insurance_year: int) -> ResolvedPolicy:
+    if not Division.objects.filter(code=region_code, level=DivisionLevel.COUNTY).exists():
+        raise PolicyNotFound(f"{region_code} 不是已知的县级区划代码。")
+    chain = _region_chain(region_code)
+    candidates = list(
+        PolicyParameterSet.objects.filter(region_id__in=chain, insurance_year__lte=insurance_year).select_related(
+            "region"
+        )
+    )
+    if not candidates:
+        raise PolicyNotFound(f"{region_code} 没有{insurance_year}年度及以前的政策参数。")
+    source_year = max(parameter_set.insurance_year for parameter_set in candidates)
+    in_year = sorted(
+        (parameter_set for parameter_set in candidates if parameter_set.insurance_year == source_year),
+        key=lambda parameter_set: -len(parameter_set.region_id),
+    )
+    merged = _merge_fields(in_year)
+    missing = [field for field in ALL_FIELDS if field not in merged]
+    if missing:
+        raise PolicyNotFound(f"{region_code} {source_year}年度政策参数不完整：{'、'.join(missing)}。")
+    shift = insurance_year - source_year
+    value = {field: _shift(figure, shift) for field, (figure, _) in merged.items()}
+
+    def source_of(field: str) -> SourcedFigure:
+        return SourcedFigure(merged[field][1].source_document)
+
+    calendar = CalendarParameters(
+        insurance_year=insurance_year,
+        **{field: value[field] for field in CALENDAR_FIELDS},  # type: ignore[arg-type]
+        **{field: value[field] for field in WAITING_FIELDS},  # type: ignore[arg-type]
+        collection_source=source_of("collection_opens"),
+        waiting_source=SourcedFigure(value["waiting_source"]),  # type: ignore[arg-type]
+    )
+    cap = CapParameters(
+        base=value["cap_base"],  # type: ignore[arg-type]
+        step=value["cap_step"],  # type: ignore[arg-type]
+        continuity_free_years=value["cap_continuity_free_years"],  # type: ignore[arg-type]
+        bonus_limit=value["cap_bonus_limit"],  # type: ignore[arg-type]
+        penalty_limit=value["cap_penalty_limit"],  # type: ignore[arg-type]
+        incentive_start_year=value["incentive_start_year"],  # type: ignore[arg-type]
+        break_counting_start_year=value["break_counting_start_year"],  # type: ignore[arg-type]
+        source=SourcedFigure(value["cap_source"]),  # type: ignore[arg-type]
+    )
+    return ResolvedPolicy(
+        region_code=region_code,
+        insurance_year=insurance_year,
+        projected=shift > 0,
+        calendar_assumed=merged["collection_opens"][1].calendar_assumed,
+        contribution_standard=value["contribution_standard"],  # type: ignore[arg-type]
+        calendar=calendar,
+        cap=cap,
+        standard_source=source_of("contribution_standard"),
+    )

@@ -1,0 +1,77 @@
+"""Policy figures are data: seeded per region and year, inherited by region and by year (RULES.md, R1.2, R2.1)."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from enrollment.models import PolicyParameterSet
+from enrollment.policy import PolicyNotFound, policy_resolve
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("year", "standard"),
+    [
+        (2019, "250"),
+        (2020, "280"),
+        (2021, "320"),
+        (2022, "350"),
+        (2023, "380"),
+        (2024, "400"),
+        (2025, "400"),
+        (2026, "400"),
+    ],
+)
+def test_r1_2_shanxi_contribution_standards(year, standard):
+    assert policy_resolve(region_code="140105", insurance_year=year).contribution_standard == Decimal(standard)
+
+
+def test_r2_1_shanyin_2026_calendar_is_its_own_and_confirmed():
+    policy = policy_resolve(region_code="140621", insurance_year=2026)
+    calendar = policy.calendar
+    assert (calendar.collection_opens, calendar.normal_part_ends) == (
+        datetime.date(2025, 10, 17),
+        datetime.date(2025, 12, 25),
+    )
+    assert (calendar.extended_part_starts, calendar.extended_part_ends) == (
+        datetime.date(2026, 1, 1),
+        datetime.date(2026, 2, 25),
+    )
+    assert (calendar.monthly_cutoff_day, str(calendar.collection_source)) == (25, "山政办发〔2025〕17号")
+    assert (policy.projected, policy.calendar_assumed) == (False, False)
+    assert str(calendar.waiting_source) == "晋医保发〔2025〕3号 一（二）"
+
+
+def test_earlier_years_use_the_2026_calendar_shifted_and_marked_assumed():
+    policy = policy_resolve(region_code="140621", insurance_year=2024)
+    assert policy.calendar.collection_opens == datetime.date(2023, 10, 17)
+    assert (policy.projected, policy.calendar_assumed) == (False, True)
+
+
+def test_a_year_without_parameters_inherits_the_latest_shifted_and_is_projected():
+    policy = policy_resolve(region_code="140621", insurance_year=2028)
+    assert policy.calendar.collection_opens == datetime.date(2027, 10, 17)
+    assert policy.calendar.extended_part_ends == datetime.date(2028, 2, 25)
+    assert (policy.projected, policy.contribution_standard) == (True, Decimal("400.00"))
+
+
+def test_a_county_override_wins_over_the_province_field_by_field():
+    # given Shanyin raises its 2026 standard; every other figure still comes from the province
+    PolicyParameterSet.objects.filter(region_id="140621", insurance_year=2026).update(
+        contribution_standard=Decimal("420.00")
+    )
+    # when
+    shanyin = policy_resolve(region_code="140621", insurance_year=2026)
+    neighbour = policy_resolve(region_code="140622", insurance_year=2026)
+    # then
+    assert (shanyin.contribution_standard, neighbour.contribution_standard) == (Decimal("420.00"), Decimal("400.00"))
+    assert shanyin.cap.base == Decimal("400000.00")
+
+
+def test_unknown_region_and_years_before_the_data_are_refused():
+    with pytest.raises(PolicyNotFound, match="不是已知的县级区划代码"):
+        policy_resolve(region_code="149999", insurance_year=2026)
+    with pytest.raises(PolicyNotFound, match="没有2018年度及以前的政策参数"):
+        policy_resolve(region_code="140621", insurance_year=2018)
