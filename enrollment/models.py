@@ -94,6 +94,14 @@ class PolicyParameterSet(models.Model):
     cap_penalty_limit = models.DecimalField(
         "扣减累计上限（元）", max_digits=12, decimal_places=2, null=True, blank=True
     )
+    special_group_window_months = models.PositiveSmallIntegerField(
+        "退出其他制度人员补办参保时限（月）", null=True, blank=True
+    )
+    special_group_benefit_offset_days = models.PositiveSmallIntegerField(
+        "退出其他制度人员待遇起始（缴费后第几日）", null=True, blank=True
+    )
+    special_group_source = models.CharField("特殊群体依据（文号及条款）", max_length=200, blank=True)
+    student_source = models.CharField("大中专学生参保依据（文号及条款）", max_length=200, blank=True)
     history = HistoricalRecords(verbose_name="政策参数变更记录")
 
     class Meta:

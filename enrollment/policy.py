@@ -5,16 +5,14 @@ anywhere in the chain inherits the latest earlier year's figures with every date
 the result is flagged `projected`.
 """
 
-import dataclasses
 import datetime
-from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
 from divisions.models import Division, DivisionLevel
 
 from .models import PolicyParameterSet
-from .rules import CalendarParameters, CapParameters, SourcedFigure
+from .rules import CalendarParameters, CapParameters, PolicyFigures, SourcedFigure, SpecialGroupParameters
 
 CALENDAR_FIELDS = (
     "collection_opens",
@@ -38,24 +36,21 @@ CAP_FIELDS = (
     "cap_penalty_limit",
     "incentive_start_year",
 )
-ALL_FIELDS = ("contribution_standard", *CALENDAR_FIELDS, *WAITING_FIELDS, *CAP_FIELDS, "waiting_source", "cap_source")
+SPECIAL_GROUP_FIELDS = ("special_group_window_months", "special_group_benefit_offset_days")
+SOURCE_FIELDS = ("waiting_source", "cap_source", "special_group_source", "student_source")
+ALL_FIELDS = (
+    "contribution_standard",
+    *CALENDAR_FIELDS,
+    *WAITING_FIELDS,
+    *CAP_FIELDS,
+    *SPECIAL_GROUP_FIELDS,
+    *SOURCE_FIELDS,
+)
 REGION_CODE_LENGTHS = (6, 4, 2)  # county, city, province: most specific first
 
 
 class PolicyNotFound(LookupError):
     """No figures for the region; the message is shown to the clerk."""
-
-
-@dataclasses.dataclass(frozen=True)
-class ResolvedPolicy:
-    region_code: str
-    insurance_year: int
-    projected: bool
-    calendar_assumed: bool
-    contribution_standard: Decimal
-    calendar: CalendarParameters
-    cap: CapParameters
-    standard_source: SourcedFigure
 
 
 def _region_chain(region_code: str) -> list[str]:
@@ -79,7 +74,7 @@ def _shift(value: object, years: int) -> object:
     return value
 
 
-def policy_resolve(*, region_code: str, insurance_year: int) -> ResolvedPolicy:
+def policy_resolve(*, region_code: str, insurance_year: int) -> PolicyFigures:
     if not Division.objects.filter(code=region_code, level=DivisionLevel.COUNTY).exists():
         raise PolicyNotFound(f"{region_code} 不是已知的县级区划代码。")
     chain = _region_chain(region_code)
@@ -122,7 +117,13 @@ def policy_resolve(*, region_code: str, insurance_year: int) -> ResolvedPolicy:
         break_counting_start_year=value["break_counting_start_year"],  # type: ignore[arg-type]
         source=SourcedFigure(value["cap_source"]),  # type: ignore[arg-type]
     )
-    return ResolvedPolicy(
+    special_groups = SpecialGroupParameters(
+        window_months=value["special_group_window_months"],  # type: ignore[arg-type]
+        benefit_offset_days=value["special_group_benefit_offset_days"],  # type: ignore[arg-type]
+        source=SourcedFigure(value["special_group_source"]),  # type: ignore[arg-type]
+        student_source=SourcedFigure(value["student_source"]),  # type: ignore[arg-type]
+    )
+    return PolicyFigures(
         region_code=region_code,
         insurance_year=insurance_year,
         projected=shift > 0,
@@ -130,5 +131,6 @@ def policy_resolve(*, region_code: str, insurance_year: int) -> ResolvedPolicy:
         contribution_standard=value["contribution_standard"],  # type: ignore[arg-type]
         calendar=calendar,
         cap=cap,
+        special_groups=special_groups,
         standard_source=source_of("contribution_standard"),
     )

@@ -2,7 +2,7 @@
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
 
@@ -97,6 +97,10 @@ class CalendarParameters:
 
 class PaymentDateRefused(ValueError):
     """A payment date the collection rules refuse (R2.2, R2.3); the message is shown to the clerk."""
+
+
+class BackPaymentRefused(ValueError):
+    """More back-paid years than break years (R4.5); the message is shown to the clerk."""
 
 
 class PaymentPart:
@@ -218,7 +222,7 @@ def benefit_period_compute(
         break_counting_start_year=parameters.break_counting_start_year,
     )
     if back_paid_years > breaks:
-        raise PaymentDateRefused(f"补缴年数不能超过断保年数（{breaks}年）。")
+        raise BackPaymentRefused(f"补缴年数不能超过断保年数（{breaks}年）。")
     out_of_period = part == PaymentPart.OUT_OF_PERIOD
     waiting = waiting_compute(
         parameters=parameters, break_years=breaks, out_of_period=out_of_period, back_paid_years=back_paid_years
@@ -350,5 +354,192 @@ def catastrophic_cap_compute(
         zero_claim_bonus=zero_claim,
         break_penalty=penalty,
         effective=effective,
+        explanation=tuple(explanation),
+    )
+
+
+# --- The quote: every rule for one payment (参保测算) -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SpecialGroupParameters:
+    window_months: int
+    benefit_offset_days: int
+    source: SourcedFigure
+    student_source: SourcedFigure
+
+
+@dataclass(frozen=True)
+class PolicyFigures:
+    """Everything the rules need of one region and insurance year, resolved from the parameter sets."""
+
+    region_code: str
+    insurance_year: int
+    projected: bool
+    calendar_assumed: bool
+    contribution_standard: Decimal
+    calendar: CalendarParameters
+    cap: CapParameters
+    special_groups: SpecialGroupParameters
+    standard_source: SourcedFigure
+
+
+class SpecialStatus:
+    NEWBORN = "newborn"
+    EXITED_OTHER_SCHEME = "exited_other_scheme"
+    STUDENT_FIRST_ENROLLMENT = "student_first_enrollment"
+
+
+@dataclass(frozen=True)
+class PersonHistory:
+    """What the rules know of a person: enrolled years (R4.1) before the insurance year, claims, birth date."""
+
+    birth_date: datetime.date
+    enrolled_years: frozenset[int] = frozenset()
+    zero_claim_years: frozenset[int] = frozenset()
+    reward_used_years: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class Quote:
+    insurance_year: int
+    projected: bool
+    contribution_standard: Decimal
+    in_collection_period: bool
+    continuous: bool
+    break_years: int
+    individual_due: Decimal
+    subsidy_amount: Decimal
+    subsidy_category: str | None
+    back_payment_due: Decimal
+    waiting: Waiting
+    benefit_start: datetime.date | None
+    benefit_end: datetime.date | None
+    counts_as_enrolled_year: bool
+    catastrophic_cap: CatastrophicCap
+    explanation: tuple[Explanation, ...]
+
+
+def money(value: Decimal) -> Decimal:
+    """The one rounding of money: to the fen, half up."""
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _exempt_benefit_period(
+    *,
+    policy: PolicyFigures,
+    payment_date: datetime.date,
+    history: PersonHistory,
+    special_status: str | None,
+    special_date: datetime.date | None,
+) -> BenefitPeriod | None:
+    """R8.1 and R9.1: the groups that do not wait, when their conditions hold; None when ordinary rules apply."""
+    year = policy.insurance_year
+    groups = policy.special_groups
+    breaks = break_years_count(
+        insurance_year=year,
+        enrolled_years=history.enrolled_years,
+        birth_year=history.birth_date.year,
+        break_counting_start_year=policy.calendar.break_counting_start_year,
+    )
+    if special_status == SpecialStatus.STUDENT_FIRST_ENROLLMENT:
+        if payment_date.year != year - 1:
+            raise PaymentDateRefused(f"首次在学籍地参保的学生应在{year - 1}年缴纳{year}年度的参保费。")
+        text = f"大中专学生首次在学籍地参保，待遇期自缴费之日起至{year}年12月31日，无等待期"
+        explanation = (Explanation("R9.1", text, str(groups.student_source)),)
+        return BenefitPeriod(
+            PaymentPart.OUT_OF_PERIOD,
+            breaks == 0,
+            breaks,
+            Waiting(),
+            payment_date,
+            datetime.date(year, 12, 31),
+            explanation,
+        )
+    if special_status != SpecialStatus.EXITED_OTHER_SCHEME or special_date is None:
+        return None
+    part = payment_part(policy.calendar, payment_date)
+    deadline = months_after(special_date, groups.window_months)
+    if part != PaymentPart.OUT_OF_PERIOD or not special_date <= payment_date <= deadline:
+        return None
+    start = payment_date + datetime.timedelta(days=groups.benefit_offset_days)
+    when = "次日" if groups.benefit_offset_days == 1 else "之日"
+    text = (
+        f"退出其他制度保障{groups.window_months}个月内（{special_date:%Y年%-m月%-d日}起）于征缴期后参保，"
+        f"无等待期，自缴费{when}起享受待遇"
+    )
+    explanation = (Explanation("R8.1", text, str(groups.source)),)
+    if start > datetime.date(year, 12, 31):
+        return BenefitPeriod(part, breaks == 0, breaks, Waiting(), None, None, explanation)
+    return BenefitPeriod(part, breaks == 0, breaks, Waiting(), start, datetime.date(year, 12, 31), explanation)
+
+
+def quote_compute(
+    *,
+    policy: PolicyFigures,
+    payment_date: datetime.date,
+    history: PersonHistory,
+    back_paid_years: int = 0,
+    special_status: str | None = None,
+    special_date: datetime.date | None = None,
+) -> Quote:
+    """R1-R5, R8, R9 for one payment: what is owed, when coverage starts and why. Subsidies: R6 (separate)."""
+    period = _exempt_benefit_period(
+        policy=policy,
+        payment_date=payment_date,
+        history=history,
+        special_status=special_status,
+        special_date=special_date,
+    )
+    explanation: list[Explanation] = []
+    if period is None:
+        if special_status == SpecialStatus.EXITED_OTHER_SCHEME and special_date is not None:
+            window = policy.special_groups.window_months
+            text = f"未在退出其他制度保障{window}个月内于征缴期后参保，按一般规定计算等待期"
+            explanation.append(Explanation("R8.1", text, str(policy.special_groups.source)))
+        period = benefit_period_compute(
+            parameters=policy.calendar,
+            payment_date=payment_date,
+            enrolled_years=history.enrolled_years,
+            birth_date=history.birth_date,
+            back_paid_years=back_paid_years,
+        )
+    elif back_paid_years > period.break_years:
+        raise BackPaymentRefused(f"补缴年数不能超过断保年数（{period.break_years}年）。")
+    standard = money(policy.contribution_standard)
+    explanation.insert(
+        0, Explanation("R1.2", f"{policy.insurance_year}年度个人缴费标准{standard}元", str(policy.standard_source))
+    )
+    explanation.extend(period.explanation)
+    back_payment_due = money(standard * back_paid_years)
+    if back_paid_years:
+        text = f"补缴{back_paid_years}年，按{policy.insurance_year}年度个人缴费标准计{back_payment_due}元，不享受资助"
+        explanation.append(Explanation("R4.5", text, str(policy.calendar.waiting_source)))
+    cap = catastrophic_cap_compute(
+        parameters=policy.cap,
+        insurance_year=policy.insurance_year,
+        enrolled_years=history.enrolled_years,
+        current_year_counts=period.counts_as_enrolled_year,
+        zero_claim_years=history.zero_claim_years,
+        reward_used_years=history.reward_used_years,
+        birth_year=history.birth_date.year,
+    )
+    explanation.extend(cap.explanation)
+    return Quote(
+        insurance_year=policy.insurance_year,
+        projected=policy.projected,
+        contribution_standard=standard,
+        in_collection_period=period.payment_part != PaymentPart.OUT_OF_PERIOD,
+        continuous=period.continuous,
+        break_years=period.break_years,
+        individual_due=standard,
+        subsidy_amount=Decimal("0.00"),
+        subsidy_category=None,
+        back_payment_due=back_payment_due,
+        waiting=period.waiting,
+        benefit_start=period.benefit_start,
+        benefit_end=period.benefit_end,
+        counts_as_enrolled_year=period.counts_as_enrolled_year,
+        catastrophic_cap=cap,
         explanation=tuple(explanation),
     )

@@ -1,0 +1,140 @@
+"""POST /api/v1/policy/quote/: API.md's contract on the rules engine."""
+
+import pytest
+
+from conftest import token_client
+
+pytestmark = pytest.mark.django_db
+
+API_EXAMPLE = {
+    "region": "140621",
+    "insurance_year": 2027,
+    "payment_date": "2027-03-10",
+    "birth_date": "1990-05-01",
+    "categories": ["dibao"],
+    "disability_grade": 3,
+    "enrolled_years": [2023, 2024],
+    "zero_claim_years": [],
+    "reward_used_years": [],
+    "back_paid_years": 1,
+    "special_status": None,
+    "special_date": None,
+}
+
+
+def quote(user, **changes):
+    return token_client(user).post("/api/v1/policy/quote/", {**API_EXAMPLE, **changes}, format="json")
+
+
+def test_r4_5_api_example_periods_cap_and_back_payment(clerk):
+    body = quote(clerk).json()
+    assert {
+        key: body[key] for key in ("insurance_year", "projected", "contribution_standard", "in_collection_period")
+    } == {
+        "insurance_year": 2027,
+        "projected": True,
+        "contribution_standard": "400.00",
+        "in_collection_period": False,
+    }
+    assert (body["continuous"], body["break_years"], body["back_payment_due"]) == (False, 2, "400.00")
+    assert body["waiting"] == {"fixed_months": 3, "variable_months": 1, "repaired_months": 1, "total_months": 3}
+    assert (body["benefit_start"], body["benefit_end"], body["counts_as_enrolled_year"]) == (
+        "2027-06-10",
+        "2027-12-31",
+        True,
+    )
+    assert body["catastrophic_cap"] == {
+        "base": "400000.00",
+        "continuity_bonus": "0.00",
+        "zero_claim_bonus": "0.00",
+        "break_penalty": "6000.00",
+        "effective": "394000.00",
+    }
+    assert {
+        "rule": "R4.4",
+        "text": "断保2年：固定等待期3个月，变动等待期1个月",
+        "source": "晋医保发〔2025〕3号 一（二）",
+    } in body["explanation"]
+
+
+def test_r3_1_no_waiting_gives_zeros_and_the_whole_year(clerk):
+    body = quote(clerk, insurance_year=2026, payment_date="2025-11-20", enrolled_years=[2025], back_paid_years=0).json()
+    assert body["waiting"] == {"fixed_months": 0, "variable_months": 0, "repaired_months": 0, "total_months": 0}
+    assert (body["benefit_start"], body["benefit_end"], body["projected"]) == ("2026-01-01", "2026-12-31", False)
+    assert body["back_payment_due"] == "0.00"
+
+
+def test_r4_1_empty_benefit_period_is_null_and_does_not_count(clerk):
+    body = quote(clerk, insurance_year=2026, payment_date="2026-11-05", enrolled_years=[], back_paid_years=0).json()
+    assert (body["benefit_start"], body["benefit_end"], body["counts_as_enrolled_year"]) == (None, None, False)
+
+
+def test_r2_2_refused_payment_date_is_400_on_payment_date(clerk):
+    response = quote(clerk, insurance_year=2026, payment_date="2025-11-27", back_paid_years=0)
+    assert response.status_code == 400
+    assert response.json() == {
+        "payment_date": ["征缴期内每月25日后不受理缴费（节假日不顺延），下一个可缴费日为2025年12月1日。"]
+    }
+
+
+def test_unknown_region_is_400_on_region(clerk):
+    response = quote(clerk, region="149999")
+    assert response.status_code == 400
+    assert list(response.json()) == ["region"]
+
+
+def test_r4_5_more_back_paid_years_than_breaks_is_refused(clerk):
+    response = quote(clerk, back_paid_years=3)
+    assert response.json() == {"back_paid_years": ["补缴年数不能超过断保年数（2年）。"]}
+
+
+def test_r8_1_exit_within_three_months_after_the_period_has_no_waiting(clerk):
+    body = quote(
+        clerk,
+        insurance_year=2026,
+        payment_date="2026-05-20",
+        enrolled_years=[],
+        back_paid_years=0,
+        special_status="exited_other_scheme",
+        special_date="2026-03-01",
+    ).json()
+    assert (body["benefit_start"], body["waiting"]["total_months"]) == ("2026-05-21", 0)
+    assert body["explanation"][1]["rule"] == "R8.1"
+
+
+def test_r8_1_past_three_months_the_normal_rules_apply_and_say_so(clerk):
+    body = quote(
+        clerk,
+        insurance_year=2026,
+        payment_date="2026-06-02",
+        enrolled_years=[],
+        back_paid_years=0,
+        special_status="exited_other_scheme",
+        special_date="2026-03-01",
+    ).json()
+    assert body["waiting"]["total_months"] == 3
+    assert body["benefit_start"] == "2026-09-02"
+    r8 = next(entry for entry in body["explanation"] if entry["rule"] == "R8.1")
+    assert r8["text"] == "未在退出其他制度保障3个月内于征缴期后参保，按一般规定计算等待期"
+
+
+def test_r9_1_first_time_student_pays_next_year_and_is_covered_from_payment(clerk):
+    body = quote(
+        clerk,
+        insurance_year=2027,
+        payment_date="2026-09-10",
+        enrolled_years=[],
+        back_paid_years=0,
+        special_status="student_first_enrollment",
+    ).json()
+    assert (body["benefit_start"], body["benefit_end"], body["waiting"]["total_months"]) == (
+        "2026-09-10",
+        "2027-12-31",
+        0,
+    )
+
+
+def test_quote_needs_authentication():
+    from rest_framework.test import APIClient
+
+    assert APIClient().post("/api/v1/policy/quote/", API_EXAMPLE, format="json").status_code == 401
