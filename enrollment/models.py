@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -102,6 +103,14 @@ class PolicyParameterSet(models.Model):
     )
     special_group_source = models.CharField("特殊群体依据（文号及条款）", max_length=200, blank=True)
     student_source = models.CharField("大中专学生参保依据（文号及条款）", max_length=200, blank=True)
+    accident_topup_options = models.JSONField(
+        "意外伤害补充保险可选档次（元）",
+        null=True,
+        blank=True,
+        help_text='如 ["30.00", "50.00"]；留空则沿用上级地区，各级均无则不开办',
+    )
+    refund_reasons = models.JSONField("可受理的退费原因", null=True, blank=True)
+    refund_source = models.CharField("退费依据（文号）", max_length=200, blank=True)
     history = HistoricalRecords(verbose_name="政策参数变更记录")
 
     class Meta:
@@ -126,3 +135,149 @@ class PolicyParameterSet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region.name} {self.insurance_year}年度（{self.source_document}）"
+
+
+class EnrollmentStatus(models.TextChoices):
+    ACTIVE = "active", "有效"
+    REFUNDED = "refunded", "已退费"
+
+
+class PaymentChannel(models.TextChoices):
+    WINDOW = "window", "窗口缴费"
+    TAX = "tax", "税务渠道"
+    ONLINE = "online", "线上缴费"
+    BANK = "bank", "银行代收"
+    FAMILY_ACCOUNT = "family_account", "家庭共济"
+
+
+class PayerRelation(models.TextChoices):
+    """R13.1: the close relatives an employee-insured payer may pay for."""
+
+    SPOUSE = "spouse", "配偶"
+    PARENT = "parent", "父母"
+    CHILD = "child", "子女"
+    SIBLING = "sibling", "兄弟姐妹"
+    GRANDPARENT = "grandparent", "祖父母、外祖父母"
+    GRANDCHILD = "grandchild", "孙子女、外孙子女"
+
+
+class Enrollment(models.Model):
+    """One person's enrollment for one insurance year, with everything the rules computed for it."""
+
+    resident = models.ForeignKey(Resident, verbose_name="居民", on_delete=models.PROTECT, related_name="enrollments")
+    insurance_year = models.PositiveSmallIntegerField("保险年度")
+    status = models.CharField("状态", max_length=16, choices=EnrollmentStatus.choices, default=EnrollmentStatus.ACTIVE)
+    payment_date = models.DateField("缴费日期")
+    channel = models.CharField("缴费渠道", max_length=16, choices=PaymentChannel.choices, default=PaymentChannel.WINDOW)
+    payer_id_number = models.CharField("代缴人身份证号", max_length=18, blank=True)
+    payer_relation = models.CharField("代缴人关系", max_length=16, choices=PayerRelation.choices, blank=True)
+    accident_topup = models.DecimalField(
+        "意外伤害补充保险（元）", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    special_status = models.CharField("特殊群体", max_length=32, blank=True)
+    special_date = models.DateField("特殊群体日期", null=True, blank=True)
+    back_paid_years = models.PositiveSmallIntegerField("补缴年数", default=0)
+
+    projected = models.BooleanField("按推定参数计算", default=False)
+    contribution_standard = models.DecimalField("个人缴费标准", max_digits=12, decimal_places=2)
+    in_collection_period = models.BooleanField("集中征缴期内")
+    continuous = models.BooleanField("连续参保")
+    break_years = models.PositiveSmallIntegerField("断保年数")
+    individual_due = models.DecimalField("个人应缴", max_digits=12, decimal_places=2)
+    subsidy_amount = models.DecimalField("资助金额", max_digits=12, decimal_places=2)
+    subsidy_category = models.CharField("资助类别", max_length=32, blank=True)
+    back_payment_due = models.DecimalField("补缴金额", max_digits=12, decimal_places=2)
+    waiting_fixed_months = models.PositiveSmallIntegerField("固定等待期（月）")
+    waiting_variable_months = models.PositiveSmallIntegerField("变动等待期（月）")
+    waiting_repaired_months = models.PositiveSmallIntegerField("修复等待期（月）")
+    waiting_total_months = models.PositiveSmallIntegerField("等待期合计（月）")
+    benefit_start = models.DateField("待遇开始", null=True, blank=True)
+    benefit_end = models.DateField("待遇截止", null=True, blank=True)
+    counts_as_enrolled_year = models.BooleanField("计为参保年度")
+    cap_base = models.DecimalField("大病基础限额", max_digits=12, decimal_places=2)
+    cap_continuity_bonus = models.DecimalField("连续参保奖励", max_digits=12, decimal_places=2)
+    cap_zero_claim_bonus = models.DecimalField("零报销奖励", max_digits=12, decimal_places=2)
+    cap_break_penalty = models.DecimalField("断保扣减", max_digits=12, decimal_places=2)
+    cap_effective = models.DecimalField("大病最高支付限额", max_digits=12, decimal_places=2)
+    explanation = models.JSONField("计算依据", default=list)
+
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="经办人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    refund_reason = models.CharField("退费原因", max_length=32, blank=True)
+    refund_date = models.DateField("退费日期", null=True, blank=True)
+    history = HistoricalRecords(verbose_name="参保记录变更")
+
+    class Meta:
+        verbose_name = "参保缴费"
+        verbose_name_plural = "参保缴费"
+        ordering = ["resident_id", "-insurance_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resident", "insurance_year"],
+                condition=models.Q(status="active"),
+                name="one_active_enrollment_per_person_year",
+                violation_error_message="该居民本年度已有有效参保记录。",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(benefit_start__isnull=True) | models.Q(benefit_start__lte=models.F("benefit_end")),
+                name="enrollment_benefit_start_before_end",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resident.name} {self.insurance_year}年度"
+
+
+class PaymentKind(models.TextChoices):
+    CONTRIBUTION = "contribution", "个人缴费"
+    BACK_PAYMENT = "back_payment", "补缴"
+    ACCIDENT_TOPUP = "accident_topup", "意外伤害补充保险"
+    REFUND = "refund", "退费"
+
+
+class Payment(models.Model):
+    """A money movement. Never edited or deleted: a correction is a refund row with its reason."""
+
+    enrollment = models.ForeignKey(
+        Enrollment, verbose_name="参保记录", on_delete=models.PROTECT, related_name="payments"
+    )
+    kind = models.CharField("类型", max_length=16, choices=PaymentKind.choices)
+    amount = models.DecimalField("金额（元，退费为负）", max_digits=12, decimal_places=2)
+    date = models.DateField("日期")
+    years = models.PositiveSmallIntegerField("补缴年数", default=0)
+    reason = models.CharField("原因", max_length=64, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="经办人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "缴费流水"
+        verbose_name_plural = "缴费流水"
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount}"
+
+
+class ClaimSummary(models.Model):
+    """The settlement system's yearly figures for a person (R5.3): zero-claim years and reward use."""
+
+    resident = models.ForeignKey(
+        Resident, verbose_name="居民", on_delete=models.PROTECT, related_name="claim_summaries"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    fund_paid_total = models.DecimalField("基金支付合计（元）", max_digits=12, decimal_places=2)
+    reward_used = models.BooleanField("使用奖励额度")
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    history = HistoricalRecords(verbose_name="结算汇总变更")
+
+    class Meta:
+        verbose_name = "年度结算汇总"
+        verbose_name_plural = "年度结算汇总"
+        constraints = [models.UniqueConstraint(fields=["resident", "year"], name="one_claim_summary_per_person_year")]
+
+    def __str__(self) -> str:
+        return f"{self.resident.name} {self.year}"

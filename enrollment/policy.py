@@ -6,6 +6,7 @@ the result is flagged `projected`.
 """
 
 import datetime
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
@@ -46,6 +47,8 @@ ALL_FIELDS = (
     *SPECIAL_GROUP_FIELDS,
     *SOURCE_FIELDS,
 )
+# Figures a region may lack: then it offers no accident top-up and accepts no refund.
+OPTIONAL_FIELDS = ("accident_topup_options", "refund_reasons", "refund_source")
 REGION_CODE_LENGTHS = (6, 4, 2)  # county, city, province: most specific first
 
 
@@ -59,10 +62,10 @@ def _region_chain(region_code: str) -> list[str]:
 
 def _merge_fields(sets_most_specific_first: list[PolicyParameterSet]) -> dict[str, tuple[object, PolicyParameterSet]]:
     merged: dict[str, tuple[object, PolicyParameterSet]] = {}
-    for field in ALL_FIELDS:
+    for field in (*ALL_FIELDS, *OPTIONAL_FIELDS):
         for parameter_set in sets_most_specific_first:
             value = getattr(parameter_set, field)
-            if value is not None and value != "":
+            if value is not None and value != "" and value != []:
                 merged[field] = (value, parameter_set)
                 break
     return merged
@@ -133,4 +136,7 @@ def policy_resolve(*, region_code: str, insurance_year: int) -> PolicyFigures:
         cap=cap,
         special_groups=special_groups,
         standard_source=source_of("contribution_standard"),
+        accident_topup_options=tuple(Decimal(option) for option in value.get("accident_topup_options") or ()),
+        refund_reasons=frozenset(value.get("refund_reasons") or ()),
+        refund_source=SourcedFigure(str(value.get("refund_source") or "")),
     )

@@ -382,6 +382,9 @@ class PolicyFigures:
     cap: CapParameters
     special_groups: SpecialGroupParameters
     standard_source: SourcedFigure
+    accident_topup_options: tuple[Decimal, ...] = ()
+    refund_reasons: frozenset[str] = frozenset()
+    refund_source: SourcedFigure = SourcedFigure("")
 
 
 class SpecialStatus:
@@ -543,3 +546,75 @@ def quote_compute(
         catastrophic_cap=cap,
         explanation=tuple(explanation),
     )
+
+
+# --- Payment details and refunds (R12, R13.1, R13.2) ------------------------------------------------------------
+
+FAMILY_ACCOUNT_RELATIONS = frozenset({"spouse", "parent", "child", "sibling", "grandparent", "grandchild"})
+REFUND_REASON_LABELS = {
+    "duplicate_payment": "重复缴纳本县城乡居民医保",
+    "employee_insured": "已缴纳省内职工医保",
+    "multi_channel": "同一人不同渠道重复缴费",
+    "died_before_benefit": "待遇享受期前死亡",
+    "pregnancy_terminated": "预参保后终止妊娠（流产、引产）",
+}
+
+
+class PaymentDetailRefused(ValueError):
+    """A payer, relation or top-up the rules refuse; `field` names the request field concerned."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def payment_details_check(
+    *,
+    policy: PolicyFigures,
+    channel: str,
+    payer_id_number: str,
+    payer_relation: str,
+    accident_topup: Decimal | None,
+) -> None:
+    """R13.1: a family-account payment names an eligible relative; R13.2: a top-up is one of the region's options."""
+    if channel == "family_account":
+        if not payer_id_number:
+            raise PaymentDetailRefused("payer_id_number", "家庭共济缴费须填写代缴人（职工医保参保人）身份证号。")
+        try:
+            id_number_parse(payer_id_number)
+        except IdNumberError as error:
+            raise PaymentDetailRefused("payer_id_number", str(error)) from None
+        if payer_relation not in FAMILY_ACCOUNT_RELATIONS:
+            raise PaymentDetailRefused(
+                "payer_relation",
+                "家庭共济仅限配偶、父母、子女、兄弟姐妹、祖父母、外祖父母、孙子女、外孙子女代缴。",
+            )
+    elif payer_id_number or payer_relation:
+        raise PaymentDetailRefused("payer_id_number", "只有家庭共济缴费才填写代缴人。")
+    if accident_topup is not None and money(accident_topup) not in policy.accident_topup_options:
+        offered = "、".join(f"{option:.0f}元" for option in policy.accident_topup_options) or "无"
+        raise PaymentDetailRefused("accident_topup", f"意外伤害补充保险可选档次为：{offered}。")
+
+
+class RefundRefused(ValueError):
+    """A refund the rules refuse (R12.1); `field` names the request field concerned."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def refund_check(*, policy: PolicyFigures, reason: str, date: datetime.date) -> Explanation:
+    """R12.1: only the listed reasons, only inside the collection period of the year paid."""
+    if reason not in policy.refund_reasons:
+        accepted = "、".join(REFUND_REASON_LABELS.get(code, code) for code in sorted(policy.refund_reasons)) or "无"
+        raise RefundRefused("reason", f"不予退费：仅受理以下情形：{accepted}。")
+    calendar = policy.calendar
+    if not calendar.collection_opens <= date <= calendar.extended_part_ends:
+        raise RefundRefused(
+            "date",
+            f"不予退费：退费申请仅在{policy.insurance_year}年度集中征缴期"
+            f"（{calendar.collection_opens:%Y年%-m月%-d日}至{calendar.extended_part_ends:%Y年%-m月%-d日}）内受理。",
+        )
+    text = f"因{REFUND_REASON_LABELS.get(reason, reason)}退费，作废本年度待遇期，个人缴费退还缴费人、资助退回原资金"
+    return Explanation("R12.2", text, str(policy.refund_source))

@@ -3,7 +3,8 @@ from django.db.models import Q, QuerySet
 from accounts.models import User
 from accounts.selectors import scope_queryset
 
-from .models import Resident
+from .models import ClaimSummary, Enrollment, EnrollmentStatus, Resident
+from .rules import PersonHistory
 
 RESIDENT_DIVISION_FIELDS = ("household_division", "residence_division")
 
@@ -30,3 +31,36 @@ def resident_get(*, user: User, id_number: str | None = None, pk: int | None = N
     residents = resident_list(user=user)
     lookup = {"id_number": id_number.strip().upper()} if id_number is not None else {"pk": pk}
     return residents.filter(**lookup).first()
+
+
+def person_history(*, resident: Resident, before_year: int) -> PersonHistory:
+    """What the rules need of a person, from the database: enrolled years (R4.1) and claim summaries (R5.3)."""
+    enrolled_years = Enrollment.objects.filter(
+        resident=resident,
+        status=EnrollmentStatus.ACTIVE,
+        counts_as_enrolled_year=True,
+        insurance_year__lt=before_year,
+    ).values_list("insurance_year", flat=True)
+    summaries = list(
+        ClaimSummary.objects.filter(resident=resident).values_list("year", "fund_paid_total", "reward_used")
+    )
+    return PersonHistory(
+        birth_date=resident.birth_date,
+        enrolled_years=frozenset(enrolled_years),
+        zero_claim_years=frozenset(year for year, paid, _ in summaries if paid == 0),
+        reward_used_years=frozenset(year for year, _, reward_used in summaries if reward_used),
+    )
+
+
+def enrollment_region_code(*, resident: Resident) -> str:
+    """A resident is insured in the county of their household registration."""
+    return str(resident.household_division_id)[:6]
+
+
+def enrollment_list(*, user: User) -> QuerySet[Enrollment]:
+    residents = resident_list(user=user)
+    return Enrollment.objects.filter(resident__in=residents).select_related("resident")
+
+
+def enrollment_get(*, user: User, pk: int) -> Enrollment | None:
+    return enrollment_list(user=user).filter(pk=pk).first()

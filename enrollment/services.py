@@ -1,12 +1,32 @@
+import dataclasses
+import datetime
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 
 from accounts.models import User
 from accounts.selectors import user_can_see_division
 from divisions.models import Division, DivisionLevel
 
-from .models import Resident
-from .rules import IdNumberError, id_number_parse
+from .models import Enrollment, EnrollmentStatus, Payment, PaymentChannel, PaymentKind, Resident
+from .policy import PolicyNotFound, policy_resolve
+from .rules import (
+    BackPaymentRefused,
+    IdNumberError,
+    PaymentDateRefused,
+    PaymentDetailRefused,
+    PolicyFigures,
+    Quote,
+    RefundRefused,
+    id_number_parse,
+    money,
+    payment_details_check,
+    quote_compute,
+    refund_check,
+)
+from .selectors import enrollment_region_code, person_history
 
 RESIDENT_DIVISION_LEVELS = {DivisionLevel.TOWNSHIP, DivisionLevel.VILLAGE}
 
@@ -84,3 +104,217 @@ def resident_update(*, actor: User, resident: Resident, **changes: object) -> Re
     resident._history_user = actor  # type: ignore[attr-defined]
     resident.save()
     return resident
+
+
+# --- Enrollment, back-payment and refund (R4.5, R12, R13.1, R13.2) ---------------------------------------------
+
+
+def _policy_for(resident: Resident, insurance_year: int) -> PolicyFigures:
+    try:
+        return policy_resolve(region_code=enrollment_region_code(resident=resident), insurance_year=insurance_year)
+    except PolicyNotFound as error:
+        raise ValidationError({"insurance_year": str(error)}) from None
+
+
+def _quote(
+    *,
+    policy: PolicyFigures,
+    resident: Resident,
+    payment_date: datetime.date,
+    back_paid_years: int,
+    special_status: str,
+    special_date: datetime.date | None,
+) -> Quote:
+    try:
+        return quote_compute(
+            policy=policy,
+            payment_date=payment_date,
+            history=person_history(resident=resident, before_year=policy.insurance_year),
+            back_paid_years=back_paid_years,
+            special_status=special_status or None,
+            special_date=special_date,
+        )
+    except PaymentDateRefused as error:
+        raise ValidationError({"payment_date": str(error)}) from None
+    except BackPaymentRefused as error:
+        raise ValidationError({"back_paid_years": str(error)}) from None
+
+
+def _apply_quote(enrollment: Enrollment, quote: Quote) -> None:
+    enrollment.projected = quote.projected
+    enrollment.contribution_standard = quote.contribution_standard
+    enrollment.in_collection_period = quote.in_collection_period
+    enrollment.continuous = quote.continuous
+    enrollment.break_years = quote.break_years
+    enrollment.individual_due = quote.individual_due
+    enrollment.subsidy_amount = quote.subsidy_amount
+    enrollment.subsidy_category = quote.subsidy_category or ""
+    enrollment.back_payment_due = quote.back_payment_due
+    enrollment.waiting_fixed_months = quote.waiting.fixed_months
+    enrollment.waiting_variable_months = quote.waiting.variable_months
+    enrollment.waiting_repaired_months = quote.waiting.repaired_months
+    enrollment.waiting_total_months = quote.waiting.total_months
+    enrollment.benefit_start = quote.benefit_start
+    enrollment.benefit_end = quote.benefit_end
+    enrollment.counts_as_enrolled_year = quote.counts_as_enrolled_year
+    cap = quote.catastrophic_cap
+    enrollment.cap_base = cap.base
+    enrollment.cap_continuity_bonus = cap.continuity_bonus
+    enrollment.cap_zero_claim_bonus = cap.zero_claim_bonus
+    enrollment.cap_break_penalty = cap.break_penalty
+    enrollment.cap_effective = cap.effective
+    enrollment.explanation = [dataclasses.asdict(entry) for entry in quote.explanation]
+
+
+@transaction.atomic
+def enrollment_create(
+    *,
+    actor: User,
+    resident: Resident,
+    insurance_year: int,
+    payment_date: datetime.date,
+    channel: str = PaymentChannel.WINDOW,
+    back_paid_years: int = 0,
+    special_status: str = "",
+    special_date: datetime.date | None = None,
+    accident_topup: Decimal | None = None,
+    payer_id_number: str = "",
+    payer_relation: str = "",
+) -> Enrollment:
+    """Compute and store one year's enrollment with its payments. Two clerks at once: the constraint decides."""
+    # Lock the person so that concurrent payments for them queue here instead of racing.
+    Resident.objects.select_for_update().filter(pk=resident.pk).first()
+    if Enrollment.objects.filter(
+        resident=resident, insurance_year=insurance_year, status=EnrollmentStatus.ACTIVE
+    ).exists():
+        raise ValidationError({"non_field_errors": f"该居民{insurance_year}年度已有有效参保记录，不能重复参保。"})
+    policy = _policy_for(resident, insurance_year)
+    try:
+        payment_details_check(
+            policy=policy,
+            channel=channel,
+            payer_id_number=payer_id_number,
+            payer_relation=payer_relation,
+            accident_topup=accident_topup,
+        )
+    except PaymentDetailRefused as error:
+        raise ValidationError({error.field: str(error)}) from None
+    quote = _quote(
+        policy=policy,
+        resident=resident,
+        payment_date=payment_date,
+        back_paid_years=back_paid_years,
+        special_status=special_status,
+        special_date=special_date,
+    )
+    enrollment = Enrollment(
+        resident=resident,
+        insurance_year=insurance_year,
+        payment_date=payment_date,
+        channel=channel,
+        payer_id_number=payer_id_number.strip().upper(),
+        payer_relation=payer_relation,
+        accident_topup=money(accident_topup) if accident_topup is not None else None,
+        special_status=special_status,
+        special_date=special_date,
+        back_paid_years=back_paid_years,
+        recorded_by=actor,
+    )
+    _apply_quote(enrollment, quote)
+    enrollment.full_clean(validate_constraints=False)
+    enrollment._history_user = actor  # type: ignore[attr-defined]
+    try:
+        with transaction.atomic():
+            enrollment.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"non_field_errors": f"该居民{insurance_year}年度已有有效参保记录，不能重复参保。"}
+        ) from None
+    payments = [Payment(kind=PaymentKind.CONTRIBUTION, amount=enrollment.individual_due)]
+    if back_paid_years:
+        payments.append(
+            Payment(kind=PaymentKind.BACK_PAYMENT, amount=enrollment.back_payment_due, years=back_paid_years)
+        )
+    if enrollment.accident_topup is not None:
+        payments.append(Payment(kind=PaymentKind.ACCIDENT_TOPUP, amount=enrollment.accident_topup))
+    for payment in payments:
+        payment.enrollment = enrollment
+        payment.date = payment_date
+        payment.recorded_by = actor
+    Payment.objects.bulk_create(payments)
+    return enrollment
+
+
+@transaction.atomic
+def back_payment_add(*, actor: User, enrollment: Enrollment, years: int, payment_date: datetime.date) -> Enrollment:
+    """R4.5: back-pay missed years while the waiting period still runs; the benefit start is recomputed."""
+    enrollment = Enrollment.objects.select_for_update().select_related("resident").get(pk=enrollment.pk)
+    if enrollment.status != EnrollmentStatus.ACTIVE:
+        raise ValidationError({"non_field_errors": "该参保记录已退费，不能补缴。"})
+    if years < 1:
+        raise ValidationError({"years": "补缴年数至少为1年。"})
+    if payment_date < enrollment.payment_date:
+        raise ValidationError({"payment_date": "补缴日期不能早于参保缴费日期。"})
+    if enrollment.benefit_start is not None and payment_date >= enrollment.benefit_start:
+        raise ValidationError({"payment_date": "等待期已结束，不能再通过补缴修复等待期。"})
+    policy = _policy_for(enrollment.resident, enrollment.insurance_year)
+    total_years = enrollment.back_paid_years + years
+    try:
+        quote = _quote(
+            policy=policy,
+            resident=enrollment.resident,
+            payment_date=enrollment.payment_date,
+            back_paid_years=total_years,
+            special_status=enrollment.special_status,
+            special_date=enrollment.special_date,
+        )
+    except ValidationError as error:
+        if "back_paid_years" in error.message_dict:
+            raise ValidationError({"years": error.message_dict["back_paid_years"]}) from None
+        raise
+    previous_due = enrollment.back_payment_due
+    enrollment.back_paid_years = total_years
+    _apply_quote(enrollment, quote)
+    enrollment._history_user = actor  # type: ignore[attr-defined]
+    enrollment.save()
+    Payment.objects.create(
+        enrollment=enrollment,
+        kind=PaymentKind.BACK_PAYMENT,
+        amount=enrollment.back_payment_due - previous_due,
+        years=years,
+        date=payment_date,
+        recorded_by=actor,
+    )
+    return enrollment
+
+
+@transaction.atomic
+def refund_request(*, actor: User, enrollment: Enrollment, reason: str, date: datetime.date) -> Enrollment:
+    """R12: void the benefit period, return the individual part and the subsidy; keep everything in history."""
+    enrollment = Enrollment.objects.select_for_update().select_related("resident").get(pk=enrollment.pk)
+    if enrollment.status != EnrollmentStatus.ACTIVE:
+        raise ValidationError({"non_field_errors": "该参保记录已退费。"})
+    policy = _policy_for(enrollment.resident, enrollment.insurance_year)
+    try:
+        explanation = refund_check(policy=policy, reason=reason, date=date)
+    except RefundRefused as error:
+        raise ValidationError({error.field: str(error)}) from None
+    paid_in = enrollment.payments.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+    enrollment.status = EnrollmentStatus.REFUNDED
+    enrollment.refund_reason = reason
+    enrollment.refund_date = date
+    enrollment.benefit_start = None
+    enrollment.benefit_end = None
+    enrollment.counts_as_enrolled_year = False
+    enrollment.explanation = [*enrollment.explanation, dataclasses.asdict(explanation)]
+    enrollment._history_user = actor  # type: ignore[attr-defined]
+    enrollment.save()
+    Payment.objects.create(
+        enrollment=enrollment,
+        kind=PaymentKind.REFUND,
+        amount=-paid_in,
+        date=date,
+        reason=reason,
+        recorded_by=actor,
+    )
+    return enrollment
