@@ -8,14 +8,29 @@ VIEW_RESIDENT = "enrollment.view_resident"
 ADD_RESIDENT = "enrollment.add_resident"
 CHANGE_RESIDENT = "enrollment.change_resident"
 VIEW_FULL_ID_NUMBER = "enrollment.view_full_id_number"
+VIEW_ENROLLMENT = "enrollment.view_enrollment"
+ADD_ENROLLMENT = "enrollment.add_enrollment"
+ADD_HARDSHIP_IDENTITY = "subsidies.add_hardshipidentity"
+ADD_CLAIM_SUMMARY = "enrollment.add_claimsummary"
+WINDOW_WORK = frozenset(
+    {
+        VIEW_RESIDENT,
+        ADD_RESIDENT,
+        CHANGE_RESIDENT,
+        VIEW_FULL_ID_NUMBER,
+        VIEW_ENROLLMENT,
+        ADD_ENROLLMENT,
+        ADD_HARDSHIP_IDENTITY,
+    }
+)
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.WINDOW_CLERK: frozenset({VIEW_RESIDENT, ADD_RESIDENT, CHANGE_RESIDENT, VIEW_FULL_ID_NUMBER}),
-    Role.TOWNSHIP_OFFICIAL: frozenset({VIEW_RESIDENT, VIEW_FULL_ID_NUMBER}),
-    Role.CITY_STAFF: frozenset({VIEW_RESIDENT}),
-    Role.PROVINCE_STAFF: frozenset({VIEW_RESIDENT}),
+    Role.WINDOW_CLERK: WINDOW_WORK,
+    Role.TOWNSHIP_OFFICIAL: frozenset({VIEW_RESIDENT, VIEW_FULL_ID_NUMBER, VIEW_ENROLLMENT}),
+    Role.CITY_STAFF: frozenset({VIEW_RESIDENT, VIEW_ENROLLMENT}),
+    Role.PROVINCE_STAFF: frozenset({VIEW_RESIDENT, VIEW_ENROLLMENT}),
     Role.FINANCE: frozenset(),
-    Role.SYSTEM_ADMIN: frozenset({VIEW_RESIDENT, ADD_RESIDENT, CHANGE_RESIDENT, VIEW_FULL_ID_NUMBER}),
+    Role.SYSTEM_ADMIN: WINDOW_WORK | {ADD_CLAIM_SUMMARY},
 }
 
 

@@ -10,7 +10,7 @@ from accounts.models import User
 from accounts.selectors import user_can_see_division
 from divisions.models import Division, DivisionLevel
 
-from .models import Enrollment, EnrollmentStatus, Payment, PaymentChannel, PaymentKind, Resident
+from .models import ClaimSummary, Enrollment, EnrollmentStatus, Payment, PaymentChannel, PaymentKind, Resident
 from .policy import PolicyNotFound, policy_resolve
 from .rules import (
     BackPaymentRefused,
@@ -318,3 +318,20 @@ def refund_request(*, actor: User, enrollment: Enrollment, reason: str, date: da
         recorded_by=actor,
     )
     return enrollment
+
+
+@transaction.atomic
+def claim_summary_upsert(
+    *, actor: User, resident: Resident, year: int, fund_paid_total: Decimal, reward_used: bool
+) -> ClaimSummary:
+    """The settlement system's yearly figures (R5.3), keyed by person and year."""
+    summary, _ = ClaimSummary.objects.select_for_update().get_or_create(
+        resident=resident,
+        year=year,
+        defaults={"fund_paid_total": money(fund_paid_total), "reward_used": reward_used},
+    )
+    summary.fund_paid_total = money(fund_paid_total)
+    summary.reward_used = reward_used
+    summary._history_user = actor  # type: ignore[attr-defined]
+    summary.save()
+    return summary

@@ -1,0 +1,263 @@
+"""Enrollments (参保缴费), hardship identities and claim summaries over the API (API.md)."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.permissions import VIEW_FULL_ID_NUMBER
+from subsidies.models import CertifyingDepartment, HardshipCategory
+from subsidies.services import hardship_identity_create
+
+from .api import ReadRequiresViewPermission, api_validation_error
+from .models import ClaimSummary, Enrollment, PayerRelation, PaymentChannel, Resident
+from .quote_api import SPECIAL_STATUS_CHOICES
+from .rules import REFUND_REASON_LABELS, id_number_mask
+from .selectors import enrollment_get, enrollment_list, resident_get
+from .services import back_payment_add, claim_summary_upsert, enrollment_create, refund_request
+
+
+def resident_in_scope(request, id_number: str) -> Resident:  # type: ignore[no-untyped-def]
+    resident = resident_get(user=request.user, id_number=id_number)
+    if resident is None:
+        raise ValidationError({"id_number": ["没有找到该身份证号的居民，请先登记居民档案。"]})
+    return resident
+
+
+class EnrollmentSerializer(serializers.ModelSerializer):
+    id_number = serializers.SerializerMethodField()
+    waiting = serializers.SerializerMethodField()
+    catastrophic_cap = serializers.SerializerMethodField()
+    subsidy_category = serializers.SerializerMethodField()
+    special_status = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Enrollment
+        fields = [
+            "id",
+            "id_number",
+            "status",
+            "insurance_year",
+            "payment_date",
+            "channel",
+            "payer_id_number",
+            "payer_relation",
+            "accident_topup",
+            "back_paid_years",
+            "special_status",
+            "special_date",
+            "projected",
+            "contribution_standard",
+            "in_collection_period",
+            "continuous",
+            "break_years",
+            "individual_due",
+            "subsidy_amount",
+            "subsidy_category",
+            "back_payment_due",
+            "waiting",
+            "benefit_start",
+            "benefit_end",
+            "counts_as_enrolled_year",
+            "catastrophic_cap",
+            "explanation",
+            "refund_reason",
+            "refund_date",
+        ]
+
+    def get_id_number(self, enrollment: Enrollment) -> str:
+        request = self.context.get("request")
+        if request is not None and request.user.has_perm(VIEW_FULL_ID_NUMBER):
+            return enrollment.resident.id_number
+        return id_number_mask(enrollment.resident.id_number)
+
+    def get_waiting(self, enrollment: Enrollment) -> dict[str, int]:
+        return {
+            "fixed_months": enrollment.waiting_fixed_months,
+            "variable_months": enrollment.waiting_variable_months,
+            "repaired_months": enrollment.waiting_repaired_months,
+            "total_months": enrollment.waiting_total_months,
+        }
+
+    def get_catastrophic_cap(self, enrollment: Enrollment) -> dict[str, str]:
+        return {
+            "base": f"{enrollment.cap_base:.2f}",
+            "continuity_bonus": f"{enrollment.cap_continuity_bonus:.2f}",
+            "zero_claim_bonus": f"{enrollment.cap_zero_claim_bonus:.2f}",
+            "break_penalty": f"{enrollment.cap_break_penalty:.2f}",
+            "effective": f"{enrollment.cap_effective:.2f}",
+        }
+
+    def get_subsidy_category(self, enrollment: Enrollment) -> str | None:
+        return enrollment.subsidy_category or None
+
+    def get_special_status(self, enrollment: Enrollment) -> str | None:
+        return enrollment.special_status or None
+
+
+class EnrollmentCreateSerializer(serializers.Serializer):
+    id_number = serializers.CharField(max_length=18)
+    insurance_year = serializers.IntegerField(min_value=2000, max_value=2100)
+    payment_date = serializers.DateField()
+    back_paid_years = serializers.IntegerField(min_value=0, default=0)
+    special_status = serializers.ChoiceField(choices=SPECIAL_STATUS_CHOICES, required=False, allow_null=True)
+    special_date = serializers.DateField(required=False, allow_null=True)
+    channel = serializers.ChoiceField(choices=PaymentChannel.choices, default=PaymentChannel.WINDOW)
+    accident_topup = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True)
+    payer_id_number = serializers.CharField(max_length=18, required=False, allow_null=True, allow_blank=True)
+    payer_relation = serializers.ChoiceField(
+        choices=PayerRelation.choices, required=False, allow_null=True, allow_blank=True
+    )
+
+
+class BackPaymentSerializer(serializers.Serializer):
+    years = serializers.IntegerField(min_value=1)
+    payment_date = serializers.DateField()
+
+
+class RefundSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=list(REFUND_REASON_LABELS.items()))
+    date = serializers.DateField()
+
+
+class EnrollmentPermission(ReadRequiresViewPermission):
+    def get_required_permissions(self, method, model_cls):  # type: ignore[no-untyped-def]
+        if method == "POST":
+            return ["enrollment.add_enrollment"]
+        return super().get_required_permissions(method, model_cls)
+
+
+@extend_schema(tags=["参保缴费"])
+class EnrollmentViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = EnrollmentSerializer
+    permission_classes = [IsAuthenticated, EnrollmentPermission]
+    queryset = Enrollment.objects.none()
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return enrollment_list(user=self.request.user).order_by("-id")
+
+    def get_object(self):  # type: ignore[no-untyped-def]
+        enrollment = enrollment_get(user=self.request.user, pk=self.kwargs["pk"])
+        if enrollment is None:
+            raise Http404
+        return enrollment
+
+    def _respond(self, enrollment: Enrollment, code: int = status.HTTP_200_OK) -> Response:
+        return Response(EnrollmentSerializer(enrollment, context=self.get_serializer_context()).data, status=code)
+
+    @extend_schema(request=EnrollmentCreateSerializer, responses={201: EnrollmentSerializer})
+    def create(self, request):  # type: ignore[no-untyped-def]
+        serializer = EnrollmentCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        resident = resident_in_scope(request, data["id_number"])
+        try:
+            enrollment = enrollment_create(
+                actor=request.user,
+                resident=resident,
+                insurance_year=data["insurance_year"],
+                payment_date=data["payment_date"],
+                channel=data["channel"],
+                back_paid_years=data["back_paid_years"],
+                special_status=data.get("special_status") or "",
+                special_date=data.get("special_date"),
+                accident_topup=data.get("accident_topup"),
+                payer_id_number=data.get("payer_id_number") or "",
+                payer_relation=data.get("payer_relation") or "",
+            )
+        except DjangoValidationError as error:
+            raise api_validation_error(error) from None
+        return self._respond(enrollment, status.HTTP_201_CREATED)
+
+    @extend_schema(request=BackPaymentSerializer, responses={200: EnrollmentSerializer})
+    @action(detail=True, methods=["post"], url_path="back-payment")
+    def back_payment(self, request, pk=None):  # type: ignore[no-untyped-def]
+        enrollment = self.get_object()
+        serializer = BackPaymentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            enrollment = back_payment_add(actor=request.user, enrollment=enrollment, **serializer.validated_data)
+        except DjangoValidationError as error:
+            raise api_validation_error(error) from None
+        return self._respond(enrollment)
+
+    @extend_schema(request=RefundSerializer, responses={200: EnrollmentSerializer})
+    @action(detail=True, methods=["post"])
+    def refund(self, request, pk=None):  # type: ignore[no-untyped-def]
+        enrollment = self.get_object()
+        serializer = RefundSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            enrollment = refund_request(actor=request.user, enrollment=enrollment, **serializer.validated_data)
+        except DjangoValidationError as error:
+            raise api_validation_error(error) from None
+        return self._respond(enrollment)
+
+
+class IdentityCreateSerializer(serializers.Serializer):
+    id_number = serializers.CharField(max_length=18)
+    category = serializers.ChoiceField(choices=HardshipCategory.choices)
+    valid_from = serializers.DateField()
+    valid_to = serializers.DateField(required=False, allow_null=True)
+    department = serializers.ChoiceField(choices=CertifyingDepartment.choices)
+    disability_grade = serializers.IntegerField(min_value=1, max_value=4, required=False, allow_null=True)
+
+
+class IdentitySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    category = serializers.CharField()
+    valid_from = serializers.DateField()
+    valid_to = serializers.DateField(allow_null=True)
+    department = serializers.CharField()
+    disability_grade = serializers.IntegerField(allow_null=True)
+
+
+class IdentityView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(tags=["困难身份"], request=IdentityCreateSerializer, responses={201: IdentitySerializer})
+    def post(self, request):  # type: ignore[no-untyped-def]
+        if not request.user.has_perm("subsidies.add_hardshipidentity"):
+            self.permission_denied(request)
+        serializer = IdentityCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        resident = resident_in_scope(request, data.pop("id_number"))
+        try:
+            identity = hardship_identity_create(actor=request.user, resident=resident, **data)
+        except DjangoValidationError as error:
+            raise api_validation_error(error) from None
+        return Response(IdentitySerializer(identity).data, status=status.HTTP_201_CREATED)
+
+
+class ClaimSummaryCreateSerializer(serializers.Serializer):
+    id_number = serializers.CharField(max_length=18)
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    fund_paid_total = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
+    reward_used = serializers.BooleanField()
+
+
+class ClaimSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ClaimSummary
+        fields = ["year", "fund_paid_total", "reward_used"]
+
+
+class ClaimSummaryView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(tags=["结算汇总"], request=ClaimSummaryCreateSerializer, responses={201: ClaimSummarySerializer})
+    def post(self, request):  # type: ignore[no-untyped-def]
+        if not request.user.has_perm("enrollment.add_claimsummary"):
+            self.permission_denied(request)
+        serializer = ClaimSummaryCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        resident = resident_in_scope(request, data.pop("id_number"))
+        summary = claim_summary_upsert(actor=request.user, resident=resident, **data)
+        return Response(ClaimSummarySerializer(summary).data, status=status.HTTP_201_CREATED)
