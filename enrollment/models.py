@@ -111,6 +111,9 @@ class PolicyParameterSet(models.Model):
     )
     refund_reasons = models.JSONField("可受理的退费原因", null=True, blank=True)
     refund_source = models.CharField("退费依据（文号）", max_length=200, blank=True)
+    resident_years_per_employee_year = models.PositiveSmallIntegerField(
+        "折算1年职工医保缴费年限的居民医保缴费年数", null=True, blank=True
+    )
     history = HistoricalRecords(verbose_name="政策参数变更记录")
 
     class Meta:

@@ -46,6 +46,7 @@ ALL_FIELDS = (
     *CAP_FIELDS,
     *SPECIAL_GROUP_FIELDS,
     *SOURCE_FIELDS,
+    "resident_years_per_employee_year",
 )
 # Figures a region may lack: then it offers no accident top-up and accepts no refund.
 OPTIONAL_FIELDS = ("accident_topup_options", "refund_reasons", "refund_source")
@@ -139,4 +140,5 @@ def policy_resolve(*, region_code: str, insurance_year: int) -> PolicyFigures:
         accident_topup_options=tuple(Decimal(option) for option in value.get("accident_topup_options") or ()),
         refund_reasons=frozenset(value.get("refund_reasons") or ()),
         refund_source=SourcedFigure(str(value.get("refund_source") or "")),
+        resident_years_per_employee_year=value["resident_years_per_employee_year"],  # type: ignore[arg-type]
     )

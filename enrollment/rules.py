@@ -385,6 +385,7 @@ class PolicyFigures:
     accident_topup_options: tuple[Decimal, ...] = ()
     refund_reasons: frozenset[str] = frozenset()
     refund_source: SourcedFigure = SourcedFigure("")
+    resident_years_per_employee_year: int = 0
 
 
 class SpecialStatus:
@@ -618,3 +619,11 @@ def refund_check(*, policy: PolicyFigures, reason: str, date: datetime.date) -> 
         )
     text = f"因{REFUND_REASON_LABELS.get(reason, reason)}退费，作废本年度待遇期，个人缴费退还缴费人、资助退回原资金"
     return Explanation("R12.2", text, str(policy.refund_source))
+
+
+def employee_years_credit(*, policy: PolicyFigures, resident_years_paid: int) -> tuple[Decimal, Explanation]:
+    """R13.3: resident years paid, converted to employee-insurance years on transfer (每5年折算1年)."""
+    per_year = policy.resident_years_per_employee_year
+    credit = money(Decimal(resident_years_paid) / per_year)
+    text = f"居民医保实际缴费{resident_years_paid}年，按每{per_year}年折算1年，可折算职工医保缴费年限{credit}年"
+    return credit, Explanation("R13.3", text, str(policy.cap.source))

@@ -64,3 +64,13 @@ def enrollment_list(*, user: User) -> QuerySet[Enrollment]:
 
 def enrollment_get(*, user: User, pk: int) -> Enrollment | None:
     return enrollment_list(user=user).filter(pk=pk).first()
+
+
+def resident_years_paid(*, resident: Resident) -> int:
+    """R13.3: insurance years the person paid for and was not refunded."""
+    return (
+        Enrollment.objects.filter(resident=resident, status=EnrollmentStatus.ACTIVE)
+        .values("insurance_year")
+        .distinct()
+        .count()
+    )

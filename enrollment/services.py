@@ -166,6 +166,41 @@ def _apply_quote(enrollment: Enrollment, quote: Quote) -> None:
     enrollment.explanation = [dataclasses.asdict(entry) for entry in quote.explanation]
 
 
+def enrollment_preview(
+    *,
+    resident: Resident,
+    insurance_year: int,
+    payment_date: datetime.date,
+    channel: str = PaymentChannel.WINDOW,
+    back_paid_years: int = 0,
+    special_status: str = "",
+    special_date: datetime.date | None = None,
+    accident_topup: Decimal | None = None,
+    payer_id_number: str = "",
+    payer_relation: str = "",
+) -> Quote:
+    """What enrollment_create would compute, with the person's history from the database; writes nothing."""
+    policy = _policy_for(resident, insurance_year)
+    try:
+        payment_details_check(
+            policy=policy,
+            channel=channel,
+            payer_id_number=payer_id_number,
+            payer_relation=payer_relation,
+            accident_topup=accident_topup,
+        )
+    except PaymentDetailRefused as error:
+        raise ValidationError({error.field: str(error)}) from None
+    return _quote(
+        policy=policy,
+        resident=resident,
+        payment_date=payment_date,
+        back_paid_years=back_paid_years,
+        special_status=special_status,
+        special_date=special_date,
+    )
+
+
 @transaction.atomic
 def enrollment_create(
     *,
@@ -188,24 +223,17 @@ def enrollment_create(
         resident=resident, insurance_year=insurance_year, status=EnrollmentStatus.ACTIVE
     ).exists():
         raise ValidationError({"non_field_errors": f"该居民{insurance_year}年度已有有效参保记录，不能重复参保。"})
-    policy = _policy_for(resident, insurance_year)
-    try:
-        payment_details_check(
-            policy=policy,
-            channel=channel,
-            payer_id_number=payer_id_number,
-            payer_relation=payer_relation,
-            accident_topup=accident_topup,
-        )
-    except PaymentDetailRefused as error:
-        raise ValidationError({error.field: str(error)}) from None
-    quote = _quote(
-        policy=policy,
+    quote = enrollment_preview(
         resident=resident,
+        insurance_year=insurance_year,
         payment_date=payment_date,
+        channel=channel,
         back_paid_years=back_paid_years,
         special_status=special_status,
         special_date=special_date,
+        accident_topup=accident_topup,
+        payer_id_number=payer_id_number,
+        payer_relation=payer_relation,
     )
     enrollment = Enrollment(
         resident=resident,

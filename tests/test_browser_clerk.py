@@ -50,3 +50,27 @@ def test_demo_clerk_finds_resident_by_id_number(live_server, page):
     expect(page.locator("h1")).to_contain_text(resident.name)
     expect(page.locator("h1")).to_contain_text(resident.id_number)
     assert page.url == f"{live_server.url}/residents/{resident.pk}/"
+
+
+def test_clerk_quotes_takes_payment_and_sees_the_receipt_with_the_keyboard(live_server, page):
+    # given
+    call_command("seed_demo", residents=3, stdout=io.StringIO())
+    resident = Resident.objects.order_by("id").first()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("用户名").fill("clerk")
+    page.get_by_label("密码").fill("canbao-demo-2026")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/")
+    # when: the ID number is typed and Enter pressed, then the quote, then the payment
+    page.goto(f"{live_server.url}/window/")
+    page.keyboard.type(resident.id_number)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/window/residents/{resident.pk}/")
+    page.get_by_label("保险年度").fill("2026")
+    page.get_by_label("缴费日期").fill("2025-11-20")
+    page.get_by_role("button", name="测算").click()
+    expect(page.locator("#quote")).to_contain_text("2026-04-01 至 2026-12-31")
+    page.get_by_role("button", name="确认收费 ¥400.00").click()
+    # then
+    expect(page.locator("h1")).to_have_text("城乡居民基本医疗保险缴费凭证")
+    expect(page.locator("table").first).to_contain_text("2026年4月1日 至 2026年12月31日")

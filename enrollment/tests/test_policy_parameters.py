@@ -75,3 +75,12 @@ def test_unknown_region_and_years_before_the_data_are_refused():
         policy_resolve(region_code="149999", insurance_year=2026)
     with pytest.raises(PolicyNotFound, match="没有2018年度及以前的政策参数"):
         policy_resolve(region_code="140621", insurance_year=2018)
+
+
+def test_r13_3_five_resident_years_make_one_employee_year():
+    from enrollment.rules import employee_years_credit
+
+    policy = policy_resolve(region_code="140621", insurance_year=2026)
+    credit, explanation = employee_years_credit(policy=policy, resident_years_paid=7)
+    assert credit == Decimal("1.40")
+    assert explanation.text == "居民医保实际缴费7年，按每5年折算1年，可折算职工医保缴费年限1.40年"

@@ -1,0 +1,71 @@
+"""窗口办理 pages: quote before payment, record it, print the receipt; R13.3 on the page."""
+
+import pytest
+
+from enrollment.models import Enrollment
+
+pytestmark = pytest.mark.django_db
+
+PAYMENT = {
+    "insurance_year": "2026",
+    "payment_date": "2025-11-20",
+    "back_paid_years": "0",
+    "channel": "window",
+    "accident_topup": "",
+    "special_status": "",
+    "special_date": "",
+    "payer_id_number": "",
+    "payer_relation": "",
+}
+
+
+def test_search_by_id_number_opens_the_window_page(client, clerk, yujing_resident):
+    client.force_login(clerk)
+    response = client.get("/window/", {"id_number": yujing_resident.id_number.lower()})
+    assert response["Location"] == f"/window/residents/{yujing_resident.pk}/"
+
+
+def test_quote_shows_what_is_owed_and_why_and_writes_nothing(client, clerk, yujing_resident):
+    client.force_login(clerk)
+    page = client.post(f"/window/residents/{yujing_resident.pk}/", {**PAYMENT, "action": "quote"}).content.decode()
+    assert "¥400.00" in page
+    assert "2026-04-01 至 2026-12-31" in page
+    assert "断保1年：固定等待期3个月，变动等待期0个月" in page
+    assert Enrollment.objects.count() == 0
+
+
+def test_refused_date_is_shown_in_chinese_and_nothing_is_saved(client, clerk, yujing_resident):
+    client.force_login(clerk)
+    page = client.post(
+        f"/window/residents/{yujing_resident.pk}/", {**PAYMENT, "payment_date": "2025-11-27", "action": "pay"}
+    ).content.decode()
+    assert "下一个可缴费日为2025年12月1日" in page
+    assert Enrollment.objects.count() == 0
+
+
+def test_payment_is_recorded_and_the_receipt_shows_the_benefit_period(client, clerk, yujing_resident):
+    client.force_login(clerk)
+    response = client.post(f"/window/residents/{yujing_resident.pk}/", {**PAYMENT, "action": "pay"})
+    enrollment = Enrollment.objects.get()
+    assert response["Location"] == f"/window/enrollments/{enrollment.pk}/receipt/"
+    receipt = client.get(response["Location"]).content.decode()
+    assert "2026年4月1日 至 2026年12月31日" in receipt
+    assert "缴费凭证" in receipt
+
+
+def test_r13_3_employee_years_credit_is_shown(client, clerk, yujing_resident):
+    client.force_login(clerk)
+    client.post(f"/window/residents/{yujing_resident.pk}/", {**PAYMENT, "action": "pay"})
+    page = client.get(f"/window/residents/{yujing_resident.pk}/").content.decode()
+    assert "可折算职工医保缴费年限 0.20 年（R13.3）" in page
+
+
+def test_township_official_has_no_window_and_no_receipts_of_other_townships(
+    client, clerk, yujing_official, beizhouzhuang_resident
+):
+    client.force_login(clerk)
+    client.post(f"/window/residents/{beizhouzhuang_resident.pk}/", {**PAYMENT, "action": "pay"})
+    enrollment = Enrollment.objects.get()
+    client.force_login(yujing_official)
+    assert client.get(f"/window/residents/{beizhouzhuang_resident.pk}/").status_code == 403
+    assert client.get(f"/window/enrollments/{enrollment.pk}/receipt/").status_code == 404
