@@ -8,7 +8,7 @@ from rest_framework.permissions import DjangoModelPermissions, IsAuthenticated
 from rest_framework.response import Response
 
 from .selectors import resident_get, resident_list
-from .serializers import ResidentCreatedSerializer, ResidentSerializer
+from .serializers import EnrollmentSerializer, IdentitySerializer, ResidentCreatedSerializer, ResidentSerializer
 from .services import id_number_address_warnings, resident_create
 
 
@@ -38,6 +38,14 @@ class ResidentViewSet(
             search=self.request.query_params.get("search", ""),
             division_code=self.request.query_params.get("division", ""),
         )
+
+    def retrieve(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
+        resident = self.get_object()
+        body = ResidentSerializer(resident, context=self.get_serializer_context()).data
+        enrollments = resident.enrollments.select_related("resident").order_by("-insurance_year", "-id")
+        body["enrollments"] = EnrollmentSerializer(enrollments, many=True, context=self.get_serializer_context()).data
+        body["identities"] = IdentitySerializer(resident.hardship_identities.order_by("valid_from"), many=True).data
+        return Response(body)
 
     def get_object(self):  # type: ignore[no-untyped-def]
         resident = resident_get(user=self.request.user, id_number=self.kwargs["id_number"])

@@ -3,7 +3,7 @@ from rest_framework import serializers
 from accounts.permissions import VIEW_FULL_ID_NUMBER
 from divisions.models import Division
 
-from .models import Resident
+from .models import Enrollment, Resident
 from .rules import id_number_mask
 
 
@@ -46,3 +46,83 @@ class ResidentCreatedSerializer(ResidentSerializer):
 
     class Meta(ResidentSerializer.Meta):
         fields = [*ResidentSerializer.Meta.fields, "warnings"]
+
+
+class EnrollmentSerializer(serializers.ModelSerializer):
+    id_number = serializers.SerializerMethodField()
+    waiting = serializers.SerializerMethodField()
+    catastrophic_cap = serializers.SerializerMethodField()
+    subsidy_category = serializers.SerializerMethodField()
+    special_status = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Enrollment
+        fields = [
+            "id",
+            "id_number",
+            "status",
+            "insurance_year",
+            "payment_date",
+            "channel",
+            "payer_id_number",
+            "payer_relation",
+            "accident_topup",
+            "back_paid_years",
+            "special_status",
+            "special_date",
+            "projected",
+            "contribution_standard",
+            "in_collection_period",
+            "continuous",
+            "break_years",
+            "individual_due",
+            "subsidy_amount",
+            "subsidy_category",
+            "back_payment_due",
+            "waiting",
+            "benefit_start",
+            "benefit_end",
+            "counts_as_enrolled_year",
+            "catastrophic_cap",
+            "explanation",
+            "refund_reason",
+            "refund_date",
+        ]
+
+    def get_id_number(self, enrollment: Enrollment) -> str:
+        request = self.context.get("request")
+        if request is not None and request.user.has_perm(VIEW_FULL_ID_NUMBER):
+            return enrollment.resident.id_number
+        return id_number_mask(enrollment.resident.id_number)
+
+    def get_waiting(self, enrollment: Enrollment) -> dict[str, int]:
+        return {
+            "fixed_months": enrollment.waiting_fixed_months,
+            "variable_months": enrollment.waiting_variable_months,
+            "repaired_months": enrollment.waiting_repaired_months,
+            "total_months": enrollment.waiting_total_months,
+        }
+
+    def get_catastrophic_cap(self, enrollment: Enrollment) -> dict[str, str]:
+        return {
+            "base": f"{enrollment.cap_base:.2f}",
+            "continuity_bonus": f"{enrollment.cap_continuity_bonus:.2f}",
+            "zero_claim_bonus": f"{enrollment.cap_zero_claim_bonus:.2f}",
+            "break_penalty": f"{enrollment.cap_break_penalty:.2f}",
+            "effective": f"{enrollment.cap_effective:.2f}",
+        }
+
+    def get_subsidy_category(self, enrollment: Enrollment) -> str | None:
+        return enrollment.subsidy_category or None
+
+    def get_special_status(self, enrollment: Enrollment) -> str | None:
+        return enrollment.special_status or None
+
+
+class IdentitySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    category = serializers.CharField()
+    valid_from = serializers.DateField()
+    valid_to = serializers.DateField(allow_null=True)
+    department = serializers.CharField()
+    disability_grade = serializers.IntegerField(allow_null=True)

@@ -144,3 +144,16 @@ def test_clerks_cannot_post_claim_summaries(clerk, yujing_resident):
     body = {"id_number": yujing_resident.id_number, "year": 2025, "fund_paid_total": "0.00", "reward_used": False}
     assert token_client(clerk).post("/api/v1/claim-summaries/", body, format="json").status_code == 403
     assert ClaimSummary.objects.count() == 0
+
+
+def test_resident_detail_lists_enrollments_and_identities(clerk, yujing_resident):
+    client = token_client(clerk)
+    post_enrollment(client, yujing_resident)
+    client.post(
+        "/api/v1/identities/",
+        {"id_number": yujing_resident.id_number, "category": "dibao", "valid_from": "2025-01-01", "department": "民政"},
+        format="json",
+    )
+    body = client.get(f"/api/v1/residents/{yujing_resident.id_number}/").json()
+    assert [(e["insurance_year"], e["status"]) for e in body["enrollments"]] == [(2027, "active")]
+    assert [(i["category"], i["department"]) for i in body["identities"]] == [("dibao", "民政")]
