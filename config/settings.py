@@ -163,6 +163,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # Served from node_modules (package.json): bureau networks reach no CDN.
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui",
+    "ENUM_NAME_OVERRIDES": {
+        "ResidentStatusEnum": "enrollment.models.ResidentStatus",
+        "EnrollmentStatusEnum": "enrollment.models.EnrollmentStatus",
+    },
     "SWAGGER_UI_FAVICON_HREF": "/static/vendor/swagger-ui/favicon-32x32.png",
 }
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import PolicyParameterSet, Resident
+from .models import ClaimSummary, Enrollment, Payment, PolicyParameterSet, Resident
 
 
 @admin.register(Resident)
@@ -18,3 +18,40 @@ class PolicyParameterSetAdmin(SimpleHistoryAdmin):
     list_filter = ["insurance_year", "calendar_assumed"]
     search_fields = ["region__code", "region__name", "source_document"]
     raw_id_fields = ["region"]
+
+
+class PaymentInline(admin.TabularInline):
+    model = Payment
+    extra = 0
+    can_delete = False
+    readonly_fields = ["kind", "amount", "date", "years", "reason", "recorded_by", "created_at"]
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(SimpleHistoryAdmin):
+    """Read-only: enrollments change only through the services (payment, back-payment, refund)."""
+
+    list_display = ["resident", "insurance_year", "status", "individual_due", "benefit_start", "benefit_end"]
+    list_filter = ["insurance_year", "status", "channel"]
+    search_fields = ["resident__id_number", "resident__name"]
+    inlines = [PaymentInline]
+
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return [field.name for field in Enrollment._meta.fields]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(ClaimSummary)
+class ClaimSummaryAdmin(SimpleHistoryAdmin):
+    list_display = ["resident", "year", "fund_paid_total", "reward_used"]
+    list_filter = ["year", "reward_used"]
+    search_fields = ["resident__id_number", "resident__name"]
+    raw_id_fields = ["resident"]

@@ -7,6 +7,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import DjangoModelPermissions, IsAuthenticated
 from rest_framework.response import Response
 
+from .models import Resident
 from .selectors import resident_get, resident_list
 from .serializers import EnrollmentSerializer, IdentitySerializer, ResidentCreatedSerializer, ResidentSerializer
 from .services import id_number_address_warnings, resident_create
@@ -29,6 +30,7 @@ class ResidentViewSet(
 ):
     serializer_class = ResidentSerializer
     permission_classes = [IsAuthenticated, ReadRequiresViewPermission]
+    queryset = Resident.objects.none()  # for the schema; requests use get_queryset()
     lookup_field = "id_number"
     lookup_value_regex = "[0-9Xx]{1,18}"
 
