@@ -1,6 +1,9 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
+
+from subsidies.rules import HardshipTableInvalid, hardship_tiers_from_rows
 
 
 class Gender(models.TextChoices):
@@ -111,6 +114,17 @@ class PolicyParameterSet(models.Model):
     )
     refund_reasons = models.JSONField("可受理的退费原因", null=True, blank=True)
     refund_source = models.CharField("退费依据（文号）", max_length=200, blank=True)
+    hardship_tiers = models.JSONField(
+        "困难群众资助档次",
+        null=True,
+        blank=True,
+        help_text=(
+            '按文件顺序列出各档：[{"category": "dibao", "name": "低保对象", "individual_payment": "80.00", '
+            '"subsidy_amount": "320.00", "department": "民政", "clause": "四（2）", "aliases": ["低保户"]}, …]；'
+            '组合条件用 "disability_grades": [3, 4] 与 "requires_categories": ["dibao"]'
+        ),
+    )
+    hardship_source = models.CharField("资助依据（文号）", max_length=200, blank=True)
     resident_years_per_employee_year = models.PositiveSmallIntegerField(
         "折算1年职工医保缴费年限的居民医保缴费年数", null=True, blank=True
     )
@@ -138,6 +152,15 @@ class PolicyParameterSet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region.name} {self.insurance_year}年度（{self.source_document}）"
+
+    def clean(self) -> None:
+        if self.hardship_tiers:
+            try:
+                hardship_tiers_from_rows(
+                    self.hardship_tiers, source=self.hardship_source, standard=self.contribution_standard
+                )
+            except HardshipTableInvalid as error:
+                raise ValidationError({"hardship_tiers": str(error)}) from None
 
 
 class EnrollmentStatus(models.TextChoices):

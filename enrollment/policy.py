@@ -11,6 +11,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 
 from divisions.models import Division, DivisionLevel
+from subsidies.rules import hardship_tiers_from_rows
 
 from .models import PolicyParameterSet
 from .rules import CalendarParameters, CapParameters, PolicyFigures, SourcedFigure, SpecialGroupParameters
@@ -49,7 +50,7 @@ ALL_FIELDS = (
     "resident_years_per_employee_year",
 )
 # Figures a region may lack: then it offers no accident top-up and accepts no refund.
-OPTIONAL_FIELDS = ("accident_topup_options", "refund_reasons", "refund_source")
+OPTIONAL_FIELDS = ("accident_topup_options", "refund_reasons", "refund_source", "hardship_tiers", "hardship_source")
 REGION_CODE_LENGTHS = (6, 4, 2)  # county, city, province: most specific first
 
 
@@ -141,4 +142,8 @@ def policy_resolve(*, region_code: str, insurance_year: int) -> PolicyFigures:
         refund_reasons=frozenset(value.get("refund_reasons") or ()),
         refund_source=SourcedFigure(str(value.get("refund_source") or "")),
         resident_years_per_employee_year=value["resident_years_per_employee_year"],  # type: ignore[arg-type]
+        hardship_tiers=hardship_tiers_from_rows(
+            value.get("hardship_tiers") or [],  # type: ignore[arg-type]
+            source=str(value.get("hardship_source") or ""),
+        ),
     )

@@ -9,6 +9,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from subsidies.models import HardshipCategory
+
 from .policy import PolicyNotFound, policy_resolve
 from .rules import BackPaymentRefused, PaymentDateRefused, PersonHistory, Quote, SpecialStatus, quote_compute
 
@@ -25,7 +27,9 @@ class QuoteRequestSerializer(serializers.Serializer):
     insurance_year = serializers.IntegerField(min_value=2000, max_value=2100)
     payment_date = serializers.DateField()
     birth_date = serializers.DateField(required=False, allow_null=True)
-    categories = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=HardshipCategory.choices), required=False, default=list
+    )
     disability_grade = serializers.IntegerField(min_value=1, max_value=4, required=False, allow_null=True)
     enrolled_years = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
     zero_claim_years = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
@@ -91,6 +95,8 @@ def quote_for_request(data: dict) -> Quote:
         enrolled_years=frozenset(year for year in data["enrolled_years"] if year < data["insurance_year"]),
         zero_claim_years=frozenset(data["zero_claim_years"]),
         reward_used_years=frozenset(data["reward_used_years"]),
+        hardship_categories=frozenset(data["categories"]),
+        disability_grade=data.get("disability_grade"),
     )
     try:
         return quote_compute(

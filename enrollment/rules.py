@@ -6,6 +6,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
 
+from subsidies.rules import HardshipTier, hardship_subsidy_compute
+
 ID_NUMBER_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_NUMBER_CHECK_CHARACTERS = "10X98765432"
 
@@ -386,6 +388,7 @@ class PolicyFigures:
     refund_reasons: frozenset[str] = frozenset()
     refund_source: SourcedFigure = SourcedFigure("")
     resident_years_per_employee_year: int = 0
+    hardship_tiers: tuple[HardshipTier, ...] = ()
 
 
 class SpecialStatus:
@@ -396,12 +399,15 @@ class SpecialStatus:
 
 @dataclass(frozen=True)
 class PersonHistory:
-    """What the rules know of a person: enrolled years (R4.1) before the insurance year, claims, birth date."""
+    """What the rules know of a person: enrolled years (R4.1) before the insurance year, claims, birth date,
+    and the hardship identities valid on the payment date (R6.1)."""
 
     birth_date: datetime.date
     enrolled_years: frozenset[int] = frozenset()
     zero_claim_years: frozenset[int] = frozenset()
     reward_used_years: frozenset[int] = frozenset()
+    hardship_categories: frozenset[str] = frozenset()
+    disability_grade: int | None = None
 
 
 @dataclass(frozen=True)
@@ -422,6 +428,9 @@ class Quote:
     counts_as_enrolled_year: bool
     catastrophic_cap: CatastrophicCap
     explanation: tuple[Explanation, ...]
+    # Which identity of the subsidy table applied, and where the table comes from (shown at the window).
+    subsidy_name: str = ""
+    subsidy_source: str = ""
 
 
 def money(value: Decimal) -> Decimal:
@@ -487,7 +496,7 @@ def quote_compute(
     special_status: str | None = None,
     special_date: datetime.date | None = None,
 ) -> Quote:
-    """R1-R5, R8, R9 for one payment: what is owed, when coverage starts and why. Subsidies: R6 (separate)."""
+    """R1-R6, R8, R9 for one payment: what is owed, the subsidy, when coverage starts and why."""
     period = _exempt_benefit_period(
         policy=policy,
         payment_date=payment_date,
@@ -515,10 +524,20 @@ def quote_compute(
         0, Explanation("R1.2", f"{policy.insurance_year}年度个人缴费标准{standard}元", str(policy.standard_source))
     )
     explanation.extend(period.explanation)
+    subsidy = hardship_subsidy_compute(
+        tiers=policy.hardship_tiers,
+        standard=standard,
+        categories=history.hardship_categories,
+        disability_grade=history.disability_grade,
+    )
+    if subsidy is not None:
+        explanation.append(Explanation(subsidy.rule, subsidy.text, subsidy.source))
     back_payment_due = money(standard * back_paid_years)
     if back_paid_years:
-        text = f"补缴{back_paid_years}年，按{policy.insurance_year}年度个人缴费标准计{back_payment_due}元，不享受资助"
+        text = f"补缴{back_paid_years}年，按{policy.insurance_year}年度个人缴费标准计{back_payment_due}元"
         explanation.append(Explanation("R4.5", text, str(policy.calendar.waiting_source)))
+        if subsidy is not None and subsidy.subsidy_amount:
+            explanation.append(Explanation("R6.4", "补缴部分不享受资助", subsidy.source))
     cap = catastrophic_cap_compute(
         parameters=policy.cap,
         insurance_year=policy.insurance_year,
@@ -536,9 +555,9 @@ def quote_compute(
         in_collection_period=period.payment_part != PaymentPart.OUT_OF_PERIOD,
         continuous=period.continuous,
         break_years=period.break_years,
-        individual_due=standard,
-        subsidy_amount=Decimal("0.00"),
-        subsidy_category=None,
+        individual_due=subsidy.individual_due if subsidy else standard,
+        subsidy_amount=subsidy.subsidy_amount if subsidy else Decimal("0.00"),
+        subsidy_category=subsidy.category if subsidy else None,
         back_payment_due=back_payment_due,
         waiting=period.waiting,
         benefit_start=period.benefit_start,
@@ -546,6 +565,8 @@ def quote_compute(
         counts_as_enrolled_year=period.counts_as_enrolled_year,
         catastrophic_cap=cap,
         explanation=tuple(explanation),
+        subsidy_name=subsidy.name if subsidy and subsidy.category else "",
+        subsidy_source=subsidy.source if subsidy and subsidy.category else "",
     )
 
 

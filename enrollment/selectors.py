@@ -1,7 +1,10 @@
+import datetime
+
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
 from accounts.selectors import scope_queryset
+from subsidies.models import HardshipIdentity
 
 from .models import ClaimSummary, Enrollment, EnrollmentStatus, Resident
 from .rules import PersonHistory
@@ -33,8 +36,9 @@ def resident_get(*, user: User, id_number: str | None = None, pk: int | None = N
     return residents.filter(**lookup).first()
 
 
-def person_history(*, resident: Resident, before_year: int) -> PersonHistory:
-    """What the rules need of a person, from the database: enrolled years (R4.1) and claim summaries (R5.3)."""
+def person_history(*, resident: Resident, before_year: int, on_date: datetime.date) -> PersonHistory:
+    """What the rules need of a person, from the database: enrolled years (R4.1), claim summaries (R5.3) and
+    the hardship identities valid on the payment date (R6.1)."""
     enrolled_years = Enrollment.objects.filter(
         resident=resident,
         status=EnrollmentStatus.ACTIVE,
@@ -44,8 +48,15 @@ def person_history(*, resident: Resident, before_year: int) -> PersonHistory:
     summaries = list(
         ClaimSummary.objects.filter(resident=resident).values_list("year", "fund_paid_total", "reward_used")
     )
+    identities = HardshipIdentity.objects.filter(resident=resident, valid_from__lte=on_date).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=on_date)
+    )
+    categories = frozenset(identities.values_list("category", flat=True))
+    grades = [grade for grade in identities.values_list("disability_grade", flat=True) if grade is not None]
     return PersonHistory(
         birth_date=resident.birth_date,
+        hardship_categories=categories,
+        disability_grade=min(grades) if grades else None,
         enrolled_years=frozenset(enrolled_years),
         zero_claim_years=frozenset(year for year, paid, _ in summaries if paid == 0),
         reward_used_years=frozenset(year for year, _, reward_used in summaries if reward_used),

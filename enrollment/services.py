@@ -129,7 +129,7 @@ def _quote(
         return quote_compute(
             policy=policy,
             payment_date=payment_date,
-            history=person_history(resident=resident, before_year=policy.insurance_year),
+            history=person_history(resident=resident, before_year=policy.insurance_year, on_date=payment_date),
             back_paid_years=back_paid_years,
             special_status=special_status or None,
             special_date=special_date,

@@ -26,35 +26,68 @@ def quote(user, **changes):
     return token_client(user).post("/api/v1/policy/quote/", {**API_EXAMPLE, **changes}, format="json")
 
 
-def test_r4_5_api_example_periods_cap_and_back_payment(clerk):
+def test_r6_2_api_example_is_reproduced_exactly(clerk):
+    # when
     body = quote(clerk).json()
-    assert {
-        key: body[key] for key in ("insurance_year", "projected", "contribution_standard", "in_collection_period")
-    } == {
+    # then every field of API.md's response, the explanation list aside, is as published
+    explanation = body.pop("explanation")
+    assert body == {
         "insurance_year": 2027,
         "projected": True,
         "contribution_standard": "400.00",
         "in_collection_period": False,
-    }
-    assert (body["continuous"], body["break_years"], body["back_payment_due"]) == (False, 2, "400.00")
-    assert body["waiting"] == {"fixed_months": 3, "variable_months": 1, "repaired_months": 1, "total_months": 3}
-    assert (body["benefit_start"], body["benefit_end"], body["counts_as_enrolled_year"]) == (
-        "2027-06-10",
-        "2027-12-31",
-        True,
-    )
-    assert body["catastrophic_cap"] == {
-        "base": "400000.00",
-        "continuity_bonus": "0.00",
-        "zero_claim_bonus": "0.00",
-        "break_penalty": "6000.00",
-        "effective": "394000.00",
+        "continuous": False,
+        "break_years": 2,
+        "individual_due": "0.00",
+        "subsidy_amount": "400.00",
+        "subsidy_category": "dibao_disability",
+        "back_payment_due": "400.00",
+        "waiting": {"fixed_months": 3, "variable_months": 1, "repaired_months": 1, "total_months": 3},
+        "benefit_start": "2027-06-10",
+        "benefit_end": "2027-12-31",
+        "counts_as_enrolled_year": True,
+        "catastrophic_cap": {
+            "base": "400000.00",
+            "continuity_bonus": "0.00",
+            "zero_claim_bonus": "0.00",
+            "break_penalty": "6000.00",
+            "effective": "394000.00",
+        },
     }
     assert {
         "rule": "R4.4",
         "text": "断保2年：固定等待期3个月，变动等待期1个月",
         "source": "晋医保发〔2025〕3号 一（二）",
-    } in body["explanation"]
+    } in explanation
+    assert [entry["rule"] for entry in explanation] == [
+        "R1.2",
+        "R2.3",
+        "R4.2",
+        "R4.4",
+        "R4.5",
+        "R4.7",
+        "R6.2",
+        "R4.5",
+        "R6.4",
+        "R5.1",
+        "R5.4",
+    ]
+
+
+def test_r6_2_no_subsidy_gives_null_category_and_zero(clerk):
+    body = quote(clerk, categories=[], disability_grade=None).json()
+    assert (body["individual_due"], body["subsidy_amount"], body["subsidy_category"]) == ("400.00", "0.00", None)
+
+
+def test_r6_2_stable_poverty_alleviated_pays_in_full_without_subsidy(clerk):
+    body = quote(clerk, categories=["stable_poverty_alleviated"], disability_grade=None).json()
+    assert (body["individual_due"], body["subsidy_amount"], body["subsidy_category"]) == ("400.00", "0.00", None)
+
+
+def test_unknown_category_is_400(clerk):
+    response = quote(clerk, categories=["rich"])
+    assert response.status_code == 400
+    assert list(response.json()) == ["categories"]
 
 
 def test_r3_1_no_waiting_gives_zeros_and_the_whole_year(clerk):
