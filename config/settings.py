@@ -166,6 +166,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ResidentStatusEnum": "enrollment.models.ResidentStatus",
         "EnrollmentStatusEnum": "enrollment.models.EnrollmentStatus",
+        "HardshipCategoryEnum": "subsidies.models.HardshipCategory",
     },
     "SWAGGER_UI_FAVICON_HREF": "/static/vendor/swagger-ui/favicon-32x32.png",
 }

@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 
@@ -7,7 +8,8 @@ from accounts.selectors import scope_queryset
 from subsidies.models import HardshipIdentity
 
 from .models import ClaimSummary, Enrollment, EnrollmentStatus, Resident
-from .rules import PersonHistory
+from .policy import PolicyNotFound, policy_resolve
+from .rules import Explanation, PersonHistory, employee_years_credit
 
 RESIDENT_DIVISION_FIELDS = ("household_division", "residence_division")
 
@@ -85,3 +87,12 @@ def resident_years_paid(*, resident: Resident) -> int:
         .distinct()
         .count()
     )
+
+
+def resident_employee_years_credit(*, resident: Resident, today: datetime.date) -> tuple[Decimal, Explanation] | None:
+    """R13.3 for the resident page, by the figures in force today; None where the region has none."""
+    try:
+        policy = policy_resolve(region_code=enrollment_region_code(resident=resident), insurance_year=today.year)
+    except PolicyNotFound:
+        return None
+    return employee_years_credit(policy=policy, resident_years_paid=resident_years_paid(resident=resident))

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from accounts.permissions import VIEW_FULL_ID_NUMBER
 from accounts.selectors import user_scope_code
@@ -11,7 +12,7 @@ from accounts.selectors import user_scope_code
 from .forms import ResidentEditForm, ResidentForm
 from .models import Resident
 from .rules import id_number_mask
-from .selectors import resident_get, resident_list
+from .selectors import resident_employee_years_credit, resident_get, resident_list
 from .services import id_number_address_warnings, resident_create, resident_update
 
 RESIDENTS_PER_PAGE = 30
@@ -54,7 +55,14 @@ def resident_search(request: HttpRequest) -> HttpResponse:
 def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     resident = _get_resident_or_404(request, pk)
     changes = resident.history.select_related("history_user").order_by("-history_date")[:20]  # type: ignore[attr-defined]
-    context = {"resident": resident, "shown_id_number": shown_id_number(request, resident), "changes": changes}
+    context = {
+        "resident": resident,
+        "shown_id_number": shown_id_number(request, resident),
+        "changes": changes,
+        "enrollments": resident.enrollments.order_by("-insurance_year", "-id"),
+        "identities": resident.hardship_identities.order_by("-valid_from"),
+        "employee_years_credit": resident_employee_years_credit(resident=resident, today=timezone.localdate()),
+    }
     return render(request, "enrollment/resident_detail.html", context)
 
 

@@ -8,9 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from .models import Enrollment
-from .policy import PolicyNotFound, policy_resolve
-from .rules import employee_years_credit
-from .selectors import enrollment_get, enrollment_region_code, resident_get, resident_years_paid
+from .selectors import enrollment_get, resident_employee_years_credit, resident_get
 from .services import enrollment_create, enrollment_preview
 from .views import shown_id_number
 from .window_forms import WindowPaymentForm
@@ -63,14 +61,6 @@ def window_resident(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             for field, field_messages in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, field_messages)
-    credit = None
-    try:
-        policy = policy_resolve(
-            region_code=enrollment_region_code(resident=resident), insurance_year=timezone.localdate().year
-        )
-        credit = employee_years_credit(policy=policy, resident_years_paid=resident_years_paid(resident=resident))
-    except PolicyNotFound:
-        pass
     context = {
         "resident": resident,
         "shown_id_number": shown_id_number(request, resident),
@@ -78,7 +68,7 @@ def window_resident(request: HttpRequest, pk: int) -> HttpResponse:
         "identities": resident.hardship_identities.order_by("-valid_from"),
         "form": form,
         "quote": quote,
-        "employee_years_credit": credit,
+        "employee_years_credit": resident_employee_years_credit(resident=resident, today=timezone.localdate()),
     }
     return render(request, "enrollment/window_resident.html", context)
 

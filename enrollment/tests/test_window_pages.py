@@ -69,3 +69,14 @@ def test_township_official_has_no_window_and_no_receipts_of_other_townships(
     client.force_login(yujing_official)
     assert client.get(f"/window/residents/{beizhouzhuang_resident.pk}/").status_code == 403
     assert client.get(f"/window/enrollments/{enrollment.pk}/receipt/").status_code == 404
+
+
+def test_r13_3_resident_page_shows_years_identities_and_the_credit(client, clerk, yujing_resident):
+    # given one paid year
+    client.force_login(clerk)
+    client.post(f"/window/residents/{yujing_resident.pk}/", {**PAYMENT, "action": "pay"})
+    # when
+    page = client.get(f"/residents/{yujing_resident.pk}/").content.decode()
+    # then
+    assert "可折算职工医保缴费年限 0.20 年（R13.3）" in page
+    assert "2026-04-01 至 2026-12-31" in page
