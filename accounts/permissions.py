@@ -12,6 +12,10 @@ VIEW_ENROLLMENT = "enrollment.view_enrollment"
 ADD_ENROLLMENT = "enrollment.add_enrollment"
 ADD_HARDSHIP_IDENTITY = "subsidies.add_hardshipidentity"
 ADD_CLAIM_SUMMARY = "enrollment.add_claimsummary"
+# The subsidy ledger, the hardship coverage rate and the list of hardship residents not yet enrolled.
+VIEW_HARDSHIP_IDENTITY = "subsidies.view_hardshipidentity"
+# Upload a department's list of certified people and confirm it.
+IMPORT_IDENTITY_LIST = "subsidies.add_identitylistbatch"
 WINDOW_WORK = frozenset(
     {
         VIEW_RESIDENT,
@@ -21,15 +25,17 @@ WINDOW_WORK = frozenset(
         VIEW_ENROLLMENT,
         ADD_ENROLLMENT,
         ADD_HARDSHIP_IDENTITY,
+        VIEW_HARDSHIP_IDENTITY,
+        IMPORT_IDENTITY_LIST,
     }
 )
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.WINDOW_CLERK: WINDOW_WORK,
-    Role.TOWNSHIP_OFFICIAL: frozenset({VIEW_RESIDENT, VIEW_FULL_ID_NUMBER, VIEW_ENROLLMENT}),
-    Role.CITY_STAFF: frozenset({VIEW_RESIDENT, VIEW_ENROLLMENT}),
-    Role.PROVINCE_STAFF: frozenset({VIEW_RESIDENT, VIEW_ENROLLMENT}),
-    Role.FINANCE: frozenset(),
+    Role.TOWNSHIP_OFFICIAL: frozenset({VIEW_RESIDENT, VIEW_FULL_ID_NUMBER, VIEW_ENROLLMENT, VIEW_HARDSHIP_IDENTITY}),
+    Role.CITY_STAFF: frozenset({VIEW_RESIDENT, VIEW_ENROLLMENT, VIEW_HARDSHIP_IDENTITY}),
+    Role.PROVINCE_STAFF: frozenset({VIEW_RESIDENT, VIEW_ENROLLMENT, VIEW_HARDSHIP_IDENTITY}),
+    Role.FINANCE: frozenset({VIEW_HARDSHIP_IDENTITY}),
     Role.SYSTEM_ADMIN: WINDOW_WORK | {ADD_CLAIM_SUMMARY},
 }
 

@@ -25,8 +25,58 @@ class CertifyingDepartment(models.TextChoices):
     DISABLED_FEDERATION = "残联", "残联"
 
 
+class IdentityListStatus(models.TextChoices):
+    PREVIEWED = "previewed", "待确认"
+    REFUSED = "refused", "有错误，未导入"
+    CONFIRMED = "confirmed", "已导入"
+
+
+class IdentityListBatch(models.Model):
+    """One department's list of the people it certifies in a county, as uploaded: first previewed, then confirmed.
+
+    The preview keeps the checked rows, the row errors and the people not found, so that confirming writes exactly
+    what the clerk saw, and a refused list writes nothing but this record.
+    """
+
+    department = models.CharField("认定部门", max_length=8, choices=CertifyingDepartment.choices)
+    county = models.ForeignKey(
+        "divisions.Division", verbose_name="区县", on_delete=models.PROTECT, related_name="identity_list_batches"
+    )
+    list_date = models.DateField(
+        "名单日期", help_text="名单中未写有效期起的，自此日起有效；名单中已无的人员，身份于前一日终止。"
+    )
+    file_name = models.CharField("文件名", max_length=255)
+    status = models.CharField("状态", max_length=16, choices=IdentityListStatus.choices)
+    file_error = models.CharField("文件错误", max_length=500, blank=True)
+    rows_total = models.PositiveIntegerField("名单行数", default=0)
+    checked_rows = models.JSONField("校验通过的行", default=list)
+    row_errors = models.JSONField("错误行", default=list)
+    unmatched_rows = models.JSONField("档案中未找到的人员", default=list)
+    created_count = models.PositiveIntegerField("新增身份", default=0)
+    updated_count = models.PositiveIntegerField("更新身份", default=0)
+    ended_count = models.PositiveIntegerField("终止身份", default=0)
+    uploaded_by = models.ForeignKey("accounts.User", verbose_name="上传人", on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    confirmed_by = models.ForeignKey(
+        "accounts.User", verbose_name="确认人", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    confirmed_at = models.DateTimeField("导入时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "困难身份名单批次"
+        verbose_name_plural = "困难身份名单批次"
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_department_display()}名单 {self.list_date:%Y-%m-%d}（{self.file_name}）"
+
+
 class HardshipIdentity(models.Model):
-    """A hardship identity certified by a department, valid between two dates (R6.1)."""
+    """A hardship identity certified by a department, valid between two dates (R6.1).
+
+    `batch` is the department list it last came from (empty when entered one by one); an identity that a later
+    list no longer names is ended, and `ended_by_batch` records that list as the reason.
+    """
 
     resident = models.ForeignKey(
         "enrollment.Resident", verbose_name="居民", on_delete=models.PROTECT, related_name="hardship_identities"
@@ -36,6 +86,22 @@ class HardshipIdentity(models.Model):
     department = models.CharField("认定部门", max_length=8, choices=CertifyingDepartment.choices)
     valid_from = models.DateField("有效期起")
     valid_to = models.DateField("有效期止", null=True, blank=True)
+    batch = models.ForeignKey(
+        IdentityListBatch,
+        verbose_name="来源名单",
+        on_delete=models.PROTECT,
+        related_name="identities",
+        null=True,
+        blank=True,
+    )
+    ended_by_batch = models.ForeignKey(
+        IdentityListBatch,
+        verbose_name="终止依据名单",
+        on_delete=models.PROTECT,
+        related_name="ended_identities",
+        null=True,
+        blank=True,
+    )
     recorded_by = models.ForeignKey(
         "accounts.User", verbose_name="登记人", on_delete=models.PROTECT, related_name="+", null=True
     )

@@ -26,6 +26,7 @@ class HardshipTier:
     subsidy_amount: Decimal
     department: str
     source: str
+    fund: str = ""
     disability_grades: frozenset[int] = frozenset()
     requires_categories: frozenset[str] = frozenset()
     aliases: tuple[str, ...] = ()
@@ -117,6 +118,7 @@ def hardship_tiers_from_rows(
                 subsidy_amount=subsidy,
                 department=row["department"],
                 source=f"{source} {row.get('clause', '')}".strip(),
+                fund=row.get("fund", ""),
                 disability_grades=grades,
                 requires_categories=frozenset(row.get("requires_categories", ())),
                 aliases=tuple(row.get("aliases", ())),

@@ -1,5 +1,5 @@
-"""Reference data: Shanyin's 2026 hardship subsidy table (R6, 山政办发〔2025〕17号 四), with the department
-that certifies each category (ibid. 六) and the combination rules of the first clause."""
+"""Reference data: Shanyin's 2026 hardship subsidy table (R6, 山政办发〔2025〕17号 四), with the fund that pays
+(四, 六: 医疗救助), the department that certifies each category (ibid. 六) and the combination rules of the first clause."""
 
 from django.db import migrations
 
@@ -11,6 +11,7 @@ def tier(category, name, individual, subsidy, department, clause, **rules):
         "individual_payment": individual,
         "subsidy_amount": subsidy,
         "department": department,
+        "fund": "医疗救助基金",
         "clause": clause,
         **rules,
     }
