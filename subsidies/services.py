@@ -2,11 +2,17 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from accounts.models import User
+from divisions.models import Division
 from enrollment.models import Resident
+from enrollment.policy import PolicyNotFound, policy_resolve
 
-from .models import HardshipCategory, HardshipIdentity
+from .models import CertifyingDepartment, HardshipCategory, HardshipIdentity, IdentityListBatch, IdentityListStatus
+from .resources import IdentityListResource, ListFileUnreadable, cell_text, list_file_read
+from .rules import HardshipTier
 
 
 @transaction.atomic
@@ -34,7 +40,209 @@ def hardship_identity_create(
         disability_grade=disability_grade,
         recorded_by=actor,
     )
+    _identity_save(identity, actor=actor)
+    return identity
+
+
+# --- Department identity lists: preview, then confirm (R6.1) ------------------------------------------------------
+
+
+def _category_lookup(*, department: str, tiers: tuple[HardshipTier, ...]) -> dict[str, str]:
+    """The names a department's list may use for each of its categories (code, name, aliases) → category code."""
+    lookup: dict[str, str] = {}
+    for tier in tiers:
+        if tier.department == department and not tier.disability_grades:
+            for label in (tier.category, tier.name, *tier.aliases):
+                lookup[label] = tier.category
+    return lookup
+
+
+def _check_rows(
+    *, rows: list[dict[str, object]], department: str, tiers: tuple[HardshipTier, ...], list_date: datetime.date
+) -> tuple[list[dict], list[dict]]:
+    """Clean every row with the resource's widgets and the department's categories: (checked rows, row errors)."""
+    resource = IdentityListResource()
+    lookup = _category_lookup(department=department, tiers=tiers)
+    disability_list = department == CertifyingDepartment.DISABLED_FEDERATION
+    accepted = "、".join(dict.fromkeys(lookup)) if lookup else "无"
+    checked, errors = [], []
+    first_seen: dict[tuple[str, str], int] = {}
+    for row in rows:
+        line = {column: row.get(column) for column in IdentityListResource.HEADER_ALIASES}
+        values: dict[str, object] = {}
+        messages = []
+        for field in resource.get_import_fields():
+            try:
+                values[field.attribute] = field.clean(line)
+            except ValueError as error:
+                messages.append(f"{field.column_name}：{error}")
+        if not values.get("name") and "name" in values:
+            messages.append("姓名：姓名为空。")
+        if disability_list:
+            category = HardshipCategory.DISABILITY.value
+            if "disability_grade" in values and values["disability_grade"] is None:
+                messages.append("残疾等级：残联名单须填写残疾等级（1至4级）。")
+        else:
+            label = str(values.get("category") or "")
+            category = lookup.get(label, "")
+            if "category" in values and not category:
+                messages.append(f"身份类别：「{label}」不是{department}认定的类别，可填：{accepted}。")
+            values["disability_grade"] = values.get("disability_grade") if category else None
+        valid_from = values.get("valid_from")
+        valid_to = values.get("valid_to")
+        if isinstance(valid_to, datetime.date) and valid_to < (valid_from or list_date):
+            messages.append("有效期止：不能早于有效期起。")
+        key = (str(values.get("id_number", "")), category)
+        if not messages and key in first_seen:
+            messages.append(f"与第{first_seen[key]}行重复（同一人同一类别）。")
+        if messages:
+            shown = {column: cell_text(row[column]) for column in IdentityListResource.HEADER_ALIASES if column in row}
+            errors.append({"row": row["行号"], "values": shown, "errors": messages})
+            continue
+        first_seen[key] = int(row["行号"])  # type: ignore[call-overload]
+        checked.append(
+            {
+                "row": row["行号"],
+                "id_number": values["id_number"],
+                "name": values["name"],
+                "category": category,
+                "disability_grade": values.get("disability_grade"),
+                "valid_from": valid_from.isoformat() if valid_from else None,  # type: ignore[attr-defined]
+                "valid_to": valid_to.isoformat() if valid_to else None,  # type: ignore[union-attr]
+            }
+        )
+    return checked, errors
+
+
+def _list_tiers(*, county: Division, list_date: datetime.date) -> tuple[HardshipTier, ...]:
+    """The subsidy table whose categories a list names: that of the list's year, or, for a list sent in autumn
+    before the collection period of the coming year opens, the coming year's."""
+    for year in (list_date.year, list_date.year + 1):
+        tiers = policy_resolve(region_code=county.code, insurance_year=year).hardship_tiers
+        if tiers:
+            return tiers
+    return ()
+
+
+def identity_list_preview(
+    *, actor: User, county: Division, department: str, list_date: datetime.date, file_name: str, content: bytes
+) -> IdentityListBatch:
+    """Check a department's list without touching any identity: what confirming it would write, row by row.
+
+    Rows that cannot be right (ID number, category, dates, duplicates, a name that differs from the registry)
+    refuse the whole list; people not in the county's registry are listed, to be registered, and do not.
+    """
+    batch = IdentityListBatch(
+        department=department, county=county, list_date=list_date, file_name=file_name[:255], uploaded_by=actor
+    )
+    try:
+        rows, columns = list_file_read(file_name=file_name, content=content)
+        if not rows:
+            raise ListFileUnreadable("名单中没有数据行。")
+        tiers = _list_tiers(county=county, list_date=list_date)
+        if not tiers:
+            raise ListFileUnreadable(f"{county.name}{list_date.year}年度没有困难群众资助档次，无法认定身份。")
+        missing = [column for column in IdentityListResource.required_columns(department) if column not in columns]
+        if missing:
+            raise ListFileUnreadable(f"缺少列：{'、'.join(missing)}。请使用{department}名单模板。")
+    except (ListFileUnreadable, PolicyNotFound) as error:
+        batch.status = IdentityListStatus.REFUSED
+        batch.file_error = str(error)
+        batch.full_clean()
+        batch.save()
+        return batch
+    checked, errors = _check_rows(rows=rows, department=department, tiers=tiers, list_date=list_date)
+    residents = dict(
+        Resident.objects.filter(
+            id_number__in={row["id_number"] for row in checked}, household_division__code__startswith=county.code
+        ).values_list("id_number", "name")
+    )
+    matched, unmatched = [], []
+    for row in checked:
+        registered_name = residents.get(row["id_number"])
+        if registered_name is None:
+            unmatched.append(row)
+        elif registered_name != row["name"]:
+            values = {"身份证号": row["id_number"], "姓名": row["name"]}
+            errors.append(
+                {"row": row["row"], "values": values, "errors": [f"姓名：与档案不符（档案为{registered_name}）。"]}
+            )
+        else:
+            matched.append(row)
+    batch.rows_total = len(rows)
+    batch.checked_rows = matched
+    batch.unmatched_rows = unmatched
+    batch.row_errors = sorted(errors, key=lambda error: error["row"])
+    batch.status = IdentityListStatus.REFUSED if errors else IdentityListStatus.PREVIEWED
+    batch.full_clean()
+    batch.save()
+    return batch
+
+
+@transaction.atomic
+def identity_list_confirm(*, actor: User, batch: IdentityListBatch) -> IdentityListBatch:
+    """Write a previewed list: identities on it are created or updated, and the department's identities in the
+    county that it no longer names end the day before the list's date, with the list recorded as the reason."""
+    batch = IdentityListBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status == IdentityListStatus.CONFIRMED:
+        raise ValidationError("该名单已导入，不能重复导入。")
+    if batch.status == IdentityListStatus.REFUSED:
+        raise ValidationError("该名单有错误，不能导入。请按错误行修改后重新上传。")
+    newer = IdentityListBatch.objects.filter(
+        department=batch.department,
+        county=batch.county,
+        status=IdentityListStatus.CONFIRMED,
+        list_date__gt=batch.list_date,
+    ).first()
+    if newer is not None:
+        raise ValidationError(f"已导入{newer.list_date:%Y年%-m月%-d日}的{batch.department}名单，不能再导入较早的名单。")
+    residents = dict(
+        Resident.objects.filter(id_number__in=[row["id_number"] for row in batch.checked_rows]).values_list(
+            "id_number", "pk"
+        )
+    )
+    current = {
+        (identity.resident_id, identity.category): identity
+        for identity in HardshipIdentity.objects.filter(
+            department=batch.department,
+            resident__household_division__code__startswith=batch.county_id,
+        ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=batch.list_date))
+    }
+    for row in batch.checked_rows:
+        key = (residents[row["id_number"]], row["category"])
+        identity = current.pop(key, None)
+        # A row without its own start keeps the start the identity already has; a new one starts on the list's date.
+        listed_from = datetime.date.fromisoformat(row["valid_from"]) if row["valid_from"] else None
+        changes = {
+            "valid_from": listed_from or (identity.valid_from if identity else batch.list_date),
+            "valid_to": datetime.date.fromisoformat(row["valid_to"]) if row["valid_to"] else None,
+            "disability_grade": row["disability_grade"],
+        }
+        if identity is None:
+            identity = HardshipIdentity(
+                resident_id=key[0], category=key[1], department=batch.department, recorded_by=actor, **changes
+            )
+            batch.created_count += 1
+        elif any(getattr(identity, field) != value for field, value in changes.items()):
+            for field, value in changes.items():
+                setattr(identity, field, value)
+            batch.updated_count += 1
+        identity.batch = batch
+        _identity_save(identity, actor=actor)
+    day_before = batch.list_date - datetime.timedelta(days=1)
+    for identity in current.values():
+        identity.valid_to = max(day_before, identity.valid_from)
+        identity.ended_by_batch = batch
+        _identity_save(identity, actor=actor)
+        batch.ended_count += 1
+    batch.status = IdentityListStatus.CONFIRMED
+    batch.confirmed_by = actor
+    batch.confirmed_at = timezone.now()
+    batch.save()
+    return batch
+
+
+def _identity_save(identity: HardshipIdentity, *, actor: User) -> None:
     identity.full_clean()
     identity._history_user = actor  # type: ignore[attr-defined]
     identity.save()
-    return identity
