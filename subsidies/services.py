@@ -114,7 +114,7 @@ def _check_rows(
     return checked, errors
 
 
-def _list_tiers(*, county: Division, list_date: datetime.date) -> tuple[HardshipTier, ...]:
+def identity_list_tiers(*, county: Division, list_date: datetime.date) -> tuple[HardshipTier, ...]:
     """The subsidy table whose categories a list names: that of the list's year, or, for a list sent in autumn
     before the collection period of the coming year opens, the coming year's."""
     for year in (list_date.year, list_date.year + 1):
@@ -139,7 +139,7 @@ def identity_list_preview(
         rows, columns = list_file_read(file_name=file_name, content=content)
         if not rows:
             raise ListFileUnreadable("名单中没有数据行。")
-        tiers = _list_tiers(county=county, list_date=list_date)
+        tiers = identity_list_tiers(county=county, list_date=list_date)
         if not tiers:
             raise ListFileUnreadable(f"{county.name}{list_date.year}年度没有困难群众资助档次，无法认定身份。")
         missing = [column for column in IdentityListResource.required_columns(department) if column not in columns]

@@ -309,3 +309,33 @@ def test_templates_name_each_department_s_columns_and_categories():
     assert "低保对象、低保户、低保" not in notes
     disability = load_workbook(io.BytesIO(list_template_build(department="残联", tiers=tiers)))["残联名单"]
     assert [cell.value for cell in disability[1]] == ["身份证号", "姓名", "残疾等级", "有效期起", "有效期止"]
+
+
+@pytest.mark.parametrize(
+    ("department", "column", "good", "bad", "expected"),
+    [
+        ("民政", "身份类别", "事实无人抚养儿童", "返贫致贫", ("tekun", None)),
+        ("农业农村", "身份类别", "边缘易致贫户", "低保", ("edge_poverty", None)),
+        ("卫健", "身份类别", "计生特殊困难家庭", "特困人员", ("family_planning_hardship", None)),
+        ("残联", "残疾等级", "1", "0", ("disability", 1)),
+    ],
+)
+def test_r6_1_each_department_s_list_good_rows_confirm_bad_rows_refuse(
+    clerk, yujing_resident, beizhouzhuang_resident, department, column, good, bad, expected
+):
+    # given a list with one good and one bad row: refused whole
+    header = ["姓名", "身份证号", column]
+    refused = preview(
+        clerk,
+        xlsx([header, ["王玉井", yujing_resident.id_number, good], ["李北周", beizhouzhuang_resident.id_number, bad]]),
+        department=department,
+    )
+    assert (refused.status, [error["row"] for error in refused.row_errors]) == ("refused", [3])
+    assert HardshipIdentity.objects.count() == 0
+    # when the bad row is taken out
+    batch = preview(clerk, xlsx([header, ["王玉井", yujing_resident.id_number, good]]), department=department)
+    identity_list_confirm(actor=clerk, batch=batch)
+    # then
+    assert list(HardshipIdentity.objects.values_list("category", "disability_grade", "department")) == [
+        (*expected, department)
+    ]
