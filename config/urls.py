@@ -12,6 +12,8 @@ urlpatterns = [
     path("residents/", include("enrollment.urls")),
     path("window/", include("enrollment.window_urls")),
     path("reports/", include("reports.urls")),
+    path("subsidies/reports/", include("subsidies.report_urls")),
+    path("subsidies/", include("subsidies.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

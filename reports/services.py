@@ -1,5 +1,3 @@
-import io
-
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -9,7 +7,7 @@ from accounts.permissions import VIEW_FULL_ID_NUMBER
 from enrollment.rules import id_number_mask
 from enrollment.selectors import resident_list
 
-from .excel import ledger_workbook
+from .excel import ledger_workbook, workbook_bytes
 from .models import ExportJob, ExportJobStatus, ExportKind
 
 PROGRESS_EVERY_ROWS = 500
@@ -82,9 +80,7 @@ def resident_roster_build(job: ExportJob) -> bytes:
         rows=rows(),
         column_widths=ROSTER_WIDTHS,
     )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 EXPORT_BUILDERS = {ExportKind.RESIDENT_ROSTER: resident_roster_build}

@@ -5,7 +5,6 @@ widgets; what a row means for the registry is decided in `subsidies.services`.
 """
 
 import datetime
-import io
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -16,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from enrollment.rules import IdNumberError, id_number_parse
+from reports.excel import workbook_bytes
 
 from .models import CertifyingDepartment
 from .rules import HardshipTier
@@ -203,9 +203,7 @@ def list_template_build(*, department: str, tiers: tuple[HardshipTier, ...]) -> 
         for tier in tiers:
             if tier.department == department:
                 notes.append(["、".join((tier.name, *tier.aliases))])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def row_errors_file_build(*, row_errors: list[dict]) -> bytes:

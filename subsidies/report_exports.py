@@ -1,0 +1,128 @@
+"""The subsidy reports as Excel files in the printed ledger layout (reports.excel.ledger_workbook)."""
+
+import datetime
+from collections.abc import Iterator, Sequence
+
+from django.db.models import QuerySet
+
+from accounts.models import User
+from accounts.permissions import VIEW_FULL_ID_NUMBER
+from enrollment.models import Enrollment, Resident
+from enrollment.rules import id_number_mask
+from reports.excel import ledger_workbook, workbook_bytes
+
+from .selectors import SubsidyLedger, SubsidyLedgerRow
+
+LEDGER_HEADERS = ["资助类别", "人数", "个人缴费合计（元）", "资助金额合计（元）", "资金渠道"]
+LEDGER_WIDTHS = [30, 8, 18, 18, 16]
+LEDGER_PEOPLE_HEADERS = [
+    "姓名",
+    "公民身份号码",
+    "乡（镇）",
+    "村（社区）",
+    "缴费日期",
+    "个人缴费（元）",
+    "资助金额（元）",
+]
+LEDGER_PEOPLE_WIDTHS = [10, 22, 14, 22, 12, 14, 14]
+UNENROLLED_HEADERS = ["姓名", "公民身份号码", "乡（镇）", "村（社区）", "联系电话", "困难身份"]
+UNENROLLED_WIDTHS = [10, 22, 14, 22, 14, 36]
+ROWS_PER_CHUNK = 2000
+
+
+def id_number_shown(*, user: User, id_number: str) -> str:
+    """The whole number for those allowed to see it, else masked (as on every page and export)."""
+    return id_number if user.has_perm(VIEW_FULL_ID_NUMBER) else id_number_mask(id_number)
+
+
+def identities_text(resident: Resident) -> str:
+    """The identities a resident holds on the report's date (`identities_held`, from hardship_unenrolled)."""
+    names = []
+    for identity in resident.identities_held:  # type: ignore[attr-defined]
+        grade = f"（{identity.disability_grade}级）" if identity.disability_grade else ""
+        names.append(f"{identity.get_category_display()}{grade}")
+    return "、".join(names)
+
+
+def subsidy_ledger_workbook(*, ledger: SubsidyLedger, today: datetime.date) -> bytes:
+    """R6.3: the county's ledger per category, with the sums in the 合计 row."""
+    rows: list[Sequence[object]] = [
+        [row.name, row.people, row.individual_total, row.subsidy_total, row.fund] for row in ledger.rows
+    ]
+    total = ledger.total
+    workbook = ledger_workbook(
+        title=f"{ledger.county_name}{ledger.year}年度困难群众资助参保台账",
+        unit=ledger.county_name,
+        as_of=today,
+        headers=LEDGER_HEADERS,
+        rows=rows,
+        column_widths=LEDGER_WIDTHS,
+        totals=["", total.people, total.individual_total, total.subsidy_total, ""],
+    )
+    return workbook_bytes(workbook)
+
+
+def subsidy_ledger_people_workbook(
+    *,
+    user: User,
+    ledger_row: SubsidyLedgerRow,
+    enrollments: QuerySet[Enrollment],
+    title: str,
+    unit: str,
+    today: datetime.date,
+) -> bytes:
+    """The people behind one row of the ledger, with the row's sums; ID numbers as text, masked unless the user
+    may see them whole."""
+
+    def rows() -> Iterator[Sequence[object]]:
+        for enrollment in enrollments.iterator(chunk_size=ROWS_PER_CHUNK):
+            resident = enrollment.resident
+            village = resident.household_division
+            yield [
+                resident.name,
+                id_number_shown(user=user, id_number=resident.id_number),
+                village.parent.name if village.parent else "",
+                village.name,
+                enrollment.payment_date.isoformat(),
+                enrollment.individual_due,
+                enrollment.subsidy_amount,
+            ]
+
+    workbook = ledger_workbook(
+        title=title,
+        unit=unit,
+        as_of=today,
+        headers=LEDGER_PEOPLE_HEADERS,
+        rows=rows(),
+        column_widths=LEDGER_PEOPLE_WIDTHS,
+        totals=[f"{ledger_row.people} 人", "", "", "", "", ledger_row.individual_total, ledger_row.subsidy_total],
+    )
+    return workbook_bytes(workbook)
+
+
+def hardship_unenrolled_workbook(
+    *, user: User, residents: QuerySet[Resident], title: str, unit: str, as_of: datetime.date
+) -> bytes:
+    """R10.2: the hardship residents not yet enrolled, for the township's follow-up; the 合计 row counts them."""
+
+    def rows() -> Iterator[Sequence[object]]:
+        for resident in residents.iterator(chunk_size=ROWS_PER_CHUNK):
+            village = resident.household_division
+            yield [
+                resident.name,
+                id_number_shown(user=user, id_number=resident.id_number),
+                village.parent.name if village.parent else "",
+                village.name,
+                resident.phone,
+                identities_text(resident),
+            ]
+
+    workbook = ledger_workbook(
+        title=title,
+        unit=unit,
+        as_of=as_of,
+        headers=UNENROLLED_HEADERS,
+        rows=rows(),
+        column_widths=UNENROLLED_WIDTHS,
+    )
+    return workbook_bytes(workbook)

@@ -1,0 +1,234 @@
+"""Pages and Excel files of the subsidy ledger (R6.3) and the hardship coverage rate (R10.2).
+
+Each view receives its checked parameters from `report_view`, which also answers the refusals: parameters that
+cannot be read (400, with the form's Chinese messages), a division outside the user's scope (404).
+"""
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from accounts.permissions import VIEW_HARDSHIP_IDENTITY
+from divisions.models import DivisionLevel
+from reports.excel import xlsx_response
+
+from .report_exports import (
+    hardship_unenrolled_workbook,
+    id_number_shown,
+    identities_text,
+    subsidy_ledger_people_workbook,
+    subsidy_ledger_workbook,
+)
+from .report_forms import CountyReportForm, CoverageForm, LedgerPeopleForm, ReportParametersForm, UnenrolledForm
+from .selectors import (
+    COUNTY_CODE_LENGTH,
+    TOWNSHIP_CODE_LENGTH,
+    DivisionOutOfScope,
+    ReportParameterInvalid,
+    hardship_coverage,
+    hardship_unenrolled,
+    report_counties,
+    report_default_division_code,
+    report_division_get,
+    subsidy_ledger,
+    subsidy_ledger_people,
+    subsidy_ledger_row,
+)
+
+PEOPLE_PER_PAGE = 50
+COUNTY_MISSING = "请选择区县。"
+
+ReportResult = dict[str, Any] | HttpResponse
+
+
+def report_view(
+    *,
+    template: str,
+    form_class: type[ReportParametersForm],
+    division_field: str = "county",
+    default_lengths: tuple[int, ...] = (COUNTY_CODE_LENGTH,),
+) -> Callable[[Callable[[HttpRequest, dict[str, Any]], ReportResult]], Callable[[HttpRequest], HttpResponse]]:
+    """Checks the user's permission and the parameters (the division defaults to the user's own, at the first of
+    `default_lengths` their scope reaches), then renders the view's context with `template`, or returns its file."""
+
+    def decorate(view: Callable[[HttpRequest, dict[str, Any]], ReportResult]) -> Callable[[HttpRequest], HttpResponse]:
+        @functools.wraps(view)
+        @login_required
+        @permission_required(VIEW_HARDSHIP_IDENTITY, raise_exception=True)
+        def wrapper(request: HttpRequest) -> HttpResponse:
+            user = request.user
+            default = report_default_division_code(user=user, lengths=default_lengths)  # type: ignore[arg-type]
+            form = form_class(request.GET, today=timezone.localdate(), defaults={division_field: default})
+            context: dict[str, Any] = {"form": form, "counties": report_counties(user=user)}  # type: ignore[arg-type]
+            if not form.is_valid():
+                return render(request, template, context, status=400)
+            try:
+                result = view(request, form.cleaned_data)
+            except DivisionOutOfScope:
+                raise Http404("没有找到该区划，或不在您的管辖范围内。") from None
+            except ReportParameterInvalid as error:
+                form.add_error(None, str(error))
+                return render(request, template, context, status=400)
+            if isinstance(result, HttpResponse):
+                return result
+            return render(request, template, {**context, **result})
+
+        return wrapper
+
+    return decorate
+
+
+def _county_required(parameters: dict[str, Any]) -> str:
+    if not parameters["county"]:
+        raise ReportParameterInvalid(COUNTY_MISSING)
+    return str(parameters["county"])
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+# --- R6.3: the subsidy ledger -----------------------------------------------------------------------------------
+
+
+@report_view(template="subsidies/ledger.html", form_class=CountyReportForm)
+def subsidy_ledger_page(request: HttpRequest, parameters: dict[str, Any]) -> ReportResult:
+    if not parameters["county"]:
+        return {}  # city and province staff choose a county first
+    ledger = subsidy_ledger(user=request.user, county_code=parameters["county"], year=parameters["year"])  # type: ignore[arg-type]
+    return {"ledger": ledger}
+
+
+@report_view(template="subsidies/ledger.html", form_class=CountyReportForm)
+def subsidy_ledger_export(request: HttpRequest, parameters: dict[str, Any]) -> ReportResult:
+    county_code = _county_required(parameters)
+    ledger = subsidy_ledger(user=request.user, county_code=county_code, year=parameters["year"])  # type: ignore[arg-type]
+    content = subsidy_ledger_workbook(ledger=ledger, today=timezone.localdate())
+    return xlsx_response(content, f"{ledger.county_name}{ledger.year}年度困难群众资助参保台账.xlsx")
+
+
+def _ledger_people(request: HttpRequest, parameters: dict[str, Any]):  # type: ignore[no-untyped-def]
+    arguments = {
+        "user": request.user,
+        "county_code": _county_required(parameters),
+        "year": parameters["year"],
+        "category": parameters["category"],
+    }
+    county = report_division_get(
+        user=request.user,  # type: ignore[arg-type]
+        division_code=arguments["county_code"],
+        levels=(DivisionLevel.COUNTY,),
+    )
+    return county, subsidy_ledger_row(**arguments), subsidy_ledger_people(**arguments)
+
+
+@report_view(template="subsidies/ledger_people.html", form_class=LedgerPeopleForm)
+def subsidy_ledger_people_page(request: HttpRequest, parameters: dict[str, Any]) -> ReportResult:
+    county, ledger_row, enrollments = _ledger_people(request, parameters)
+    page = Paginator(enrollments, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    rows = [
+        (enrollment, id_number_shown(user=request.user, id_number=enrollment.resident.id_number))  # type: ignore[arg-type]
+        for enrollment in page.object_list
+    ]
+    return {
+        "county": county,
+        "year": parameters["year"],
+        "ledger_row": ledger_row,
+        "page": page,
+        "rows": rows,
+        "query": _query_without_page(request),
+    }
+
+
+@report_view(template="subsidies/ledger_people.html", form_class=LedgerPeopleForm)
+def subsidy_ledger_people_export(request: HttpRequest, parameters: dict[str, Any]) -> ReportResult:
+    county, ledger_row, enrollments = _ledger_people(request, parameters)
+    title = f"{county.name}{parameters['year']}年度{ledger_row.name}资助参保人员名单"
+    content = subsidy_ledger_people_workbook(
+        user=request.user,  # type: ignore[arg-type]
+        ledger_row=ledger_row,
+        enrollments=enrollments,
+        title=title,
+        unit=county.name,
+        today=timezone.localdate(),
+    )
+    return xlsx_response(content, f"{title}.xlsx")
+
+
+# --- R10.2: the hardship coverage rate --------------------------------------------------------------------------
+
+
+@report_view(template="subsidies/coverage.html", form_class=CoverageForm)
+def hardship_coverage_page(request: HttpRequest, parameters: dict[str, Any]) -> ReportResult:
+    if not parameters["county"]:
+        return {}  # city and province staff choose a county first
+    coverage = hardship_coverage(
+        user=request.user,  # type: ignore[arg-type]
+        county_code=parameters["county"],
+        year=parameters["year"],
+        as_of=parameters["as_of"],
+    )
+    return {"coverage": coverage}
+
+
+def _unenrolled(request: HttpRequest, parameters: dict[str, Any]):  # type: ignore[no-untyped-def]
+    division = report_division_get(
+        user=request.user,  # type: ignore[arg-type]
+        division_code=parameters["division"],
+        levels=(DivisionLevel.COUNTY, DivisionLevel.TOWNSHIP),
+    )
+    residents = hardship_unenrolled(
+        user=request.user,  # type: ignore[arg-type]
+        year=parameters["year"],
+        as_of=parameters["as_of"],
+        division_code=division.code,
+    )
+    return division, residents
+
+
+UNENROLLED_REPORT = {
+    "template": "subsidies/coverage_unenrolled.html",
+    "form_class": UnenrolledForm,
+    "division_field": "division",
+    "default_lengths": (TOWNSHIP_CODE_LENGTH, COUNTY_CODE_LENGTH),
+}
+
+
+@report_view(**UNENROLLED_REPORT)  # type: ignore[arg-type]
+def hardship_unenrolled_page(request: HttpRequest, parameters: dict[str, Any]) -> ReportResult:
+    division, residents = _unenrolled(request, parameters)
+    page = Paginator(residents, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    rows = [
+        (resident, id_number_shown(user=request.user, id_number=resident.id_number), identities_text(resident))  # type: ignore[arg-type]
+        for resident in page.object_list
+    ]
+    return {
+        "division": division,
+        "year": parameters["year"],
+        "as_of": parameters["as_of"],
+        "page": page,
+        "rows": rows,
+        "query": _query_without_page(request),
+    }
+
+
+@report_view(**UNENROLLED_REPORT)  # type: ignore[arg-type]
+def hardship_unenrolled_export(request: HttpRequest, parameters: dict[str, Any]) -> ReportResult:
+    division, residents = _unenrolled(request, parameters)
+    title = f"{division.name}{parameters['year']}年度未参保困难群众名单"
+    content = hardship_unenrolled_workbook(
+        user=request.user,  # type: ignore[arg-type]
+        residents=residents,
+        title=title,
+        unit=division.name,
+        as_of=parameters["as_of"],
+    )
+    return xlsx_response(content, f"{title}.xlsx")

@@ -1,0 +1,392 @@
+"""Reads of the subsidies app: the subsidy ledger (R6.3) and the hardship coverage rate (R10.2).
+
+Every figure is limited to the user's division scope (accounts.selectors) and counted in SQL, a group per
+category or township, never person by person in Python.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Substr
+
+from accounts.models import User
+from accounts.selectors import scope_queryset, user_scope_code
+from divisions.models import Division, DivisionLevel
+from enrollment.models import Enrollment, EnrollmentStatus, Resident, ResidentStatus
+from enrollment.policy import PolicyNotFound, policy_resolve
+from enrollment.rules import money
+from targets.models import Target, TargetMetric
+from targets.selectors import targets_get
+
+from .models import HardshipCategory, HardshipIdentity, IdentityListBatch
+from .rules import HardshipTier, coverage_gap, coverage_rate
+
+HOUSEHOLD_DIVISION_FIELDS = ("household_division",)
+COUNTY_CODE_LENGTH = 6
+TOWNSHIP_CODE_LENGTH = 9
+ZERO = Decimal("0.00")
+
+
+class ReportParameterInvalid(ValueError):
+    """A report asked for a division or category that does not exist; the message is shown on the page."""
+
+
+class DivisionOutOfScope(LookupError):
+    """The division lies outside the user's scope: for this user it does not exist (pages answer 404)."""
+
+
+# --- Divisions a report may be asked for ----------------------------------------------------------------------
+
+
+def report_division_get(*, user: User, division_code: str, levels: tuple[str, ...]) -> Division:
+    """The county (or township) a report is asked for, if the user's scope reaches into it.
+
+    A user whose scope lies inside the division (a township official asking for their county) may ask for it:
+    the figures then count only the people of their own scope.
+    """
+    division = Division.objects.filter(code=division_code, level__in=levels).first()
+    if division is None:
+        names = "或".join(DivisionLevel(level).label for level in levels)
+        raise ReportParameterInvalid(f"区划代码 {division_code} 不是已知的{names}。")
+    scope_code = user_scope_code(user=user)
+    if scope_code is not None and not (division_code.startswith(scope_code) or scope_code.startswith(division_code)):
+        raise DivisionOutOfScope(division_code)
+    return division
+
+
+def report_counties(*, user: User) -> QuerySet[Division]:
+    """The counties a user may choose for a report: those inside their scope, or the one their scope lies in."""
+    counties = Division.objects.filter(level=DivisionLevel.COUNTY)
+    scope_code = user_scope_code(user=user)
+    if scope_code is None:
+        return counties
+    if len(scope_code) >= COUNTY_CODE_LENGTH:
+        return counties.filter(code=scope_code[:COUNTY_CODE_LENGTH])
+    return counties.filter(code__startswith=scope_code)
+
+
+def report_default_division_code(*, user: User, lengths: tuple[int, ...]) -> str:
+    """The user's own division at the first of `lengths` (6: county, 9: township) their scope reaches, else ""."""
+    scope_code = user_scope_code(user=user) or ""
+    for length in lengths:
+        if len(scope_code) >= length:
+            return scope_code[:length]
+    return ""
+
+
+def _scope_narrower_than(*, user: User, division_code: str) -> str:
+    """The name of the user's division when it lies strictly inside the report's division, else ""."""
+    scope_code = user_scope_code(user=user)
+    if scope_code is None or len(scope_code) <= len(division_code) or user.division is None:
+        return ""
+    return user.division.name
+
+
+def _county_tiers(*, county_code: str, year: int) -> tuple[HardshipTier, ...]:
+    try:
+        return policy_resolve(region_code=county_code, insurance_year=year).hardship_tiers
+    except PolicyNotFound:
+        return ()
+
+
+# --- R6.3: the subsidy ledger -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubsidyLedgerRow:
+    category: str
+    name: str
+    fund: str
+    people: int
+    individual_total: Decimal
+    subsidy_total: Decimal
+
+
+@dataclass(frozen=True)
+class SubsidyLedger:
+    county_code: str
+    county_name: str
+    year: int
+    rows: tuple[SubsidyLedgerRow, ...]
+    total: SubsidyLedgerRow
+    within: str  # the user's division when they see only part of the county, else ""
+
+
+def _subsidised_enrollments(*, user: User, county_code: str, year: int) -> QuerySet[Enrollment]:
+    """Active enrollments of the year with a subsidy, of people whose household is in the county, in scope."""
+    enrollments = Enrollment.objects.filter(
+        insurance_year=year,
+        status=EnrollmentStatus.ACTIVE,
+        resident__household_division__code__startswith=county_code,
+    ).exclude(subsidy_category="")
+    return scope_queryset(enrollments, user=user, division_fields=("resident__household_division",))
+
+
+def subsidy_ledger(*, user: User, county_code: str, year: int) -> SubsidyLedger:
+    """R6.3: per subsidy category of the county and year, the people, their payments, the subsidy and its fund.
+
+    Every subsidised tier of the county's table is a row, in the table's order, even with nobody in it; a
+    category found in the enrollments but no longer in the table follows, named by its label.
+    """
+    county = report_division_get(user=user, division_code=county_code, levels=(DivisionLevel.COUNTY,))
+    sums = {
+        row["subsidy_category"]: row
+        for row in _subsidised_enrollments(user=user, county_code=county_code, year=year)
+        .values("subsidy_category")
+        .annotate(people=Count("id"), individual_total=Sum("individual_due"), subsidy_total=Sum("subsidy_amount"))
+        .order_by()
+    }
+    tiers = {tier.category: tier for tier in _county_tiers(county_code=county_code, year=year)}
+    category_order = [category for category, tier in tiers.items() if tier.subsidy_amount > 0]
+    category_order += sorted(
+        (category for category in sums if category not in category_order), key=_category_label_position
+    )
+    rows = []
+    for category in category_order:
+        tier = tiers.get(category)
+        figures = sums.get(category, {})
+        rows.append(
+            SubsidyLedgerRow(
+                category=category,
+                name=tier.name if tier else _category_label(category),
+                fund=tier.fund if tier else "",
+                people=figures.get("people", 0),
+                individual_total=money(figures.get("individual_total") or ZERO),
+                subsidy_total=money(figures.get("subsidy_total") or ZERO),
+            )
+        )
+    total = SubsidyLedgerRow(
+        category="",
+        name="合计",
+        fund="",
+        people=sum(row.people for row in rows),
+        individual_total=sum((row.individual_total for row in rows), ZERO),
+        subsidy_total=sum((row.subsidy_total for row in rows), ZERO),
+    )
+    return SubsidyLedger(
+        county_code=county.code,
+        county_name=county.name,
+        year=year,
+        rows=tuple(rows),
+        total=total,
+        within=_scope_narrower_than(user=user, division_code=county.code),
+    )
+
+
+def _category_label(category: str) -> str:
+    labels = dict(HardshipCategory.choices)
+    return labels.get(category, category)
+
+
+def _category_label_position(category: str) -> tuple[int, str]:
+    codes = list(HardshipCategory.values)
+    return (codes.index(category) if category in codes else len(codes), category)
+
+
+def subsidy_ledger_row(*, user: User, county_code: str, year: int, category: str) -> SubsidyLedgerRow:
+    """One row of the ledger, for the page and the file of its people."""
+    report_division_get(user=user, division_code=county_code, levels=(DivisionLevel.COUNTY,))
+    tier = next((tier for tier in _county_tiers(county_code=county_code, year=year) if tier.category == category), None)
+    if tier is None and category not in HardshipCategory.values:
+        raise ReportParameterInvalid(f"资助类别 {category} 不存在。")
+    figures = (
+        _subsidised_enrollments(user=user, county_code=county_code, year=year)
+        .filter(subsidy_category=category)
+        .aggregate(people=Count("id"), individual_total=Sum("individual_due"), subsidy_total=Sum("subsidy_amount"))
+    )
+    return SubsidyLedgerRow(
+        category=category,
+        name=tier.name if tier else _category_label(category),
+        fund=tier.fund if tier else "",
+        people=figures["people"],
+        individual_total=money(figures["individual_total"] or ZERO),
+        subsidy_total=money(figures["subsidy_total"] or ZERO),
+    )
+
+
+def subsidy_ledger_people(*, user: User, county_code: str, year: int, category: str) -> QuerySet[Enrollment]:
+    """The enrollments behind one row of the ledger, by village and name."""
+    report_division_get(user=user, division_code=county_code, levels=(DivisionLevel.COUNTY,))
+    return (
+        _subsidised_enrollments(user=user, county_code=county_code, year=year)
+        .filter(subsidy_category=category)
+        .select_related("resident__household_division__parent")
+        .order_by("resident__household_division_id", "resident__name", "pk")
+    )
+
+
+# --- R10.2: the hardship coverage rate --------------------------------------------------------------------------
+
+
+def _identities_valid_on(as_of: datetime.date) -> QuerySet[HardshipIdentity]:
+    return HardshipIdentity.objects.filter(valid_from__lte=as_of).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=as_of)
+    )
+
+
+def _hardship_residents(
+    *, user: User, division_code: str, tiers: tuple[HardshipTier, ...], as_of: datetime.date
+) -> QuerySet[Resident]:
+    """Residents of the division (household), in the user's scope, who on `as_of` hold an identity placing them in
+    a tier of the table: its category, or a disability grade of the tier together with the categories it requires
+    (R6 combination rules; the grade is the most severe one certified, as for the subsidy itself)."""
+    if not tiers:
+        return Resident.objects.none()
+    identities = _identities_valid_on(as_of).filter(resident=OuterRef("pk"))
+    holds_a_tier = Q(Exists(identities.filter(category__in=sorted({tier.category for tier in tiers}))))
+    for tier in tiers:
+        if not tier.disability_grades:
+            continue
+        by_grade = Q(disability_grade_held__in=sorted(tier.disability_grades))
+        for required in sorted(tier.requires_categories):
+            by_grade &= Q(Exists(identities.filter(category=required)))
+        holds_a_tier |= by_grade
+    most_severe_grade = Subquery(
+        identities.filter(disability_grade__isnull=False).order_by("disability_grade").values("disability_grade")[:1]
+    )
+    residents = Resident.objects.filter(
+        household_division__code__startswith=division_code, status=ResidentStatus.NORMAL
+    ).alias(disability_grade_held=most_severe_grade)
+    return scope_queryset(residents, user=user, division_fields=HOUSEHOLD_DIVISION_FIELDS).filter(holds_a_tier)
+
+
+def _enrolled_in(year: int) -> Exists:
+    return Exists(
+        Enrollment.objects.filter(resident=OuterRef("pk"), insurance_year=year, status=EnrollmentStatus.ACTIVE)
+    )
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    code: str
+    name: str
+    hardship_people: int
+    enrolled: int
+    rate: Decimal | None  # None when the division has no hardship residents
+    target: Decimal | None
+    gap_to_target: int | None  # people still to enroll to reach the target; None without a target
+
+    @property
+    def below_target(self) -> bool:
+        return bool(self.gap_to_target)
+
+    @property
+    def unenrolled(self) -> int:
+        return self.hardship_people - self.enrolled
+
+    @property
+    def rate_percent(self) -> Decimal | None:
+        return None if self.rate is None else self.rate * 100
+
+    @property
+    def target_percent(self) -> Decimal | None:
+        return None if self.target is None else self.target * 100
+
+
+@dataclass(frozen=True)
+class HardshipCoverage:
+    county_code: str
+    county_name: str
+    year: int
+    as_of: datetime.date
+    rows: tuple[CoverageRow, ...]
+    total: CoverageRow
+    target_source: str
+    within: str  # the user's division when they see only part of the county, else ""
+
+
+def _coverage_row(*, division: Division, target: Target | None, people: int, enrolled: int) -> CoverageRow:
+    value = target.value if target else None
+    return CoverageRow(
+        code=division.code,
+        name=division.name,
+        hardship_people=people,
+        enrolled=enrolled,
+        rate=coverage_rate(enrolled=enrolled, people=people),
+        target=value,
+        gap_to_target=None if value is None else coverage_gap(enrolled=enrolled, people=people, target=value),
+    )
+
+
+def hardship_coverage(*, user: User, county_code: str, year: int, as_of: datetime.date) -> HardshipCoverage:
+    """R10.2: per township of the county, the residents holding a hardship tier on `as_of`, how many of them have an
+    active enrollment for the year, the rate and the people still needed to reach the target; and the county.
+
+    A township official sees their township's row, and a county total of their township only.
+    """
+    county = report_division_get(user=user, division_code=county_code, levels=(DivisionLevel.COUNTY,))
+    residents = _hardship_residents(
+        user=user, division_code=county_code, tiers=_county_tiers(county_code=county_code, year=year), as_of=as_of
+    )
+    counts = {
+        row["township"]: (row["people"], row["enrolled"])
+        for row in residents.annotate(township=Substr("household_division_id", 1, TOWNSHIP_CODE_LENGTH))
+        .values("township")
+        .annotate(people=Count("id"), enrolled=Count("id", filter=Q(_enrolled_in(year))))
+        .order_by()
+    }
+    scope_code = user_scope_code(user=user)
+    townships = Division.objects.filter(level=DivisionLevel.TOWNSHIP, code__startswith=county_code).order_by("code")
+    if scope_code is not None and len(scope_code) > COUNTY_CODE_LENGTH:
+        townships = townships.filter(code=scope_code[:TOWNSHIP_CODE_LENGTH])
+    townships = list(townships)
+    targets = targets_get(
+        division_codes=[county.code, *(township.code for township in townships)],
+        year=year,
+        metric=TargetMetric.HARDSHIP_ENROLLMENT_RATE,
+    )
+    rows = []
+    for township in townships:
+        people, enrolled = counts.get(township.code, (0, 0))
+        rows.append(_coverage_row(division=township, target=targets[township.code], people=people, enrolled=enrolled))
+    total = _coverage_row(
+        division=county,
+        target=targets[county.code],
+        people=sum(people for people, _ in counts.values()),
+        enrolled=sum(enrolled for _, enrolled in counts.values()),
+    )
+    county_target = targets[county.code]
+    return HardshipCoverage(
+        county_code=county.code,
+        county_name=county.name,
+        year=year,
+        as_of=as_of,
+        rows=tuple(rows),
+        total=total,
+        target_source=county_target.source_document if county_target else "",
+        within=_scope_narrower_than(user=user, division_code=county.code),
+    )
+
+
+def hardship_unenrolled(*, user: User, year: int, as_of: datetime.date, division_code: str) -> QuerySet[Resident]:
+    """R10.2: the hardship residents of a township or county with no active enrollment for the year, by village and
+    name, each with the identities valid on `as_of` in `identities_held`."""
+    report_division_get(user=user, division_code=division_code, levels=(DivisionLevel.COUNTY, DivisionLevel.TOWNSHIP))
+    tiers = _county_tiers(county_code=division_code[:COUNTY_CODE_LENGTH], year=year)
+    return (
+        _hardship_residents(user=user, division_code=division_code, tiers=tiers, as_of=as_of)
+        .exclude(_enrolled_in(year))
+        .select_related("household_division__parent")
+        .prefetch_related(
+            Prefetch(
+                "hardship_identities",
+                queryset=_identities_valid_on(as_of).order_by("category", "valid_from"),
+                to_attr="identities_held",
+            )
+        )
+        .order_by("household_division_id", "name", "pk")
+    )
+
+
+# --- R6.1: the departments' identity lists ----------------------------------------------------------------------
+
+
+def identity_list_batches(*, user: User) -> QuerySet[IdentityListBatch]:
+    """The lists uploaded for the counties of the user's scope (or for the county their scope lies in)."""
+    batches = IdentityListBatch.objects.order_by("-uploaded_at", "-id")
+    scope_code = user_scope_code(user=user)
+    if scope_code is None:
+        return batches
+    return batches.filter(county__code__startswith=scope_code[:COUNTY_CODE_LENGTH])

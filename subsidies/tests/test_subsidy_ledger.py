@@ -1,0 +1,277 @@
+"""R6.3: the subsidy ledger per county, year and category, its people, its Excel files and its refusals."""
+
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from accounts.models import User
+from conftest import BEIZHOUZHUANG_TOWN, SHANYIN, YUJING_TOWN, first_village, make_user
+from enrollment.rules import id_number_compose
+from enrollment.services import enrollment_create, refund_request, resident_create
+from subsidies.selectors import DivisionOutOfScope, subsidy_ledger, subsidy_ledger_people
+from subsidies.services import hardship_identity_create
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+FUND = "医疗救助基金"
+ZERO = Decimal("0.00")
+
+
+def resident(clerk, name, township, sequence):
+    return resident_create(
+        actor=clerk,
+        id_number=id_number_compose(address_code=SHANYIN, birth_date=D(1970, 1, 1), sequence=sequence),
+        name=name,
+        household_division=first_village(township),
+    )
+
+
+def certified_and_enrolled(clerk, person, category):
+    hardship_identity_create(
+        actor=clerk, resident=person, category=category, department="民政", valid_from=D(2025, 1, 1)
+    )
+    return enrollment_create(actor=clerk, resident=person, insurance_year=2026, payment_date=D(2025, 11, 20))
+
+
+@pytest.fixture
+def shanyin_enrollments(clerk):
+    """2 dibao (one in each township), 1 tekun, 1 refunded dibao, 1 stable poverty alleviated, 1 without identity."""
+    people = {
+        "dibao_yujing": resident(clerk, "张低保", YUJING_TOWN, 101),
+        "dibao_beizhouzhuang": resident(clerk, "李低保", BEIZHOUZHUANG_TOWN, 103),
+        "tekun": resident(clerk, "赵特困", YUJING_TOWN, 105),
+        "refunded": resident(clerk, "钱退费", YUJING_TOWN, 107),
+        "stable": resident(clerk, "孙脱贫", YUJING_TOWN, 109),
+        "ordinary": resident(clerk, "周普通", YUJING_TOWN, 111),
+    }
+    certified_and_enrolled(clerk, people["dibao_yujing"], "dibao")
+    certified_and_enrolled(clerk, people["dibao_beizhouzhuang"], "dibao")
+    certified_and_enrolled(clerk, people["tekun"], "tekun")
+    refunded = certified_and_enrolled(clerk, people["refunded"], "dibao")
+    refund_request(actor=clerk, enrollment=refunded, reason="duplicate_payment", date=D(2026, 1, 10))
+    certified_and_enrolled(clerk, people["stable"], "stable_poverty_alleviated")
+    enrollment_create(actor=clerk, resident=people["ordinary"], insurance_year=2026, payment_date=D(2025, 11, 20))
+    return people
+
+
+def figures(row):
+    """The row's values, money as text so that the two decimal places are checked too."""
+    return (row.category, row.name, row.fund, row.people, str(row.individual_total), str(row.subsidy_total))
+
+
+def test_r6_3_ledger_sums_active_subsidised_enrollments_per_category_in_the_table_order(clerk, shanyin_enrollments):
+    # when
+    ledger = subsidy_ledger(user=clerk, county_code=SHANYIN, year=2026)
+    # then: every subsidised tier of Shanyin's table, refunded and unsubsidised enrollments left out
+    assert [figures(row) for row in ledger.rows] == [
+        ("tekun", "特困人员", FUND, 1, "0.00", "400.00"),
+        ("severe_disability", "二级及以上重度残疾人", FUND, 0, "0.00", "0.00"),
+        ("dibao_disability", "低保户中的三级、四级残疾人", FUND, 0, "0.00", "0.00"),
+        ("family_planning_hardship", "农村计划生育特殊困难家庭成员", FUND, 0, "0.00", "0.00"),
+        ("dibao", "低保对象", FUND, 2, "160.00", "640.00"),
+        ("edge_poverty", "边缘易致贫户", FUND, 0, "0.00", "0.00"),
+        ("sudden_hardship", "突发严重困难户", FUND, 0, "0.00", "0.00"),
+        ("unstable_poverty_alleviated", "脱贫不稳定户", FUND, 0, "0.00", "0.00"),
+        ("returned_to_poverty", "返贫致贫人口", FUND, 0, "0.00", "0.00"),
+    ]
+    assert figures(ledger.total) == ("", "合计", "", 3, "160.00", "1040.00")
+    assert (ledger.county_name, ledger.year, ledger.within) == ("山阴县", 2026, "")
+
+
+def test_r6_3_ledger_of_another_year_is_empty(clerk, shanyin_enrollments):
+    # when: 2027 inherits the table (projected), nobody has paid yet
+    ledger = subsidy_ledger(user=clerk, county_code=SHANYIN, year=2027)
+    # then
+    assert (len(ledger.rows), ledger.total.people, ledger.total.subsidy_total) == (9, 0, ZERO)
+
+
+def test_r6_3_ledger_people_are_the_enrollments_behind_one_row(clerk, shanyin_enrollments):
+    # when
+    enrollments = subsidy_ledger_people(user=clerk, county_code=SHANYIN, year=2026, category="dibao")
+    # then: by village (Yujing's before Beizhouzhuang's), the refunded dibao left out
+    assert [(e.resident.name, e.individual_due, e.subsidy_amount) for e in enrollments] == [
+        ("张低保", Decimal("80.00"), Decimal("320.00")),
+        ("李低保", Decimal("80.00"), Decimal("320.00")),
+    ]
+
+
+def test_r6_3_township_official_counts_only_their_township(yujing_official, shanyin_enrollments):
+    # when
+    ledger = subsidy_ledger(user=yujing_official, county_code=SHANYIN, year=2026)
+    people = subsidy_ledger_people(user=yujing_official, county_code=SHANYIN, year=2026, category="dibao")
+    # then
+    dibao = next(row for row in ledger.rows if row.category == "dibao")
+    assert figures(dibao) == ("dibao", "低保对象", FUND, 1, "80.00", "320.00")
+    assert figures(ledger.total) == ("", "合计", "", 2, "80.00", "720.00")
+    assert ledger.within == "玉井镇"
+    assert [e.resident.name for e in people] == ["张低保"]
+
+
+def test_r6_3_ledger_of_a_county_outside_the_scope_is_refused(clerk):
+    with pytest.raises(DivisionOutOfScope):
+        subsidy_ledger(user=clerk, county_code="140622", year=2026)
+
+
+def test_r6_3_ledger_page_shows_the_rows_the_total_and_links_to_the_people(client, clerk, shanyin_enrollments):
+    # given
+    client.force_login(clerk)
+    # when: the county defaults to the clerk's
+    response = client.get("/subsidies/reports/ledger/", {"year": "2026"})
+    # then
+    assert response.status_code == 200
+    ledger = response.context["ledger"]
+    assert (ledger.county_code, ledger.year, ledger.total.people) == (SHANYIN, 2026, 3)
+    page = response.content.decode()
+    assert "山阴县2026年度困难群众资助参保台账" in page
+    assert "/subsidies/reports/ledger/people/?year=2026&amp;county=140621&amp;category=dibao" in page
+    assert '<td class="text-end">2</td><td class="text-end">160.00</td><td class="text-end">640.00</td>' in page
+    assert '<td class="text-end">3</td><td class="text-end">160.00</td><td class="text-end">1040.00</td>' in page
+    assert "/subsidies/reports/ledger.xlsx?year=2026&amp;county=140621" in page
+
+
+def test_r6_3_city_staff_choose_a_county_among_theirs(client, city_staff, shanyin_enrollments):
+    # given
+    client.force_login(city_staff)
+    # when no county is chosen
+    response = client.get("/subsidies/reports/ledger/", {"year": "2026"})
+    # then the page offers Shuozhou's counties and no table
+    assert response.status_code == 200
+    assert "ledger" not in response.context
+    assert [county.code for county in response.context["counties"]] == [
+        "140602",
+        "140603",
+        "140621",
+        "140622",
+        "140623",
+        "140671",
+        "140681",
+    ]
+    assert "请选择区县" in response.content.decode()
+    # when Shanyin is chosen
+    chosen = client.get("/subsidies/reports/ledger/", {"year": "2026", "county": SHANYIN})
+    # then
+    assert chosen.context["ledger"].total.subsidy_total == Decimal("1040.00")
+
+
+def test_r6_3_people_page_masks_id_numbers_without_the_permission(client, clerk, city_staff, shanyin_enrollments):
+    # given
+    query = {"year": "2026", "county": SHANYIN, "category": "dibao"}
+    number = shanyin_enrollments["dibao_yujing"].id_number
+    # when the clerk (who may see whole numbers) and the city staff (who may not) open the list
+    client.force_login(clerk)
+    clerk_page = client.get("/subsidies/reports/ledger/people/", query)
+    client.force_login(city_staff)
+    city_page = client.get("/subsidies/reports/ledger/people/", query)
+    # then
+    assert [shown for _, shown in clerk_page.context["rows"]] == [
+        number,
+        shanyin_enrollments["dibao_beizhouzhuang"].id_number,
+    ]
+    assert city_page.context["rows"][0][1] == f"{number[:6]}********{number[-4:]}"
+    assert number not in city_page.content.decode()
+    assert "山阴县2026年度低保对象资助参保人员" in city_page.content.decode()
+    assert "共 2 人，个人缴费合计 160.00 元，资助金额合计 640.00 元（医疗救助基金）" in city_page.content.decode()
+    assert city_page.context["page"].paginator.per_page == 50
+
+
+def test_r6_3_ledger_xlsx_has_the_title_the_rows_and_the_sums(client, clerk, shanyin_enrollments):
+    # given
+    client.force_login(clerk)
+    # when
+    response = client.get("/subsidies/reports/ledger.xlsx", {"year": "2026", "county": SHANYIN})
+    # then
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet["A1"].value == "山阴县2026年度困难群众资助参保台账"
+    assert sheet["A2"].value == "填报单位：山阴县"
+    assert [cell.value for cell in sheet[3]] == [
+        "序号",
+        "资助类别",
+        "人数",
+        "个人缴费合计（元）",
+        "资助金额合计（元）",
+        "资金渠道",
+    ]
+    assert [cell.value for cell in sheet[4]] == [1, "特困人员", 1, 0, 400, FUND]
+    assert [cell.value for cell in sheet[8]] == [5, "低保对象", 2, 160, 640, FUND]
+    assert [cell.value for cell in sheet[13]] == ["合计", None, 3, 160, 1040, None]
+
+
+def test_r6_3_ledger_people_xlsx_keeps_id_numbers_as_text(client, clerk, shanyin_enrollments):
+    # given
+    client.force_login(clerk)
+    # when
+    response = client.get(
+        "/subsidies/reports/ledger/people.xlsx", {"year": "2026", "county": SHANYIN, "category": "dibao"}
+    )
+    # then
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet["A1"].value == "山阴县2026年度低保对象资助参保人员名单"
+    assert [cell.value for cell in sheet[4]][:2] == [1, "张低保"]
+    id_cell = sheet["C4"]
+    assert (id_cell.value, id_cell.data_type, id_cell.number_format) == (
+        shanyin_enrollments["dibao_yujing"].id_number,
+        "s",
+        "@",
+    )
+    assert [cell.value for cell in sheet[6]] == ["合计", "2 人", None, None, None, None, 160, 640]
+
+
+def test_r6_3_refusals(client, clerk, shanyin_enrollments):
+    # given
+    client.force_login(clerk)
+    # then: a county outside the clerk's scope does not exist for them
+    assert client.get("/subsidies/reports/ledger/", {"year": "2026", "county": "140622"}).status_code == 404
+    assert client.get("/subsidies/reports/ledger.xlsx", {"year": "2026", "county": "140622"}).status_code == 404
+    people_elsewhere = {"year": "2026", "county": "140622", "category": "dibao"}
+    assert client.get("/subsidies/reports/ledger/people/", people_elsewhere).status_code == 404
+    # and parameters that cannot be read are answered in Chinese
+    bad_year = client.get("/subsidies/reports/ledger/", {"year": "二〇二六"})
+    assert bad_year.status_code == 400
+    assert "年度应为四位数字，如2026。" in bad_year.content.decode()
+    next_year = timezone.localdate().year + 1
+    too_early = client.get("/subsidies/reports/ledger/", {"year": "1990"}).content.decode()
+    assert f"年度应在2000年至{next_year}年之间。" in too_early
+    unknown = client.get("/subsidies/reports/ledger/", {"year": "2026", "county": "140699"})
+    assert (unknown.status_code, "区划代码 140699 不是已知的县（区）。" in unknown.content.decode()) == (400, True)
+    malformed = client.get("/subsidies/reports/ledger.xlsx", {"county": "14062"})
+    assert (malformed.status_code, "区县代码应为6位数字。" in malformed.content.decode()) == (400, True)
+    no_category = client.get("/subsidies/reports/ledger/people/", {"year": "2026", "category": "unknown"})
+    assert (no_category.status_code, "资助类别 unknown 不存在。" in no_category.content.decode()) == (400, True)
+
+
+def test_r6_3_city_staff_must_choose_a_county_for_a_file(client, city_staff):
+    client.force_login(city_staff)
+    response = client.get("/subsidies/reports/ledger.xlsx", {"year": "2026"})
+    assert (response.status_code, "请选择区县。" in response.content.decode()) == (400, True)
+
+
+def test_r6_3_user_without_the_permission_is_refused(client, db):
+    # given an account whose role grants nothing
+    visitor = User.objects.create_user(username="visitor", password="test-password-2026", role="", division_id=SHANYIN)
+    client.force_login(visitor)
+    # then
+    assert client.get("/subsidies/reports/ledger/").status_code == 403
+    assert client.get("/subsidies/reports/ledger.xlsx").status_code == 403
+
+
+def test_r6_3_navbar_links_for_those_who_may_see_the_reports(client, yujing_official):
+    client.force_login(yujing_official)
+    page = client.get("/").content.decode()
+    assert '<a class="nav-link" href="/subsidies/reports/ledger/">资助台账</a>' in page
+    assert '<a class="nav-link" href="/subsidies/reports/coverage/">困难群众参保率</a>' in page
+
+
+def test_r6_3_other_county_clerk_sees_nothing_of_shanyin(client, shanyin_enrollments):
+    # given a clerk of Yingxian
+    other = make_user("yingxian", "window_clerk", "140622")
+    client.force_login(other)
+    # when year and county are left to their defaults: this year and the clerk's own county
+    response = client.get("/subsidies/reports/ledger/")
+    # then
+    ledger = response.context["ledger"]
+    assert (ledger.county_code, ledger.year, ledger.total.people) == ("140622", timezone.localdate().year, 0)
