@@ -37,7 +37,7 @@ def page():
 
 def test_demo_clerk_finds_resident_by_id_number(live_server, page):
     # given the demo data of `make run`
-    call_command("seed_demo", residents=5, stdout=io.StringIO())
+    call_command("seed_demo", residents=5, hardship_share=0, enrolled_share=0, stdout=io.StringIO())
     resident = Resident.objects.order_by("id").first()
     # when
     page.goto(f"{live_server.url}/accounts/login/")
@@ -54,7 +54,7 @@ def test_demo_clerk_finds_resident_by_id_number(live_server, page):
 
 def test_clerk_quotes_takes_payment_and_sees_the_receipt_with_the_keyboard(live_server, page):
     # given
-    call_command("seed_demo", residents=3, stdout=io.StringIO())
+    call_command("seed_demo", residents=3, hardship_share=0, enrolled_share=0, stdout=io.StringIO())
     resident = Resident.objects.order_by("id").first()
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("用户名").fill("clerk")
