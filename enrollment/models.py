@@ -128,6 +128,28 @@ class PolicyParameterSet(models.Model):
     resident_years_per_employee_year = models.PositiveSmallIntegerField(
         "折算1年职工医保缴费年限的居民医保缴费年数", null=True, blank=True
     )
+    newborn_registration_days = models.PositiveSmallIntegerField(
+        "新生儿出生后参保登记时限（天）", null=True, blank=True
+    )
+    newborn_source = models.CharField("新生儿参保依据（文号及条款）", max_length=200, blank=True)
+    newborn_programme_from = models.DateField(
+        "财政资助新生儿参保的出生日期起点",
+        null=True,
+        blank=True,
+        help_text="此日（含）以后出生的新生儿，出生当年个人缴费由财政全额资助；留空则沿用上级，各级均无则不资助。",
+    )
+    newborn_programme_source = models.CharField("新生儿参保资助依据（文号）", max_length=200, blank=True)
+    pre_enrollment_enabled = models.BooleanField("开办新生儿预参保", null=True, blank=True)
+    pre_enrollment_weeks_before_delivery = models.PositiveSmallIntegerField(
+        "预参保申请距预产期不超过（周）", null=True, blank=True
+    )
+    pre_enrollment_link_months = models.PositiveSmallIntegerField(
+        "预参保出生后完成身份变更时限（月）", null=True, blank=True
+    )
+    pre_enrollment_source = models.CharField("预参保依据（文号）", max_length=200, blank=True)
+    refund_anytime_reasons = models.JSONField(
+        "不受征缴期限制的退费原因", null=True, blank=True, help_text='如 ["pregnancy_terminated"]'
+    )
     history = HistoricalRecords(verbose_name="政策参数变更记录")
 
     class Meta:

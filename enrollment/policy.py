@@ -14,7 +14,14 @@ from divisions.models import Division, DivisionLevel
 from subsidies.rules import hardship_tiers_from_rows
 
 from .models import PolicyParameterSet
-from .rules import CalendarParameters, CapParameters, PolicyFigures, SourcedFigure, SpecialGroupParameters
+from .rules import (
+    CalendarParameters,
+    CapParameters,
+    NewbornParameters,
+    PolicyFigures,
+    SourcedFigure,
+    SpecialGroupParameters,
+)
 
 CALENDAR_FIELDS = (
     "collection_opens",
@@ -50,7 +57,27 @@ ALL_FIELDS = (
     "resident_years_per_employee_year",
 )
 # Figures a region may lack: then it offers no accident top-up and accepts no refund.
-OPTIONAL_FIELDS = ("accident_topup_options", "refund_reasons", "refund_source", "hardship_tiers", "hardship_source")
+NEWBORN_FIELDS = (
+    "newborn_registration_days",
+    "newborn_source",
+    "newborn_programme_from",
+    "newborn_programme_source",
+    "pre_enrollment_enabled",
+    "pre_enrollment_weeks_before_delivery",
+    "pre_enrollment_link_months",
+    "pre_enrollment_source",
+)
+OPTIONAL_FIELDS = (
+    "accident_topup_options",
+    "refund_reasons",
+    "refund_source",
+    "refund_anytime_reasons",
+    "hardship_tiers",
+    "hardship_source",
+    *NEWBORN_FIELDS,
+)
+# Dates that name a fixed day of policy, not a day of the insurance calendar: never shifted to a later year.
+UNSHIFTED_FIELDS = frozenset({"newborn_programme_from"})
 REGION_CODE_LENGTHS = (6, 4, 2)  # county, city, province: most specific first
 
 
@@ -100,7 +127,9 @@ def policy_resolve(*, region_code: str, insurance_year: int) -> PolicyFigures:
     if missing:
         raise PolicyNotFound(f"{region_code} {source_year}年度政策参数不完整：{'、'.join(missing)}。")
     shift = insurance_year - source_year
-    value = {field: _shift(figure, shift) for field, (figure, _) in merged.items()}
+    value = {
+        field: figure if field in UNSHIFTED_FIELDS else _shift(figure, shift) for field, (figure, _) in merged.items()
+    }
 
     def source_of(field: str) -> SourcedFigure:
         return SourcedFigure(merged[field][1].source_document)
@@ -142,6 +171,17 @@ def policy_resolve(*, region_code: str, insurance_year: int) -> PolicyFigures:
         refund_reasons=frozenset(value.get("refund_reasons") or ()),
         refund_source=SourcedFigure(str(value.get("refund_source") or "")),
         resident_years_per_employee_year=value["resident_years_per_employee_year"],  # type: ignore[arg-type]
+        newborns=NewbornParameters(
+            registration_days=value.get("newborn_registration_days") or 0,  # type: ignore[arg-type]
+            source=SourcedFigure(str(value.get("newborn_source") or "")),
+            programme_from=value.get("newborn_programme_from"),  # type: ignore[arg-type]
+            programme_source=SourcedFigure(str(value.get("newborn_programme_source") or "")),
+            pre_enrollment_enabled=bool(value.get("pre_enrollment_enabled")),
+            pre_enrollment_weeks_before_delivery=value.get("pre_enrollment_weeks_before_delivery") or 0,  # type: ignore[arg-type]
+            pre_enrollment_link_months=value.get("pre_enrollment_link_months") or 0,  # type: ignore[arg-type]
+            pre_enrollment_source=SourcedFigure(str(value.get("pre_enrollment_source") or "")),
+        ),
+        refund_anytime_reasons=frozenset(value.get("refund_anytime_reasons") or ()),  # type: ignore[arg-type]
         hardship_tiers=hardship_tiers_from_rows(
             value.get("hardship_tiers") or [],  # type: ignore[arg-type]
             source=str(value.get("hardship_source") or ""),

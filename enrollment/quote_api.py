@@ -41,6 +41,15 @@ class QuoteRequestSerializer(serializers.Serializer):
     def validate(self, attrs: dict) -> dict:
         if attrs.get("special_status") == SpecialStatus.EXITED_OTHER_SCHEME and not attrs.get("special_date"):
             raise ValidationError({"special_date": ["退出其他制度保障人员须填写退出日期。"]})
+        if attrs.get("special_status") == SpecialStatus.NEWBORN:
+            birth_date = attrs.get("special_date") or attrs.get("birth_date")
+            if birth_date is None:
+                raise ValidationError({"special_date": ["新生儿须填写出生日期。"]})
+            if attrs.get("birth_date") not in (None, birth_date):
+                raise ValidationError({"special_date": ["新生儿的出生日期（special_date）与 birth_date 不一致。"]})
+            if attrs["payment_date"] < birth_date:
+                raise ValidationError({"payment_date": ["登记日期不能早于出生日期。"]})
+            attrs["birth_date"] = attrs["special_date"] = birth_date
         return attrs
 
 

@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
 
-from subsidies.rules import HardshipTier, hardship_subsidy_compute
+from subsidies.rules import HardshipSubsidy, HardshipTier, hardship_subsidy_compute
 
 ID_NUMBER_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_NUMBER_CHECK_CHARACTERS = "10X98765432"
@@ -372,6 +372,23 @@ class SpecialGroupParameters:
 
 
 @dataclass(frozen=True)
+class NewbornParameters:
+    """R7: the registration window after birth, the provincial programme, and pre-enrollment (R7.6)."""
+
+    registration_days: int = 0
+    source: SourcedFigure = SourcedFigure("")
+    programme_from: datetime.date | None = None  # births on or after it: the birth year paid by finance (R7.2)
+    programme_source: SourcedFigure = SourcedFigure("")
+    pre_enrollment_enabled: bool = False
+    pre_enrollment_weeks_before_delivery: int = 0
+    pre_enrollment_link_months: int = 0
+    pre_enrollment_source: SourcedFigure = SourcedFigure("")
+
+
+NEWBORN_PROGRAMME = "newborn_programme"
+
+
+@dataclass(frozen=True)
 class PolicyFigures:
     """Everything the rules need of one region and insurance year, resolved from the parameter sets."""
 
@@ -389,6 +406,8 @@ class PolicyFigures:
     refund_source: SourcedFigure = SourcedFigure("")
     resident_years_per_employee_year: int = 0
     hardship_tiers: tuple[HardshipTier, ...] = ()
+    newborns: NewbornParameters = NewbornParameters()
+    refund_anytime_reasons: frozenset[str] = frozenset()
 
 
 class SpecialStatus:
@@ -469,6 +488,8 @@ def _exempt_benefit_period(
             datetime.date(year, 12, 31),
             explanation,
         )
+    if special_status == SpecialStatus.NEWBORN:
+        return _newborn_benefit_period(policy=policy, registration_date=payment_date, birth_date=history.birth_date)
     if special_status != SpecialStatus.EXITED_OTHER_SCHEME or special_date is None:
         return None
     part = payment_part(policy.calendar, payment_date)
@@ -485,6 +506,51 @@ def _exempt_benefit_period(
     if start > datetime.date(year, 12, 31):
         return BenefitPeriod(part, breaks == 0, breaks, Waiting(), None, None, explanation)
     return BenefitPeriod(part, breaks == 0, breaks, Waiting(), start, datetime.date(year, 12, 31), explanation)
+
+
+def newborn_registration_deadline(*, policy: PolicyFigures, birth_date: datetime.date) -> datetime.date:
+    """R7.1: the last day of the window, counted from the day after birth (民法典 day counting)."""
+    return birth_date + datetime.timedelta(days=policy.newborns.registration_days)
+
+
+def _newborn_benefit_period(
+    *, policy: PolicyFigures, registration_date: datetime.date, birth_date: datetime.date
+) -> BenefitPeriod | None:
+    """R7.1, R7.3 and R7.4: no waiting and no collection period for the birth year, nor for the next year when it is
+    paid within the window after birth; None when neither holds and the ordinary rules apply."""
+    year = policy.insurance_year
+    parameters = policy.newborns
+    source = str(parameters.source)
+    year_end = datetime.date(year, 12, 31)
+    deadline = newborn_registration_deadline(policy=policy, birth_date=birth_date)
+    within = registration_date <= deadline
+    if year == birth_date.year:
+        if registration_date > year_end:
+            raise PaymentDateRefused(f"{year}年已结束，不能再办理{year}年度的新生儿参保，请办理{year + 1}年度参保。")
+        if within:
+            text = (
+                f"新生儿出生后{parameters.registration_days}日内（{deadline:%Y年%-m月%-d日}前）参保登记，"
+                f"自出生之日起享受待遇，不受集中征缴期限制，无等待期"
+            )
+            period = (Explanation("R7.1", text, source),)
+            return BenefitPeriod(PaymentPart.OUT_OF_PERIOD, True, 0, Waiting(), birth_date, year_end, period)
+        text = f"出生后超过{parameters.registration_days}日、在出生当年参保登记，自登记之日起享受待遇，无等待期"
+        period = (Explanation("R7.3", text, source),)
+        return BenefitPeriod(PaymentPart.OUT_OF_PERIOD, True, 0, Waiting(), registration_date, year_end, period)
+    if year == birth_date.year + 1 and within:
+        text = (
+            f"出生次年参保，于出生后{parameters.registration_days}日内缴费，不受集中征缴期限制，"
+            f"自{year}年1月1日起享受待遇，无等待期"
+        )
+        period = (Explanation("R7.4", text, source),)
+        return BenefitPeriod(PaymentPart.OUT_OF_PERIOD, True, 0, Waiting(), datetime.date(year, 1, 1), year_end, period)
+    return None
+
+
+def _newborn_programme_applies(*, policy: PolicyFigures, birth_date: datetime.date) -> bool:
+    """R7.2: the birth year of a baby born on or after the programme's start is paid by finance."""
+    start = policy.newborns.programme_from
+    return start is not None and policy.insurance_year == birth_date.year and birth_date >= start
 
 
 def quote_compute(
@@ -524,12 +590,24 @@ def quote_compute(
         0, Explanation("R1.2", f"{policy.insurance_year}年度个人缴费标准{standard}元", str(policy.standard_source))
     )
     explanation.extend(period.explanation)
-    subsidy = hardship_subsidy_compute(
-        tiers=policy.hardship_tiers,
-        standard=standard,
-        categories=history.hardship_categories,
-        disability_grade=history.disability_grade,
-    )
+    if special_status == SpecialStatus.NEWBORN and _newborn_programme_applies(
+        policy=policy, birth_date=history.birth_date
+    ):
+        programme = str(policy.newborns.programme_source)
+        text = (
+            f"{policy.newborns.programme_from:%Y年%-m月%-d日}以后出生的新生儿，"
+            f"出生当年个人缴费{standard}元由财政全额资助"
+        )
+        subsidy: HardshipSubsidy | None = HardshipSubsidy(
+            Decimal("0.00"), standard, NEWBORN_PROGRAMME, "新生儿参保财政资助", "R7.2", text, programme
+        )
+    else:
+        subsidy = hardship_subsidy_compute(
+            tiers=policy.hardship_tiers,
+            standard=standard,
+            categories=history.hardship_categories,
+            disability_grade=history.disability_grade,
+        )
     if subsidy is not None:
         explanation.append(Explanation(subsidy.rule, subsidy.text, subsidy.source))
     back_payment_due = money(standard * back_paid_years)
@@ -632,7 +710,10 @@ def refund_check(*, policy: PolicyFigures, reason: str, date: datetime.date) -> 
         accepted = "、".join(REFUND_REASON_LABELS.get(code, code) for code in sorted(policy.refund_reasons)) or "无"
         raise RefundRefused("reason", f"不予退费：仅受理以下情形：{accepted}。")
     calendar = policy.calendar
-    if not calendar.collection_opens <= date <= calendar.extended_part_ends:
+    if (
+        reason not in policy.refund_anytime_reasons
+        and not calendar.collection_opens <= date <= calendar.extended_part_ends
+    ):
         raise RefundRefused(
             "date",
             f"不予退费：退费申请仅在{policy.insurance_year}年度集中征缴期"

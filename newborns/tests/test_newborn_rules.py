@@ -1,0 +1,116 @@
+"""R7.1-R7.4 through the quote (one engine for the API, the window and the services), on the seeded parameters."""
+
+import pytest
+
+from conftest import token_client
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api(clerk):
+    return token_client(clerk)
+
+
+def quote(api, **request):
+    body = {"region": "140621", "special_status": "newborn", **request}
+    return api.post("/api/v1/policy/quote/", body, format="json")
+
+
+def summary(body):
+    return {
+        key: body[key]
+        for key in (
+            "individual_due",
+            "subsidy_amount",
+            "subsidy_category",
+            "benefit_start",
+            "benefit_end",
+            "counts_as_enrolled_year",
+        )
+    } | {"waiting": body["waiting"]["total_months"], "rules": [entry["rule"] for entry in body["explanation"]]}
+
+
+def test_r7_1_r7_2_registered_on_day_90_is_covered_from_birth_and_free(api):
+    # when a baby born 2026-03-01 is registered on day 90 (2026-05-30), outside any collection period
+    body = quote(api, insurance_year=2026, payment_date="2026-05-30", special_date="2026-03-01").json()
+    # then
+    assert summary(body) == {
+        "individual_due": "0.00",
+        "subsidy_amount": "400.00",
+        "subsidy_category": "newborn_programme",
+        "benefit_start": "2026-03-01",
+        "benefit_end": "2026-12-31",
+        "counts_as_enrolled_year": True,
+        "waiting": 0,
+        "rules": ["R1.2", "R7.1", "R7.2", "R5.1"],
+    }
+    assert body["explanation"][1]["text"] == (
+        "新生儿出生后90日内（2026年5月30日前）参保登记，自出生之日起享受待遇，不受集中征缴期限制，无等待期"
+    )
+    assert body["explanation"][2]["source"] == "晋医保发〔2026〕4号"
+
+
+def test_r7_3_registered_on_day_91_is_covered_from_registration_and_still_free(api):
+    body = quote(api, insurance_year=2026, payment_date="2026-05-31", special_date="2026-03-01").json()
+    assert summary(body) | {"rules": body["explanation"][1]["rule"]} == {
+        "individual_due": "0.00",
+        "subsidy_amount": "400.00",
+        "subsidy_category": "newborn_programme",
+        "benefit_start": "2026-05-31",
+        "benefit_end": "2026-12-31",
+        "counts_as_enrolled_year": True,
+        "waiting": 0,
+        "rules": "R7.3",
+    }
+
+
+def test_r7_2_a_baby_born_in_2025_pays_its_birth_year_itself(api):
+    body = quote(api, insurance_year=2025, payment_date="2025-12-20", special_date="2025-12-01").json()
+    assert (body["individual_due"], body["subsidy_category"], body["benefit_start"]) == ("400.00", None, "2025-12-01")
+
+
+def test_r7_4_worked_example_born_20_december_pays_the_next_year_in_february(api):
+    # given RULES.md R7.4: born 2026-12-20, registers and pays 2027 on 2027-02-10
+    birth_year = quote(api, insurance_year=2026, payment_date="2027-01-15", special_date="2026-12-20")
+    next_year = quote(
+        api, insurance_year=2027, payment_date="2027-02-10", special_date="2026-12-20", enrolled_years=[2026]
+    ).json()
+    # then the birth year can no longer be registered in 2027, and 2027 runs from 1 January without waiting
+    assert birth_year.status_code == 400
+    assert birth_year.json() == {"payment_date": ["2026年已结束，不能再办理2026年度的新生儿参保，请办理2027年度参保。"]}
+    assert summary(next_year) == {
+        "individual_due": "400.00",
+        "subsidy_amount": "0.00",
+        "subsidy_category": None,
+        "benefit_start": "2027-01-01",
+        "benefit_end": "2027-12-31",
+        "counts_as_enrolled_year": True,
+        "waiting": 0,
+        "rules": ["R1.2", "R7.4", "R5.1"],
+    }
+
+
+def test_r7_4_registered_in_time_2026_covered_from_birth(api):
+    body = quote(api, insurance_year=2026, payment_date="2026-12-28", special_date="2026-12-20").json()
+    assert (body["benefit_start"], body["subsidy_category"]) == ("2026-12-20", "newborn_programme")
+
+
+def test_r7_4_hardship_subsidy_applies_in_the_year_after_birth(api):
+    body = quote(
+        api, insurance_year=2027, payment_date="2027-02-10", special_date="2026-12-20", categories=["dibao"]
+    ).json()
+    assert (body["individual_due"], body["subsidy_category"]) == ("80.00", "dibao")
+
+
+def test_r7_4_paid_after_the_window_the_ordinary_rules_apply(api):
+    # born 2026-10-01, 2027 paid on 2027-03-10: day 160, out of the period, one break year (2026 not enrolled)
+    body = quote(api, insurance_year=2027, payment_date="2027-03-10", special_date="2026-10-01").json()
+    assert (body["benefit_start"], body["waiting"]["total_months"], body["break_years"]) == ("2027-06-10", 3, 1)
+
+
+def test_r7_newborn_needs_its_birth_date_and_no_registration_before_birth(api):
+    missing = quote(api, insurance_year=2026, payment_date="2026-05-30")
+    early = quote(api, insurance_year=2026, payment_date="2026-02-27", special_date="2026-03-01")
+    assert missing.json() == {"special_date": ["新生儿须填写出生日期。"]}
+    assert early.json() == {"payment_date": ["登记日期不能早于出生日期。"]}
