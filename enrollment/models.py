@@ -9,6 +9,7 @@ from subsidies.rules import HardshipTableInvalid, hardship_tiers_from_rows
 class Gender(models.TextChoices):
     MALE = "M", "男"
     FEMALE = "F", "女"
+    UNKNOWN = "U", "未知"  # a pre-enrolled baby before birth (R7.6)
 
 
 class ResidentStatus(models.TextChoices):
@@ -21,7 +22,22 @@ class ResidentStatus(models.TextChoices):
 class Resident(models.Model):
     """一人一档: one record per person, never deleted; every change is kept in history."""
 
-    id_number = models.CharField("公民身份号码", max_length=18, unique=True)
+    id_number = models.CharField(
+        "公民身份号码",
+        max_length=20,
+        unique=True,
+        help_text="18位身份证号；新生儿未落户前为临时标识：母亲身份证号加B（多胞胎B1、B2…）。",
+    )
+    id_number_is_placeholder = models.BooleanField("临时身份标识", default=False)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name="已合并至",
+        on_delete=models.PROTECT,
+        related_name="merged_records",
+        null=True,
+        blank=True,
+        help_text="新生儿落户后发现已有同一身份证号的档案时，本档案注销并合并至该档案。",
+    )
     name = models.CharField("姓名", max_length=64, db_index=True)
     gender = models.CharField("性别", max_length=1, choices=Gender.choices)
     birth_date = models.DateField("出生日期")

@@ -52,10 +52,13 @@ def id_number_parse(raw: str) -> IdNumberFacts:
 
 
 def id_number_mask(id_number: str) -> str:
-    """Keep the address code and the last four characters: 140621********123X."""
-    if len(id_number) != 18:
+    """Keep the address code and the last four characters: 140621********123X.
+
+    A newborn's placeholder (mother's number + B, B1 …) keeps its suffix: 140621********123XB.
+    """
+    if len(id_number) < 18:
         return "*" * len(id_number)
-    return f"{id_number[:6]}{'*' * 8}{id_number[-4:]}"
+    return f"{id_number[:6]}{'*' * 8}{id_number[14:18]}{id_number[18:]}"
 
 
 def id_number_compose(*, address_code: str, birth_date: datetime.date, sequence: int) -> str:
@@ -524,6 +527,10 @@ def _newborn_benefit_period(
     year_end = datetime.date(year, 12, 31)
     deadline = newborn_registration_deadline(policy=policy, birth_date=birth_date)
     within = registration_date <= deadline
+    if registration_date < birth_date:
+        text = "新生儿预参保（出生前登记缴费），自出生之日起享受待遇，无等待期"
+        period = (Explanation("R7.6", text, str(parameters.pre_enrollment_source)),)
+        return BenefitPeriod(PaymentPart.OUT_OF_PERIOD, True, 0, Waiting(), birth_date, year_end, period)
     if year == birth_date.year:
         if registration_date > year_end:
             raise PaymentDateRefused(f"{year}年已结束，不能再办理{year}年度的新生儿参保，请办理{year + 1}年度参保。")

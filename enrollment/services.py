@@ -31,7 +31,7 @@ from .selectors import enrollment_region_code, person_history
 RESIDENT_DIVISION_LEVELS = {DivisionLevel.TOWNSHIP, DivisionLevel.VILLAGE}
 
 
-def _check_resident_division(*, actor: User, division: Division | None, field: str) -> None:
+def resident_division_check(*, actor: User, division: Division | None, field: str) -> None:
     if division is None:
         return
     if division.level not in RESIDENT_DIVISION_LEVELS:
@@ -64,8 +64,8 @@ def resident_create(
         raise ValidationError({"id_number": str(error)}) from None
     if Resident.objects.filter(id_number=facts.id_number).exists():
         raise ValidationError({"id_number": "该身份证号已登记，请直接查询该居民。"})
-    _check_resident_division(actor=actor, division=household_division, field="household_division")
-    _check_resident_division(actor=actor, division=residence_division, field="residence_division")
+    resident_division_check(actor=actor, division=household_division, field="household_division")
+    resident_division_check(actor=actor, division=residence_division, field="residence_division")
     resident = Resident(
         id_number=facts.id_number,
         name=name.strip(),
@@ -97,7 +97,7 @@ def resident_update(*, actor: User, resident: Resident, **changes: object) -> Re
     resident = Resident.objects.select_for_update().get(pk=resident.pk)
     for field in ("household_division", "residence_division"):
         if field in changes:
-            _check_resident_division(actor=actor, division=changes[field], field=field)  # type: ignore[arg-type]
+            resident_division_check(actor=actor, division=changes[field], field=field)  # type: ignore[arg-type]
     for field, value in changes.items():
         setattr(resident, field, value.strip() if isinstance(value, str) else value)
     resident.full_clean()
@@ -313,6 +313,29 @@ def back_payment_add(*, actor: User, enrollment: Enrollment, years: int, payment
         date=payment_date,
         recorded_by=actor,
     )
+    return enrollment
+
+
+@transaction.atomic
+def enrollment_recompute(
+    *, actor: User, enrollment: Enrollment, special_date: datetime.date | None = None
+) -> Enrollment:
+    """Run the rules again on an enrollment's own payment, after the person's facts changed (a pre-enrolled baby's
+    real birth date, R7.6); `special_date` replaces the stored one when given. Payments are not touched."""
+    enrollment = Enrollment.objects.select_for_update().select_related("resident").get(pk=enrollment.pk)
+    if special_date is not None:
+        enrollment.special_date = special_date
+    quote = _quote(
+        policy=_policy_for(enrollment.resident, enrollment.insurance_year),
+        resident=enrollment.resident,
+        payment_date=enrollment.payment_date,
+        back_paid_years=enrollment.back_paid_years,
+        special_status=enrollment.special_status,
+        special_date=enrollment.special_date,
+    )
+    _apply_quote(enrollment, quote)
+    enrollment._history_user = actor  # type: ignore[attr-defined]
+    enrollment.save()
     return enrollment
 
 

@@ -1,0 +1,136 @@
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class RegistrationChannel(models.TextChoices):
+    BIRTH_PLATFORM = "birth_platform", "出生一件事平台"
+    WINDOW = "window", "窗口登记"
+    IMPORT = "import", "批量导入"
+
+
+class BirthRecord(models.Model):
+    """出生一件事: one birth, registered for insurance once per birth certificate (R7.1-R7.3, R7.5).
+
+    The resident is created with a placeholder identity while the ID number is not known (容缺参保) and completed
+    in place when household registration arrives.
+    """
+
+    birth_certificate_no = models.CharField("出生医学证明编号", max_length=32, unique=True)
+    name = models.CharField("新生儿姓名", max_length=64)
+    gender = models.CharField("性别", max_length=1, choices=[("M", "男"), ("F", "女")])
+    birth_date = models.DateField("出生日期")
+    mother_id_number = models.CharField("母亲身份证号", max_length=18)
+    division = models.ForeignKey(
+        "divisions.Division", verbose_name="户籍（拟落户）地", on_delete=models.PROTECT, related_name="+"
+    )
+    registration_date = models.DateField("参保登记日期")
+    channel = models.CharField("登记渠道", max_length=16, choices=RegistrationChannel.choices)
+    resident = models.OneToOneField(
+        "enrollment.Resident",
+        verbose_name="居民档案",
+        on_delete=models.PROTECT,
+        related_name="birth_record",
+        null=True,
+        blank=True,
+    )
+    enrollment = models.ForeignKey(
+        "enrollment.Enrollment",
+        verbose_name="出生当年参保记录",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    id_number_completed_at = models.DateTimeField("身份证号补录时间", null=True, blank=True)
+    registered_by = models.ForeignKey(
+        "accounts.User", verbose_name="经办人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    history = HistoricalRecords(verbose_name="出生登记变更")
+
+    class Meta:
+        verbose_name = "新生儿出生登记"
+        verbose_name_plural = "新生儿出生登记"
+        ordering = ["-birth_date", "-id"]
+        indexes = [models.Index(fields=["mother_id_number"], name="birth_record_mother")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.birth_certificate_no}）"
+
+
+class PreEnrollmentStatus(models.TextChoices):
+    WAITING = "waiting", "待出生"
+    BORN = "born", "已出生"
+    TERMINATED = "terminated", "终止妊娠（已退费）"
+
+
+class PreEnrollment(models.Model):
+    """预参保 (R7.6): a mother's application from 24 weeks of pregnancy, with the fields of the 登记表."""
+
+    mother = models.ForeignKey(
+        "enrollment.Resident", verbose_name="申请人（母亲）", on_delete=models.PROTECT, related_name="pre_enrollments"
+    )
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    expected_delivery_date = models.DateField("预产期")
+    home_address = models.CharField("家庭地址", max_length=200, blank=True)
+    entrusted_name = models.CharField("被委托人", max_length=64, blank=True)
+    entrusted_id_number = models.CharField("被委托人身份证号", max_length=18, blank=True)
+    insurance_year = models.PositiveSmallIntegerField("预参保年度")
+    application_date = models.DateField("申请日期")
+    babies = models.PositiveSmallIntegerField("胎数", default=1)
+    status = models.CharField(
+        "状态", max_length=16, choices=PreEnrollmentStatus.choices, default=PreEnrollmentStatus.WAITING
+    )
+    registered_by = models.ForeignKey(
+        "accounts.User", verbose_name="经办人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("受理时间", auto_now_add=True)
+    history = HistoricalRecords(verbose_name="预参保变更")
+
+    class Meta:
+        verbose_name = "新生儿预参保"
+        verbose_name_plural = "新生儿预参保"
+        ordering = ["-application_date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(babies__gte=1, babies__lte=9), name="pre_enrollment_babies_1_to_9"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mother.name} 预产期{self.expected_delivery_date:%Y-%m-%d}"
+
+
+class PreEnrollmentPlaceholder(models.Model):
+    """One expected baby: its placeholder resident (mother's ID + B, or B1, B2 … for multiples) and, after birth,
+    the birth record it was linked to."""
+
+    pre_enrollment = models.ForeignKey(
+        PreEnrollment, verbose_name="预参保", on_delete=models.PROTECT, related_name="placeholders"
+    )
+    resident = models.OneToOneField(
+        "enrollment.Resident",
+        verbose_name="临时档案",
+        on_delete=models.PROTECT,
+        related_name="pre_enrollment_placeholder",
+    )
+    enrollment = models.ForeignKey(
+        "enrollment.Enrollment", verbose_name="预参保缴费", on_delete=models.PROTECT, related_name="+"
+    )
+    birth_record = models.OneToOneField(
+        BirthRecord,
+        verbose_name="关联出生登记",
+        on_delete=models.PROTECT,
+        related_name="pre_enrollment_placeholder",
+        null=True,
+        blank=True,
+    )
+    linked_at = models.DateTimeField("关联出生登记时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "预参保临时身份"
+        verbose_name_plural = "预参保临时身份"
+        ordering = ["pre_enrollment_id", "id"]
+
+    def __str__(self) -> str:
+        return self.resident.id_number

@@ -1,0 +1,258 @@
+"""R7.1-R7.6 through the services: registration once per certificate, identity completion, pre-enrollment."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from conftest import SHANYIN, YUJING_TOWN, first_village, make_user
+from enrollment.models import Enrollment, Payment, Resident
+from enrollment.rules import id_number_compose
+from enrollment.services import enrollment_create, resident_create
+from newborns.models import BirthRecord, PreEnrollment
+from newborns.services import (
+    newborn_identity_complete,
+    newborn_register,
+    pre_enrollment_create,
+    pre_enrollment_terminate,
+)
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+BIRTH = D(2026, 3, 1)
+BABY_ID = id_number_compose(address_code=SHANYIN, birth_date=BIRTH, sequence=12)  # even: a girl
+
+
+@pytest.fixture
+def mother(clerk):
+    return resident_create(
+        actor=clerk,
+        id_number=id_number_compose(address_code=SHANYIN, birth_date=D(1995, 6, 1), sequence=24),
+        name="刘芳",
+        household_division=first_village(YUJING_TOWN),
+    )
+
+
+def register(clerk, mother, **changes):
+    arguments = {
+        "birth_certificate_no": "P140012345",
+        "name": "刘小满",
+        "gender": "F",
+        "birth_date": BIRTH,
+        "mother_id_number": mother.id_number,
+        "division": first_village(YUJING_TOWN),
+        "registration_date": D(2026, 3, 20),
+        **changes,
+    }
+    return newborn_register(actor=clerk, **arguments)
+
+
+def test_r7_1_registration_without_id_creates_a_placeholder_and_a_free_birth_year(clerk, mother):
+    # when
+    record, created = register(clerk, mother)
+    # then
+    resident = record.resident
+    assert created is True
+    assert (resident.id_number, resident.id_number_is_placeholder, resident.name, resident.gender) == (
+        f"{mother.id_number}B",
+        True,
+        "刘小满",
+        "F",
+    )
+    enrollment = record.enrollment
+    assert (enrollment.insurance_year, enrollment.benefit_start, enrollment.benefit_end) == (
+        2026,
+        BIRTH,
+        D(2026, 12, 31),
+    )
+    assert (enrollment.individual_due, enrollment.subsidy_amount, enrollment.subsidy_category) == (
+        Decimal("0.00"),
+        Decimal("400.00"),
+        "newborn_programme",
+    )
+
+
+def test_r7_1_the_same_certificate_again_returns_the_record_and_enrolls_nothing_more(clerk, mother):
+    first, _ = register(clerk, mother)
+    again, created = register(clerk, mother, name="别的名字")
+    assert (again.pk, created, again.name) == (first.pk, False, "刘小满")
+    assert (BirthRecord.objects.count(), Enrollment.objects.count(), Resident.objects.count()) == (1, 1, 2)
+
+
+def test_r7_1_registration_with_an_id_number_that_contradicts_the_certificate_is_refused(clerk, mother):
+    boy = id_number_compose(address_code=SHANYIN, birth_date=BIRTH, sequence=13)
+    with pytest.raises(ValidationError) as refusal:
+        register(clerk, mother, id_number=boy)
+    assert refusal.value.message_dict == {"id_number": ["身份证号中的出生日期或性别与出生医学证明不符。"]}
+    assert (BirthRecord.objects.count(), Enrollment.objects.count()) == (0, 0)
+
+
+def test_r7_1_twins_registered_without_ids_get_b_and_b2(clerk, mother):
+    register(clerk, mother)
+    second, _ = register(clerk, mother, birth_certificate_no="P140012346", name="刘小圆")
+    assert second.resident.id_number == f"{mother.id_number}B2"
+
+
+def test_r7_5_identity_is_completed_in_place_with_history(clerk, mother):
+    # given
+    record, _ = register(clerk, mother)
+    resident_pk = record.resident.pk
+    # when
+    record = newborn_identity_complete(actor=clerk, record=record, id_number=BABY_ID)
+    # then
+    resident = Resident.objects.get(pk=resident_pk)
+    assert (resident.id_number, resident.id_number_is_placeholder) == (BABY_ID, False)
+    assert [change.id_number for change in resident.history.order_by("history_date")] == [
+        f"{mother.id_number}B",
+        BABY_ID,
+    ]
+    assert record.id_number_completed_at is not None
+
+
+def test_r7_5_a_resident_registered_meanwhile_is_merged_with_the_placeholder(clerk, mother):
+    # given the baby was also registered by a clerk with its new ID number
+    record, _ = register(clerk, mother)
+    placeholder = record.resident
+    registered = resident_create(
+        actor=clerk, id_number=BABY_ID, name="刘小满", household_division=first_village(YUJING_TOWN)
+    )
+    # when
+    record = newborn_identity_complete(actor=clerk, record=record, id_number=BABY_ID)
+    # then
+    placeholder.refresh_from_db()
+    assert record.resident == registered
+    assert (placeholder.status, placeholder.merged_into) == ("voided", registered)
+    assert list(Enrollment.objects.values_list("resident_id", "insurance_year")) == [(registered.pk, 2026)]
+
+
+def test_r7_5_merge_is_refused_when_both_records_paid_the_same_year(clerk, mother):
+    record, _ = register(clerk, mother)
+    registered = resident_create(
+        actor=clerk, id_number=BABY_ID, name="刘小满", household_division=first_village(YUJING_TOWN)
+    )
+    enrollment_create(
+        actor=clerk,
+        resident=registered,
+        insurance_year=2026,
+        payment_date=D(2026, 3, 25),
+        special_status="newborn",
+        special_date=BIRTH,
+    )
+    with pytest.raises(ValidationError, match="2026年度已另行参保"):
+        newborn_identity_complete(actor=clerk, record=record, id_number=BABY_ID)
+    record.refresh_from_db()
+    assert (record.resident.id_number_is_placeholder, record.id_number_completed_at) == (True, None)
+
+
+@pytest.fixture
+def enrolled_mother(clerk, mother):
+    enrollment_create(actor=clerk, resident=mother, insurance_year=2026, payment_date=D(2025, 11, 20))
+    return mother
+
+
+def pre_enroll(clerk, mother, **changes):
+    arguments = {
+        "mother_id_number": mother.id_number,
+        "expected_delivery_date": D(2026, 10, 1),
+        "application_date": D(2026, 6, 11),
+        "babies": 1,
+        **changes,
+    }
+    return pre_enrollment_create(actor=clerk, **arguments)
+
+
+def test_r7_6_twins_get_b1_and_b2_named_after_the_mother(clerk, enrolled_mother):
+    # when
+    pre_enrollment = pre_enroll(clerk, enrolled_mother, babies=2)
+    # then
+    placeholders = [
+        (p.resident.id_number, p.resident.name, p.resident.gender) for p in pre_enrollment.placeholders.all()
+    ]
+    assert placeholders == [
+        (f"{enrolled_mother.id_number}B1", "刘芳B1", "U"),
+        (f"{enrolled_mother.id_number}B2", "刘芳B2", "U"),
+    ]
+    enrollment = pre_enrollment.placeholders.first().enrollment
+    assert (enrollment.benefit_start, enrollment.individual_due, enrollment.explanation[1]["rule"]) == (
+        D(2026, 10, 1),
+        Decimal("0.00"),
+        "R7.6",
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"application_date": D(2026, 6, 10)},
+            {"application_date": ["预参保须在预产期前16周以内申请，最早可于2026年6月11日申请。"]},
+        ),
+        ({"expected_delivery_date": D(2026, 6, 1)}, {"expected_delivery_date": ["预产期不能早于申请日期。"]}),
+    ],
+)
+def test_r7_6_too_early_or_impossible_dates_are_refused(clerk, enrolled_mother, changes, message):
+    with pytest.raises(ValidationError) as refusal:
+        pre_enroll(clerk, enrolled_mother, **changes)
+    assert refusal.value.message_dict == message
+    assert PreEnrollment.objects.count() == 0
+
+
+def test_r7_6_a_mother_not_enrolled_this_year_is_refused(clerk, mother):
+    with pytest.raises(ValidationError) as refusal:
+        pre_enroll(clerk, mother)
+    assert refusal.value.message_dict == {
+        "mother_id_number": ["申请人2026年度未参加基本医疗保险，不能申请新生儿预参保。"]
+    }
+    assert Resident.objects.filter(id_number_is_placeholder=True).count() == 0
+
+
+def test_r7_6_a_region_without_pre_enrollment_refuses(db):
+    # given 应县 (140622) inherits the province's parameters, which do not offer pre-enrollment
+    clerk = make_user("yingxian", "window_clerk", "140622")
+    mother = resident_create(
+        actor=clerk,
+        id_number=id_number_compose(address_code="140622", birth_date=D(1994, 1, 1), sequence=2),
+        name="张敏",
+        household_division=first_village("140622100"),
+    )
+    enrollment_create(actor=clerk, resident=mother, insurance_year=2026, payment_date=D(2025, 11, 20))
+    with pytest.raises(ValidationError, match="本地区未开办新生儿预参保"):
+        pre_enroll(clerk, mother)
+
+
+def test_r7_6_the_birth_links_the_placeholder_and_recomputes_from_the_real_birth_date(clerk, enrolled_mother):
+    # given
+    pre_enrollment = pre_enroll(clerk, enrolled_mother)
+    placeholder = pre_enrollment.placeholders.get()
+    # when the baby is born early, on 2026-09-20, and registered without an ID number yet
+    record, _ = register(
+        clerk,
+        enrolled_mother,
+        birth_date=D(2026, 9, 20),
+        registration_date=D(2026, 9, 25),
+        gender="M",
+        name="刘早早",
+    )
+    # then
+    placeholder.refresh_from_db()
+    assert placeholder.birth_record == record
+    assert record.resident == placeholder.resident
+    assert (record.resident.name, record.resident.gender, record.resident.birth_date) == ("刘早早", "M", D(2026, 9, 20))
+    assert record.enrollment.benefit_start == D(2026, 9, 20)
+    assert PreEnrollment.objects.get().status == "born"
+    assert Enrollment.objects.count() == 2  # the mother's and the baby's: no second one for the baby
+
+
+def test_r7_6_r12_a_terminated_pregnancy_is_refunded_outside_the_collection_period(clerk, enrolled_mother):
+    pre_enrollment = pre_enroll(clerk, enrolled_mother)
+    pre_enrollment = pre_enrollment_terminate(actor=clerk, pre_enrollment=pre_enrollment, date=D(2026, 7, 1))
+    placeholder = pre_enrollment.placeholders.get()
+    placeholder.enrollment.refresh_from_db()
+    placeholder.resident.refresh_from_db()
+    assert (pre_enrollment.status, placeholder.enrollment.status, placeholder.resident.status) == (
+        "terminated",
+        "refunded",
+        "voided",
+    )
+    assert Payment.objects.filter(enrollment=placeholder.enrollment, kind="refund").count() == 1
