@@ -16,6 +16,11 @@ ADD_CLAIM_SUMMARY = "enrollment.add_claimsummary"
 VIEW_HARDSHIP_IDENTITY = "subsidies.view_hardshipidentity"
 # Upload a department's list of certified people and confirm it.
 IMPORT_IDENTITY_LIST = "subsidies.add_identitylistbatch"
+# Newborns: register a birth (window or platform), complete its ID number, pre-enroll; and see them.
+ADD_BIRTH_RECORD = "newborns.add_birthrecord"
+CHANGE_BIRTH_RECORD = "newborns.change_birthrecord"
+VIEW_BIRTH_RECORD = "newborns.view_birthrecord"
+ADD_PRE_ENROLLMENT = "newborns.add_preenrollment"
 WINDOW_WORK = frozenset(
     {
         VIEW_RESIDENT,
@@ -27,14 +32,20 @@ WINDOW_WORK = frozenset(
         ADD_HARDSHIP_IDENTITY,
         VIEW_HARDSHIP_IDENTITY,
         IMPORT_IDENTITY_LIST,
+        ADD_BIRTH_RECORD,
+        CHANGE_BIRTH_RECORD,
+        VIEW_BIRTH_RECORD,
+        ADD_PRE_ENROLLMENT,
     }
 )
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.WINDOW_CLERK: WINDOW_WORK,
-    Role.TOWNSHIP_OFFICIAL: frozenset({VIEW_RESIDENT, VIEW_FULL_ID_NUMBER, VIEW_ENROLLMENT, VIEW_HARDSHIP_IDENTITY}),
-    Role.CITY_STAFF: frozenset({VIEW_RESIDENT, VIEW_ENROLLMENT, VIEW_HARDSHIP_IDENTITY}),
-    Role.PROVINCE_STAFF: frozenset({VIEW_RESIDENT, VIEW_ENROLLMENT, VIEW_HARDSHIP_IDENTITY}),
+    Role.TOWNSHIP_OFFICIAL: frozenset(
+        {VIEW_RESIDENT, VIEW_FULL_ID_NUMBER, VIEW_ENROLLMENT, VIEW_HARDSHIP_IDENTITY, VIEW_BIRTH_RECORD}
+    ),
+    Role.CITY_STAFF: frozenset({VIEW_RESIDENT, VIEW_ENROLLMENT, VIEW_HARDSHIP_IDENTITY, VIEW_BIRTH_RECORD}),
+    Role.PROVINCE_STAFF: frozenset({VIEW_RESIDENT, VIEW_ENROLLMENT, VIEW_HARDSHIP_IDENTITY, VIEW_BIRTH_RECORD}),
     Role.FINANCE: frozenset({VIEW_HARDSHIP_IDENTITY}),
     Role.SYSTEM_ADMIN: WINDOW_WORK | {ADD_CLAIM_SUMMARY},
 }

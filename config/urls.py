@@ -14,6 +14,8 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("subsidies/reports/", include("subsidies.report_urls")),
     path("subsidies/", include("subsidies.urls")),
+    path("newborns/", include("newborns.urls")),
+    path("newborns/imports/", include("newborns.import_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
