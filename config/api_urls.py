@@ -4,14 +4,18 @@ from rest_framework.routers import DefaultRouter
 from enrollment.api import ResidentViewSet
 from enrollment.enrollment_api import ClaimSummaryView, EnrollmentViewSet, IdentityView
 from enrollment.quote_api import PolicyQuoteView
+from newborns.api import NewbornViewSet, PreEnrollmentView
 
 router = DefaultRouter()
 router.register("residents", ResidentViewSet, basename="resident")
 router.register("enrollments", EnrollmentViewSet, basename="enrollment")
+router.register("newborns", NewbornViewSet, basename="newborn")
 
 urlpatterns = [
     path("policy/quote/", PolicyQuoteView.as_view(), name="policy-quote"),
     path("identities/", IdentityView.as_view(), name="identity-create"),
     path("claim-summaries/", ClaimSummaryView.as_view(), name="claim-summary-create"),
+    # Before the router: "pre-enrollments" is not a birth certificate number.
+    path("newborns/pre-enrollments/", PreEnrollmentView.as_view(), name="pre-enrollment-create"),
     *router.urls,
 ]

@@ -32,7 +32,7 @@ class ResidentViewSet(
     permission_classes = [IsAuthenticated, ReadRequiresViewPermission]
     queryset = Resident.objects.none()  # for the schema; requests use get_queryset()
     lookup_field = "id_number"
-    lookup_value_regex = "[0-9Xx]{1,18}"
+    lookup_value_regex = "[0-9Xx]{1,18}(?:B[0-9]?)?"  # a newborn placeholder ends in B, B1 …
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return resident_list(

@@ -1,0 +1,108 @@
+"""Newborns over the API (API.md "Newborns"): the birth platform's posts, identity completion, pre-enrollment."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.permissions import ADD_PRE_ENROLLMENT
+from enrollment.api import ReadRequiresViewPermission, api_validation_error
+
+from .models import BirthRecord, RegistrationChannel
+from .selectors import birth_record_get, birth_record_list
+from .serializers import (
+    BirthRecordSerializer,
+    IdentityCompletionSerializer,
+    NewbornRegisterSerializer,
+    PreEnrollmentCreateSerializer,
+    PreEnrollmentSerializer,
+)
+from .services import newborn_identity_complete, newborn_register, pre_enrollment_create
+
+
+@extend_schema(tags=["新生儿参保"])
+class NewbornViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = BirthRecordSerializer
+    permission_classes = [IsAuthenticated, ReadRequiresViewPermission]
+    queryset = BirthRecord.objects.none()  # for the schema; requests use get_queryset()
+    lookup_field = "birth_certificate_no"
+    lookup_value_regex = "[^/]+"
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return birth_record_list(user=self.request.user).order_by("-id")
+
+    def get_object(self):  # type: ignore[no-untyped-def]
+        record = birth_record_get(user=self.request.user, birth_certificate_no=self.kwargs["birth_certificate_no"])
+        if record is None:
+            raise Http404
+        return record
+
+    def _respond(self, record: BirthRecord, code: int) -> Response:
+        return Response(BirthRecordSerializer(record, context=self.get_serializer_context()).data, status=code)
+
+    @extend_schema(
+        request=NewbornRegisterSerializer,
+        responses={201: BirthRecordSerializer, 200: BirthRecordSerializer},
+        description="同一出生医学证明编号再次提交时返回已有记录（200），不会重复参保。",
+    )
+    def create(self, request):  # type: ignore[no-untyped-def]
+        serializer = NewbornRegisterSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        existing = BirthRecord.objects.filter(birth_certificate_no=data["birth_certificate_no"].strip()).first()
+        if existing is not None:
+            # Idempotent, but only for a record the caller may see: elsewhere it must not confirm it exists.
+            if birth_record_get(user=request.user, birth_certificate_no=existing.birth_certificate_no) is None:
+                raise api_validation_error(
+                    DjangoValidationError({"birth_certificate_no": "该出生医学证明编号不能在本辖区登记。"})
+                )
+            return self._respond(existing, status.HTTP_200_OK)
+        try:
+            record, created = newborn_register(
+                actor=request.user,
+                birth_certificate_no=data["birth_certificate_no"],
+                name=data["name"],
+                gender=data["gender"],
+                birth_date=data["birth_date"],
+                mother_id_number=data["mother_id_number"],
+                id_number=data.get("id_number") or "",
+                division=data["division"],
+                registration_date=data["registration_date"],
+                channel=RegistrationChannel.BIRTH_PLATFORM,
+            )
+        except DjangoValidationError as error:
+            raise api_validation_error(error) from None
+        return self._respond(record, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @extend_schema(request=IdentityCompletionSerializer, responses={200: BirthRecordSerializer})
+    def partial_update(self, request, birth_certificate_no=None):  # type: ignore[no-untyped-def]
+        record = self.get_object()
+        serializer = IdentityCompletionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            record = newborn_identity_complete(
+                actor=request.user, record=record, id_number=serializer.validated_data["id_number"]
+            )
+        except DjangoValidationError as error:
+            raise api_validation_error(error) from None
+        return self._respond(birth_record_get(user=request.user, birth_certificate_no=record.birth_certificate_no), 200)
+
+
+class PreEnrollmentView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(tags=["新生儿参保"], request=PreEnrollmentCreateSerializer, responses={201: PreEnrollmentSerializer})
+    def post(self, request):  # type: ignore[no-untyped-def]
+        if not request.user.has_perm(ADD_PRE_ENROLLMENT):
+            self.permission_denied(request)
+        serializer = PreEnrollmentCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            pre_enrollment = pre_enrollment_create(actor=request.user, **serializer.validated_data)
+        except DjangoValidationError as error:
+            raise api_validation_error(error) from None
+        body = PreEnrollmentSerializer(pre_enrollment, context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED)
