@@ -167,6 +167,10 @@ SPECTACULAR_SETTINGS = {
         "ResidentStatusEnum": "enrollment.models.ResidentStatus",
         "EnrollmentStatusEnum": "enrollment.models.EnrollmentStatus",
         "HardshipCategoryEnum": "subsidies.models.HardshipCategory",
+        "ResidentGenderEnum": "enrollment.models.Gender",
+        "BirthGenderEnum": "newborns.models.BirthGender",
+        "PaymentChannelEnum": "enrollment.models.PaymentChannel",
+        "RegistrationChannelEnum": "newborns.models.RegistrationChannel",
     },
     "SWAGGER_UI_FAVICON_HREF": "/static/vendor/swagger-ui/favicon-32x32.png",
 }

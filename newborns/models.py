@@ -2,6 +2,11 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 
+class BirthGender(models.TextChoices):
+    MALE = "M", "男"
+    FEMALE = "F", "女"
+
+
 class RegistrationChannel(models.TextChoices):
     BIRTH_PLATFORM = "birth_platform", "出生一件事平台"
     WINDOW = "window", "窗口登记"
@@ -17,7 +22,7 @@ class BirthRecord(models.Model):
 
     birth_certificate_no = models.CharField("出生医学证明编号", max_length=32, unique=True)
     name = models.CharField("新生儿姓名", max_length=64)
-    gender = models.CharField("性别", max_length=1, choices=[("M", "男"), ("F", "女")])
+    gender = models.CharField("性别", max_length=1, choices=BirthGender.choices)
     birth_date = models.DateField("出生日期")
     mother_id_number = models.CharField("母亲身份证号", max_length=18)
     division = models.ForeignKey(

@@ -5,7 +5,7 @@ from divisions.models import Division
 from enrollment.rules import id_number_mask
 from enrollment.serializers import EnrollmentSerializer
 
-from .models import BirthRecord, PreEnrollment
+from .models import BirthGender, BirthRecord, PreEnrollment
 
 
 def shown_id(context: dict, id_number: str) -> str:
@@ -19,7 +19,7 @@ def shown_id(context: dict, id_number: str) -> str:
 class NewbornRegisterSerializer(serializers.Serializer):
     birth_certificate_no = serializers.CharField(max_length=32)
     name = serializers.CharField(max_length=64)
-    gender = serializers.ChoiceField(choices=[("M", "男"), ("F", "女")])
+    gender = serializers.ChoiceField(choices=BirthGender.choices)
     birth_date = serializers.DateField()
     mother_id_number = serializers.CharField(max_length=18)
     id_number = serializers.CharField(max_length=18, required=False, allow_null=True, allow_blank=True)
