@@ -554,6 +554,17 @@ def _newborn_benefit_period(
     return None
 
 
+def newborn_rules_apply(*, policy: PolicyFigures, birth_date: datetime.date, payment_date: datetime.date) -> bool:
+    """R7: a payment for the birth year, or for the next year within the window after birth, follows the newborn
+    rules whether or not the clerk said so."""
+    if policy.newborns.registration_days == 0:
+        return False
+    if policy.insurance_year == birth_date.year:
+        return True
+    deadline = newborn_registration_deadline(policy=policy, birth_date=birth_date)
+    return policy.insurance_year == birth_date.year + 1 and payment_date <= deadline
+
+
 def _newborn_programme_applies(*, policy: PolicyFigures, birth_date: datetime.date) -> bool:
     """R7.2: the birth year of a baby born on or after the programme's start is paid by finance."""
     start = policy.newborns.programme_from

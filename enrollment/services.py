@@ -20,8 +20,10 @@ from .rules import (
     PolicyFigures,
     Quote,
     RefundRefused,
+    SpecialStatus,
     id_number_parse,
     money,
+    newborn_rules_apply,
     payment_details_check,
     quote_compute,
     refund_check,
@@ -166,6 +168,24 @@ def _apply_quote(enrollment: Enrollment, quote: Quote) -> None:
     enrollment.explanation = [dataclasses.asdict(entry) for entry in quote.explanation]
 
 
+def _special_status_of(
+    *,
+    policy: PolicyFigures,
+    resident: Resident,
+    payment_date: datetime.date,
+    special_status: str,
+    special_date: datetime.date | None,
+) -> tuple[str, datetime.date | None]:
+    """The newborn rules (R7) follow from the person's birth date; other special groups are the clerk's to say."""
+    if not special_status and newborn_rules_apply(
+        policy=policy, birth_date=resident.birth_date, payment_date=payment_date
+    ):
+        return SpecialStatus.NEWBORN, resident.birth_date
+    if special_status == SpecialStatus.NEWBORN:
+        return special_status, resident.birth_date
+    return special_status, special_date
+
+
 def enrollment_preview(
     *,
     resident: Resident,
@@ -181,6 +201,13 @@ def enrollment_preview(
 ) -> Quote:
     """What enrollment_create would compute, with the person's history from the database; writes nothing."""
     policy = _policy_for(resident, insurance_year)
+    special_status, special_date = _special_status_of(
+        policy=policy,
+        resident=resident,
+        payment_date=payment_date,
+        special_status=special_status,
+        special_date=special_date,
+    )
     try:
         payment_details_check(
             policy=policy,
@@ -234,6 +261,13 @@ def enrollment_create(
         accident_topup=accident_topup,
         payer_id_number=payer_id_number,
         payer_relation=payer_relation,
+    )
+    special_status, special_date = _special_status_of(
+        policy=_policy_for(resident, insurance_year),
+        resident=resident,
+        payment_date=payment_date,
+        special_status=special_status,
+        special_date=special_date,
     )
     enrollment = Enrollment(
         resident=resident,

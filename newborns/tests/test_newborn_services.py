@@ -256,3 +256,27 @@ def test_r7_6_r12_a_terminated_pregnancy_is_refunded_outside_the_collection_peri
         "voided",
     )
     assert Payment.objects.filter(enrollment=placeholder.enrollment, kind="refund").count() == 1
+
+
+def test_r7_4_the_window_applies_the_newborn_rules_from_the_birth_date(client, clerk):
+    # given a baby born 2026-09-01, registered with its ID, whose 2027 is paid on the 26th of November 2026: inside
+    # 2027's collection period a day the period refuses (after the 25th), but day 86 after birth
+    baby = resident_create(
+        actor=clerk,
+        id_number=id_number_compose(address_code=SHANYIN, birth_date=D(2026, 9, 1), sequence=15),
+        name="王小秋",
+        household_division=first_village(YUJING_TOWN),
+    )
+    client.force_login(clerk)
+    form = {"insurance_year": "2027", "payment_date": "2026-11-26", "back_paid_years": "0", "channel": "window"}
+    # when
+    page = client.post(f"/window/residents/{baby.pk}/", {**form, "action": "pay"})
+    # then
+    enrollment = Enrollment.objects.get(resident=baby)
+    assert page["Location"] == f"/window/enrollments/{enrollment.pk}/receipt/"
+    assert (enrollment.special_status, enrollment.benefit_start, enrollment.waiting_total_months) == (
+        "newborn",
+        D(2027, 1, 1),
+        0,
+    )
+    assert enrollment.explanation[1]["rule"] == "R7.4"
