@@ -5,6 +5,7 @@ from enrollment.api import ResidentViewSet
 from enrollment.enrollment_api import ClaimSummaryView, EnrollmentViewSet, IdentityView
 from enrollment.quote_api import PolicyQuoteView
 from newborns.api import NewbornViewSet, PreEnrollmentView
+from targets.api import ProgressView
 
 router = DefaultRouter()
 router.register("residents", ResidentViewSet, basename="resident")
@@ -15,6 +16,7 @@ urlpatterns = [
     path("policy/quote/", PolicyQuoteView.as_view(), name="policy-quote"),
     path("identities/", IdentityView.as_view(), name="identity-create"),
     path("claim-summaries/", ClaimSummaryView.as_view(), name="claim-summary-create"),
+    path("targets/progress/", ProgressView.as_view(), name="targets-progress"),
     # Before the router: "pre-enrollments" is not a birth certificate number.
     path("newborns/pre-enrollments/", PreEnrollmentView.as_view(), name="pre-enrollment-create"),
     *router.urls,

@@ -31,3 +31,11 @@ def target_get(*, division_code: str, year: int, metric: str) -> Target | None:
 def target_value(*, division_code: str, year: int, metric: str) -> Decimal | None:
     target = target_get(division_code=division_code, year=year, metric=metric)
     return target.value if target else None
+
+
+def division_visible(*, user_scope_code: str | None, division_code: str) -> bool:
+    """A report row for a division is shown to a user whose scope contains it, or lies inside it (their own city's
+    row for a county clerk)."""
+    if user_scope_code is None:
+        return True
+    return division_code.startswith(user_scope_code) or user_scope_code.startswith(division_code)

@@ -1,0 +1,68 @@
+"""Targets and progress over the API (API.md "Targets and progress")."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.selectors import user_scope_code
+
+from .selectors import division_visible
+from .services import LEVEL_CODE_LENGTHS, progress_compute
+
+
+class ProgressQuerySerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    as_of = serializers.DateField()
+    level = serializers.ChoiceField(choices=[(level, level) for level in LEVEL_CODE_LENGTHS], default="city")
+
+    def validate(self, attrs: dict) -> dict:
+        if attrs["as_of"].year != attrs["year"]:
+            raise serializers.ValidationError({"as_of": ["统计截止日应在所查年度之内。"]})
+        return attrs
+
+
+class ProgressRowSerializer(serializers.Serializer):
+    division = serializers.CharField(source="division_id")
+    name = serializers.CharField(source="division.name")
+    target = serializers.SerializerMethodField()
+    actual = serializers.IntegerField()
+    completion_rate = serializers.DecimalField(max_digits=8, decimal_places=4, allow_null=True)
+    time_progress = serializers.DecimalField(max_digits=8, decimal_places=4)
+    gap = serializers.IntegerField(allow_null=True)
+
+    def get_target(self, snapshot) -> int | None:  # type: ignore[no-untyped-def]
+        return None if snapshot.target is None else int(snapshot.target)
+
+
+class ProgressResponseSerializer(serializers.Serializer):
+    results = ProgressRowSerializer(many=True)
+
+
+class ProgressView(APIView):
+    """R10.3: subsidised newborns against the targets, per division of a level, as of a date."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=["目标与进度"],
+        parameters=[
+            OpenApiParameter("year", OpenApiTypes.INT, required=True),
+            OpenApiParameter("as_of", OpenApiTypes.DATE, required=True),
+            OpenApiParameter("level", OpenApiTypes.STR, enum=list(LEVEL_CODE_LENGTHS)),
+        ],
+        responses={200: ProgressResponseSerializer},
+    )
+    def get(self, request):  # type: ignore[no-untyped-def]
+        query = ProgressQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        snapshots = progress_compute(**query.validated_data)
+        scope = user_scope_code(user=request.user)
+        rows = [
+            snapshot
+            for snapshot in snapshots
+            if division_visible(user_scope_code=scope, division_code=snapshot.division_id)
+        ]
+        return Response({"results": ProgressRowSerializer(rows, many=True).data})

@@ -1,0 +1,169 @@
+"""R10.3: progress computed as of a date, level by level, in SQL, and stored as snapshots that a rerun reproduces."""
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce, Substr
+from django.utils import timezone
+
+from accounts.models import User
+from divisions.models import Division
+from enrollment.models import Enrollment, EnrollmentStatus
+from enrollment.rules import NEWBORN_PROGRAMME
+from newborns.models import PreEnrollmentPlaceholder
+
+from .models import JobStatus, ProgressJob, ProgressSnapshot, Target, TargetMetric
+from .rules import completion_rate, count_gap, time_progress
+
+LEVEL_CODE_LENGTHS = {"province": 2, "city": 4, "county": 6, "township": 9}
+LEVEL_NAMES = {"province": "省", "city": "市", "county": "县（区）", "township": "乡镇（街道）"}
+
+
+class LevelUnknown(ValueError):
+    """A level other than province, city, county or township; the message is shown."""
+
+
+def programme_enrollments(*, year: int, as_of: datetime.date) -> QuerySet[Enrollment]:
+    """R7.2 enrollments of `year` as they stood at the end of `as_of`: births up to that day, registered by it, not
+    refunded by it, and not a pre-enrolled placeholder still unlinked to a birth then (R7.6)."""
+    unlinked_placeholder = PreEnrollmentPlaceholder.objects.filter(resident=OuterRef("resident")).filter(
+        Q(birth_record__isnull=True) | Q(linked_at__date__gt=as_of)
+    )
+    return (
+        Enrollment.objects.filter(
+            insurance_year=year,
+            subsidy_category=NEWBORN_PROGRAMME,
+            resident__birth_date__lte=as_of,
+            payment_date__lte=as_of,
+        )
+        .filter(Q(status=EnrollmentStatus.ACTIVE) | Q(status=EnrollmentStatus.REFUNDED, refund_date__gt=as_of))
+        .exclude(Exists(unlinked_placeholder))
+    )
+
+
+def _programme_counts(*, year: int, as_of: datetime.date, code_length: int) -> dict[str, int]:
+    """Programme newborns per division of residence (where they live, else their household) at one level."""
+    residence = Coalesce("resident__residence_division_id", "resident__household_division_id")
+    rows = (
+        programme_enrollments(year=year, as_of=as_of)
+        .annotate(code=Substr(residence, 1, code_length))
+        .values("code")
+        .annotate(people=Count("id"))
+        .order_by()
+    )
+    return {row["code"]: row["people"] for row in rows}
+
+
+def _level_divisions(*, level: str, year: int, metric: str) -> list[Division]:
+    """The divisions a level reports: every city of a province with a target, and at the other levels the
+    divisions that have one (API.md: `level=county` gives counties where targets exist)."""
+    length = LEVEL_CODE_LENGTHS[level]
+    with_target = Target.objects.filter(year=year, metric=metric).values_list("division_id", flat=True)
+    if level == "city":
+        provinces = {code[:2] for code in with_target}
+        query = Q()
+        for province in provinces:
+            query |= Q(code__startswith=province)
+        return list(Division.objects.filter(query, level="city").order_by("code")) if provinces else []
+    codes = [code for code in with_target if len(code) == length]
+    return list(Division.objects.filter(code__in=codes).order_by("code"))
+
+
+def _values_of(snapshot: ProgressSnapshot) -> tuple:
+    return (
+        snapshot.target,
+        snapshot.actual,
+        snapshot.base,
+        snapshot.completion_rate,
+        snapshot.time_progress,
+        snapshot.gap,
+    )
+
+
+@transaction.atomic
+def progress_compute(*, year: int, as_of: datetime.date, level: str) -> list[ProgressSnapshot]:
+    """Subsidised newborns (R10.1) per division of the level as of the date, upserted as snapshots.
+
+    Running it again for the same date leaves every snapshot as it was, its computation time included, unless an
+    input of that date changed.
+    """
+    if level not in LEVEL_CODE_LENGTHS:
+        raise LevelUnknown(f"层级应为：{'、'.join(LEVEL_CODE_LENGTHS)}。")
+    metric = TargetMetric.SUBSIDISED_NEWBORNS
+    divisions = _level_divisions(level=level, year=year, metric=metric)
+    counts = _programme_counts(year=year, as_of=as_of, code_length=LEVEL_CODE_LENGTHS[level])
+    targets = dict(
+        Target.objects.filter(year=year, metric=metric, division__in=divisions).values_list("division_id", "value")
+    )
+    progress = time_progress(as_of)
+    existing = {
+        snapshot.division_id: snapshot
+        for snapshot in ProgressSnapshot.objects.select_for_update().filter(
+            year=year, as_of=as_of, metric=metric, division__in=divisions
+        )
+    }
+    now = timezone.now()
+    snapshots = []
+    for division in divisions:
+        actual = counts.get(division.code, 0)
+        target: Decimal | None = targets.get(division.code)
+        computed = ProgressSnapshot(
+            year=year,
+            as_of=as_of,
+            division=division,
+            metric=metric,
+            target=target,
+            actual=actual,
+            base=None,
+            completion_rate=completion_rate(actual=actual, target=target) if target is not None else None,
+            time_progress=progress,
+            gap=count_gap(target=target, actual=actual, as_of=as_of) if target is not None else None,
+            computed_at=now,
+        )
+        snapshot = existing.get(division.code)
+        if snapshot is None:
+            computed.save()
+            snapshot = computed
+        elif _values_of(snapshot) != _values_of(computed):
+            computed.pk = snapshot.pk
+            computed.save()
+            snapshot = computed
+        snapshots.append(snapshot)
+    return snapshots
+
+
+PROGRESS_LEVELS = ("province", "city", "county", "township")
+
+
+def progress_job_create(*, actor: User | None, year: int, as_of: datetime.date) -> ProgressJob:
+    """Queue the computation of every level for a date (the refresh button, and the schedule)."""
+    from .tasks import progress_job_run_task
+
+    job = ProgressJob(year=year, as_of=as_of, requested_by=actor, levels_total=len(PROGRESS_LEVELS))
+    job.full_clean()
+    job.save()
+    transaction.on_commit(lambda: progress_job_run_task.delay(job.pk))
+    return job
+
+
+def progress_job_run(*, job_id: int) -> ProgressJob:
+    """Province, then cities, counties and townships; each level's snapshots written in its own transaction, so a
+    rerun after a crash redoes only what is missing and changes nothing already right."""
+    job = ProgressJob.objects.get(pk=job_id)
+    if job.status == JobStatus.SUCCEEDED:
+        return job
+    ProgressJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, levels_done=0)
+    try:
+        for done, level in enumerate(PROGRESS_LEVELS, start=1):
+            progress_compute(year=job.year, as_of=job.as_of, level=level)
+            ProgressJob.objects.filter(pk=job.pk).update(levels_done=done)
+    except Exception as error:
+        ProgressJob.objects.filter(pk=job.pk).update(
+            status=JobStatus.FAILED, error_message=str(error), finished_at=timezone.now()
+        )
+        raise
+    ProgressJob.objects.filter(pk=job.pk).update(status=JobStatus.SUCCEEDED, finished_at=timezone.now())
+    job.refresh_from_db()
+    return job
