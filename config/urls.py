@@ -16,6 +16,7 @@ urlpatterns = [
     path("subsidies/", include("subsidies.urls")),
     path("newborns/", include("newborns.urls")),
     path("newborns/imports/", include("newborns.import_urls")),
+    path("targets/", include("targets.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
