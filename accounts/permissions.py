@@ -21,6 +21,15 @@ ADD_BIRTH_RECORD = "newborns.add_birthrecord"
 CHANGE_BIRTH_RECORD = "newborns.change_birthrecord"
 VIEW_BIRTH_RECORD = "newborns.view_birthrecord"
 ADD_PRE_ENROLLMENT = "newborns.add_preenrollment"
+# The newborn programme's fiscal prepay, settlement and transfers (R11): see them; record transfers, edit tiers.
+VIEW_FISCAL = "reports.view_fiscalsettlement"
+ADD_FISCAL_TRANSFER = "reports.add_fiscaltransfer"
+CHANGE_FISCAL_TIER = "reports.change_fiscaltier"
+# Targets and progress (R10): the dashboards and their refresh button; a city splits its target among its counties;
+# the province imports the population baselines the coverage rates are computed on.
+VIEW_PROGRESS = "targets.view_progresssnapshot"
+SPLIT_TARGETS = "targets.change_target"
+IMPORT_BASELINES = "targets.add_populationbaseline"
 WINDOW_WORK = frozenset(
     {
         VIEW_RESIDENT,
@@ -40,14 +49,45 @@ WINDOW_WORK = frozenset(
 )
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.WINDOW_CLERK: WINDOW_WORK,
+    Role.WINDOW_CLERK: WINDOW_WORK | {VIEW_PROGRESS},
     Role.TOWNSHIP_OFFICIAL: frozenset(
         {VIEW_RESIDENT, VIEW_FULL_ID_NUMBER, VIEW_ENROLLMENT, VIEW_HARDSHIP_IDENTITY, VIEW_BIRTH_RECORD}
     ),
-    Role.CITY_STAFF: frozenset({VIEW_RESIDENT, VIEW_ENROLLMENT, VIEW_HARDSHIP_IDENTITY, VIEW_BIRTH_RECORD}),
-    Role.PROVINCE_STAFF: frozenset({VIEW_RESIDENT, VIEW_ENROLLMENT, VIEW_HARDSHIP_IDENTITY, VIEW_BIRTH_RECORD}),
-    Role.FINANCE: frozenset({VIEW_HARDSHIP_IDENTITY}),
-    Role.SYSTEM_ADMIN: WINDOW_WORK | {ADD_CLAIM_SUMMARY},
+    Role.CITY_STAFF: frozenset(
+        {
+            VIEW_RESIDENT,
+            VIEW_ENROLLMENT,
+            VIEW_HARDSHIP_IDENTITY,
+            VIEW_BIRTH_RECORD,
+            VIEW_FISCAL,
+            VIEW_PROGRESS,
+            SPLIT_TARGETS,
+        }
+    ),
+    Role.PROVINCE_STAFF: frozenset(
+        {
+            VIEW_RESIDENT,
+            VIEW_ENROLLMENT,
+            VIEW_HARDSHIP_IDENTITY,
+            VIEW_BIRTH_RECORD,
+            VIEW_FISCAL,
+            VIEW_PROGRESS,
+            IMPORT_BASELINES,
+        }
+    ),
+    Role.FINANCE: frozenset(
+        {VIEW_HARDSHIP_IDENTITY, VIEW_FISCAL, ADD_FISCAL_TRANSFER, CHANGE_FISCAL_TIER, VIEW_PROGRESS}
+    ),
+    Role.SYSTEM_ADMIN: WINDOW_WORK
+    | {
+        ADD_CLAIM_SUMMARY,
+        VIEW_FISCAL,
+        ADD_FISCAL_TRANSFER,
+        CHANGE_FISCAL_TIER,
+        VIEW_PROGRESS,
+        SPLIT_TARGETS,
+        IMPORT_BASELINES,
+    },
 }
 
 

@@ -5,6 +5,7 @@ from enrollment.api import ResidentViewSet
 from enrollment.enrollment_api import ClaimSummaryView, EnrollmentViewSet, IdentityView
 from enrollment.quote_api import PolicyQuoteView
 from newborns.api import NewbornViewSet, PreEnrollmentView
+from reports.api import SettlementView
 from targets.api import ProgressView
 
 router = DefaultRouter()
@@ -17,6 +18,7 @@ urlpatterns = [
     path("identities/", IdentityView.as_view(), name="identity-create"),
     path("claim-summaries/", ClaimSummaryView.as_view(), name="claim-summary-create"),
     path("targets/progress/", ProgressView.as_view(), name="targets-progress"),
+    path("fiscal/settlement/", SettlementView.as_view(), name="fiscal-settlement"),
     # Before the router: "pre-enrollments" is not a birth certificate number.
     path("newborns/pre-enrollments/", PreEnrollmentView.as_view(), name="pre-enrollment-create"),
     *router.urls,

@@ -1,14 +1,21 @@
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import VIEW_FULL_ID_NUMBER
-from enrollment.rules import id_number_mask
+from accounts.selectors import user_can_see_division
+from divisions.models import Division, DivisionLevel
+from enrollment.rules import id_number_mask, money
 from enrollment.selectors import resident_list
 
 from .excel import ledger_workbook, workbook_bytes
-from .models import ExportJob, ExportJobStatus, ExportKind
+from .models import ExportJob, ExportJobStatus, ExportKind, FiscalSettlement, FiscalTransfer
+from .selectors import settlement_compute
 
 PROGRESS_EVERY_ROWS = 500
 ROSTER_HEADERS = ["姓名", "公民身份号码", "性别", "出生日期", "乡（镇）", "村（社区）", "联系电话", "人员状态"]
@@ -84,3 +91,76 @@ def resident_roster_build(job: ExportJob) -> bytes:
 
 
 EXPORT_BUILDERS = {ExportKind.RESIDENT_ROSTER: resident_roster_build}
+
+
+# --- R11: storing settlements and recording transfers ---------------------------------------------------------------
+
+
+@transaction.atomic
+def settlement_store(*, year: int, city_code: str) -> list[FiscalSettlement]:
+    """Compute and store the settlement of every county of a city; a rerun updates the same rows."""
+    now = timezone.now()
+    stored = []
+    for row in settlement_compute(year=year, city_code=city_code):
+        settlement, _ = FiscalSettlement.objects.update_or_create(
+            year=year,
+            county_id=row.county_code,
+            level=row.level,
+            defaults={
+                "tier": row.tier,
+                "share": row.share,
+                "target_people": row.target_people,
+                "actual_people": row.actual_people,
+                "prepaid": row.prepaid,
+                "actual_cost": row.actual_cost,
+                "settlement": row.settlement,
+                "computed_at": now,
+            },
+        )
+        stored.append(settlement)
+    return stored
+
+
+def settlement_store_all(*, year: int, province_code: str = "14") -> int:
+    """The settlement job: every city of the province, each in its own transaction. Returns the rows stored."""
+    cities = Division.objects.filter(level=DivisionLevel.CITY, code__startswith=province_code).order_by("code")
+    return sum(len(settlement_store(year=year, city_code=city.code)) for city in cities)
+
+
+@transaction.atomic
+def fiscal_transfer_record(
+    *,
+    actor: User,
+    county: Division,
+    year: int,
+    level: str,
+    date: datetime.date,
+    amount: Decimal,
+    voucher_no: str,
+    note: str = "",
+) -> FiscalTransfer:
+    """R11.3: a level's transfer into the city's social-security fund account. A negative amount corrects an
+    earlier one and needs its reason in the note."""
+    if county.level != DivisionLevel.COUNTY:
+        raise ValidationError({"county": "请选择区县。"})
+    if not user_can_see_division(user=actor, division_code=county.code):
+        raise ValidationError({"county": "只能录入本辖区的拨付。"})
+    if amount == 0:
+        raise ValidationError({"amount": "金额不能为0。"})
+    if amount < 0 and not note.strip():
+        raise ValidationError({"note": "冲正（负数金额）须写明原因。"})
+    if date > timezone.localdate():
+        raise ValidationError({"date": "拨付日期不能晚于今天。"})
+    transfer = FiscalTransfer(
+        year=year,
+        county=county,
+        level=level,
+        date=date,
+        amount=money(amount),
+        voucher_no=voucher_no.strip(),
+        note=note.strip(),
+        recorded_by=actor,
+    )
+    transfer.full_clean()
+    transfer.save()
+    return transfer

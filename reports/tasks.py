@@ -1,8 +1,24 @@
-from celery import shared_task
+import datetime
 
-from .services import export_job_run
+from celery import shared_task
+from django.utils import timezone
+
+from .services import export_job_run, settlement_store_all
 
 
 @shared_task(name="reports.export_job_run")
 def export_job_run_task(job_id: int) -> int:
     return export_job_run(job_id=job_id).pk
+
+
+@shared_task(name="reports.fiscal_settlement_run")
+def fiscal_settlement_run_task(year: int) -> int:
+    """R11.2: store the settlement of a year for every county; rerunning it rewrites the same rows."""
+    return settlement_store_all(year=year)
+
+
+@shared_task(name="reports.fiscal_settlement_year_closed")
+def fiscal_settlement_year_closed_task() -> int:
+    """Beat, on the first night of a year: the settlement of the year that has just closed."""
+    last_year = (timezone.localdate() - datetime.timedelta(days=1)).year
+    return settlement_store_all(year=last_year)
