@@ -75,6 +75,8 @@ def ledger_workbook(
 def _format_cell(cell: Cell, value: object) -> None:
     cell.border = BORDER
     if isinstance(value, str):
+        # Text, never a formula: a name or note typed as "=HYPERLINK(…)" must not run when the file is opened.
+        cell.data_type = "s"
         cell.number_format = TEXT_FORMAT
     elif isinstance(value, Decimal):
         cell.number_format = MONEY_FORMAT

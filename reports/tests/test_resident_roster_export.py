@@ -59,3 +59,26 @@ def test_other_users_cannot_open_or_download_a_job(client, clerk, yujing_officia
     assert client.get(f"/reports/exports/{job.pk}/download/").status_code == 404
     client.force_login(yujing_official)
     assert client.get(f"/reports/exports/{job.pk}/download/").status_code == 200
+
+
+def test_ledger_cells_that_look_like_formulas_stay_text():
+    import datetime
+    import io
+
+    from openpyxl import load_workbook
+
+    from reports.excel import ledger_workbook, workbook_bytes
+
+    # given a value someone typed as a formula
+    workbook = ledger_workbook(
+        title="台账",
+        unit="山阴县",
+        as_of=datetime.date(2026, 11, 26),
+        headers=["姓名"],
+        rows=[['=HYPERLINK("http://example.invalid","点击")']],
+        column_widths=[20],
+    )
+    # when the file is read back
+    cell = load_workbook(io.BytesIO(workbook_bytes(workbook))).active["B4"]
+    # then it is the text that was typed, not a formula
+    assert (cell.value, cell.data_type) == ('=HYPERLINK("http://example.invalid","点击")', "s")
