@@ -3,6 +3,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 
+from config.forms import DateInput
 from divisions.models import Division, DivisionLevel
 
 from .models import CertifyingDepartment
@@ -15,7 +16,7 @@ class IdentityListUploadForm(forms.Form):
     list_date = forms.DateField(
         label="名单日期",
         help_text="名单中未写有效期起的人员自此日起享受身份；已不在名单中的人员，身份于前一日终止。",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     county = forms.ModelChoiceField(label="区县", queryset=Division.objects.none())
     file = forms.FileField(label="名单文件（xlsx 或 csv）")
