@@ -9,9 +9,10 @@ from accounts.models import User
 from divisions.models import Division
 from enrollment.models import Resident
 from enrollment.policy import PolicyNotFound, policy_resolve
+from reports.list_files import ListFileUnreadable, cell_text
 
 from .models import CertifyingDepartment, HardshipCategory, HardshipIdentity, IdentityListBatch, IdentityListStatus
-from .resources import IdentityListResource, ListFileUnreadable, cell_text, list_file_read
+from .resources import IdentityListResource, list_file_read
 from .rules import HardshipTier
 
 

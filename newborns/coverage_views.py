@@ -1,0 +1,66 @@
+"""The newborn coverage page and its Excel file (R10.2).
+
+Refusals: parameters that cannot be read answer 400 with the form's Chinese messages; a division outside the
+user's scope answers 404.
+"""
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from accounts.permissions import VIEW_BIRTH_RECORD
+from reports.excel import xlsx_response
+from subsidies.selectors import DivisionOutOfScope, ReportParameterInvalid, report_default_division_code
+
+from .coverage import NewbornCoverage, newborn_coverage
+from .coverage_exports import newborn_coverage_workbook
+from .coverage_forms import NewbornCoverageForm
+
+TEMPLATE = "newborns/coverage.html"
+DIVISION_MISSING = "请填写区划代码（省2位、市4位或区县6位）。"
+
+
+def _coverage(request: HttpRequest) -> tuple[dict[str, Any], NewbornCoverage | None, int]:
+    """The page's context, the report (None when the parameters do not give one) and the status to answer."""
+    default = report_default_division_code(user=request.user, lengths=(6, 4, 2))  # type: ignore[arg-type]
+    form = NewbornCoverageForm(request.GET, today=timezone.localdate(), defaults={"division": default})
+    context: dict[str, Any] = {"form": form}
+    if not form.is_valid():
+        return context, None, 400
+    if not form.cleaned_data["division"]:
+        return context, None, 200  # a user of the whole country chooses a division first
+    try:
+        coverage = newborn_coverage(
+            user=request.user,  # type: ignore[arg-type]
+            division_code=form.cleaned_data["division"],
+            year=form.cleaned_data["year"],
+            as_of=form.cleaned_data["as_of"],
+        )
+    except DivisionOutOfScope:
+        raise Http404("没有找到该区划，或不在您的管辖范围内。") from None
+    except ReportParameterInvalid as error:
+        form.add_error(None, str(error))
+        return context, None, 400
+    return {**context, "coverage": coverage}, coverage, 200
+
+
+@login_required
+@permission_required(VIEW_BIRTH_RECORD, raise_exception=True)
+def newborn_coverage_page(request: HttpRequest) -> HttpResponse:
+    context, _, status = _coverage(request)
+    return render(request, TEMPLATE, context, status=status)
+
+
+@login_required
+@permission_required(VIEW_BIRTH_RECORD, raise_exception=True)
+def newborn_coverage_export(request: HttpRequest) -> HttpResponse:
+    context, coverage, status = _coverage(request)
+    if coverage is None:
+        if status == 200:
+            context["form"].add_error(None, DIVISION_MISSING)
+        return render(request, TEMPLATE, context, status=400)
+    content = newborn_coverage_workbook(coverage=coverage)
+    return xlsx_response(content, f"{coverage.division_name}{coverage.year}年度新生儿出生当年参保率.xlsx")

@@ -1,0 +1,92 @@
+"""Birth lists from the health commission: upload and preview, confirm, the error rows, the template."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import ADD_BIRTH_RECORD
+from reports.excel import xlsx_response
+
+from .import_forms import BirthImportUploadForm
+from .import_selectors import birth_import_batches, birth_import_counties
+from .import_services import birth_import_confirm, birth_import_preview
+from .models import BirthImportBatch, BirthImportStatus
+from .resources import birth_row_errors_file_build, birth_template_build
+
+ROWS_SHOWN = 200
+
+
+def _batch_or_404(request: HttpRequest, pk: int) -> BirthImportBatch:
+    batch = birth_import_batches(user=request.user).filter(pk=pk).first()  # type: ignore[arg-type]
+    if batch is None:
+        raise Http404("没有找到该批次。")
+    return batch
+
+
+@login_required
+@permission_required(ADD_BIRTH_RECORD, raise_exception=True)
+def birth_import_index(request: HttpRequest) -> HttpResponse:
+    counties = birth_import_counties(user=request.user)  # type: ignore[arg-type]
+    form = BirthImportUploadForm(request.POST or None, request.FILES or None, counties=counties)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        batch = birth_import_preview(
+            actor=request.user,  # type: ignore[arg-type]
+            county=form.cleaned_data["county"],
+            file_name=upload.name,
+            content=upload.read(),
+        )
+        return redirect("birth_import_detail", pk=batch.pk)
+    page = Paginator(birth_import_batches(user=request.user), 20).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+    status = 400 if request.method == "POST" else 200
+    return render(request, "newborns/import_index.html", {"form": form, "page": page}, status=status)
+
+
+@login_required
+@permission_required(ADD_BIRTH_RECORD, raise_exception=True)
+def birth_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch_or_404(request, pk)
+    to_skip = [row for row in batch.checked_rows if row["registered"]]
+    context = {
+        "batch": batch,
+        "rows": batch.checked_rows[:ROWS_SHOWN],
+        "row_errors": batch.row_errors[:ROWS_SHOWN],
+        "rows_shown": ROWS_SHOWN,
+        "to_register": len(batch.checked_rows) - len(to_skip),
+        "to_skip": len(to_skip),
+        "can_confirm": batch.status == BirthImportStatus.PREVIEWED,
+    }
+    return render(request, "newborns/import_detail.html", context)
+
+
+@login_required
+@permission_required(ADD_BIRTH_RECORD, raise_exception=True)
+@require_POST
+def birth_import_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch_or_404(request, pk)
+    try:
+        batch = birth_import_confirm(actor=request.user, batch=batch)  # type: ignore[arg-type]
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, f"已导入：新登记{batch.created_count}人，已登记跳过{batch.existing_count}人。")
+    return redirect("birth_import_detail", pk=batch.pk)
+
+
+@login_required
+@permission_required(ADD_BIRTH_RECORD, raise_exception=True)
+def birth_import_errors_download(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch_or_404(request, pk)
+    if not batch.row_errors:
+        raise Http404("该批次没有错误行。")
+    return xlsx_response(birth_row_errors_file_build(row_errors=batch.row_errors), f"错误行-{batch.file_name}.xlsx")
+
+
+@login_required
+@permission_required(ADD_BIRTH_RECORD, raise_exception=True)
+def birth_import_template(request: HttpRequest) -> HttpResponse:
+    return xlsx_response(birth_template_build(), "出生登记导入模板.xlsx")

@@ -1,0 +1,195 @@
+"""Lists received as files (a department's identity list, the health commission's births): reading, cell widgets,
+the blank template and the error file, shared by every import that is previewed row by row before it is confirmed.
+
+django-import-export gives the formats (xlsx and csv read into a tablib Dataset) and the widgets the columns clean
+their cells with; what a row means is decided by the importing app's services.
+"""
+
+import datetime
+import re
+from collections.abc import Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+
+import tablib
+from import_export import widgets
+from import_export.formats.base_formats import CSV, XLSX
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from enrollment.rules import IdNumberError, id_number_parse
+
+from .excel import workbook_bytes
+
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # WPS and Excel on Chinese Windows save CSV as GBK
+HEADER_SEARCH_ROWS = 5  # lists often carry a title row or two above the header
+TEMPLATE_TEXT_ROWS = 2000  # rows of a template whose text cells (ID numbers, codes) are preformatted as text
+
+
+class IdNumberWidget(widgets.Widget):
+    """An 18-character ID number; a number cell means Excel has already rounded it to 15 digits."""
+
+    def clean(self, value: object, row: object = None, **kwargs: object) -> str:
+        if value is None or str(value).strip() == "":
+            raise ValueError("身份证号为空。")
+        typed_as_number = isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+        text = f"{value:.0f}" if isinstance(value, float) else str(value)
+        try:
+            return id_number_parse(text).id_number
+        except IdNumberError as error:
+            if typed_as_number:
+                raise ValueError(
+                    f"身份证号被Excel存成了数字（{text}），超过15位的数字已被改写，请将该列设为文本后重新录入。"
+                ) from None
+            raise ValueError(str(error)) from None
+
+
+class TextWidget(widgets.Widget):
+    def clean(self, value: object, row: object = None, **kwargs: object) -> str:
+        return cell_text(value)
+
+
+class ListDateWidget(widgets.Widget):
+    """A date as Excel stores it, or written 2025-01-01, 2025/1/1, 2025.1.1, 2025年1月1日 or 20250101."""
+
+    PATTERN = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+
+    def clean(self, value: object, row: object = None, **kwargs: object) -> datetime.date | None:
+        if value is None or str(value).strip() == "":
+            return None
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        text = str(value).strip().split(" ")[0]
+        match = self.PATTERN.match(text)
+        try:
+            if match:
+                return datetime.date(*(int(part) for part in match.groups()))
+            if len(text) == 8 and text.isdigit():
+                return datetime.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        except ValueError:
+            pass
+        raise ValueError(f"日期「{value}」无法识别，请写成2026-01-01。")
+
+
+class ListFileUnreadable(ValueError):
+    """The file as a whole cannot be read as a list; the message is shown to the clerk."""
+
+
+def decode_csv(content: bytes) -> str:
+    for encoding in CSV_ENCODINGS:
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ListFileUnreadable("CSV文件编码无法识别，请另存为UTF-8或GBK编码。")
+
+
+def canonical_header(header: object, *, aliases: Mapping[str, Sequence[str]]) -> str | None:
+    """Our name of the column a header cell names (spaces ignored), if it is one of a column's usual names."""
+    text = re.sub(r"\s+", "", str(header or ""))
+    for column, names in aliases.items():
+        if text in names:
+            return column
+    return None
+
+
+def list_file_read(
+    *, file_name: str, content: bytes, aliases: Mapping[str, Sequence[str]], key_column: str
+) -> tuple[list[dict[str, object]], set[str]]:
+    """The data rows of a list as {column: cell}, keyed by our column names, and the columns the header has.
+
+    The header is the first of the first rows that names `key_column`; `aliases` gives each column's usual names.
+    Rows that are entirely blank (spacers, the blank rest of a template) are dropped; the row numbers the
+    clerk sees ("行号") are those of the file, counted from 1 at its first line.
+    """
+    extension = file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
+    try:
+        if extension == "xlsx":
+            dataset = XLSX().create_dataset(content)
+        elif extension == "csv":
+            dataset = CSV().create_dataset(decode_csv(content))
+        else:
+            raise ListFileUnreadable("只能导入 xlsx 或 csv 文件。")
+    except ListFileUnreadable:
+        raise
+    except Exception:
+        raise ListFileUnreadable("文件无法读取，请确认是 xlsx 或 csv 格式且未加密。") from None
+    lines = [list(dataset.headers or []), *(list(row) for row in dataset)]
+    header_index = next(
+        (
+            index
+            for index, line in enumerate(lines[:HEADER_SEARCH_ROWS])
+            if key_column in (canonical_header(cell, aliases=aliases) for cell in line)
+        ),
+        None,
+    )
+    if header_index is None:
+        raise ListFileUnreadable(f"没有找到表头：前{HEADER_SEARCH_ROWS}行中应有「{key_column}」一列。")
+    columns = [canonical_header(cell, aliases=aliases) for cell in lines[header_index]]
+    rows = []
+    for offset, line in enumerate(lines[header_index + 1 :], start=header_index + 2):
+        if all(cell is None or str(cell).strip() == "" for cell in line):
+            continue
+        cells = {column: cell for column, cell in zip(columns, line, strict=False) if column}
+        rows.append({"行号": offset, **cells})
+    return rows, {column for column in columns if column}
+
+
+def list_template_workbook(
+    *, title: str, columns: Sequence[str], text_columns: Sequence[str], notes: Sequence[str]
+) -> Workbook:
+    """A blank list: the header in bold, the text columns (ID numbers, codes) already formatted as text so that
+    Excel does not turn them into numbers, and a sheet of filling notes."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]
+    for column_number, column in enumerate(columns, start=1):
+        sheet.cell(row=1, column=column_number, value=column).font = Font(bold=True)
+        width = 22 if column in text_columns else 14
+        sheet.column_dimensions[get_column_letter(column_number)].width = width
+        if column in text_columns:
+            for row_number in range(2, TEMPLATE_TEXT_ROWS + 2):
+                sheet.cell(row=row_number, column=column_number).number_format = "@"
+    sheet.freeze_panes = "A2"
+    notes_sheet = workbook.create_sheet("填写说明")
+    for note in notes:
+        notes_sheet.append([note])
+    return workbook
+
+
+def list_template_bytes(
+    *, title: str, columns: Sequence[str], text_columns: Sequence[str], notes: Sequence[str]
+) -> bytes:
+    return workbook_bytes(list_template_workbook(title=title, columns=columns, text_columns=text_columns, notes=notes))
+
+
+def row_errors_file_build(*, row_errors: list[dict], columns: Sequence[str]) -> bytes:
+    """The refused rows as the clerk sent them, with a column saying what is wrong: fix and upload again.
+
+    Of `columns`, those that any refused row has are given back, in that order.
+    """
+    shown = [column for column in columns if any(column in error["values"] for error in row_errors)]
+    dataset = tablib.Dataset(headers=["行号", *shown, "错误"])
+    for error in row_errors:
+        dataset.append(
+            [error["row"], *(error["values"].get(column, "") for column in shown), "；".join(error["errors"])]
+        )
+    return XLSX().export_data(dataset)
+
+
+def cell_text(value: object) -> str:
+    """A cell as text for the preview and the error file (dates as 2026-01-01, numbers without '.0')."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return f"{value:%Y-%m-%d}"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        try:
+            return f"{Decimal(value):f}" if value != int(value) else f"{value:.0f}"
+        except (InvalidOperation, OverflowError, ValueError):
+            return str(value)
+    return str(value).strip()
