@@ -1,7 +1,7 @@
 """Reference data: the newborn coverage target of R10.2, newborns enrolled in their birth year >= 80%.
 
 RULES.md R10.2 takes this figure from 陕医保发〔2024〕7号 (Shaanxi, 二(二) 工作目标: "力争到2024年底，80%以上新生儿在
-出生当年参加基本医疗保险"); no Shanxi document in shared/seeds sets a birth-year rate. It is seeded for the province
+出生当年参加基本医疗保险"); no Shanxi document at hand sets a birth-year rate. It is seeded for the province
 (14) for 2026, so that every city and county inherits it until it sets its own, with the document it comes from.
 """
 
