@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Target
+from .models import PopulationBaseline, ProgressSnapshot, Target, UninsuredList, UninsuredPerson
 
 
 @admin.register(Target)
@@ -10,3 +10,42 @@ class TargetAdmin(SimpleHistoryAdmin):
     list_filter = ["year", "metric"]
     search_fields = ["division__code", "division__name"]
     raw_id_fields = ["division"]
+
+
+@admin.register(PopulationBaseline)
+class PopulationBaselineAdmin(SimpleHistoryAdmin):
+    list_display = ["division", "year", "registered_population", "resident_population", "employee_insured"]
+    list_filter = ["year"]
+    search_fields = ["division__code", "division__name"]
+    raw_id_fields = ["division"]
+
+
+@admin.register(ProgressSnapshot)
+class ProgressSnapshotAdmin(admin.ModelAdmin):
+    """Read-only: snapshots are written by the progress job only."""
+
+    list_display = ["as_of", "division", "metric", "target", "actual", "completion_rate", "time_progress", "gap"]
+    list_filter = ["year", "metric", "as_of"]
+    search_fields = ["division__code", "division__name"]
+
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return [field.name for field in ProgressSnapshot._meta.fields]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(UninsuredList)
+class UninsuredListAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "township", "year", "deadline", "pushed_at", "signed_by", "signed_at"]
+    list_filter = ["year"]
+    search_fields = ["title", "township__name"]
+    raw_id_fields = ["township"]
+
+
+@admin.register(UninsuredPerson)
+class UninsuredPersonAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "township", "village", "year", "reason", "verification_status", "step", "enrollment_date"]
+    list_filter = ["year", "reason", "step", "verification_status"]
+    search_fields = ["name", "id_number"]
+    raw_id_fields = ["township", "village", "uninsured_list"]

@@ -14,8 +14,9 @@ from enrollment.models import Enrollment, EnrollmentStatus
 from enrollment.rules import NEWBORN_PROGRAMME
 from newborns.models import PreEnrollmentPlaceholder
 
-from .models import JobStatus, ProgressJob, ProgressSnapshot, Target, TargetMetric
-from .rules import completion_rate, count_gap, time_progress
+from .models import JobStatus, PopulationBaseline, ProgressJob, ProgressSnapshot, Target, TargetMetric
+from .rules import completion_rate, count_gap, rate_gap, time_progress
+from .selectors import targets_get
 
 LEVEL_CODE_LENGTHS = {"province": 2, "city": 4, "county": 6, "township": 9}
 LEVEL_NAMES = {"province": "省", "city": "市", "county": "县（区）", "township": "乡镇（街道）"}
@@ -158,6 +159,7 @@ def progress_job_run(*, job_id: int) -> ProgressJob:
     try:
         for done, level in enumerate(PROGRESS_LEVELS, start=1):
             progress_compute(year=job.year, as_of=job.as_of, level=level)
+            enrollment_rate_compute(year=job.year, as_of=job.as_of, level=level)
             ProgressJob.objects.filter(pk=job.pk).update(levels_done=done)
     except Exception as error:
         ProgressJob.objects.filter(pk=job.pk).update(
@@ -167,3 +169,92 @@ def progress_job_run(*, job_id: int) -> ProgressJob:
     ProgressJob.objects.filter(pk=job.pk).update(status=JobStatus.SUCCEEDED, finished_at=timezone.now())
     job.refresh_from_db()
     return job
+
+
+# --- R10.2: the overall enrollment rate, per division of household registration -------------------------------------
+
+
+def enrolled_year_enrollments(*, year: int, as_of: datetime.date) -> QuerySet[Enrollment]:
+    """Enrollments that make `year` an enrolled year (R4.1) as they stood at the end of `as_of`: paid by then and not
+    refunded by then (a refund after that day still counts), and not a pre-enrolled placeholder still unlinked to a
+    birth then (R7.6)."""
+    unlinked_placeholder = PreEnrollmentPlaceholder.objects.filter(resident=OuterRef("resident")).filter(
+        Q(birth_record__isnull=True) | Q(linked_at__date__gt=as_of)
+    )
+    return (
+        Enrollment.objects.filter(insurance_year=year, counts_as_enrolled_year=True, payment_date__lte=as_of)
+        .filter(Q(status=EnrollmentStatus.ACTIVE) | Q(status=EnrollmentStatus.REFUNDED, refund_date__gt=as_of))
+        .exclude(Exists(unlinked_placeholder))
+    )
+
+
+def _enrolled_counts(*, year: int, as_of: datetime.date, code_length: int) -> dict[str, int]:
+    """Distinct enrolled residents per division of household registration at one level, counted in SQL."""
+    rows = (
+        enrolled_year_enrollments(year=year, as_of=as_of)
+        .annotate(code=Substr("resident__household_division_id", 1, code_length))
+        .values("code")
+        .annotate(people=Count("resident_id", distinct=True))
+        .order_by()
+    )
+    return {row["code"]: row["people"] for row in rows}
+
+
+def _snapshot_upsert(*, computed: ProgressSnapshot, existing: ProgressSnapshot | None) -> ProgressSnapshot:
+    """Store a computed snapshot unless the stored one already has its figures (its computation time then kept)."""
+    if existing is None:
+        computed.save()
+        return computed
+    if _values_of(existing) == _values_of(computed):
+        return existing
+    computed.pk = existing.pk
+    computed.save()
+    return computed
+
+
+@transaction.atomic
+def enrollment_rate_compute(*, year: int, as_of: datetime.date, level: str) -> list[ProgressSnapshot]:
+    """The overall enrollment rate (R10.2) of each division of the level that has a population baseline for the
+    year, upserted as snapshots the way `progress_compute` does.
+
+    actual: residents enrolled for the year (by household registration); base: the registered population less the
+    employee-insured; target: the division's rate, else the nearest one above it; gap: people still to enroll.
+    """
+    if level not in LEVEL_CODE_LENGTHS:
+        raise LevelUnknown(f"层级应为：{'、'.join(LEVEL_CODE_LENGTHS)}。")
+    metric = TargetMetric.OVERALL_ENROLLMENT_RATE
+    baselines = list(
+        PopulationBaseline.objects.filter(year=year, division__level=level)
+        .select_related("division")
+        .order_by("division_id")
+    )
+    counts = _enrolled_counts(year=year, as_of=as_of, code_length=LEVEL_CODE_LENGTHS[level])
+    targets = targets_get(division_codes=[baseline.division_id for baseline in baselines], year=year, metric=metric)
+    progress = time_progress(as_of)
+    existing = {
+        snapshot.division_id: snapshot
+        for snapshot in ProgressSnapshot.objects.select_for_update().filter(
+            year=year, as_of=as_of, metric=metric, division__in=[baseline.division_id for baseline in baselines]
+        )
+    }
+    now = timezone.now()
+    snapshots = []
+    for baseline in baselines:
+        actual = counts.get(baseline.division_id, 0)
+        base = max(0, baseline.registered_population - baseline.employee_insured)
+        target = targets[baseline.division_id]
+        computed = ProgressSnapshot(
+            year=year,
+            as_of=as_of,
+            division=baseline.division,
+            metric=metric,
+            target=target.value if target else None,
+            actual=actual,
+            base=base,
+            completion_rate=completion_rate(actual=actual, target=Decimal(base)),
+            time_progress=progress,
+            gap=rate_gap(target_rate=target.value, actual=actual, base=base) if target else None,
+            computed_at=now,
+        )
+        snapshots.append(_snapshot_upsert(computed=computed, existing=existing.get(baseline.division_id)))
+    return snapshots

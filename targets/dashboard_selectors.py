@@ -1,0 +1,348 @@
+"""Reads of the progress dashboards (R10.3), the target split page and the population baselines.
+
+The dashboards read the stored snapshots only: a page view never computes progress. A page costs the same few
+queries whatever the number of divisions: the division and its ancestors, the snapshot dates, and the snapshots of
+the division and its children at the dates shown (the chosen one and the quarter ends before it).
+"""
+
+import dataclasses
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Length
+
+from accounts.models import User
+from accounts.selectors import user_scope_code
+from divisions.models import CODE_LENGTH_TO_LEVEL, Division, DivisionLevel
+
+from .models import RATE_METRICS, PopulationBaseline, ProgressSnapshot, Target, TargetMetric
+from .rules import completion_rate
+
+# Display choices, not policy (RULES.md R10 sets no colours): a row is green when it keeps pace with its benchmark
+# (the time progress for a count, the target rate for a rate), amber when it reaches 90% of it, red below that.
+GREEN_SHARE_OF_BENCHMARK = Decimal("1")
+AMBER_SHARE_OF_BENCHMARK = Decimal("0.90")
+
+GREEN, AMBER, RED = "green", "amber", "red"
+QUARTER_ENDS = ((3, 31), (6, 30), (9, 30), (12, 31))
+DASHBOARD_METRICS = (TargetMetric.SUBSIDISED_NEWBORNS, TargetMetric.OVERALL_ENROLLMENT_RATE)
+# The levels a dashboard is drawn for, and the level of the rows it shows.
+CHILD_CODE_LENGTH = {2: 4, 4: 6, 6: 9}
+PROVINCE_CODE = "14"
+CITY_CODE_LENGTH = 4
+
+
+class DivisionOutOfScope(LookupError):
+    """The division does not exist or lies outside the user's scope: for this user it does not exist (404)."""
+
+
+def percent_text(rate: Decimal | None) -> str:
+    """0.4959 → "49.59%"; "—" when there is no rate."""
+    return "—" if rate is None else f"{rate * 100:.2f}%"
+
+
+# --- Colours --------------------------------------------------------------------------------------------------
+
+
+def pace_status(*, completion_rate: Decimal | None, benchmark: Decimal | None) -> str:
+    """green, amber or red for a completion rate against its benchmark; "" when either is unknown."""
+    if completion_rate is None or benchmark is None:
+        return ""
+    if completion_rate >= benchmark * GREEN_SHARE_OF_BENCHMARK:
+        return GREEN
+    if completion_rate >= benchmark * AMBER_SHARE_OF_BENCHMARK:
+        return AMBER
+    return RED
+
+
+# --- The dashboard --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    code: str
+    name: str
+    target: Decimal | None
+    actual: int
+    base: int | None
+    completion_rate: Decimal | None
+    time_progress: Decimal
+    gap: int | None
+    status: str
+    drillable: bool
+
+    @property
+    def completion_percent(self) -> str:
+        return percent_text(self.completion_rate)
+
+    @property
+    def time_progress_percent(self) -> str:
+        return percent_text(self.time_progress)
+
+    @property
+    def target_percent(self) -> str:
+        return percent_text(self.target)
+
+    @property
+    def target_people(self) -> int | None:
+        return None if self.target is None else int(self.target)
+
+
+@dataclass(frozen=True)
+class ProgressTotals:
+    """The 合计 row: the columns of the rows added up, the rate worked out from those sums."""
+
+    target: Decimal | None
+    actual: int
+    base: int | None
+    completion_rate: Decimal | None
+    gap: int | None
+
+    @property
+    def completion_percent(self) -> str:
+        return percent_text(self.completion_rate)
+
+    @property
+    def target_people(self) -> int | None:
+        return None if self.target is None else int(self.target)
+
+
+@dataclass(frozen=True)
+class TrendSeries:
+    code: str
+    name: str
+    completion_rates: list[Decimal | None]
+
+
+@dataclass(frozen=True)
+class ProgressDashboard:
+    year: int
+    metric: str
+    division: Division
+    ancestors: list[Division]
+    child_level: str
+    dates: list[datetime.date]
+    as_of: datetime.date | None
+    own: ProgressRow | None
+    rows: list[ProgressRow]
+    totals: ProgressTotals | None
+    time_progress: Decimal | None
+    trend_dates: list[datetime.date]
+    trend_time_progress: list[Decimal]
+    trend: list[TrendSeries]
+
+    @property
+    def is_rate(self) -> bool:
+        return self.metric in RATE_METRICS
+
+    @property
+    def metric_label(self) -> str:
+        return TargetMetric(self.metric).label
+
+    @property
+    def time_progress_percent(self) -> str:
+        return percent_text(self.time_progress)
+
+    @property
+    def child_level_label(self) -> str:
+        return DivisionLevel(self.child_level).label
+
+
+def dashboard_default_division_code(*, user: User) -> str:
+    """Where a user lands: the province for province staff, their city for city staff, their county for clerks."""
+    scope_code = user_scope_code(user=user)
+    if scope_code is None:
+        return PROVINCE_CODE
+    return scope_code if len(scope_code) in CHILD_CODE_LENGTH else scope_code[:6]
+
+
+def _division_in_scope(*, user: User, division_code: str) -> tuple[Division, list[Division]]:
+    """The division and its ancestors, province first (one query)."""
+    scope_code = user_scope_code(user=user)
+    if scope_code is not None and not division_code.startswith(scope_code):
+        raise DivisionOutOfScope(division_code)
+    codes = [division_code[:length] for length in (2, 4, 6, 9) if length <= len(division_code)]
+    lineage = list(Division.objects.filter(code__in=codes).order_by("code"))
+    if not lineage or lineage[-1].code != division_code:
+        raise DivisionOutOfScope(division_code)
+    return lineage[-1], lineage[:-1]
+
+
+def _quarter_ends_before(as_of: datetime.date) -> list[datetime.date]:
+    return [
+        quarter_end for month, day in QUARTER_ENDS if (quarter_end := datetime.date(as_of.year, month, day)) < as_of
+    ]
+
+
+def _row(snapshot: ProgressSnapshot, *, drillable: bool) -> ProgressRow:
+    benchmark = snapshot.target if snapshot.metric in RATE_METRICS else snapshot.time_progress
+    return ProgressRow(
+        code=snapshot.division_id,
+        name=snapshot.division.name,
+        target=snapshot.target,
+        actual=snapshot.actual,
+        base=snapshot.base,
+        completion_rate=snapshot.completion_rate,
+        time_progress=snapshot.time_progress,
+        gap=snapshot.gap,
+        status=pace_status(completion_rate=snapshot.completion_rate, benchmark=benchmark),
+        drillable=drillable,
+    )
+
+
+def _ranked(rows: list[ProgressRow]) -> list[ProgressRow]:
+    """Highest completion rate first; rows without one (no target) last; ties by division code."""
+    rows = sorted(rows, key=lambda row: row.code)
+    return sorted(rows, key=lambda row: (row.completion_rate is None, -(row.completion_rate or 0)))
+
+
+def progress_totals(*, rows: list[ProgressRow], metric: str) -> ProgressTotals | None:
+    if not rows:
+        return None
+    actual = sum(row.actual for row in rows)
+    gaps = [row.gap for row in rows if row.gap is not None]
+    gap = sum(gaps) if gaps else None
+    if metric in RATE_METRICS:
+        base = sum(row.base or 0 for row in rows)
+        rate = completion_rate(actual=actual, target=Decimal(base))
+        return ProgressTotals(target=None, actual=actual, base=base, completion_rate=rate, gap=gap)
+    targets = [row.target for row in rows if row.target is not None]
+    target = sum(targets, Decimal(0)) if targets else None
+    rate = completion_rate(actual=actual, target=target) if target is not None else None
+    return ProgressTotals(target=target, actual=actual, base=None, completion_rate=rate, gap=gap)
+
+
+def progress_dashboard_get(
+    *, user: User, year: int, metric: str, division_code: str, as_of: datetime.date | None
+) -> ProgressDashboard:
+    """The division's own progress and that of its children (cities of the province, counties of a city, townships
+    of a county) as of the chosen date, by default the latest one with snapshots; and the trend over the quarter
+    ends of the year up to that date. Raises DivisionOutOfScope for a division the user may not see."""
+    division, ancestors = _division_in_scope(user=user, division_code=division_code)
+    child_length = CHILD_CODE_LENGTH[len(division.code)]
+    shown = ProgressSnapshot.objects.annotate(code_length=Length("division_id")).filter(
+        Q(division_id=division.code) | Q(division__code__startswith=division.code, code_length=child_length),
+        year=year,
+        metric=metric,
+    )
+    dates = list(shown.values_list("as_of", flat=True).distinct().order_by("-as_of"))
+    if as_of is None and dates:
+        as_of = dates[0]
+    empty = ProgressDashboard(
+        year=year,
+        metric=metric,
+        division=division,
+        ancestors=ancestors,
+        child_level=CODE_LENGTH_TO_LEVEL[child_length],
+        dates=dates,
+        as_of=as_of,
+        own=None,
+        rows=[],
+        totals=None,
+        time_progress=None,
+        trend_dates=[],
+        trend_time_progress=[],
+        trend=[],
+    )
+    if as_of is None:
+        return empty
+    trend_dates = [*_quarter_ends_before(as_of), as_of]
+    snapshots = list(shown.filter(as_of__in=trend_dates).select_related("division").order_by("as_of", "division_id"))
+    current = [snapshot for snapshot in snapshots if snapshot.as_of == as_of]
+    if not current:
+        return empty
+    drillable = child_length in CHILD_CODE_LENGTH
+    own = next((_row(s, drillable=False) for s in current if s.division_id == division.code), None)
+    rows = _ranked([_row(s, drillable=drillable) for s in current if s.division_id != division.code])
+    trend_dates = [date for date in trend_dates if any(s.as_of == date for s in snapshots)]
+    time_progress_on = {s.as_of: s.time_progress for s in snapshots}
+    rate_on = {(s.division_id, s.as_of): s.completion_rate for s in snapshots}
+    return dataclasses.replace(
+        empty,
+        own=own,
+        rows=rows,
+        totals=progress_totals(rows=rows, metric=metric),
+        time_progress=time_progress_on[as_of],
+        trend_dates=trend_dates,
+        trend_time_progress=[time_progress_on[date] for date in trend_dates],
+        trend=[
+            TrendSeries(
+                code=row.code, name=row.name, completion_rates=[rate_on.get((row.code, date)) for date in trend_dates]
+            )
+            for row in ([own, *rows] if own else rows)
+        ],
+    )
+
+
+# --- The target split -----------------------------------------------------------------------------------------
+
+
+def split_city_get(*, user: User, city_code: str) -> Division:
+    """The city whose target the user splits, if their scope reaches it."""
+    scope_code = user_scope_code(user=user)
+    if scope_code is not None and not city_code.startswith(scope_code):
+        raise DivisionOutOfScope(city_code)
+    city = Division.objects.filter(code=city_code, level=DivisionLevel.CITY).first()
+    if city is None:
+        raise DivisionOutOfScope(city_code)
+    return city
+
+
+def split_cities(*, user: User, year: int) -> QuerySet[Division]:
+    """The cities with a target of the year that a user may choose to split (province-wide users choose one)."""
+    cities = Division.objects.filter(
+        level=DivisionLevel.CITY, targets__year=year, targets__metric=TargetMetric.SUBSIDISED_NEWBORNS
+    ).order_by("code")
+    scope_code = user_scope_code(user=user)
+    return cities if scope_code is None else cities.filter(code__startswith=scope_code[:CITY_CODE_LENGTH])
+
+
+def split_default_city_code(*, user: User) -> str:
+    scope_code = user_scope_code(user=user) or ""
+    return scope_code[:CITY_CODE_LENGTH] if len(scope_code) >= CITY_CODE_LENGTH else ""
+
+
+def split_counties(*, city: Division) -> list[Division]:
+    return list(Division.objects.filter(parent=city, level=DivisionLevel.COUNTY).order_by("code"))
+
+
+def split_targets(*, counties: list[Division], year: int) -> dict[str, Target]:
+    """The counties' subsidised-newborn targets of the year, by county code."""
+    rows = Target.objects.filter(
+        division__in=counties, year=year, metric=TargetMetric.SUBSIDISED_NEWBORNS
+    ).select_related("division")
+    return {target.division_id: target for target in rows}
+
+
+def split_city_target(*, city: Division, year: int) -> Target | None:
+    return Target.objects.filter(division=city, year=year, metric=TargetMetric.SUBSIDISED_NEWBORNS).first()
+
+
+def split_history(*, counties: list[Division], year: int, limit: int = 100) -> QuerySet:
+    """Changes of the counties' targets, newest first, with who made them."""
+    return (
+        Target.history.filter(
+            division_id__in=[county.code for county in counties],
+            year=year,
+            metric=TargetMetric.SUBSIDISED_NEWBORNS,
+        )
+        .select_related("history_user", "division")
+        .order_by("-history_date", "-history_id")[:limit]
+    )
+
+
+# --- Population baselines -------------------------------------------------------------------------------------
+
+
+def baseline_list(*, user: User, year: int) -> QuerySet[PopulationBaseline]:
+    """The baselines of the year in the user's scope, by division code, with the base of the rate (`base`)."""
+    baselines = (
+        PopulationBaseline.objects.filter(year=year)
+        .annotate(base=F("registered_population") - F("employee_insured"))
+        .select_related("division")
+        .order_by("division_id")
+    )
+    scope_code = user_scope_code(user=user)
+    return baselines if scope_code is None else baselines.filter(division__code__startswith=scope_code)

@@ -1,0 +1,454 @@
+"""Writes of the target pages: a city splits its subsidised-newborn target among its counties (R10.1), by the page
+or by a file; the province imports the population baselines the coverage rates are computed on (R10.2).
+
+Files are read with `reports.list_files` (xlsx, or CSV in UTF-8 or GBK, the header searched in the first rows);
+every row is checked for the preview and checked again when it is confirmed.
+"""
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from accounts.models import User
+from accounts.selectors import user_scope_code
+from divisions.models import Division, DivisionLevel
+from reports import list_files
+from reports.excel import workbook_bytes
+from reports.list_files import cell_text
+
+from .models import PopulationBaseline, Target, TargetMetric
+
+SPLIT_METRIC = TargetMetric.SUBSIDISED_NEWBORNS
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+BASELINE_LEVELS = (DivisionLevel.PROVINCE, DivisionLevel.CITY, DivisionLevel.COUNTY, DivisionLevel.TOWNSHIP)
+
+
+def whole_number(value: object, *, column: str, required: bool) -> int | None:
+    """A count as a cell holds it (700, 700.0, "700", "7,000"); a ValueError says in Chinese what is wrong."""
+    text = cell_text(value).replace(",", "").replace("，", "")
+    if not text:
+        if required:
+            raise ValueError(f"{column}为空。")
+        return None
+    try:
+        number = Decimal(text)
+    except ArithmeticError:
+        raise ValueError(f"{column}「{text}」不是数字。") from None
+    if not number.is_finite() or number != number.to_integral_value():
+        raise ValueError(f"{column}「{text}」应为整数。")
+    if number < 0:
+        raise ValueError(f"{column}「{text}」不能为负数。")
+    return int(number)
+
+
+def _actor_name(actor: User) -> str:
+    return actor.first_name or actor.username
+
+
+# --- The target split ---------------------------------------------------------------------------------------------
+
+
+def target_split_problems(
+    *, city: Division, year: int, values: Mapping[str, int], counties: list[Division], city_target: Target | None
+) -> list[str]:
+    """What stops a split from being saved, in Chinese; empty when it may be saved."""
+    if city_target is None:
+        return [f"{city.name}{year}年度尚未下达资助新生儿参保目标，无法分解。"]
+    names = {county.code: county.name for county in counties}
+    problems = []
+    unknown = [code for code in values if code not in names]
+    if unknown:
+        problems.append(f"以下代码不是{city.name}的区县：{'、'.join(unknown)}。")
+    missing = [names[code] for code in names if code not in values]
+    if missing:
+        problems.append(f"缺少以下区县的目标：{'、'.join(missing)}。")
+    negative = [names.get(code, code) for code, value in values.items() if value < 0]
+    if negative:
+        problems.append(f"目标人数不能为负数：{'、'.join(negative)}。")
+    total = sum(values.values())
+    if total != city_target.value:
+        problems.append(
+            f"各区县目标之和（{total}人）与{city.name}目标（{int(city_target.value)}人）不一致，"
+            f"相差{int(city_target.value) - total:+d}人，未保存。"
+        )
+    return problems
+
+
+@transaction.atomic
+def target_split_save(*, actor: User, city: Division, year: int, values: Mapping[str, int]) -> list[Target]:
+    """Every county of the city gets its share of the city's target; the shares must add up to it exactly.
+
+    A county whose share is unchanged keeps its row as it was; the others are written with the split as their
+    source document ("朔州市分解（张三）"), the change kept in their history.
+    """
+    city_target = Target.objects.select_for_update().filter(division=city, year=year, metric=SPLIT_METRIC).first()
+    counties = list(Division.objects.filter(parent=city, level=DivisionLevel.COUNTY).order_by("code"))
+    problems = target_split_problems(city=city, year=year, values=values, counties=counties, city_target=city_target)
+    if problems:
+        raise ValidationError(problems)
+    existing = {
+        target.division_id: target
+        for target in Target.objects.select_for_update().filter(division__in=counties, year=year, metric=SPLIT_METRIC)
+    }
+    source = f"{city.name}分解（{_actor_name(actor)}）"
+    saved = []
+    for county in counties:
+        value = Decimal(values[county.code])
+        target = existing.get(county.code)
+        if target is not None and target.value == value:
+            saved.append(target)
+            continue
+        if target is None:
+            target = Target(division=county, year=year, metric=SPLIT_METRIC)
+        target.value = value
+        target.source_document = source
+        target.full_clean()
+        target._history_user = actor  # type: ignore[attr-defined]
+        target.save()
+        saved.append(target)
+    return saved
+
+
+SPLIT_COLUMNS = ("区县代码", "区县", "目标人数")
+SPLIT_HEADER_ALIASES = {
+    "区县代码": ("区县代码", "区划代码", "县区代码", "代码"),
+    "区县": ("区县", "县（区）", "县区", "区县名称", "名称"),
+    "目标人数": ("目标人数", "目标", "分解目标", "目标数"),
+}
+
+
+@dataclass(frozen=True)
+class SplitFileRow:
+    row: int
+    code: str
+    name: str
+    value: int | None
+    errors: list[str]
+
+
+@dataclass(frozen=True)
+class SplitFilePreview:
+    rows: list[SplitFileRow]
+    problems: list[str]  # of the split as a whole (missing counties, the sum), once the rows are right
+    values: dict[str, int]
+    total: int
+
+    @property
+    def can_confirm(self) -> bool:
+        return not self.problems and not any(row.errors for row in self.rows)
+
+
+def target_split_file_preview(*, city: Division, year: int, file_name: str, content: bytes) -> SplitFilePreview:
+    """The rows of a split file checked one by one, then the split as a whole. Raises ListFileUnreadable."""
+    lines, _ = list_files.list_file_read(
+        file_name=file_name, content=content, aliases=SPLIT_HEADER_ALIASES, key_column="区县代码"
+    )
+    counties = list(Division.objects.filter(parent=city, level=DivisionLevel.COUNTY).order_by("code"))
+    names = {county.code: county.name for county in counties}
+    seen: dict[str, list[int]] = defaultdict(list)
+    for line in lines:
+        seen[cell_text(line.get("区县代码"))].append(int(line["行号"]))  # type: ignore[call-overload]
+    rows = []
+    for line in lines:
+        code = cell_text(line.get("区县代码"))
+        errors = []
+        if not code:
+            errors.append("区县代码为空。")
+        elif code not in names:
+            errors.append(f"区县代码「{code}」不是{city.name}的区县。")
+        elif len(seen[code]) > 1:
+            errors.append(f"区县代码「{code}」在文件中重复（第{'、'.join(map(str, seen[code]))}行）。")
+        try:
+            value = whole_number(line.get("目标人数"), column="目标人数", required=True)
+        except ValueError as error:
+            errors.append(str(error))
+            value = None
+        rows.append(
+            SplitFileRow(
+                row=int(line["行号"]),  # type: ignore[call-overload]
+                code=code,
+                name=names.get(code) or cell_text(line.get("区县")),
+                value=value,
+                errors=errors,
+            )
+        )
+    values = {row.code: row.value for row in rows if not row.errors and row.value is not None}
+    problems: list[str] = []
+    if not rows:
+        problems.append("文件中没有数据行。")
+    elif not any(row.errors for row in rows):
+        city_target = Target.objects.filter(division=city, year=year, metric=SPLIT_METRIC).first()
+        problems = target_split_problems(
+            city=city, year=year, values=values, counties=counties, city_target=city_target
+        )
+    return SplitFilePreview(rows=rows, problems=problems, values=values, total=sum(values.values()))
+
+
+def target_split_template(*, city: Division) -> bytes:
+    """The split file of a city with its counties already listed: only 目标人数 is left to fill."""
+    counties = Division.objects.filter(parent=city, level=DivisionLevel.COUNTY).order_by("code")
+    workbook = list_files.list_template_workbook(
+        title=f"{city.name}目标分解",
+        columns=SPLIT_COLUMNS,
+        text_columns=("区县代码",),
+        notes=["目标人数填整数；各区县目标之和须等于市级目标。", "区县代码请勿改动。"],
+    )
+    sheet = workbook.active
+    for row_number, county in enumerate(counties, start=2):
+        sheet.cell(row=row_number, column=1, value=county.code)
+        sheet.cell(row=row_number, column=2, value=county.name)
+    return workbook_bytes(workbook)
+
+
+# --- Population baselines -----------------------------------------------------------------------------------------
+
+BASELINE_COLUMNS = ("区划代码", "区划名称", "年度", "户籍人口", "常住人口", "参加职工医保人数", "数据来源")
+BASELINE_HEADER_ALIASES = {
+    "区划代码": ("区划代码", "行政区划代码", "代码"),
+    "区划名称": ("区划名称", "区划", "名称", "行政区划名称"),
+    "年度": ("年度", "年份"),
+    "户籍人口": ("户籍人口", "户籍人口数"),
+    "常住人口": ("常住人口", "常住人口数"),
+    "参加职工医保人数": ("参加职工医保人数", "职工医保参保人数", "职工医保人数"),
+    "数据来源": ("数据来源", "来源", "依据"),
+}
+SOURCE_MAX_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class BaselineFileRow:
+    row: int
+    values: dict[str, str]  # the cells as sent, for the preview and the error file
+    division_code: str
+    division_name: str
+    year: int | None
+    registered_population: int | None
+    resident_population: int | None
+    employee_insured: int | None
+    source_document: str
+    errors: list[str]
+    change: str = ""  # 新增, 更新 or 无变化 for a good row
+
+    def fields(self) -> dict[str, object]:
+        """What is confirmed: the figures of a good row."""
+        return {
+            "division_code": self.division_code,
+            "year": self.year,
+            "registered_population": self.registered_population,
+            "resident_population": self.resident_population,
+            "employee_insured": self.employee_insured,
+            "source_document": self.source_document,
+        }
+
+
+@dataclass(frozen=True)
+class BaselineFilePreview:
+    rows: list[BaselineFileRow]
+
+    @property
+    def good_rows(self) -> list[BaselineFileRow]:
+        return [row for row in self.rows if not row.errors]
+
+    @property
+    def bad_rows(self) -> list[BaselineFileRow]:
+        return [row for row in self.rows if row.errors]
+
+    def count(self, change: str) -> int:
+        return sum(1 for row in self.good_rows if row.change == change)
+
+
+def _baseline_figures(fields: Mapping[str, object]) -> tuple[dict[str, object], list[str]]:
+    """The figures of one row, cleaned, and what is wrong with them."""
+    errors = []
+    figures: dict[str, object] = {}
+    year_text = cell_text(fields.get("年度"))
+    try:
+        year = whole_number(fields.get("年度"), column="年度", required=True)
+    except ValueError:
+        year = None
+    if year is None or not FIRST_YEAR <= year <= LAST_YEAR:
+        errors.append(f"年度「{year_text}」应为四位年份，如2026。" if year_text else "年度为空。")
+        year = None
+    figures["year"] = year
+    for column, name, required in (
+        ("户籍人口", "registered_population", True),
+        ("常住人口", "resident_population", False),
+        ("参加职工医保人数", "employee_insured", False),
+    ):
+        try:
+            figures[name] = whole_number(fields.get(column), column=column, required=required)
+        except ValueError as error:
+            errors.append(str(error))
+            figures[name] = None
+    if figures["employee_insured"] is None and not cell_text(fields.get("参加职工医保人数")):
+        figures["employee_insured"] = 0
+    registered, employee = figures["registered_population"], figures["employee_insured"]
+    if isinstance(registered, int) and isinstance(employee, int) and employee > registered:
+        errors.append(f"参加职工医保人数（{employee}）超过户籍人口（{registered}）。")
+    source = cell_text(fields.get("数据来源"))
+    if not source:
+        errors.append("数据来源为空。")
+    elif len(source) > SOURCE_MAX_LENGTH:
+        errors.append(f"数据来源超过{SOURCE_MAX_LENGTH}个字。")
+    figures["source_document"] = source
+    return figures, errors
+
+
+def _division_problem(*, code: str, division: Division | None, scope_code: str | None) -> str:
+    if not code:
+        return "区划代码为空。"
+    if division is None:
+        return f"区划代码「{code}」不存在。"
+    if scope_code is not None and not code.startswith(scope_code):
+        return f"区划代码「{code}」不在您的管辖范围内。"
+    if division.level not in BASELINE_LEVELS:
+        return f"「{division.name}」是村（社区），人口基数只导入省、市、县（区）和乡镇（街道）。"
+    return ""
+
+
+def baseline_file_preview(*, user: User, file_name: str, content: bytes) -> BaselineFilePreview:
+    """Each row of a baselines file checked: a known division in the user's scope, whole non-negative numbers, the
+    employee-insured not above the registered population, a code and year found once in the file; and for a good
+    row whether it adds a baseline, changes one or changes nothing. Raises ListFileUnreadable."""
+    lines, _ = list_files.list_file_read(
+        file_name=file_name, content=content, aliases=BASELINE_HEADER_ALIASES, key_column="区划代码"
+    )
+    codes = {cell_text(line.get("区划代码")) for line in lines}
+    divisions = {division.code: division for division in Division.objects.filter(code__in=codes)}
+    scope_code = user_scope_code(user=user)
+    rows = []
+    for line in lines:
+        code = cell_text(line.get("区划代码"))
+        figures, errors = _baseline_figures(line)
+        problem = _division_problem(code=code, division=divisions.get(code), scope_code=scope_code)
+        rows.append(
+            BaselineFileRow(
+                row=int(line["行号"]),  # type: ignore[call-overload]
+                values={column: cell_text(line.get(column)) for column in BASELINE_COLUMNS},
+                division_code=code,
+                division_name=divisions[code].name if code in divisions else cell_text(line.get("区划名称")),
+                errors=[problem, *errors] if problem else errors,
+                **figures,  # type: ignore[arg-type]
+            )
+        )
+    rows = _duplicates_marked(rows)
+    return BaselineFilePreview(rows=_changes_marked(rows))
+
+
+def _duplicates_marked(rows: list[BaselineFileRow]) -> list[BaselineFileRow]:
+    """Rows of the same division and year are all refused: which of them is right is for the sender to say."""
+    lines_of: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for row in rows:
+        if row.division_code and row.year is not None:
+            lines_of[(row.division_code, row.year)].append(row.row)
+    marked = []
+    for row in rows:
+        lines = lines_of.get((row.division_code, row.year or 0), [])
+        if len(lines) > 1:
+            message = f"区划代码和年度在文件中重复（第{'、'.join(map(str, lines))}行）。"
+            row = dataclasses.replace(row, errors=[*row.errors, message])
+        marked.append(row)
+    return marked
+
+
+def _changes_marked(rows: list[BaselineFileRow]) -> list[BaselineFileRow]:
+    good = [row for row in rows if not row.errors]
+    stored = {
+        (baseline.division_id, baseline.year): baseline
+        for baseline in PopulationBaseline.objects.filter(
+            division_id__in={row.division_code for row in good}, year__in={row.year for row in good}
+        )
+    }
+    marked = []
+    for row in rows:
+        if not row.errors:
+            baseline = stored.get((row.division_code, row.year))  # type: ignore[arg-type]
+            change = "新增" if baseline is None else ("无变化" if _same(baseline, row.fields()) else "更新")
+            row = dataclasses.replace(row, change=change)
+        marked.append(row)
+    return marked
+
+
+def _same(baseline: PopulationBaseline, fields: Mapping[str, object]) -> bool:
+    return all(getattr(baseline, name) == fields[name] for name in BASELINE_FIELDS)
+
+
+BASELINE_FIELDS = ("registered_population", "resident_population", "employee_insured", "source_document")
+
+
+@dataclass(frozen=True)
+class BaselineImportResult:
+    created: int
+    updated: int
+    unchanged: int
+
+
+@transaction.atomic
+def baseline_import_confirm(*, actor: User, rows: list[Mapping[str, object]]) -> BaselineImportResult:
+    """Upsert the good rows of a previewed file (division code and year the key). Each row is checked again; if any
+    is no longer right nothing is written. An unchanged baseline is left as it was, its history untouched."""
+    codes = {str(row["division_code"]) for row in rows}
+    divisions = {division.code: division for division in Division.objects.filter(code__in=codes)}
+    scope_code = user_scope_code(user=actor)
+    problems = []
+    keys = set()
+    for row in rows:
+        code, year = str(row["division_code"]), row["year"]
+        problem = _division_problem(code=code, division=divisions.get(code), scope_code=scope_code)
+        if problem:
+            problems.append(problem)
+        if (code, year) in keys:
+            problems.append(f"区划代码{code}的{year}年度人口基数重复。")
+        keys.add((code, year))
+        registered, employee = row["registered_population"], row["employee_insured"]
+        if isinstance(registered, int) and isinstance(employee, int) and employee > registered:
+            problems.append(f"{code}：参加职工医保人数超过户籍人口。")
+    if problems:
+        raise ValidationError(problems)
+    stored = {
+        (baseline.division_id, baseline.year): baseline
+        for baseline in PopulationBaseline.objects.select_for_update().filter(
+            division_id__in=codes, year__in={row["year"] for row in rows}
+        )
+    }
+    created = updated = unchanged = 0
+    for row in rows:
+        baseline = stored.get((str(row["division_code"]), row["year"]))  # type: ignore[arg-type]
+        if baseline is not None and _same(baseline, row):
+            unchanged += 1
+            continue
+        if baseline is None:
+            baseline = PopulationBaseline(division=divisions[str(row["division_code"])], year=row["year"])
+            created += 1
+        else:
+            updated += 1
+        for name in BASELINE_FIELDS:
+            setattr(baseline, name, row[name])
+        baseline.full_clean()
+        baseline._history_user = actor  # type: ignore[attr-defined]
+        baseline.save()
+    return BaselineImportResult(created=created, updated=updated, unchanged=unchanged)
+
+
+def baseline_errors_file(*, preview_rows: list[Mapping[str, object]]) -> bytes:
+    """The refused rows as sent, with what is wrong in each: fix and upload again."""
+    return list_files.row_errors_file_build(row_errors=list(preview_rows), columns=list(BASELINE_COLUMNS))
+
+
+def baseline_template() -> bytes:
+    return list_files.list_template_bytes(
+        title="人口基数",
+        columns=BASELINE_COLUMNS,
+        text_columns=("区划代码",),
+        notes=[
+            "区划代码填2位（省）、4位（市）、6位（县区）或9位（乡镇街道）统计用区划代码，请保持文本格式。",
+            "户籍人口、常住人口、参加职工医保人数填不小于0的整数；常住人口可空，参加职工医保人数空按0计。",
+            "参加职工医保人数不能超过户籍人口；总体参保率的分母为户籍人口减参加职工医保人数。",
+            "数据来源填统计部门的文件或年鉴名称。",
+        ],
+    )

@@ -1,0 +1,300 @@
+"""R10.3 on the page: the progress dashboards read stored snapshots, rank and colour them, drill down, export the
+table in the ledger layout, and recompute through the refresh button's job."""
+
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from conftest import SHANYIN, make_user
+from targets.models import PopulationBaseline, ProgressJob, ProgressSnapshot
+from targets.rules import time_progress
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+JUNE_30 = D(2026, 6, 30)
+MARCH_31 = D(2026, 3, 31)
+NEWBORNS = "subsidised_newborns"
+OVERALL = "overall_enrollment_rate"
+
+
+def snapshot(division, as_of, *, actual, target=None, rate=None, gap=None, base=None, metric=NEWBORNS):
+    return ProgressSnapshot.objects.create(
+        year=2026,
+        as_of=as_of,
+        division_id=division,
+        metric=metric,
+        target=None if target is None else Decimal(target),
+        actual=actual,
+        base=base,
+        completion_rate=None if rate is None else Decimal(rate),
+        time_progress=time_progress(as_of),
+        gap=gap,
+        computed_at=datetime.datetime(2026, 7, 1, tzinfo=datetime.UTC),
+    )
+
+
+@pytest.fixture
+def province_staff(db):
+    return make_user("shanxi", "province_staff", "14")
+
+
+@pytest.fixture
+def city_snapshots(db):
+    """On 30 June (time progress 0.4959): 太原 ahead, 朔州 a little behind, 阳泉 far behind; and 31 March."""
+    snapshot("14", JUNE_30, actual=14800, target=134600, rate="0.1100", gap=51949)
+    snapshot("1401", JUNE_30, actual=11000, target=20900, rate="0.5263", gap=-636)
+    snapshot("1406", JUNE_30, actual=2800, target=6000, rate="0.4667", gap=175)
+    snapshot("1403", JUNE_30, actual=1000, target=3900, rate="0.2564", gap=934)
+    snapshot("14", MARCH_31, actual=5000, target=134600, rate="0.0371", gap=28188)
+    snapshot("1401", MARCH_31, actual=4000, target=20900, rate="0.1914", gap=1153)
+    snapshot("1406", MARCH_31, actual=900, target=6000, rate="0.1500", gap=579)
+
+
+def page_of(client, user, query=None):
+    client.force_login(user)
+    return client.get("/targets/", query or {})
+
+
+def test_r10_3_province_dashboard_ranks_cities_by_completion_rate_with_colours(client, province_staff, city_snapshots):
+    # when
+    response = page_of(client, province_staff)
+    # then: the latest date by default, ranked, coloured against the time progress
+    dashboard = response.context["dashboard"]
+    assert (response.status_code, dashboard.as_of, dashboard.division.code) == (200, JUNE_30, "14")
+    assert [(row.name, row.completion_rate, row.status) for row in dashboard.rows] == [
+        ("太原市", Decimal("0.5263"), "green"),  # >= 0.4959
+        ("朔州市", Decimal("0.4667"), "amber"),  # >= 0.9 × 0.4959 = 0.4463
+        ("阳泉市", Decimal("0.2564"), "red"),
+    ]
+    totals = dashboard.totals
+    assert (totals.target, totals.actual, totals.completion_rate, totals.gap) == (
+        Decimal(30800),
+        14800,
+        Decimal("0.4805"),  # 14800 / 30800
+        473,
+    )
+    assert dashboard.own.actual == 14800
+    html = response.content.decode()
+    assert 'class="table-success" data-division="1401"' in html
+    assert 'class="table-warning" data-division="1406"' in html
+    assert 'class="table-danger" data-division="1403"' in html
+    assert "49.59%" in html
+    assert "/static/vendor/echarts/echarts.min.js" in html
+
+
+def test_r10_3_trend_per_quarter_up_to_the_date(client, province_staff, city_snapshots):
+    # when
+    dashboard = page_of(client, province_staff).context["dashboard"]
+    # then
+    assert dashboard.trend_dates == [MARCH_31, JUNE_30]
+    assert dashboard.trend_time_progress == [Decimal("0.2466"), Decimal("0.4959")]
+    assert [(series.name, series.completion_rates) for series in dashboard.trend] == [
+        ("山西省", [Decimal("0.0371"), Decimal("0.1100")]),
+        ("太原市", [Decimal("0.1914"), Decimal("0.5263")]),
+        ("朔州市", [Decimal("0.1500"), Decimal("0.4667")]),
+        ("阳泉市", [None, Decimal("0.2564")]),
+    ]
+
+
+def test_r10_3_an_earlier_date_shows_its_own_snapshots(client, province_staff, city_snapshots):
+    # when
+    dashboard = page_of(client, province_staff, {"as_of": "2026-03-31"}).context["dashboard"]
+    # then
+    assert dashboard.dates == [JUNE_30, MARCH_31]
+    assert [(row.code, row.actual) for row in dashboard.rows] == [("1401", 4000), ("1406", 900)]
+    assert dashboard.trend_dates == [MARCH_31]
+
+
+def test_r10_3_drill_down_city_to_counties_to_townships(client, province_staff, city_snapshots):
+    # given: Shuozhou split its target to two counties, Shanyin to one township
+    snapshot("140621", JUNE_30, actual=400, target=700, rate="0.5714", gap=-53)
+    snapshot("140602", JUNE_30, actual=300, target=1500, rate="0.2000", gap=444)
+    snapshot("140621100", JUNE_30, actual=150, target=300, rate="0.5000", gap=-1)
+    # when
+    city = page_of(client, province_staff, {"division": "1406"})
+    county = client.get("/targets/", {"division": SHANYIN})
+    # then
+    assert [(row.name, row.drillable) for row in city.context["dashboard"].rows] == [
+        ("山阴县", True),
+        ("朔城区", True),
+    ]
+    assert city.context["dashboard"].own.actual == 2800
+    link = "/targets/?year=2026&amp;metric=subsidised_newborns&amp;division=140621&amp;as_of=2026-06-30"
+    assert f'<a href="{link}">山阴县</a>' in city.content.decode()
+    assert [(row.name, row.drillable) for row in county.context["dashboard"].rows] == [("玉井镇", False)]
+    assert [division.name for division in county.context["dashboard"].ancestors] == ["山西省", "朔州市"]
+
+
+def test_r10_3_excel_of_the_table_in_the_ledger_layout_with_totals(client, province_staff, city_snapshots):
+    # when
+    client.force_login(province_staff)
+    response = client.get("/targets/export/", {"as_of": "2026-06-30"})
+    # then
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=1, max_row=7)]
+    assert values[0][0] == "山西省2026年度资助新生儿参保人数完成情况"
+    assert values[1][0] == "填报单位：山西省"
+    assert values[2] == ["序号", "区划代码", "区划名称", "目标人数", "实际人数", "完成率", "时间进度", "差距（人）"]
+    assert values[3] == [1, "1401", "太原市", 20900, 11000, 0.5263, 0.4959, -636]
+    assert values[4][:3] == [2, "1406", "朔州市"]
+    assert values[5][:3] == [3, "1403", "阳泉市"]
+    assert values[6] == ["合计", None, None, 30800, 14800, 0.4805, 0.4959, 473]
+    assert sheet.cell(row=7, column=6).number_format == "0.00%"
+
+
+def test_r10_3_overall_enrollment_rate_tab_colours_against_the_target(client, city_staff):
+    # given
+    snapshot(SHANYIN, JUNE_30, actual=6, base=8, target="0.9500", rate="0.7500", gap=2, metric=OVERALL)
+    snapshot("140602", JUNE_30, actual=96, base=100, target="0.9500", rate="0.9600", gap=0, metric=OVERALL)
+    # when
+    response = page_of(client, city_staff, {"metric": OVERALL})
+    # then
+    dashboard = response.context["dashboard"]
+    assert [(row.code, row.completion_rate, row.status, row.gap) for row in dashboard.rows] == [
+        ("140602", Decimal("0.9600"), "green", 0),
+        (SHANYIN, Decimal("0.7500"), "red", 2),  # below 0.9 × 0.95 = 0.855
+    ]
+    assert (dashboard.totals.base, dashboard.totals.actual, dashboard.totals.completion_rate) == (
+        108,
+        102,
+        Decimal("0.9444"),
+    )
+    assert 'aria-current="page">总体参保率</a>' in response.content.decode()
+
+
+def test_r10_3_the_page_costs_the_same_few_queries_for_any_number_of_divisions(
+    client, province_staff, city_snapshots, django_assert_max_num_queries
+):
+    # given three cities, then every city of Shanxi
+    client.force_login(province_staff)
+    client.get("/targets/")
+    with CaptureQueriesContext(connection) as three_cities:
+        client.get("/targets/")
+    for code in ("1402", "1404", "1405", "1407", "1408", "1409", "1410", "1411"):
+        snapshot(code, JUNE_30, actual=10, target=1000, rate="0.0100", gap=486)
+        snapshot(code, MARCH_31, actual=5, target=1000, rate="0.0050", gap=242)
+    # when: session, user, two permission reads, the navbar's division; then the division and its ancestors, the
+    # snapshot dates, and the snapshots of every row and quarter
+    with django_assert_max_num_queries(8):
+        response = client.get("/targets/")
+    # then
+    assert len(response.context["dashboard"].rows) == 11
+    assert len(three_cities.captured_queries) == 8
+
+
+# --- Scope and permission -----------------------------------------------------------------------------------------
+
+
+def test_r10_3_city_staff_land_on_their_city(client, city_staff, city_snapshots):
+    dashboard = page_of(client, city_staff).context["dashboard"]
+    assert (dashboard.division.code, dashboard.own.actual) == ("1406", 2800)
+
+
+@pytest.mark.parametrize("path", ["/targets/", "/targets/export/"])
+@pytest.mark.parametrize("division", ["1401", "14"])
+def test_r10_3_another_city_or_the_province_is_404_for_city_staff(client, city_staff, city_snapshots, path, division):
+    client.force_login(city_staff)
+    assert client.get(path, {"division": division, "as_of": "2026-06-30"}).status_code == 404
+
+
+def test_r10_3_township_officials_have_no_dashboard(client, yujing_official, city_snapshots):
+    # when
+    client.force_login(yujing_official)
+    responses = [
+        client.get("/targets/"),
+        client.get("/targets/export/"),
+        client.post("/targets/refresh/", {"year": 2026, "as_of": "2026-06-30"}),
+    ]
+    # then: nothing changed
+    assert [response.status_code for response in responses] == [403, 403, 403]
+    assert ProgressJob.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"year": "二〇二六"}, "年度应为四位数字，如2026。"),
+        ({"year": "2026", "as_of": "2025-12-31"}, "统计截止日应在所查年度之内。"),
+        ({"division": "14062"}, "区划代码应为省（2位）、市（4位）或县区（6位）代码。"),
+        ({"metric": "hardship_enrollment_rate"}, "没有该指标的进度。"),
+    ],
+)
+def test_r10_3_unreadable_parameters_are_400_with_the_reason(client, province_staff, query, message):
+    response = page_of(client, province_staff, query)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_r10_3_no_snapshot_yet_says_so(client, province_staff):
+    response = page_of(client, province_staff, {"metric": OVERALL})
+    assert response.status_code == 200
+    assert "山西省2026年度尚无总体参保率的进度数据。" in " ".join(response.content.decode().split())
+
+
+# --- The refresh button -------------------------------------------------------------------------------------------
+
+
+def test_r10_3_refresh_computes_every_level_and_links_back_to_the_date(
+    client, city_staff, django_capture_on_commit_callbacks
+):
+    # given a baseline for Shanyin, so the overall rate is computed for it too
+    PopulationBaseline.objects.create(
+        division_id=SHANYIN, year=2026, registered_population=10, employee_insured=2, source_document="统计年鉴2025"
+    )
+    client.force_login(city_staff)
+    # when: the job runs eagerly once the request's transaction commits
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/targets/refresh/", {"year": 2026, "as_of": "2026-06-30", "division": "1406", "metric": NEWBORNS}
+        )
+    # then
+    job = ProgressJob.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/targets/jobs/{job.pk}/?division=1406&metric=subsidised_newborns"
+    assert (job.status, job.levels_done, job.levels_total, job.requested_by) == ("succeeded", 4, 4, city_staff)
+    assert ProgressSnapshot.objects.filter(as_of=JUNE_30, metric=NEWBORNS).count() == 12  # the province, 11 cities
+    assert ProgressSnapshot.objects.filter(as_of=JUNE_30, metric=OVERALL).count() == 1
+    page = client.get(response["Location"])
+    link = "/targets/?year=2026&amp;metric=subsidised_newborns&amp;division=1406&amp;as_of=2026-06-30"
+    assert f'<a class="btn btn-success" href="{link}">' in page.content.decode()
+    dashboard = client.get("/targets/", {"division": "1406"}).context["dashboard"]
+    assert (dashboard.as_of, dashboard.own.target, dashboard.own.actual) == (JUNE_30, Decimal("6000.0000"), 0)
+
+
+def test_r10_3_job_progress_is_polled_until_done(client, city_staff):
+    # given a job still running
+    job = ProgressJob.objects.create(year=2026, as_of=JUNE_30, status="running", levels_total=4, levels_done=2)
+    client.force_login(city_staff)
+    # when
+    polled = client.get(f"/targets/jobs/{job.pk}/", HTTP_HX_REQUEST="true")
+    # then
+    html = polled.content.decode()
+    assert f'hx-get="/targets/jobs/{job.pk}/"' in html
+    assert "已完成 2 / 4 个层级" in html
+    assert 'style="width: 50%"' in html
+    assert "<html" not in html
+
+
+@pytest.mark.parametrize(
+    ("days_from_today", "message"), [(1, "统计截止日不能晚于今天。"), (-400, "统计截止日应在所查年度之内。")]
+)
+def test_r10_3_refresh_refused_for_a_future_or_other_year_date(
+    client, city_staff, django_capture_on_commit_callbacks, days_from_today, message
+):
+    # given
+    client.force_login(city_staff)
+    as_of = timezone.localdate() + datetime.timedelta(days=days_from_today)
+    year = timezone.localdate().year if days_from_today < 0 else as_of.year
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/targets/refresh/", {"year": year, "as_of": as_of.isoformat()}, follow=True)
+    # then nothing changed
+    assert message in response.content.decode()
+    assert (ProgressJob.objects.count(), ProgressSnapshot.objects.count()) == (0, 0)
