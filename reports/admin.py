@@ -1,6 +1,7 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ExportJob
+from .models import CountyFiscalTier, ExportJob, FiscalProgrammeYear, FiscalTier, FiscalTransfer
 
 
 @admin.register(ExportJob)
@@ -8,3 +9,43 @@ class ExportJobAdmin(admin.ModelAdmin):
     list_display = ["pk", "kind", "requested_by", "status", "rows_done", "rows_total", "created_at", "finished_at"]
     list_filter = ["kind", "status"]
     readonly_fields = [field.name for field in ExportJob._meta.fields]
+
+
+@admin.register(FiscalTier)
+class FiscalTierAdmin(SimpleHistoryAdmin):
+    """New tiers are created here; finance staff change shares and assignments on the fiscal pages."""
+
+    list_display = ["name", "province_share", "city_share", "county_share", "valid_from", "valid_to", "provisional"]
+    list_filter = ["provisional"]
+    search_fields = ["name", "source_document"]
+
+
+@admin.register(CountyFiscalTier)
+class CountyFiscalTierAdmin(SimpleHistoryAdmin):
+    list_display = ["county", "tier", "valid_from", "provisional"]
+    list_filter = ["tier", "provisional"]
+    search_fields = ["county__code", "county__name"]
+    raw_id_fields = ["county"]
+
+
+@admin.register(FiscalProgrammeYear)
+class FiscalProgrammeYearAdmin(SimpleHistoryAdmin):
+    list_display = ["year", "transfer_due_date", "source_document"]
+
+
+@admin.register(FiscalTransfer)
+class FiscalTransferAdmin(admin.ModelAdmin):
+    """Read-only: transfers are recorded on the fiscal pages and corrected by a negative row, never edited."""
+
+    list_display = ["year", "county", "level", "date", "amount", "voucher_no", "recorded_by"]
+    list_filter = ["year", "level"]
+    search_fields = ["county__code", "county__name", "voucher_no"]
+
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return [field.name for field in FiscalTransfer._meta.fields]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

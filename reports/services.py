@@ -14,8 +14,16 @@ from enrollment.rules import id_number_mask, money
 from enrollment.selectors import resident_list
 
 from .excel import ledger_workbook, workbook_bytes
-from .models import ExportJob, ExportJobStatus, ExportKind, FiscalSettlement, FiscalTransfer
-from .selectors import settlement_compute
+from .models import (
+    CountyFiscalTier,
+    ExportJob,
+    ExportJobStatus,
+    ExportKind,
+    FiscalSettlement,
+    FiscalTier,
+    FiscalTransfer,
+)
+from .selectors import fiscal_tier_editable, settlement_compute
 
 PROGRESS_EVERY_ROWS = 500
 ROSTER_HEADERS = ["姓名", "公民身份号码", "性别", "出生日期", "乡（镇）", "村（社区）", "联系电话", "人员状态"]
@@ -164,3 +172,68 @@ def fiscal_transfer_record(
     transfer.full_clean()
     transfer.save()
     return transfer
+
+
+# --- R11 pages: the store button, tier shares and county assignments ------------------------------------------------
+
+
+def fiscal_settlement_store(*, actor: User, year: int, city_code: str) -> list[FiscalSettlement]:
+    """The page's button: store a city's settlement. It rewrites every county of the city, so only a user whose
+    scope holds the whole city may press it."""
+    if not user_can_see_division(user=actor, division_code=city_code):
+        raise ValidationError("只有市级及以上财政部门可以计算并保存全市结算。")
+    return settlement_store(year=year, city_code=city_code)
+
+
+@transaction.atomic
+def fiscal_tier_update(
+    *,
+    actor: User,
+    tier: FiscalTier,
+    province_share: Decimal,
+    city_share: Decimal,
+    county_share: Decimal,
+    source_document: str,
+    provisional: bool,
+) -> FiscalTier:
+    """R11.1: a tier's shares with the document they come from; the old shares stay in the history."""
+    tier = FiscalTier.objects.select_for_update().get(pk=tier.pk)
+    if not fiscal_tier_editable(user=actor, tier=tier):
+        raise ValidationError("该分档不由您管理：省级分档由省级财政部门修改，市级只能修改仅含本市区县的分档。")
+    if min(province_share, city_share, county_share) < 0:
+        raise ValidationError("负担比例不能为负数。")
+    tier.province_share = province_share
+    tier.city_share = city_share
+    tier.county_share = county_share
+    tier.source_document = source_document.strip()
+    tier.provisional = provisional
+    tier.full_clean()
+    tier._history_user = actor  # type: ignore[attr-defined]
+    tier.save()
+    return tier
+
+
+@transaction.atomic
+def county_fiscal_tier_assign(
+    *, actor: User, county: Division, tier: FiscalTier, valid_from: datetime.date, provisional: bool = False
+) -> CountyFiscalTier:
+    """R11.1: a county is in a tier from a date; assigning it again for the same date replaces that assignment,
+    the old one kept in the history."""
+    if county.level != DivisionLevel.COUNTY:
+        raise ValidationError({"county": "请选择区县。"})
+    if not user_can_see_division(user=actor, division_code=county.code):
+        raise ValidationError({"county": "只能指定本辖区区县的财政分档。"})
+    if not fiscal_tier_editable(user=actor, tier=tier):
+        raise ValidationError({"tier": "只能把区县归入由您管理的分档。"})
+    if valid_from < tier.valid_from or (tier.valid_to is not None and valid_from > tier.valid_to):
+        until = f"至{tier.valid_to:%Y年%m月%d日}" if tier.valid_to else "起"
+        message = f"“{tier.name}”自{tier.valid_from:%Y年%m月%d日}{until}有效，生效日期应在此期间。"
+        raise ValidationError({"valid_from": message})
+    same_date = CountyFiscalTier.objects.select_for_update().filter(county=county, valid_from=valid_from)
+    assignment = same_date.first() or CountyFiscalTier(county=county, valid_from=valid_from)
+    assignment.tier = tier
+    assignment.provisional = provisional
+    assignment.full_clean()
+    assignment._history_user = actor  # type: ignore[attr-defined]
+    assignment.save()
+    return assignment

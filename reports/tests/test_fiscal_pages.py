@@ -1,0 +1,636 @@
+"""R11 pages: the prepay, settlement and transfer tables of 朔州 with their Excel files, the store button, recording
+transfers, tiers and the what-if, each refusal leaving everything as it was."""
+
+import datetime
+import io
+import itertools
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from conftest import SHANYIN, make_user
+from divisions.models import Division
+from enrollment.rules import id_number_compose
+from newborns.services import newborn_register
+from reports.models import CountyFiscalTier, FiscalSettlement, FiscalTier, FiscalTransfer
+from reports.services import fiscal_transfer_record, settlement_store
+from targets.models import Target
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+NUMBERS = itertools.count(1)
+VILLAGES = {"140602": "140602001001", "140603": "140603100001", SHANYIN: "140621100200", "140622": "140622100001"}
+SHUOZHOU_COUNTIES = ["朔城区", "平鲁区", "山阴县", "应县", "右玉县", "山西朔州经济开发区", "怀仁市"]
+ZERO = Decimal("0.00")
+
+
+def birth(actor, county, born):
+    newborn_register(
+        actor=actor,
+        birth_certificate_no=f"Q{next(NUMBERS):09d}",
+        name="新生儿",
+        gender="F",
+        birth_date=born,
+        mother_id_number=id_number_compose(address_code=county, birth_date=D(1991, 2, 2), sequence=next(NUMBERS)),
+        division=Division.objects.get(code=VILLAGES[county]),
+        registration_date=born + datetime.timedelta(days=3),
+    )
+
+
+@pytest.fixture
+def pilot_tier(db):
+    """朔州 (target 6000): 山阴 split 700; 应县 in a tier of its own (60/20/20); the rest of the target follows the
+    2025 births (朔城区 2, 应县 1); 2026 newborns: 山阴 3, 应县 1."""
+    Target.objects.create(
+        division_id=SHANYIN, year=2026, metric="subsidised_newborns", value=700, source_document="朔州市分解"
+    )
+    tier = FiscalTier.objects.create(
+        name="试点分档",
+        province_share=Decimal("0.6"),
+        city_share=Decimal("0.2"),
+        county_share=Decimal("0.2"),
+        valid_from=D(2026, 1, 1),
+        source_document="测试",
+    )
+    CountyFiscalTier.objects.filter(county_id="140622").update(tier=tier)
+    clerks = {county: make_user(f"clerk{county}", "window_clerk", county) for county in ("140602", SHANYIN, "140622")}
+    for county, born in [("140602", D(2025, 3, 1)), ("140602", D(2025, 5, 1)), ("140622", D(2025, 8, 1))]:
+        birth(clerks[county], county, born)
+    for born in (D(2026, 1, 5), D(2026, 2, 5), D(2026, 9, 5)):
+        birth(clerks[SHANYIN], SHANYIN, born)
+    birth(clerks["140622"], "140622", D(2026, 4, 1))
+    return tier
+
+
+@pytest.fixture
+def city_finance(db):
+    return make_user("shuozhou_finance", "finance", "1406")
+
+
+@pytest.fixture
+def shanyin_finance(db):
+    return make_user("shanyin_finance", "finance", SHANYIN)
+
+
+@pytest.fixture
+def province_finance(db):
+    return make_user("shanxi_finance", "finance", "14")
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def page(user, **query):
+    return logged_in(user).get("/reports/fiscal/", {"year": 2026, **query})
+
+
+def workbook_rows(response):
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def total_row(rows):
+    return next(row for row in rows if row[0] == "合计")
+
+
+def amounts(*values: str) -> list[Decimal]:
+    return [Decimal(value).quantize(Decimal("0.01")) for value in values]
+
+
+def stored_values():
+    return list(FiscalSettlement.objects.order_by("pk").values())
+
+
+# --- the three tables -----------------------------------------------------------------------------------------------
+
+
+def test_r11_1_r11_2_prepay_table_per_county_with_tier_shares_target_and_standard(pilot_tier, city_finance):
+    # when
+    response = page(city_finance, city="1406")
+    # then
+    prepay = response.context["prepay"]
+    assert [
+        (row.county_name, row.tier.name, row.share_texts, row.target_people, row.standard, row.prepaid_by_level)
+        for row in prepay.rows
+        if row.target_people
+    ] == [
+        ("朔城区", "一般县", ["50%", "25%", "25%"], 3533, Decimal("400.00"), amounts("706600", "353300", "353300")),
+        ("山阴县", "一般县", ["50%", "25%", "25%"], 700, Decimal("400.00"), amounts("140000", "70000", "70000")),
+        ("应县", "试点分档", ["60%", "20%", "20%"], 1767, Decimal("400.00"), amounts("424080", "141360", "141360")),
+    ]
+    assert [row.county_name for row in prepay.rows] == SHUOZHOU_COUNTIES
+    assert (prepay.target_people, prepay.prepaid_by_level, prepay.prepaid) == (
+        6000,
+        [Decimal("1270680.00"), Decimal("564660.00"), Decimal("564660.00")],
+        Decimal("2400000.00"),
+    )
+    html = response.content.decode()
+    assert "朔州市2026年度新生儿参保资助资金预拨表" in html
+    assert "实时计算，尚未保存" in html
+
+
+def test_r11_2_settlement_table_per_county_and_level_with_wording_and_city_totals(pilot_tier, city_finance):
+    # when
+    response = page(city_finance, city="1406")
+    # then
+    settlement = response.context["settlement"]
+    rows = {(row.county_code, row.level): row for row in settlement.rows}
+    assert [
+        (row.prepaid, row.actual_people, row.actual_cost, row.settlement, row.settlement_wording)
+        for row in (rows[(SHANYIN, "province")], rows[(SHANYIN, "city")], rows[("140622", "province")])
+    ] == [
+        (Decimal("140000.00"), 3, Decimal("600.00"), Decimal("-139400.00"), "扣回"),
+        (Decimal("70000.00"), 3, Decimal("300.00"), Decimal("-69700.00"), "扣回"),
+        (Decimal("424080.00"), 1, Decimal("240.00"), Decimal("-423840.00"), "扣回"),
+    ]
+    assert (settlement.actual_people, settlement.prepaid, settlement.actual_cost, settlement.settlement) == (
+        4,
+        Decimal("2400000.00"),
+        Decimal("1600.00"),
+        Decimal("-2398400.00"),
+    )
+    assert [(total.level, total.prepaid, total.actual_cost) for total in settlement.level_totals] == [
+        ("province", Decimal("1270680.00"), Decimal("840.00")),
+        ("city", Decimal("564660.00"), Decimal("380.00")),
+        ("county", Decimal("564660.00"), Decimal("380.00")),
+    ]
+    html = response.content.decode()
+    assert "扣回 139400.00" in html
+    assert "扣回 2398400.00" in html
+
+
+def test_r11_2_a_level_whose_actual_cost_exceeds_its_prepay_tops_up(pilot_tier, city_finance):
+    # given 平鲁区 has no target share (no births in 2025) but a newborn in 2026
+    birth(make_user("clerk140603", "window_clerk", "140603"), "140603", D(2026, 6, 1))
+    # when
+    settlement = page(city_finance, city="1406").context["settlement"]
+    # then
+    pinglu = [
+        (row.prepaid, row.actual_cost, row.settlement_wording) for row in settlement.rows if row.county_code == "140603"
+    ]
+    assert pinglu == [
+        (ZERO, Decimal("200.00"), "补拨"),
+        (ZERO, Decimal("100.00"), "补拨"),
+        (ZERO, Decimal("100.00"), "补拨"),
+    ]
+
+
+def test_r11_2_the_three_excel_files_have_the_ledger_title_and_exact_totals(pilot_tier, city_finance):
+    # given 山阴's province level has transferred part of its prepay
+    fiscal_transfer_record(
+        actor=city_finance,
+        county=Division.objects.get(code=SHANYIN),
+        year=2026,
+        level="province",
+        date=D(2026, 9, 1),
+        amount=Decimal("50000.00"),
+        voucher_no="SX-001",
+    )
+    client = logged_in(city_finance)
+    query = {"year": 2026, "city": "1406", "as_of": "2026-11-26"}
+    # when
+    prepay = workbook_rows(client.get("/reports/fiscal/prepay.xlsx", query))
+    settlement = workbook_rows(client.get("/reports/fiscal/settlement.xlsx", query))
+    transfers = workbook_rows(client.get("/reports/fiscal/transfers.xlsx", query))
+    # then
+    assert prepay[0][0] == "朔州市2026年度新生儿参保资助资金预拨表"
+    assert (prepay[1][0], prepay[1][-1]) == ("填报单位：朔州市", "截止日期：2026年11月26日")
+    assert prepay[2][:8] == [
+        "序号",
+        "区县",
+        "财政分档",
+        "省级负担比例",
+        "市级负担比例",
+        "县级负担比例",
+        "目标人数",
+        "人均资助标准（元）",
+    ]
+    assert prepay[2][8:] == ["省级预拨（元）", "市级预拨（元）", "县级预拨（元）", "预拨合计（元）"]
+    assert prepay[5] == [3, "山阴县", "一般县", "50%", "25%", "25%", 700, 400, 140000, 70000, 70000, 280000]
+    assert total_row(prepay)[6:] == [6000, None, 1270680, 564660, 564660, 2400000]
+    assert settlement[0][0] == "朔州市2026年度新生儿参保资助资金结算表"
+    assert settlement[9] == [7, "山阴县", "省级", "50%", 3, 140000, 600, -139400, "扣回"]
+    assert total_row(settlement)[4:] == [4, 2400000, 1600, -2398400, "扣回"]
+    assert transfers[0][0] == "朔州市2026年度新生儿参保资助资金拨付情况表"
+    assert transfers[9] == [7, "山阴县", "省级", 140000, 50000, 90000, "2026-10-31", "逾期未拨付"]
+    assert total_row(transfers)[3:6] == [2400000, 50000, 2350000]
+
+
+# --- the store button -----------------------------------------------------------------------------------------------
+
+
+def test_r11_2_store_button_stores_the_city_and_the_page_then_shows_the_stored_rows(pilot_tier, city_finance):
+    # given
+    client = logged_in(city_finance)
+    assert "计算并保存结算" in page(city_finance, city="1406").content.decode()
+    # when
+    response = client.post("/reports/fiscal/store/", {"year": 2026, "city": "1406"}, follow=True)
+    # then 21 rows (7 counties × 3 levels), all computed at the same moment
+    assert FiscalSettlement.objects.filter(year=2026).count() == 21
+    computed_at = FiscalSettlement.objects.get(county_id=SHANYIN, level="province").computed_at
+    assert FiscalSettlement.objects.exclude(computed_at=computed_at).count() == 0
+    shown = timezone.localtime(computed_at).strftime("%Y-%m-%d %H:%M")
+    html = response.content.decode()
+    assert f"已计算并保存朔州市2026年度结算（21行），计算时间{shown}。" in html
+    assert f"计算时间：<strong>{shown}</strong>" in html
+    assert response.context["settlement"].computed_at == computed_at
+    # and a newborn registered after storing is not in the stored figures until they are stored again
+    birth(make_user("late_clerk", "window_clerk", SHANYIN), SHANYIN, D(2026, 10, 1))
+    shown_rows = page(city_finance, city="1406").context["settlement"].rows
+    assert next(row.actual_people for row in shown_rows if row.county_code == SHANYIN) == 3
+
+
+def test_r11_2_store_button_refused_to_county_finance_and_to_city_staff(pilot_tier, shanyin_finance, city_staff):
+    # given a county's finance user sees only their county and no button
+    assert "计算并保存结算" not in page(shanyin_finance, city="1406").content.decode()
+    # when
+    county_answer = logged_in(shanyin_finance).post(
+        "/reports/fiscal/store/", {"year": 2026, "city": "1406"}, follow=True
+    )
+    staff_answer = logged_in(city_staff).post("/reports/fiscal/store/", {"year": 2026, "city": "1406"})
+    # then nothing was stored
+    assert "只有市级及以上财政部门可以计算并保存全市结算。" in county_answer.content.decode()
+    assert staff_answer.status_code == 403
+    assert FiscalSettlement.objects.count() == 0
+
+
+# --- recording transfers and their status ---------------------------------------------------------------------------
+
+
+TRANSFER = {
+    "year": 2026,
+    "county": SHANYIN,
+    "level": "province",
+    "date": "2026-09-01",
+    "amount": "50000.00",
+    "voucher_no": "SX-2026-001",
+    "note": "",
+}
+
+
+def test_r11_3_a_transfer_recorded_through_the_form(pilot_tier, shanyin_finance):
+    # when
+    response = logged_in(shanyin_finance).post("/reports/fiscal/transfers/new/", TRANSFER, follow=True)
+    # then
+    transfer = FiscalTransfer.objects.get()
+    assert (
+        transfer.year,
+        transfer.county_id,
+        transfer.level,
+        transfer.date,
+        transfer.amount,
+        transfer.voucher_no,
+        transfer.recorded_by,
+    ) == (2026, SHANYIN, "province", D(2026, 9, 1), Decimal("50000.00"), "SX-2026-001", shanyin_finance)
+    assert response.redirect_chain == [("/reports/fiscal/transfers/new/?year=2026&county=140621", 302)]
+    html = response.content.decode()
+    assert "已录入山阴县省级拨付50000.00元（凭证号SX-2026-001）。" in html
+    assert "SX-2026-001" in html.split('id="transfer-list"')[1]
+    status = {row.level: (row.paid, row.outstanding) for row in response.context["status_rows"]}
+    assert status["province"] == (Decimal("50000.00"), Decimal("90000.00"))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"amount": "0"}, "金额不能为0。"),
+        ({"amount": "-500.00"}, "冲正（负数金额）须写明原因。"),
+        ({"date": "tomorrow"}, "拨付日期不能晚于今天。"),
+        ({"county": "140622"}, "只能录入本辖区区县的拨付。"),
+        ({"level": "township"}, "请选择省级、市级或县级。"),
+        ({"amount": "12.345"}, "金额最多两位小数（到分）。"),
+    ],
+)
+def test_r11_3_transfer_refusals_write_nothing(pilot_tier, shanyin_finance, change, message):
+    # given
+    data = {**TRANSFER, **change}
+    if data["date"] == "tomorrow":
+        data["date"] = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    # when
+    response = logged_in(shanyin_finance).post("/reports/fiscal/transfers/new/", data)
+    # then
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert FiscalTransfer.objects.count() == 0
+
+
+def test_r11_3_a_negative_correction_with_its_reason_is_recorded(pilot_tier, shanyin_finance):
+    # given
+    client = logged_in(shanyin_finance)
+    client.post("/reports/fiscal/transfers/new/", TRANSFER)
+    # when
+    client.post(
+        "/reports/fiscal/transfers/new/",
+        {**TRANSFER, "amount": "-10000.00", "voucher_no": "SX-2026-001C", "note": "重复录入冲正"},
+    )
+    # then
+    assert list(FiscalTransfer.objects.order_by("id").values_list("amount", "note")) == [
+        (Decimal("50000.00"), ""),
+        (Decimal("-10000.00"), "重复录入冲正"),
+    ]
+    rows = page(shanyin_finance, city="1406", as_of="2026-10-15").context["transfers"].rows
+    assert [(row.level, row.paid, row.status) for row in rows] == [
+        ("province", Decimal("40000.00"), "partly_paid"),
+        ("city", ZERO, "to_pay"),
+        ("county", ZERO, "to_pay"),
+    ]
+
+
+def test_r11_3_status_partly_paid_paid_and_overdue_as_of_a_date(pilot_tier, city_finance):
+    # given
+    shanyin = Division.objects.get(code=SHANYIN)
+
+    def record(level, date, amount, voucher_no):
+        fiscal_transfer_record(
+            actor=city_finance,
+            county=shanyin,
+            year=2026,
+            level=level,
+            date=date,
+            amount=Decimal(amount),
+            voucher_no=voucher_no,
+        )
+
+    def statuses(as_of):
+        transfers = page(city_finance, city="1406", as_of=as_of).context["transfers"]
+        return transfers, {row.level: row.status for row in transfers.rows if row.county_code == SHANYIN}
+
+    record("province", D(2026, 9, 1), "50000.00", "P-1")
+    # when / then: before the due date of 31 October, part of the province's 140000.00 is partly paid
+    transfers, status = statuses("2026-09-15")
+    assert status == {"province": "partly_paid", "city": "to_pay", "county": "to_pay"}
+    assert not transfers.reminder_shown  # 46 days before the due date
+    # when the rest arrives and the county pays in full
+    record("province", D(2026, 10, 10), "90000.00", "P-2")
+    record("county", D(2026, 10, 12), "70000.00", "C-1")
+    transfers, status = statuses("2026-10-15")
+    # then
+    assert status == {"province": "paid", "city": "to_pay", "county": "paid"}
+    assert transfers.days_left == 16
+    assert transfers.reminder_shown
+    html = page(city_finance, city="1406", as_of="2026-10-15").content.decode()
+    assert "距拨付截止日期（2026年10月31日）还有16天" in html
+    reminder = html.split('id="transfer-reminder"')[1].split("</div>")[0]
+    assert "<li><strong>山阴县</strong>：市级待拨付，未拨70000.00元</li>" in reminder
+    # when the due date has passed, the city level is overdue
+    transfers, status = statuses("2026-11-26")
+    assert status == {"province": "paid", "city": "overdue", "county": "paid"}
+    html = page(city_finance, city="1406", as_of="2026-11-26").content.decode()
+    assert "<li><strong>山阴县</strong>：市级逾期未拨付，未拨70000.00元</li>" in html
+    assert "<li><strong>应县</strong>：省级逾期未拨付，未拨424080.00元；市级逾期未拨付，未拨141360.00元；" in html
+    assert (transfers.due, transfers.paid, transfers.outstanding) == (
+        Decimal("2400000.00"),
+        Decimal("210000.00"),
+        Decimal("2190000.00"),
+    )
+
+
+# --- tiers, county assignments and the what-if ----------------------------------------------------------------------
+
+
+def test_r11_1_a_tier_edit_is_saved_with_its_history(pilot_tier, city_finance):
+    # when 朔州 sets the split of its own tier (it holds only 应县)
+    response = logged_in(city_finance).post(
+        f"/reports/fiscal/tiers/{pilot_tier.pk}/edit/",
+        {
+            "province_share": "0.6",
+            "city_share": "0.1",
+            "county_share": "0.3",
+            "source_document": "朔政办发〔2026〕8号",
+            "provisional": "",
+        },
+    )
+    # then
+    assert response.status_code == 302
+    pilot_tier.refresh_from_db()
+    assert (pilot_tier.province_share, pilot_tier.city_share, pilot_tier.county_share) == (
+        Decimal("0.6000"),
+        Decimal("0.1000"),
+        Decimal("0.3000"),
+    )
+    assert pilot_tier.source_document == "朔政办发〔2026〕8号"
+    latest, previous = pilot_tier.history.order_by("-history_id")[:2]
+    assert (latest.history_user, latest.city_share) == (city_finance, Decimal("0.1000"))
+    assert (previous.city_share, previous.source_document) == (Decimal("0.2000"), "测试")
+
+
+def test_r11_1_shares_not_summing_to_one_are_refused_and_nothing_changes(pilot_tier, city_finance):
+    # given
+    history = pilot_tier.history.count()
+    # when
+    response = logged_in(city_finance).post(
+        f"/reports/fiscal/tiers/{pilot_tier.pk}/edit/",
+        {"province_share": "0.5", "city_share": "0.2", "county_share": "0.2", "source_document": "朔政办发〔2026〕8号"},
+    )
+    # then
+    assert response.status_code == 400
+    assert "省、市、县负担比例之和应为1，现为0.9。" in response.content.decode()
+    pilot_tier.refresh_from_db()
+    assert (pilot_tier.province_share, pilot_tier.city_share, pilot_tier.source_document) == (
+        Decimal("0.6000"),
+        Decimal("0.2000"),
+        "测试",
+    )
+    assert pilot_tier.history.count() == history
+
+
+def test_r11_1_a_tier_holding_other_cities_counties_is_not_the_citys_to_change(
+    pilot_tier, city_finance, shanyin_finance
+):
+    # given the province-wide tier
+    ordinary = FiscalTier.objects.get(name="一般县")
+    data = {"province_share": "0.9", "city_share": "0.05", "county_share": "0.05", "source_document": "无"}
+    # when
+    city_answer = logged_in(city_finance).post(f"/reports/fiscal/tiers/{ordinary.pk}/edit/", data)
+    county_answer = logged_in(shanyin_finance).post(f"/reports/fiscal/tiers/{pilot_tier.pk}/edit/", data)
+    # then
+    assert (city_answer.status_code, county_answer.status_code) == (404, 404)
+    ordinary.refresh_from_db()
+    pilot_tier.refresh_from_db()
+    assert (ordinary.province_share, pilot_tier.province_share) == (Decimal("0.5000"), Decimal("0.6000"))
+    # and the province may
+    province = make_user("province_finance", "finance", "14")
+    assert logged_in(province).post(f"/reports/fiscal/tiers/{ordinary.pk}/edit/", data).status_code == 302
+    ordinary.refresh_from_db()
+    assert ordinary.province_share == Decimal("0.9000")
+
+
+def test_r11_1_tiers_page_lists_tiers_and_assignments_with_provisional_marked(pilot_tier, city_finance):
+    # when
+    response = logged_in(city_finance).get("/reports/fiscal/tiers/")
+    # then
+    html = response.content.decode()
+    tiers = {tier.name: (tier.county_count, tier.editable) for tier in response.context["tiers"]}
+    assert tiers == {"一般县": (120, False), "享受西部大开发政策县": (0, False), "试点分档": (1, True)}
+    assert [
+        (assignment.county.name, assignment.tier.name, assignment.provisional)
+        for assignment in response.context["assignments"]
+    ] == [(name, "试点分档" if name == "应县" else "一般县", True) for name in SHUOZHOU_COUNTIES]
+    assert html.count("暂定</span>") == 2 + 7  # the two seeded tiers and the seven counties
+
+
+def test_r11_1_a_county_is_assigned_to_a_tier_from_a_date_with_history(pilot_tier, city_finance):
+    # when
+    response = logged_in(city_finance).post(
+        "/reports/fiscal/tiers/assign/",
+        {"county": "140623", "tier": pilot_tier.pk, "valid_from": "2027-01-01", "provisional": ""},
+    )
+    # then
+    assert response.status_code == 302
+    assignment = CountyFiscalTier.objects.get(county_id="140623", valid_from=D(2027, 1, 1))
+    assert (assignment.tier, assignment.provisional) == (pilot_tier, False)
+    assert assignment.history.get().history_user == city_finance
+    # 2026 is still computed with the ordinary tier
+    assert CountyFiscalTier.objects.filter(county_id="140623").count() == 2
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"county": "140105"}, "只能指定本辖区区县的财政分档。"),
+        ({"valid_from": "2025-06-01"}, "“试点分档”自2026年01月01日起有效，生效日期应在此期间。"),
+        ({"tier": "ordinary"}, "只能把区县归入由您管理的分档。"),
+    ],
+)
+def test_r11_1_county_assignment_refusals_write_nothing(pilot_tier, city_finance, data, message):
+    # given
+    before = list(CountyFiscalTier.objects.order_by("pk").values())
+    form = {"county": "140623", "tier": pilot_tier.pk, "valid_from": "2027-01-01", **data}
+    if form["tier"] == "ordinary":
+        form["tier"] = FiscalTier.objects.get(name="一般县").pk
+    # when
+    response = logged_in(city_finance).post("/reports/fiscal/tiers/assign/", form)
+    # then
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert list(CountyFiscalTier.objects.order_by("pk").values()) == before
+
+
+WHAT_IF_SHARES = {"province_share": "0.4", "city_share": "0.3", "county_share": "0.3"}
+
+
+def test_r11_2_the_what_if_recomputes_without_touching_stored_rows_or_the_tier(pilot_tier, city_finance):
+    # given the stored settlement
+    settlement_store(year=2026, city_code="1406")
+    stored = stored_values()
+    tier_before = FiscalTier.objects.filter(pk=pilot_tier.pk).values().get()
+    history = pilot_tier.history.count()
+    # when
+    response = logged_in(city_finance).get(
+        "/reports/fiscal/tiers/what-if/",
+        {"year": 2026, "city": "1406", "tier": pilot_tier.pk, **WHAT_IF_SHARES},
+    )
+    # then the what-if differs from the current shares for 应县 only
+    assert response.status_code == 200
+    lines = {(line.current.county_code, line.current.level): line for line in response.context["what_if"].lines}
+    yingxian = [
+        (line.current.prepaid, line.what_if.prepaid, line.what_if.actual_cost, line.what_if.settlement)
+        for line in (lines[("140622", level)] for level in ("province", "city", "county"))
+    ]
+    assert yingxian == [
+        (Decimal("424080.00"), Decimal("282720.00"), Decimal("160.00"), Decimal("-282560.00")),
+        (Decimal("141360.00"), Decimal("212040.00"), Decimal("120.00"), Decimal("-211920.00")),
+        (Decimal("141360.00"), Decimal("212040.00"), Decimal("120.00"), Decimal("-211920.00")),
+    ]
+    assert [key for key, line in lines.items() if line.changed] == [
+        ("140622", "province"),
+        ("140622", "city"),
+        ("140622", "county"),
+    ]
+    assert "试算结果，未保存" in response.content.decode()
+    # and nothing stored or saved changed
+    assert stored_values() == stored
+    assert FiscalTier.objects.filter(pk=pilot_tier.pk).values().get() == tier_before
+    assert pilot_tier.history.count() == history
+
+
+def test_r11_2_the_what_if_panel_answers_htmx_with_the_table_alone(pilot_tier, city_finance):
+    # when
+    response = logged_in(city_finance).get(
+        "/reports/fiscal/tiers/what-if/",
+        {"year": 2026, "city": "1406", "tier": pilot_tier.pk, **WHAT_IF_SHARES},
+        headers={"HX-Request": "true"},
+    )
+    # then
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div class="alert alert-info">试算结果，未保存：朔州市2026年度')
+    assert "<nav" not in html
+    assert html.count('class="table-warning"') == 3
+
+
+def test_r11_2_the_what_if_refuses_shares_not_summing_to_one(pilot_tier, city_finance):
+    # when
+    response = logged_in(city_finance).get(
+        "/reports/fiscal/tiers/what-if/",
+        {"year": 2026, "city": "1406", "tier": pilot_tier.pk, **WHAT_IF_SHARES, "province_share": "0.5"},
+    )
+    # then
+    assert response.status_code == 400
+    assert "省、市、县负担比例之和应为1，现为1.1。" in response.content.decode()
+    assert "what_if" not in response.context
+
+
+# --- scope and permission refusals ----------------------------------------------------------------------------------
+
+
+def test_r11_a_county_finance_user_sees_only_their_county_and_no_other_city(pilot_tier, shanyin_finance):
+    # when
+    response = page(shanyin_finance)
+    # then the city defaults to their own, the rows to their county
+    assert response.context["city"].code == "1406"
+    assert [row.county_name for row in response.context["prepay"].rows] == ["山阴县"]
+    assert {row.county_code for row in response.context["settlement"].rows} == {SHANYIN}
+    assert {row.county_code for row in response.context["transfers"].rows} == {SHANYIN}
+    assert "朔州市山阴县2026年度新生儿参保资助资金结算表" in response.content.decode()
+    totals = total_row(workbook_rows(logged_in(shanyin_finance).get("/reports/fiscal/settlement.xlsx", {"year": 2026})))
+    assert totals[4:] == [3, 280000, 1200, -278800, "扣回"]
+    # and another city, or another county's transfers, are not found
+    client = logged_in(shanyin_finance)
+    assert page(shanyin_finance, city="1401").status_code == 404
+    assert client.get("/reports/fiscal/prepay.xlsx", {"year": 2026, "city": "1401"}).status_code == 404
+    assert client.get("/reports/fiscal/transfers/new/", {"year": 2026, "county": "140622"}).status_code == 404
+    assert client.get("/reports/fiscal/tiers/what-if/", {"city": "1401"}).status_code == 404
+    assert client.post("/reports/fiscal/store/", {"year": 2026, "city": "1401"}).status_code == 404
+
+
+def test_r11_province_staff_choose_a_city(pilot_tier):
+    # given
+    province = make_user("province", "province_staff", "14")
+    # when
+    first = page(province)
+    chosen = page(province, city="140600")
+    # then
+    assert "请选择设区市后查询。" in first.content.decode()
+    assert len(first.context["cities"]) == 11
+    assert chosen.context["prepay"].prepaid == Decimal("2400000.00")
+    assert logged_in(province).get("/reports/fiscal/prepay.xlsx", {"year": 2026}).status_code == 400
+
+
+def test_r11_pages_refused_without_the_permission(pilot_tier, clerk, city_staff):
+    # then a clerk sees none of the fiscal pages; city staff only look
+    clerk_client, staff_client = logged_in(clerk), logged_in(city_staff)
+    for url in ("/reports/fiscal/", "/reports/fiscal/settlement.xlsx", "/reports/fiscal/tiers/"):
+        assert clerk_client.get(url).status_code == 403
+    assert staff_client.get("/reports/fiscal/").status_code == 200
+    assert staff_client.get("/reports/fiscal/transfers/new/").status_code == 403
+    assert staff_client.post("/reports/fiscal/transfers/new/", TRANSFER).status_code == 403
+    assert staff_client.get("/reports/fiscal/tiers/").status_code == 403
+    assert staff_client.get("/reports/fiscal/tiers/what-if/").status_code == 403
+    assert FiscalTransfer.objects.count() == 0
+    assert "财政结算" in staff_client.get("/").content.decode()
+    assert "财政结算" not in clerk_client.get("/").content.decode()
+
+
+def test_r11_parameters_that_cannot_be_read_answer_400_in_chinese(city_finance):
+    # when
+    response = page(city_finance, year="20x6")
+    # then
+    assert response.status_code == 400
+    assert "年度应为四位数字，如2026。" in response.content.decode()
