@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from .models import User
+from .models import ExportRecord, PersonalDataView, User
 
 
 @admin.register(User)
@@ -10,3 +10,34 @@ class CanbaoUserAdmin(UserAdmin):
     list_filter = ["role", "is_active"]
     raw_id_fields = ["division"]
     fieldsets = (*UserAdmin.fieldsets, ("岗位", {"fields": ("role", "division")}))
+
+
+class ReadOnlyAuditAdmin(admin.ModelAdmin):
+    """Audit rows are written by the system only: administrators read and search them, nobody edits or deletes."""
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(PersonalDataView)
+class PersonalDataViewAdmin(ReadOnlyAuditAdmin):
+    list_display = ["viewed_at", "user", "resident", "reason", "note", "path", "ip_address"]
+    list_filter = ["reason", "viewed_at"]
+    search_fields = ["user__username", "resident__id_number", "resident__name", "note"]
+    date_hierarchy = "viewed_at"
+    list_select_related = ["user", "resident"]
+
+
+@admin.register(ExportRecord)
+class ExportRecordAdmin(ReadOnlyAuditAdmin):
+    list_display = ["exported_at", "user", "file_name", "row_count", "path", "query", "ip_address"]
+    list_filter = ["exported_at"]
+    search_fields = ["user__username", "file_name", "path"]
+    date_hierarchy = "exported_at"
+    list_select_related = ["user"]

@@ -22,3 +22,54 @@ class User(AbstractUser):
     class Meta:
         verbose_name = "用户"
         verbose_name_plural = "用户"
+
+
+class RevealReason(models.TextChoices):
+    WINDOW_SERVICE = "window_service", "窗口业务办理"
+    IDENTITY_CHECK = "identity_check", "核实身份"
+    RECORD_CORRECTION = "record_correction", "信息更正"
+    FOLLOW_UP = "follow_up", "入户核查或动员参保"
+    API_CALL = "api_call", "系统接口调用"
+    OTHER = "other", "其他"
+
+
+class PersonalDataView(models.Model):
+    """个人信息保护法: who saw a person's full ID number and phone, when, from where and why. Never edited."""
+
+    user = models.ForeignKey(User, verbose_name="查看人", on_delete=models.PROTECT, related_name="+")
+    resident = models.ForeignKey(
+        "enrollment.Resident", verbose_name="被查看人", on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField("查看原因", max_length=32, choices=RevealReason.choices)
+    note = models.CharField("说明", max_length=200, blank=True)
+    path = models.CharField("页面或接口", max_length=300)
+    ip_address = models.GenericIPAddressField("来源地址", null=True, blank=True)
+    viewed_at = models.DateTimeField("查看时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "个人信息查看记录"
+        verbose_name_plural = "个人信息查看记录"
+        ordering = ["-viewed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} 查看 {self.resident_id}"
+
+
+class ExportRecord(models.Model):
+    """Every file a user downloads: what, with which filter, how many rows. Never edited."""
+
+    user = models.ForeignKey(User, verbose_name="导出人", on_delete=models.PROTECT, related_name="+")
+    path = models.CharField("地址", max_length=300)
+    query = models.JSONField("筛选条件", default=dict, blank=True)
+    file_name = models.CharField("文件名", max_length=255)
+    row_count = models.PositiveIntegerField("行数", null=True, blank=True)
+    ip_address = models.GenericIPAddressField("来源地址", null=True, blank=True)
+    exported_at = models.DateTimeField("导出时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "导出记录"
+        verbose_name_plural = "导出记录"
+        ordering = ["-exported_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.file_name}"

@@ -7,6 +7,11 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import DjangoModelPermissions, IsAuthenticated
 from rest_framework.response import Response
 
+from accounts.middleware import client_address
+from accounts.models import RevealReason
+from accounts.permissions import VIEW_FULL_ID_NUMBER
+from accounts.services import personal_data_reveal
+
 from .models import Resident
 from .selectors import resident_get, resident_list
 from .serializers import EnrollmentSerializer, IdentitySerializer, ResidentCreatedSerializer, ResidentSerializer
@@ -43,6 +48,7 @@ class ResidentViewSet(
 
     def retrieve(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
         resident = self.get_object()
+        _record_full_views(request, [resident])
         body = ResidentSerializer(resident, context=self.get_serializer_context()).data
         enrollments = resident.enrollments.select_related("resident").order_by("-insurance_year", "-id")
         body["enrollments"] = EnrollmentSerializer(enrollments, many=True, context=self.get_serializer_context()).data
@@ -62,7 +68,10 @@ class ResidentViewSet(
         ]
     )
     def list(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
-        return super().list(request, *args, **kwargs)
+        response = super().list(request, *args, **kwargs)
+        shown = [row["id_number"] for row in response.data["results"]]
+        _record_full_views(request, Resident.objects.filter(id_number__in=shown))
+        return response
 
     @extend_schema(request=ResidentSerializer, responses={201: ResidentCreatedSerializer})
     def create(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -83,6 +92,18 @@ class ResidentViewSet(
         resident.warnings = id_number_address_warnings(id_number=resident.id_number)  # type: ignore[attr-defined]
         body = ResidentCreatedSerializer(resident, context=self.get_serializer_context()).data
         return Response(body, status=status.HTTP_201_CREATED)
+
+
+def _record_full_views(request, residents) -> None:  # type: ignore[no-untyped-def]
+    """An answer carrying full ID numbers and phones is a recorded view, like a reveal on a page."""
+    if request.user.has_perm(VIEW_FULL_ID_NUMBER):
+        personal_data_reveal(
+            user=request.user,
+            residents=list(residents),
+            reason=RevealReason.API_CALL,
+            path=request.path,
+            ip_address=client_address(request),
+        )
 
 
 def _rename_division_field(error: DjangoValidationError) -> DjangoValidationError:

@@ -1,17 +1,19 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from accounts.permissions import VIEW_FULL_ID_NUMBER
+from accounts.middleware import client_address
+from accounts.personal_data import PAGE_REVEAL_REASONS, id_number_on_page, phone_on_page
 from accounts.selectors import user_scope_code
+from accounts.services import personal_data_reveal
 
 from .forms import ResidentEditForm, ResidentForm
 from .models import Resident
-from .rules import id_number_mask
 from .selectors import resident_employee_years_credit, resident_get, resident_list
 from .services import id_number_address_warnings, resident_create, resident_update
 
@@ -19,9 +21,8 @@ RESIDENTS_PER_PAGE = 30
 
 
 def shown_id_number(request: HttpRequest, resident: Resident) -> str:
-    if request.user.has_perm(VIEW_FULL_ID_NUMBER):
-        return resident.id_number
-    return id_number_mask(resident.id_number)
+    """Masked on every page; the full number only through resident_reveal, which records who, whom and why."""
+    return id_number_on_page(resident.id_number)
 
 
 def _get_resident_or_404(request: HttpRequest, pk: int) -> Resident:
@@ -62,6 +63,8 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "enrollments": resident.enrollments.order_by("-insurance_year", "-id"),
         "identities": resident.hardship_identities.order_by("-valid_from"),
         "employee_years_credit": resident_employee_years_credit(resident=resident, today=timezone.localdate()),
+        "reasons": PAGE_REVEAL_REASONS,
+        "phone_shown": phone_on_page(resident.phone),
     }
     return render(request, "enrollment/resident_detail.html", context)
 
@@ -107,3 +110,26 @@ def resident_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("resident_detail", pk=resident.pk)
     title = f"修改居民档案：{resident.name}"
     return render(request, "enrollment/resident_form.html", {"form": form, "title": title, "resident": resident})
+
+
+@login_required
+@require_POST
+def resident_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """The full ID number and phone of one person, for a stated reason, recorded (个人信息保护法)."""
+    resident = _get_resident_or_404(request, pk)
+    try:
+        personal_data_reveal(
+            user=request.user,  # type: ignore[arg-type]
+            residents=[resident],
+            reason=request.POST.get("reason", ""),
+            note=request.POST.get("note", ""),
+            path=request.path,
+            ip_address=client_address(request),
+        )
+    except PermissionDenied:
+        raise
+    except ValidationError as error:
+        context = {"resident": resident, "errors": error.messages, "reasons": PAGE_REVEAL_REASONS}
+        return render(request, "enrollment/_personal_data.html", context, status=400)
+    context = {"resident": resident, "revealed": True}
+    return render(request, "enrollment/_personal_data.html", context)

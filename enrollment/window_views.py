@@ -7,6 +7,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from accounts.personal_data import PAGE_REVEAL_REASONS
+
 from .models import Enrollment
 from .selectors import enrollment_get, resident_employee_years_credit, resident_get
 from .services import enrollment_create, enrollment_preview
@@ -64,6 +66,7 @@ def window_resident(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "resident": resident,
         "shown_id_number": shown_id_number(request, resident),
+        "reasons": PAGE_REVEAL_REASONS,
         "enrollments": resident.enrollments.order_by("-insurance_year", "-id"),
         "identities": resident.hardship_identities.order_by("-valid_from"),
         "form": form,

@@ -3,6 +3,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.middleware import ROW_COUNT_HEADER
+
 from .models import ExportJobStatus, ExportKind
 from .selectors import export_job_list
 from .services import export_job_create
@@ -32,4 +34,6 @@ def export_job_download(request: HttpRequest, pk: int) -> FileResponse:
     job = export_job_list(user=request.user).filter(pk=pk, status=ExportJobStatus.SUCCEEDED).first()  # type: ignore[arg-type]
     if job is None:
         raise Http404("没有找到该导出文件。")
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=f"{job.get_kind_display()}-{job.pk}.xlsx")
+    response = FileResponse(job.file.open("rb"), as_attachment=True, filename=f"{job.get_kind_display()}-{job.pk}.xlsx")
+    response[ROW_COUNT_HEADER] = str(job.rows_total)
+    return response

@@ -1,0 +1,31 @@
+"""How ID numbers and phone numbers are shown (个人信息保护法).
+
+Pages show them masked. The full numbers appear only after the user asks, with a reason, and that is recorded
+(accounts.services.personal_data_reveal). Files and API answers carry them in full for users with the permission;
+every download is recorded (accounts.middleware), and every API answer carrying them too.
+"""
+
+from enrollment.rules import id_number_mask
+
+from .models import RevealReason, User
+from .permissions import VIEW_FULL_ID_NUMBER
+
+
+def id_number_on_page(id_number: str) -> str:
+    return id_number_mask(id_number)
+
+
+def phone_on_page(phone: str) -> str:
+    """13812345678 → 138****5678."""
+    if len(phone) < 7:
+        return "*" * len(phone)
+    return f"{phone[:3]}{'*' * (len(phone) - 7)}{phone[-4:]}"
+
+
+def id_number_for(*, user: User, id_number: str) -> str:
+    """In a file or an API answer: in full for users with the permission, masked for the others."""
+    return id_number if user.has_perm(VIEW_FULL_ID_NUMBER) else id_number_mask(id_number)
+
+
+# The reasons a person at a page may give; API calls are recorded with their own reason.
+PAGE_REVEAL_REASONS = [(value, label) for value, label in RevealReason.choices if value != RevealReason.API_CALL]

@@ -1,0 +1,93 @@
+"""个人信息保护法: masked by default, a full view only with a reason and recorded, every download recorded."""
+
+import pytest
+
+from accounts.models import ExportRecord, PersonalDataView
+from accounts.personal_data import phone_on_page
+
+pytestmark = pytest.mark.django_db
+
+
+def test_phone_numbers_are_masked_on_pages():
+    assert (phone_on_page("13812345678"), phone_on_page("0349-1234"), phone_on_page("")) == (
+        "138****5678",
+        "034**1234",
+        "",
+    )
+
+
+def test_a_full_view_needs_a_reason_and_is_recorded(client, clerk, yujing_resident):
+    # given
+    client.force_login(clerk)
+    page = client.get(f"/residents/{yujing_resident.pk}/").content.decode()
+    assert yujing_resident.id_number not in page
+    # when
+    revealed = client.post(f"/residents/{yujing_resident.pk}/reveal/", {"reason": "identity_check"})
+    # then
+    assert yujing_resident.id_number in revealed.content.decode()
+    view = PersonalDataView.objects.get()
+    assert (view.user, view.resident, view.reason, view.path) == (
+        clerk,
+        yujing_resident,
+        "identity_check",
+        f"/residents/{yujing_resident.pk}/reveal/",
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [({}, "请选择查看原因。"), ({"reason": "other", "note": " "}, "原因为“其他”时须写明说明。")],
+)
+def test_a_full_view_without_a_reason_is_refused_and_not_recorded(client, clerk, yujing_resident, data, message):
+    client.force_login(clerk)
+    response = client.post(f"/residents/{yujing_resident.pk}/reveal/", data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert yujing_resident.id_number not in response.content.decode()
+    assert PersonalDataView.objects.count() == 0
+
+
+def test_users_without_the_permission_or_outside_the_scope_see_nothing(client, city_staff, yujing_resident, db):
+    from conftest import make_user
+
+    client.force_login(city_staff)
+    assert client.post(f"/residents/{yujing_resident.pk}/reveal/", {"reason": "identity_check"}).status_code == 403
+    client.force_login(make_user("yingxian", "window_clerk", "140622"))
+    assert client.post(f"/residents/{yujing_resident.pk}/reveal/", {"reason": "identity_check"}).status_code == 404
+    assert PersonalDataView.objects.count() == 0
+
+
+def test_every_download_is_recorded_with_its_filter(
+    client, clerk, yujing_resident, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    # given
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(clerk)
+    # when a roster export is run and downloaded
+    with django_capture_on_commit_callbacks(execute=True):
+        job_page = client.post("/reports/exports/resident-roster/")
+    client.get(job_page["Location"] + "download/")
+    # then
+    job_pk = job_page["Location"].rstrip("/").rsplit("/", 1)[-1]
+    record = ExportRecord.objects.get()
+    assert (record.user, record.path, record.file_name, record.row_count) == (
+        clerk,
+        f"/reports/exports/{job_pk}/download/",
+        f"居民花名册-{job_pk}.xlsx",
+        1,
+    )
+
+
+def test_api_answers_with_full_numbers_are_recorded_and_masked_ones_are_not(clerk, city_staff, yujing_resident):
+    from conftest import token_client
+
+    # when a clerk's system reads the person, and a city user lists the county
+    clerk_system = token_client(clerk)
+    clerk_system.get(f"/api/v1/residents/{yujing_resident.id_number}/")
+    token_client(city_staff).get("/api/v1/residents/", {"division": "140621"})
+    clerk_system.get("/api/v1/residents/", {"search": yujing_resident.id_number})
+    # then only the clerk's two answers, which carried the full number, are recorded
+    assert list(PersonalDataView.objects.values_list("user__username", "reason", "path").order_by("id")) == [
+        ("clerk", "api_call", f"/api/v1/residents/{yujing_resident.id_number}/"),
+        ("clerk", "api_call", "/api/v1/residents/"),
+    ]
