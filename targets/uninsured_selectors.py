@@ -1,0 +1,262 @@
+"""Reads of the uninsured ledger (未参保台账, R13.5): the pushed lists with their progress, a township's ledger,
+its counts per village and step, and the ledger's rows for the Excel file.
+
+Everything is limited to the user's division scope (accounts.selectors); counts are SQL aggregations, a group per
+village and step or per list, never person by person in Python. A person counts as enrolled when the official has
+recorded an enrollment date, or when the registry holds an active enrollment of theirs for the ledger's year.
+"""
+
+import datetime
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+
+from accounts.models import User
+from accounts.personal_data import id_number_for
+from accounts.selectors import scope_queryset, user_scope_code
+from divisions.models import Division, DivisionLevel
+from enrollment.models import Enrollment, EnrollmentStatus
+
+from .models import OutreachStep, UninsuredList, UninsuredPerson, UninsuredReason
+
+TOWNSHIP_CODE_LENGTH = 9
+TOWNSHIP_FIELDS = ("township",)
+NO_VILLAGE = "未分村（社区）"
+NO_REASON = "未填写原因"
+
+
+class DivisionOutOfScope(LookupError):
+    """The township is unknown or outside the user's scope: for this user it does not exist (pages answer 404)."""
+
+
+def _registry_enrollments() -> QuerySet[Enrollment]:
+    return Enrollment.objects.filter(
+        resident__id_number=OuterRef("id_number"), insurance_year=OuterRef("year"), status=EnrollmentStatus.ACTIVE
+    )
+
+
+def registry_enrolled() -> Exists:
+    """Whether the registry holds an active enrollment of the person (by ID number) for the ledger's year."""
+    return Exists(_registry_enrollments())
+
+
+ENROLLED = Q(enrollment_date__isnull=False) | Q(registry_enrolled=True)
+# Without an outcome: no reason recorded and not enrolled (needs the registry_enrolled annotation).
+PENDING = Q(reason="", enrollment_date__isnull=True, registry_enrolled=False)
+
+
+def list_overdue(*, deadline: datetime.date, pending: int, today: datetime.date) -> bool:
+    """A pushed list is overdue once its deadline has passed with people still without an outcome."""
+    return today > deadline and pending > 0
+
+
+# --- The pushed lists ---------------------------------------------------------------------------------------------
+
+
+def uninsured_lists(*, user: User) -> QuerySet[UninsuredList]:
+    return scope_queryset(
+        UninsuredList.objects.select_related("township", "township__parent", "pushed_by", "signed_by"),
+        user=user,
+        division_fields=TOWNSHIP_FIELDS,
+    )
+
+
+@dataclass(frozen=True)
+class ListProgress:
+    uninsured_list: UninsuredList
+    people: int
+    enrolled: int
+    pending: int
+    overdue: bool
+
+    @property
+    def with_outcome(self) -> int:
+        return self.people - self.pending
+
+
+def uninsured_list_progress(*, lists: Sequence[UninsuredList], today: datetime.date) -> list[ListProgress]:
+    """The people of each list, how many are enrolled, how many still have no outcome, and whether it is overdue."""
+    figures = {
+        row["uninsured_list"]: row
+        for row in UninsuredPerson.objects.filter(uninsured_list__in=[item.pk for item in lists])
+        .annotate(registry_enrolled=registry_enrolled())
+        .values("uninsured_list")
+        .annotate(people=Count("id"), enrolled=Count("id", filter=ENROLLED), pending=Count("id", filter=PENDING))
+        .order_by()
+    }
+    progress = []
+    for item in lists:
+        row = figures.get(item.pk, {})
+        pending = row.get("pending", 0)
+        progress.append(
+            ListProgress(
+                uninsured_list=item,
+                people=row.get("people", 0),
+                enrolled=row.get("enrolled", 0),
+                pending=pending,
+                overdue=list_overdue(deadline=item.deadline, pending=pending, today=today),
+            )
+        )
+    return progress
+
+
+# --- A township's ledger ------------------------------------------------------------------------------------------
+
+
+def uninsured_townships(*, user: User) -> QuerySet[Division]:
+    """The townships whose ledger the user may open: their own, or those of their scope that have a ledger."""
+    townships = Division.objects.filter(level=DivisionLevel.TOWNSHIP).select_related("parent")
+    scope_code = user_scope_code(user=user)
+    if scope_code is not None and len(scope_code) >= TOWNSHIP_CODE_LENGTH:
+        return townships.filter(code=scope_code[:TOWNSHIP_CODE_LENGTH])
+    townships = townships.filter(code__in=UninsuredPerson.objects.values("township_id"))
+    return townships if scope_code is None else townships.filter(code__startswith=scope_code)
+
+
+def uninsured_township_get(*, user: User, code: str) -> Division:
+    township = Division.objects.filter(code=code, level=DivisionLevel.TOWNSHIP).select_related("parent").first()
+    scope_code = user_scope_code(user=user)
+    if township is None or (scope_code is not None and not code.startswith(scope_code)):
+        raise DivisionOutOfScope(code)
+    return township
+
+
+def uninsured_default_township_code(*, user: User) -> str:
+    township = uninsured_townships(user=user).order_by("code").first()
+    return township.code if township else ""
+
+
+def uninsured_years(*, township: Division) -> list[int]:
+    return list(
+        UninsuredPerson.objects.filter(township=township).values_list("year", flat=True).distinct().order_by("-year")
+    )
+
+
+def uninsured_ledger_people(
+    *, user: User, township: Division, year: int, village_code: str = "", step: str = "", query: str = ""
+) -> QuerySet[UninsuredPerson]:
+    """The people of a township's ledger for a year, in village and name order, with the registry's payment date.
+
+    `query` is part of a name or a whole ID number (not part of one: masked users would learn the hidden digits).
+    """
+    people = scope_queryset(
+        UninsuredPerson.objects.filter(township=township, year=year), user=user, division_fields=TOWNSHIP_FIELDS
+    )
+    if village_code:
+        people = people.filter(village_id=village_code)
+    if step:
+        people = people.filter(step=step)
+    query = query.strip()
+    if query:
+        people = people.filter(Q(name__contains=query) | Q(id_number=query.upper()))
+    return (
+        people.select_related("village", "uninsured_list", "updated_by")
+        .annotate(registry_payment_date=Subquery(_registry_enrollments().values("payment_date")[:1]))
+        .order_by("village_id", "name", "id")
+    )
+
+
+def uninsured_person_get(*, user: User, pk: int) -> UninsuredPerson | None:
+    people = UninsuredPerson.objects.select_related("township", "village", "uninsured_list").annotate(
+        registry_payment_date=Subquery(_registry_enrollments().values("payment_date")[:1])
+    )
+    return scope_queryset(people, user=user, division_fields=TOWNSHIP_FIELDS).filter(pk=pk).first()
+
+
+def uninsured_villages(*, township: Division) -> QuerySet[Division]:
+    return Division.objects.filter(parent=township, level=DivisionLevel.VILLAGE).order_by("code")
+
+
+@dataclass(frozen=True)
+class VillageStepRow:
+    village_code: str  # "" for people not yet placed in a village
+    village_name: str
+    counts: tuple[int, ...]  # one per step, in the order of OutreachStep
+    total: int
+
+    @property
+    def step_counts(self) -> tuple[tuple[str, int], ...]:
+        return tuple(zip(OutreachStep.values, self.counts, strict=True))
+
+
+@dataclass(frozen=True)
+class ReasonCount:
+    reason: str
+    label: str
+    people: int
+
+
+@dataclass(frozen=True)
+class LedgerCounts:
+    steps: tuple[tuple[str, str], ...]
+    villages: tuple[VillageStepRow, ...]
+    step_totals: tuple[int, ...]
+    total: int
+    reasons: tuple[ReasonCount, ...]
+    enrolled: int
+    pending: int
+
+    @property
+    def step_total_counts(self) -> tuple[tuple[str, int], ...]:
+        return tuple(zip(OutreachStep.values, self.step_totals, strict=True))
+
+
+def uninsured_ledger_counts(*, township: Division, year: int) -> LedgerCounts:
+    """R13.5: the township's people per village and step of the six-step method, per reason, and enrolled."""
+    people = UninsuredPerson.objects.filter(township=township, year=year)
+    steps = tuple((str(value), str(label)) for value, label in OutreachStep.choices)
+    step_index = {value: index for index, (value, _label) in enumerate(steps)}
+    matrix: dict[str, list[int]] = {}
+    names: dict[str, str] = {}
+    for row in people.values("village_id", "village__name", "step").annotate(people=Count("id")).order_by():
+        code = row["village_id"] or ""
+        names[code] = row["village__name"] or NO_VILLAGE
+        matrix.setdefault(code, [0] * len(steps))[step_index[row["step"]]] += row["people"]
+    villages = tuple(
+        VillageStepRow(village_code=code, village_name=names[code], counts=tuple(matrix[code]), total=sum(matrix[code]))
+        for code in sorted(matrix, key=lambda code: (code == "", code))
+    )
+    step_totals = tuple(sum(row.counts[index] for row in villages) for index in range(len(steps)))
+    by_reason = dict(people.values_list("reason").annotate(people=Count("id")).order_by())
+    reasons = (
+        *(
+            ReasonCount(reason=str(value), label=str(label), people=by_reason.get(value, 0))
+            for value, label in UninsuredReason.choices
+        ),
+        ReasonCount(reason="", label=NO_REASON, people=by_reason.get("", 0)),
+    )
+    figures = people.annotate(registry_enrolled=registry_enrolled()).aggregate(
+        enrolled=Count("id", filter=ENROLLED), pending=Count("id", filter=PENDING)
+    )
+    return LedgerCounts(
+        steps=steps,
+        villages=villages,
+        step_totals=step_totals,
+        total=sum(step_totals),
+        reasons=reasons,
+        enrolled=figures["enrolled"],
+        pending=figures["pending"],
+    )
+
+
+def uninsured_ledger_rows(*, user: User, township: Division, year: int) -> Iterator[list[object]]:
+    """The township's whole ledger as the rows of its Excel file (resources.LEDGER_HEADERS).
+
+    参保日期 is the date the official recorded or, failing that, the payment date in the registry.
+    """
+    people = uninsured_ledger_people(user=user, township=township, year=year)
+    for person in people.iterator(chunk_size=2000):
+        yield [
+            person.name,
+            id_number_for(user=user, id_number=person.id_number),
+            person.phone,
+            person.village.name if person.village else "",
+            person.get_reason_display() if person.reason else "",
+            person.get_verification_status_display(),
+            person.get_contact_result_display(),
+            person.outreach_note,
+            person.enrollment_date or person.registry_payment_date,  # type: ignore[attr-defined]
+            person.get_step_display(),
+            person.insured_elsewhere_place,
+        ]
