@@ -20,12 +20,12 @@ from accounts.permissions import (
     ADD_PRE_ENROLLMENT,
     CHANGE_BIRTH_RECORD,
     VIEW_BIRTH_RECORD,
-    VIEW_FULL_ID_NUMBER,
 )
+from accounts.personal_data import id_number_for, id_number_on_page
 from accounts.selectors import user_scope_code
 from divisions.models import Division
 from enrollment.models import Enrollment, Resident
-from enrollment.rules import NEWBORN_PROGRAMME, id_number_mask
+from enrollment.rules import NEWBORN_PROGRAMME
 from reports.excel import ledger_workbook, workbook_bytes, xlsx_response
 
 from .forms import (
@@ -82,16 +82,19 @@ UNLINKED_WIDTHS = [10, 22, 14, 12, 24, 18, 18, 14, 14, 22]
 
 
 def _id_shown(user: User, id_number: str) -> str:
-    """The whole number for those allowed to see it, else masked (placeholders keep their B suffix)."""
-    if not id_number or user.has_perm(VIEW_FULL_ID_NUMBER):
-        return id_number
-    return id_number_mask(id_number)
+    """In a file or on the printed 登记表 the applicant takes away: whole for those allowed to see it, else masked."""
+    return id_number_for(user=user, id_number=id_number) if id_number else id_number
+
+
+def _id_on_page(id_number: str) -> str:
+    """On a page: masked (placeholders keep their B suffix); the whole number only through a recorded reveal."""
+    return id_number_on_page(id_number) if id_number else id_number
 
 
 def _identity_text(user: User, resident: Resident | None) -> str:
     if resident is None:
         return "—"
-    shown = _id_shown(user, resident.id_number)
+    shown = _id_on_page(resident.id_number)
     return f"待落户（临时标识 {shown}）" if resident.id_number_is_placeholder else shown
 
 
@@ -153,7 +156,7 @@ def newborn_list(request: HttpRequest) -> HttpResponse:
     rows = [
         (
             record,
-            _id_shown(user, record.mother_id_number),
+            _id_on_page(record.mother_id_number),
             _identity_text(user, record.resident),
             _benefit_text(record.enrollment),
         )
@@ -212,7 +215,7 @@ def _detail_context(
     return {
         "record": record,
         "resident": resident,
-        "mother_id_shown": _id_shown(user, record.mother_id_number),
+        "mother_id_shown": _id_on_page(record.mother_id_number),
         "identity_text": _identity_text(user, resident),
         "enrollment": enrollment,
         "benefit_text": _benefit_text(enrollment),
@@ -246,7 +249,7 @@ def newborn_identity(request: HttpRequest, birth_certificate_no: str) -> HttpRes
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            shown = _id_shown(request.user, record.resident.id_number)  # type: ignore[arg-type, union-attr]
+            shown = _id_on_page(record.resident.id_number)  # type: ignore[union-attr]
             messages.success(request, f"已补录身份证号{shown}，临时标识已更新为正式身份证号。")
             return redirect("newborn_detail", birth_certificate_no=record.birth_certificate_no)
     return render(request, "newborns/newborn_detail.html", _detail_context(request, record, identity_form=form))
@@ -334,7 +337,7 @@ def pre_enrollment_index(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     applications = pre_enrollment_search(user=user, search=query)
     page = Paginator(applications, NEWBORNS_PER_PAGE).get_page(request.GET.get("page"))
-    rows = [(application, _id_shown(user, application.mother.id_number)) for application in page.object_list]
+    rows = [(application, _id_on_page(application.mother.id_number)) for application in page.object_list]
     context = {"query": query, "page": page, "rows": rows, "page_query": _query_without_page(request)}
     return render(request, "newborns/pre_enrollment_list.html", context)
 

@@ -6,9 +6,8 @@ from collections.abc import Iterator, Sequence
 from django.db.models import QuerySet
 
 from accounts.models import User
-from accounts.permissions import VIEW_FULL_ID_NUMBER
+from accounts.personal_data import id_number_for
 from enrollment.models import Enrollment, Resident
-from enrollment.rules import id_number_mask
 from reports.excel import ledger_workbook, workbook_bytes
 
 from .selectors import SubsidyLedger, SubsidyLedgerRow
@@ -28,11 +27,6 @@ LEDGER_PEOPLE_WIDTHS = [10, 22, 14, 22, 12, 14, 14]
 UNENROLLED_HEADERS = ["姓名", "公民身份号码", "乡（镇）", "村（社区）", "联系电话", "困难身份"]
 UNENROLLED_WIDTHS = [10, 22, 14, 22, 14, 36]
 ROWS_PER_CHUNK = 2000
-
-
-def id_number_shown(*, user: User, id_number: str) -> str:
-    """The whole number for those allowed to see it, else masked (as on every page and export)."""
-    return id_number if user.has_perm(VIEW_FULL_ID_NUMBER) else id_number_mask(id_number)
 
 
 def identities_text(resident: Resident) -> str:
@@ -80,7 +74,7 @@ def subsidy_ledger_people_workbook(
             village = resident.household_division
             yield [
                 resident.name,
-                id_number_shown(user=user, id_number=resident.id_number),
+                id_number_for(user=user, id_number=resident.id_number),
                 village.parent.name if village.parent else "",
                 village.name,
                 enrollment.payment_date.isoformat(),
@@ -110,7 +104,7 @@ def hardship_unenrolled_workbook(
             village = resident.household_division
             yield [
                 resident.name,
-                id_number_shown(user=user, id_number=resident.id_number),
+                id_number_for(user=user, id_number=resident.id_number),
                 village.parent.name if village.parent else "",
                 village.name,
                 resident.phone,

@@ -15,12 +15,12 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.permissions import VIEW_HARDSHIP_IDENTITY
+from accounts.personal_data import id_number_on_page
 from divisions.models import DivisionLevel
 from reports.excel import xlsx_response
 
 from .report_exports import (
     hardship_unenrolled_workbook,
-    id_number_shown,
     identities_text,
     subsidy_ledger_people_workbook,
     subsidy_ledger_workbook,
@@ -134,10 +134,7 @@ def _ledger_people(request: HttpRequest, parameters: dict[str, Any]):  # type: i
 def subsidy_ledger_people_page(request: HttpRequest, parameters: dict[str, Any]) -> ReportResult:
     county, ledger_row, enrollments = _ledger_people(request, parameters)
     page = Paginator(enrollments, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
-    rows = [
-        (enrollment, id_number_shown(user=request.user, id_number=enrollment.resident.id_number))  # type: ignore[arg-type]
-        for enrollment in page.object_list
-    ]
+    rows = [(enrollment, id_number_on_page(enrollment.resident.id_number)) for enrollment in page.object_list]
     return {
         "county": county,
         "year": parameters["year"],
@@ -207,8 +204,7 @@ def hardship_unenrolled_page(request: HttpRequest, parameters: dict[str, Any]) -
     division, residents = _unenrolled(request, parameters)
     page = Paginator(residents, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     rows = [
-        (resident, id_number_shown(user=request.user, id_number=resident.id_number), identities_text(resident))  # type: ignore[arg-type]
-        for resident in page.object_list
+        (resident, id_number_on_page(resident.id_number), identities_text(resident)) for resident in page.object_list
     ]
     return {
         "division": division,

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from conftest import SHANYIN, YUJING_TOWN, first_village, make_user
 from enrollment.models import Enrollment, Payment, Resident
-from enrollment.rules import id_number_compose
+from enrollment.rules import id_number_compose, id_number_mask
 from enrollment.services import enrollment_create, resident_create
 from newborns.models import BirthRecord, PreEnrollment, PreEnrollmentPlaceholder
 from newborns.services import newborn_register, pre_enrollment_create
@@ -92,7 +92,7 @@ def test_r7_1_r7_2_registration_through_the_page_shows_the_benefit_period_and_th
         "已登记新生儿刘小满：2026年度待遇享受期 2026年3月1日 至 2026年12月31日，"
         "个人缴费¥0.00，¥400.00由财政全额资助（R7.2）。"
     ) in page
-    assert f"待落户（临时标识 {MOTHER_ID}B）" in page
+    assert f"待落户（临时标识 {id_number_mask(MOTHER_ID)}B）" in page
     assert "2026年1月1日以后出生的新生儿，出生当年个人缴费400.00元由财政全额资助" in page
     assert f'href="/window/enrollments/{record.enrollment.pk}/receipt/"' in page
     assert "补录身份证号" in page
@@ -227,8 +227,8 @@ def test_r7_5_identity_completion_through_the_page(client, clerk, mother):
     resident = Resident.objects.get(pk=resident_pk)
     assert (resident.id_number, resident.id_number_is_placeholder) == (BABY_ID, False)
     page = client.get(response["Location"]).content.decode()
-    assert f"已补录身份证号{BABY_ID}，临时标识已更新为正式身份证号。" in page
-    assert f'<dd class="col-sm-4 id-number">{BABY_ID}</dd>' in page
+    assert f"已补录身份证号{id_number_mask(BABY_ID)}，临时标识已更新为正式身份证号。" in page
+    assert f'<dd class="col-sm-4 id-number">{id_number_mask(BABY_ID)}</dd>' in page
     assert "newborns/P140012345/identity/" not in page
 
 
