@@ -8,6 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from conftest import YUJING_TOWN, first_village
+from enrollment.rules import id_number_mask
 from enrollment.services import enrollment_create, resident_create
 from newborns.models import BirthRecord, PreEnrollment
 
@@ -62,7 +63,7 @@ def test_r7_1_clerk_registers_a_birth_with_the_keyboard_and_sees_the_benefit_per
     period = f"{birth.year}年{birth.month}月{birth.day}日 至 {year_end.year}年12月31日"
     expect(page.locator(".alert-success")).to_contain_text(f"已登记新生儿刘小满：{birth.year}年度待遇享受期 {period}")
     expect(page.locator("#enrollment")).to_contain_text(period)
-    expect(page.locator("dl")).to_contain_text(f"待落户（临时标识 {MOTHER_ID}B）")
+    expect(page.locator("dl")).to_contain_text(f"待落户（临时标识 {id_number_mask(MOTHER_ID)}B）")
     record = BirthRecord.objects.get()
     assert (record.name, record.gender, record.birth_date, record.division_id) == (
         "刘小满",

@@ -72,3 +72,27 @@ def test_passwords_shorter_than_ten_characters_are_refused():
         validate_password("a1b2c3d4e")
     assert refusal.value.error_list[0].code == "password_too_short"
     validate_password("a1b2c3d4e5x")  # ten and more: accepted
+
+
+@pytest.mark.django_db
+def test_pages_forbid_inline_script_without_the_nonce_and_framing(client, clerk):
+    client.force_login(clerk)
+    policy = client.get("/")["Content-Security-Policy"]
+    directives = dict(directive.strip().split(" ", 1) for directive in policy.split(";") if " " in directive.strip())
+    assert directives["script-src"].startswith("'self'")
+    assert "unsafe" not in directives["script-src"]  # inline script only with the page's nonce
+    assert (directives["frame-ancestors"], directives["object-src"], directives["default-src"]) == (
+        "'none'",
+        "'none'",
+        "'self'",
+    )
+
+
+def test_no_template_carries_an_inline_event_handler():
+    templates = (PROJECT / "templates").rglob("*.html")
+    offending = [
+        str(path.relative_to(PROJECT))
+        for path in templates
+        if any(handler in path.read_text(encoding="utf-8") for handler in ("onclick=", "onsubmit=", "onchange="))
+    ]
+    assert offending == []
