@@ -7,6 +7,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.permissions import VIEW_PROGRESS
 from accounts.selectors import user_scope_code
 
 from .selectors import division_visible
@@ -56,6 +57,8 @@ class ProgressView(APIView):
         responses={200: ProgressResponseSerializer},
     )
     def get(self, request):  # type: ignore[no-untyped-def]
+        if not request.user.has_perm(VIEW_PROGRESS):
+            self.permission_denied(request)
         query = ProgressQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         snapshots = progress_compute(**query.validated_data)

@@ -1,0 +1,292 @@
+"""The world of the access matrix (tests/test_access_matrix.py): one object of every kind in 山阴县玉井镇, a user of
+every role whose division holds them ("own") and a user of the same role whose division does not ("other")."""
+
+import datetime
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from openpyxl import Workbook
+from rest_framework.authtoken.models import Token
+
+from accounts.models import Role, User
+from accounts.selectors import user_can_see_division
+from bulk.models import BulkImportJob, BulkImportKind, BulkImportStatus
+from conftest import SHANYIN, YUJING_TOWN, make_user
+from divisions.models import Division
+from enrollment.models import Enrollment, Resident
+from enrollment.rules import id_number_compose
+from enrollment.services import enrollment_create, resident_create
+from newborns.import_services import birth_import_preview
+from newborns.models import BirthImportBatch, BirthRecord, PreEnrollment
+from newborns.services import newborn_register, pre_enrollment_create
+from reports.models import CountyFiscalTier, ExportJob, ExportJobStatus, ExportKind, FiscalTier
+from subsidies.models import IdentityListBatch
+from subsidies.services import hardship_identity_create, identity_list_preview
+from targets.models import ProgressJob, ProgressSnapshot, UninsuredList, UninsuredPerson
+from targets.rules import time_progress
+from targets.uninsured_resources import ledger_workbook_bytes
+from targets.uninsured_selectors import uninsured_ledger_rows
+from targets.uninsured_services import StagedUpload, uninsured_upload_stage
+
+D = datetime.date
+SHUOZHOU = "1406"
+YUJING_VILLAGE = "140621100200"  # 玉井村委会
+JUNE_30 = D(2026, 6, 30)
+
+# Whose division holds the world's objects. Finance is the city's (朔州) bureau: a county's finance governs no tier
+# (reports.selectors.fiscal_tier_list), so only a city's has an own tier to edit.
+OWN_DIVISIONS = {
+    Role.WINDOW_CLERK: SHANYIN,
+    Role.TOWNSHIP_OFFICIAL: YUJING_TOWN,
+    Role.CITY_STAFF: SHUOZHOU,
+    Role.PROVINCE_STAFF: "14",
+    Role.FINANCE: SHUOZHOU,
+    Role.SYSTEM_ADMIN: "14",
+}
+# The same roles elsewhere: 应县 (its county and 金城镇), 太原, 河北. The administrator is a superuser: every division
+# is theirs, so their "other" answers as their own.
+OTHER_DIVISIONS = {
+    Role.WINDOW_CLERK: "140622",
+    Role.TOWNSHIP_OFFICIAL: "140622100",
+    Role.CITY_STAFF: "1401",
+    Role.PROVINCE_STAFF: "13",
+    Role.FINANCE: "1401",
+    Role.SYSTEM_ADMIN: "13",
+}
+
+
+def person_id(birth_date: D, sequence: int) -> str:
+    """An ID number of 山阴县; an even sequence is a woman's."""
+    return id_number_compose(address_code=SHANYIN, birth_date=birth_date, sequence=sequence)
+
+
+# The people of the world: no page or file of another division may show their names or ID numbers.
+RESIDENT = ("常青松", person_id(D(1985, 3, 12), 17))
+SECOND_RESIDENT = ("常青柏", person_id(D(1987, 4, 2), 19))
+MOTHER = ("柳含烟", person_id(D(1995, 6, 1), 24))
+EXPECTING_MOTHER = ("苏望舒", person_id(D(1996, 2, 2), 26))
+NEWBORN = ("柳小禾", "M140000001")  # name, birth certificate number; registered without an ID number
+UNINSURED = ("郝未保", person_id(D(1980, 1, 2), 41))
+UNMATCHED = ("赵外来", person_id(D(1970, 1, 1), 31))  # on the identity list, not in the registry
+NEW_RESIDENT = ("常新登", person_id(D(1988, 8, 8), 33))  # registered by the requests themselves
+PUSHED = ("郝新推", person_id(D(1979, 9, 9), 43))  # on the province's list waiting to be pushed
+NEWBORN_ID = id_number_compose(address_code=SHANYIN, birth_date=D(2026, 9, 1), sequence=12)  # a girl's
+API_NEWBORN_ID = id_number_compose(address_code=SHANYIN, birth_date=D(2026, 11, 1), sequence=14)
+SENTINELS = tuple(
+    value
+    for person in (RESIDENT, SECOND_RESIDENT, MOTHER, EXPECTING_MOTHER, NEWBORN, UNINSURED, UNMATCHED)
+    for value in person
+)
+
+
+@dataclass
+class World:
+    own: dict[str, User]
+    other: dict[str, User]
+    tokens: dict[int, str]
+    resident: Resident
+    second_resident: Resident
+    enrollment: Enrollment
+    next_year_enrollment: Enrollment
+    newborn: BirthRecord
+    pre_enrollment: PreEnrollment
+    identity_batch: IdentityListBatch
+    birth_batch: BirthImportBatch
+    bulk_job: BulkImportJob
+    export_jobs: dict[str, ExportJob]
+    uninsured_list: UninsuredList
+    uninsured_person: UninsuredPerson
+    fiscal_tier: FiscalTier
+    progress_job: ProgressJob
+    sentinels: tuple[str, ...] = field(default=SENTINELS)
+
+
+def xlsx(rows: list[list[object]]) -> bytes:
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _users() -> tuple[dict[str, User], dict[str, User]]:
+    own = {role: make_user(f"own_{role}", role, code) for role, code in OWN_DIVISIONS.items()}
+    other = {role: make_user(f"other_{role}", role, code) for role, code in OTHER_DIVISIONS.items()}
+    for user in own.values():
+        assert user_can_see_division(user=user, division_code=YUJING_VILLAGE)
+    for user in other.values():
+        assert user.is_superuser or not user_can_see_division(user=user, division_code=YUJING_VILLAGE)
+    return own, other
+
+
+def world_build() -> World:
+    own, other = _users()
+    tokens = {user.pk: Token.objects.create(user=user).key for user in [*own.values(), *other.values()]}
+    clerk, province = own[Role.WINDOW_CLERK], own[Role.PROVINCE_STAFF]
+    village = Division.objects.get(code=YUJING_VILLAGE)
+    county = Division.objects.get(code=SHANYIN)
+
+    def resident(person: tuple[str, str]) -> Resident:
+        name, id_number = person
+        return resident_create(actor=clerk, id_number=id_number, name=name, household_division=village)
+
+    first, second, mother, expecting = (
+        resident(person) for person in (RESIDENT, SECOND_RESIDENT, MOTHER, EXPECTING_MOTHER)
+    )
+    enrollment = enrollment_create(actor=clerk, resident=first, insurance_year=2026, payment_date=D(2025, 11, 20))
+    # Paid outside the collection period after a break: the years missed may still be paid (R4.5).
+    next_year = enrollment_create(actor=clerk, resident=second, insurance_year=2027, payment_date=D(2027, 3, 10))
+    for enrolled in (mother, expecting):  # a pre-enrollment needs the mother enrolled in the year she applies
+        enrollment_create(actor=clerk, resident=enrolled, insurance_year=2026, payment_date=D(2025, 11, 20))
+    hardship_identity_create(actor=clerk, resident=first, category="dibao", department="民政", valid_from=D(2025, 1, 1))
+    newborn, _ = newborn_register(
+        actor=clerk,
+        birth_certificate_no=NEWBORN[1],
+        name=NEWBORN[0],
+        gender="F",
+        birth_date=D(2026, 9, 1),
+        mother_id_number=mother.id_number,
+        division=village,
+        registration_date=D(2026, 9, 5),
+    )
+    pre_enrollment = pre_enrollment_create(
+        actor=clerk,
+        mother_id_number=expecting.id_number,
+        expected_delivery_date=D(2027, 3, 1),
+        application_date=D(2026, 11, 20),
+    )
+    identity_batch = identity_list_preview(
+        actor=clerk,
+        county=county,
+        department="民政",
+        list_date=D(2025, 10, 1),
+        file_name="矩阵低保名单.xlsx",
+        content=xlsx(
+            [
+                ["姓名", "身份证号", "身份类别"],
+                [RESIDENT[0], RESIDENT[1], "低保"],
+                [*UNMATCHED, "低保"],
+                [SECOND_RESIDENT[0], SECOND_RESIDENT[1], "富裕户"],  # an error row
+            ]
+        ),
+    )
+    birth_batch = birth_import_preview(
+        actor=clerk,
+        county=county,
+        file_name="矩阵出生信息.xlsx",
+        content=xlsx(
+            [
+                [
+                    "出生医学证明编号",
+                    "新生儿姓名",
+                    "性别",
+                    "出生日期",
+                    "母亲身份证号",
+                    "身份证号",
+                    "户籍地代码",
+                    "登记日期",
+                ],
+                ["M140000002", "柳二", "未知", D(2026, 11, 1), mother.id_number, None, YUJING_VILLAGE, D(2026, 11, 5)],
+            ]
+        ),
+    )
+    bulk_job = BulkImportJob.objects.create(
+        kind=BulkImportKind.RESIDENT_REGISTRY,
+        county=county,
+        file=ContentFile(b"id_number\n", name="matrix.csv"),
+        file_name="矩阵户籍人口.csv",
+        status=BulkImportStatus.REFUSED,
+        error_count=1,
+        error_file=ContentFile(xlsx([["行号", "错误"], [2, "身份证号校验位错误"]]), name="matrix-report.xlsx"),
+        requested_by=clerk,
+    )
+    export_jobs = {
+        role: ExportJob.objects.create(
+            kind=ExportKind.RESIDENT_ROSTER,
+            requested_by=user,
+            status=ExportJobStatus.SUCCEEDED,
+            rows_total=1,
+            file=ContentFile(xlsx([["居民花名册"]]), name="matrix-roster.xlsx"),
+            finished_at=timezone.now(),
+        )
+        for role, user in own.items()
+    }
+    uninsured_list = UninsuredList.objects.create(
+        township_id=YUJING_TOWN,
+        year=2026,
+        title="2026年度未参保人员名单（玉井镇）",
+        deadline=timezone.localdate() + datetime.timedelta(days=30),
+        pushed_by=province,
+    )
+    uninsured_person = UninsuredPerson.objects.create(
+        uninsured_list=uninsured_list,
+        township_id=YUJING_TOWN,
+        village_id=YUJING_VILLAGE,
+        year=2026,
+        name=UNINSURED[0],
+        id_number=UNINSURED[1],
+    )
+    fiscal_tier = FiscalTier.objects.create(
+        name="矩阵试点分档",
+        province_share=Decimal("0.6"),
+        city_share=Decimal("0.2"),
+        county_share=Decimal("0.2"),
+        valid_from=D(2026, 1, 1),
+        source_document="测试",
+    )
+    CountyFiscalTier.objects.filter(county_id=SHANYIN).update(tier=fiscal_tier)
+    for code, actual in ((SHANYIN, 3), (YUJING_TOWN, 2), ("140621101", 1)):
+        ProgressSnapshot.objects.create(
+            year=2026,
+            as_of=JUNE_30,
+            division_id=code,
+            metric="subsidised_newborns",
+            target=Decimal(10),
+            actual=actual,
+            completion_rate=Decimal(actual) / 10,
+            time_progress=time_progress(JUNE_30),
+            gap=5 - actual,
+            computed_at=timezone.now(),
+        )
+    progress_job = ProgressJob.objects.create(year=2026, as_of=JUNE_30, requested_by=province)
+    return World(
+        own=own,
+        other=other,
+        tokens=tokens,
+        resident=first,
+        second_resident=second,
+        enrollment=enrollment,
+        next_year_enrollment=next_year,
+        newborn=newborn,
+        pre_enrollment=pre_enrollment,
+        identity_batch=identity_batch,
+        birth_batch=birth_batch,
+        bulk_job=bulk_job,
+        export_jobs=export_jobs,
+        uninsured_list=uninsured_list,
+        uninsured_person=uninsured_person,
+        fiscal_tier=fiscal_tier,
+        progress_job=progress_job,
+    )
+
+
+# --- Uploads kept in a session between preview and confirm (targets.uninsured_views) --------------------------------
+
+
+def push_upload() -> StagedUpload:
+    """The province's list of one uninsured person of 玉井镇, staged as the push form would."""
+    rows = [["乡镇代码", "乡镇", "村（社区）代码", "姓名", "身份证号"], [YUJING_TOWN, "", YUJING_VILLAGE, *PUSHED]]
+    return uninsured_upload_stage(file_name="矩阵未参保名单.xlsx", content=xlsx(rows))
+
+
+def ledger_upload(world: World) -> StagedUpload:
+    """玉井镇's 2026 ledger as exported, staged as the import form would."""
+    rows = uninsured_ledger_rows(
+        user=world.own[Role.TOWNSHIP_OFFICIAL], township=world.uninsured_list.township, year=2026
+    )
+    content = ledger_workbook_bytes(title="玉井镇2026年度未参保人员台账", unit="山阴县玉井镇", as_of=JUNE_30, rows=rows)
+    return uninsured_upload_stage(file_name="玉井镇台账.xlsx", content=content)

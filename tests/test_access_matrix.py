@@ -1,0 +1,647 @@
+"""The access matrix: every page, export and API endpoint of the URL conf × every role × own or other division.
+
+The URL conf is walked, so a new endpoint fails `test_every_endpoint_is_in_the_matrix` until it has an entry in
+ENDPOINTS saying which permission it needs and how it is scoped. The world (tests/access_fixtures.py) holds one
+object of every kind in 山阴县玉井镇; each role has a user whose division holds it ("own") and a user of the same
+role elsewhere ("other": 应县, 太原, 河北). The expected answer of each request is derived from the entry,
+accounts.permissions.ROLE_PERMISSIONS and accounts.selectors, never copied from a view:
+
+- anonymous: the login page (pages) or 401/403 (API), never the page;
+- a role without the permission: 403 (404 where the view hides the record first);
+- the permission and another division's record, division, upload or export: 404, pages and API alike; a create
+  naming another division's person or division in its body: refused (400); a list of the asker's own rows:
+  answered, showing none of the world's people;
+- the permission and the user's own: the page (200), its redirect (302) or 201.
+
+Every refusal of a POST or PATCH writes nothing (row counts of every model of the project, history included).
+"""
+
+import datetime
+import functools
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.shortcuts import resolve_url
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+from rest_framework.test import APIClient
+
+from accounts.models import Role, User
+from accounts.permissions import (
+    ADD_BIRTH_RECORD,
+    ADD_CLAIM_SUMMARY,
+    ADD_ENROLLMENT,
+    ADD_FISCAL_TRANSFER,
+    ADD_HARDSHIP_IDENTITY,
+    ADD_PRE_ENROLLMENT,
+    ADD_RESIDENT,
+    BULK_IMPORT,
+    CHANGE_BIRTH_RECORD,
+    CHANGE_FISCAL_TIER,
+    CHANGE_RESIDENT,
+    CHANGE_UNINSURED_PERSON,
+    IMPORT_BASELINES,
+    IMPORT_IDENTITY_LIST,
+    PUSH_UNINSURED_LIST,
+    ROLE_PERMISSIONS,
+    SPLIT_TARGETS,
+    VIEW_BIRTH_RECORD,
+    VIEW_ENROLLMENT,
+    VIEW_FISCAL,
+    VIEW_FULL_ID_NUMBER,
+    VIEW_HARDSHIP_IDENTITY,
+    VIEW_PROGRESS,
+    VIEW_RESIDENT,
+    VIEW_UNINSURED,
+)
+from accounts.selectors import user_can_see_division
+from conftest import SHANYIN, YUJING_TOWN
+from targets.dashboard_views import BASELINE_ERRORS_SALT, BASELINE_SALT, SPLIT_SALT
+from targets.uninsured_views import SESSION_UPLOADS
+from tests.access_fixtures import (
+    API_NEWBORN_ID,
+    EXPECTING_MOTHER,
+    MOTHER,
+    NEW_RESIDENT,
+    NEWBORN,
+    NEWBORN_ID,
+    RESIDENT,
+    SHUOZHOU,
+    UNINSURED,
+    YUJING_VILLAGE,
+    World,
+    ledger_upload,
+    push_upload,
+    world_build,
+)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PROJECT_APPS = ("accounts", "enrollment", "subsidies", "newborns", "targets", "reports", "bulk")
+
+# --- What the matrix leaves out: each has its own guard ---------------------------------------------------------
+
+NOT_IN_MATRIX_NAMESPACES = {"admin"}  # Django admin: is_staff and the model permissions of its own site
+NOT_IN_MATRIX_ROUTES = ("static/", "media/")  # files served in development only
+NOT_IN_MATRIX_NAMES = {
+    "login",  # the login page and logout are open by nature
+    "logout",
+    "schema",  # the OpenAPI schema and its browsable page describe the API, no data
+    "api-docs",
+    "api-root",  # DRF's router index: the list of the API's URLs
+}
+
+# --- How an endpoint is scoped: what another division's user is answered ----------------------------------------
+
+OBJECT = "object"  # a record in the URL (pk, ID number, certificate number): 404 elsewhere
+DIVISION = "division"  # a division in the query or form (county=, city=, division=, township=): 404 elsewhere
+OWNER = "owner"  # a record of the user who asked for it (an export): 404 for everyone else, superusers too
+SESSION = "session"  # an upload kept in the uploader's session: 404 in every other session
+TOKEN = "token"  # a preview signed for the user who uploaded it: refused for everyone else, writing nothing
+BODY = "body"  # a create naming a person or division of the user's scope in its body: refused (400) elsewhere
+ROWS = "rows"  # a list, search or file of the asker's own rows: answered, without the world's people
+UNSCOPED = "unscoped"  # no division data (forms, templates, the calculator, the province-wide job): answered alike
+NOT_FOUND_ELSEWHERE = {OBJECT, DIVISION, OWNER, SESSION}
+PER_USER = {OWNER, SESSION, TOKEN}  # bound to one user, not to a division: superusers are no exception
+
+Builder = Callable[[World, User], dict[str, Any]]
+
+
+def nothing(world: World, user: User) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class Case:
+    """One request of an endpoint: the permission it needs (None: any signed-in user; a tuple: all of them), how it
+    is scoped, and how to build it from the world for the role's own user."""
+
+    permission: str | tuple[str, ...] | None
+    scope: str
+    method: str = "get"
+    kwargs: Builder = nothing
+    query: Builder = nothing
+    data: Builder = nothing
+    success: int = 200
+    other_success: int | None = None  # ROWS: a search of another division finds nothing and says so
+    refusal: tuple[int, ...] = (400,)  # BODY and TOKEN: how the refusal answers
+    prepare: Callable[[World, Any], dict[str, Any]] | None = None  # SESSION: stages the upload, gives the kwargs
+    shows: tuple[str, ...] = ()  # people of the world the answer to their own users shows: the list is not empty
+
+
+def get(permission, scope, **options) -> Case:  # type: ignore[no-untyped-def]
+    return Case(permission, scope, "get", **options)
+
+
+def post(permission, scope, **options) -> Case:  # type: ignore[no-untyped-def]
+    return Case(permission, scope, "post", **options)
+
+
+def patch(permission, scope, **options) -> Case:  # type: ignore[no-untyped-def]
+    return Case(permission, scope, "patch", **options)
+
+
+def constant(**values: Any) -> Builder:
+    return lambda world, user: values
+
+
+def pk(attribute: str) -> Builder:
+    return lambda world, user: {"pk": getattr(world, attribute).pk}
+
+
+def own_export(world: World, user: User) -> dict[str, Any]:
+    return {"pk": world.export_jobs[user.role].pk}
+
+
+def push_session(world: World, session: Any) -> dict[str, Any]:
+    staged = push_upload()
+    if session is not None:
+        deadline = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
+        session[SESSION_UPLOADS] = {
+            staged.token: {"kind": "push", **staged.as_session(), "year": 2027, "deadline": deadline}
+        }
+        session.save()
+    return {"token": staged.token}
+
+
+def ledger_session(world: World, session: Any) -> dict[str, Any]:
+    staged = ledger_upload(world)
+    if session is not None:
+        session[SESSION_UPLOADS] = {
+            staged.token: {"kind": "ledger", **staged.as_session(), "township": YUJING_TOWN, "year": 2026}
+        }
+        session.save()
+    return {"token": staged.token}
+
+
+def split_token(world: World, user: User) -> dict[str, Any]:
+    values = {"140602": 1000, "140603": 1000, SHANYIN: 1000, "140622": 1000, "140623": 1000, "140671": 500}
+    payload = {"user": user.pk, "city": SHUOZHOU, "year": 2026, "values": {**values, "140681": 500}}
+    return {"token": signing.dumps(payload, salt=SPLIT_SALT, compress=True)}
+
+
+def baseline_token(world: World, user: User) -> dict[str, Any]:
+    row = {
+        "division_code": SHANYIN,
+        "year": 2026,
+        "registered_population": 300000,
+        "resident_population": None,
+        "employee_insured": 20000,
+        "source_document": "矩阵测试",
+    }
+    return {"token": signing.dumps({"user": user.pk, "rows": [row]}, salt=BASELINE_SALT, compress=True)}
+
+
+def baseline_errors_token(world: World, user: User) -> dict[str, Any]:
+    row = {"row": 2, "values": {"区划代码": "9999"}, "errors": ["区划代码9999不是已知的区划。"]}
+    return {"token": signing.dumps({"user": user.pk, "rows": [row]}, salt=BASELINE_ERRORS_SALT, compress=True)}
+
+
+COUNTY_YEAR = constant(county=SHANYIN, year=2026)
+CITY_YEAR = constant(city=SHUOZHOU, year=2026)
+TOWNSHIP_YEAR = constant(township=YUJING_TOWN, year=2026)
+WHAT_IF_SHARES = {"province_share": "0.4", "city_share": "0.3", "county_share": "0.3"}
+
+ENDPOINTS: dict[str, Case | tuple[Case, ...]] = {
+    "home": get(None, UNSCOPED),
+    # --- residents and the window
+    "resident_search": get(VIEW_RESIDENT, ROWS, shows=(RESIDENT[0],)),
+    "resident_new": get(ADD_RESIDENT, UNSCOPED),  # the empty form; registering is resident-list's POST
+    "resident_detail": get(VIEW_RESIDENT, OBJECT, kwargs=pk("resident")),
+    "resident_edit": get(CHANGE_RESIDENT, OBJECT, kwargs=pk("resident")),
+    "resident_reveal": post(VIEW_FULL_ID_NUMBER, OBJECT, kwargs=pk("resident"), data=constant(reason="identity_check")),
+    "window_search": get(
+        ADD_ENROLLMENT,
+        ROWS,
+        query=lambda world, user: {"id_number": world.resident.id_number},
+        success=302,
+        other_success=200,
+    ),
+    "window_resident": get(ADD_ENROLLMENT, OBJECT, kwargs=pk("resident")),
+    "window_receipt": get(VIEW_ENROLLMENT, OBJECT, kwargs=pk("enrollment")),
+    # --- reports: exports and the fiscal pages (R11)
+    "resident_roster_export": post(VIEW_RESIDENT, ROWS, success=302),
+    "export_job_detail": get(None, OWNER, kwargs=own_export),
+    "export_job_download": get(None, OWNER, kwargs=own_export),
+    "fiscal_settlement": get(VIEW_FISCAL, DIVISION, query=CITY_YEAR),
+    "fiscal_prepay_export": get(VIEW_FISCAL, DIVISION, query=CITY_YEAR),
+    "fiscal_settlement_export": get(VIEW_FISCAL, DIVISION, query=CITY_YEAR),
+    "fiscal_transfer_export": get(VIEW_FISCAL, DIVISION, query=CITY_YEAR),
+    "fiscal_settlement_store": post((VIEW_FISCAL, CHANGE_FISCAL_TIER), DIVISION, data=CITY_YEAR, success=302),
+    "fiscal_transfer_new": get(ADD_FISCAL_TRANSFER, DIVISION, query=COUNTY_YEAR),
+    "fiscal_tiers": get(CHANGE_FISCAL_TIER, ROWS),
+    "fiscal_tier_edit": get(CHANGE_FISCAL_TIER, OBJECT, kwargs=pk("fiscal_tier")),
+    "fiscal_county_tier_assign": post(
+        CHANGE_FISCAL_TIER,
+        BODY,
+        data=lambda world, user: {"county": SHANYIN, "tier": world.fiscal_tier.pk, "valid_from": "2027-01-01"},
+        success=302,
+    ),
+    "fiscal_what_if": get(
+        (VIEW_FISCAL, CHANGE_FISCAL_TIER),
+        DIVISION,
+        query=lambda world, user: {"year": 2026, "city": SHUOZHOU, "tier": world.fiscal_tier.pk, **WHAT_IF_SHARES},
+    ),
+    # --- subsidies: the ledger and the coverage rate (R6.3, R10.2), the departments' identity lists (R6.1)
+    "subsidy_ledger": get(VIEW_HARDSHIP_IDENTITY, DIVISION, query=COUNTY_YEAR),
+    "subsidy_ledger_export": get(VIEW_HARDSHIP_IDENTITY, DIVISION, query=COUNTY_YEAR),
+    "subsidy_ledger_people": get(
+        VIEW_HARDSHIP_IDENTITY, DIVISION, query=constant(county=SHANYIN, year=2026, category="dibao")
+    ),
+    "subsidy_ledger_people_export": get(
+        VIEW_HARDSHIP_IDENTITY, DIVISION, query=constant(county=SHANYIN, year=2026, category="dibao")
+    ),
+    "hardship_coverage": get(VIEW_HARDSHIP_IDENTITY, DIVISION, query=COUNTY_YEAR),
+    "hardship_unenrolled": get(VIEW_HARDSHIP_IDENTITY, DIVISION, query=constant(division=SHANYIN, year=2026)),
+    "hardship_unenrolled_export": get(VIEW_HARDSHIP_IDENTITY, DIVISION, query=constant(division=SHANYIN, year=2026)),
+    "identity_list_index": get(IMPORT_IDENTITY_LIST, ROWS),
+    "identity_list_detail": get(IMPORT_IDENTITY_LIST, OBJECT, kwargs=pk("identity_batch")),
+    "identity_list_confirm": post(IMPORT_IDENTITY_LIST, OBJECT, kwargs=pk("identity_batch"), success=302),
+    "identity_list_errors": get(IMPORT_IDENTITY_LIST, OBJECT, kwargs=pk("identity_batch")),
+    "identity_list_unmatched": get(IMPORT_IDENTITY_LIST, OBJECT, kwargs=pk("identity_batch")),
+    "identity_list_template": get(IMPORT_IDENTITY_LIST, UNSCOPED, kwargs=constant(department="民政")),
+    # --- newborns (R7), their coverage rate and the health commission's birth lists
+    "newborn_coverage": get(VIEW_BIRTH_RECORD, DIVISION, query=constant(division=SHANYIN, year=2026)),
+    "newborn_coverage_export": get(VIEW_BIRTH_RECORD, DIVISION, query=constant(division=SHANYIN, year=2026)),
+    "newborn_list": get(VIEW_BIRTH_RECORD, ROWS, shows=(NEWBORN[0],)),
+    "newborn_new": get(ADD_BIRTH_RECORD, UNSCOPED),  # the empty form; registering is newborn-list's POST
+    "newborn_awaiting_id": get(VIEW_BIRTH_RECORD, ROWS, shows=(NEWBORN[0],)),
+    "newborn_awaiting_id_export": get(VIEW_BIRTH_RECORD, ROWS, shows=(NEWBORN[0],)),
+    "pre_enrollment_list": get(VIEW_BIRTH_RECORD, ROWS, shows=(EXPECTING_MOTHER[0],)),
+    "pre_enrollment_new": get(ADD_PRE_ENROLLMENT, UNSCOPED),  # the empty form; see pre-enrollment-create
+    "pre_enrollment_unlinked": get(VIEW_BIRTH_RECORD, ROWS),
+    "pre_enrollment_unlinked_export": get(VIEW_BIRTH_RECORD, ROWS),
+    "pre_enrollment_detail": get(VIEW_BIRTH_RECORD, OBJECT, kwargs=pk("pre_enrollment")),
+    "pre_enrollment_terminate": post(
+        ADD_PRE_ENROLLMENT, OBJECT, kwargs=pk("pre_enrollment"), data=constant(date="2026-11-25"), success=302
+    ),
+    "newborn_detail": get(
+        VIEW_BIRTH_RECORD,
+        OBJECT,
+        kwargs=lambda world, user: {"birth_certificate_no": world.newborn.birth_certificate_no},
+    ),
+    "newborn_identity_complete": post(
+        CHANGE_BIRTH_RECORD,
+        OBJECT,
+        kwargs=lambda world, user: {"birth_certificate_no": world.newborn.birth_certificate_no},
+        data=constant(id_number=NEWBORN_ID),
+        success=302,
+    ),
+    "birth_import_index": get(ADD_BIRTH_RECORD, ROWS),
+    "birth_import_template": get(ADD_BIRTH_RECORD, UNSCOPED),
+    "birth_import_detail": get(ADD_BIRTH_RECORD, OBJECT, kwargs=pk("birth_batch")),
+    "birth_import_confirm": post(ADD_BIRTH_RECORD, OBJECT, kwargs=pk("birth_batch"), success=302),
+    "birth_import_errors": get(ADD_BIRTH_RECORD, OBJECT, kwargs=pk("birth_batch")),
+    # --- targets: the uninsured ledger (R13.5), the dashboards (R10.3), the split (R10.1), the baselines (R10.2)
+    "uninsured_lists": get(VIEW_UNINSURED, ROWS),
+    "uninsured_list_sign": post(CHANGE_UNINSURED_PERSON, OBJECT, kwargs=pk("uninsured_list"), success=302),
+    "uninsured_push": get(PUSH_UNINSURED_LIST, UNSCOPED),
+    "uninsured_push_template": get(PUSH_UNINSURED_LIST, UNSCOPED),
+    "uninsured_push_preview": get(PUSH_UNINSURED_LIST, SESSION, prepare=push_session),
+    "uninsured_push_confirm": post(PUSH_UNINSURED_LIST, SESSION, prepare=push_session, success=302),
+    "uninsured_ledger": get(VIEW_UNINSURED, DIVISION, query=TOWNSHIP_YEAR, shows=(UNINSURED[0],)),
+    "uninsured_ledger_export": get(VIEW_UNINSURED, DIVISION, query=TOWNSHIP_YEAR),
+    "uninsured_ledger_import": get(CHANGE_UNINSURED_PERSON, DIVISION, query=TOWNSHIP_YEAR),
+    "uninsured_ledger_import_preview": get(CHANGE_UNINSURED_PERSON, SESSION, prepare=ledger_session),
+    "uninsured_ledger_import_confirm": post(CHANGE_UNINSURED_PERSON, SESSION, prepare=ledger_session, success=302),
+    "uninsured_person_new": get(CHANGE_UNINSURED_PERSON, DIVISION, query=TOWNSHIP_YEAR),
+    "uninsured_person_edit": get(CHANGE_UNINSURED_PERSON, OBJECT, kwargs=pk("uninsured_person")),
+    "progress_dashboard": get(VIEW_PROGRESS, DIVISION, query=constant(division=SHANYIN, year=2026)),
+    "progress_export": get(VIEW_PROGRESS, DIVISION, query=constant(division=SHANYIN, year=2026)),
+    # The refresh button recomputes every division of the province at once, its job holds no division either.
+    "progress_refresh": post(VIEW_PROGRESS, UNSCOPED, data=constant(year=2026, as_of="2026-06-30"), success=302),
+    "progress_job_detail": get(VIEW_PROGRESS, UNSCOPED, kwargs=pk("progress_job")),
+    "target_split": get(SPLIT_TARGETS, DIVISION, query=CITY_YEAR),
+    "target_split_template": get(SPLIT_TARGETS, DIVISION, query=CITY_YEAR),
+    "target_split_import": get(SPLIT_TARGETS, DIVISION, query=CITY_YEAR),
+    "target_split_import_confirm": post(SPLIT_TARGETS, TOKEN, data=split_token, success=302, refusal=(302,)),
+    "baseline_list": get(VIEW_PROGRESS, ROWS, query=constant(year=2026)),
+    "baseline_template": get(IMPORT_BASELINES, UNSCOPED),
+    "baseline_import": get(IMPORT_BASELINES, UNSCOPED),
+    "baseline_import_confirm": post(IMPORT_BASELINES, TOKEN, data=baseline_token, success=302, refusal=(302,)),
+    "baseline_import_errors": post(IMPORT_BASELINES, TOKEN, data=baseline_errors_token, refusal=(404,)),
+    # --- bulk imports of a county's files
+    "bulk_import_index": get(BULK_IMPORT, ROWS),
+    "bulk_import_template": get(BULK_IMPORT, UNSCOPED, kwargs=constant(kind="resident_registry")),
+    "bulk_import_detail": get(BULK_IMPORT, OBJECT, kwargs=pk("bulk_job")),
+    "bulk_import_report": get(BULK_IMPORT, OBJECT, kwargs=pk("bulk_job")),
+    # --- the API (API.md)
+    "policy-quote": post(  # the calculator: any signed-in user, writes nothing
+        None, UNSCOPED, data=constant(region=SHANYIN, insurance_year=2027, payment_date="2026-11-20")
+    ),
+    "identity-create": post(
+        ADD_HARDSHIP_IDENTITY,
+        BODY,
+        data=lambda world, user: {
+            "id_number": world.second_resident.id_number,
+            "category": "dibao",
+            "valid_from": "2026-01-01",
+            "department": "民政",
+        },
+        success=201,
+    ),
+    "claim-summary-create": post(
+        ADD_CLAIM_SUMMARY,
+        BODY,
+        data=lambda world, user: {
+            "id_number": world.resident.id_number,
+            "year": 2025,
+            "fund_paid_total": "100.00",
+            "reward_used": False,
+        },
+        success=201,
+    ),
+    # R10.3 over the API: the figures of the dashboards, under their permission (fiscal-settlement checks its own)
+    "targets-progress": get(VIEW_PROGRESS, ROWS, query=constant(year=2026, as_of="2026-06-30", level="city")),
+    "fiscal-settlement": get(VIEW_FISCAL, DIVISION, query=constant(year=2026, city="140600")),
+    "pre-enrollment-create": post(
+        ADD_PRE_ENROLLMENT,
+        BODY,
+        data=constant(mother_id_number=MOTHER[1], expected_delivery_date="2027-02-20", application_date="2026-11-20"),
+        success=201,
+    ),
+    "resident-list": (
+        # `division` filters the asker's residents: naming another division finds nobody, like a search
+        get(VIEW_RESIDENT, ROWS, query=constant(division=SHANYIN), shows=(RESIDENT[0],)),
+        post(
+            ADD_RESIDENT,
+            BODY,
+            data=constant(id_number=NEW_RESIDENT[1], name=NEW_RESIDENT[0], division=YUJING_VILLAGE),
+            success=201,
+        ),
+    ),
+    "resident-detail": get(VIEW_RESIDENT, OBJECT, kwargs=lambda world, user: {"id_number": world.resident.id_number}),
+    "enrollment-list": (
+        get(VIEW_ENROLLMENT, ROWS),
+        post(
+            ADD_ENROLLMENT,
+            BODY,
+            data=lambda world, user: {
+                "id_number": world.resident.id_number,
+                "insurance_year": 2027,
+                "payment_date": "2026-11-20",
+            },
+            success=201,
+        ),
+    ),
+    "enrollment-detail": get(VIEW_ENROLLMENT, OBJECT, kwargs=pk("enrollment")),
+    "enrollment-back-payment": post(
+        ADD_ENROLLMENT,
+        OBJECT,
+        kwargs=pk("next_year_enrollment"),
+        data=constant(years=1, payment_date="2027-04-01"),
+    ),
+    "enrollment-refund": post(
+        ADD_ENROLLMENT, OBJECT, kwargs=pk("enrollment"), data=constant(reason="employee_insured", date="2026-02-01")
+    ),
+    "newborn-list": (
+        get(VIEW_BIRTH_RECORD, ROWS, shows=(NEWBORN[0],)),
+        post(
+            ADD_BIRTH_RECORD,
+            BODY,
+            data=constant(
+                birth_certificate_no="M140000099",
+                name="柳三",
+                gender="F",
+                birth_date="2026-11-01",
+                mother_id_number=MOTHER[1],
+                id_number=API_NEWBORN_ID,
+                division=YUJING_VILLAGE,
+                registration_date="2026-11-20",
+            ),
+            success=201,
+        ),
+    ),
+    "newborn-detail": (
+        get(
+            VIEW_BIRTH_RECORD,
+            OBJECT,
+            kwargs=lambda world, user: {"birth_certificate_no": world.newborn.birth_certificate_no},
+        ),
+        patch(
+            CHANGE_BIRTH_RECORD,
+            OBJECT,
+            kwargs=lambda world, user: {"birth_certificate_no": world.newborn.birth_certificate_no},
+            data=constant(id_number=NEWBORN_ID),
+        ),
+    ),
+}
+
+
+def cases_of(url_name: str) -> tuple[Case, ...]:
+    entry = ENDPOINTS[url_name]
+    return entry if isinstance(entry, tuple) else (entry,)
+
+
+# --- The URL conf ---------------------------------------------------------------------------------------------
+
+
+def url_patterns(patterns=None, prefix: str = "", namespace: str = ""):  # type: ignore[no-untyped-def]
+    """(name with its namespace, full route) of every pattern outside NOT_IN_MATRIX, resolvers followed down."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace in NOT_IN_MATRIX_NAMESPACES:
+                continue
+            inner = ":".join(part for part in (namespace, pattern.namespace or "") if part)
+            yield from url_patterns(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            route = prefix + str(pattern.pattern)
+            if name not in NOT_IN_MATRIX_NAMES and not route.startswith(NOT_IN_MATRIX_ROUTES):
+                yield name, route
+
+
+@functools.cache
+def api_route(url_name: str) -> bool:
+    return any(name == url_name and route.startswith("api/") for name, route in url_patterns())
+
+
+def test_every_endpoint_is_in_the_matrix():
+    # given the URL conf
+    patterns = list(url_patterns())
+    # when
+    unnamed = sorted(route for name, route in patterns if name is None)
+    missing = sorted({name for name, route in patterns if name is not None and name not in ENDPOINTS})
+    stale = sorted(set(ENDPOINTS) - {name for name, route in patterns})
+    # then
+    assert (unnamed, missing, stale) == ([], [], []), (
+        "Every URL needs a name and an entry in ENDPOINTS (tests/test_access_matrix.py) saying its permission and "
+        f"scope.\nUnnamed routes: {unnamed}\nNames missing from ENDPOINTS: {missing}\nEntries of no URL: {stale}"
+    )
+
+
+# --- The world and the requests ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """Built once for the module in a transaction rolled back at its end; each request runs in a savepoint."""
+    media_root = tmp_path_factory.mktemp("media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media_root), transaction.atomic():
+        yield world_build()
+        transaction.set_rollback(True)
+
+
+@dataclass(frozen=True)
+class Expected:
+    label: str
+    statuses: frozenset[int]
+    to_login: bool = False
+    writes_nothing: bool = True
+    shows_no_one: bool = False  # none of the world's people (what the request itself names aside)
+    shows: tuple[str, ...] = ()
+
+
+def allowed(role: str, permission: str | tuple[str, ...] | None) -> bool:
+    needed = () if permission is None else (permission,) if isinstance(permission, str) else permission
+    return set(needed) <= ROLE_PERMISSIONS[role]
+
+
+def expected(case: Case, *, api: bool, role: str | None, user: User | None, own: bool) -> Expected:
+    if user is None or role is None:
+        return Expected("401/403", frozenset({401, 403})) if api else Expected("login", frozenset({302}), to_login=True)
+    if not allowed(role, case.permission):
+        return Expected("403", frozenset({403, 404}))
+    sees_the_world = user_can_see_division(user=user, division_code=YUJING_VILLAGE)  # a superuser's "other" does
+    if own or (sees_the_world and case.scope not in PER_USER):
+        return Expected(str(case.success), frozenset({case.success}), writes_nothing=False, shows=case.shows)
+    if case.scope in NOT_FOUND_ELSEWHERE:
+        return Expected("404", frozenset({404}))
+    if case.scope in (BODY, TOKEN):
+        return Expected("refused " + "/".join(map(str, case.refusal)), frozenset(case.refusal))
+    status = case.other_success or case.success
+    return Expected(f"{status}, no one shown", frozenset({status}), writes_nothing=False, shows_no_one=True)
+
+
+def row_counts() -> dict[str, int]:
+    return {
+        model._meta.label: model.objects.count()
+        for model in apps.get_models()
+        if model._meta.app_label in PROJECT_APPS and model._meta.managed and not model._meta.proxy
+    }
+
+
+def body_text(response) -> str:  # type: ignore[no-untyped-def]
+    # Consuming a streamed file closes it; the client has closed the others (closing again ends the transaction).
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if response.get("Content-Type", "").startswith(XLSX):
+        workbook = load_workbook(io.BytesIO(content), read_only=True)
+        return "\n".join(
+            str(value)
+            for sheet in workbook.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for value in row
+            if value is not None
+        )
+    return content.decode("utf-8", "replace")
+
+
+@dataclass(frozen=True)
+class Sent:
+    asked: str  # the URL and the data sent
+    status: int
+    location: str
+    text: str  # the page, the JSON or the cells of the file
+    written: tuple[str, ...]  # models whose row count a POST or PATCH changed
+
+
+def send(world: World, url_name: str, case: Case, *, role: str | None, user: User | None, own: bool) -> Sent:
+    """One request in a savepoint rolled back after it: each request meets the same world."""
+    api = api_route(url_name)
+    builder = world.own[role or Role.SYSTEM_ADMIN]  # whose objects the request names (anonymous: any)
+    with transaction.atomic():
+        client = APIClient() if api else Client()
+        if user is not None and api:
+            client.credentials(HTTP_AUTHORIZATION=f"Token {world.tokens[user.pk]}")
+        elif user is not None:
+            client.force_login(user)
+        kwargs = case.kwargs(world, builder)
+        if case.prepare is not None:
+            kwargs |= case.prepare(world, client.session if user is not None and own else None)
+        query = case.query(world, builder)
+        url = reverse(url_name, kwargs=kwargs) + (f"?{urlencode(query)}" if query else "")
+        data = case.data(world, builder)
+        before = row_counts() if case.method != "get" else {}
+        if case.method == "get":
+            response = client.get(url)
+        elif api:
+            response = getattr(client, case.method)(url, data, format="json")
+        else:
+            response = getattr(client, case.method)(url, data)
+        text = body_text(response)
+        after = row_counts() if case.method != "get" else {}
+        transaction.set_rollback(True)
+    written = tuple(sorted(label for label, count in before.items() if after[label] != count))
+    return Sent(url + repr(data), response.status_code, response.get("Location", ""), text, written)
+
+
+def problems_of(world: World, expectation: Expected, sent: Sent) -> list[str]:
+    problems = []
+    if sent.status not in expectation.statuses:
+        problems.append("status")
+    if expectation.to_login and not sent.location.startswith(resolve_url(settings.LOGIN_URL)):
+        problems.append("not the login page")
+    if expectation.writes_nothing and sent.written:
+        problems.append(f"wrote {', '.join(sent.written)}")
+    if expectation.shows_no_one:
+        shown = [person for person in world.sentinels if person in sent.text and person not in sent.asked]
+        if shown:
+            problems.append(f"shows {', '.join(shown)}")
+    hidden = [person for person in expectation.shows if person not in sent.text]
+    if hidden:
+        problems.append(f"does not show {', '.join(hidden)}")
+    return problems
+
+
+@dataclass(frozen=True)
+class Answer:
+    url_name: str
+    method: str
+    role: str
+    whose: str
+    expected: str
+    got: str
+    problems: list[str]
+
+
+def ask(world: World, url_name: str, case: Case, *, role: str | None, whose: str) -> Answer:
+    user = None if role is None else world.own[role] if whose == "own" else world.other[role]
+    expectation = expected(case, api=api_route(url_name), role=role, user=user, own=whose == "own")
+    sent = send(world, url_name, case, role=role, user=user, own=whose == "own")
+    got = f"{sent.status} → {sent.location[:60]}" if sent.location else str(sent.status)
+    problems = problems_of(world, expectation, sent)
+    return Answer(url_name, case.method.upper(), role or "anonymous", whose, expectation.label, got, problems)
+
+
+ROLES = [role for role, _ in Role.choices]
+
+
+def matrix_table(answers: list[Answer]) -> str:
+    lines = [f"{'URL name':34} {'method':6} {'role':18} {'whose':9} {'expected':20} got"]
+    lines += [
+        f"{a.url_name:34} {a.method:6} {a.role:18} {a.whose:9} {a.expected:20} {a.got}  {'; '.join(a.problems)}"
+        for a in answers
+    ]
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("url_name", sorted(ENDPOINTS))
+def test_access_matrix(world, url_name):
+    # given every role's user of the world's division and of another, and no user at all
+    askers = [(None, "anonymous"), *((role, whose) for role in ROLES for whose in ("own", "other"))]
+    # when each of them sends each request of the endpoint
+    answers = [
+        ask(world, url_name, case, role=role, whose=whose) for case in cases_of(url_name) for role, whose in askers
+    ]
+    # then
+    wrong = [answer for answer in answers if answer.problems]
+    assert wrong == [], "\n" + matrix_table(wrong)
