@@ -277,6 +277,11 @@ class Enrollment(models.Model):
         verbose_name = "参保缴费"
         verbose_name_plural = "参保缴费"
         ordering = ["resident_id", "-insurance_year"]
+        # The set-based reports group a year's enrollments by category: progress of programme newborns (R10),
+        # the subsidy ledger (R6.3), the settlement (R11).
+        indexes = [
+            models.Index(fields=["insurance_year", "subsidy_category", "status"], name="enrollment_year_category")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["resident", "insurance_year"],
