@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test test-worker install migrate lint chromium
+.PHONY: run test test-worker install migrate lint chromium bench load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,3 +36,23 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# The province-scale benchmark (bench/run.py) on a scratch PostgreSQL database; writes BENCHMARKS.md.
+# BENCH_SCALE=0.01 make bench is a quick check; at 1.0 it takes about 20 minutes on 2 cores.
+BENCH_SCALE ?= 1.0
+BENCH_PG ?= postgres://postgres@127.0.0.1:5432
+BENCH_DB ?= canbao_bench
+bench: install
+	dropdb -h 127.0.0.1 -U postgres --force --if-exists $(BENCH_DB)
+	createdb -h 127.0.0.1 -U postgres $(BENCH_DB)
+	DATABASE_URL=$(BENCH_PG)/$(BENCH_DB) $(BIN)/python manage.py migrate --noinput -v0
+	DATABASE_URL=$(BENCH_PG)/$(BENCH_DB) BENCH_SCALE=$(BENCH_SCALE) $(BIN)/python bench/run.py; \
+		status=$$?; dropdb -h 127.0.0.1 -U postgres --force --if-exists $(BENCH_DB); exit $$status
+
+# The clerk flow under load (bench/load.py): 50 clients for 2 minutes on loopback; its section of BENCHMARKS.md.
+LOAD_DB ?= canbao_load
+load: install
+	dropdb -h 127.0.0.1 -U postgres --force --if-exists $(LOAD_DB)
+	createdb -h 127.0.0.1 -U postgres $(LOAD_DB)
+	DATABASE_URL=$(BENCH_PG)/$(LOAD_DB) $(BIN)/python bench/load.py; \
+		status=$$?; dropdb -h 127.0.0.1 -U postgres --force --if-exists $(LOAD_DB); exit $$status

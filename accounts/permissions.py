@@ -30,6 +30,12 @@ CHANGE_FISCAL_TIER = "reports.change_fiscaltier"
 VIEW_PROGRESS = "targets.view_progresssnapshot"
 SPLIT_TARGETS = "targets.change_target"
 IMPORT_BASELINES = "targets.add_populationbaseline"
+# The uninsured ledger (未参保台账, R13.5): the province pushes lists down, townships record the outcomes.
+PUSH_UNINSURED_LIST = "targets.add_uninsuredlist"
+CHANGE_UNINSURED_PERSON = "targets.change_uninsuredperson"
+VIEW_UNINSURED = "targets.view_uninsuredperson"
+# Big county files (the registry, enrollment history) imported by a worker: bulk/.
+BULK_IMPORT = "bulk.add_bulkimportjob"
 WINDOW_WORK = frozenset(
     {
         VIEW_RESIDENT,
@@ -49,9 +55,17 @@ WINDOW_WORK = frozenset(
 )
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.WINDOW_CLERK: WINDOW_WORK | {VIEW_PROGRESS},
+    Role.WINDOW_CLERK: WINDOW_WORK | {VIEW_PROGRESS, VIEW_UNINSURED, BULK_IMPORT},
     Role.TOWNSHIP_OFFICIAL: frozenset(
-        {VIEW_RESIDENT, VIEW_FULL_ID_NUMBER, VIEW_ENROLLMENT, VIEW_HARDSHIP_IDENTITY, VIEW_BIRTH_RECORD}
+        {
+            VIEW_RESIDENT,
+            VIEW_FULL_ID_NUMBER,
+            VIEW_ENROLLMENT,
+            VIEW_HARDSHIP_IDENTITY,
+            VIEW_BIRTH_RECORD,
+            VIEW_UNINSURED,
+            CHANGE_UNINSURED_PERSON,
+        }
     ),
     Role.CITY_STAFF: frozenset(
         {
@@ -62,6 +76,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             VIEW_FISCAL,
             VIEW_PROGRESS,
             SPLIT_TARGETS,
+            VIEW_UNINSURED,
         }
     ),
     Role.PROVINCE_STAFF: frozenset(
@@ -73,6 +88,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             VIEW_FISCAL,
             VIEW_PROGRESS,
             IMPORT_BASELINES,
+            VIEW_UNINSURED,
+            PUSH_UNINSURED_LIST,
         }
     ),
     Role.FINANCE: frozenset(
@@ -81,12 +98,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.SYSTEM_ADMIN: WINDOW_WORK
     | {
         ADD_CLAIM_SUMMARY,
+        BULK_IMPORT,
         VIEW_FISCAL,
         ADD_FISCAL_TRANSFER,
         CHANGE_FISCAL_TIER,
         VIEW_PROGRESS,
         SPLIT_TARGETS,
         IMPORT_BASELINES,
+        VIEW_UNINSURED,
+        PUSH_UNINSURED_LIST,
+        CHANGE_UNINSURED_PERSON,
     },
 }
 

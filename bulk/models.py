@@ -1,0 +1,75 @@
+from django.conf import settings
+from django.db import models
+
+
+class BulkImportKind(models.TextChoices):
+    RESIDENT_REGISTRY = "resident_registry", "居民档案（户籍人口名册）"
+    ENROLLMENT_HISTORY = "enrollment_history", "历史参保记录"
+
+
+class BulkImportStatus(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    VALIDATING = "validating", "校验中"
+    LOADING = "loading", "写入中"
+    SUCCEEDED = "succeeded", "已完成"
+    REFUSED = "refused", "已拒收（有错误行）"
+    FAILED = "failed", "失败"
+
+
+FINISHED_STATUSES = frozenset({BulkImportStatus.SUCCEEDED, BulkImportStatus.REFUSED, BulkImportStatus.FAILED})
+
+
+class BulkImportJob(models.Model):
+    """A county's big file (a registry of 300,000 people, years of enrollment history) loaded by a Celery worker.
+
+    The row is the audit record of the import: who sent which file for which county, what it did, and the report
+    of the rows it refused or skipped. The page polls it for progress.
+    """
+
+    kind = models.CharField("导入内容", max_length=32, choices=BulkImportKind.choices)
+    county = models.ForeignKey(
+        "divisions.Division", verbose_name="区县", on_delete=models.PROTECT, related_name="bulk_import_jobs"
+    )
+    file = models.FileField("导入文件", upload_to="bulk/%Y/%m/")
+    file_name = models.CharField("原文件名", max_length=255)
+    status = models.CharField("状态", max_length=16, choices=BulkImportStatus.choices, default=BulkImportStatus.QUEUED)
+    rows_total = models.PositiveIntegerField("总行数", default=0, help_text="校验完成前为按已读字节估算的行数。")
+    rows_done = models.PositiveIntegerField("已校验行数", default=0)
+    rows_valid = models.PositiveIntegerField("通过校验行数", default=0)
+    rows_created = models.PositiveIntegerField("新增", default=0)
+    rows_updated = models.PositiveIntegerField("更新", default=0)
+    rows_skipped = models.PositiveIntegerField("跳过（已有记录）", default=0)
+    error_count = models.PositiveIntegerField("错误行数", default=0)
+    error_file = models.FileField("问题行报告", upload_to="bulk/reports/%Y/%m/", blank=True)
+    error_message = models.TextField("错误信息", blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="导入人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "批量导入任务"
+        verbose_name_plural = "批量导入任务"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED_STATUSES
+
+    @property
+    def percent_done(self) -> int:
+        """Validation is the long part the bar follows; writing is shown by the status."""
+        if self.status == BulkImportStatus.SUCCEEDED:
+            return 100
+        if self.status == BulkImportStatus.LOADING:
+            return 99
+        return min(99, self.rows_done * 100 // self.rows_total) if self.rows_total else 0
+
+    @property
+    def rows_unchanged(self) -> int:
+        return max(0, self.rows_valid - self.rows_created - self.rows_updated)

@@ -1,0 +1,258 @@
+"""Pure checks of the rows of a bulk file: cells in, the values to stage or the reasons out. No ORM, no clock.
+
+A row's cells come as the reader gives them: text from a CSV, text, numbers, dates or None from an xlsx sheet.
+Each check returns `(values, "")` for a good row and `(None, "reason；reason")` for a bad one; the reasons name the
+column, in Chinese, as the clerk sees it in the error report.
+"""
+
+import datetime
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from enrollment.rules import IdNumberError, id_number_parse
+
+HEADER_SEARCH_ROWS = 5  # a file may carry a title row or two above its header
+REASON_SEPARATOR = ""  # every reason ends with its own 。
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # the header of our template, and of the error report
+    aliases: tuple[str, ...]
+    required: bool = True
+
+
+RESIDENT_COLUMNS = (
+    Column("身份证号", ("身份证号", "公民身份号码", "身份证号码")),
+    Column("姓名", ("姓名",)),
+    Column("户籍地代码", ("户籍地代码", "户籍地区划代码", "户籍所在村（社区）代码", "户籍所在村代码")),
+    Column("联系电话", ("联系电话", "电话", "手机号码"), required=False),
+    Column("居住地代码", ("居住地代码", "居住地区划代码"), required=False),
+)
+ENROLLMENT_COLUMNS = (
+    Column("身份证号", ("身份证号", "公民身份号码", "身份证号码")),
+    Column("保险年度", ("保险年度", "参保年度")),
+    Column("缴费日期", ("缴费日期",)),
+    Column("个人缴费", ("个人缴费", "个人缴费金额", "个人缴费（元）")),
+    Column("资助金额", ("资助金额", "资助金额（元）"), required=False),
+    Column("资助类别", ("资助类别",), required=False),
+    Column("待遇开始", ("待遇开始", "待遇享受开始日期"), required=False),
+    Column("待遇截止", ("待遇截止", "待遇享受截止日期"), required=False),
+    Column("状态", ("状态", "参保状态"), required=False),
+)
+
+ENROLLMENT_STATUS_NAMES = {
+    "": "active",
+    "有效": "active",
+    "active": "active",
+    "已退费": "refunded",
+    "refunded": "refunded",
+}
+NAME_MAX_LENGTH = 64
+PHONE_PATTERN = re.compile(r"^[0-9+\-() ]{0,20}$")
+DATE_PATTERN = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+MONEY_LIMIT = Decimal("10000000")
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+class HeaderMissing(ValueError):
+    """The file has no header naming the required columns; the message is shown to the clerk."""
+
+
+def _header_text(cell: object) -> str:
+    return re.sub(r"\s+", "", str(cell or ""))
+
+
+def header_positions(line: Sequence[object], columns: Sequence[Column]) -> dict[str, int] | None:
+    """Where each of our columns is in a header line, or None when a required column is missing from it."""
+    texts = [_header_text(cell) for cell in line]
+    positions = {}
+    for column in columns:
+        position = next((index for index, text in enumerate(texts) if text in column.aliases), None)
+        if position is not None:
+            positions[column.name] = position
+        elif column.required:
+            return None
+    return positions
+
+
+def header_missing_message(columns: Sequence[Column]) -> str:
+    required = "、".join(column.name for column in columns if column.required)
+    return f"没有找到表头：前{HEADER_SEARCH_ROWS}行中应有一行包含以下各列：{required}。"
+
+
+def cell_text(value: object) -> str:
+    """A cell as text: CSV text stripped, whole numbers without '.0', dates as 2026-01-01."""
+    if value is None:
+        return ""
+    if type(value) is str:
+        return value.strip()
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        return f"{value:.0f}" if value.is_integer() else repr(value)
+    if isinstance(value, datetime.datetime):
+        return f"{value:%Y-%m-%d}"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def row_is_blank(cells: Sequence[object]) -> bool:
+    return all(cell is None or (type(cell) is str and not cell.strip()) for cell in cells)
+
+
+def row_texts(cells: Sequence[object], positions: Mapping[str, int], columns: Sequence[Column]) -> list[str]:
+    """The row's cells in our column order, as text, for the error report."""
+    return [_cell_at(cells, positions, column.name) for column in columns]
+
+
+def _cell_at(cells: Sequence[object], positions: Mapping[str, int], name: str) -> str:
+    position = positions.get(name)
+    if position is None or position >= len(cells):
+        return ""
+    return cell_text(cells[position])
+
+
+def _raw_at(cells: Sequence[object], positions: Mapping[str, int], name: str) -> object:
+    position = positions.get(name)
+    if position is None or position >= len(cells):
+        return None
+    return cells[position]
+
+
+def id_number_check(value: object) -> tuple[str, datetime.date, str] | str:
+    """(ID number, birth date, gender) of a cell, or the reason it is not a valid ID number (GB 11643)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return "身份证号被Excel存成了数字，超过15位的数字已被改写，请将该列设为文本后重新录入。"
+    text = cell_text(value)
+    if not text:
+        return "身份证号为空。"
+    try:
+        facts = id_number_parse(text)
+    except IdNumberError as error:
+        return str(error)
+    return facts.id_number, facts.birth_date, facts.gender
+
+
+def date_check(value: object, *, column: str, required: bool) -> datetime.date | str | None:
+    """A date as Excel stores it or written 2025-01-01, 2025/1/1, 2025.1.1, 2025年1月1日 or 20250101."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = cell_text(value).split(" ")[0]
+    if not text:
+        return f"{column}为空。" if required else None
+    match = DATE_PATTERN.match(text)
+    try:
+        if match:
+            return datetime.date(*(int(part) for part in match.groups()))
+        if len(text) == 8 and text.isdigit():
+            return datetime.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    except ValueError:
+        pass
+    return f"{column}「{text}」不是有效日期，请写成2026-01-01。"
+
+
+def money_check(value: object, *, column: str, required: bool) -> Decimal | str:
+    text = cell_text(value).replace(",", "")
+    if not text:
+        return f"{column}为空。" if required else Decimal("0.00")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        return f"{column}「{text}」不是金额。"
+    if not amount.is_finite() or amount < 0 or amount >= MONEY_LIMIT:
+        return f"{column}「{text}」应为不小于0的金额。"
+    if amount != amount.quantize(Decimal("0.01")):
+        return f"{column}「{text}」最多两位小数。"
+    return amount.quantize(Decimal("0.01"))
+
+
+def resident_row_check(
+    cells: Sequence[object], *, positions: Mapping[str, int], division_codes: frozenset[str]
+) -> tuple[tuple | None, str]:
+    """A registry row: (id_number, name, household code, phone, residence code, gender, birth date) or reasons.
+
+    `division_codes` are the townships and villages of the importing county: a person is registered in one of them.
+    """
+    reasons = []
+    identity = id_number_check(_raw_at(cells, positions, "身份证号"))
+    if isinstance(identity, str):
+        reasons.append(identity)
+    name = _cell_at(cells, positions, "姓名")
+    if not name:
+        reasons.append("姓名为空。")
+    elif len(name) > NAME_MAX_LENGTH:
+        reasons.append(f"姓名超过{NAME_MAX_LENGTH}个字。")
+    household = _cell_at(cells, positions, "户籍地代码")
+    if not household:
+        reasons.append("户籍地代码为空。")
+    elif household not in division_codes:
+        reasons.append(f"户籍地代码 {household} 不是本县（区）的乡镇（街道）或村（社区）代码。")
+    residence = _cell_at(cells, positions, "居住地代码")
+    if residence and residence not in division_codes:
+        reasons.append(f"居住地代码 {residence} 不是本县（区）的乡镇（街道）或村（社区）代码。")
+    phone = _cell_at(cells, positions, "联系电话")
+    if not PHONE_PATTERN.match(phone):
+        reasons.append("联系电话只能包含数字，且不超过20位。")
+    if reasons:
+        return None, REASON_SEPARATOR.join(reasons)
+    id_number, birth_date, gender = identity  # type: ignore[misc]
+    return (id_number, name, household, phone, residence or None, gender, birth_date), ""
+
+
+def enrollment_row_check(
+    cells: Sequence[object], *, positions: Mapping[str, int], subsidy_categories: Mapping[str, str]
+) -> tuple[tuple | None, str]:
+    """A row of enrollment history: (id_number, insurance_year, payment_date, individual_due, subsidy_amount,
+    subsidy_category, benefit_start, benefit_end, status) or reasons.
+
+    `subsidy_categories` maps each accepted name of a subsidy category (its code and its Chinese name) to the code.
+    """
+    reasons = []
+    identity = id_number_check(_raw_at(cells, positions, "身份证号"))
+    if isinstance(identity, str):
+        reasons.append(identity)
+    year_text = _cell_at(cells, positions, "保险年度")
+    year = int(year_text) if year_text.isdigit() else 0
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        reasons.append(f"保险年度「{year_text}」应为{FIRST_YEAR}至{LAST_YEAR}之间的年份。")
+    payment_date = date_check(_raw_at(cells, positions, "缴费日期"), column="缴费日期", required=True)
+    individual_due = money_check(_raw_at(cells, positions, "个人缴费"), column="个人缴费", required=True)
+    subsidy_amount = money_check(_raw_at(cells, positions, "资助金额"), column="资助金额", required=False)
+    benefit_start = date_check(_raw_at(cells, positions, "待遇开始"), column="待遇开始", required=False)
+    benefit_end = date_check(_raw_at(cells, positions, "待遇截止"), column="待遇截止", required=False)
+    for checked in (payment_date, individual_due, subsidy_amount, benefit_start, benefit_end):
+        if isinstance(checked, str):
+            reasons.append(checked)
+    category_text = _cell_at(cells, positions, "资助类别")
+    category = subsidy_categories.get(category_text, "") if category_text else ""
+    if category_text and not category:
+        reasons.append(f"资助类别「{category_text}」不是已知的资助类别。")
+    status_text = _cell_at(cells, positions, "状态")
+    status = ENROLLMENT_STATUS_NAMES.get(status_text)
+    if status is None:
+        reasons.append(f"状态「{status_text}」应为“有效”或“已退费”。")
+    dates_read = not isinstance(benefit_start, str) and not isinstance(benefit_end, str)
+    if dates_read and (benefit_start is None) != (benefit_end is None):
+        reasons.append("待遇开始与待遇截止应同时填写或同时留空。")
+    elif dates_read and benefit_start is not None and benefit_start > benefit_end:  # type: ignore[operator]
+        reasons.append("待遇开始不能晚于待遇截止。")
+    if reasons:
+        return None, REASON_SEPARATOR.join(reasons)
+    id_number = identity[0]  # type: ignore[index]
+    return (
+        id_number,
+        year,
+        payment_date,
+        individual_due,
+        subsidy_amount,
+        category,
+        benefit_start,
+        benefit_end,
+        status,
+    ), ""

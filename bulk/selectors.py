@@ -1,0 +1,12 @@
+from django.db.models import QuerySet
+
+from accounts.models import User
+from accounts.selectors import scope_queryset
+
+from .models import BulkImportJob
+
+
+def bulk_import_jobs(*, user: User) -> QuerySet[BulkImportJob]:
+    """Import jobs of the counties in the user's scope, newest first."""
+    jobs = BulkImportJob.objects.select_related("county", "requested_by")
+    return scope_queryset(jobs, user=user, division_fields=("county",))

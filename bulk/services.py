@@ -1,0 +1,344 @@
+"""Bulk imports of county files: the registry (一人一档) and enrollment history, 300,000 rows and more.
+
+django-import-export stays for small files in the admin; it loads row by row through the ORM at about 2,000 rows/s.
+This path streams the file once, checks every row in Python (the rules of bulk.rules), and stages every row in a
+TEMP table by COPY (PostgreSQL) or executemany (SQLite); the checks that need the whole file or the database run as
+set-based SQL on the stage. A file with any bad row is refused: the registry is not touched, and the clerk gets the
+report of the bad rows with their reasons. A clean file is then loaded from the stage in one transaction: on
+PostgreSQL by one INSERT … SELECT … ON CONFLICT statement per kind, on SQLite by batched bulk_create. Memory stays
+flat: rows go from the reader to the stage in blocks of PROGRESS_EVERY_ROWS, and the report is read back from the
+stage through a server-side cursor.
+
+How each kind is loaded, and how its history rows are written, is in bulk.resident_loading and
+bulk.enrollment_loading.
+"""
+
+import contextlib
+import datetime
+import json
+import logging
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
+from django.db import connection, transaction
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.utils import get_column_letter
+
+from accounts.models import User
+from accounts.selectors import user_can_see_division
+from divisions.models import Division, DivisionLevel
+from enrollment.rules import NEWBORN_PROGRAMME
+from subsidies.models import HardshipCategory
+
+from .enrollment_loading import enrollment_checks, enrollment_load, enrollment_report_texts
+from .models import BulkImportJob, BulkImportKind, BulkImportStatus
+from .readers import FileUnreadable, TableReader
+from .resident_loading import resident_checks, resident_load, resident_report_texts
+from .rules import (
+    ENROLLMENT_COLUMNS,
+    HEADER_SEARCH_ROWS,
+    RESIDENT_COLUMNS,
+    Column,
+    HeaderMissing,
+    enrollment_row_check,
+    header_missing_message,
+    header_positions,
+    resident_row_check,
+    row_is_blank,
+    row_texts,
+)
+from .staging import (
+    ENROLLMENT_STAGE_COLUMNS,
+    OUTCOME_ERROR,
+    OUTCOME_SKIP,
+    RESIDENT_STAGE_COLUMNS,
+    Stage,
+    StageColumn,
+    raw_json,
+)
+
+logger = logging.getLogger(__name__)
+
+PROGRESS_EVERY_ROWS = 10_000  # rows per COPY block and per progress update
+ACCEPTED_EXTENSIONS = (".csv", ".xlsx")
+ADVISORY_LOCK_CLASS = 7_417  # pg_try_advisory_lock(class, job id): one worker per job
+SUBSIDY_CATEGORY_NAMES = {
+    **{category.value: category.label for category in HardshipCategory},
+    NEWBORN_PROGRAMME: "新生儿参保财政资助",
+}
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    columns: tuple[Column, ...]
+    stage_columns: tuple[StageColumn, ...]
+    row_check: Callable[..., tuple[tuple | None, str]]
+    checks: Callable[..., None]
+    report_texts: Callable[[tuple], list[str]]
+    load: Callable[[Stage, BulkImportJob, datetime.datetime], tuple[int, int]]  # (created, updated)
+    row_context: Callable[[Division], dict[str, object]] = field(default=lambda county: {})
+
+
+def _resident_context(county: Division) -> dict[str, object]:
+    """The townships and villages of the county, loaded once: each row's divisions are looked up in this set."""
+    codes = Division.objects.filter(
+        code__startswith=county.code, level__in=[DivisionLevel.TOWNSHIP, DivisionLevel.VILLAGE]
+    ).values_list("code", flat=True)
+    return {"division_codes": frozenset(codes)}
+
+
+def _enrollment_context(county: Division) -> dict[str, object]:
+    names = {code: code for code in SUBSIDY_CATEGORY_NAMES}
+    names.update({label: code for code, label in SUBSIDY_CATEGORY_NAMES.items()})
+    return {"subsidy_categories": names}
+
+
+KINDS = {
+    BulkImportKind.RESIDENT_REGISTRY: KindSpec(
+        columns=RESIDENT_COLUMNS,
+        stage_columns=RESIDENT_STAGE_COLUMNS,
+        row_check=resident_row_check,
+        checks=resident_checks,
+        report_texts=resident_report_texts,
+        load=lambda stage, job, now: resident_load(
+            stage, job_id=job.pk, county_code=job.county_id, actor=job.requested_by, now=now
+        ),
+        row_context=_resident_context,
+    ),
+    BulkImportKind.ENROLLMENT_HISTORY: KindSpec(
+        columns=ENROLLMENT_COLUMNS,
+        stage_columns=ENROLLMENT_STAGE_COLUMNS,
+        row_check=enrollment_row_check,
+        checks=enrollment_checks,
+        report_texts=lambda values: enrollment_report_texts(values, category_names=SUBSIDY_CATEGORY_NAMES),
+        load=lambda stage, job, now: enrollment_load(
+            stage, job_id=job.pk, file_name=job.file_name, actor=job.requested_by, now=now
+        ),
+        row_context=_enrollment_context,
+    ),
+}
+
+
+@transaction.atomic
+def bulk_import_create(*, actor: User, kind: str, county: Division, uploaded_file: UploadedFile) -> BulkImportJob:
+    """Store the file under MEDIA_ROOT/bulk/ and queue its import once the job row is committed."""
+    from .tasks import bulk_import_run_task
+
+    if kind not in KINDS:
+        raise ValidationError({"kind": "请选择导入内容。"})
+    if county.level != DivisionLevel.COUNTY:
+        raise ValidationError({"county": "请选择区县。"})
+    if not user_can_see_division(user=actor, division_code=county.code):
+        raise ValidationError({"county": "只能导入本辖区区县的数据。"})
+    file_name = os.path.basename(uploaded_file.name or "")
+    if not file_name.lower().endswith(ACCEPTED_EXTENSIONS):
+        raise ValidationError({"file": "只能导入 xlsx 或 csv 文件。"})
+    job = BulkImportJob(kind=kind, county=county, file_name=file_name[:255], requested_by=actor)
+    job.file.save(file_name, uploaded_file, save=False)
+    job.full_clean()
+    job.save()
+    transaction.on_commit(lambda: bulk_import_run_task.delay(job.pk))
+    return job
+
+
+def bulk_import_run(*, job_id: int) -> BulkImportJob:
+    """Check the job's file, and load it when every row is good. Running it again for a finished job changes
+    nothing; a job left half-way by a lost worker starts again from the file (the load is one transaction, so it
+    left nothing behind)."""
+    job = BulkImportJob.objects.select_related("county", "requested_by").get(pk=job_id)
+    if job.status in (BulkImportStatus.SUCCEEDED, BulkImportStatus.REFUSED):
+        return job
+    with _job_lock(job.pk) as acquired:
+        if not acquired:
+            return job
+        _job_update(
+            job,
+            status=BulkImportStatus.VALIDATING,
+            started_at=timezone.now(),
+            finished_at=None,
+            rows_total=0,
+            rows_done=0,
+            rows_valid=0,
+            rows_created=0,
+            rows_updated=0,
+            rows_skipped=0,
+            error_count=0,
+            error_message="",
+        )
+        spec = KINDS[BulkImportKind(job.kind)]
+        stage = Stage(job_id=job.pk, columns=spec.stage_columns)
+        try:
+            stage.create()
+            try:
+                _import(job, spec, stage)
+            finally:
+                stage.drop()
+        except (FileUnreadable, HeaderMissing) as error:
+            _job_update(job, status=BulkImportStatus.REFUSED, error_message=str(error), finished_at=timezone.now())
+        except Exception as error:
+            _job_update(job, status=BulkImportStatus.FAILED, error_message=str(error), finished_at=timezone.now())
+            raise
+    job.refresh_from_db()
+    return job
+
+
+def _import(job: BulkImportJob, spec: KindSpec, stage: Stage) -> None:
+    started = time.monotonic()
+    with job.file.open("rb") as stored:
+        stream = getattr(stored, "file", stored)
+        rows_read = _stage_file(job, spec, stage, TableReader(stream, file_name=job.file_name))
+    staged = time.monotonic()
+    stage.analyze()
+    spec.checks(stage, county_code=job.county_id)
+    counts = stage.outcome_counts()
+    errors, skipped, valid = counts.get(OUTCOME_ERROR, 0), counts.get(OUTCOME_SKIP, 0), counts.get(None, 0)
+    checked = time.monotonic()
+    _job_update(
+        job, rows_total=rows_read, rows_done=rows_read, rows_valid=valid, error_count=errors, rows_skipped=skipped
+    )
+    if errors or skipped:
+        _report_save(job, spec, stage)
+    if rows_read == 0:
+        _job_update(
+            job, status=BulkImportStatus.REFUSED, error_message="文件中没有数据行。", finished_at=timezone.now()
+        )
+        return
+    if errors:
+        _job_update(job, status=BulkImportStatus.REFUSED, finished_at=timezone.now())
+        logger.info("bulk import #%s refused: %s of %s rows bad", job.pk, errors, rows_read)
+        return
+    _job_update(job, status=BulkImportStatus.LOADING)
+    now = timezone.now()
+    with transaction.atomic():
+        _county_lock(job)
+        created, updated = spec.load(stage, job, now)
+        _job_update(
+            job,
+            status=BulkImportStatus.SUCCEEDED,
+            rows_created=created,
+            rows_updated=updated,
+            finished_at=timezone.now(),
+        )
+    logger.info(
+        "bulk import #%s (%s, %s rows): read and staged %.2f s, checked %.2f s, loaded %.2f s",
+        job.pk,
+        job.kind,
+        rows_read,
+        staged - started,
+        checked - staged,
+        time.monotonic() - checked,
+    )
+
+
+def _stage_file(job: BulkImportJob, spec: KindSpec, stage: Stage, reader: TableReader) -> int:
+    """Pass over the file: every data row checked and written to the stage, a block at a time. Returns the number of
+    data rows."""
+    rows = reader.rows()
+    positions = _header(rows, spec.columns)
+    context = spec.row_context(job.county)
+    empty = (None,) * len(spec.stage_columns)
+    block: list[tuple] = []
+    done = 0
+    for line, cells in rows:
+        if row_is_blank(cells):
+            continue
+        values, problem = spec.row_check(cells, positions=positions, **context)
+        if values is None:
+            block.append((line, OUTCOME_ERROR, problem, raw_json(row_texts(cells, positions, spec.columns)), *empty))
+        else:
+            block.append((line, None, None, None, *values))
+        done += 1
+        if len(block) >= PROGRESS_EVERY_ROWS:
+            stage.write(block)
+            block.clear()
+            fraction = reader.fraction_read()
+            _job_update(job, rows_done=done, rows_total=int(done / fraction) if fraction else done)
+    stage.write(block)
+    return done
+
+
+def _header(rows: Iterator[tuple[int, Sequence[object]]], columns: Sequence[Column]) -> dict[str, int]:
+    """The positions of our columns, from the first of the first rows that names them all."""
+    for line, cells in rows:
+        positions = header_positions(cells, columns)
+        if positions is not None:
+            return positions
+        if line >= HEADER_SEARCH_ROWS:
+            break
+    raise HeaderMissing(header_missing_message(columns))
+
+
+REPORT_WIDTHS = {"身份证号": 22, "原因": 60}
+
+
+def _text_cell(sheet: object, value: object) -> object:
+    """What the file said, as text: a value typed as "=HYPERLINK(…)" must not become a formula in the report."""
+    if not isinstance(value, str):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
+
+
+def _report_save(job: BulkImportJob, spec: KindSpec, stage: Stage) -> None:
+    """The refused and skipped rows, in file order, as an xlsx written row by row (openpyxl write-only)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("问题行")
+    headers = ["行号", *(column.name for column in spec.columns), "类型", "原因"]
+    for number, header in enumerate(headers, start=1):
+        sheet.column_dimensions[get_column_letter(number)].width = REPORT_WIDTHS.get(header, 12)
+    sheet.freeze_panes = "A2"
+    sheet.append(headers)
+    for line, outcome, problem, raw, *values in stage.problem_rows():
+        texts = json.loads(raw) if raw else spec.report_texts(tuple(values))
+        sheet.append(
+            [
+                line,
+                *(_text_cell(sheet, text) for text in texts),
+                "已跳过" if outcome == OUTCOME_SKIP else "错误",
+                problem,
+            ]
+        )
+    with tempfile.TemporaryFile(suffix=".xlsx") as buffer:
+        workbook.save(buffer)
+        buffer.seek(0)
+        job.error_file.save(f"问题行-{job.pk}.xlsx", File(buffer), save=False)
+    BulkImportJob.objects.filter(pk=job.pk).update(error_file=job.error_file.name)
+
+
+def _job_update(job: BulkImportJob, **values: object) -> None:
+    BulkImportJob.objects.filter(pk=job.pk).update(**values)
+    for name, value in values.items():
+        setattr(job, name, value)
+
+
+@contextlib.contextmanager
+def _job_lock(job_id: int) -> Iterator[bool]:
+    """On PostgreSQL, a session advisory lock keyed by the job: a task delivered twice runs once."""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [ADVISORY_LOCK_CLASS, job_id])
+        (acquired,) = cursor.fetchone()
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [ADVISORY_LOCK_CLASS, job_id])
+
+
+def _county_lock(job: BulkImportJob) -> None:
+    """Loads of the same county and kind run one after the other (a transaction advisory lock)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"bulk:{job.kind}:{job.county_id}"])

@@ -1,0 +1,58 @@
+"""The pure row checks and the encoding guess, without the database."""
+
+import datetime
+from decimal import Decimal
+
+from bulk.readers import csv_encoding
+from bulk.rules import (
+    ENROLLMENT_COLUMNS,
+    RESIDENT_COLUMNS,
+    date_check,
+    header_positions,
+    money_check,
+    resident_row_check,
+)
+from enrollment.rules import id_number_compose
+
+ID_NUMBER = id_number_compose(address_code="140621", birth_date=datetime.date(1988, 2, 29), sequence=12)
+VILLAGE = "140621100201"
+
+
+def test_the_encoding_is_utf8_unless_the_first_chunk_is_not():
+    assert csv_encoding("身份证号,姓名\n".encode()) == "utf-8-sig"
+    assert csv_encoding("身份证号,姓名\n".encode("gbk")) == "gb18030"
+    # a character cut at the end of the chunk is still UTF-8
+    assert csv_encoding("身份证号".encode()[:-1]) == "utf-8-sig"
+
+
+def test_the_header_is_found_by_any_usual_name_and_needs_every_required_column():
+    assert header_positions(["序号", "公民身份号码", " 姓 名", "户籍地区划代码"], RESIDENT_COLUMNS) == {
+        "身份证号": 1,
+        "姓名": 2,
+        "户籍地代码": 3,
+    }
+    assert header_positions(["身份证号", "姓名"], RESIDENT_COLUMNS) is None
+    assert header_positions(["身份证号", "保险年度", "缴费日期"], ENROLLMENT_COLUMNS) is None
+
+
+def test_a_good_registry_row_gives_the_facts_of_the_id_number():
+    positions = {"身份证号": 0, "姓名": 1, "户籍地代码": 2}
+    values, problem = resident_row_check(
+        [ID_NUMBER.lower(), " 张三 ", VILLAGE], positions=positions, division_codes=frozenset({VILLAGE})
+    )
+    assert problem == ""
+    assert values == (ID_NUMBER, "张三", VILLAGE, "", None, "F", datetime.date(1988, 2, 29))
+
+
+def test_dates_and_amounts_are_read_as_clerks_write_them():
+    excel_cell = datetime.datetime(2025, 1, 5)  # noqa: DTZ001 (openpyxl reads Excel's dates as naive datetimes)
+    for written in ("2025-01-05", "2025/1/5", "2025.1.5", "2025年1月5日", "20250105", excel_cell):
+        assert date_check(written, column="缴费日期", required=True) == datetime.date(2025, 1, 5)
+    assert date_check("", column="待遇开始", required=False) is None
+    assert (
+        date_check("2025-02-30", column="缴费日期", required=True)
+        == "缴费日期「2025-02-30」不是有效日期，请写成2026-01-01。"
+    )
+    assert money_check("1,380.5", column="个人缴费", required=True) == Decimal("1380.50")
+    assert money_check(380.0, column="个人缴费", required=True) == Decimal("380.00")
+    assert money_check("3.801", column="个人缴费", required=True) == "个人缴费「3.801」最多两位小数。"

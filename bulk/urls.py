@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.bulk_import_index, name="bulk_import_index"),
+    path("templates/<str:kind>.xlsx", views.bulk_import_template, name="bulk_import_template"),
+    path("<int:pk>/", views.bulk_import_detail, name="bulk_import_detail"),
+    path("<int:pk>/report.xlsx", views.bulk_import_report, name="bulk_import_report"),
+]
