@@ -63,6 +63,7 @@ class EnrollmentPermission(ReadRequiresViewPermission):
 
 @extend_schema(tags=["参保缴费"])
 class EnrollmentViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = "[0-9]+"
     serializer_class = EnrollmentSerializer
     permission_classes = [IsAuthenticated, EnrollmentPermission]
     queryset = Enrollment.objects.none()

@@ -1,0 +1,799 @@
+"""Every import against the bad-file corpus (tests/bad_files.py): wrong headers, GBK, formulas, ID numbers stored as
+numbers, merged cells, empty rows, and a 100,000-row file with one bad row.
+
+Each file is refused whole with a message, or reported row by row with the file's row numbers, as each import is
+designed; a refused file writes nothing. The import's own record of the attempt (its batch or job row) is written
+by design and is not counted; everything else is (`written`).
+"""
+
+import datetime
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from accounts.models import Role
+from bulk.models import BulkImportJob, BulkImportStatus
+from bulk.services import bulk_import_create
+from conftest import make_user
+from divisions.models import Division
+from enrollment.models import ClaimSummary, Enrollment, Payment, Resident
+from enrollment.services import resident_create
+from newborns.import_services import birth_import_confirm, birth_import_preview
+from newborns.models import BirthRecord, PreEnrollment
+from newborns.resources import birth_row_errors_file_build
+from reports.list_files import ListFileUnreadable
+from reports.models import ExportJob, ExportKind
+from reports.services import resident_roster_build
+from subsidies.models import HardshipIdentity
+from subsidies.resources import row_errors_file_build
+from subsidies.services import identity_list_confirm, identity_list_preview
+from targets.models import PopulationBaseline, Target, UninsuredList, UninsuredPerson
+from targets.target_services import (
+    baseline_errors_file,
+    baseline_file_preview,
+    target_split_file_preview,
+    target_split_save,
+)
+from targets.uninsured_resources import ledger_workbook_bytes
+from targets.uninsured_selectors import uninsured_ledger_rows
+from targets.uninsured_services import (
+    uninsured_ledger_import_check,
+    uninsured_ledger_import_confirm,
+    uninsured_push_check,
+    uninsured_push_confirm,
+)
+
+from . import bad_files
+from .bad_files import LAYOUTS, PEOPLE, Layout
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+TODAY = D(2026, 11, 26)
+DOMAIN_MODELS = (
+    Resident,
+    Enrollment,
+    Payment,
+    ClaimSummary,
+    HardshipIdentity,
+    BirthRecord,
+    PreEnrollment,
+    UninsuredList,
+    UninsuredPerson,
+    Target,
+    PopulationBaseline,
+)
+
+
+def written() -> dict[str, int]:
+    """The rows of every table an import may write, history included."""
+    counts = {model._meta.label: model.objects.count() for model in DOMAIN_MODELS}
+    for model in DOMAIN_MODELS:
+        history = getattr(model, "history", None)
+        if history is not None:
+            counts[f"{model._meta.label} history"] = history.model.objects.count()
+    return counts
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def province_staff(db):
+    return make_user("shanxi", Role.PROVINCE_STAFF, "14")
+
+
+@pytest.fixture
+def registry(clerk):
+    """The people of the corpus, registered in 山阴县."""
+    for person in PEOPLE:
+        resident_create(
+            actor=clerk,
+            id_number=person.id_number,
+            name=person.name,
+            household_division=Division.objects.get(code=person.village),
+        )
+
+
+@pytest.fixture
+def ledger(province_staff, yujing_official):
+    """The 2026 ledger of 玉井镇 with its people of the corpus, on a list the township has signed."""
+    township = Division.objects.get(code=bad_files.YUJING_TOWN)
+    uninsured_list = UninsuredList.objects.create(
+        township=township,
+        year=2026,
+        title="2026年度未参保人员名单（玉井镇）",
+        deadline=TODAY + datetime.timedelta(days=30),
+        pushed_by=province_staff,
+        signed_by=yujing_official,
+        signed_at=timezone.now(),
+    )
+    for person in PEOPLE:
+        if person.township == bad_files.YUJING_TOWN:
+            UninsuredPerson.objects.create(
+                uninsured_list=uninsured_list,
+                township=township,
+                village_id=person.village,
+                year=2026,
+                name=person.name,
+                id_number=person.id_number,
+            )
+    return township
+
+
+# --- One outcome for every import ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    """What an import's check says of a file: refused whole (file_error), the bad rows (row number, reasons), and
+    the row numbers of the good rows."""
+
+    file_error: str = ""
+    row_errors: list[tuple[int, str]] = field(default_factory=list)
+    good_rows: list[int] = field(default_factory=list)
+    values: list[tuple] = field(default_factory=list)  # the good rows as the import read them
+    record: object = None  # the batch, preview or job, for what the test needs next
+
+
+def check_identity_list(users, file_name: str, content: bytes) -> Outcome:
+    batch = identity_list_preview(
+        actor=users["clerk"],
+        county=Division.objects.get(code=bad_files.SHANYIN),
+        department="民政",
+        list_date=D(2025, 10, 1),
+        file_name=file_name,
+        content=content,
+    )
+    return Outcome(
+        file_error=batch.file_error,
+        row_errors=[(error["row"], "".join(error["errors"])) for error in batch.row_errors],
+        good_rows=sorted(row["row"] for row in [*batch.checked_rows, *batch.unmatched_rows]),
+        values=[(row["name"], row["id_number"], row["category"]) for row in batch.checked_rows],
+        record=batch,
+    )
+
+
+def check_birth(users, file_name: str, content: bytes) -> Outcome:
+    batch = birth_import_preview(
+        actor=users["clerk"], county=Division.objects.get(code=bad_files.SHANYIN), file_name=file_name, content=content
+    )
+    return Outcome(
+        file_error=batch.file_error,
+        row_errors=[(error["row"], "".join(error["errors"])) for error in batch.row_errors],
+        good_rows=[row["row"] for row in batch.checked_rows],
+        values=[
+            (row["name"], row["gender"], row["mother_id_number"], row["division_name"]) for row in batch.checked_rows
+        ],
+        record=batch,
+    )
+
+
+def check_uninsured_push(users, file_name: str, content: bytes) -> Outcome:
+    preview = uninsured_push_check(actor=users["province_staff"], year=2027, file_name=file_name, content=content)
+    return Outcome(
+        file_error=preview.file_error,
+        row_errors=[(error["row"], "".join(error["errors"])) for error in preview.row_errors],
+        good_rows=[row.row for row in preview.rows],
+        values=[(row.name, row.id_number, row.township_code, row.village_code) for row in preview.rows],
+        record=preview,
+    )
+
+
+def check_uninsured_ledger(users, file_name: str, content: bytes) -> Outcome:
+    preview = uninsured_ledger_import_check(
+        township=Division.objects.get(code=bad_files.YUJING_TOWN),
+        year=2026,
+        file_name=file_name,
+        content=content,
+        today=TODAY,
+    )
+    return Outcome(
+        file_error=preview.file_error,
+        row_errors=[(error["row"], "".join(error["errors"])) for error in preview.row_errors],
+        good_rows=[row.row for row in preview.rows],
+        values=[(row.name, sorted(row.changes.items())) for row in preview.rows],
+        record=preview,
+    )
+
+
+def check_target_split(users, file_name: str, content: bytes) -> Outcome:
+    try:
+        preview = target_split_file_preview(
+            city=Division.objects.get(code="1406"), year=2026, file_name=file_name, content=content
+        )
+    except ListFileUnreadable as error:
+        return Outcome(file_error=str(error))
+    return Outcome(
+        file_error="".join(preview.problems),
+        row_errors=[(row.row, "".join(row.errors)) for row in preview.rows if row.errors],
+        good_rows=[row.row for row in preview.rows if not row.errors],
+        values=[(row.code, row.name, row.value) for row in preview.rows if not row.errors],
+        record=preview,
+    )
+
+
+def check_baseline(users, file_name: str, content: bytes) -> Outcome:
+    try:
+        preview = baseline_file_preview(user=users["province_staff"], file_name=file_name, content=content)
+    except ListFileUnreadable as error:
+        return Outcome(file_error=str(error))
+    return Outcome(
+        row_errors=[(row.row, "".join(row.errors)) for row in preview.bad_rows],
+        good_rows=[row.row for row in preview.good_rows],
+        values=[(row.division_name, *row.fields().values()) for row in preview.good_rows],
+        record=preview,
+    )
+
+
+def _bulk(kind: str) -> Callable[..., Outcome]:
+    def check(users, file_name: str, content: bytes) -> Outcome:
+        with users["on_commit"](execute=True):
+            job = bulk_import_create(
+                actor=users["clerk"],
+                kind=kind,
+                county=Division.objects.get(code=bad_files.SHANYIN),
+                uploaded_file=SimpleUploadedFile(file_name, content),
+            )
+        job.refresh_from_db()
+        return bulk_outcome(job)
+
+    return check
+
+
+def bulk_report(job: BulkImportJob) -> list[list[object]]:
+    if not job.error_file:
+        return []
+    with job.error_file.open("rb") as stored:
+        sheet = load_workbook(io.BytesIO(stored.read())).active
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def bulk_outcome(job: BulkImportJob) -> Outcome:
+    report = bulk_report(job)
+    errors = [(row[0], row[-1]) for row in report[1:] if row[-2] == "错误"]
+    loaded = job.status == BulkImportStatus.SUCCEEDED
+    if job.kind == "resident_registry":
+        values = Resident.objects.values_list("id_number", "name", "household_division_id", "phone")
+    else:
+        values = Enrollment.objects.values_list("resident__id_number", "insurance_year", "subsidy_category", "status")
+    return Outcome(
+        file_error=job.error_message,
+        row_errors=errors,
+        good_rows=[job.rows_valid] if loaded else [],  # the bulk path reports bad rows only: good ones are counted
+        values=sorted(values) if loaded else [],
+        record=job,
+    )
+
+
+CHECKS: dict[str, Callable[..., Outcome]] = {
+    "identity_list": check_identity_list,
+    "birth": check_birth,
+    "uninsured_push": check_uninsured_push,
+    "uninsured_ledger": check_uninsured_ledger,
+    "target_split": check_target_split,
+    "baseline": check_baseline,
+    "registry": _bulk("resident_registry"),
+    "enrollment_history": _bulk("enrollment_history"),
+}
+
+
+# What each import needs in the database for the corpus's good rows to be good.
+NEEDS = {"identity_list": ("registry",), "enrollment_history": ("registry",), "uninsured_ledger": ("ledger",)}
+
+
+@pytest.fixture
+def users(request, clerk, province_staff, django_capture_on_commit_callbacks):
+    return {
+        "request": request,
+        "clerk": clerk,
+        "province_staff": province_staff,
+        "on_commit": django_capture_on_commit_callbacks,
+    }
+
+
+def prepare(users, layout: Layout) -> None:
+    for fixture in NEEDS.get(layout.name, ()):
+        users["request"].getfixturevalue(fixture)
+
+
+def run(users, layout: Layout, content: bytes, extension: str = "xlsx") -> Outcome:
+    return CHECKS[layout.name](users, f"{layout.file_stem}.{extension}", content)
+
+
+def layouts(*names: str) -> list:
+    return [pytest.param(LAYOUTS[name], id=name) for name in (names or LAYOUTS)]
+
+
+def confirm_refused(users, layout: Layout, outcome: Outcome, content: bytes, extension: str = "xlsx") -> list[str]:
+    """Try to confirm a file its check refused, as the pages would if asked: the import's refusal messages."""
+    file_name = f"{layout.file_stem}.{extension}"
+    attempts = {
+        "identity_list": lambda: identity_list_confirm(actor=users["clerk"], batch=outcome.record),
+        "birth": lambda: birth_import_confirm(actor=users["clerk"], batch=outcome.record),
+        "uninsured_push": lambda: uninsured_push_confirm(
+            actor=users["province_staff"],
+            year=2027,
+            deadline=TODAY + datetime.timedelta(days=30),
+            file_name=file_name,
+            content=content,
+            today=TODAY,
+        ),
+        "uninsured_ledger": lambda: uninsured_ledger_import_confirm(
+            actor=users["province_staff"],
+            township=Division.objects.get(code=bad_files.YUJING_TOWN),
+            year=2026,
+            file_name=file_name,
+            content=content,
+            today=TODAY,
+        ),
+        "target_split": lambda: target_split_save(
+            actor=users["clerk"],
+            city=Division.objects.get(code="1406"),
+            year=2026,
+            values=getattr(outcome.record, "values", {}),
+        ),
+    }
+    if layout.name in ("registry", "enrollment_history"):
+        assert outcome.record.status == BulkImportStatus.REFUSED  # the worker loads nothing of a refused file
+        return []
+    if layout.name == "baseline":
+        # Baselines are designed to import the good rows of a file and list the bad ones (targets/tests/
+        # test_baselines.py): a confirmation takes only the good rows, never a bad one.
+        assert not {row for row, _ in outcome.row_errors} & set(outcome.good_rows)
+        return []
+    with pytest.raises(ValidationError) as refusal:
+        attempts[layout.name]()
+    return refusal.value.messages
+
+
+# --- Wrong headers: refused whole ---------------------------------------------------------------------------------
+
+WRONG_HEADER_MESSAGES = {
+    "identity_list": "没有找到表头：前5行中应有「身份证号」一列。",
+    "birth": "没有找到表头：前5行中应有「出生医学证明编号」一列。",
+    "uninsured_push": "没有找到表头：前5行中应有「身份证号」一列。",
+    "uninsured_ledger": "没有找到表头：前5行中应有「公民身份号码」一列。",
+    "target_split": "没有找到表头：前5行中应有「区县代码」一列。",
+    "baseline": "没有找到表头：前5行中应有「区划代码」一列。",
+    "registry": "没有找到表头：前5行中应有一行包含以下各列：身份证号、姓名、户籍地代码。",
+    "enrollment_history": "没有找到表头：前5行中应有一行包含以下各列：身份证号、保险年度、缴费日期、个人缴费。",
+}
+
+
+@pytest.mark.parametrize("layout", layouts())
+def test_a_file_with_wrong_headers_is_refused_whole_and_writes_nothing(users, layout):
+    # given
+    prepare(users, layout)
+    content = bad_files.wrong_header(layout)
+    before = written()
+    # when
+    outcome = run(users, layout, content)
+    # then
+    assert (outcome.file_error, outcome.row_errors, outcome.good_rows) == (WRONG_HEADER_MESSAGES[layout.name], [], [])
+    confirm_refused(users, layout, outcome, content)
+    assert written() == before
+
+
+# --- GBK: read, not refused for its encoding ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("layout", layouts())
+def test_a_gbk_csv_is_read_like_the_same_rows_in_xlsx(users, layout):
+    # given
+    prepare(users, layout)
+    # when
+    from_csv = run(users, layout, bad_files.gbk_csv(layout), "csv")
+    # then
+    assert (from_csv.file_error, from_csv.row_errors) == ("", [])
+    if layout.name in ("registry", "enrollment_history"):
+        assert from_csv.values == BULK_LOADED[layout.name]()
+    else:
+        from_xlsx = run(users, layout, bad_files.good(layout))
+        assert (
+            from_csv.good_rows
+            == from_xlsx.good_rows
+            == list(range(layout.first_data_line, layout.first_data_line + len(layout.rows)))
+        )
+        assert from_csv.values == from_xlsx.values
+
+
+CATEGORY_CODES = {None: "", "低保对象": "dibao"}
+STATUS_CODES = {None: "active", "有效": "active", "已退费": "refunded"}
+BULK_LOADED = {
+    "registry": lambda: sorted((person.id_number, person.name, person.village, person.phone) for person in PEOPLE),
+    "enrollment_history": lambda: sorted(
+        (row[0], int(row[1]), CATEGORY_CODES[row[5]], STATUS_CODES[row[8]])
+        for row in LAYOUTS["enrollment_history"].rows
+    ),
+}
+
+
+# --- Formulas: text stays text, a formula is read as the value Excel shows, never run on export -----------------
+
+FORMULA_AS_TEXT = {
+    "identity_list": [(2, "姓名：与档案不符（档案为王秀英）。")],
+    "birth": [],
+    "uninsured_push": [],
+    "uninsured_ledger": [],
+    "target_split": [(3, "目标人数「=SUM(C3:C4)」不是数字。")],
+    "baseline": [],
+    "registry": [],
+    "enrollment_history": [(3, f"资助类别「{bad_files.HYPERLINK}」不是已知的资助类别。")],
+}
+
+
+@pytest.mark.parametrize("extension", ["xlsx", "csv"])
+@pytest.mark.parametrize("layout", layouts())
+def test_a_formula_typed_as_text_is_read_as_that_text(users, layout, extension):
+    # given
+    prepare(users, layout)
+    content = bad_files.formula_as_text(layout) if extension == "xlsx" else bad_files.formula_in_csv(layout)
+    before = written()
+    # when
+    outcome = run(users, layout, content, extension)
+    # then
+    assert (outcome.file_error, outcome.row_errors) == ("", FORMULA_AS_TEXT[layout.name])
+    if outcome.row_errors:
+        confirm_refused(users, layout, outcome, content, extension)
+        assert written() == before
+    elif layout.name not in ("registry", "enrollment_history"):
+        assert any(layout.formula_text in str(value) for value in outcome.values), outcome.values
+        assert written() == before  # a preview writes nothing
+    else:
+        assert any(layout.formula_text in value for value in outcome.values), outcome.values
+
+
+FORMULA_WITHOUT_VALUE = {
+    "identity_list": [(2, "姓名：姓名为空。")],
+    "birth": [(2, "新生儿姓名：为空。")],
+    "uninsured_push": [(2, "姓名：姓名为空。")],
+    "uninsured_ledger": [],  # 动员情况 may be empty
+    "target_split": [(3, "目标人数为空。")],
+    "baseline": [(2, "数据来源为空。")],
+    "registry": [(2, "姓名为空。")],
+    "enrollment_history": [],  # 资助类别 may be empty
+}
+
+
+@pytest.mark.parametrize("layout", layouts())
+def test_a_formula_saved_without_its_value_reads_as_an_empty_cell(users, layout):
+    # given a formula as openpyxl (or a script) saves it: no value cached next to it
+    prepare(users, layout)
+    content = bad_files.formula_cell(layout, cached=False)
+    before = written()
+    # when
+    outcome = run(users, layout, content)
+    # then
+    assert (outcome.file_error, outcome.row_errors) == ("", FORMULA_WITHOUT_VALUE[layout.name])
+    if outcome.row_errors:
+        confirm_refused(users, layout, outcome, content)
+        assert written() == before
+
+
+@pytest.mark.parametrize("layout", layouts())
+def test_a_formula_saved_with_its_value_reads_as_that_value(users, layout):
+    # given a formula as Excel saves it, its value cached next to it
+    prepare(users, layout)
+    # when
+    outcome = run(users, layout, bad_files.formula_cell(layout, cached=True))
+    # then
+    assert (outcome.file_error, outcome.row_errors) == ("", [])
+    if layout.name in ("registry", "enrollment_history"):
+        assert outcome.values == BULK_LOADED[layout.name]()
+    else:
+        assert outcome.values == run(users, layout, bad_files.good(layout)).values
+
+
+def roster_cells(clerk) -> list:
+    """The cells of the resident roster (reports.services.resident_roster_build) as the clerk exports it."""
+    job = ExportJob.objects.create(kind=ExportKind.RESIDENT_ROSTER, requested_by=clerk)
+    sheet = load_workbook(io.BytesIO(resident_roster_build(job))).active
+    return [cell for row in sheet.iter_rows() for cell in row]
+
+
+def the_cell(cells: list, value: str):
+    found = [cell for cell in cells if cell.value == value or (isinstance(cell.value, str) and value in cell.value)]
+    assert found, f"{value!r} not in the file"
+    return found[0]
+
+
+@pytest.mark.parametrize("extension", ["xlsx", "csv"])
+def test_a_registry_name_typed_as_a_formula_is_stored_as_text_and_exported_as_text(users, extension):
+    # given
+    layout = LAYOUTS["registry"]
+    content = bad_files.formula_as_text(layout) if extension == "xlsx" else bad_files.formula_in_csv(layout)
+    # when
+    run(users, layout, content, extension)
+    cell = the_cell(roster_cells(users["clerk"]), bad_files.HYPERLINK)
+    # then
+    assert Resident.objects.get(id_number=PEOPLE[0].id_number).name == bad_files.HYPERLINK
+    assert (cell.value, cell.data_type, cell.number_format) == (bad_files.HYPERLINK, "s", "@")
+
+
+def test_a_newborn_name_typed_as_a_formula_is_registered_as_text_and_exported_as_text(users):
+    # given
+    layout = LAYOUTS["birth"]
+    outcome = run(users, layout, bad_files.formula_as_text(layout))
+    # when
+    birth_import_confirm(actor=users["clerk"], batch=outcome.record)
+    cell = the_cell(roster_cells(users["clerk"]), bad_files.HYPERLINK)
+    # then
+    assert BirthRecord.objects.get(birth_certificate_no="P140000001").name == bad_files.HYPERLINK
+    assert (cell.value, cell.data_type) == (bad_files.HYPERLINK, "s")
+
+
+def ledger_cells(user, year: int) -> list:
+    """The cells of 玉井镇's ledger as exported (targets.uninsured_resources.ledger_workbook_bytes)."""
+    township = Division.objects.get(code=bad_files.YUJING_TOWN)
+    content = ledger_workbook_bytes(
+        title="台账", unit="玉井镇", as_of=TODAY, rows=uninsured_ledger_rows(user=user, township=township, year=year)
+    )
+    return [cell for row in load_workbook(io.BytesIO(content)).active.iter_rows() for cell in row]
+
+
+def test_a_pushed_name_typed_as_a_formula_is_on_the_ledger_as_text_and_exported_as_text(users):
+    # given
+    layout = LAYOUTS["uninsured_push"]
+    content = bad_files.formula_as_text(layout)
+    # when
+    uninsured_push_confirm(
+        actor=users["province_staff"],
+        year=2027,
+        deadline=TODAY + datetime.timedelta(days=30),
+        file_name="名单.xlsx",
+        content=content,
+        today=TODAY,
+    )
+    cell = the_cell(ledger_cells(users["province_staff"], 2027), bad_files.HYPERLINK)
+    # then
+    assert UninsuredPerson.objects.get(id_number=PEOPLE[0].id_number).name == bad_files.HYPERLINK
+    assert (cell.value, cell.data_type) == (bad_files.HYPERLINK, "s")
+
+
+def test_an_outreach_note_typed_as_a_formula_is_stored_as_text_and_exported_as_text(users):
+    # given
+    users["request"].getfixturevalue("ledger")
+    content = bad_files.formula_as_text(LAYOUTS["uninsured_ledger"])
+    # when
+    uninsured_ledger_import_confirm(
+        actor=users["province_staff"],
+        township=Division.objects.get(code=bad_files.YUJING_TOWN),
+        year=2026,
+        file_name="台账.xlsx",
+        content=content,
+        today=TODAY,
+    )
+    cell = the_cell(ledger_cells(users["province_staff"], 2026), bad_files.HYPERLINK)
+    # then
+    assert UninsuredPerson.objects.get(id_number=PEOPLE[0].id_number).outreach_note == bad_files.HYPERLINK
+    assert (cell.value, cell.data_type) == (bad_files.HYPERLINK, "s")
+
+
+def error_file_cells(layout: Layout, outcome: Outcome) -> list:
+    """The error file of a refused file, as the clerk downloads it to fix the rows."""
+    builders = {
+        "identity_list": lambda: row_errors_file_build(row_errors=outcome.record.row_errors),
+        "birth": lambda: birth_row_errors_file_build(row_errors=outcome.record.row_errors),
+        "baseline": lambda: baseline_errors_file(
+            preview_rows=[
+                {"row": row.row, "values": row.values, "errors": row.errors} for row in outcome.record.bad_rows
+            ]
+        ),
+    }
+    if layout.name in builders:
+        content = builders[layout.name]()
+    else:
+        with outcome.record.error_file.open("rb") as stored:
+            content = stored.read()
+    return [cell for row in load_workbook(io.BytesIO(content)).active.iter_rows() for cell in row]
+
+
+# A row refused for another reason whose formula column holds a formula typed as text: the error file gives the row
+# back, and must not turn the text into a formula.
+SPOILED = {
+    "identity_list": ("身份证号", bad_files.wrong_check_digit(PEOPLE[0].id_number)),
+    "birth": ("母亲身份证号", "12345"),
+    "baseline": ("户籍人口", -5),
+    "registry": ("身份证号", bad_files.wrong_check_digit(PEOPLE[0].id_number)),
+    "enrollment_history": ("身份证号", bad_files.wrong_check_digit(PEOPLE[0].id_number)),
+}
+
+
+@pytest.mark.parametrize("layout", layouts(*SPOILED))
+def test_the_error_file_of_a_refused_row_does_not_turn_a_formula_typed_as_text_into_a_formula(users, layout):
+    # given
+    prepare(users, layout)
+    rows = layout.with_cell(0, layout.formula_column, bad_files.HYPERLINK)
+    rows[0][layout.column(SPOILED[layout.name][0])] = SPOILED[layout.name][1]
+    outcome = run(users, layout, bad_files.csv_bytes(layout.lines(rows)), "csv")
+    assert [row for row, _ in outcome.row_errors] == [layout.first_data_line]
+    # when
+    cell = the_cell(error_file_cells(layout, outcome), "HYPERLINK(")
+    # then
+    assert cell.data_type != "f", f"{layout.name}: {cell.coordinate} is the formula {cell.value!r}"
+
+
+# --- An 18-digit ID number that Excel stored as a number ----------------------------------------------------------
+
+
+def excel_number_text(layout: Layout, row: int = 1) -> str:
+    return f"{bad_files.excel_number(str(layout.rows[row][layout.column(layout.id_column)])):.0f}"
+
+
+def id_as_number_errors(layout: Layout) -> list[tuple[int, str]]:
+    line = layout.first_data_line + 1
+    rewritten = "超过15位的数字已被改写，请将该列设为文本后重新录入。"
+    explained = f"身份证号被Excel存成了数字（{excel_number_text(layout)}），{rewritten}"
+    return {
+        "identity_list": [(line, f"身份证号：{explained}")],
+        "birth": [(line, f"母亲身份证号：{explained}")],
+        "uninsured_push": [(line, f"身份证号：{explained}")],
+        "uninsured_ledger": [(line, f"公民身份号码：{explained}")],
+        "registry": [(line, f"身份证号被Excel存成了数字，{rewritten}")],
+        "enrollment_history": [(line, f"身份证号被Excel存成了数字，{rewritten}")],
+    }[layout.name]
+
+
+@pytest.mark.parametrize(
+    "layout", layouts("identity_list", "birth", "uninsured_push", "uninsured_ledger", "registry", "enrollment_history")
+)
+def test_an_id_number_excel_stored_as_a_number_is_reported_on_its_row_and_the_file_writes_nothing(users, layout):
+    # given
+    prepare(users, layout)
+    content = bad_files.id_as_number(layout)
+    before = written()
+    # when
+    outcome = run(users, layout, content)
+    # then
+    assert (outcome.file_error, outcome.row_errors) == ("", id_as_number_errors(layout))
+    assert confirm_refused(users, layout, outcome, content) == CONFIRM_REFUSALS[layout.name]
+    assert written() == before
+
+
+CONFIRM_REFUSALS = {
+    "identity_list": ["该名单有错误，不能导入。请按错误行修改后重新上传。"],
+    "birth": ["该文件有错误，不能导入。请按错误行修改后重新上传。"],
+    "uninsured_push": ["名单中有1行错误，未下发任何人员。请按错误行修改后重新上传。"],
+    "uninsured_ledger": ["文件中有1行错误，台账未作任何修改。请按错误行修改后重新上传。"],
+    "registry": [],
+    "enrollment_history": [],
+}
+
+
+@pytest.mark.parametrize("layout", layouts("target_split", "baseline"))
+def test_a_division_code_excel_stored_as_a_number_is_read_as_the_code(users, layout):
+    # given the code column typed as numbers (a 4- or 6-digit code loses nothing)
+    rows = [[float(row[0]), *row[1:]] for row in layout.rows]
+    # when
+    outcome = run(users, layout, bad_files.xlsx(layout.lines(rows)))
+    # then
+    assert (outcome.file_error, outcome.row_errors) == ("", [])
+    assert outcome.values == run(users, layout, bad_files.good(layout)).values
+
+
+# --- Merged cells: only the first cell of a merge keeps its value --------------------------------------------------
+
+MERGED = {
+    "identity_list": [
+        (
+            3,
+            "身份类别：「」不是民政认定的类别，可填：tekun、特困人员、五保户、孤儿、事实无人抚养儿童、城市三无人员、"
+            "dibao、低保对象、低保户、低保。",
+        )
+    ],
+    "birth": [(3, "户籍地代码：为空。")],
+    "uninsured_push": [(3, "乡镇：须填写乡镇代码或乡镇名称。")],
+    "uninsured_ledger": [(4, "核实状态：不能为空。")],
+    "target_split": [(4, "目标人数为空。")],
+    "baseline": [(3, "年度为空。")],
+    "registry": [(3, "户籍地代码为空。")],
+    "enrollment_history": [(3, "保险年度「」应为2000至2100之间的年份。")],
+}
+
+
+@pytest.mark.parametrize("layout", layouts())
+def test_a_column_merged_over_two_rows_reports_the_second_row_and_the_file_writes_nothing(users, layout):
+    # given
+    prepare(users, layout)
+    content = bad_files.merged(layout)
+    before = written()
+    # when
+    outcome = run(users, layout, content)
+    # then
+    assert (outcome.file_error, outcome.row_errors) == ("", MERGED[layout.name])
+    confirm_refused(users, layout, outcome, content)
+    assert written() == before
+
+
+# --- Empty rows in the middle: skipped, the other rows keep the file's row numbers ------------------------------
+
+WRONG_CHECK = "身份证号校验位不正确，请核对后重新输入。"
+SPOILED_AFTER_BLANKS = {
+    "identity_list": ("身份证号", bad_files.wrong_check_digit(PEOPLE[2].id_number), f"身份证号：{WRONG_CHECK}"),
+    "birth": (
+        "母亲身份证号",
+        bad_files.wrong_check_digit(bad_files.MOTHERS[2].id_number),
+        f"母亲身份证号：{WRONG_CHECK}",
+    ),
+    "uninsured_push": ("身份证号", bad_files.wrong_check_digit(PEOPLE[2].id_number), f"身份证号：{WRONG_CHECK}"),
+    "uninsured_ledger": (
+        "公民身份号码",
+        bad_files.wrong_check_digit(PEOPLE[2].id_number),
+        f"公民身份号码：{WRONG_CHECK}",
+    ),
+    "target_split": ("目标人数", -1, "目标人数「-1」不能为负数。"),
+    "baseline": ("户籍人口", -5, "户籍人口「-5」不能为负数。"),
+    "registry": ("身份证号", bad_files.wrong_check_digit(PEOPLE[2].id_number), WRONG_CHECK),
+    "enrollment_history": ("身份证号", bad_files.wrong_check_digit(PEOPLE[2].id_number), WRONG_CHECK),
+}
+
+
+@pytest.mark.parametrize("layout", layouts())
+def test_empty_rows_in_the_middle_are_skipped_and_rows_keep_the_file_s_numbers(users, layout):
+    # given blank rows after the first and the second data rows
+    prepare(users, layout)
+    first = layout.first_data_line
+    lines = [first, first + 2, *range(first + 5, first + 5 + len(layout.rows) - 2)]
+    # when
+    outcome = run(users, layout, bad_files.empty_rows(layout))
+    # then
+    assert (outcome.file_error, outcome.row_errors) == ("", [])
+    if layout.name in ("registry", "enrollment_history"):
+        assert (outcome.good_rows, outcome.record.rows_total) == ([len(layout.rows)], len(layout.rows))
+    else:
+        assert outcome.good_rows == lines
+
+
+@pytest.mark.parametrize("layout", layouts())
+def test_a_bad_row_after_empty_rows_is_reported_with_its_row_number_in_the_file(users, layout):
+    # given the third data row, on line first + 5 of the file, spoiled
+    prepare(users, layout)
+    column, value, message = SPOILED_AFTER_BLANKS[layout.name]
+    content = bad_files.empty_rows(layout, bad=(2, column, value))
+    before = written()
+    # when
+    outcome = run(users, layout, content)
+    # then
+    assert (outcome.file_error, outcome.row_errors) == ("", [(layout.first_data_line + 5, message)])
+    confirm_refused(users, layout, outcome, content)
+    assert written() == before
+
+
+# --- A 100,000-row file with one bad row near the end -------------------------------------------------------------
+
+
+def test_a_100000_row_registry_with_one_bad_row_near_the_end_is_refused_with_that_row_and_writes_nothing(
+    users, tmp_path
+):
+    # given the registry of 100,000 people of 山阴县 whose line 99,991 has a wrong check digit
+    villages = sorted(
+        Division.objects.filter(code__startswith="140621", level="village").values_list("code", flat=True)
+    )
+    path = bad_files.registry_csv_write(tmp_path / "户籍人口.csv", count=100_000, villages=villages, bad_line=99_991)
+    rows = bad_files.registry_csv_rows(count=100_000, villages=villages, bad_line=99_991)
+    bad = next(row for line, row in enumerate(rows, start=1) if line == 99_991)
+    before = written()
+    # when
+    outcome = run(users, LAYOUTS["registry"], path.read_bytes(), "csv")
+    # then
+    job = outcome.record
+    assert (job.status, job.rows_total, job.rows_valid, job.error_count, job.rows_created) == (
+        BulkImportStatus.REFUSED,
+        100_000,
+        99_999,
+        1,
+        0,
+    )
+    assert bulk_report(job) == [
+        ["行号", "身份证号", "姓名", "户籍地代码", "联系电话", "居住地代码", "类型", "原因"],
+        [99_991, bad[0], bad[1], bad[2], None, None, "错误", "身份证号校验位不正确，请核对后重新输入。"],
+    ]
+    assert written() == before
