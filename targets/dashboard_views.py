@@ -444,7 +444,7 @@ def baseline_import(request: HttpRequest) -> HttpResponse:
                 shown_rows=(preview.bad_rows + preview.good_rows)[:PREVIEW_ROWS_SHOWN],
                 file_name=upload.name,
             )
-            if preview.good_rows:
+            if preview.good_rows and not preview.bad_rows:  # a file with a bad row is refused whole
                 rows = [row.fields() for row in preview.good_rows]
                 context["token"] = _signed({"user": request.user.pk, "rows": rows}, salt=BASELINE_SALT)
             if preview.bad_rows:

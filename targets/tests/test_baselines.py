@@ -78,7 +78,7 @@ def test_r10_2_baselines_preview_then_confirm(client, province_staff):
     assert [baseline.base for baseline in confirmed.context["baselines"]] == [1490000, 197000]
 
 
-def test_r10_2_bad_rows_are_shown_with_their_errors_and_only_good_rows_are_imported(client, province_staff):
+def test_r10_2_bad_rows_are_shown_with_their_errors_and_the_file_cannot_be_confirmed(client, province_staff):
     # given
     client.force_login(province_staff)
     upload = xlsx(
@@ -110,10 +110,10 @@ def test_r10_2_bad_rows_are_shown_with_their_errors_and_only_good_rows_are_impor
         (10, []),
     ]
     assert "errors_token" in preview.context
-    # when confirmed
-    client.post("/targets/baselines/import/confirm/", {"token": preview.context["token"]})
-    # then only the good row
-    assert stored() == [(SHANYIN, 2026, 228000, None, 31000, "年鉴")]
+    # and nothing of the refused file can be written: there is no confirmation to send
+    assert "token" not in preview.context
+    assert "确认导入" not in preview.content.decode()
+    assert stored() == []
 
 
 def test_r10_2_the_error_rows_as_excel(client, province_staff):
