@@ -634,6 +634,7 @@ def matrix_table(answers: list[Answer]) -> str:
     return "\n".join(lines)
 
 
+@pytest.mark.django_db  # ordered before the browser tests, whose flush would empty the division tree
 @pytest.mark.parametrize("url_name", sorted(ENDPOINTS))
 def test_access_matrix(world, url_name):
     # given every role's user of the world's division and of another, and no user at all
