@@ -1,4 +1,4 @@
-"""Bad input over the API (issue "Bad input"): no 5xx, every 4xx in Chinese, nothing written on a 4xx.
+"""Bad input over the API: no 5xx, every 4xx in Chinese, nothing written on a 4xx.
 
 schemathesis generates requests from the app's own OpenAPI schema (drf-spectacular, /api/schema/), valid and
 invalid ones, for every operation; they are sent in-process through DRF's test client as the window clerk of 山阴县,
