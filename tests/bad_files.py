@@ -1,4 +1,4 @@
-"""The corpus of bad files every import is tried with , built in code: no binary file is committed.
+"""The corpus of bad files every import is tried with, built in code: no binary file is committed.
 
 Each import is described by its layout (`Layout`: the header of its template, a few good rows of synthetic people
 and divisions of 山阴县, and which of its columns takes an ID number, a formula, a merge). The same transformations
