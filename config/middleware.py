@@ -4,7 +4,7 @@ import logging
 from collections.abc import Callable
 
 from django.db import OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
@@ -23,3 +23,29 @@ class DatabaseUnavailableMiddleware:
         logger.error("数据库无法连接：%s %s", request.method, request.path, exc_info=exception)
         # Rendered without the request: the page must not touch the session, the user or the database.
         return HttpResponse(render_to_string("503.html"), status=503, headers={"Retry-After": "60"})
+
+
+NUL_REFUSED = "请求中含有不允许的空字符（\\0），请检查输入。"
+
+
+class NulCharacterMiddleware:
+    """PostgreSQL stores no NUL character in text: a request carrying one is refused here (400), before any query
+    could fail on it with a server error. Uploaded files are binary and are not looked at."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._carries_nul(request):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"non_field_errors": [NUL_REFUSED]}, status=400)
+            return HttpResponseBadRequest(NUL_REFUSED, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+    @staticmethod
+    def _carries_nul(request: HttpRequest) -> bool:
+        if "\x00" in request.path or any("\x00" in value for values in request.GET.lists() for value in values[1]):
+            return True
+        if request.content_type in ("application/json", "application/x-www-form-urlencoded"):
+            return b"\x00" in request.body or b"\\u0000" in request.body
+        return False

@@ -237,7 +237,7 @@ def _newborn_register(*, actor: User, record: BirthRecord, id_number: str) -> Bi
 def newborn_identity_complete(*, actor: User, record: BirthRecord, id_number: str) -> BirthRecord:
     """R7.5: the ID number arrives with household registration. The placeholder record is completed in place; if a
     resident with that number was registered meanwhile, the placeholder is merged into it and voided."""
-    record = BirthRecord.objects.select_for_update().select_related("resident").get(pk=record.pk)
+    record = BirthRecord.objects.select_for_update(of=("self",)).select_related("resident").get(pk=record.pk)
     id_number = _id_number(id_number, "id_number")
     resident = record.resident
     assert resident is not None

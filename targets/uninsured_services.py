@@ -517,7 +517,7 @@ def uninsured_person_update(
     step: str,
 ) -> UninsuredPerson:
     """Record the outcome of the visits to one person (R13.5)."""
-    person = UninsuredPerson.objects.select_for_update().select_related("uninsured_list").get(pk=person.pk)
+    person = UninsuredPerson.objects.select_for_update(of=("self",)).select_related("uninsured_list").get(pk=person.pk)
     message = _unsigned_list_message(person)
     if message:
         raise ValidationError(message)

@@ -103,3 +103,17 @@ def test_a_progress_job_that_dies_halfway_leaves_whole_levels_and_a_rerun_comple
     assert len(keys) == len(set(keys))
     assert set(after_crash) <= {(division, metric) for _, _, division, metric in keys}
     assert ("14", "subsidised_newborns") in after_crash
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "query", "body"),
+    [("/api/v1/residents/", {"division": "\x00"}, None), ("/api/v1/policy/quote/", {}, {"region": "1406\x0021"})],
+)
+def test_a_nul_character_is_refused_in_chinese_before_any_query(clerk, path, query, body):
+    from conftest import token_client
+
+    client = token_client(clerk)
+    response = client.post(path, body, format="json") if body else client.get(path, query)
+    assert response.status_code == 400
+    assert response.json() == {"non_field_errors": ["请求中含有不允许的空字符（\\0），请检查输入。"]}
