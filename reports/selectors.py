@@ -13,7 +13,7 @@ from divisions.models import Division, DivisionLevel
 from enrollment.policy import PolicyNotFound, policy_resolve
 from newborns.models import BirthRecord
 from targets.models import Target, TargetMetric
-from targets.services import programme_enrollments
+from targets.selectors import programme_enrollments
 
 from .models import (
     CountyFiscalTier,

@@ -1,4 +1,11 @@
+import datetime
 from decimal import Decimal
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from enrollment.models import Enrollment, EnrollmentStatus
+from enrollment.rules import NEWBORN_PROGRAMME
+from newborns.models import PreEnrollmentPlaceholder
 
 from .models import RATE_METRICS, Target
 
@@ -39,3 +46,29 @@ def division_visible(*, user_scope_code: str | None, division_code: str) -> bool
     if user_scope_code is None:
         return True
     return division_code.startswith(user_scope_code) or user_scope_code.startswith(division_code)
+
+
+def enrollments_as_of(*, year: int, as_of: datetime.date) -> QuerySet[Enrollment]:
+    """A year's enrollments as they stood at the end of `as_of`: paid by then, not refunded by then (a refund after
+    that day still counts), and not a pre-enrolled placeholder still unlinked to a birth then (R7.6). Every progress
+    figure builds on this, so that recomputing an old date gives the same result."""
+    unlinked_placeholder = PreEnrollmentPlaceholder.objects.filter(resident=OuterRef("resident")).filter(
+        Q(birth_record__isnull=True) | Q(linked_at__date__gt=as_of)
+    )
+    return (
+        Enrollment.objects.filter(insurance_year=year, payment_date__lte=as_of)
+        .filter(Q(status=EnrollmentStatus.ACTIVE) | Q(status=EnrollmentStatus.REFUNDED, refund_date__gt=as_of))
+        .exclude(Exists(unlinked_placeholder))
+    )
+
+
+def programme_enrollments(*, year: int, as_of: datetime.date) -> QuerySet[Enrollment]:
+    """R7.2 enrollments of `year` at the end of `as_of`, of babies born by then."""
+    return enrollments_as_of(year=year, as_of=as_of).filter(
+        subsidy_category=NEWBORN_PROGRAMME, resident__birth_date__lte=as_of
+    )
+
+
+def enrolled_year_enrollments(*, year: int, as_of: datetime.date) -> QuerySet[Enrollment]:
+    """Enrollments that make `year` an enrolled year (R4.1) at the end of `as_of`."""
+    return enrollments_as_of(year=year, as_of=as_of).filter(counts_as_enrolled_year=True)

@@ -4,19 +4,16 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
 from accounts.models import User
 from divisions.models import Division
-from enrollment.models import Enrollment, EnrollmentStatus
-from enrollment.rules import NEWBORN_PROGRAMME
-from newborns.models import PreEnrollmentPlaceholder
 
 from .models import JobStatus, PopulationBaseline, ProgressJob, ProgressSnapshot, Target, TargetMetric
 from .rules import completion_rate, count_gap, rate_gap, time_progress
-from .selectors import targets_get
+from .selectors import enrolled_year_enrollments, programme_enrollments, targets_get
 
 LEVEL_CODE_LENGTHS = {"province": 2, "city": 4, "county": 6, "township": 9}
 LEVEL_NAMES = {"province": "省", "city": "市", "county": "县（区）", "township": "乡镇（街道）"}
@@ -24,24 +21,6 @@ LEVEL_NAMES = {"province": "省", "city": "市", "county": "县（区）", "town
 
 class LevelUnknown(ValueError):
     """A level other than province, city, county or township; the message is shown."""
-
-
-def programme_enrollments(*, year: int, as_of: datetime.date) -> QuerySet[Enrollment]:
-    """R7.2 enrollments of `year` as they stood at the end of `as_of`: births up to that day, registered by it, not
-    refunded by it, and not a pre-enrolled placeholder still unlinked to a birth then (R7.6)."""
-    unlinked_placeholder = PreEnrollmentPlaceholder.objects.filter(resident=OuterRef("resident")).filter(
-        Q(birth_record__isnull=True) | Q(linked_at__date__gt=as_of)
-    )
-    return (
-        Enrollment.objects.filter(
-            insurance_year=year,
-            subsidy_category=NEWBORN_PROGRAMME,
-            resident__birth_date__lte=as_of,
-            payment_date__lte=as_of,
-        )
-        .filter(Q(status=EnrollmentStatus.ACTIVE) | Q(status=EnrollmentStatus.REFUNDED, refund_date__gt=as_of))
-        .exclude(Exists(unlinked_placeholder))
-    )
 
 
 def _programme_counts(*, year: int, as_of: datetime.date, code_length: int) -> dict[str, int]:
@@ -172,20 +151,6 @@ def progress_job_run(*, job_id: int) -> ProgressJob:
 
 
 # --- R10.2: the overall enrollment rate, per division of household registration -------------------------------------
-
-
-def enrolled_year_enrollments(*, year: int, as_of: datetime.date) -> QuerySet[Enrollment]:
-    """Enrollments that make `year` an enrolled year (R4.1) as they stood at the end of `as_of`: paid by then and not
-    refunded by then (a refund after that day still counts), and not a pre-enrolled placeholder still unlinked to a
-    birth then (R7.6)."""
-    unlinked_placeholder = PreEnrollmentPlaceholder.objects.filter(resident=OuterRef("resident")).filter(
-        Q(birth_record__isnull=True) | Q(linked_at__date__gt=as_of)
-    )
-    return (
-        Enrollment.objects.filter(insurance_year=year, counts_as_enrolled_year=True, payment_date__lte=as_of)
-        .filter(Q(status=EnrollmentStatus.ACTIVE) | Q(status=EnrollmentStatus.REFUNDED, refund_date__gt=as_of))
-        .exclude(Exists(unlinked_placeholder))
-    )
 
 
 def _enrolled_counts(*, year: int, as_of: datetime.date, code_length: int) -> dict[str, int]:
