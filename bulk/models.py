@@ -1,10 +1,14 @@
 from django.conf import settings
 from django.db import models
 
+from subsidies.models import CertifyingDepartment
+
 
 class BulkImportKind(models.TextChoices):
     RESIDENT_REGISTRY = "resident_registry", "居民档案（户籍人口名册）"
     ENROLLMENT_HISTORY = "enrollment_history", "历史参保记录"
+    TAX_PAYMENTS = "tax_payments", "征缴入库明细（税务）"
+    IDENTITY_LIST = "identity_list", "困难身份名单（认定部门）"
 
 
 class BulkImportStatus(models.TextChoices):
@@ -30,6 +34,10 @@ class BulkImportJob(models.Model):
     county = models.ForeignKey(
         "divisions.Division", verbose_name="区县", on_delete=models.PROTECT, related_name="bulk_import_jobs"
     )
+    department = models.CharField(
+        "认定部门", max_length=8, choices=CertifyingDepartment.choices, blank=True, help_text="仅困难身份名单。"
+    )
+    list_date = models.DateField("名单日期", null=True, blank=True, help_text="仅困难身份名单。")
     file = models.FileField("导入文件", upload_to="bulk/%Y/%m/")
     file_name = models.CharField("原文件名", max_length=255)
     status = models.CharField("状态", max_length=16, choices=BulkImportStatus.choices, default=BulkImportStatus.QUEUED)
