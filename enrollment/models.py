@@ -19,13 +19,16 @@ class ResidentStatus(models.TextChoices):
     VOIDED = "voided", "注销"
 
 
+# The history of a person is read by the person's id; no other column of the history table is searched.
+RESIDENT_HISTORY_UNINDEXED = ["id_number", "name", "household_division", "residence_division", "merged_into"]
+
+
 class Resident(models.Model):
     """一人一档: one record per person, never deleted; every change is kept in history."""
 
     id_number = models.CharField(
         "公民身份号码",
         max_length=20,
-        unique=True,
         help_text="18位身份证号；新生儿未落户前为临时标识：母亲身份证号加B（多胞胎B1、B2…）。",
     )
     id_number_is_placeholder = models.BooleanField("临时身份标识", default=False)
@@ -36,9 +39,10 @@ class Resident(models.Model):
         related_name="merged_records",
         null=True,
         blank=True,
+        db_index=False,
         help_text="新生儿落户后发现已有同一身份证号的档案时，本档案注销并合并至该档案。",
     )
-    name = models.CharField("姓名", max_length=64, db_index=True)
+    name = models.CharField("姓名", max_length=64)
     gender = models.CharField("性别", max_length=1, choices=Gender.choices)
     birth_date = models.DateField("出生日期")
     phone = models.CharField("联系电话", max_length=20, blank=True)
@@ -47,6 +51,7 @@ class Resident(models.Model):
         verbose_name="户籍所在村（社区）",
         on_delete=models.PROTECT,
         related_name="household_residents",
+        db_index=False,
     )
     residence_division = models.ForeignKey(
         "divisions.Division",
@@ -55,17 +60,42 @@ class Resident(models.Model):
         related_name="dwelling_residents",
         null=True,
         blank=True,
+        db_index=False,
     )
     status = models.CharField("人员状态", max_length=16, choices=ResidentStatus.choices, default=ResidentStatus.NORMAL)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
-    history = HistoricalRecords(verbose_name="居民档案变更记录")
+    history = HistoricalRecords(verbose_name="居民档案变更记录", no_db_index=RESIDENT_HISTORY_UNINDEXED)
 
     class Meta:
         verbose_name = "居民档案"
         verbose_name_plural = "居民档案"
         ordering = ["household_division_id", "name", "id"]
         permissions = [("view_full_id_number", "可查看完整身份证号")]
+        # One index per column, declared here rather than by unique/db_index: those add a second `_like` copy of
+        # every text index on PostgreSQL. The pattern_ops class serves both equality and the prefix searches
+        # (ID number as typed, a division's code and all codes under it), and a county's 300,000-row registry
+        # file writes each person into half as many indexes.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number"],
+                name="resident_id_number_unique",
+                opclasses=["varchar_pattern_ops"],
+                violation_error_message="该身份证号已登记，请直接查询该居民。",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["name"], name="resident_name", opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["household_division"], name="resident_household_division", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(
+                fields=["residence_division"], name="resident_residence_division", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(
+                fields=["merged_into"], name="resident_merged_into", condition=models.Q(merged_into__isnull=False)
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

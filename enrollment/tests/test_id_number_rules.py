@@ -4,7 +4,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from enrollment.rules import IdNumberError, id_number_compose, id_number_mask, id_number_parse
+from enrollment.rules import (
+    IdNumberError,
+    id_number_check_character,
+    id_number_compose,
+    id_number_mask,
+    id_number_parse,
+)
 
 # A published GB 11643 example number (check character X).
 KNOWN_VALID = "11010519491231002X"
@@ -38,6 +44,22 @@ def test_r13_4_impossible_birth_date_is_refused():
 def test_r13_4_wrong_length_or_characters_are_refused(raw):
     with pytest.raises(IdNumberError):
         id_number_parse(raw)
+
+
+def test_r13_4_full_width_digits_are_refused_not_stored():
+    # given: the known number typed with a full-width 1 (str.isdigit() takes it for a digit)
+    raw = "１" + KNOWN_VALID[1:]
+    # then
+    with pytest.raises(IdNumberError, match="前17位应为数字"):
+        id_number_parse(raw)
+
+
+def test_r13_4_check_character_matches_the_weighted_sum_of_the_standard():
+    # given: GB 11643's weights 2^(17-i) mod 11, summed digit by digit
+    first_seventeen = "14062119900101123"
+    total = sum(int(digit) * (2 ** (17 - index) % 11) for index, digit in enumerate(first_seventeen))
+    # then
+    assert id_number_check_character(first_seventeen) == "10X98765432"[total % 11]
 
 
 def test_r13_4_mask_keeps_address_code_and_last_four():
