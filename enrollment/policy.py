@@ -187,3 +187,13 @@ def policy_resolve(*, region_code: str, insurance_year: int) -> PolicyFigures:
             source=str(value.get("hardship_source") or ""),
         ),
     )
+
+
+def insurance_year_collecting(*, region_code: str, today: datetime.date) -> int:
+    """The insurance year a payment taken today is for by default: next year once the region's collection period
+    for it has opened (R2.1, from the policy data), this year before that or when the region has no policy."""
+    try:
+        next_year = policy_resolve(region_code=region_code, insurance_year=today.year + 1)
+    except PolicyNotFound:
+        return today.year
+    return today.year + 1 if next_year.calendar.collection_opens <= today else today.year

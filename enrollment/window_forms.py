@@ -5,6 +5,7 @@ from django import forms
 from config.forms import DateInput
 
 from .models import PayerRelation, PaymentChannel
+from .policy import insurance_year_collecting
 from .quote_api import SPECIAL_STATUS_CHOICES
 
 
@@ -21,10 +22,9 @@ class WindowPaymentForm(forms.Form):
         label="与代缴人关系", choices=[("", "—"), *PayerRelation.choices], required=False
     )
 
-    def __init__(self, *args, today: datetime.date, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, today: datetime.date, region_code: str, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        # From October the bureau collects for the next year.
-        self.fields["insurance_year"].initial = today.year + 1 if today.month >= 10 else today.year
+        self.fields["insurance_year"].initial = insurance_year_collecting(region_code=region_code, today=today)
         self.fields["payment_date"].initial = today
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"

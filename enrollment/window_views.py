@@ -51,7 +51,9 @@ def window_resident(request: HttpRequest, pk: int) -> HttpResponse:
     resident = resident_get(user=request.user, pk=pk)  # type: ignore[arg-type]
     if resident is None:
         raise Http404("没有找到该居民。")
-    form = WindowPaymentForm(request.POST or None, today=timezone.localdate())
+    form = WindowPaymentForm(
+        request.POST or None, today=timezone.localdate(), region_code=resident.household_division_id[:6]
+    )
     quote = None
     if request.method == "POST" and form.is_valid():
         try:

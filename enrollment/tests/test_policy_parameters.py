@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from enrollment.models import PolicyParameterSet
-from enrollment.policy import PolicyNotFound, policy_resolve
+from enrollment.policy import PolicyNotFound, insurance_year_collecting, policy_resolve
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +84,20 @@ def test_r13_3_five_resident_years_make_one_employee_year():
     credit, explanation = employee_years_credit(policy=policy, resident_years_paid=7)
     assert credit == Decimal("1.40")
     assert explanation.text == "居民医保实际缴费7年，按每5年折算1年，可折算职工医保缴费年限1.40年"
+
+
+@pytest.mark.parametrize(
+    ("today", "year"),
+    [
+        (datetime.date(2025, 10, 16), 2025),  # the day before 2026's collection opens (R2.1: 2025-10-17)
+        (datetime.date(2025, 10, 17), 2026),
+        (datetime.date(2026, 10, 16), 2026),  # 2027 has no set: 2026's calendar shifted a year
+        (datetime.date(2026, 10, 17), 2027),
+    ],
+)
+def test_r2_1_window_defaults_to_the_year_whose_collection_has_opened(today, year):
+    assert insurance_year_collecting(region_code="140621", today=today) == year
+
+
+def test_a_region_without_policy_defaults_to_the_calendar_year():
+    assert insurance_year_collecting(region_code="999999", today=datetime.date(2026, 11, 26)) == 2026
