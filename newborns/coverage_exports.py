@@ -4,8 +4,9 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from reports.excel import ledger_workbook, workbook_bytes
+from targets.coverage import CoverageRow, CoverageTable
 
-from .coverage import CHILD_CODE_LENGTH, NewbornCoverage, NewbornCoverageRow
+from .coverage import CHILD_CODE_LENGTH
 
 ROW_LEVEL_NAMES = {4: "市", 6: "县（区）", 9: "乡（镇、街道）"}
 WIDTHS = [18, 10, 16, 10, 10, 10, 16]
@@ -15,12 +16,12 @@ def _percent(value: Decimal | None) -> str:
     return "—" if value is None else f"{value * 100:.2f}%"
 
 
-def _figures(row: NewbornCoverageRow) -> list[object]:
+def _figures(row: CoverageRow) -> list[object]:
     gap = "—" if row.gap_to_target is None else row.gap_to_target
-    return [row.births, row.enrolled, row.not_enrolled, _percent(row.rate), _percent(row.target), gap]
+    return [row.people, row.enrolled, row.not_enrolled, _percent(row.rate), _percent(row.target), gap]
 
 
-def newborn_coverage_workbook(*, coverage: NewbornCoverage) -> bytes:
+def newborn_coverage_workbook(*, coverage: CoverageTable) -> bytes:
     """R10.2: one row per division, the 合计 row with the division's own figures (rate and gap of the sums)."""
     row_level = ROW_LEVEL_NAMES[CHILD_CODE_LENGTH[len(coverage.division_code)]]
     rows: list[Sequence[object]] = [[row.name, *_figures(row)] for row in coverage.rows]

@@ -14,8 +14,9 @@ from django.utils import timezone
 from accounts.permissions import VIEW_BIRTH_RECORD
 from reports.excel import xlsx_response
 from subsidies.selectors import DivisionOutOfScope, ReportParameterInvalid, report_default_division_code
+from targets.coverage import CoverageTable
 
-from .coverage import NewbornCoverage, newborn_coverage
+from .coverage import newborn_coverage
 from .coverage_exports import newborn_coverage_workbook
 from .coverage_forms import NewbornCoverageForm
 
@@ -23,7 +24,7 @@ TEMPLATE = "newborns/coverage.html"
 DIVISION_MISSING = "请填写区划代码（省2位、市4位或区县6位）。"
 
 
-def _coverage(request: HttpRequest) -> tuple[dict[str, Any], NewbornCoverage | None, int]:
+def _coverage(request: HttpRequest) -> tuple[dict[str, Any], CoverageTable | None, int]:
     """The page's context, the report (None when the parameters do not give one) and the status to answer."""
     default = report_default_division_code(user=request.user, lengths=(6, 4, 2))  # type: ignore[arg-type]
     form = NewbornCoverageForm(request.GET, today=timezone.localdate(), defaults={"division": default})

@@ -17,11 +17,11 @@ from divisions.models import Division, DivisionLevel
 from enrollment.models import Enrollment, EnrollmentStatus, Resident, ResidentStatus
 from enrollment.policy import PolicyNotFound, policy_resolve
 from enrollment.rules import money
-from targets.models import Target, TargetMetric
-from targets.selectors import targets_get
+from targets.coverage import CoverageTable, coverage_table, scope_narrower_than
+from targets.models import TargetMetric
 
 from .models import HardshipCategory, HardshipIdentity, IdentityListBatch
-from .rules import HardshipTier, coverage_gap, coverage_rate
+from .rules import HardshipTier
 
 HOUSEHOLD_DIVISION_FIELDS = ("household_division",)
 COUNTY_CODE_LENGTH = 6
@@ -74,14 +74,6 @@ def report_default_division_code(*, user: User, lengths: tuple[int, ...]) -> str
         if len(scope_code) >= length:
             return scope_code[:length]
     return ""
-
-
-def _scope_narrower_than(*, user: User, division_code: str) -> str:
-    """The name of the user's division when it lies strictly inside the report's division, else ""."""
-    scope_code = user_scope_code(user=user)
-    if scope_code is None or len(scope_code) <= len(division_code) or user.division is None:
-        return ""
-    return user.division.name
 
 
 def _county_tiers(*, county_code: str, year: int) -> tuple[HardshipTier, ...]:
@@ -171,7 +163,7 @@ def subsidy_ledger(*, user: User, county_code: str, year: int) -> SubsidyLedger:
         year=year,
         rows=tuple(rows),
         total=total,
-        within=_scope_narrower_than(user=user, division_code=county.code),
+        within=scope_narrower_than(user=user, division_code=county.code),
     )
 
 
@@ -258,59 +250,7 @@ def _enrolled_in(year: int) -> Exists:
     )
 
 
-@dataclass(frozen=True)
-class CoverageRow:
-    code: str
-    name: str
-    hardship_people: int
-    enrolled: int
-    rate: Decimal | None  # None when the division has no hardship residents
-    target: Decimal | None
-    gap_to_target: int | None  # people still to enroll to reach the target; None without a target
-
-    @property
-    def below_target(self) -> bool:
-        return bool(self.gap_to_target)
-
-    @property
-    def unenrolled(self) -> int:
-        return self.hardship_people - self.enrolled
-
-    @property
-    def rate_percent(self) -> Decimal | None:
-        return None if self.rate is None else self.rate * 100
-
-    @property
-    def target_percent(self) -> Decimal | None:
-        return None if self.target is None else self.target * 100
-
-
-@dataclass(frozen=True)
-class HardshipCoverage:
-    county_code: str
-    county_name: str
-    year: int
-    as_of: datetime.date
-    rows: tuple[CoverageRow, ...]
-    total: CoverageRow
-    target_source: str
-    within: str  # the user's division when they see only part of the county, else ""
-
-
-def _coverage_row(*, division: Division, target: Target | None, people: int, enrolled: int) -> CoverageRow:
-    value = target.value if target else None
-    return CoverageRow(
-        code=division.code,
-        name=division.name,
-        hardship_people=people,
-        enrolled=enrolled,
-        rate=coverage_rate(enrolled=enrolled, people=people),
-        target=value,
-        gap_to_target=None if value is None else coverage_gap(enrolled=enrolled, people=people, target=value),
-    )
-
-
-def hardship_coverage(*, user: User, county_code: str, year: int, as_of: datetime.date) -> HardshipCoverage:
+def hardship_coverage(*, user: User, county_code: str, year: int, as_of: datetime.date) -> CoverageTable:
     """R10.2: per township of the county, the residents holding a hardship tier on `as_of`, how many of them have an
     active enrollment for the year, the rate and the people still needed to reach the target; and the county.
 
@@ -327,36 +267,13 @@ def hardship_coverage(*, user: User, county_code: str, year: int, as_of: datetim
         .annotate(people=Count("id"), enrolled=Count("id", filter=Q(_enrolled_in(year))))
         .order_by()
     }
-    scope_code = user_scope_code(user=user)
-    townships = Division.objects.filter(level=DivisionLevel.TOWNSHIP, code__startswith=county_code).order_by("code")
-    if scope_code is not None and len(scope_code) > COUNTY_CODE_LENGTH:
-        townships = townships.filter(code=scope_code[:TOWNSHIP_CODE_LENGTH])
-    townships = list(townships)
-    targets = targets_get(
-        division_codes=[county.code, *(township.code for township in townships)],
-        year=year,
-        metric=TargetMetric.HARDSHIP_ENROLLMENT_RATE,
-    )
-    rows = []
-    for township in townships:
-        people, enrolled = counts.get(township.code, (0, 0))
-        rows.append(_coverage_row(division=township, target=targets[township.code], people=people, enrolled=enrolled))
-    total = _coverage_row(
+    return coverage_table(
+        user=user,
         division=county,
-        target=targets[county.code],
-        people=sum(people for people, _ in counts.values()),
-        enrolled=sum(enrolled for _, enrolled in counts.values()),
-    )
-    county_target = targets[county.code]
-    return HardshipCoverage(
-        county_code=county.code,
-        county_name=county.name,
+        counts=counts,
         year=year,
         as_of=as_of,
-        rows=tuple(rows),
-        total=total,
-        target_source=county_target.source_document if county_target else "",
-        within=_scope_narrower_than(user=user, division_code=county.code),
+        metric=TargetMetric.HARDSHIP_ENROLLMENT_RATE,
     )
 
 

@@ -13,9 +13,10 @@ from conftest import BEIZHOUZHUANG_TOWN, SHANYIN, YUJING_TOWN, first_village, ma
 from enrollment.models import Enrollment
 from enrollment.rules import id_number_compose
 from enrollment.services import resident_create
-from newborns.coverage import NewbornCoverageRow, newborn_coverage
+from newborns.coverage import newborn_coverage
 from newborns.models import BirthRecord
 from newborns.services import newborn_register
+from targets.coverage import CoverageRow
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -91,19 +92,19 @@ def test_r10_2_newborn_coverage_per_township_of_the_county(clerk, births):
     coverage = newborn_coverage(user=clerk, division_code=SHANYIN, year=2026, as_of=D(2026, 11, 26))
     # then
     rows = rows_by_code(coverage)
-    assert rows[YUJING_TOWN] == NewbornCoverageRow(
+    assert rows[YUJING_TOWN] == CoverageRow(
         code=YUJING_TOWN,
         name="玉井镇",
-        births=4,
+        people=4,
         enrolled=3,
         rate=Decimal("0.7500"),
         target=TARGET,
         gap_to_target=1,
     )
-    assert rows[BEIZHOUZHUANG_TOWN] == NewbornCoverageRow(
+    assert rows[BEIZHOUZHUANG_TOWN] == CoverageRow(
         code=BEIZHOUZHUANG_TOWN,
         name="北周庄镇",
-        births=1,
+        people=1,
         enrolled=0,
         rate=Decimal("0.0000"),
         target=TARGET,
@@ -111,11 +112,11 @@ def test_r10_2_newborn_coverage_per_township_of_the_county(clerk, births):
     )
     assert (rows[YUJING_TOWN].below_target, rows[YUJING_TOWN].not_enrolled) == (True, 1)
     others = [row for code, row in rows.items() if code not in (YUJING_TOWN, BEIZHOUZHUANG_TOWN)]
-    assert others and {(row.births, row.enrolled, row.rate, row.gap_to_target) for row in others} == {(0, 0, None, 0)}
-    assert coverage.total == NewbornCoverageRow(
+    assert others and {(row.people, row.enrolled, row.rate, row.gap_to_target) for row in others} == {(0, 0, None, 0)}
+    assert coverage.total == CoverageRow(
         code=SHANYIN,
         name="山阴县",
-        births=5,
+        people=5,
         enrolled=3,
         rate=Decimal("0.6000"),
         target=TARGET,
@@ -128,10 +129,10 @@ def test_r10_2_a_birth_enrolled_only_in_the_next_year_does_not_count(clerk, birt
     # when: the baby born 2025-12-20 was registered in February 2026, so enrolled for 2026 only
     coverage = newborn_coverage(user=clerk, division_code=SHANYIN, year=2025, as_of=D(2025, 12, 31))
     # then: a birth of 2025, not enrolled in 2025; no target is set for 2025
-    assert rows_by_code(coverage)[YUJING_TOWN] == NewbornCoverageRow(
-        code=YUJING_TOWN, name="玉井镇", births=1, enrolled=0, rate=Decimal("0.0000"), target=None, gap_to_target=None
+    assert rows_by_code(coverage)[YUJING_TOWN] == CoverageRow(
+        code=YUJING_TOWN, name="玉井镇", people=1, enrolled=0, rate=Decimal("0.0000"), target=None, gap_to_target=None
     )
-    assert (coverage.total.births, coverage.total.enrolled, coverage.total.below_target) == (1, 0, False)
+    assert (coverage.total.people, coverage.total.enrolled, coverage.total.below_target) == (1, 0, False)
 
 
 def test_r10_2_as_of_counts_births_up_to_the_date_and_enrollments_recorded_by_then(clerk, births):
@@ -139,13 +140,13 @@ def test_r10_2_as_of_counts_births_up_to_the_date_and_enrollments_recorded_by_th
     before = newborn_coverage(user=clerk, division_code=SHANYIN, year=2026, as_of=D(2026, 7, 31))
     on_the_day = newborn_coverage(user=clerk, division_code=SHANYIN, year=2026, as_of=D(2026, 8, 1))
     # then: babies 1, 2 and 4 were born by then (3 only in September); 2 counts from 1 Aug (Shanxi time)
-    assert (rows_by_code(before)[YUJING_TOWN].births, rows_by_code(before)[YUJING_TOWN].enrolled) == (3, 1)
+    assert (rows_by_code(before)[YUJING_TOWN].people, rows_by_code(before)[YUJING_TOWN].enrolled) == (3, 1)
     assert (rows_by_code(before)[YUJING_TOWN].rate, rows_by_code(before)[YUJING_TOWN].gap_to_target) == (
         Decimal("0.3333"),
         2,
     )
-    assert (rows_by_code(on_the_day)[YUJING_TOWN].births, rows_by_code(on_the_day)[YUJING_TOWN].enrolled) == (3, 2)
-    assert (on_the_day.total.births, on_the_day.total.enrolled, on_the_day.total.gap_to_target) == (4, 2, 2)
+    assert (rows_by_code(on_the_day)[YUJING_TOWN].people, rows_by_code(on_the_day)[YUJING_TOWN].enrolled) == (3, 2)
+    assert (on_the_day.total.people, on_the_day.total.enrolled, on_the_day.total.gap_to_target) == (4, 2, 2)
 
 
 def test_r10_2_per_county_of_the_city(city_staff, births):
@@ -153,19 +154,19 @@ def test_r10_2_per_county_of_the_city(city_staff, births):
     coverage = newborn_coverage(user=city_staff, division_code="1406", year=2026, as_of=D(2026, 11, 26))
     # then
     rows = rows_by_code(coverage)
-    assert (rows[SHANYIN].births, rows[SHANYIN].enrolled, rows[SHANYIN].rate, rows[SHANYIN].gap_to_target) == (
+    assert (rows[SHANYIN].people, rows[SHANYIN].enrolled, rows[SHANYIN].rate, rows[SHANYIN].gap_to_target) == (
         5,
         3,
         Decimal("0.6000"),
         1,
     )
-    assert (rows["140622"].births, rows["140622"].enrolled, rows["140622"].rate, rows["140622"].gap_to_target) == (
+    assert (rows["140622"].people, rows["140622"].enrolled, rows["140622"].rate, rows["140622"].gap_to_target) == (
         1,
         1,
         Decimal("1.0000"),
         0,
     )
-    assert (coverage.total.births, coverage.total.enrolled, coverage.total.rate, coverage.total.gap_to_target) == (
+    assert (coverage.total.people, coverage.total.enrolled, coverage.total.rate, coverage.total.gap_to_target) == (
         6,
         4,
         Decimal("0.6666"),
@@ -176,7 +177,7 @@ def test_r10_2_per_county_of_the_city(city_staff, births):
 def test_r10_2_a_township_official_sees_their_township_only(yujing_official, births):
     coverage = newborn_coverage(user=yujing_official, division_code=SHANYIN, year=2026, as_of=D(2026, 11, 26))
     assert [row.code for row in coverage.rows] == [YUJING_TOWN]
-    assert (coverage.total.births, coverage.total.enrolled, coverage.within) == (4, 3, "玉井镇")
+    assert (coverage.total.people, coverage.total.enrolled, coverage.within) == (4, 3, "玉井镇")
 
 
 # --- Pages ---------------------------------------------------------------------------------------------------
@@ -200,7 +201,7 @@ def test_page_defaults_to_the_user_s_county_and_today(client, clerk, births):
     client.force_login(clerk)
     response = client.get("/newborns/coverage/")
     coverage = response.context["coverage"]
-    assert (response.status_code, coverage.division_code, coverage.total.births) == (200, SHANYIN, 5)
+    assert (response.status_code, coverage.division_code, coverage.total.people) == (200, SHANYIN, 5)
 
 
 def test_excel_in_the_ledger_layout_with_totals(client, clerk, births):

@@ -97,7 +97,7 @@ def shanyin_hardship(clerk):
 
 
 def figures(row):
-    return (row.code, row.name, row.hardship_people, row.enrolled, row.rate, row.gap_to_target, row.below_target)
+    return (row.code, row.name, row.people, row.enrolled, row.rate, row.gap_to_target, row.below_target)
 
 
 @pytest.mark.django_db
@@ -127,7 +127,7 @@ def test_r10_2_combination_rule_grade_3_counts_only_with_dibao(clerk, shanyin_ha
     # and once the grade-3 resident is certified dibao too, they count
     certify(clerk, shanyin_hardship["grade_3_alone"], "dibao")
     after = hardship_coverage(user=clerk, county_code=SHANYIN, year=2026, as_of=AS_OF)
-    assert (after.total.hardship_people, after.total.enrolled) == (8, 4)
+    assert (after.total.people, after.total.enrolled) == (8, 4)
 
 
 @pytest.mark.django_db
@@ -136,7 +136,7 @@ def test_r10_2_identity_expired_before_the_date_does_not_count(clerk, shanyin_ha
     before = hardship_coverage(user=clerk, county_code=SHANYIN, year=2026, as_of=D(2026, 3, 31))
     on_date = hardship_coverage(user=clerk, county_code=SHANYIN, year=2026, as_of=AS_OF)
     # then
-    assert (before.total.hardship_people, on_date.total.hardship_people) == (8, 7)
+    assert (before.total.people, on_date.total.people) == (8, 7)
 
 
 @pytest.mark.django_db
@@ -158,7 +158,7 @@ def test_r10_2_township_official_sees_only_their_township(yujing_official, shany
     coverage = hardship_coverage(user=yujing_official, county_code=SHANYIN, year=2026, as_of=AS_OF)
     # then
     assert [figures(row) for row in coverage.rows] == [(YUJING_TOWN, "玉井镇", 6, 3, Decimal("0.5000"), 3, True)]
-    assert (coverage.total.hardship_people, coverage.total.enrolled, coverage.within) == (6, 3, "玉井镇")
+    assert (coverage.total.people, coverage.total.enrolled, coverage.within) == (6, 3, "玉井镇")
     with pytest.raises(DivisionOutOfScope):
         hardship_unenrolled(user=yujing_official, year=2026, as_of=AS_OF, division_code=BEIZHOUZHUANG_TOWN)
 

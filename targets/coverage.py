@@ -1,0 +1,122 @@
+"""Coverage tables (R10.2): a division's children one level down, each with the people counted, how many of them
+are enrolled, the rate, the target and the people still needed to reach it; and the division's own total.
+
+What is counted differs (residents holding a hardship identity, babies born in the year); the callers count in one
+grouped query per report and hand the counts per child division here. The table around the counts, the targets,
+and what a user whose scope lies inside the division sees are the same for every coverage report.
+"""
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from accounts.models import User
+from accounts.selectors import user_scope_code
+from divisions.models import Division
+from subsidies.rules import coverage_gap, coverage_rate
+
+from .models import Target
+from .selectors import targets_get
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    code: str
+    name: str
+    people: int
+    enrolled: int  # of those people, enrolled for the year
+    rate: Decimal | None  # None when there is nobody to count
+    target: Decimal | None
+    gap_to_target: int | None  # people still to enroll to reach the target; None without a target
+
+    @property
+    def not_enrolled(self) -> int:
+        return self.people - self.enrolled
+
+    @property
+    def below_target(self) -> bool:
+        return bool(self.gap_to_target)
+
+    @property
+    def rate_percent(self) -> Decimal | None:
+        return None if self.rate is None else self.rate * 100
+
+    @property
+    def target_percent(self) -> Decimal | None:
+        return None if self.target is None else self.target * 100
+
+
+@dataclass(frozen=True)
+class CoverageTable:
+    division_code: str
+    division_name: str
+    year: int
+    as_of: datetime.date
+    rows: tuple[CoverageRow, ...]
+    total: CoverageRow
+    target_source: str
+    within: str  # the user's division when they see only part of the report's division, else ""
+
+
+def scope_narrower_than(*, user: User, division_code: str) -> str:
+    """The name of the user's division when it lies strictly inside the report's division, else ""."""
+    scope_code = user_scope_code(user=user)
+    if scope_code is None or len(scope_code) <= len(division_code) or user.division is None:
+        return ""
+    return user.division.name
+
+
+def _coverage_row(*, division: Division, target: Target | None, people: int, enrolled: int) -> CoverageRow:
+    value = target.value if target else None
+    return CoverageRow(
+        code=division.code,
+        name=division.name,
+        people=people,
+        enrolled=enrolled,
+        rate=coverage_rate(enrolled=enrolled, people=people),
+        target=value,
+        gap_to_target=None if value is None else coverage_gap(enrolled=enrolled, people=people, target=value),
+    )
+
+
+def coverage_table(
+    *,
+    user: User,
+    division: Division,
+    counts: Mapping[str, tuple[int, int]],
+    year: int,
+    as_of: datetime.date,
+    metric: str,
+) -> CoverageTable:
+    """The table of `division` from `counts` ({child code: (people, enrolled)}, already limited to the user's
+    scope): a row per child division (only the user's own when their scope lies inside one), and the total of the
+    counts, each against its target of `metric` for the year."""
+    children_list = list(Division.objects.filter(parent=division).order_by("code"))
+    scope_code = user_scope_code(user=user)
+    if scope_code is not None and len(scope_code) > len(division.code):
+        children_list = [child for child in children_list if scope_code.startswith(child.code)]
+    targets = targets_get(
+        division_codes=[division.code, *(child.code for child in children_list)], year=year, metric=metric
+    )
+    rows = []
+    for child in children_list:
+        people, enrolled = counts.get(child.code, (0, 0))
+        rows.append(_coverage_row(division=child, target=targets[child.code], people=people, enrolled=enrolled))
+    total = _coverage_row(
+        division=division,
+        target=targets[division.code],
+        people=sum(people for people, _ in counts.values()),
+        enrolled=sum(enrolled for _, enrolled in counts.values()),
+    )
+    division_target = targets[division.code]
+    return CoverageTable(
+        division_code=division.code,
+        division_name=division.name,
+        year=year,
+        as_of=as_of,
+        rows=tuple(rows),
+        total=total,
+        target_source=division_target.source_document if division_target else "",
+        within=scope_narrower_than(user=user, division_code=division.code),
+    )
