@@ -128,6 +128,15 @@ def progress_job_create(*, actor: User | None, year: int, as_of: datetime.date) 
     return job
 
 
+@transaction.atomic
+def progress_level_store(*, job: ProgressJob, level: str, levels_done: int) -> None:
+    """Both metrics of one level and the job's count of levels done, committed together: a worker that dies inside a
+    level leaves none of its snapshots, and `levels_done` always counts whole levels stored."""
+    progress_compute(year=job.year, as_of=job.as_of, level=level)
+    enrollment_rate_compute(year=job.year, as_of=job.as_of, level=level)
+    ProgressJob.objects.filter(pk=job.pk).update(levels_done=levels_done)
+
+
 def progress_job_run(*, job_id: int) -> ProgressJob:
     """Province, then cities, counties and townships; each level's snapshots written in its own transaction, so a
     rerun after a crash redoes only what is missing and changes nothing already right."""
@@ -137,9 +146,7 @@ def progress_job_run(*, job_id: int) -> ProgressJob:
     ProgressJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, levels_done=0)
     try:
         for done, level in enumerate(PROGRESS_LEVELS, start=1):
-            progress_compute(year=job.year, as_of=job.as_of, level=level)
-            enrollment_rate_compute(year=job.year, as_of=job.as_of, level=level)
-            ProgressJob.objects.filter(pk=job.pk).update(levels_done=done)
+            progress_level_store(job=job, level=level, levels_done=done)
     except Exception as error:
         ProgressJob.objects.filter(pk=job.pk).update(
             status=JobStatus.FAILED, error_message=str(error), finished_at=timezone.now()

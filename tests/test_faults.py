@@ -106,6 +106,31 @@ def test_a_progress_job_that_dies_halfway_leaves_whole_levels_and_a_rerun_comple
 
 
 @pytest.mark.django_db
+def test_a_progress_job_that_dies_inside_a_level_keeps_nothing_of_that_level():
+    import datetime
+
+    from targets.models import JobStatus, ProgressJob, ProgressSnapshot
+    from targets.services import enrollment_rate_compute, progress_job_run
+
+    # given a job that dies at the cities, once their newborn counts are written but not their enrollment rates
+    job = ProgressJob.objects.create(year=2026, as_of=datetime.date(2026, 6, 30), levels_total=4)
+
+    def dies_after_the_city_newborns(**arguments):
+        if arguments["level"] == "city":
+            raise RuntimeError("worker lost")
+        return enrollment_rate_compute(**arguments)
+
+    # when
+    with mock.patch("targets.services.enrollment_rate_compute", side_effect=dies_after_the_city_newborns):
+        with pytest.raises(RuntimeError):
+            progress_job_run(job_id=job.pk)
+    # then the province is stored whole and counted done, and not one city snapshot is left
+    job.refresh_from_db()
+    assert (job.status, job.levels_done) == (JobStatus.FAILED, 1)
+    assert list(ProgressSnapshot.objects.values_list("division_id", "metric")) == [("14", "subsidised_newborns")]
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("path", "query", "body"),
     [("/api/v1/residents/", {"division": "\x00"}, None), ("/api/v1/policy/quote/", {}, {"region": "1406\x0021"})],
