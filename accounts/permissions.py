@@ -36,6 +36,9 @@ CHANGE_UNINSURED_PERSON = "targets.change_uninsuredperson"
 VIEW_UNINSURED = "targets.view_uninsuredperson"
 # Big county files (the registry, enrollment history) imported by a worker: bulk/.
 BULK_IMPORT = "bulk.add_bulkimportjob"
+# The reconciliation of the tax bureau's payment records with the enrollments (征缴入库对账); re-running the match
+# needs BULK_IMPORT.
+VIEW_TAX_PAYMENT = "bulk.view_taxpaymentrecord"
 WINDOW_WORK = frozenset(
     {
         VIEW_RESIDENT,
@@ -55,7 +58,7 @@ WINDOW_WORK = frozenset(
 )
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.WINDOW_CLERK: WINDOW_WORK | {VIEW_PROGRESS, VIEW_UNINSURED, BULK_IMPORT},
+    Role.WINDOW_CLERK: WINDOW_WORK | {VIEW_PROGRESS, VIEW_UNINSURED, BULK_IMPORT, VIEW_TAX_PAYMENT},
     Role.TOWNSHIP_OFFICIAL: frozenset(
         {
             VIEW_RESIDENT,
@@ -99,6 +102,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     | {
         ADD_CLAIM_SUMMARY,
         BULK_IMPORT,
+        VIEW_TAX_PAYMENT,
         VIEW_FISCAL,
         ADD_FISCAL_TRANSFER,
         CHANGE_FISCAL_TIER,

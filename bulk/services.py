@@ -10,10 +10,13 @@ flat: rows go from the reader to the stage in blocks of PROGRESS_EVERY_ROWS, and
 stage through a server-side cursor.
 
 How each kind is loaded, and how its history rows are written, is in bulk.resident_loading and
-bulk.enrollment_loading.
+bulk.enrollment_loading; the tax bureau's payment records and their match to the enrollments are in
+bulk.tax_payment_loading; a department's identity list (困难身份名单), whose columns and checks depend on the job's
+department and list date (KindSpec.for_job), is in bulk.identity_loading.
 """
 
 import contextlib
+import dataclasses
 import datetime
 import json
 import logging
@@ -39,6 +42,17 @@ from enrollment.rules import NEWBORN_PROGRAMME
 from subsidies.models import HardshipCategory
 
 from .enrollment_loading import enrollment_checks, enrollment_load, enrollment_report_texts
+from .identity_loading import (
+    IDENTITY_LIST_COLUMNS,
+    IDENTITY_LIST_STAGE_COLUMNS,
+    identity_list_checks,
+    identity_list_columns,
+    identity_list_job_check,
+    identity_list_load,
+    identity_list_report_texts,
+    identity_list_row_check,
+    identity_list_row_context,
+)
 from .models import BulkImportJob, BulkImportKind, BulkImportStatus
 from .readers import FileUnreadable, TableReader
 from .resident_loading import resident_checks, resident_load, resident_report_texts
@@ -46,6 +60,7 @@ from .rules import (
     ENROLLMENT_COLUMNS,
     HEADER_SEARCH_ROWS,
     RESIDENT_COLUMNS,
+    TAX_PAYMENT_COLUMNS,
     Column,
     HeaderMissing,
     enrollment_row_check,
@@ -54,16 +69,19 @@ from .rules import (
     resident_row_check,
     row_is_blank,
     row_texts,
+    tax_payment_row_check,
 )
 from .staging import (
     ENROLLMENT_STAGE_COLUMNS,
     OUTCOME_ERROR,
     OUTCOME_SKIP,
     RESIDENT_STAGE_COLUMNS,
+    TAX_PAYMENT_STAGE_COLUMNS,
     Stage,
     StageColumn,
     raw_json,
 )
+from .tax_payment_loading import tax_payment_checks, tax_payment_load, tax_payment_report_texts
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +103,9 @@ class KindSpec:
     report_texts: Callable[[tuple], list[str]]
     load: Callable[[Stage, BulkImportJob, datetime.datetime], tuple[int, int]]  # (created, updated)
     row_context: Callable[[Division], dict[str, object]] = field(default=lambda county: {})
+    # For a kind whose columns or checks depend on the job's own fields (an identity list's department and date):
+    # the spec of one job. A ValidationError it raises refuses the job.
+    for_job: Callable[["KindSpec", BulkImportJob], "KindSpec"] | None = None
 
 
 def _resident_context(county: Division) -> dict[str, object]:
@@ -99,6 +120,21 @@ def _enrollment_context(county: Division) -> dict[str, object]:
     names = {code: code for code in SUBSIDY_CATEGORY_NAMES}
     names.update({label: code for code, label in SUBSIDY_CATEGORY_NAMES.items()})
     return {"subsidy_categories": names}
+
+
+def _identity_list_for_job(spec: KindSpec, job: BulkImportJob) -> KindSpec:
+    context = identity_list_row_context(job)
+    return dataclasses.replace(
+        spec,
+        columns=identity_list_columns(job.department),
+        row_context=lambda county: context,
+        checks=lambda stage, county_code: identity_list_checks(
+            stage,
+            county_code=county_code,
+            department=job.department,
+            list_date=job.list_date,  # type: ignore[arg-type]
+        ),
+    )
 
 
 KINDS = {
@@ -124,12 +160,39 @@ KINDS = {
         ),
         row_context=_enrollment_context,
     ),
+    BulkImportKind.TAX_PAYMENTS: KindSpec(
+        columns=TAX_PAYMENT_COLUMNS,
+        stage_columns=TAX_PAYMENT_STAGE_COLUMNS,
+        row_check=tax_payment_row_check,
+        checks=tax_payment_checks,
+        report_texts=tax_payment_report_texts,
+        load=lambda stage, job, now: tax_payment_load(stage, job_id=job.pk, county_code=job.county_id, now=now),
+        row_context=lambda county: {"today": timezone.localdate()},
+    ),
+    BulkImportKind.IDENTITY_LIST: KindSpec(
+        columns=IDENTITY_LIST_COLUMNS,
+        stage_columns=IDENTITY_LIST_STAGE_COLUMNS,
+        row_check=identity_list_row_check,
+        checks=identity_list_checks,
+        report_texts=identity_list_report_texts,
+        load=lambda stage, job, now: identity_list_load(stage, job=job, now=now),
+        for_job=_identity_list_for_job,
+    ),
 }
 
 
 @transaction.atomic
-def bulk_import_create(*, actor: User, kind: str, county: Division, uploaded_file: UploadedFile) -> BulkImportJob:
-    """Store the file under MEDIA_ROOT/bulk/ and queue its import once the job row is committed."""
+def bulk_import_create(
+    *,
+    actor: User,
+    kind: str,
+    county: Division,
+    uploaded_file: UploadedFile,
+    department: str = "",
+    list_date: datetime.date | None = None,
+) -> BulkImportJob:
+    """Store the file under MEDIA_ROOT/bulk/ and queue its import once the job row is committed. `department` and
+    `list_date` are an identity list's, and ignored for the other kinds."""
     from .tasks import bulk_import_run_task
 
     if kind not in KINDS:
@@ -141,7 +204,18 @@ def bulk_import_create(*, actor: User, kind: str, county: Division, uploaded_fil
     file_name = os.path.basename(uploaded_file.name or "")
     if not file_name.lower().endswith(ACCEPTED_EXTENSIONS):
         raise ValidationError({"file": "只能导入 xlsx 或 csv 文件。"})
-    job = BulkImportJob(kind=kind, county=county, file_name=file_name[:255], requested_by=actor)
+    if kind == BulkImportKind.IDENTITY_LIST:
+        identity_list_job_check(actor=actor, county=county, department=department, list_date=list_date)
+    else:
+        department, list_date = "", None
+    job = BulkImportJob(
+        kind=kind,
+        county=county,
+        department=department,
+        list_date=list_date,
+        file_name=file_name[:255],
+        requested_by=actor,
+    )
     job.file.save(file_name, uploaded_file, save=False)
     job.full_clean()
     job.save()
@@ -183,6 +257,10 @@ def bulk_import_run(*, job_id: int) -> BulkImportJob:
                 stage.drop()
         except (FileUnreadable, HeaderMissing) as error:
             _job_update(job, status=BulkImportStatus.REFUSED, error_message=str(error), finished_at=timezone.now())
+        except ValidationError as error:
+            _job_update(
+                job, status=BulkImportStatus.REFUSED, error_message="".join(error.messages), finished_at=timezone.now()
+            )
         except Exception as error:
             _job_update(job, status=BulkImportStatus.FAILED, error_message=str(error), finished_at=timezone.now())
             raise
@@ -192,6 +270,8 @@ def bulk_import_run(*, job_id: int) -> BulkImportJob:
 
 def _import(job: BulkImportJob, spec: KindSpec, stage: Stage) -> None:
     started = time.monotonic()
+    if spec.for_job is not None:
+        spec = spec.for_job(spec, job)
     with job.file.open("rb") as stored:
         stream = getattr(stored, "file", stored)
         rows_read = _stage_file(job, spec, stage, TableReader(stream, file_name=job.file_name))

@@ -61,6 +61,15 @@ ENROLLMENT_STAGE_COLUMNS = (
     _date("benefit_end"),
     _text("status", 16),
 )
+TAX_PAYMENT_STAGE_COLUMNS = (
+    _text("voucher_number", 32),
+    _text("id_number", 18),
+    _text("name", 64),
+    StageColumn("insurance_year", "smallint", "integer"),
+    _money("amount"),
+    _date("paid_on"),
+    _date("deposited_on"),
+)
 
 
 class Stage:

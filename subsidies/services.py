@@ -1,4 +1,6 @@
 import datetime
+import functools
+from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -58,41 +60,73 @@ def _category_lookup(*, department: str, tiers: tuple[HardshipTier, ...]) -> dic
     return lookup
 
 
+def identity_list_categories(*, county: Division, department: str, list_date: datetime.date) -> dict[str, str]:
+    """The category names a department's list of that date may use in the county → category code.
+
+    Raises ListFileUnreadable when the county has no subsidy table for the list's date (PolicyNotFound when it has
+    no policy at all): no identity can be certified against it.
+    """
+    tiers = identity_list_tiers(county=county, list_date=list_date)
+    if not tiers:
+        raise ListFileUnreadable(f"{county.name}{list_date.year}年度没有困难群众资助档次，无法认定身份。")
+    return _category_lookup(department=department, tiers=tiers)
+
+
+@functools.cache
+def _list_fields() -> tuple:
+    return tuple(IdentityListResource().get_import_fields())
+
+
+def identity_list_row_check(
+    row: Mapping[str, object], *, department: str, categories: Mapping[str, str], list_date: datetime.date
+) -> tuple[dict[str, object], list[str]]:
+    """One row of a department's list ({column: cell}) cleaned with the resource's widgets and the department's
+    categories (`identity_list_categories`): (values, problems), the row good when there are no problems.
+
+    values: id_number, name, category (the code), category_text (as the list wrote it), disability_grade,
+    valid_from, valid_to.
+    """
+    line = {column: row.get(column) for column in IdentityListResource.HEADER_ALIASES}
+    values: dict[str, object] = {}
+    messages = []
+    for field in _list_fields():
+        try:
+            values[field.attribute] = field.clean(line)
+        except ValueError as error:
+            messages.append(f"{field.column_name}：{error}")
+    if not values.get("name") and "name" in values:
+        messages.append("姓名：姓名为空。")
+    label = str(values.get("category") or "")
+    values["category_text"] = label
+    if department == CertifyingDepartment.DISABLED_FEDERATION:
+        values["category"] = HardshipCategory.DISABILITY.value
+        if "disability_grade" in values and values["disability_grade"] is None:
+            messages.append("残疾等级：残联名单须填写残疾等级（1至4级）。")
+    else:
+        category = categories.get(label, "")
+        if "category" in values and not category:
+            accepted = "、".join(dict.fromkeys(categories)) if categories else "无"
+            messages.append(f"身份类别：「{label}」不是{department}认定的类别，可填：{accepted}。")
+        values["category"] = category
+        values["disability_grade"] = values.get("disability_grade") if category else None
+    valid_from = values.get("valid_from")
+    valid_to = values.get("valid_to")
+    if isinstance(valid_to, datetime.date) and valid_to < (valid_from or list_date):
+        messages.append("有效期止：不能早于有效期起。")
+    return values, messages
+
+
 def _check_rows(
-    *, rows: list[dict[str, object]], department: str, tiers: tuple[HardshipTier, ...], list_date: datetime.date
+    *, rows: list[dict[str, object]], department: str, categories: dict[str, str], list_date: datetime.date
 ) -> tuple[list[dict], list[dict]]:
-    """Clean every row with the resource's widgets and the department's categories: (checked rows, row errors)."""
-    resource = IdentityListResource()
-    lookup = _category_lookup(department=department, tiers=tiers)
-    disability_list = department == CertifyingDepartment.DISABLED_FEDERATION
-    accepted = "、".join(dict.fromkeys(lookup)) if lookup else "无"
+    """Clean every row (`identity_list_row_check`) and refuse repeats: (checked rows, row errors)."""
     checked, errors = [], []
     first_seen: dict[tuple[str, str], int] = {}
     for row in rows:
-        line = {column: row.get(column) for column in IdentityListResource.HEADER_ALIASES}
-        values: dict[str, object] = {}
-        messages = []
-        for field in resource.get_import_fields():
-            try:
-                values[field.attribute] = field.clean(line)
-            except ValueError as error:
-                messages.append(f"{field.column_name}：{error}")
-        if not values.get("name") and "name" in values:
-            messages.append("姓名：姓名为空。")
-        if disability_list:
-            category = HardshipCategory.DISABILITY.value
-            if "disability_grade" in values and values["disability_grade"] is None:
-                messages.append("残疾等级：残联名单须填写残疾等级（1至4级）。")
-        else:
-            label = str(values.get("category") or "")
-            category = lookup.get(label, "")
-            if "category" in values and not category:
-                messages.append(f"身份类别：「{label}」不是{department}认定的类别，可填：{accepted}。")
-            values["disability_grade"] = values.get("disability_grade") if category else None
-        valid_from = values.get("valid_from")
-        valid_to = values.get("valid_to")
-        if isinstance(valid_to, datetime.date) and valid_to < (valid_from or list_date):
-            messages.append("有效期止：不能早于有效期起。")
+        values, messages = identity_list_row_check(
+            row, department=department, categories=categories, list_date=list_date
+        )
+        category = str(values["category"])
         key = (str(values.get("id_number", "")), category)
         if not messages and key in first_seen:
             messages.append(f"与第{first_seen[key]}行重复（同一人同一类别）。")
@@ -101,6 +135,7 @@ def _check_rows(
             errors.append({"row": row["行号"], "values": shown, "errors": messages})
             continue
         first_seen[key] = int(row["行号"])  # type: ignore[call-overload]
+        valid_from, valid_to = values.get("valid_from"), values.get("valid_to")
         checked.append(
             {
                 "row": row["行号"],
@@ -109,7 +144,7 @@ def _check_rows(
                 "category": category,
                 "disability_grade": values.get("disability_grade"),
                 "valid_from": valid_from.isoformat() if valid_from else None,  # type: ignore[attr-defined]
-                "valid_to": valid_to.isoformat() if valid_to else None,  # type: ignore[union-attr]
+                "valid_to": valid_to.isoformat() if valid_to else None,  # type: ignore[attr-defined]
             }
         )
     return checked, errors
@@ -140,9 +175,7 @@ def identity_list_preview(
         rows, columns = list_file_read(file_name=file_name, content=content)
         if not rows:
             raise ListFileUnreadable("名单中没有数据行。")
-        tiers = identity_list_tiers(county=county, list_date=list_date)
-        if not tiers:
-            raise ListFileUnreadable(f"{county.name}{list_date.year}年度没有困难群众资助档次，无法认定身份。")
+        categories = identity_list_categories(county=county, department=department, list_date=list_date)
         missing = [column for column in IdentityListResource.required_columns(department) if column not in columns]
         if missing:
             raise ListFileUnreadable(f"缺少列：{'、'.join(missing)}。请使用{department}名单模板。")
@@ -152,7 +185,7 @@ def identity_list_preview(
         batch.full_clean()
         batch.save()
         return batch
-    checked, errors = _check_rows(rows=rows, department=department, tiers=tiers, list_date=list_date)
+    checked, errors = _check_rows(rows=rows, department=department, categories=categories, list_date=list_date)
     residents = dict(
         Resident.objects.filter(
             id_number__in={row["id_number"] for row in checked}, household_division__code__startswith=county.code
@@ -180,6 +213,15 @@ def identity_list_preview(
     return batch
 
 
+def identity_list_order_check(*, county: Division, department: str, list_date: datetime.date) -> None:
+    """A department's lists of a county are applied in date order: once a list is imported, an older one is not."""
+    newer = IdentityListBatch.objects.filter(
+        department=department, county=county, status=IdentityListStatus.CONFIRMED, list_date__gt=list_date
+    ).first()
+    if newer is not None:
+        raise ValidationError(f"已导入{newer.list_date:%Y年%-m月%-d日}的{department}名单，不能再导入较早的名单。")
+
+
 @transaction.atomic
 def identity_list_confirm(*, actor: User, batch: IdentityListBatch) -> IdentityListBatch:
     """Write a previewed list: identities on it are created or updated, and the department's identities in the
@@ -189,14 +231,7 @@ def identity_list_confirm(*, actor: User, batch: IdentityListBatch) -> IdentityL
         raise ValidationError("该名单已导入，不能重复导入。")
     if batch.status == IdentityListStatus.REFUSED:
         raise ValidationError("该名单有错误，不能导入。请按错误行修改后重新上传。")
-    newer = IdentityListBatch.objects.filter(
-        department=batch.department,
-        county=batch.county,
-        status=IdentityListStatus.CONFIRMED,
-        list_date__gt=batch.list_date,
-    ).first()
-    if newer is not None:
-        raise ValidationError(f"已导入{newer.list_date:%Y年%-m月%-d日}的{batch.department}名单，不能再导入较早的名单。")
+    identity_list_order_check(county=batch.county, department=batch.department, list_date=batch.list_date)
     residents = dict(
         Resident.objects.filter(id_number__in=[row["id_number"] for row in batch.checked_rows]).values_list(
             "id_number", "pk"

@@ -13,7 +13,8 @@ from rest_framework.authtoken.models import Token
 
 from accounts.models import Role, User
 from accounts.selectors import user_can_see_division
-from bulk.models import BulkImportJob, BulkImportKind, BulkImportStatus
+from bulk.models import BulkImportJob, BulkImportKind, BulkImportStatus, TaxPaymentMatch, TaxPaymentRecord
+from bulk.tax_payment_loading import tax_payment_match
 from conftest import SHANYIN, YUJING_TOWN, make_user
 from divisions.models import Division
 from enrollment.models import Enrollment, Resident
@@ -204,6 +205,23 @@ def world_build() -> World:
         error_file=ContentFile(xlsx([["行号", "错误"], [2, "身份证号校验位错误"]]), name="matrix-report.xlsx"),
         requested_by=clerk,
     )
+    # The tax bureau's record of the resident's 2026 contribution, matched as an import matches it.
+    TaxPaymentRecord.objects.create(
+        voucher_number="314026251100000001",
+        id_number=RESIDENT[1],
+        name=RESIDENT[0],
+        county=county,
+        insurance_year=2026,
+        amount=enrollment.individual_due,
+        paid_on=D(2025, 11, 20),
+        deposited_on=D(2025, 11, 21),
+        job=bulk_job,
+        match_status=TaxPaymentMatch.NOT_REGISTERED,
+        match_explanation="",
+        matched_at=timezone.now(),
+        created_at=timezone.now(),
+    )
+    tax_payment_match(county_code=SHANYIN, now=timezone.now(), job_id=bulk_job.pk)
     export_jobs = {
         role: ExportJob.objects.create(
             kind=ExportKind.RESIDENT_ROSTER,

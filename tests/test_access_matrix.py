@@ -62,6 +62,7 @@ from accounts.permissions import (
     VIEW_HARDSHIP_IDENTITY,
     VIEW_PROGRESS,
     VIEW_RESIDENT,
+    VIEW_TAX_PAYMENT,
     VIEW_UNINSURED,
 )
 from accounts.selectors import user_can_see_division
@@ -334,6 +335,9 @@ ENDPOINTS: dict[str, Case | tuple[Case, ...]] = {
     "bulk_import_template": get(BULK_IMPORT, UNSCOPED, kwargs=constant(kind="resident_registry")),
     "bulk_import_detail": get(BULK_IMPORT, OBJECT, kwargs=pk("bulk_job")),
     "bulk_import_report": get(BULK_IMPORT, OBJECT, kwargs=pk("bulk_job")),
+    "tax_payment_reconciliation": get(VIEW_TAX_PAYMENT, DIVISION, query=COUNTY_YEAR, shows=(RESIDENT[0],)),
+    "tax_payment_export": get(VIEW_TAX_PAYMENT, DIVISION, query=COUNTY_YEAR, shows=(RESIDENT[1],)),
+    "tax_payment_rematch": post(BULK_IMPORT, DIVISION, data=COUNTY_YEAR, success=302),
     # --- the API (API.md)
     "policy-quote": post(  # the calculator: any signed-in user, writes nothing
         None, UNSCOPED, data=constant(region=SHANYIN, insurance_year=2027, payment_date="2026-11-20")

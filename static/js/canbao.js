@@ -12,3 +12,20 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
+// The bulk import form: fields that only one kind of import uses are shown only while that kind is chosen.
+function showFieldsOfKind(select) {
+  document.querySelectorAll("[data-kind-only]").forEach(function (field) {
+    field.hidden = field.getAttribute("data-kind-only") !== select.value;
+  });
+}
+document.addEventListener("change", function (event) {
+  if (event.target.matches("[data-kind-select]")) {
+    showFieldsOfKind(event.target);
+  }
+});
+document.addEventListener("DOMContentLoaded", function () {
+  var select = document.querySelector("[data-kind-select]");
+  if (select) {
+    showFieldsOfKind(select);
+  }
+});
