@@ -8,13 +8,16 @@ are applied to every layout:
 - `gbk_csv`: the good rows as a CSV in GBK, as WPS and Excel on Chinese Windows save it;
 - `formula_as_text`: a text cell that begins with "=" (`=HYPERLINK(…)`), as Excel keeps a formula typed into a text
   cell; `formula_cell`: a real formula, with or without the value Excel caches next to it;
-- `id_as_number`: an 18-digit ID number that Excel stored as a number (15 significant digits, then zeros);
+- `id_as_number`: an 18-digit ID number (or the tax bureau's 18-digit voucher number) that Excel stored as a number
+  (15 significant digits, then zeros);
 - `merged`: a column merged over two data rows (openpyxl `merge_cells`): only the first keeps its value;
 - `empty_rows`: blank rows between the data rows;
-- `registry_csv_rows`: the 100,000-row registry file with one bad row, streamed to a file.
+- `registry_csv_rows`, `tax_payment_csv_rows`, `identity_list_csv_rows`: 100,000-row files of the bulk path with one
+  bad row, streamed to a file (`big_csv_write`).
 
 Run `python -m tests.bad_files DIRECTORY` (in the project's environment) to write the corpus out and try it by hand
-on the import pages; the people of `PEOPLE` must then be in the registry for the rows to be good.
+on the import pages; the people of `PEOPLE` must then be in the registry for the rows to be good (and the people of
+the good 100,000-row registry for the 100,000-row identity list).
 """
 
 import csv
@@ -77,9 +80,15 @@ def wrong_check_digit(id_number: str) -> str:
     return id_number[:17] + ("0" if id_number[17] != "0" else "1")
 
 
-def excel_number(id_number: str) -> float:
-    """What Excel keeps of an ID number typed into a number cell: 15 significant digits, then zeros."""
-    return float(id_number[:15] + "0" * (len(id_number) - 15))
+def voucher_number(number: int) -> str:
+    """An 18-digit electronic tax voucher number (电子税票号码), as the tax bureau's file gives it."""
+    return f"3140262511{number:08d}"
+
+
+def excel_number(digits: str) -> float:
+    """What Excel keeps of an ID number (or any long number) typed into a number cell: 15 significant digits, then
+    zeros."""
+    return float(digits[:15] + "0" * (len(digits) - 15))
 
 
 # --- Cells and files ----------------------------------------------------------------------------------------------
@@ -166,6 +175,7 @@ class Layout:
     formula_column: str  # a column a formula is typed into
     merge_column: str  # a column with the same value in the first two data rows, merged in `merged`
     id_column: str | None = None  # the ID number column, when the file has one
+    voucher_column: str | None = None  # the tax voucher number column, when the file has one
     formula_row: int = 0  # the data row (from 0) the formula is typed in: one whose formula column has a value
     formula_text: str = HYPERLINK
     title: tuple[str, ...] = field(default=())  # a title row above the header, when the template has one
@@ -413,6 +423,48 @@ def enrollment_history_layout() -> Layout:
     )
 
 
+def tax_payments_layout() -> Layout:
+    """The tax bureau's payments deposited in the treasury for the bulk path (bulk.services.bulk_import_run,
+    tax_payments); people the registry does not know are recorded with their match status, not refused."""
+    wang, li, zhang, liu = PEOPLE
+    return Layout(
+        name="tax_payments",
+        file_stem="征缴入库明细",
+        header=("电子税票号码", "身份证号", "姓名", "费款所属年度", "实缴金额", "缴费日期", "入库日期"),
+        rows=(
+            (voucher_number(1), wang.id_number, wang.name, "2026", "400.00", "2025-11-20", "2025-11-21"),
+            (voucher_number(2), li.id_number, li.name, "2026", "400", "2025-11-20", "2025-11-21"),
+            (voucher_number(3), zhang.id_number, zhang.name, "2026", "380", "2025-12-01", "2025-12-02"),
+            (voucher_number(4), liu.id_number, liu.name, "2025", "400", "2025-03-01", "2025-03-03"),
+        ),
+        wrong_header=("税票", "证件", "名称", "年份", "金额", "缴款日", "入库日"),
+        formula_column="姓名",
+        merge_column="费款所属年度",
+        id_column="身份证号",
+        voucher_column="电子税票号码",
+    )
+
+
+def bulk_identity_list_layout() -> Layout:
+    """A 民政 list of 低保 and 特困 for the bulk path (bulk.services.bulk_import_run, identity_list), in the columns of
+    the bulk template; the people of `PEOPLE` must be in the registry."""
+    wang, li, zhang, _ = PEOPLE
+    return Layout(
+        name="bulk_identity_list",
+        file_stem="民政名单-批量",
+        header=("身份证号", "姓名", "身份类别", "残疾等级", "有效期起", "有效期止"),
+        rows=(
+            (wang.id_number, wang.name, "低保", None, "2025-01-01", None),
+            (li.id_number, li.name, "低保", None, "2025-03-01", "2026-12-31"),
+            (zhang.id_number, zhang.name, "特困人员", None, None, None),
+        ),
+        wrong_header=("证件", "名称", "类型", "级别", "起", "止"),
+        formula_column="姓名",
+        merge_column="身份类别",
+        id_column="身份证号",
+    )
+
+
 LAYOUTS = {
     layout.name: layout
     for layout in (
@@ -424,6 +476,8 @@ LAYOUTS = {
         baseline_layout(),
         registry_layout(),
         enrollment_history_layout(),
+        tax_payments_layout(),
+        bulk_identity_list_layout(),
     )
 }
 
@@ -460,10 +514,13 @@ def formula_cell(layout: Layout, *, cached: bool) -> bytes:
     return xlsx(layout.lines(layout.with_cell(layout.formula_row, layout.formula_column, formula)))
 
 
-def id_as_number(layout: Layout, *, row: int = 1) -> bytes:
-    assert layout.id_column is not None
-    id_number = str(layout.rows[row][layout.column(layout.id_column)])
-    return xlsx(layout.lines(layout.with_cell(row, layout.id_column, excel_number(id_number))))
+def id_as_number(layout: Layout, *, row: int = 1, column: str | None = None) -> bytes:
+    """The long number of `column` (the ID number column unless told) of one row as Excel stores it in a number
+    cell."""
+    column = column or layout.id_column
+    assert column is not None
+    number = str(layout.rows[row][layout.column(column)])
+    return xlsx(layout.lines(layout.with_cell(row, column, excel_number(number))))
 
 
 def merged(layout: Layout) -> bytes:
@@ -489,25 +546,56 @@ SURNAMES = "王李张刘陈杨赵黄周吴"
 GIVEN_NAMES = ("秀英", "建国", "桂兰", "志强", "玉梅", "海燕", "永红", "德胜", "淑珍", "晓东")
 
 
+def synthetic_person(number: int, *, bad: bool = False) -> tuple[str, str]:
+    """(ID number, name) of the synthetic person of 山阴县 numbered `number`; `bad`: the ID number with a wrong check
+    digit."""
+    birth_date = D(1930, 1, 1) + datetime.timedelta(days=number % 30000)
+    id_number = id_number_compose(address_code=SHANYIN, birth_date=birth_date, sequence=number // 30000 + 1)
+    if bad:
+        id_number = wrong_check_digit(id_number)
+    return id_number, SURNAMES[number % 10] + GIVEN_NAMES[(number // 10) % 10]
+
+
+def synthetic_people(*, count: int, bad_line: int) -> Iterator[tuple[int, str, str]]:
+    """(number, ID number, name) of `count` synthetic people numbered from 1, the person of number n on file line
+    n + 1 (under a header line); the person on line `bad_line` has a wrong check digit (nobody's when 0)."""
+    for number in range(1, count + 1):
+        yield number, *synthetic_person(number, bad=number + 1 == bad_line)
+
+
 def registry_csv_rows(*, count: int, villages: Sequence[str], bad_line: int) -> Iterator[list[str]]:
     """A registry of `count` synthetic people of 山阴县 (a header line, then one line each); the person on file line
     `bad_line` has a wrong check digit."""
     yield list(registry_layout().header)
-    for number in range(1, count + 1):
-        birth_date = D(1930, 1, 1) + datetime.timedelta(days=number % 30000)
-        id_number = id_number_compose(address_code=SHANYIN, birth_date=birth_date, sequence=number // 30000 + 1)
-        if number + 1 == bad_line:
-            id_number = wrong_check_digit(id_number)
-        name = SURNAMES[number % 10] + GIVEN_NAMES[(number // 10) % 10]
+    for number, id_number, name in synthetic_people(count=count, bad_line=bad_line):
         yield [id_number, name, villages[number % len(villages)], "", ""]
 
 
-def registry_csv_write(path: Path, *, count: int, villages: Sequence[str], bad_line: int) -> Path:
+def tax_payment_csv_rows(*, count: int, bad_line: int) -> Iterator[list[str]]:
+    """The 2026 contributions of the people of `registry_csv_rows`, one voucher each; the ID number on file line
+    `bad_line` has a wrong check digit."""
+    yield list(tax_payments_layout().header)
+    for number, id_number, name in synthetic_people(count=count, bad_line=bad_line):
+        yield [voucher_number(number), id_number, name, "2026", "400", "2025-11-20", "2025-11-21"]
+
+
+def identity_list_csv_rows(*, count: int, bad_line: int) -> Iterator[list[str]]:
+    """The people of `registry_csv_rows` on a 民政 list of 低保; the ID number on file line `bad_line` has a wrong
+    check digit."""
+    yield list(bulk_identity_list_layout().header)
+    for _, id_number, name in synthetic_people(count=count, bad_line=bad_line):
+        yield [id_number, name, "低保", "", "", ""]
+
+
+def big_csv_write(path: Path, rows: Iterator[list[str]]) -> Path:
+    """Lines of one of the generators above streamed to a UTF-8 CSV, as Excel saves it."""
     with path.open("w", encoding="utf-8-sig", newline="") as stream:
-        csv.writer(stream, lineterminator="\r\n").writerows(
-            registry_csv_rows(count=count, villages=villages, bad_line=bad_line)
-        )
+        csv.writer(stream, lineterminator="\r\n").writerows(rows)
     return path
+
+
+def registry_csv_write(path: Path, *, count: int, villages: Sequence[str], bad_line: int) -> Path:
+    return big_csv_write(path, registry_csv_rows(count=count, villages=villages, bad_line=bad_line))
 
 
 def corpus() -> Iterator[tuple[str, bytes]]:
@@ -522,6 +610,8 @@ def corpus() -> Iterator[tuple[str, bytes]]:
         yield f"{layout.file_stem}-公式无缓存值.xlsx", formula_cell(layout, cached=False)
         if layout.id_column:
             yield f"{layout.file_stem}-身份证号存成数字.xlsx", id_as_number(layout)
+        if layout.voucher_column:
+            yield f"{layout.file_stem}-税票号码存成数字.xlsx", id_as_number(layout, column=layout.voucher_column)
         yield f"{layout.file_stem}-合并单元格.xlsx", merged(layout)
         yield f"{layout.file_stem}-空行.xlsx", empty_rows(layout)
 
@@ -533,4 +623,10 @@ if __name__ == "__main__":
         (directory / file_name).write_bytes(content)
     villages = (YUJING_VILLAGE, SHUITOU_VILLAGE, BEIZHOUZHUANG_VILLAGE)
     registry_csv_write(directory / "户籍人口-10万行含1行错误.csv", count=100_000, villages=villages, bad_line=99_991)
+    registry_csv_write(directory / "户籍人口-10万行.csv", count=100_000, villages=villages, bad_line=0)
+    for file_name, rows in (
+        ("征缴入库明细-10万行含1行错误.csv", tax_payment_csv_rows(count=100_000, bad_line=99_991)),
+        ("民政名单-批量-10万行含1行错误.csv", identity_list_csv_rows(count=100_000, bad_line=99_991)),
+    ):
+        big_csv_write(directory / file_name, rows)
     print(f"{directory}: {len(list(directory.iterdir()))} files")

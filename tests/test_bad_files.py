@@ -1,28 +1,34 @@
-"""Every import against the bad-file corpus (tests/bad_files.py): wrong headers, GBK, formulas, ID numbers stored as
-numbers, merged cells, empty rows, and a 100,000-row file with one bad row.
+"""Every import against the bad-file corpus (tests/bad_files.py): wrong headers, GBK, formulas, ID numbers (and tax
+voucher numbers) stored as numbers, merged cells, empty rows, and 100,000-row files with one bad row.
 
 Each file is refused whole with a message, or reported row by row with the file's row numbers, as each import is
-designed; a refused file writes nothing. The import's own record of the attempt (its batch or job row) is written
-by design and is not counted; everything else is (`written`).
+designed; a refused file writes nothing. The import's own record of the attempt (its preview batch or job row) is
+written by design and is not counted; everything else is (`written`), a confirmed identity list batch included.
 """
 
 import datetime
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.models import Role
-from bulk.models import BulkImportJob, BulkImportStatus
+from bulk.models import BulkImportJob, BulkImportStatus, TaxPaymentMatch, TaxPaymentRecord
 from bulk.services import bulk_import_create
+from bulk.tax_payment_exports import tax_payment_workbook
+from bulk.tax_payment_loading import ALREADY_IMPORTED
+from bulk.tax_payment_selectors import tax_payment_records
 from conftest import make_user
 from divisions.models import Division
-from enrollment.models import ClaimSummary, Enrollment, Payment, Resident
+from enrollment.models import ClaimSummary, Enrollment, Payment, Resident, ResidentStatus
+from enrollment.rules import id_number_parse
 from enrollment.services import resident_create
 from newborns.import_services import birth_import_confirm, birth_import_preview
 from newborns.models import BirthRecord, PreEnrollment
@@ -30,7 +36,7 @@ from newborns.resources import birth_row_errors_file_build
 from reports.list_files import ListFileUnreadable
 from reports.models import ExportJob, ExportKind
 from reports.services import resident_roster_build
-from subsidies.models import HardshipIdentity
+from subsidies.models import HardshipIdentity, IdentityListBatch, IdentityListStatus
 from subsidies.resources import row_errors_file_build
 from subsidies.services import identity_list_confirm, identity_list_preview
 from targets.models import PopulationBaseline, Target, UninsuredList, UninsuredPerson
@@ -67,16 +73,21 @@ DOMAIN_MODELS = (
     UninsuredPerson,
     Target,
     PopulationBaseline,
+    TaxPaymentRecord,
 )
 
 
 def written() -> dict[str, int]:
-    """The rows of every table an import may write, history included."""
+    """The rows of every table an import may write, history included. An identity list batch counts once confirmed:
+    a previewed or refused one is the preview's record of the attempt; the bulk path records one only on loading."""
     counts = {model._meta.label: model.objects.count() for model in DOMAIN_MODELS}
     for model in DOMAIN_MODELS:
         history = getattr(model, "history", None)
         if history is not None:
             counts[f"{model._meta.label} history"] = history.model.objects.count()
+    counts["confirmed identity list batches"] = IdentityListBatch.objects.filter(
+        status=IdentityListStatus.CONFIRMED
+    ).count()
     return counts
 
 
@@ -233,7 +244,10 @@ def check_baseline(users, file_name: str, content: bytes) -> Outcome:
     )
 
 
-def _bulk(kind: str) -> Callable[..., Outcome]:
+LIST_DATE = D(2025, 10, 1)  # the date of the identity lists, as the clerk gives it with the file
+
+
+def _bulk(kind: str, **job_fields: object) -> Callable[..., Outcome]:
     def check(users, file_name: str, content: bytes) -> Outcome:
         with users["on_commit"](execute=True):
             job = bulk_import_create(
@@ -241,6 +255,7 @@ def _bulk(kind: str) -> Callable[..., Outcome]:
                 kind=kind,
                 county=Division.objects.get(code=bad_files.SHANYIN),
                 uploaded_file=SimpleUploadedFile(file_name, content),
+                **job_fields,
             )
         job.refresh_from_db()
         return bulk_outcome(job)
@@ -260,10 +275,20 @@ def bulk_outcome(job: BulkImportJob) -> Outcome:
     report = bulk_report(job)
     errors = [(row[0], row[-1]) for row in report[1:] if row[-2] == "错误"]
     loaded = job.status == BulkImportStatus.SUCCEEDED
-    if job.kind == "resident_registry":
-        values = Resident.objects.values_list("id_number", "name", "household_division_id", "phone")
-    else:
-        values = Enrollment.objects.values_list("resident__id_number", "insurance_year", "subsidy_category", "status")
+    values = {
+        "resident_registry": lambda: Resident.objects.values_list(
+            "id_number", "name", "household_division_id", "phone"
+        ),
+        "enrollment_history": lambda: Enrollment.objects.values_list(
+            "resident__id_number", "insurance_year", "subsidy_category", "status"
+        ),
+        "tax_payments": lambda: TaxPaymentRecord.objects.values_list(
+            "voucher_number", "id_number", "name", "insurance_year", "amount", "paid_on", "deposited_on", "match_status"
+        ),
+        "identity_list": lambda: HardshipIdentity.objects.values_list(
+            "resident__id_number", "category", "department", "valid_from", "valid_to", "batch__list_date"
+        ),
+    }[job.kind]()
     return Outcome(
         file_error=job.error_message,
         row_errors=errors,
@@ -282,11 +307,20 @@ CHECKS: dict[str, Callable[..., Outcome]] = {
     "baseline": check_baseline,
     "registry": _bulk("resident_registry"),
     "enrollment_history": _bulk("enrollment_history"),
+    "tax_payments": _bulk("tax_payments"),
+    "bulk_identity_list": _bulk("identity_list", department="民政", list_date=LIST_DATE),
 }
+BULK = ("registry", "enrollment_history", "tax_payments", "bulk_identity_list")  # the layouts of the bulk path
 
 
-# What each import needs in the database for the corpus's good rows to be good.
-NEEDS = {"identity_list": ("registry",), "enrollment_history": ("registry",), "uninsured_ledger": ("ledger",)}
+# What each import needs in the database for the corpus's good rows to be good. The tax payments need nobody: the
+# people the registry does not know are recorded with their match status.
+NEEDS = {
+    "identity_list": ("registry",),
+    "enrollment_history": ("registry",),
+    "uninsured_ledger": ("ledger",),
+    "bulk_identity_list": ("registry",),
+}
 
 
 @pytest.fixture
@@ -341,8 +375,17 @@ def confirm_refused(users, layout: Layout, outcome: Outcome, content: bytes, ext
             values=getattr(outcome.record, "values", {}),
         ),
     }
-    if layout.name in ("registry", "enrollment_history"):
-        assert outcome.record.status == BulkImportStatus.REFUSED  # the worker loads nothing of a refused file
+    if layout.name in BULK:
+        # The worker loads nothing of a refused file: the job counts each reported bad row, and records no identity
+        # list batch.
+        job = outcome.record
+        assert (job.status, job.error_count, job.rows_created, job.rows_updated, job.identity_list_batch_id) == (
+            BulkImportStatus.REFUSED,
+            len(outcome.row_errors),
+            0,
+            0,
+            None,
+        )
         return []
     if layout.name == "baseline":
         # Baselines are designed to import the good rows of a file and list the bad ones (targets/tests/
@@ -365,6 +408,9 @@ WRONG_HEADER_MESSAGES = {
     "baseline": "没有找到表头：前5行中应有「区划代码」一列。",
     "registry": "没有找到表头：前5行中应有一行包含以下各列：身份证号、姓名、户籍地代码。",
     "enrollment_history": "没有找到表头：前5行中应有一行包含以下各列：身份证号、保险年度、缴费日期、个人缴费。",
+    "tax_payments": "没有找到表头：前5行中应有一行包含以下各列："
+    "电子税票号码、身份证号、姓名、费款所属年度、实缴金额、缴费日期、入库日期。",
+    "bulk_identity_list": "没有找到表头：前5行中应有一行包含以下各列：身份证号、姓名、身份类别。",
 }
 
 
@@ -393,7 +439,7 @@ def test_a_gbk_csv_is_read_like_the_same_rows_in_xlsx(users, layout):
     from_csv = run(users, layout, bad_files.gbk_csv(layout), "csv")
     # then
     assert (from_csv.file_error, from_csv.row_errors) == ("", [])
-    if layout.name in ("registry", "enrollment_history"):
+    if layout.name in BULK:
         assert from_csv.values == BULK_LOADED[layout.name]()
     else:
         from_xlsx = run(users, layout, bad_files.good(layout))
@@ -407,11 +453,37 @@ def test_a_gbk_csv_is_read_like_the_same_rows_in_xlsx(users, layout):
 
 CATEGORY_CODES = {None: "", "低保对象": "dibao"}
 STATUS_CODES = {None: "active", "有效": "active", "已退费": "refunded"}
+HARDSHIP_CODES = {"低保": "dibao", "特困人员": "tekun"}
+
+
+def day(text: str | None) -> datetime.date | None:
+    return D.fromisoformat(text) if text else None
+
+
 BULK_LOADED = {
     "registry": lambda: sorted((person.id_number, person.name, person.village, person.phone) for person in PEOPLE),
     "enrollment_history": lambda: sorted(
         (row[0], int(row[1]), CATEGORY_CODES[row[5]], STATUS_CODES[row[8]])
         for row in LAYOUTS["enrollment_history"].rows
+    ),
+    # Nobody of the file is in the registry: every payment is recorded, none matched.
+    "tax_payments": lambda: sorted(
+        (
+            voucher,
+            id_number,
+            name,
+            int(year),
+            Decimal(amount),
+            day(paid),
+            day(deposited),
+            TaxPaymentMatch.NOT_REGISTERED,
+        )
+        for voucher, id_number, name, year, amount, paid, deposited in LAYOUTS["tax_payments"].rows
+    ),
+    # A row without a start is valid from the list's date.
+    "bulk_identity_list": lambda: sorted(
+        (id_number, HARDSHIP_CODES[category], "民政", day(valid_from) or LIST_DATE, day(valid_to), LIST_DATE)
+        for id_number, _, category, _, valid_from, valid_to in LAYOUTS["bulk_identity_list"].rows
     ),
 }
 
@@ -427,6 +499,8 @@ FORMULA_AS_TEXT = {
     "baseline": [],
     "registry": [],
     "enrollment_history": [(3, f"资助类别「{bad_files.HYPERLINK}」不是已知的资助类别。")],
+    "tax_payments": [],  # the payer's name is the tax bureau's, not compared with the registry's
+    "bulk_identity_list": [(2, "姓名：与档案不符（档案为王秀英）。")],
 }
 
 
@@ -444,7 +518,7 @@ def test_a_formula_typed_as_text_is_read_as_that_text(users, layout, extension):
     if outcome.row_errors:
         confirm_refused(users, layout, outcome, content, extension)
         assert written() == before
-    elif layout.name not in ("registry", "enrollment_history"):
+    elif layout.name not in BULK:
         assert any(layout.formula_text in str(value) for value in outcome.values), outcome.values
         assert written() == before  # a preview writes nothing
     else:
@@ -460,6 +534,8 @@ FORMULA_WITHOUT_VALUE = {
     "baseline": [(2, "数据来源为空。")],
     "registry": [(2, "姓名为空。")],
     "enrollment_history": [],  # 资助类别 may be empty
+    "tax_payments": [(2, "姓名为空。")],
+    "bulk_identity_list": [(2, "姓名：姓名为空。")],
 }
 
 
@@ -486,7 +562,7 @@ def test_a_formula_saved_with_its_value_reads_as_that_value(users, layout):
     outcome = run(users, layout, bad_files.formula_cell(layout, cached=True))
     # then
     assert (outcome.file_error, outcome.row_errors) == ("", [])
-    if layout.name in ("registry", "enrollment_history"):
+    if layout.name in BULK:
         assert outcome.values == BULK_LOADED[layout.name]()
     else:
         assert outcome.values == run(users, layout, bad_files.good(layout)).values
@@ -577,6 +653,23 @@ def test_an_outreach_note_typed_as_a_formula_is_stored_as_text_and_exported_as_t
     assert (cell.value, cell.data_type) == (bad_files.HYPERLINK, "s")
 
 
+@pytest.mark.parametrize("extension", ["xlsx", "csv"])
+def test_a_payer_name_typed_as_a_formula_is_recorded_as_text_and_exported_as_text(users, extension):
+    # given
+    layout = LAYOUTS["tax_payments"]
+    content = bad_files.formula_as_text(layout) if extension == "xlsx" else bad_files.formula_in_csv(layout)
+    # when
+    run(users, layout, content, extension)
+    records = tax_payment_records(county=Division.objects.get(code=bad_files.SHANYIN), year=2026)
+    exported = tax_payment_workbook(user=users["clerk"], records=records, title="对账明细", unit="山阴县", today=TODAY)
+    cell = the_cell(
+        [cell for row in load_workbook(io.BytesIO(exported)).active.iter_rows() for cell in row], "HYPERLINK("
+    )
+    # then
+    assert TaxPaymentRecord.objects.get(voucher_number=bad_files.voucher_number(1)).name == bad_files.HYPERLINK
+    assert (cell.value, cell.data_type, cell.number_format) == (bad_files.HYPERLINK, "s", "@")
+
+
 def error_file_cells(layout: Layout, outcome: Outcome) -> list:
     """The error file of a refused file, as the clerk downloads it to fix the rows."""
     builders = {
@@ -604,6 +697,8 @@ SPOILED = {
     "baseline": ("户籍人口", -5),
     "registry": ("身份证号", bad_files.wrong_check_digit(PEOPLE[0].id_number)),
     "enrollment_history": ("身份证号", bad_files.wrong_check_digit(PEOPLE[0].id_number)),
+    "tax_payments": ("身份证号", bad_files.wrong_check_digit(PEOPLE[0].id_number)),
+    "bulk_identity_list": ("身份证号", bad_files.wrong_check_digit(PEOPLE[0].id_number)),
 }
 
 
@@ -639,12 +734,12 @@ def id_as_number_errors(layout: Layout) -> list[tuple[int, str]]:
         "uninsured_ledger": [(line, f"公民身份号码：{explained}")],
         "registry": [(line, f"身份证号被Excel存成了数字，{rewritten}")],
         "enrollment_history": [(line, f"身份证号被Excel存成了数字，{rewritten}")],
+        "tax_payments": [(line, f"身份证号被Excel存成了数字，{rewritten}")],
+        "bulk_identity_list": [(line, f"身份证号：{explained}")],
     }[layout.name]
 
 
-@pytest.mark.parametrize(
-    "layout", layouts("identity_list", "birth", "uninsured_push", "uninsured_ledger", "registry", "enrollment_history")
-)
+@pytest.mark.parametrize("layout", layouts(*(name for name, layout in LAYOUTS.items() if layout.id_column)))
 def test_an_id_number_excel_stored_as_a_number_is_reported_on_its_row_and_the_file_writes_nothing(users, layout):
     # given
     prepare(users, layout)
@@ -665,7 +760,26 @@ CONFIRM_REFUSALS = {
     "uninsured_ledger": ["文件中有1行错误，台账未作任何修改。请按错误行修改后重新上传。"],
     "registry": [],
     "enrollment_history": [],
+    "tax_payments": [],
+    "bulk_identity_list": [],
 }
+
+
+def test_a_tax_voucher_number_excel_stored_as_a_number_is_reported_on_its_row_and_the_file_writes_nothing(users):
+    # given the second payment's 18-digit voucher number typed into a number cell
+    layout = LAYOUTS["tax_payments"]
+    content = bad_files.id_as_number(layout, column=layout.voucher_column)
+    before = written()
+    # when
+    outcome = run(users, layout, content)
+    # then
+    message = "电子税票号码被Excel存成了数字，超过15位的数字已被改写，请将该列设为文本后重新录入。"
+    assert (outcome.file_error, outcome.row_errors) == ("", [(3, message)])
+    assert bulk_report(outcome.record)[1:] == [
+        [3, f"{bad_files.excel_number(bad_files.voucher_number(2)):.0f}", *layout.rows[1][1:], "错误", message]
+    ]
+    assert confirm_refused(users, layout, outcome, content) == []
+    assert written() == before
 
 
 @pytest.mark.parametrize("layout", layouts("target_split", "baseline"))
@@ -681,14 +795,15 @@ def test_a_division_code_excel_stored_as_a_number_is_read_as_the_code(users, lay
 
 # --- Merged cells: only the first cell of a merge keeps its value --------------------------------------------------
 
+MERGED_CATEGORY = [
+    (
+        3,
+        "身份类别：「」不是民政认定的类别，可填：tekun、特困人员、五保户、孤儿、事实无人抚养儿童、城市三无人员、"
+        "dibao、低保对象、低保户、低保。",
+    )
+]
 MERGED = {
-    "identity_list": [
-        (
-            3,
-            "身份类别：「」不是民政认定的类别，可填：tekun、特困人员、五保户、孤儿、事实无人抚养儿童、城市三无人员、"
-            "dibao、低保对象、低保户、低保。",
-        )
-    ],
+    "identity_list": MERGED_CATEGORY,
     "birth": [(3, "户籍地代码：为空。")],
     "uninsured_push": [(3, "乡镇：须填写乡镇代码或乡镇名称。")],
     "uninsured_ledger": [(4, "核实状态：不能为空。")],
@@ -696,6 +811,8 @@ MERGED = {
     "baseline": [(3, "年度为空。")],
     "registry": [(3, "户籍地代码为空。")],
     "enrollment_history": [(3, "保险年度「」应为2000至2100之间的年份。")],
+    "tax_payments": [(3, "费款所属年度「」应为2000至2100之间的年份。")],
+    "bulk_identity_list": MERGED_CATEGORY,
 }
 
 
@@ -733,6 +850,8 @@ SPOILED_AFTER_BLANKS = {
     "baseline": ("户籍人口", -5, "户籍人口「-5」不能为负数。"),
     "registry": ("身份证号", bad_files.wrong_check_digit(PEOPLE[2].id_number), WRONG_CHECK),
     "enrollment_history": ("身份证号", bad_files.wrong_check_digit(PEOPLE[2].id_number), WRONG_CHECK),
+    "tax_payments": ("身份证号", bad_files.wrong_check_digit(PEOPLE[2].id_number), WRONG_CHECK),
+    "bulk_identity_list": ("身份证号", bad_files.wrong_check_digit(PEOPLE[2].id_number), f"身份证号：{WRONG_CHECK}"),
 }
 
 
@@ -746,7 +865,7 @@ def test_empty_rows_in_the_middle_are_skipped_and_rows_keep_the_file_s_numbers(u
     outcome = run(users, layout, bad_files.empty_rows(layout))
     # then
     assert (outcome.file_error, outcome.row_errors) == ("", [])
-    if layout.name in ("registry", "enrollment_history"):
+    if layout.name in BULK:
         assert (outcome.good_rows, outcome.record.rows_total) == ([len(layout.rows)], len(layout.rows))
     else:
         assert outcome.good_rows == lines
@@ -767,7 +886,64 @@ def test_a_bad_row_after_empty_rows_is_reported_with_its_row_number_in_the_file(
     assert written() == before
 
 
-# --- A 100,000-row file with one bad row near the end -------------------------------------------------------------
+# --- A tax file that repeats a voucher, or that was imported before ------------------------------------------------
+
+
+def test_a_tax_file_repeating_a_voucher_is_refused_with_both_rows_and_writes_nothing(users):
+    # given the file with its first payment pasted again at the end, as when two exports are put together
+    layout = LAYOUTS["tax_payments"]
+    content = bad_files.xlsx(layout.lines([*layout.rows, layout.rows[0]]))
+    before = written()
+    # when
+    outcome = run(users, layout, content)
+    # then
+    assert (outcome.file_error, outcome.row_errors) == (
+        "",
+        [(2, "电子税票号码在文件中重复出现（另见第6行）。"), (6, "电子税票号码与第2行重复。")],
+    )
+    assert confirm_refused(users, layout, outcome, content) == []
+    assert written() == before
+
+
+@pytest.mark.parametrize("layout", layouts("tax_payments", "bulk_identity_list"))
+def test_a_file_imported_again_writes_nothing_more(users, layout):
+    # given the file imported once
+    prepare(users, layout)
+    first = run(users, layout, bad_files.good(layout))
+    before = written()
+    # when the same file is uploaded again
+    again = run(users, layout, bad_files.good(layout))
+    # then the tax payments are skipped as already recorded, and the identities the list repeats are unchanged
+    job = again.record
+    assert (first.record.status, first.record.rows_created, first.values) == (
+        BulkImportStatus.SUCCEEDED,
+        len(layout.rows),
+        BULK_LOADED[layout.name](),
+    )
+    assert (job.status, job.rows_valid, job.error_count, job.rows_created, job.rows_updated) == (
+        BulkImportStatus.SUCCEEDED,
+        0 if layout.name == "tax_payments" else len(layout.rows),
+        0,
+        0,
+        0,
+    )
+    assert again.values == first.values
+    if layout.name == "tax_payments":
+        assert (job.rows_skipped, job.identity_list_batch) == (len(layout.rows), None)
+        assert bulk_report(job)[1:] == [
+            [line, *row[:4], f"{Decimal(row[4]):.2f}", *row[5:], "已跳过", ALREADY_IMPORTED]
+            for line, row in enumerate(layout.rows, start=2)
+        ]
+        assert written() == before
+    else:
+        # the list is recorded again as the department's list of its date, having created, updated and ended nothing
+        batch = job.identity_list_batch
+        assert (job.rows_skipped, job.rows_unchanged, job.error_file.name) == (0, len(layout.rows), "")
+        assert (batch.created_count, batch.updated_count, batch.ended_count) == (0, 0, 0)
+        assert written() == {**before, "confirmed identity list batches": before["confirmed identity list batches"] + 1}
+
+
+# --- 100,000-row files with one bad row near the end ---------------------------------------------------------------
 
 
 def test_a_100000_row_registry_with_one_bad_row_near_the_end_is_refused_with_that_row_and_writes_nothing(
@@ -795,5 +971,103 @@ def test_a_100000_row_registry_with_one_bad_row_near_the_end_is_refused_with_tha
     assert bulk_report(job) == [
         ["行号", "身份证号", "姓名", "户籍地代码", "联系电话", "居住地代码", "类型", "原因"],
         [99_991, bad[0], bad[1], bad[2], None, None, "错误", "身份证号校验位不正确，请核对后重新输入。"],
+    ]
+    assert written() == before
+
+
+BIG, BAD_LINE = 100_000, 99_991
+BAD_PERSON = BAD_LINE - 1  # the number of the person on the bad line, under the header line
+
+
+def test_a_100000_row_tax_payment_file_with_one_bad_row_near_the_end_is_refused_with_that_row_and_writes_nothing(
+    users, tmp_path
+):
+    # given the 2026 contributions of 100,000 people of 山阴县, one voucher each, whose line 99,991 has an ID number
+    # with a wrong check digit
+    rows = bad_files.tax_payment_csv_rows(count=BIG, bad_line=BAD_LINE)
+    path = bad_files.big_csv_write(tmp_path / "征缴入库明细.csv", rows)
+    id_number, name = bad_files.synthetic_person(BAD_PERSON, bad=True)
+    before = written()
+    # when
+    outcome = run(users, LAYOUTS["tax_payments"], path.read_bytes(), "csv")
+    # then
+    job = outcome.record
+    assert (job.status, job.rows_total, job.rows_valid, job.error_count, job.rows_skipped, job.rows_created) == (
+        BulkImportStatus.REFUSED,
+        BIG,
+        BIG - 1,
+        1,
+        0,
+        0,
+    )
+    assert bulk_report(job) == [
+        ["行号", *LAYOUTS["tax_payments"].header, "类型", "原因"],
+        [
+            BAD_LINE,
+            bad_files.voucher_number(BAD_PERSON),
+            id_number,
+            name,
+            "2026",
+            "400",
+            "2025-11-20",
+            "2025-11-21",
+            "错误",
+            WRONG_CHECK,
+        ],
+    ]
+    assert written() == before
+
+
+@pytest.fixture
+def big_registry(db):
+    """The 100,000 people of the big files registered in 山阴县, inserted in one statement: the registry import of
+    them is tested on its own, and would take most of the test's time."""
+    villages = sorted(
+        Division.objects.filter(code__startswith="140621", level="village").values_list("code", flat=True)
+    )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    rows = []
+    for number, id_number, name in bad_files.synthetic_people(count=BIG, bad_line=0):
+        facts = id_number_parse(id_number)
+        birth_date = connection.ops.adapt_datefield_value(facts.birth_date)
+        village = villages[number % len(villages)]
+        rows.append((id_number, False, name, facts.gender, birth_date, "", village, ResidentStatus.NORMAL, now, now))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"""
+            INSERT INTO {Resident._meta.db_table} (
+                id_number, id_number_is_placeholder, name, gender, birth_date, phone, household_division_id, status,
+                created_at, updated_at)
+            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+            """,
+            rows,
+        )
+    assert Resident.objects.filter(household_division__code__startswith=bad_files.SHANYIN).count() == BIG
+
+
+def test_a_100000_row_identity_list_with_one_bad_row_near_the_end_is_refused_with_that_row_and_writes_nothing(
+    users, tmp_path, big_registry
+):
+    # given the 100,000 registered people on a 民政 list of 低保 whose line 99,991 has a wrong check digit
+    rows = bad_files.identity_list_csv_rows(count=BIG, bad_line=BAD_LINE)
+    path = bad_files.big_csv_write(tmp_path / "民政名单.csv", rows)
+    id_number, name = bad_files.synthetic_person(BAD_PERSON, bad=True)
+    before = written()
+    # when
+    outcome = run(users, LAYOUTS["bulk_identity_list"], path.read_bytes(), "csv")
+    # then every other person was found in the registry (none skipped), and the list refused whole
+    job = outcome.record
+    assert (job.status, job.rows_total, job.rows_valid, job.error_count, job.rows_skipped, job.rows_created) == (
+        BulkImportStatus.REFUSED,
+        BIG,
+        BIG - 1,
+        1,
+        0,
+        0,
+    )
+    assert (job.identity_list_batch_id, IdentityListBatch.objects.count()) == (None, 0)
+    assert bulk_report(job) == [
+        ["行号", *LAYOUTS["bulk_identity_list"].header, "类型", "原因"],
+        [BAD_LINE, id_number, name, "低保", None, None, None, "错误", f"身份证号：{WRONG_CHECK}"],
     ]
     assert written() == before
