@@ -123,9 +123,20 @@ def _raw_at(cells: Sequence[object], positions: Mapping[str, int], name: str) ->
     return cells[position]
 
 
+# A long number of a CSV that Excel opened and saved again: 1.40621E+17
+EXCEL_SCIENTIFIC_NOTATION = re.compile(r"^\d(\.\d+)?E\+\d+$", re.IGNORECASE)
+
+
+def _stored_as_number(value: object) -> bool:
+    """A number cell of an xlsx, or the scientific notation Excel writes when it saves a CSV back."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return True
+    return isinstance(value, str) and bool(EXCEL_SCIENTIFIC_NOTATION.match(value.strip()))
+
+
 def id_number_check(value: object) -> tuple[str, datetime.date, str] | str:
     """(ID number, birth date, gender) of a cell, or the reason it is not a valid ID number (GB 11643)."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if _stored_as_number(value):
         return "身份证号被Excel存成了数字，超过15位的数字已被改写，请将该列设为文本后重新录入。"
     text = cell_text(value)
     if not text:
@@ -273,7 +284,11 @@ EXACT_DIGITS_OF_A_NUMBER_CELL = 15  # Excel keeps 15 significant digits of a num
 
 def voucher_number_check(value: object) -> str | tuple[str]:
     """(voucher number,) of a cell, or the reason it is not one."""
-    if isinstance(value, float) or (isinstance(value, int) and len(str(abs(value))) > EXACT_DIGITS_OF_A_NUMBER_CELL):
+    if (
+        isinstance(value, float)
+        or (isinstance(value, int) and len(str(abs(value))) > EXACT_DIGITS_OF_A_NUMBER_CELL)
+        or (isinstance(value, str) and EXCEL_SCIENTIFIC_NOTATION.match(value.strip()))
+    ):
         return "电子税票号码被Excel存成了数字，超过15位的数字已被改写，请将该列设为文本后重新录入。"
     text = cell_text(value)
     if not text:

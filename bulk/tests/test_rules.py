@@ -56,3 +56,11 @@ def test_dates_and_amounts_are_read_as_clerks_write_them():
     assert money_check("1,380.5", column="个人缴费", required=True) == Decimal("1380.50")
     assert money_check(380.0, column="个人缴费", required=True) == Decimal("380.00")
     assert money_check("3.801", column="个人缴费", required=True) == "个人缴费「3.801」最多两位小数。"
+
+
+def test_an_id_number_excel_saved_back_to_csv_in_scientific_notation_is_named_as_such():
+    positions = {"身份证号": 0, "姓名": 1, "户籍地代码": 2}
+    for cell in ("1.40621E+17", " 1.40621199E+17 ", "1e+17"):
+        values, problem = resident_row_check([cell, "张三", VILLAGE], positions=positions, division_codes=frozenset())
+        assert values is None
+        assert problem.startswith("身份证号被Excel存成了数字，超过15位的数字已被改写，请将该列设为文本后重新录入。")
