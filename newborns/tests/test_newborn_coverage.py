@@ -29,7 +29,8 @@ def mother(number: int) -> str:
 
 
 def registered(actor, number, *, born, registered_on, township=YUJING_TOWN, recorded_on=None):
-    """A birth registered through the service, its enrollment recorded on `recorded_on` (today if None)."""
+    """A birth registered through the service, its enrollment recorded on `recorded_on` (the registration date if
+    None: the figures of a report date must not depend on the day the tests run)."""
     record, _ = newborn_register(
         actor=actor,
         birth_certificate_no=f"P2026{number:04d}",
@@ -40,10 +41,9 @@ def registered(actor, number, *, born, registered_on, township=YUJING_TOWN, reco
         division=first_village(township),
         registration_date=registered_on,
     )
-    if recorded_on is not None:
-        # the enrollment as recorded that day at half past midnight in Shanxi (the evening before in UTC)
-        moment = datetime.datetime.combine(recorded_on, datetime.time(0, 30), tzinfo=SHANGHAI)
-        Enrollment.objects.filter(pk=record.enrollment_id).update(created_at=moment)
+    # the enrollment as recorded that day at half past midnight in Shanxi (the evening before in UTC)
+    moment = datetime.datetime.combine(recorded_on or registered_on, datetime.time(0, 30), tzinfo=SHANGHAI)
+    Enrollment.objects.filter(pk=record.enrollment_id).update(created_at=moment)
     return record
 
 
