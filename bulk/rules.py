@@ -134,6 +134,14 @@ def _stored_as_number(value: object) -> bool:
     return isinstance(value, str) and bool(EXCEL_SCIENTIFIC_NOTATION.match(value.strip()))
 
 
+def name_problems(name: str) -> list[str]:
+    if not name:
+        return ["姓名为空。"]
+    if len(name) > NAME_MAX_LENGTH:
+        return [f"姓名超过{NAME_MAX_LENGTH}个字。"]
+    return []
+
+
 def id_number_check(value: object) -> tuple[str, datetime.date, str] | str:
     """(ID number, birth date, gender) of a cell, or the reason it is not a valid ID number (GB 11643)."""
     if _stored_as_number(value):
@@ -195,10 +203,7 @@ def resident_row_check(
     if isinstance(identity, str):
         reasons.append(identity)
     name = _cell_at(cells, positions, "姓名")
-    if not name:
-        reasons.append("姓名为空。")
-    elif len(name) > NAME_MAX_LENGTH:
-        reasons.append(f"姓名超过{NAME_MAX_LENGTH}个字。")
+    reasons += name_problems(name)
     household = _cell_at(cells, positions, "户籍地代码")
     if not household:
         reasons.append("户籍地代码为空。")
@@ -315,10 +320,7 @@ def tax_payment_row_check(
     if isinstance(identity, str):
         reasons.append(identity)
     name = _cell_at(cells, positions, "姓名")
-    if not name:
-        reasons.append("姓名为空。")
-    elif len(name) > NAME_MAX_LENGTH:
-        reasons.append(f"姓名超过{NAME_MAX_LENGTH}个字。")
+    reasons += name_problems(name)
     year_text = _cell_at(cells, positions, "费款所属年度")
     year_digits = year_text.removesuffix("年")
     year = int(year_digits) if year_digits.isascii() and year_digits.isdigit() else 0
