@@ -8,5 +8,5 @@ from .models import BulkImportJob
 
 def bulk_import_jobs(*, user: User) -> QuerySet[BulkImportJob]:
     """Import jobs of the counties in the user's scope, newest first."""
-    jobs = BulkImportJob.objects.select_related("county", "requested_by")
+    jobs = BulkImportJob.objects.select_related("county", "requested_by", "identity_list_batch")
     return scope_queryset(jobs, user=user, division_fields=("county",))
