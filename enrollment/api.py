@@ -68,10 +68,9 @@ class ResidentViewSet(
         ]
     )
     def list(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
-        response = super().list(request, *args, **kwargs)
-        shown = [row["id_number"] for row in response.data["results"]]
-        _record_full_views(request, Resident.objects.filter(id_number__in=shown))
-        return response
+        shown = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        _record_full_views(request, shown)
+        return self.get_paginated_response(self.get_serializer(shown, many=True).data)
 
     @extend_schema(request=ResidentSerializer, responses={201: ResidentCreatedSerializer})
     def create(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]

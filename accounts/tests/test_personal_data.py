@@ -1,9 +1,12 @@
 """个人信息保护法: masked by default, a full view only with a reason and recorded, every download recorded."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import ExportRecord, PersonalDataView
 from accounts.personal_data import phone_on_page
+from conftest import token_client
 
 pytestmark = pytest.mark.django_db
 
@@ -79,8 +82,6 @@ def test_every_download_is_recorded_with_its_filter(
 
 
 def test_api_answers_with_full_numbers_are_recorded_and_masked_ones_are_not(clerk, city_staff, yujing_resident):
-    from conftest import token_client
-
     # when a clerk's system reads the person, and a city user lists the county
     clerk_system = token_client(clerk)
     clerk_system.get(f"/api/v1/residents/{yujing_resident.id_number}/")
@@ -91,3 +92,19 @@ def test_api_answers_with_full_numbers_are_recorded_and_masked_ones_are_not(cler
         ("clerk", "api_call", f"/api/v1/residents/{yujing_resident.id_number}/"),
         ("clerk", "api_call", "/api/v1/residents/"),
     ]
+
+
+def test_a_window_search_by_id_number_reads_one_row_and_records_it(clerk, yujing_resident):
+    client = token_client(clerk)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/api/v1/residents/", {"search": yujing_resident.id_number})
+    assert response.status_code == 200
+    assert (response.data["count"], [row["id_number"] for row in response.data["results"]]) == (
+        1,
+        [yujing_resident.id_number],
+    )
+    statements = [query["sql"] for query in queries.captured_queries]
+    assert not [sql for sql in statements if "COUNT(" in sql]  # the short page is its own count
+    assert not [sql for sql in statements if "auth_permission" in sql]  # the role grants what the search needs
+    assert len([sql for sql in statements if sql.startswith("SELECT") and "enrollment_resident" in sql]) == 1
+    assert list(PersonalDataView.objects.values_list("resident_id", "reason")) == [(yujing_resident.pk, "api_call")]
