@@ -204,6 +204,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 60 * 60}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# A progress refresh for a date whose job was asked for less than this long ago and is still queued or running
+# shows that job instead of starting another aggregation over the province's enrollments. Older ones are taken for
+# lost (a dead worker's job comes back only after the visibility timeout) and a new job starts.
+PROGRESS_JOB_JOIN_MINUTES = int(os.environ.get("PROGRESS_JOB_JOIN_MINUTES", "30"))
 
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 

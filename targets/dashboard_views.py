@@ -49,7 +49,7 @@ from .dashboard_selectors import (
     split_targets,
 )
 from .models import JobStatus, ProgressJob, TargetMetric
-from .services import progress_job_create
+from .services import progress_job_request
 from .target_services import (
     baseline_errors_file,
     baseline_file_preview,
@@ -242,7 +242,14 @@ def progress_refresh(request: HttpRequest) -> HttpResponse:
             for error in errors:
                 messages.error(request, error)
         return redirect(f"{reverse('progress_dashboard')}?{back}")
-    job = progress_job_create(actor=request.user, year=form.cleaned_data["year"], as_of=form.cleaned_data["as_of"])  # type: ignore[arg-type]
+    job, new = progress_job_request(
+        actor=request.user,  # type: ignore[arg-type]
+        year=form.cleaned_data["year"],
+        as_of=form.cleaned_data["as_of"],
+    )
+    if not new:
+        asked_at = timezone.localtime(job.created_at)
+        messages.info(request, f"{job}的计算已在进行中（{asked_at:%H:%M}发起），这里显示它的进度，无需重复计算。")
     return redirect(f"{reverse('progress_job_detail', args=[job.pk])}?{back}")
 
 

@@ -3,6 +3,7 @@
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce, Substr
@@ -117,8 +118,21 @@ def progress_compute(*, year: int, as_of: datetime.date, level: str) -> list[Pro
 PROGRESS_LEVELS = ("province", "city", "county", "township")
 
 
+def progress_job_request(*, actor: User | None, year: int, as_of: datetime.date) -> tuple[ProgressJob, bool]:
+    """The refresh button and the schedule: the job of the same year and date still queued or running, asked for
+    less than PROGRESS_JOB_JOIN_MINUTES ago, if there is one, else a new job; True when the job is new. Clicking
+    refresh again, or many staff clicking at once, never runs the province's aggregation twice side by side."""
+    asked_since = timezone.now() - datetime.timedelta(minutes=settings.PROGRESS_JOB_JOIN_MINUTES)
+    unfinished = ProgressJob.objects.filter(
+        year=year, as_of=as_of, status__in=[JobStatus.QUEUED, JobStatus.RUNNING], created_at__gte=asked_since
+    ).first()
+    if unfinished is not None:
+        return unfinished, False
+    return progress_job_create(actor=actor, year=year, as_of=as_of), True
+
+
 def progress_job_create(*, actor: User | None, year: int, as_of: datetime.date) -> ProgressJob:
-    """Queue the computation of every level for a date (the refresh button, and the schedule)."""
+    """Queue the computation of every level for a date."""
     from .tasks import progress_job_run_task
 
     job = ProgressJob(year=year, as_of=as_of, requested_by=actor, levels_total=len(PROGRESS_LEVELS))

@@ -3,7 +3,7 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
-from .services import progress_job_create, progress_job_run
+from .services import progress_job_request, progress_job_run
 
 
 @shared_task(name="targets.progress_job_run")
@@ -15,4 +15,5 @@ def progress_job_run_task(job_id: int) -> int:
 def progress_scheduled_task() -> int:
     """Beat: nightly for the current quarter, and on the first night of a quarter for the quarter that ended."""
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
-    return progress_job_create(actor=None, year=yesterday.year, as_of=yesterday).pk
+    job, _new = progress_job_request(actor=None, year=yesterday.year, as_of=yesterday)
+    return job.pk

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from conftest import SHANYIN, make_user
 from targets.models import PopulationBaseline, ProgressJob, ProgressSnapshot
 from targets.rules import time_progress
+from targets.tasks import progress_scheduled_task
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -280,6 +281,54 @@ def test_r10_3_job_progress_is_polled_until_done(client, city_staff):
     assert "已完成 2 / 4 个层级" in html
     assert 'style="width: 50%"' in html
     assert "<html" not in html
+
+
+def test_r10_3_a_second_refresh_for_the_same_date_shows_the_job_already_running(client, city_staff, province_staff):
+    # given a job for June 30 asked for by the province ten minutes ago and still running
+    asked = ProgressJob.objects.create(
+        year=2026, as_of=JUNE_30, status="running", levels_total=4, levels_done=1, requested_by=province_staff
+    )
+    ProgressJob.objects.filter(pk=asked.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=10))
+    client.force_login(city_staff)
+    # when the city asks again for the same date
+    response = client.post("/targets/refresh/", {"year": 2026, "as_of": "2026-06-30", "division": "1406"}, follow=True)
+    # then it is shown that job, and no second one is queued
+    assert response.redirect_chain == [(f"/targets/jobs/{asked.pk}/?division=1406", 302)]
+    assert list(ProgressJob.objects.values_list("pk", "requested_by")) == [(asked.pk, province_staff.pk)]
+    asked_at = timezone.localtime(timezone.now() - datetime.timedelta(minutes=10))
+    message = f"2026年进度（截至2026-06-30）的计算已在进行中（{asked_at:%H:%M}发起），这里显示它的进度，无需重复计算。"
+    assert message in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("status", "minutes_ago", "as_of"),
+    [
+        ("succeeded", 1, "2026-06-30"),  # finished: the button computes again
+        ("failed", 1, "2026-06-30"),
+        ("queued", 31, "2026-06-30"),  # asked for longer ago than PROGRESS_JOB_JOIN_MINUTES: taken for lost
+        ("running", 1, "2026-03-31"),  # another date
+    ],
+)
+def test_r10_3_refresh_starts_a_new_job_unless_the_same_one_is_under_way(
+    client, city_staff, status, minutes_ago, as_of, settings
+):
+    settings.PROGRESS_JOB_JOIN_MINUTES = 30
+    earlier = ProgressJob.objects.create(year=2026, as_of=JUNE_30, status=status, levels_total=4)
+    ProgressJob.objects.filter(pk=earlier.pk).update(
+        created_at=timezone.now() - datetime.timedelta(minutes=minutes_ago)
+    )
+    client.force_login(city_staff)
+    response = client.post("/targets/refresh/", {"year": 2026, "as_of": as_of})
+    new = ProgressJob.objects.exclude(pk=earlier.pk).get()
+    assert (new.as_of.isoformat(), new.status, new.requested_by) == (as_of, "queued", city_staff)
+    assert response["Location"] == f"/targets/jobs/{new.pk}/?"
+
+
+def test_r10_3_the_nightly_schedule_joins_a_job_already_under_way(province_staff):
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    asked = ProgressJob.objects.create(year=yesterday.year, as_of=yesterday, status="queued", levels_total=4)
+    assert progress_scheduled_task() == asked.pk
+    assert ProgressJob.objects.count() == 1
 
 
 @pytest.mark.parametrize(
