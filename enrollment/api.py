@@ -40,11 +40,14 @@ class ResidentViewSet(
     lookup_value_regex = "[0-9Xx]{1,18}(?:B[0-9]?)?"  # a newborn placeholder ends in B, B1 …
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        return resident_list(
+        residents = resident_list(
             user=self.request.user,
             search=self.request.query_params.get("search", ""),
             division_code=self.request.query_params.get("division", ""),
         )
+        # The divisions in their own queries: PostgreSQL guesses 100 rows for any ID-number prefix and then joins
+        # by scanning thousands of divisions, where the page itself is one row read through the unique index.
+        return residents.select_related(None).prefetch_related("household_division", "residence_division")
 
     def retrieve(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
         resident = self.get_object()
