@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from enrollment.rules import IdNumberError, id_number_parse
+from enrollment.rules import IdNumberError, id_number_read
 
 HEADER_SEARCH_ROWS = 5  # a file may carry a title row or two above its header
 REASON_SEPARATOR = ""  # every reason ends with its own 。
@@ -31,6 +31,7 @@ RESIDENT_COLUMNS = (
     Column("联系电话", ("联系电话", "电话", "手机号码"), required=False),
     Column("居住地代码", ("居住地代码", "居住地区划代码"), required=False),
 )
+RESIDENT_COLUMN_NAMES = tuple(column.name for column in RESIDENT_COLUMNS)  # the order resident_row_check reads
 ENROLLMENT_COLUMNS = (
     Column("身份证号", ("身份证号", "公民身份号码", "身份证号码")),
     Column("保险年度", ("保险年度", "参保年度")),
@@ -52,6 +53,7 @@ ENROLLMENT_STATUS_NAMES = {
 }
 NAME_MAX_LENGTH = 64
 PHONE_PATTERN = re.compile(r"^[0-9+\-() ]{0,20}$")
+PHONE_MAX_LENGTH = 20
 DATE_PATTERN = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 MONEY_LIMIT = Decimal("10000000")
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -101,7 +103,10 @@ def cell_text(value: object) -> str:
 
 
 def row_is_blank(cells: Sequence[object]) -> bool:
-    return all(cell is None or (type(cell) is str and not cell.strip()) for cell in cells)
+    for cell in cells:  # a loop that stops at the first filled cell: every row of a million-row file is asked
+        if cell is not None and (type(cell) is not str or cell.strip()):
+            return False
+    return True
 
 
 def row_texts(cells: Sequence[object], positions: Mapping[str, int], columns: Sequence[Column]) -> list[str]:
@@ -123,15 +128,30 @@ def _raw_at(cells: Sequence[object], positions: Mapping[str, int], name: str) ->
     return cells[position]
 
 
+def _raw_cells(cells: Sequence[object], positions: Mapping[str, int], names: Sequence[str]) -> list[object]:
+    """The cells of the columns `names`, in that order: None for a column the file lacks or the row stops before."""
+    width = len(cells)
+    found = []
+    for name in names:
+        position = positions.get(name)
+        found.append(cells[position] if position is not None and position < width else None)
+    return found
+
+
 # A long number of a CSV that Excel opened and saved again: 1.40621E+17
 EXCEL_SCIENTIFIC_NOTATION = re.compile(r"^\d(\.\d+)?E\+\d+$", re.IGNORECASE)
 
 
 def _stored_as_number(value: object) -> bool:
     """A number cell of an xlsx, or the scientific notation Excel writes when it saves a CSV back."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return True
-    return isinstance(value, str) and bool(EXCEL_SCIENTIFIC_NOTATION.match(value.strip()))
+    if type(value) is str:
+        return "+" in value and bool(EXCEL_SCIENTIFIC_NOTATION.match(value.strip()))
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _phone_is_plain(phone: str) -> bool:
+    """Empty, or digits only: most rows, told apart without the pattern."""
+    return not phone or (len(phone) <= PHONE_MAX_LENGTH and phone.isascii() and phone.isdigit())
 
 
 def name_problems(name: str) -> list[str]:
@@ -150,10 +170,9 @@ def id_number_check(value: object) -> tuple[str, datetime.date, str] | str:
     if not text:
         return "身份证号为空。"
     try:
-        facts = id_number_parse(text)
+        return id_number_read(text)
     except IdNumberError as error:
         return str(error)
-    return facts.id_number, facts.birth_date, facts.gender
 
 
 def date_check(value: object, *, column: str, required: bool) -> datetime.date | str | None:
@@ -198,22 +217,21 @@ def resident_row_check(
 
     `division_codes` are the townships and villages of the importing county: a person is registered in one of them.
     """
+    id_cell, *texts = _raw_cells(cells, positions, RESIDENT_COLUMN_NAMES)
+    name, household, phone, residence = [cell.strip() if type(cell) is str else cell_text(cell) for cell in texts]
     reasons = []
-    identity = id_number_check(_raw_at(cells, positions, "身份证号"))
+    identity = id_number_check(id_cell)
     if isinstance(identity, str):
         reasons.append(identity)
-    name = _cell_at(cells, positions, "姓名")
-    reasons += name_problems(name)
-    household = _cell_at(cells, positions, "户籍地代码")
+    if not name or len(name) > NAME_MAX_LENGTH:
+        reasons += name_problems(name)
     if not household:
         reasons.append("户籍地代码为空。")
     elif household not in division_codes:
         reasons.append(f"户籍地代码 {household} 不是本县（区）的乡镇（街道）或村（社区）代码。")
-    residence = _cell_at(cells, positions, "居住地代码")
     if residence and residence not in division_codes:
         reasons.append(f"居住地代码 {residence} 不是本县（区）的乡镇（街道）或村（社区）代码。")
-    phone = _cell_at(cells, positions, "联系电话")
-    if not PHONE_PATTERN.match(phone):
+    if not _phone_is_plain(phone) and not PHONE_PATTERN.match(phone):
         reasons.append("联系电话只能包含数字，且不超过20位。")
     if reasons:
         return None, REASON_SEPARATOR.join(reasons)

@@ -1,7 +1,9 @@
 """Pure policy rules of the resident registry: no ORM, no clock."""
 
 import datetime
+import functools
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -25,18 +27,53 @@ class IdNumberFacts:
     gender: str  # "M" or "F"
 
 
-ASCII_ZERO_WEIGHTED = ord("0") * sum(ID_NUMBER_WEIGHTS)
+ID_NUMBER_PART_CACHE_SIZE = 65_536  # distinct parts remembered: more than a county has birth dates
+
+
+def _weighted_sum_of(first: int, last: int) -> Callable[[str], int]:
+    """The MOD 11-2 weighted sum of the digits at positions first..last-1 of an ID number, as a cached function.
+
+    The weighted sum of a number is the sum of its parts' sums: address code, birth date and sequence. Each part
+    takes few distinct values in a county's file (a few address codes, some 30,000 birth dates, 1,000 sequences),
+    so a bulk file of a million numbers computes each part's sum once and looks it up after.
+    """
+    weights = ID_NUMBER_WEIGHTS[first:last]
+    weighted_zeros = ord("0") * sum(weights)
+
+    @functools.lru_cache(maxsize=ID_NUMBER_PART_CACHE_SIZE)
+    def weighted_sum(digits: str) -> int:
+        return sum(map(operator.mul, digits.encode("ascii"), weights)) - weighted_zeros
+
+    return weighted_sum
+
+
+_address_code_sum = _weighted_sum_of(0, 6)
+_birth_date_sum = _weighted_sum_of(6, 14)
+_sequence_sum = _weighted_sum_of(14, 17)
+
+
+@functools.lru_cache(maxsize=ID_NUMBER_PART_CACHE_SIZE)
+def _birth_date_of(digits: str) -> datetime.date | None:
+    """The date written as 8 digits YYYYMMDD, or None when there is no such day."""
+    try:
+        return datetime.date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+    except ValueError:
+        return None
 
 
 def id_number_check_character(first_seventeen: str) -> str:
-    """ISO 7064 MOD 11-2 check character of GB 11643 (R13.4) of 17 ASCII digits.
-
-    Weighs the digits' byte values and takes the weighted "0"s off at the end: a bulk file checks a million numbers,
-    and this is three times as fast as converting each digit with int().
-    """
+    """ISO 7064 MOD 11-2 check character of GB 11643 (R13.4) of 17 ASCII digits."""
     if len(first_seventeen) != len(ID_NUMBER_WEIGHTS) or not _ascii_digits(first_seventeen):
         raise ValueError(f"not 17 ASCII digits: {first_seventeen!r}")
-    total = sum(map(operator.mul, first_seventeen.encode("ascii"), ID_NUMBER_WEIGHTS)) - ASCII_ZERO_WEIGHTED
+    return _check_character(first_seventeen)
+
+
+def _check_character(first_seventeen: str) -> str:
+    total = (
+        _address_code_sum(first_seventeen[:6])
+        + _birth_date_sum(first_seventeen[6:14])
+        + _sequence_sum(first_seventeen[14:17])
+    )
     return ID_NUMBER_CHECK_CHARACTERS[total % 11]
 
 
@@ -45,24 +82,31 @@ def _ascii_digits(text: str) -> bool:
     return text.isascii() and text.isdigit()
 
 
-def id_number_parse(raw: str) -> IdNumberFacts:
-    """Validate an 18-character ID number and derive its birth date and sex (R13.4).
+def id_number_read(raw: str) -> tuple[str, datetime.date, str]:
+    """(ID number, birth date, sex "M"/"F") of a valid 18-character ID number, or IdNumberError (R13.4).
 
-    Whether the address code is still in today's division table is not checked here: an old code is only a
-    warning, decided by the caller that has the table.
+    The plain tuple is what a bulk file's million rows need; id_number_parse gives the same as IdNumberFacts.
     """
     id_number = raw.strip().upper()
     if len(id_number) != 18:
         raise IdNumberError("身份证号应为18位。")
     if not _ascii_digits(id_number[:17]) or id_number[17] not in "0123456789X":
         raise IdNumberError("身份证号前17位应为数字，最后一位应为数字或X。")
-    try:
-        birth_date = datetime.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
-    except ValueError:
-        raise IdNumberError(f"身份证号中的出生日期 {id_number[6:14]} 不存在。") from None
-    if id_number_check_character(id_number[:17]) != id_number[17]:
+    birth_date = _birth_date_of(id_number[6:14])
+    if birth_date is None:
+        raise IdNumberError(f"身份证号中的出生日期 {id_number[6:14]} 不存在。")
+    if _check_character(id_number) != id_number[17]:
         raise IdNumberError("身份证号校验位不正确，请核对后重新输入。")
-    gender = "M" if int(id_number[16]) % 2 == 1 else "F"
+    return id_number, birth_date, "M" if id_number[16] in "13579" else "F"
+
+
+def id_number_parse(raw: str) -> IdNumberFacts:
+    """Validate an 18-character ID number and derive its birth date and sex (R13.4).
+
+    Whether the address code is still in today's division table is not checked here: an old code is only a
+    warning, decided by the caller that has the table.
+    """
+    id_number, birth_date, gender = id_number_read(raw)
     return IdNumberFacts(id_number=id_number, address_code=id_number[:6], birth_date=birth_date, gender=gender)
 
 

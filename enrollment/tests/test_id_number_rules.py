@@ -10,6 +10,7 @@ from enrollment.rules import (
     id_number_compose,
     id_number_mask,
     id_number_parse,
+    id_number_read,
 )
 
 # A published GB 11643 example number (check character X).
@@ -60,6 +61,21 @@ def test_r13_4_check_character_matches_the_weighted_sum_of_the_standard():
     total = sum(int(digit) * (2 ** (17 - index) % 11) for index, digit in enumerate(first_seventeen))
     # then
     assert id_number_check_character(first_seventeen) == "10X98765432"[total % 11]
+
+
+@given(first_seventeen=st.text(alphabet="0123456789", min_size=17, max_size=17))
+def test_r13_4_check_character_of_any_digits_is_the_standard_weighted_sum(first_seventeen):
+    # the check sums the address code, birth date and sequence parts separately, each remembered: the parts of
+    # one number must never be confused with those of another
+    total = sum(int(digit) * (2 ** (17 - index) % 11) for index, digit in enumerate(first_seventeen))
+    assert id_number_check_character(first_seventeen) == "10X98765432"[total % 11]
+
+
+def test_r13_4_read_gives_the_number_birth_date_and_sex_as_a_tuple():
+    assert id_number_read(f" {KNOWN_VALID.lower()} ") == (KNOWN_VALID, datetime.date(1949, 12, 31), "F")
+    assert id_number_read("140621199001011235") == ("140621199001011235", datetime.date(1990, 1, 1), "M")
+    with pytest.raises(IdNumberError, match="出生日期 19900230 不存在"):
+        id_number_read("140621199002301234")
 
 
 def test_r13_4_mask_keeps_address_code_and_last_four():
