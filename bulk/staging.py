@@ -161,7 +161,8 @@ def history_columns(model: type) -> list[str]:
 
 
 def mark_duplicates(stage: Stage, *, key: str, where: str = "", what: str) -> None:
-    """Every row whose key another good row of the file repeats is an error naming the other row."""
+    """Every row whose key another good row of the file repeats is an error naming the other row. The keys that
+    repeat are found first by one grouping, so the window functions sort only their rows, not the whole file."""
     stage.execute(
         f"""
         UPDATE {{stage}} SET outcome = %s,
@@ -173,7 +174,8 @@ def mark_duplicates(stage: Stage, *, key: str, where: str = "", what: str) -> No
                 MIN(line) OVER (PARTITION BY {key}) AS first_line,
                 LEAD(line) OVER (PARTITION BY {key} ORDER BY line) AS next_line,
                 COUNT(*) OVER (PARTITION BY {key}) AS copies
-            FROM {{stage}} WHERE outcome IS NULL {where}
+            FROM {{stage}} WHERE outcome IS NULL {where} AND ({key}) IN (
+                SELECT {key} FROM {{stage}} WHERE outcome IS NULL {where} GROUP BY {key} HAVING COUNT(*) > 1)
         ) d
         WHERE {{stage}}.line = d.line AND d.copies > 1
         """,
