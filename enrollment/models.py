@@ -231,6 +231,22 @@ class PolicyParameterSet(models.Model):
                 raise ValidationError({"hardship_tiers": str(error)}) from None
 
 
+class PolicyRevision(models.Model):
+    """One row whose token a database trigger replaces on every write to the policy parameter sets: insert, update,
+    delete or truncate, by any writer (the admin, a data migration, a queryset update, raw SQL). A process keeping
+    resolved policy figures in memory compares the token to know its copy is still the data's (enrollment.policy).
+    The token is random, so a rolled-back change never brings back a token that stood for other figures."""
+
+    token = models.CharField("版本标识", max_length=64)
+
+    class Meta:
+        verbose_name = "政策参数版本"
+        verbose_name_plural = "政策参数版本"
+
+    def __str__(self) -> str:
+        return self.token
+
+
 class EnrollmentStatus(models.TextChoices):
     ACTIVE = "active", "有效"
     REFUNDED = "refunded", "已退费"

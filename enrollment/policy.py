@@ -5,15 +5,17 @@ anywhere in the chain inherits the latest earlier year's figures with every date
 the result is flagged `projected`.
 """
 
+import dataclasses
 import datetime
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
+from django.db import connection
 
 from divisions.models import Division, DivisionLevel
 from subsidies.rules import hardship_tiers_from_rows
 
-from .models import PolicyParameterSet
+from .models import PolicyParameterSet, PolicyRevision
 from .rules import (
     CalendarParameters,
     CapParameters,
@@ -106,7 +108,48 @@ def _shift(value: object, years: int) -> object:
     return value
 
 
+@dataclasses.dataclass
+class _ResolvedFigures:
+    """The figures this process has resolved, all for the parameter sets of one PolicyRevision token."""
+
+    token: str | None = None
+    by_region_and_year: dict[tuple[str, int], PolicyFigures] = dataclasses.field(default_factory=dict)
+
+
+_resolved = _ResolvedFigures()
+RESOLVED_FIGURES_LIMIT = 4_096  # regions × years kept at once; a process asks for far fewer
+
+
 def policy_resolve(*, region_code: str, insurance_year: int) -> PolicyFigures:
+    """The figures in force for a county and insurance year, or PolicyNotFound.
+
+    Every quote, window page and enrollment asks for them, and reading and merging the parameter sets costs more
+    than the rules themselves; so they are kept in this process's memory for as long as the parameter sets stay
+    as they are: the token of PolicyRevision, which a database trigger replaces on any write to them, is read
+    first on every call, and a different token drops everything kept. The division tree is reference data that
+    migrations load, so a county found once stays found. A refusal is never kept.
+    """
+    token = _revision_token()
+    if token is None:  # no revision row (a flushed test database): nothing can be trusted to stay
+        return _policy_read(region_code=region_code, insurance_year=insurance_year)
+    if token != _resolved.token or len(_resolved.by_region_and_year) >= RESOLVED_FIGURES_LIMIT:
+        _resolved.token, _resolved.by_region_and_year = token, {}
+    key = (region_code, insurance_year)
+    figures = _resolved.by_region_and_year.get(key)
+    if figures is None:
+        figures = _policy_read(region_code=region_code, insurance_year=insurance_year)
+        _resolved.by_region_and_year[key] = figures
+    return figures
+
+
+def _revision_token() -> str | None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT token FROM {PolicyRevision._meta.db_table}")
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _policy_read(*, region_code: str, insurance_year: int) -> PolicyFigures:
     if not Division.objects.filter(code=region_code, level=DivisionLevel.COUNTY).exists():
         raise PolicyNotFound(f"{region_code} 不是已知的县级区划代码。")
     chain = _region_chain(region_code)

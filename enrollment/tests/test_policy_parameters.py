@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 
 from enrollment.models import PolicyParameterSet
 from enrollment.policy import PolicyNotFound, insurance_year_collecting, policy_resolve
@@ -101,3 +102,58 @@ def test_r2_1_window_defaults_to_the_year_whose_collection_has_opened(today, yea
 
 def test_a_region_without_policy_defaults_to_the_calendar_year():
     assert insurance_year_collecting(region_code="999999", today=datetime.date(2026, 11, 26)) == 2026
+
+
+# --- Resolved figures kept in memory: every write to the parameter sets is seen at once ----------------------------
+
+
+def test_r1_2_a_figure_changed_in_the_admin_is_the_next_quote_s_figure():
+    # given: the 2026 standard of a county inheriting the province's, resolved once, so this process keeps it
+    assert policy_resolve(region_code="140622", insurance_year=2026).contribution_standard == Decimal("400.00")
+    province = PolicyParameterSet.objects.get(region_id="14", insurance_year=2026)
+    # when: saved as the admin saves it
+    province.contribution_standard = Decimal("420.00")
+    province.save()
+    # then
+    assert policy_resolve(region_code="140622", insurance_year=2026).contribution_standard == Decimal("420.00")
+
+
+def test_r1_2_a_queryset_update_and_a_deletion_are_seen_too():
+    # given
+    assert policy_resolve(region_code="140621", insurance_year=2026).calendar.monthly_cutoff_day == 25
+    # when: a data migration's way of writing, which sends no signal and writes no history
+    PolicyParameterSet.objects.filter(region_id="140621", insurance_year=2026).update(monthly_cutoff_day=20)
+    # then
+    assert policy_resolve(region_code="140621", insurance_year=2026).calendar.monthly_cutoff_day == 20
+    # when: the county's own set goes
+    PolicyParameterSet.objects.filter(region_id="140621", insurance_year=2026).delete()
+    # then: its calendar is the province's, like its neighbour's
+    shanyin = policy_resolve(region_code="140621", insurance_year=2026)
+    neighbour = policy_resolve(region_code="140622", insurance_year=2026)
+    assert shanyin.calendar.collection_source == neighbour.calendar.collection_source
+    assert str(shanyin.calendar.collection_source) != "山政办发〔2025〕17号"
+
+
+def test_r1_2_a_change_rolled_back_leaves_the_figures_of_the_data():
+    # given: a change seen inside its transaction, then abandoned
+    with pytest.raises(RuntimeError), transaction.atomic():
+        PolicyParameterSet.objects.filter(region_id="14", insurance_year=2026).update(
+            contribution_standard=Decimal("999.00")
+        )
+        assert policy_resolve(region_code="140622", insurance_year=2026).contribution_standard == Decimal("999.00")
+        raise RuntimeError("the change is abandoned")
+    # then: its figures are not kept
+    assert policy_resolve(region_code="140622", insurance_year=2026).contribution_standard == Decimal("400.00")
+
+
+def test_r1_2_a_new_year_s_set_replaces_the_projection():
+    # given: 2027 projected from 2026
+    assert policy_resolve(region_code="140622", insurance_year=2027).projected is True
+    # when: the province publishes 2027
+    published = PolicyParameterSet.objects.get(region_id="14", insurance_year=2026)
+    published.pk, published.insurance_year = None, 2027
+    published.contribution_standard = Decimal("430.00")
+    published.save()
+    # then
+    policy = policy_resolve(region_code="140622", insurance_year=2027)
+    assert (policy.projected, policy.contribution_standard) == (False, Decimal("430.00"))
