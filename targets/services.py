@@ -1,6 +1,8 @@
 """R10.3: progress computed as of a date, level by level, in SQL, and stored as snapshots that a rerun reproduces."""
 
 import datetime
+from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -37,6 +39,15 @@ def _programme_counts(*, year: int, as_of: datetime.date, code_length: int) -> d
     return {row["code"]: row["people"] for row in rows}
 
 
+def _rolled_up(counts: dict[str, int], *, code_length: int) -> dict[str, int]:
+    """Counts per division cut to a shorter code. A person is counted in one division of each level, so a coarser
+    division's count is the sum of its finer divisions' counts."""
+    rolled: dict[str, int] = defaultdict(int)
+    for code, people in counts.items():
+        rolled[code[:code_length]] += people
+    return dict(rolled)
+
+
 def _level_divisions(*, level: str, year: int, metric: str) -> list[Division]:
     """The divisions a level reports: every city of a province with a target, and at the other levels the
     divisions that have one (API.md: `level=county` gives counties where targets exist)."""
@@ -64,17 +75,24 @@ def _values_of(snapshot: ProgressSnapshot) -> tuple:
 
 
 @transaction.atomic
-def progress_compute(*, year: int, as_of: datetime.date, level: str) -> list[ProgressSnapshot]:
+def progress_compute(
+    *, year: int, as_of: datetime.date, level: str, township_counts: dict[str, int] | None = None
+) -> list[ProgressSnapshot]:
     """Subsidised newborns (R10.1) per division of the level as of the date, upserted as snapshots.
 
     Running it again for the same date leaves every snapshot as it was, its computation time included, unless an
-    input of that date changed.
+    input of that date changed. `township_counts`, the same counts per township read once for all levels by the
+    job, spare a level its own pass over the enrollments.
     """
     if level not in LEVEL_CODE_LENGTHS:
         raise LevelUnknown(f"层级应为：{'、'.join(LEVEL_CODE_LENGTHS)}。")
     metric = TargetMetric.SUBSIDISED_NEWBORNS
     divisions = _level_divisions(level=level, year=year, metric=metric)
-    counts = _programme_counts(year=year, as_of=as_of, code_length=LEVEL_CODE_LENGTHS[level])
+    code_length = LEVEL_CODE_LENGTHS[level]
+    if township_counts is None:
+        counts = _programme_counts(year=year, as_of=as_of, code_length=code_length)
+    else:
+        counts = _rolled_up(township_counts, code_length=code_length)
     targets = dict(
         Target.objects.filter(year=year, metric=metric, division__in=divisions).values_list("division_id", "value")
     )
@@ -142,25 +160,43 @@ def progress_job_create(*, actor: User | None, year: int, as_of: datetime.date) 
     return job
 
 
+@dataclass(frozen=True)
+class TownshipCounts:
+    """What a job counts once, per township, for all its levels (they are sums of townships)."""
+
+    programme_newborns: dict[str, int]
+    enrolled: dict[str, int]
+
+
+def township_counts_read(*, year: int, as_of: datetime.date) -> TownshipCounts:
+    length = LEVEL_CODE_LENGTHS["township"]
+    return TownshipCounts(
+        programme_newborns=_programme_counts(year=year, as_of=as_of, code_length=length),
+        enrolled=_enrolled_counts(year=year, as_of=as_of, code_length=length),
+    )
+
+
 @transaction.atomic
-def progress_level_store(*, job: ProgressJob, level: str, levels_done: int) -> None:
+def progress_level_store(*, job: ProgressJob, level: str, levels_done: int, counts: TownshipCounts) -> None:
     """Both metrics of one level and the job's count of levels done, committed together: a worker that dies inside a
     level leaves none of its snapshots, and `levels_done` always counts whole levels stored."""
-    progress_compute(year=job.year, as_of=job.as_of, level=level)
-    enrollment_rate_compute(year=job.year, as_of=job.as_of, level=level)
+    progress_compute(year=job.year, as_of=job.as_of, level=level, township_counts=counts.programme_newborns)
+    enrollment_rate_compute(year=job.year, as_of=job.as_of, level=level, township_counts=counts.enrolled)
     ProgressJob.objects.filter(pk=job.pk).update(levels_done=levels_done)
 
 
 def progress_job_run(*, job_id: int) -> ProgressJob:
     """Province, then cities, counties and townships; each level's snapshots written in its own transaction, so a
-    rerun after a crash redoes only what is missing and changes nothing already right."""
+    rerun after a crash redoes only what is missing and changes nothing already right. The enrollments are read
+    once, per township, and every level is summed from that one reading."""
     job = ProgressJob.objects.get(pk=job_id)
     if job.status == JobStatus.SUCCEEDED:
         return job
     ProgressJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, levels_done=0)
     try:
+        counts = township_counts_read(year=job.year, as_of=job.as_of)
         for done, level in enumerate(PROGRESS_LEVELS, start=1):
-            progress_level_store(job=job, level=level, levels_done=done)
+            progress_level_store(job=job, level=level, levels_done=done, counts=counts)
     except Exception as error:
         ProgressJob.objects.filter(pk=job.pk).update(
             status=JobStatus.FAILED, error_message=str(error), finished_at=timezone.now()
@@ -199,9 +235,11 @@ def _snapshot_upsert(*, computed: ProgressSnapshot, existing: ProgressSnapshot |
 
 
 @transaction.atomic
-def enrollment_rate_compute(*, year: int, as_of: datetime.date, level: str) -> list[ProgressSnapshot]:
+def enrollment_rate_compute(
+    *, year: int, as_of: datetime.date, level: str, township_counts: dict[str, int] | None = None
+) -> list[ProgressSnapshot]:
     """The overall enrollment rate (R10.2) of each division of the level that has a population baseline for the
-    year, upserted as snapshots the way `progress_compute` does.
+    year, upserted as snapshots the way `progress_compute` does (`township_counts` likewise).
 
     actual: residents enrolled for the year (by household registration); base: the registered population less the
     employee-insured; target: the division's rate, else the nearest one above it; gap: people still to enroll.
@@ -214,7 +252,11 @@ def enrollment_rate_compute(*, year: int, as_of: datetime.date, level: str) -> l
         .select_related("division")
         .order_by("division_id")
     )
-    counts = _enrolled_counts(year=year, as_of=as_of, code_length=LEVEL_CODE_LENGTHS[level])
+    code_length = LEVEL_CODE_LENGTHS[level]
+    if township_counts is None:
+        counts = _enrolled_counts(year=year, as_of=as_of, code_length=code_length)
+    else:
+        counts = _rolled_up(township_counts, code_length=code_length)
     targets = targets_get(division_codes=[baseline.division_id for baseline in baselines], year=year, metric=metric)
     progress = time_progress(as_of)
     existing = {

@@ -13,8 +13,8 @@ from divisions.models import Division
 from enrollment.models import Enrollment
 from enrollment.rules import id_number_compose
 from enrollment.services import enrollment_create, resident_create
-from targets.models import PopulationBaseline, ProgressSnapshot
-from targets.services import LevelUnknown, enrollment_rate_compute
+from targets.models import PopulationBaseline, ProgressJob, ProgressSnapshot
+from targets.services import PROGRESS_LEVELS, LevelUnknown, enrollment_rate_compute, progress_job_run
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -291,3 +291,30 @@ def test_r10_2_an_unknown_level_is_refused_and_stores_nothing(shanyin_enrollment
     with pytest.raises(LevelUnknown):
         enrollment_rate_compute(year=2026, as_of=JUNE_30, level="village")
     assert ProgressSnapshot.objects.count() == 0
+
+
+def test_r10_2_the_job_reads_the_townships_once_and_every_level_sums_them_exactly(shanyin_enrollments):
+    # given a baseline at every level above the residents' township, and at the township itself
+    for code in ("14", "1406", YUJING_TOWN):
+        PopulationBaseline.objects.create(
+            division_id=code, year=2026, registered_population=100, employee_insured=0, source_document="年鉴"
+        )
+    each_level_alone = {
+        level: [(s.division_id, s.actual) for s in enrollment_rate_compute(year=2026, as_of=JUNE_30, level=level)]
+        for level in PROGRESS_LEVELS
+    }
+    ProgressSnapshot.objects.all().delete()
+    job = ProgressJob.objects.create(year=2026, as_of=JUNE_30, levels_total=len(PROGRESS_LEVELS))
+    # when
+    progress_job_run(job_id=job.pk)
+    # then: 6 in Shanyin's 玉井镇 and 1 in 朔城区, summed up to the city and the province
+    stored = dict(
+        ProgressSnapshot.objects.filter(metric="overall_enrollment_rate").values_list("division_id", "actual")
+    )
+    assert stored == {"14": 7, "1406": 7, SHANYIN: 6, YUJING_TOWN: 6}
+    assert each_level_alone == {
+        "province": [("14", 7)],
+        "city": [("1406", 7)],
+        "county": [(SHANYIN, 6)],
+        "township": [(YUJING_TOWN, 6)],
+    }
