@@ -108,15 +108,15 @@ def _shift(value: object, years: int) -> object:
     return value
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class _ResolvedFigures:
     """The figures this process has resolved, all for the parameter sets of one PolicyRevision token."""
 
-    token: str | None = None
+    token: str
     by_region_and_year: dict[tuple[str, int], PolicyFigures] = dataclasses.field(default_factory=dict)
 
 
-_resolved = _ResolvedFigures()
+_resolved: _ResolvedFigures | None = None
 RESOLVED_FIGURES_LIMIT = 4_096  # regions × years kept at once; a process asks for far fewer
 
 
@@ -126,19 +126,22 @@ def policy_resolve(*, region_code: str, insurance_year: int) -> PolicyFigures:
     Every quote, window page and enrollment asks for them, and reading and merging the parameter sets costs more
     than the rules themselves; so they are kept in this process's memory for as long as the parameter sets stay
     as they are: the token of PolicyRevision, which a database trigger replaces on any write to them, is read
-    first on every call, and a different token drops everything kept. The division tree is reference data that
-    migrations load, so a county found once stays found. A refusal is never kept.
+    first on every call, and a different token drops everything kept. Because the token is read before the sets,
+    figures are never older than the token they are kept under, even with threads. The division tree is reference
+    data that migrations load, so a county found once stays found. A refusal is never kept.
     """
+    global _resolved
     token = _revision_token()
     if token is None:  # no revision row (a flushed test database): nothing can be trusted to stay
         return _policy_read(region_code=region_code, insurance_year=insurance_year)
-    if token != _resolved.token or len(_resolved.by_region_and_year) >= RESOLVED_FIGURES_LIMIT:
-        _resolved.token, _resolved.by_region_and_year = token, {}
+    held = _resolved
+    if held is None or held.token != token or len(held.by_region_and_year) >= RESOLVED_FIGURES_LIMIT:
+        held = _resolved = _ResolvedFigures(token=token)
     key = (region_code, insurance_year)
-    figures = _resolved.by_region_and_year.get(key)
+    figures = held.by_region_and_year.get(key)
     if figures is None:
         figures = _policy_read(region_code=region_code, insurance_year=insurance_year)
-        _resolved.by_region_and_year[key] = figures
+        held.by_region_and_year[key] = figures
     return figures
 
 
