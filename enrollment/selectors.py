@@ -1,4 +1,5 @@
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
@@ -36,6 +37,33 @@ def resident_get(*, user: User, id_number: str | None = None, pk: int | None = N
     residents = resident_list(user=user)
     lookup = {"id_number": id_number.strip().upper()} if id_number is not None else {"pk": pk}
     return residents.filter(**lookup).first()
+
+
+REGISTERED_ELSEWHERE = "该身份证号的居民登记在其他区县，本辖区不能为其办理。"
+
+
+@dataclass(frozen=True)
+class ResidentLookup:
+    """A person looked up by ID number for a write: the resident if in the user's scope; `elsewhere` when the number
+    belongs to a person outside it, who must be neither shown nor changed, and may not be registered a second time."""
+
+    resident: Resident | None
+    elsewhere: bool
+
+
+def resident_find(*, user: User, id_number: str, for_update: bool = False) -> ResidentLookup:
+    """Every write path that names a person by ID number (registration, newborns, identity completion, imports) looks
+    the person up here, so that a person of another county is never taken for one of the user's own."""
+    id_number = id_number.strip().upper()
+    people = Resident.objects.filter(id_number=id_number)
+    if for_update:
+        people = people.select_for_update()
+    person = people.first()
+    if person is None:
+        return ResidentLookup(resident=None, elsewhere=False)
+    if not resident_list(user=user).filter(pk=person.pk).exists():
+        return ResidentLookup(resident=None, elsewhere=True)
+    return ResidentLookup(resident=person, elsewhere=False)
 
 
 def person_history(*, resident: Resident, before_year: int, on_date: datetime.date) -> PersonHistory:

@@ -14,11 +14,13 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.selectors import user_can_see_division
 from divisions.models import Division
+from enrollment.selectors import REGISTERED_ELSEWHERE, resident_find
 from reports.list_files import ListFileUnreadable, cell_text
 
 from .models import BirthImportBatch, BirthImportStatus, BirthRecord, RegistrationChannel
 from .resources import KEY_COLUMN, BirthImportResource, birth_file_read
-from .services import _check_birth, newborn_register
+from .selectors import birth_record_list
+from .services import CERTIFICATE_REGISTERED_ELSEWHERE, _check_birth, newborn_register
 
 # The file's column for each field a registration refusal names.
 FIELD_COLUMNS = {
@@ -98,6 +100,15 @@ def _division_message(*, actor: User, county: Division, code: str, division: Div
     return ""
 
 
+def _certificates_registered_elsewhere(*, actor: User, certificates: set[str]) -> set[str]:
+    """Certificates already registered in a county the user may not see: refused, as registering them would."""
+    registered = BirthRecord.objects.filter(birth_certificate_no__in=certificates).values_list(
+        "birth_certificate_no", flat=True
+    )
+    visible = birth_record_list(user=actor).filter(birth_certificate_no__in=certificates)
+    return set(registered) - set(visible.values_list("birth_certificate_no", flat=True))
+
+
 def _check_rows(
     *, actor: User, county: Division, rows: list[dict[str, object]], today: datetime.date
 ) -> tuple[list[dict], list[dict]]:
@@ -105,6 +116,9 @@ def _check_rows(
     (checked rows, row errors)."""
     codes = {cell_text(row.get("户籍地代码")) for row in rows}
     divisions = Division.objects.in_bulk([code for code in codes if code])
+    registered_elsewhere = _certificates_registered_elsewhere(
+        actor=actor, certificates={cell_text(row.get(KEY_COLUMN)) for row in rows}
+    )
     checked, errors = [], []
     first_seen: dict[str, int] = {}
     for row in rows:
@@ -117,7 +131,12 @@ def _check_rows(
             message = _division_message(actor=actor, county=county, code=code, division=divisions.get(code))
             if message:
                 messages.append(message)
+        id_number = str(values.get("id_number", ""))
+        if id_number and resident_find(user=actor, id_number=id_number).elsewhere:
+            messages.append(f"身份证号：{REGISTERED_ELSEWHERE}")
         certificate = str(values.get("birth_certificate_no", ""))
+        if certificate in registered_elsewhere:
+            messages.append(f"{KEY_COLUMN}：{CERTIFICATE_REGISTERED_ELSEWHERE}")
         if certificate in first_seen:
             messages.append(f"{KEY_COLUMN}：与第{first_seen[certificate]}行重复。")
         elif certificate:

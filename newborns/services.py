@@ -11,7 +11,13 @@ from divisions.models import Division
 from enrollment.models import Enrollment, EnrollmentStatus, Gender, PaymentChannel, Resident, ResidentStatus
 from enrollment.policy import PolicyNotFound, policy_resolve
 from enrollment.rules import IdNumberError, SpecialStatus, id_number_parse
-from enrollment.selectors import enrollment_region_code, resident_get
+from enrollment.selectors import (
+    REGISTERED_ELSEWHERE,
+    enrollment_region_code,
+    resident_find,
+    resident_get,
+    resident_list,
+)
 from enrollment.services import (
     enrollment_create,
     enrollment_recompute,
@@ -23,6 +29,9 @@ from subsidies.models import HardshipIdentity
 
 from .models import BirthRecord, PreEnrollment, PreEnrollmentPlaceholder, PreEnrollmentStatus, RegistrationChannel
 from .rules import PLACEHOLDER_SUFFIX, PreEnrollmentRefused, placeholder_suffixes, pre_enrollment_check
+from .selectors import birth_record_get, birth_record_list
+
+CERTIFICATE_REGISTERED_ELSEWHERE = "该出生医学证明已在其他辖区登记，请核对编号。"
 
 CHANNEL_PAYMENT = {
     RegistrationChannel.WINDOW: PaymentChannel.WINDOW,
@@ -89,12 +98,15 @@ def _check_birth(
             raise ValidationError({"id_number": "身份证号中的出生日期或性别与出生医学证明不符。"})
 
 
-def _pending_placeholder(mother_id_number: str) -> PreEnrollmentPlaceholder | None:
-    """The mother's pre-enrolled baby not yet linked to a birth (R7.6), the first of multiples first."""
+def _pending_placeholder(*, actor: User, mother_id_number: str) -> PreEnrollmentPlaceholder | None:
+    """The mother's pre-enrolled baby not yet linked to a birth (R7.6), the first of multiples first. A placeholder of
+    another county is not the user's to link: the birth is then registered on its own, and that county's
+    pre-enrollment stays as it was."""
     return (
-        PreEnrollmentPlaceholder.objects.select_for_update()
+        PreEnrollmentPlaceholder.objects.select_for_update(of=("self",))
         .filter(
             pre_enrollment__mother__id_number=mother_id_number,
+            resident__in=resident_list(user=actor).values("pk"),
             pre_enrollment__status__in=[PreEnrollmentStatus.WAITING, PreEnrollmentStatus.BORN],
             birth_record__isnull=True,
         )
@@ -141,10 +153,11 @@ def newborn_register(
     """Register a birth once per certificate: the resident (a placeholder while the ID is unknown) and the enrollment
     of the birth year (R7.1-R7.3; of the next year under R7.4 when registered after the birth year ended).
 
-    Returns the record and whether it was created now; the same certificate again returns the existing record.
+    Returns the record and whether it was created now; the same certificate again returns the existing record, if
+    the user may see it: a certificate of another county is refused without saying more.
     """
     birth_certificate_no = birth_certificate_no.strip()
-    existing = BirthRecord.objects.filter(birth_certificate_no=birth_certificate_no).first()
+    existing = _registered_certificate(actor=actor, birth_certificate_no=birth_certificate_no)
     if existing is not None:
         return existing, False
     mother_id_number = _id_number(mother_id_number, "mother_id_number")
@@ -176,10 +189,19 @@ def newborn_register(
             ), True
     except IntegrityError:
         # The same certificate was posted at the same moment: the first post's record stands.
-        existing = BirthRecord.objects.filter(birth_certificate_no=birth_certificate_no).first()
+        existing = _registered_certificate(actor=actor, birth_certificate_no=birth_certificate_no)
         if existing is None:
             raise
         return existing, False
+
+
+def _registered_certificate(*, actor: User, birth_certificate_no: str) -> BirthRecord | None:
+    if not BirthRecord.objects.filter(birth_certificate_no=birth_certificate_no).exists():
+        return None
+    existing = birth_record_get(user=actor, birth_certificate_no=birth_certificate_no)
+    if existing is None:
+        raise ValidationError({"birth_certificate_no": CERTIFICATE_REGISTERED_ELSEWHERE})
+    return existing
 
 
 def _newborn_register(*, actor: User, record: BirthRecord, id_number: str) -> BirthRecord:
@@ -187,8 +209,13 @@ def _newborn_register(*, actor: User, record: BirthRecord, id_number: str) -> Bi
     record.full_clean(exclude=["resident", "enrollment"])
     record._history_user = actor  # type: ignore[attr-defined]
     record.save()
-    placeholder = _pending_placeholder(record.mother_id_number)
-    known = Resident.objects.filter(id_number=id_number).first() if id_number else None
+    placeholder = _pending_placeholder(actor=actor, mother_id_number=record.mother_id_number)
+    known = None
+    if id_number:
+        found = resident_find(user=actor, id_number=id_number)
+        if found.elsewhere:
+            raise ValidationError({"id_number": REGISTERED_ELSEWHERE})
+        known = found.resident
     if placeholder is not None and known is None:
         resident, enrollment = _link_placeholder(
             actor=actor, placeholder=placeholder, record=record, id_number=id_number
@@ -237,7 +264,9 @@ def _newborn_register(*, actor: User, record: BirthRecord, id_number: str) -> Bi
 def newborn_identity_complete(*, actor: User, record: BirthRecord, id_number: str) -> BirthRecord:
     """R7.5: the ID number arrives with household registration. The placeholder record is completed in place; if a
     resident with that number was registered meanwhile, the placeholder is merged into it and voided."""
-    record = BirthRecord.objects.select_for_update(of=("self",)).select_related("resident").get(pk=record.pk)
+    record = birth_record_list(user=actor).select_for_update(of=("self",)).filter(pk=record.pk).first()
+    if record is None:
+        raise ValidationError({"non_field_errors": "没有找到该出生登记。"})
     id_number = _id_number(id_number, "id_number")
     resident = record.resident
     assert resident is not None
@@ -248,7 +277,10 @@ def newborn_identity_complete(*, actor: User, record: BirthRecord, id_number: st
     facts = id_number_parse(id_number)
     if facts.birth_date != record.birth_date or facts.gender != record.gender:
         raise ValidationError({"id_number": "身份证号中的出生日期或性别与出生医学证明不符。"})
-    other = Resident.objects.select_for_update().filter(id_number=id_number).first()
+    found = resident_find(user=actor, id_number=id_number, for_update=True)
+    if found.elsewhere:
+        raise ValidationError({"id_number": REGISTERED_ELSEWHERE})
+    other = found.resident
     if other is None:
         resident.id_number = id_number
         resident.id_number_is_placeholder = False

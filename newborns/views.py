@@ -40,7 +40,6 @@ from .selectors import (
     UnlinkedPlaceholder,
     birth_record_awaiting_id,
     birth_record_detail,
-    birth_record_get,
     birth_record_search,
     pre_enrollment_get,
     pre_enrollment_placeholders,
@@ -181,12 +180,10 @@ def newborn_new(request: HttpRequest) -> HttpResponse:
         else:
             if created:
                 messages.success(request, _registered_message(record))
-                return redirect("newborn_detail", birth_certificate_no=record.birth_certificate_no)
-            if birth_record_get(user=user, birth_certificate_no=record.birth_certificate_no) is not None:
+            else:
                 registered = _date_text(record.registration_date)
                 messages.warning(request, f"该出生医学证明已登记（{registered}登记），未重复登记。")
-                return redirect("newborn_detail", birth_certificate_no=record.birth_certificate_no)
-            form.add_error("birth_certificate_no", "该出生医学证明已在其他辖区登记，请核对编号。")
+            return redirect("newborn_detail", birth_certificate_no=record.birth_certificate_no)
     return render(request, "newborns/newborn_form.html", {"form": form})
 
 
