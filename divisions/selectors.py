@@ -15,3 +15,13 @@ def residence_divisions_under(*, root_code: str) -> QuerySet[Division]:
     return division_subtree(root_code=root_code, levels=[DivisionLevel.TOWNSHIP, DivisionLevel.VILLAGE]).select_related(
         "parent"
     )
+
+
+def division_ancestor_codes(*, code: str) -> list[str]:
+    """The codes of a division and of every division above it, the province first."""
+    codes = []
+    division = Division.objects.filter(code=code).select_related("parent").first()
+    while division is not None:
+        codes.append(division.code)
+        division = division.parent
+    return codes[::-1]

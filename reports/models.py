@@ -56,6 +56,13 @@ class FiscalTier(models.Model):
     """A fiscal tier (财政分档) of 晋政办发〔2024〕19号: how the programme's cost is shared among the levels (R11.1)."""
 
     name = models.CharField("分档名称", max_length=64)
+    region = models.ForeignKey(
+        "divisions.Division",
+        verbose_name="制定地区",
+        on_delete=models.PROTECT,
+        related_name="fiscal_tiers_made",
+        help_text="制定该分档的省份：只有该省（及所辖城市，限仅含本市区县的分档）的用户可以维护。",
+    )
     province_share = models.DecimalField("省级负担比例", max_digits=6, decimal_places=4)
     city_share = models.DecimalField("市级负担比例", max_digits=6, decimal_places=4)
     county_share = models.DecimalField("县级负担比例", max_digits=6, decimal_places=4)

@@ -10,6 +10,7 @@ from django.db.models.functions import Substr
 from accounts.models import User
 from accounts.selectors import user_scope_code
 from divisions.models import Division, DivisionLevel
+from divisions.selectors import division_ancestor_codes
 from enrollment.policy import PolicyNotFound, policy_resolve
 from newborns.models import BirthRecord
 from targets.models import Target, TargetMetric
@@ -601,19 +602,20 @@ def fiscal_transfer_list(*, user: User, year: int, county_code: str) -> QuerySet
 
 
 def fiscal_tier_list(*, user: User) -> QuerySet[FiscalTier]:
-    """Every tier, with how many counties it holds and whether the user governs it (`editable`: may change its
-    shares and place counties in it). The tiers are provincial policy: the province governs them all; a city only
-    the tiers that hold counties of its own and no others (its own city/county split); a county none."""
-    tiers = FiscalTier.objects.annotate(county_count=Count("counties__county", distinct=True))
+    """The tiers of the user's province, with how many counties each holds and whether the user governs it
+    (`editable`: may change its shares and place counties in it). The tiers are provincial policy: the province
+    that made a tier governs it; a city only the tiers that hold counties of its own and no others (its own
+    city/county split); a county none. Another province's tiers, with or without counties, are not listed."""
+    tiers = FiscalTier.objects.select_related("region").annotate(county_count=Count("counties__county", distinct=True))
     scope = user_scope_code(user=user)
     if scope is None:
         return tiers.annotate(editable=Value(True))
+    tiers = tiers.filter(Q(region__code__startswith=scope) | Q(region__code__in=division_ancestor_codes(code=scope)))
     if scope == "-" or len(scope) > CITY_CODE_LENGTH:
         return tiers.annotate(editable=Value(False))
     assignments = CountyFiscalTier.objects.filter(tier=OuterRef("pk"))
-    governed = ~Q(Exists(assignments.exclude(county__code__startswith=scope)))
-    if len(scope) == CITY_CODE_LENGTH:
-        governed &= Q(Exists(assignments))
+    own_counties_only = Q(Exists(assignments)) & ~Q(Exists(assignments.exclude(county__code__startswith=scope)))
+    governed = Q(region__code__startswith=scope) | own_counties_only
     return tiers.annotate(editable=ExpressionWrapper(governed, output_field=models.BooleanField()))
 
 

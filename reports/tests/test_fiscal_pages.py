@@ -49,6 +49,7 @@ def pilot_tier(db):
     )
     tier = FiscalTier.objects.create(
         name="试点分档",
+        region_id="14",
         province_share=Decimal("0.6"),
         city_share=Decimal("0.2"),
         county_share=Decimal("0.2"),
@@ -460,6 +461,27 @@ def test_r11_1_a_tier_holding_other_cities_counties_is_not_the_citys_to_change(
     assert logged_in(province).post(f"/reports/fiscal/tiers/{ordinary.pk}/edit/", data).status_code == 302
     ordinary.refresh_from_db()
     assert ordinary.province_share == Decimal("0.9000")
+
+
+def test_r11_1_a_tier_without_counties_is_governed_only_by_the_province_that_made_it(pilot_tier):
+    # given Shanxi's seeded tier that holds no county yet, and finance users of Hebei and of Shanxi
+    western = FiscalTier.objects.get(name="享受西部大开发政策县")
+    hebei, shanxi = make_user("hebei_finance", "finance", "13"), make_user("shanxi_finance", "finance", "14")
+    data = {"province_share": "0.9", "city_share": "0.05", "county_share": "0.05", "source_document": "无"}
+    history = western.history.count()
+    # when Hebei's finance opens, edits and lists it
+    page = logged_in(hebei).get(f"/reports/fiscal/tiers/{western.pk}/edit/")
+    edit = logged_in(hebei).post(f"/reports/fiscal/tiers/{western.pk}/edit/", data)
+    listed = logged_in(hebei).get("/reports/fiscal/tiers/")
+    # then it is not theirs: not found, not listed, nothing changed
+    assert (page.status_code, edit.status_code, listed.status_code) == (404, 404, 200)
+    assert [tier.name for tier in listed.context["tiers"]] == []
+    western.refresh_from_db()
+    assert (western.province_share, western.history.count()) == (Decimal("0.5000"), history)
+    # and Shanxi's province finance governs it
+    assert logged_in(shanxi).post(f"/reports/fiscal/tiers/{western.pk}/edit/", data).status_code == 302
+    western.refresh_from_db()
+    assert (western.province_share, western.region_id) == (Decimal("0.9000"), "14")
 
 
 def test_r11_1_tiers_page_lists_tiers_and_assignments_with_provisional_marked(pilot_tier, city_finance):

@@ -42,6 +42,7 @@ def shuozhou(db):
     )
     own_tier = FiscalTier.objects.create(
         name="试点分档",
+        region_id="14",
         province_share=Decimal("0.6"),
         city_share=Decimal("0.2"),
         county_share=Decimal("0.2"),
