@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
 from .models import ExportRecord, PersonalDataView, User
+from .personal_data import id_number_on_page
 
 
 @admin.register(User)
@@ -27,11 +28,16 @@ class ReadOnlyAuditAdmin(admin.ModelAdmin):
 
 @admin.register(PersonalDataView)
 class PersonalDataViewAdmin(ReadOnlyAuditAdmin):
-    list_display = ["viewed_at", "user", "resident", "reason", "note", "path", "ip_address"]
+    list_display = ["viewed_at", "user", "resident", "shown_id_number", "reason", "note", "path", "ip_address"]
     list_filter = ["reason", "viewed_at"]
-    search_fields = ["user__username", "resident__id_number", "resident__name", "note"]
+    # By the number that was shown, whole: a mother's number on a birth record has no resident.
+    search_fields = ["user__username", "=id_number", "resident__id_number", "resident__name", "note"]
     date_hierarchy = "viewed_at"
     list_select_related = ["user", "resident"]
+
+    @admin.display(description="所示身份证号", ordering="id_number")
+    def shown_id_number(self, view: PersonalDataView) -> str:
+        return id_number_on_page(view.id_number)
 
 
 @admin.register(ExportRecord)

@@ -34,12 +34,22 @@ class RevealReason(models.TextChoices):
 
 
 class PersonalDataView(models.Model):
-    """个人信息保护法: who saw a person's full ID number and phone, when, from where and why. Never edited."""
+    """个人信息保护法: who saw a person's full ID number and phone, when, from where and why. Never edited.
+
+    The number is kept as it was shown: a newborn's placeholder is later completed in place, and an API answer can
+    carry a number the registry does not hold (a mother's on a birth record, a payer's), recorded without a resident.
+    """
 
     user = models.ForeignKey(User, verbose_name="查看人", on_delete=models.PROTECT, related_name="+")
     resident = models.ForeignKey(
-        "enrollment.Resident", verbose_name="被查看人", on_delete=models.PROTECT, related_name="+"
+        "enrollment.Resident",
+        verbose_name="被查看人",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
+    id_number = models.CharField("所示身份证号", max_length=20, db_index=True)
     reason = models.CharField("查看原因", max_length=32, choices=RevealReason.choices)
     note = models.CharField("说明", max_length=200, blank=True)
     path = models.CharField("页面或接口", max_length=300)
@@ -50,9 +60,12 @@ class PersonalDataView(models.Model):
         verbose_name = "个人信息查看记录"
         verbose_name_plural = "个人信息查看记录"
         ordering = ["-viewed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(id_number=""), name="personal_data_view_has_id_number")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.user} 查看 {self.resident_id}"
+        return f"{self.user} 查看 {self.resident_id or '登记外号码'}"
 
 
 class ExportRecord(models.Model):
