@@ -41,7 +41,13 @@ def personal_data_reveal(
         raise ValidationError({"note": "原因为“其他”时须写明说明。"})
     views = [
         PersonalDataView(
-            user=user, resident=resident, reason=reason, note=note.strip()[:200], path=path[:300], ip_address=ip_address
+            user=user,
+            resident=resident,
+            id_number=resident.id_number,
+            reason=reason,
+            note=note.strip()[:200],
+            path=path[:300],
+            ip_address=ip_address,
         )
         for resident in residents
     ]
