@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "core",
     "divisions",
     "accounts",
     "enrollment",
@@ -203,11 +204,16 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 60 * 60}
+# A request that queues a job gives up on an unreachable broker within seconds (core.jobs keeps the job for later).
+CELERY_BROKER_TRANSPORT_OPTIONS["socket_connect_timeout"] = 2
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # A progress refresh for a date whose job was asked for less than this long ago and is still queued or running
 # shows that job instead of starting another aggregation over the province's enrollments. Older ones are taken for
 # lost (a dead worker's job comes back only after the visibility timeout) and a new job starts.
 PROGRESS_JOB_JOIN_MINUTES = int(os.environ.get("PROGRESS_JOB_JOIN_MINUTES", "30"))
+# A running job whose worker has not recorded a heartbeat for this long is taken for gone (core.jobs): shown as
+# 已中断, and its lock is taken over by the next delivery. Technical, not policy: the heartbeat comes every sixth of it.
+JOB_HEARTBEAT_STALE_SECONDS = float(os.environ.get("JOB_HEARTBEAT_STALE_SECONDS", "30"))
 
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 

@@ -1,0 +1,9 @@
+from django.contrib import admin
+
+from .models import PendingSubmission
+
+
+@admin.register(PendingSubmission)
+class PendingSubmissionAdmin(admin.ModelAdmin):
+    list_display = ("task_name", "job_id", "created_at", "attempts", "last_attempt_at")
+    readonly_fields = ("task_name", "job_id", "created_at", "attempts", "last_attempt_at", "last_error")
