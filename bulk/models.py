@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 
+from core.jobs import job_heartbeat_stopped
 from subsidies.models import CertifyingDepartment
 
 
@@ -65,6 +66,9 @@ class BulkImportJob(models.Model):
     created_at = models.DateTimeField("上传时间", auto_now_add=True)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        "最近心跳", null=True, blank=True, help_text="任务运行期间每隔几秒记录一次；长时间未更新说明后台进程已中断。"
+    )
 
     class Meta:
         verbose_name = "批量导入任务"
@@ -77,6 +81,17 @@ class BulkImportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in FINISHED_STATUSES
+
+    @property
+    def interrupted(self) -> bool:
+        """Started, not finished, and its worker gone (its heartbeat stopped): 已中断, to be retried."""
+        if self.finished or self.status == BulkImportStatus.QUEUED:
+            return False
+        return job_heartbeat_stopped(heartbeat_at=self.heartbeat_at or self.started_at)
+
+    @property
+    def status_label(self) -> str:
+        return "已中断" if self.interrupted else self.get_status_display()
 
     @property
     def percent_done(self) -> int:

@@ -37,6 +37,7 @@ from openpyxl.utils import get_column_letter
 
 from accounts.models import User
 from accounts.selectors import user_can_see_division
+from core.jobs import job_heartbeat, job_lock, job_submit
 from divisions.models import Division, DivisionLevel
 from enrollment.rules import NEWBORN_PROGRAMME
 from subsidies.models import HardshipCategory
@@ -219,53 +220,81 @@ def bulk_import_create(
     job.file.save(file_name, uploaded_file, save=False)
     job.full_clean()
     job.save()
-    transaction.on_commit(lambda: bulk_import_run_task.delay(job.pk))
+    job_submit(task=bulk_import_run_task, job_id=job.pk)
+    return job
+
+
+@transaction.atomic
+def bulk_import_retry(*, actor: User, job_id: int) -> BulkImportJob:
+    """Queue again a job whose worker is gone (已中断). It starts again from the file: the load is one transaction,
+    so the lost worker left nothing behind, and the next run takes over its lock."""
+    from .tasks import bulk_import_run_task
+
+    job = BulkImportJob.objects.select_for_update().get(pk=job_id)
+    if not user_can_see_division(user=actor, division_code=job.county_id):
+        raise ValidationError("只能重试本辖区区县的导入任务。")
+    if not job.interrupted:
+        raise ValidationError("该导入任务没有中断，无需重试。")
+    _job_update(job, status=BulkImportStatus.QUEUED, error_message="")
+    job_submit(task=bulk_import_run_task, job_id=job.pk)
     return job
 
 
 def bulk_import_run(*, job_id: int) -> BulkImportJob:
     """Check the job's file, and load it when every row is good. Running it again for a finished job changes
     nothing; a job left half-way by a lost worker starts again from the file (the load is one transaction, so it
-    left nothing behind)."""
+    left nothing behind), taking the job's lock over from the lost worker's backend once its heartbeat stopped."""
     job = BulkImportJob.objects.select_related("county", "requested_by").get(pk=job_id)
     if job.status in (BulkImportStatus.SUCCEEDED, BulkImportStatus.REFUSED):
         return job
     with _job_lock(job.pk) as acquired:
         if not acquired:
             return job
-        _job_update(
-            job,
-            status=BulkImportStatus.VALIDATING,
-            started_at=timezone.now(),
-            finished_at=None,
-            rows_total=0,
-            rows_done=0,
-            rows_valid=0,
-            rows_created=0,
-            rows_updated=0,
-            rows_skipped=0,
-            error_count=0,
-            error_message="",
-        )
-        spec = KINDS[BulkImportKind(job.kind)]
-        stage = Stage(job_id=job.pk, columns=spec.stage_columns)
-        try:
-            stage.create()
-            try:
-                _import(job, spec, stage)
-            finally:
-                stage.drop()
-        except (FileUnreadable, HeaderMissing) as error:
-            _job_update(job, status=BulkImportStatus.REFUSED, error_message=str(error), finished_at=timezone.now())
-        except ValidationError as error:
-            _job_update(
-                job, status=BulkImportStatus.REFUSED, error_message="".join(error.messages), finished_at=timezone.now()
-            )
-        except Exception as error:
-            _job_update(job, status=BulkImportStatus.FAILED, error_message=str(error), finished_at=timezone.now())
-            raise
+        job.refresh_from_db()
+        if job.status in (BulkImportStatus.SUCCEEDED, BulkImportStatus.REFUSED):
+            return job  # done by the worker whose lock this was
+        with job_heartbeat(beat=lambda: _job_heartbeat_record(job.pk)):
+            _job_run(job)
     job.refresh_from_db()
     return job
+
+
+def _job_run(job: BulkImportJob) -> None:
+    _job_update(
+        job,
+        status=BulkImportStatus.VALIDATING,
+        started_at=timezone.now(),
+        finished_at=None,
+        rows_total=0,
+        rows_done=0,
+        rows_valid=0,
+        rows_created=0,
+        rows_updated=0,
+        rows_skipped=0,
+        error_count=0,
+        error_message="",
+    )
+    spec = KINDS[BulkImportKind(job.kind)]
+    stage = Stage(job_id=job.pk, columns=spec.stage_columns)
+    try:
+        stage.create()
+        try:
+            _import(job, spec, stage)
+        finally:
+            stage.drop()
+    except (FileUnreadable, HeaderMissing) as error:
+        _job_update(job, status=BulkImportStatus.REFUSED, error_message=str(error), finished_at=timezone.now())
+    except ValidationError as error:
+        _job_update(
+            job, status=BulkImportStatus.REFUSED, error_message="".join(error.messages), finished_at=timezone.now()
+        )
+    except Exception as error:
+        _job_update(job, status=BulkImportStatus.FAILED, error_message=str(error), finished_at=timezone.now())
+        raise
+
+
+def _job_heartbeat_record(job_id: int) -> None:
+    BulkImportJob.objects.filter(pk=job_id).update(heartbeat_at=timezone.now())
 
 
 def _import(job: BulkImportJob, spec: KindSpec, stage: Stage) -> None:
@@ -400,21 +429,14 @@ def _job_update(job: BulkImportJob, **values: object) -> None:
         setattr(job, name, value)
 
 
-@contextlib.contextmanager
-def _job_lock(job_id: int) -> Iterator[bool]:
-    """On PostgreSQL, a session advisory lock keyed by the job: a task delivered twice runs once."""
-    if connection.vendor != "postgresql":
-        yield True
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [ADVISORY_LOCK_CLASS, job_id])
-        (acquired,) = cursor.fetchone()
-    try:
-        yield acquired
-    finally:
-        if acquired:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [ADVISORY_LOCK_CLASS, job_id])
+def _job_lock(job_id: int) -> contextlib.AbstractContextManager[bool]:
+    """On PostgreSQL, a session advisory lock keyed by the job: a task delivered twice runs once, and a redelivered
+    task takes the lock over from a killed worker."""
+    return job_lock(
+        lock_class=ADVISORY_LOCK_CLASS,
+        job_id=job_id,
+        heartbeat_read=lambda: BulkImportJob.objects.filter(pk=job_id).values_list("heartbeat_at", flat=True).first(),
+    )
 
 
 def _county_lock(job: BulkImportJob) -> None:

@@ -1,13 +1,16 @@
 """Bulk import pages: upload, progress polled by htmx, the report of refused and skipped rows, the templates."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from accounts.permissions import BULK_IMPORT
 from accounts.selectors import user_scope_code
+from core.jobs import SUBMISSION_DEFERRED_MESSAGE, job_submission_deferred
 from reports.excel import xlsx_response
 from reports.list_files import list_template_bytes
 
@@ -16,7 +19,8 @@ from .identity_loading import IDENTITY_LIST_COLUMNS
 from .models import BulkImportJob, BulkImportKind
 from .rules import ENROLLMENT_COLUMNS, RESIDENT_COLUMNS, TAX_PAYMENT_COLUMNS
 from .selectors import bulk_import_jobs
-from .services import bulk_import_create
+from .services import bulk_import_create, bulk_import_retry
+from .tasks import bulk_import_run_task
 
 TEMPLATE_NOTES = {
     BulkImportKind.RESIDENT_REGISTRY: (
@@ -87,7 +91,7 @@ def bulk_import_index(request: HttpRequest) -> HttpResponse:
                 for message in messages:
                     form.add_error(field if field in form.fields else None, message)
         else:
-            return redirect("bulk_import_detail", pk=job.pk)
+            return redirect("bulk_import_detail", pk=job.pk)  # which says when the job waits for the broker
     page = Paginator(bulk_import_jobs(user=request.user), 20).get_page(request.GET.get("page"))  # type: ignore[arg-type]
     return render(request, "bulk/index.html", {"form": form, "page": page, "kinds": BulkImportKind.choices})
 
@@ -97,7 +101,28 @@ def bulk_import_index(request: HttpRequest) -> HttpResponse:
 def bulk_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_or_404(request, pk)
     template = "bulk/progress.html" if request.headers.get("HX-Request") else "bulk/detail.html"
-    return render(request, template, {"job": job, "identity_batch": job.identity_list_batch})
+    context = {
+        "job": job,
+        "identity_batch": job.identity_list_batch,
+        "submission_deferred": job_submission_deferred(task=bulk_import_run_task, job_id=job.pk),
+        "submission_deferred_message": SUBMISSION_DEFERRED_MESSAGE,
+    }
+    return render(request, template, context)
+
+
+@login_required
+@permission_required(BULK_IMPORT, raise_exception=True)
+@require_POST
+def bulk_import_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job_or_404(request, pk)
+    try:
+        bulk_import_retry(actor=request.user, job_id=job.pk)  # type: ignore[arg-type]
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "已重新排队，导入将从文件开头重新进行。")
+    return redirect("bulk_import_detail", pk=job.pk)
 
 
 @login_required
