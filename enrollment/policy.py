@@ -23,6 +23,7 @@ from .rules import (
     PolicyFigures,
     SourcedFigure,
     SpecialGroupParameters,
+    insurance_year_open_check,
 )
 
 CALENDAR_FIELDS = (
@@ -243,3 +244,19 @@ def insurance_year_collecting(*, region_code: str, today: datetime.date) -> int:
     except PolicyNotFound:
         return today.year
     return today.year + 1 if next_year.calendar.collection_opens <= today else today.year
+
+
+def policy_resolve_covered(*, region_code: str, insurance_year: int, today: datetime.date) -> PolicyFigures:
+    """The figures for a new record of an insurance year the policy data covers; PolicyNotFound or
+    RecordDateRefused (on `insurance_year`) for a year it does not.
+
+    A year is covered from the first year that has a parameter set for the region (the county, its city or the
+    province) up to the year after today's. Before that first year nothing can be inherited, because a year without
+    parameters inherits only from an earlier year (RULES.md, introduction): policy_resolve refuses it. After it, every
+    year would inherit the latest set with its dates shifted, without end, so inheritance alone bounds nothing; but
+    nothing can be paid for a year whose collection period has not opened (R2.1), and the earliest that happens is
+    in the autumn before the year, so the year after today's is the last one a record can be for. Whether its
+    period has opened by the payment date is then the collection rules' question (R2.3).
+    """
+    insurance_year_open_check(insurance_year=insurance_year, today=today)
+    return policy_resolve(region_code=region_code, insurance_year=insurance_year)

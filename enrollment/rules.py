@@ -725,6 +725,48 @@ def quote_compute(
     )
 
 
+# --- Record dates (R13.0) ---------------------------------------------------------------------------------------
+
+
+class RecordDateRefused(ValueError):
+    """A date or year no record can carry (R13.0); `field` names the request field concerned."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def date_not_in_future_check(*, value: datetime.date, today: datetime.date, field: str, label: str) -> None:
+    """R13.0: no record is dated after today. `label` is the field's Chinese name (缴费日期), named in the message;
+    `field` is the request field the refusal belongs to."""
+    if value > today:
+        raise RecordDateRefused(field, f"{label}（{value:%Y年%-m月%-d日}）不能晚于今天（{today:%Y年%-m月%-d日}）。")
+
+
+def insurance_year_open_check(*, insurance_year: int, today: datetime.date) -> None:
+    """The latest insurance year anything can be recorded for is next year: its collection period opens in the
+    autumn of this one (R2.1). Whether next year's period has opened yet is the payment date's question (R2.3)."""
+    latest = today.year + 1
+    if insurance_year > latest:
+        raise RecordDateRefused(
+            "insurance_year", f"{insurance_year}年度尚未开始征缴，目前最晚可办理{latest}年度的参保缴费。"
+        )
+
+
+def payment_date_check(*, insurance_year: int, payment_date: datetime.date, today: datetime.date) -> None:
+    """R13.0 and R1.1: a payment is not dated after today, nor before 1 January of the year before the insurance
+    year. No payment for Y can be earlier: the collection period of Y opens in the autumn of Y-1 (R2.1), a
+    first-time student pays Y in Y-1 (R9.1), and a pre-enrollment is applied for at most some weeks before a delivery
+    expected in Y (R7.6). The collection rules (R2) then judge the date inside that range."""
+    date_not_in_future_check(value=payment_date, today=today, field="payment_date", label="缴费日期")
+    earliest = datetime.date(insurance_year - 1, 1, 1)
+    if payment_date < earliest:
+        raise RecordDateRefused(
+            "payment_date",
+            f"缴费日期（{payment_date.isoformat()}）早于{earliest:%Y年%-m月%-d日}，不能缴纳{insurance_year}年度参保费。",
+        )
+
+
 # --- Payment details and refunds (R12, R13.1, R13.2) ------------------------------------------------------------
 
 FAMILY_ACCOUNT_RELATIONS = frozenset({"spouse", "parent", "child", "sibling", "grandparent", "grandchild"})
@@ -781,11 +823,36 @@ class RefundRefused(ValueError):
         self.field = field
 
 
-def refund_check(*, policy: PolicyFigures, reason: str, date: datetime.date) -> Explanation:
-    """R12.1: only the listed reasons, only inside the collection period of the year paid."""
+PREGNANCY_TERMINATED = "pregnancy_terminated"
+
+
+def refund_check(
+    *,
+    policy: PolicyFigures,
+    reason: str,
+    date: datetime.date,
+    today: datetime.date,
+    paid_on: datetime.date,
+    unborn_placeholder: bool,
+) -> Explanation:
+    """R12.1: only the listed reasons, each on an enrollment it fits, only inside the collection period of the year
+    paid (a reason of `refund_anytime_reasons` at any time), never before the last payment it returns (`paid_on`)
+    and never after today (R13.0).
+
+    A terminated pregnancy (R7.6) fits only the enrollment of a pre-enrolled baby not yet born
+    (`unborn_placeholder`, which the caller knows from the person's record).
+    """
     if reason not in policy.refund_reasons:
         accepted = "、".join(REFUND_REASON_LABELS.get(code, code) for code in sorted(policy.refund_reasons)) or "无"
         raise RefundRefused("reason", f"不予退费：仅受理以下情形：{accepted}。")
+    if reason == PREGNANCY_TERMINATED and not unborn_placeholder:
+        raise RefundRefused("reason", "不予退费：终止妊娠退费仅适用于尚未出生的预参保新生儿（临时身份）的参保记录。")
+    try:
+        date_not_in_future_check(value=date, today=today, field="date", label="退费日期")
+    except RecordDateRefused as error:
+        raise RefundRefused(error.field, str(error)) from None
+    if date < paid_on:
+        raise RefundRefused("date", f"不予退费：退费日期不能早于缴费日期（{paid_on:%Y年%-m月%-d日}）。")
     calendar = policy.calendar
     if (
         reason not in policy.refund_anytime_reasons

@@ -4,14 +4,24 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Max, Sum
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import user_can_see_division
 from divisions.models import Division, DivisionLevel
 
-from .models import ClaimSummary, Enrollment, EnrollmentStatus, Payment, PaymentChannel, PaymentKind, Resident
-from .policy import PolicyNotFound, policy_resolve
+from .models import (
+    ClaimSummary,
+    Enrollment,
+    EnrollmentStatus,
+    Gender,
+    Payment,
+    PaymentChannel,
+    PaymentKind,
+    Resident,
+)
+from .policy import PolicyNotFound, policy_resolve, policy_resolve_covered
 from .rules import (
     BackPaymentRefused,
     IdNumberError,
@@ -19,11 +29,14 @@ from .rules import (
     PaymentDetailRefused,
     PolicyFigures,
     Quote,
+    RecordDateRefused,
     RefundRefused,
     SpecialStatus,
+    date_not_in_future_check,
     id_number_parse,
     money,
     newborn_rules_apply,
+    payment_date_check,
     payment_details_check,
     quote_compute,
     refund_check,
@@ -64,6 +77,7 @@ def resident_create(
         facts = id_number_parse(id_number)
     except IdNumberError as error:
         raise ValidationError({"id_number": str(error)}) from None
+    _not_in_future(value=facts.birth_date, field="id_number", label="身份证号中的出生日期")
     if Resident.objects.filter(id_number=facts.id_number).exists():
         raise ValidationError({"id_number": "该身份证号已登记，请直接查询该居民。"})
     resident_division_check(actor=actor, division=household_division, field="household_division")
@@ -111,11 +125,26 @@ def resident_update(*, actor: User, resident: Resident, **changes: object) -> Re
 # --- Enrollment, back-payment and refund (R4.5, R12, R13.1, R13.2) ---------------------------------------------
 
 
-def _policy_for(resident: Resident, insurance_year: int) -> PolicyFigures:
+def _not_in_future(*, value: datetime.date, field: str, label: str) -> None:
+    """R13.0 for a service: `value` not after today, else a refusal on `field` naming `label`."""
     try:
-        return policy_resolve(region_code=enrollment_region_code(resident=resident), insurance_year=insurance_year)
+        date_not_in_future_check(value=value, today=timezone.localdate(), field=field, label=label)
+    except RecordDateRefused as error:
+        raise ValidationError({error.field: str(error)}) from None
+
+
+def _policy_for(resident: Resident, insurance_year: int, *, today: datetime.date | None = None) -> PolicyFigures:
+    """The figures of the person's region and year; with `today`, for a new record, only for a year the policy data
+    covers (policy_resolve_covered)."""
+    region_code = enrollment_region_code(resident=resident)
+    try:
+        if today is not None:
+            return policy_resolve_covered(region_code=region_code, insurance_year=insurance_year, today=today)
+        return policy_resolve(region_code=region_code, insurance_year=insurance_year)
     except PolicyNotFound as error:
         raise ValidationError({"insurance_year": str(error)}) from None
+    except RecordDateRefused as error:
+        raise ValidationError({error.field: str(error)}) from None
 
 
 def _quote(
@@ -199,8 +228,17 @@ def enrollment_preview(
     payer_id_number: str = "",
     payer_relation: str = "",
 ) -> Quote:
-    """What enrollment_create would compute, with the person's history from the database; writes nothing."""
-    policy = _policy_for(resident, insurance_year)
+    """What enrollment_create would compute, with the person's history from the database; writes nothing.
+
+    Refused like the payment itself: an insurance year the policy data does not cover, a payment date after today
+    or before the year before the insurance year, a payer born after today (R13.0).
+    """
+    today = timezone.localdate()
+    policy = _policy_for(resident, insurance_year, today=today)
+    try:
+        payment_date_check(insurance_year=insurance_year, payment_date=payment_date, today=today)
+    except RecordDateRefused as error:
+        raise ValidationError({error.field: str(error)}) from None
     special_status, special_date = _special_status_of(
         policy=policy,
         resident=resident,
@@ -218,6 +256,9 @@ def enrollment_preview(
         )
     except PaymentDetailRefused as error:
         raise ValidationError({error.field: str(error)}) from None
+    if payer_id_number:
+        payer_birth_date = id_number_parse(payer_id_number).birth_date
+        _not_in_future(value=payer_birth_date, field="payer_id_number", label="代缴人身份证号中的出生日期")
     return _quote(
         policy=policy,
         resident=resident,
@@ -312,9 +353,10 @@ def back_payment_add(*, actor: User, enrollment: Enrollment, years: int, payment
     """R4.5: back-pay missed years while the waiting period still runs; the benefit start is recomputed."""
     enrollment = Enrollment.objects.select_for_update().select_related("resident").get(pk=enrollment.pk)
     if enrollment.status != EnrollmentStatus.ACTIVE:
-        raise ValidationError({"non_field_errors": "该参保记录已退费，不能补缴。"})
+        raise ValidationError({"non_field_errors": f"该参保记录{enrollment.get_status_display()}，不能补缴。"})
     if years < 1:
         raise ValidationError({"years": "补缴年数至少为1年。"})
+    _not_in_future(value=payment_date, field="payment_date", label="补缴日期")
     if payment_date < enrollment.payment_date:
         raise ValidationError({"payment_date": "补缴日期不能早于参保缴费日期。"})
     if enrollment.benefit_start is not None and payment_date >= enrollment.benefit_start:
@@ -373,15 +415,40 @@ def enrollment_recompute(
     return enrollment
 
 
+def _is_unborn_placeholder(enrollment: Enrollment) -> bool:
+    """Whether the enrollment is a pre-enrolled baby's before birth (R7.6), from the fields enrollment owns (the
+    newborns app, which records the pre-enrollment, sits above this one): the person has a placeholder ID number
+    (mother's + B), no sex yet (only a pre-enrollment registers a person of unknown sex; linking the birth sets it)
+    and the enrollment follows the newborn rules."""
+    resident = enrollment.resident
+    return (
+        resident.id_number_is_placeholder
+        and resident.gender == Gender.UNKNOWN
+        and enrollment.special_status == SpecialStatus.NEWBORN
+    )
+
+
 @transaction.atomic
 def refund_request(*, actor: User, enrollment: Enrollment, reason: str, date: datetime.date) -> Enrollment:
-    """R12: void the benefit period, return the individual part and the subsidy; keep everything in history."""
+    """R12: void the benefit period, return the individual part and the subsidy; keep everything in history.
+
+    Refused (R12.1, R13.0): a reason the year's policy does not list or that does not fit the enrollment, a date
+    after today, before the last payment it returns, or outside the year's refund window.
+    """
     enrollment = Enrollment.objects.select_for_update().select_related("resident").get(pk=enrollment.pk)
     if enrollment.status != EnrollmentStatus.ACTIVE:
-        raise ValidationError({"non_field_errors": "该参保记录已退费。"})
+        raise ValidationError({"non_field_errors": f"该参保记录{enrollment.get_status_display()}。"})
     policy = _policy_for(enrollment.resident, enrollment.insurance_year)
+    last_paid_on = enrollment.payments.exclude(kind=PaymentKind.REFUND).aggregate(last=Max("date"))["last"]
     try:
-        explanation = refund_check(policy=policy, reason=reason, date=date)
+        explanation = refund_check(
+            policy=policy,
+            reason=reason,
+            date=date,
+            today=timezone.localdate(),
+            paid_on=max(filter(None, (enrollment.payment_date, last_paid_on))),
+            unborn_placeholder=_is_unborn_placeholder(enrollment),
+        )
     except RefundRefused as error:
         raise ValidationError({error.field: str(error)}) from None
     paid_in = enrollment.payments.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")

@@ -14,7 +14,7 @@ def post_enrollment(client, resident, **changes):
     body = {
         "id_number": resident.id_number,
         "insurance_year": 2027,
-        "payment_date": "2027-03-10",
+        "payment_date": "2026-11-20",
         "back_paid_years": 0,
         "special_status": None,
         "special_date": None,
@@ -27,28 +27,30 @@ def post_enrollment(client, resident, **changes):
     return client.post("/api/v1/enrollments/", body, format="json")
 
 
-def test_r4_5_enrollment_then_back_payment_then_refund_refused_out_of_period(clerk, yujing_resident):
+def test_r4_5_enrollment_then_back_payment_then_refund_before_the_back_payment_refused(clerk, yujing_resident):
+    # given not enrolled 2025 or 2026: 2027 paid in its normal part waits 3 + 1 months from 1 January
     client = token_client(clerk)
     created = post_enrollment(client, yujing_resident)
     assert created.status_code == 201
     body = created.json()
-    assert (body["status"], body["benefit_start"], body["waiting"]["total_months"]) == ("active", "2027-07-10", 4)
+    assert (body["status"], body["benefit_start"], body["waiting"]["total_months"]) == ("active", "2027-05-01", 4)
     assert (body["id_number"], body["subsidy_category"], body["projected"]) == (yujing_resident.id_number, None, True)
 
     repaired = client.post(
-        f"/api/v1/enrollments/{body['id']}/back-payment/", {"years": 1, "payment_date": "2027-04-01"}, format="json"
+        f"/api/v1/enrollments/{body['id']}/back-payment/", {"years": 1, "payment_date": "2026-11-24"}, format="json"
     )
     assert repaired.status_code == 200
-    assert (repaired.json()["benefit_start"], repaired.json()["back_payment_due"]) == ("2027-06-10", "400.00")
+    assert (repaired.json()["benefit_start"], repaired.json()["back_payment_due"]) == ("2027-04-01", "400.00")
 
     refused = client.post(
         f"/api/v1/enrollments/{body['id']}/refund/",
-        {"reason": "duplicate_payment", "date": "2027-04-02"},
+        {"reason": "duplicate_payment", "date": "2026-11-22"},
         format="json",
     )
     assert refused.status_code == 400
-    assert list(refused.json()) == ["date"]
+    assert refused.json() == {"date": ["不予退费：退费日期不能早于缴费日期（2026年11月24日）。"]}
     assert Enrollment.objects.get().status == "active"
+    assert Payment.objects.count() == 2
 
 
 def test_r12_1_refund_inside_the_period_answers_refunded(clerk, yujing_resident):
@@ -76,7 +78,7 @@ def test_r12_1_unknown_refund_reason_is_400(clerk, yujing_resident):
 def test_second_active_enrollment_is_400_and_writes_nothing(clerk, yujing_resident):
     client = token_client(clerk)
     post_enrollment(client, yujing_resident)
-    second = post_enrollment(client, yujing_resident, payment_date="2027-03-11")
+    second = post_enrollment(client, yujing_resident, payment_date="2026-11-21")
     assert second.status_code == 400
     assert second.json() == {"non_field_errors": ["该居民2027年度已有有效参保记录，不能重复参保。"]}
     assert (Enrollment.objects.count(), Payment.objects.count()) == (1, 1)

@@ -95,28 +95,29 @@ def test_r13_2_accident_topup_outside_the_options_is_refused(clerk, yujing_resid
 
 
 def test_r4_5_back_payment_later_shortens_the_wait_and_is_recorded(clerk, yujing_resident):
-    # given not enrolled 2025 or 2026 (counting starts 2025), 2027 paid out of period: 3 + 1 months
-    enrollment = enroll(clerk, yujing_resident, insurance_year=2027, payment_date=D(2027, 3, 10))
-    assert (enrollment.waiting_total_months, enrollment.benefit_start) == (4, D(2027, 7, 10))
+    # given not enrolled 2025 or 2026 (counting starts 2025), 2027 paid in its normal part: 3 + 1 months
+    enrollment = enroll(clerk, yujing_resident, insurance_year=2027, payment_date=D(2026, 11, 20))
+    assert (enrollment.waiting_total_months, enrollment.benefit_start) == (4, D(2027, 5, 1))
     # when one year is back-paid while waiting
-    repaired = back_payment_add(actor=clerk, enrollment=enrollment, years=1, payment_date=D(2027, 4, 1))
+    repaired = back_payment_add(actor=clerk, enrollment=enrollment, years=1, payment_date=D(2026, 11, 24))
     # then
-    assert (repaired.waiting_repaired_months, repaired.benefit_start) == (1, D(2027, 6, 10))
+    assert (repaired.waiting_repaired_months, repaired.benefit_start) == (1, D(2027, 4, 1))
     assert repaired.back_payment_due == Decimal("400.00")
     assert ledger(repaired)[-1] == ("back_payment", Decimal("400.00"), 1)
     assert repaired.continuous is False
 
 
 def test_r4_5_back_payment_beyond_break_years_or_after_the_wait_is_refused(clerk, yujing_resident):
-    enrollment = enroll(clerk, yujing_resident, insurance_year=2027, payment_date=D(2027, 3, 10))
+    # given not enrolled 2025, 2026 paid out of its period: 3 months, benefits from 2026-06-10
+    enrollment = enroll(clerk, yujing_resident, insurance_year=2026, payment_date=D(2026, 3, 10))
     with pytest.raises(ValidationError) as too_many:
-        back_payment_add(actor=clerk, enrollment=enrollment, years=3, payment_date=D(2027, 4, 1))
+        back_payment_add(actor=clerk, enrollment=enrollment, years=2, payment_date=D(2026, 4, 1))
     with pytest.raises(ValidationError) as too_late:
-        back_payment_add(actor=clerk, enrollment=enrollment, years=1, payment_date=D(2027, 7, 10))
-    assert too_many.value.message_dict == {"years": ["补缴年数不能超过断保年数（2年）。"]}
+        back_payment_add(actor=clerk, enrollment=enrollment, years=1, payment_date=D(2026, 6, 10))
+    assert too_many.value.message_dict == {"years": ["补缴年数不能超过断保年数（1年）。"]}
     assert too_late.value.message_dict == {"payment_date": ["等待期已结束，不能再通过补缴修复等待期。"]}
     enrollment.refresh_from_db()
-    assert (enrollment.back_paid_years, enrollment.benefit_start) == (0, D(2027, 7, 10))
+    assert (enrollment.back_paid_years, enrollment.benefit_start) == (0, D(2026, 6, 10))
     assert len(ledger(enrollment)) == 1
 
 
