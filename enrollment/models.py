@@ -250,6 +250,7 @@ class PolicyRevision(models.Model):
 class EnrollmentStatus(models.TextChoices):
     ACTIVE = "active", "有效"
     REFUNDED = "refunded", "已退费"
+    VOIDED = "voided", "已作废"  # a record that cannot be right (R13.0), kept with its reason, counted nowhere
 
 
 class PaymentChannel(models.TextChoices):
@@ -317,6 +318,7 @@ class Enrollment(models.Model):
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     refund_reason = models.CharField("退费原因", max_length=32, blank=True)
     refund_date = models.DateField("退费日期", null=True, blank=True)
+    void_reason = models.CharField("作废原因", max_length=200, blank=True)
     history = HistoricalRecords(verbose_name="参保记录变更")
 
     class Meta:
