@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.permissions import VIEW_FULL_ID_NUMBER
 from accounts.selectors import user_can_see_division
+from core.jobs import job_submit
 from divisions.models import Division, DivisionLevel
 from enrollment.rules import id_number_mask, money
 from enrollment.selectors import resident_list
@@ -37,7 +38,7 @@ def export_job_create(*, actor: User, kind: str) -> ExportJob:
     job = ExportJob(kind=kind, requested_by=actor)
     job.full_clean()
     job.save()
-    transaction.on_commit(lambda: export_job_run_task.delay(job.pk))
+    job_submit(task=export_job_run_task, job_id=job.pk)
     return job
 
 

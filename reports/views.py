@@ -1,13 +1,16 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.middleware import ROW_COUNT_HEADER
+from core.jobs import SUBMISSION_DEFERRED_MESSAGE, job_submission_deferred
 
 from .models import ExportJobStatus, ExportKind
 from .selectors import export_job_list
 from .services import export_job_create
+from .tasks import export_job_run_task
 
 
 @login_required
@@ -15,6 +18,8 @@ from .services import export_job_create
 @require_POST
 def resident_roster_export(request: HttpRequest) -> HttpResponse:
     job = export_job_create(actor=request.user, kind=ExportKind.RESIDENT_ROSTER)  # type: ignore[arg-type]
+    if job_submission_deferred(task=export_job_run_task, job_id=job.pk):
+        messages.warning(request, SUBMISSION_DEFERRED_MESSAGE)
     return redirect("export_job_detail", pk=job.pk)
 
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import IMPORT_BASELINES, SPLIT_TARGETS, VIEW_PROGRESS
+from core.jobs import SUBMISSION_DEFERRED_MESSAGE, job_submission_deferred
 from reports.excel import ledger_workbook, workbook_bytes, xlsx_response
 from reports.list_files import ListFileUnreadable
 
@@ -59,6 +60,7 @@ from .target_services import (
     target_split_save,
     target_split_template,
 )
+from .tasks import progress_job_run_task
 
 PREVIEW_MAX_AGE = 60 * 60  # seconds a preview may be confirmed after the upload
 PREVIEW_ROWS_SHOWN = 500
@@ -250,6 +252,8 @@ def progress_refresh(request: HttpRequest) -> HttpResponse:
     if not new:
         asked_at = timezone.localtime(job.created_at)
         messages.info(request, f"{job}的计算已在进行中（{asked_at:%H:%M}发起），这里显示它的进度，无需重复计算。")
+    if job_submission_deferred(task=progress_job_run_task, job_id=job.pk):
+        messages.warning(request, SUBMISSION_DEFERRED_MESSAGE)
     return redirect(f"{reverse('progress_job_detail', args=[job.pk])}?{back}")
 
 

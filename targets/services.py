@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
 from accounts.models import User
+from core.jobs import job_submit
 from divisions.models import Division
 
 from .models import JobStatus, PopulationBaseline, ProgressJob, ProgressSnapshot, Target, TargetMetric
@@ -149,14 +150,16 @@ def progress_job_request(*, actor: User | None, year: int, as_of: datetime.date)
     return progress_job_create(actor=actor, year=year, as_of=as_of), True
 
 
+@transaction.atomic
 def progress_job_create(*, actor: User | None, year: int, as_of: datetime.date) -> ProgressJob:
-    """Queue the computation of every level for a date."""
+    """Queue the computation of every level for a date. A job saved while the broker is unreachable stays queued, and
+    joinable as above, until the sweep of core.jobs submits it."""
     from .tasks import progress_job_run_task
 
     job = ProgressJob(year=year, as_of=as_of, requested_by=actor, levels_total=len(PROGRESS_LEVELS))
     job.full_clean()
     job.save()
-    transaction.on_commit(lambda: progress_job_run_task.delay(job.pk))
+    job_submit(task=progress_job_run_task, job_id=job.pk)
     return job
 
 
