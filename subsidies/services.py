@@ -84,10 +84,16 @@ def _list_fields() -> tuple:
 
 
 def identity_list_row_check(
-    row: Mapping[str, object], *, department: str, categories: Mapping[str, str], list_date: datetime.date
+    row: Mapping[str, object],
+    *,
+    department: str,
+    categories: Mapping[str, str],
+    list_date: datetime.date,
+    today: datetime.date | None = None,
 ) -> tuple[dict[str, object], list[str]]:
     """One row of a department's list ({column: cell}) cleaned with the resource's widgets and the department's
     categories (`identity_list_categories`): (values, problems), the row good when there are no problems.
+    With `today`, a row certified from a day after it is a problem (R13.0).
 
     values: id_number, name, category (the code), category_text (as the list wrote it), disability_grade,
     valid_from, valid_to.
@@ -119,18 +125,25 @@ def identity_list_row_check(
     valid_to = values.get("valid_to")
     if isinstance(valid_to, datetime.date) and valid_to < (valid_from or list_date):
         messages.append("有效期止：不能早于有效期起。")
+    if today is not None and isinstance(valid_from, datetime.date) and valid_from > today:
+        messages.append(f"有效期起：{valid_from.isoformat()}晚于今天（{today.isoformat()}）。")
     return values, messages
 
 
 def _check_rows(
-    *, rows: list[dict[str, object]], department: str, categories: dict[str, str], list_date: datetime.date
+    *,
+    rows: list[dict[str, object]],
+    department: str,
+    categories: dict[str, str],
+    list_date: datetime.date,
+    today: datetime.date,
 ) -> tuple[list[dict], list[dict]]:
     """Clean every row (`identity_list_row_check`) and refuse repeats: (checked rows, row errors)."""
     checked, errors = [], []
     first_seen: dict[tuple[str, str], int] = {}
     for row in rows:
         values, messages = identity_list_row_check(
-            row, department=department, categories=categories, list_date=list_date
+            row, department=department, categories=categories, list_date=list_date, today=today
         )
         category = str(values["category"])
         key = (str(values.get("id_number", "")), category)
@@ -191,7 +204,9 @@ def identity_list_preview(
         batch.full_clean()
         batch.save()
         return batch
-    checked, errors = _check_rows(rows=rows, department=department, categories=categories, list_date=list_date)
+    checked, errors = _check_rows(
+        rows=rows, department=department, categories=categories, list_date=list_date, today=timezone.localdate()
+    )
     residents = dict(
         Resident.objects.filter(
             id_number__in={row["id_number"] for row in checked}, household_division__code__startswith=county.code

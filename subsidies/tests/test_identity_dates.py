@@ -6,9 +6,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from conftest import token_client
-from subsidies.models import HardshipIdentity
-from subsidies.services import hardship_identity_create
+from conftest import SHANYIN, token_client
+from divisions.models import Division
+from subsidies.models import HardshipIdentity, IdentityListStatus
+from subsidies.services import hardship_identity_create, identity_list_preview
 
 pytestmark = pytest.mark.django_db
 ONE_DAY = datetime.timedelta(days=1)
@@ -63,4 +64,26 @@ def test_r13_0_identity_refusal_names_the_field_and_writes_nothing(clerk, yujing
         )
     # then
     assert list(refusal.value.message_dict) == ["valid_from"]
+    assert HardshipIdentity.objects.count() == 0
+
+
+def test_r13_0_list_row_valid_from_after_today_refuses_the_list(clerk, yujing_resident):
+    # given a 民政 list of today whose only row starts tomorrow
+    today = timezone.localdate()
+    tomorrow = today + ONE_DAY
+    text = f"姓名,身份证号,身份类别,有效期起\r\n王玉井,{yujing_resident.id_number},低保,{tomorrow.isoformat()}\r\n"
+    # when
+    batch = identity_list_preview(
+        actor=clerk,
+        county=Division.objects.get(code=SHANYIN),
+        department="民政",
+        list_date=today,
+        file_name="名单.csv",
+        content=text.encode("utf-8"),
+    )
+    # then
+    assert batch.status == IdentityListStatus.REFUSED
+    assert [(error["row"], error["errors"]) for error in batch.row_errors] == [
+        (2, [f"有效期起：{tomorrow.isoformat()}晚于今天（{today.isoformat()}）。"])
+    ]
     assert HardshipIdentity.objects.count() == 0
