@@ -149,7 +149,8 @@ def fiscal_transfer_record(
     note: str = "",
 ) -> FiscalTransfer:
     """R11.3: a level's transfer into the city's social-security fund account. A negative amount corrects an
-    earlier one and needs its reason in the note."""
+    earlier one and needs its reason in the note. R13.0: not dated after today, nor for a year after next; and not
+    before 1 January of the year before its year (a prepay of Y is made in Y, its settlement in Y+1, R11.2)."""
     if county.level != DivisionLevel.COUNTY:
         raise ValidationError({"county": "请选择区县。"})
     if not user_can_see_division(user=actor, division_code=county.code):
@@ -158,8 +159,14 @@ def fiscal_transfer_record(
         raise ValidationError({"amount": "金额不能为0。"})
     if amount < 0 and not note.strip():
         raise ValidationError({"note": "冲正（负数金额）须写明原因。"})
-    if date > timezone.localdate():
+    today = timezone.localdate()
+    if year > today.year + 1:
+        raise ValidationError({"year": f"年度不能晚于{today.year + 1}年。"})
+    if date > today:
         raise ValidationError({"date": "拨付日期不能晚于今天。"})
+    earliest = datetime.date(year - 1, 1, 1)
+    if date < earliest:
+        raise ValidationError({"date": f"{year}年度的拨付日期不能早于{earliest:%Y年%-m月%-d日}。"})
     transfer = FiscalTransfer(
         year=year,
         county=county,
