@@ -2,8 +2,12 @@
 
 Pages show them masked. The full numbers appear only after the user asks, with a reason, and that is recorded
 (accounts.services.personal_data_reveal). Files and API answers carry them in full for users with the permission;
-every download is recorded (accounts.middleware), and every API answer carrying them too.
+every download is recorded (accounts.middleware), and every API answer carrying them too: API serializers write ID
+numbers through accounts.serializers.IdNumberField, and the API's renderers record what it wrote
+(accounts.renderers).
 """
+
+from django.http import HttpRequest
 
 from enrollment.rules import id_number_mask
 
@@ -25,6 +29,28 @@ def phone_on_page(phone: str) -> str:
 def id_number_for(*, user: User, id_number: str) -> str:
     """In a file or an API answer: in full for users with the permission, masked for the others."""
     return id_number if user.has_perm(VIEW_FULL_ID_NUMBER) else id_number_mask(id_number)
+
+
+def full_id_number_note(*, request: HttpRequest, id_number: str, resident_id: int | None) -> None:
+    """Note that the answer being built carries this full number (accounts.serializers.IdNumberField); the answer's
+    renderer records the notes once it is rendered (accounts.renderers)."""
+    _notes(request).setdefault(id_number, resident_id)
+
+
+def full_id_number_notes_take(*, request: HttpRequest) -> dict[str, int | None]:
+    """The full numbers noted for this answer, each with its resident where the answer knew it; the notes are
+    cleared."""
+    notes = _notes(request)
+    taken = dict(notes)
+    notes.clear()
+    return taken
+
+
+def _notes(request: HttpRequest) -> dict[str, int | None]:
+    # On Django's request, not DRF's: the browsable API serializes forms through clones of DRF's request.
+    django_request = getattr(request, "_request", request)
+    notes: dict[str, int | None] = django_request.__dict__.setdefault("full_id_numbers_shown", {})
+    return notes
 
 
 # The reasons a person at a page may give; API calls are recorded with their own reason.

@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
@@ -50,5 +51,32 @@ def personal_data_reveal(
             ip_address=ip_address,
         )
         for resident in residents
+    ]
+    return PersonalDataView.objects.bulk_create(views)
+
+
+def personal_data_api_answer_record(
+    *, user: User, id_numbers: dict[str, int | None], path: str, ip_address: str | None
+) -> list[PersonalDataView]:
+    """Record that an API answer carried these full ID numbers, one row each. `id_numbers` maps each number to its
+    resident where the answer knew it; a number shown without its resident (a mother's on a birth record, a payer's)
+    is recorded with the resident the registry holds under it, or alone if there is none."""
+    if not user.has_perm(VIEW_FULL_ID_NUMBER):
+        raise PermissionDenied("无权查看完整身份证号。")
+    unresolved = [id_number for id_number, resident_id in id_numbers.items() if resident_id is None]
+    registered: dict[str, int] = {}
+    if unresolved:
+        resident_model = apps.get_model("enrollment", "Resident")
+        registered = dict(resident_model.objects.filter(id_number__in=unresolved).values_list("id_number", "pk"))
+    views = [
+        PersonalDataView(
+            user=user,
+            resident_id=resident_id if resident_id is not None else registered.get(id_number),
+            id_number=id_number,
+            reason=RevealReason.API_CALL,
+            path=path[:300],
+            ip_address=ip_address,
+        )
+        for id_number, resident_id in id_numbers.items()
     ]
     return PersonalDataView.objects.bulk_create(views)

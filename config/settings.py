@@ -165,6 +165,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # DRF's renderers, recording every answer that carries full ID numbers (个人信息保护法).
+    "DEFAULT_RENDERER_CLASSES": ["accounts.renderers.JSONRenderer", "accounts.renderers.BrowsableAPIRenderer"],
     "DEFAULT_PAGINATION_CLASS": "config.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

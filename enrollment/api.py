@@ -7,11 +7,6 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import DjangoModelPermissions, IsAuthenticated
 from rest_framework.response import Response
 
-from accounts.middleware import client_address
-from accounts.models import RevealReason
-from accounts.permissions import VIEW_FULL_ID_NUMBER
-from accounts.services import personal_data_reveal
-
 from .models import Resident
 from .selectors import resident_get, resident_list
 from .serializers import EnrollmentSerializer, IdentitySerializer, ResidentCreatedSerializer, ResidentSerializer
@@ -58,7 +53,6 @@ class ResidentViewSet(
 
     def retrieve(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
         resident = self.get_object()
-        _record_full_views(request, [resident])
         body = ResidentSerializer(resident, context=self.get_serializer_context()).data
         enrollments = resident.enrollments.select_related("resident").order_by("-insurance_year", "-id")
         body["enrollments"] = EnrollmentSerializer(enrollments, many=True, context=self.get_serializer_context()).data
@@ -78,9 +72,7 @@ class ResidentViewSet(
         ]
     )
     def list(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
-        shown = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        _record_full_views(request, shown)
-        return self.get_paginated_response(self.get_serializer(shown, many=True).data)
+        return super().list(request, *args, **kwargs)
 
     @extend_schema(request=ResidentSerializer, responses={201: ResidentCreatedSerializer})
     def create(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -101,18 +93,6 @@ class ResidentViewSet(
         resident.warnings = id_number_address_warnings(id_number=resident.id_number)  # type: ignore[attr-defined]
         body = ResidentCreatedSerializer(resident, context=self.get_serializer_context()).data
         return Response(body, status=status.HTTP_201_CREATED)
-
-
-def _record_full_views(request, residents) -> None:  # type: ignore[no-untyped-def]
-    """An answer carrying full ID numbers and phones is a recorded view, like a reveal on a page."""
-    if request.user.has_perm(VIEW_FULL_ID_NUMBER):
-        personal_data_reveal(
-            user=request.user,
-            residents=list(residents),
-            reason=RevealReason.API_CALL,
-            path=request.path,
-            ip_address=client_address(request),
-        )
 
 
 def _rename_division_field(error: DjangoValidationError) -> DjangoValidationError:

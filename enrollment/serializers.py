@@ -1,14 +1,13 @@
 from rest_framework import serializers
 
-from accounts.permissions import VIEW_FULL_ID_NUMBER
+from accounts.serializers import IdNumberField
 from divisions.models import Division
 
 from .models import Enrollment, Resident
-from .rules import id_number_mask
 
 
 class ResidentSerializer(serializers.ModelSerializer):
-    id_number = serializers.CharField(max_length=18, help_text="完整的18位身份证号；响应中按权限打码。")
+    id_number = IdNumberField(max_length=18, help_text="完整的18位身份证号；响应中按权限打码。")
     division = serializers.PrimaryKeyRelatedField(
         source="household_division", queryset=Division.objects.all(), help_text="户籍所在村或乡镇的9/12位代码"
     )
@@ -33,13 +32,6 @@ class ResidentSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["gender", "birth_date", "status"]
 
-    def to_representation(self, instance: Resident) -> dict:
-        data = super().to_representation(instance)
-        request = self.context.get("request")
-        if request is None or not request.user.has_perm(VIEW_FULL_ID_NUMBER):
-            data["id_number"] = id_number_mask(instance.id_number)
-        return data
-
 
 class ResidentCreatedSerializer(ResidentSerializer):
     warnings = serializers.ListField(child=serializers.CharField(), read_only=True, default=list)
@@ -49,7 +41,8 @@ class ResidentCreatedSerializer(ResidentSerializer):
 
 
 class EnrollmentSerializer(serializers.ModelSerializer):
-    id_number = serializers.SerializerMethodField()
+    id_number = IdNumberField(source="resident.id_number", read_only=True)
+    payer_id_number = IdNumberField(read_only=True, help_text="家庭共济代缴人的身份证号；其他缴费为空。")
     waiting = serializers.SerializerMethodField()
     catastrophic_cap = serializers.SerializerMethodField()
     subsidy_category = serializers.SerializerMethodField()
@@ -88,12 +81,6 @@ class EnrollmentSerializer(serializers.ModelSerializer):
             "refund_reason",
             "refund_date",
         ]
-
-    def get_id_number(self, enrollment: Enrollment) -> str:
-        request = self.context.get("request")
-        if request is not None and request.user.has_perm(VIEW_FULL_ID_NUMBER):
-            return enrollment.resident.id_number
-        return id_number_mask(enrollment.resident.id_number)
 
     def get_waiting(self, enrollment: Enrollment) -> dict[str, int]:
         return {

@@ -1,19 +1,11 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.permissions import VIEW_FULL_ID_NUMBER
+from accounts.serializers import IdNumberField
 from divisions.models import Division
-from enrollment.rules import id_number_mask
 from enrollment.serializers import EnrollmentSerializer
 
 from .models import BirthGender, BirthRecord, PreEnrollment
-
-
-def shown_id(context: dict, id_number: str) -> str:
-    """Full for users who may see ID numbers in full, masked for the others (API.md conventions)."""
-    request = context.get("request")
-    if request is not None and request.user.has_perm(VIEW_FULL_ID_NUMBER):
-        return id_number
-    return id_number_mask(id_number)
 
 
 class NewbornRegisterSerializer(serializers.Serializer):
@@ -30,10 +22,15 @@ class NewbornRegisterSerializer(serializers.Serializer):
 
 
 class BirthRecordSerializer(serializers.ModelSerializer):
-    resident = serializers.SerializerMethodField(help_text="身份证号；尚未落户时为临时标识（母亲身份证号加B）")
+    resident = IdNumberField(
+        source="resident.id_number",
+        read_only=True,
+        allow_null=True,
+        help_text="身份证号；尚未落户时为临时标识（母亲身份证号加B）",
+    )
     id_number_is_placeholder = serializers.SerializerMethodField()
-    mother_id_number = serializers.SerializerMethodField()
-    enrollment = serializers.SerializerMethodField()
+    mother_id_number = IdNumberField(read_only=True)
+    enrollment = EnrollmentSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = BirthRecord
@@ -52,19 +49,8 @@ class BirthRecordSerializer(serializers.ModelSerializer):
             "enrollment",
         ]
 
-    def get_resident(self, record: BirthRecord) -> str | None:
-        return shown_id(self.context, record.resident.id_number) if record.resident else None
-
     def get_id_number_is_placeholder(self, record: BirthRecord) -> bool:
         return bool(record.resident and record.resident.id_number_is_placeholder)
-
-    def get_mother_id_number(self, record: BirthRecord) -> str:
-        return shown_id(self.context, record.mother_id_number)
-
-    def get_enrollment(self, record: BirthRecord) -> dict | None:
-        if record.enrollment is None:
-            return None
-        return EnrollmentSerializer(record.enrollment, context=self.context).data  # type: ignore[return-value]
 
 
 class IdentityCompletionSerializer(serializers.Serializer):
@@ -82,8 +68,14 @@ class PreEnrollmentCreateSerializer(serializers.Serializer):
     entrusted_id_number = serializers.CharField(max_length=18, required=False, allow_blank=True, default="")
 
 
+class PlaceholderSerializer(serializers.Serializer):
+    id_number = IdNumberField(source="resident.id_number", read_only=True)
+    name = serializers.CharField(source="resident.name", read_only=True)
+    enrollment_id = serializers.IntegerField(read_only=True)
+
+
 class PreEnrollmentSerializer(serializers.ModelSerializer):
-    mother_id_number = serializers.SerializerMethodField()
+    mother_id_number = IdNumberField(source="mother.id_number", read_only=True)
     placeholders = serializers.SerializerMethodField()
 
     class Meta:
@@ -99,15 +91,7 @@ class PreEnrollmentSerializer(serializers.ModelSerializer):
             "placeholders",
         ]
 
-    def get_mother_id_number(self, pre_enrollment: PreEnrollment) -> str:
-        return shown_id(self.context, pre_enrollment.mother.id_number)
-
+    @extend_schema_field(PlaceholderSerializer(many=True))
     def get_placeholders(self, pre_enrollment: PreEnrollment) -> list[dict]:
-        return [
-            {
-                "id_number": shown_id(self.context, placeholder.resident.id_number),
-                "name": placeholder.resident.name,
-                "enrollment_id": placeholder.enrollment_id,
-            }
-            for placeholder in pre_enrollment.placeholders.select_related("resident")
-        ]
+        placeholders = pre_enrollment.placeholders.select_related("resident")
+        return PlaceholderSerializer(placeholders, many=True, context=self.context).data  # type: ignore[return-value]
