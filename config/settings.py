@@ -179,6 +179,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "城乡居民基本医疗保险经办系统接口（v1）。",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The description of the API is for its users: signed in (session) or calling with a token, like the API itself.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Served from node_modules (package.json): bureau networks reach no CDN.
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui",
     "ENUM_NAME_OVERRIDES": {

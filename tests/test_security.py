@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from rest_framework.authtoken.models import Token
 
 from conftest import make_user
 
@@ -96,3 +97,19 @@ def test_no_template_carries_an_inline_event_handler():
         if any(handler in path.read_text(encoding="utf-8") for handler in ("onclick=", "onsubmit=", "onchange="))
     ]
     assert offending == []
+
+
+@pytest.mark.django_db
+def test_the_api_description_needs_a_login_or_a_token_like_the_api(client, clerk):
+    # given no session and no token
+    # when
+    schema = client.get("/api/schema/")
+    docs = client.get("/api/docs/")
+    # then the schema is refused and the docs page asks for a login
+    assert (schema.status_code, schema["WWW-Authenticate"]) == (401, "Token")
+    assert (docs.status_code, docs["Location"]) == (302, "/accounts/login/?next=/api/docs/")
+    # and a signed-in clerk or a caller with a token reads them
+    token = Token.objects.create(user=clerk).key
+    assert client.get("/api/schema/", HTTP_AUTHORIZATION=f"Token {token}").status_code == 200
+    client.force_login(clerk)
+    assert (client.get("/api/schema/").status_code, client.get("/api/docs/").status_code) == (200, 200)
