@@ -52,14 +52,6 @@ class NewbornViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.
         serializer = NewbornRegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        existing = BirthRecord.objects.filter(birth_certificate_no=data["birth_certificate_no"].strip()).first()
-        if existing is not None:
-            # Idempotent, but only for a record the caller may see: elsewhere it must not confirm it exists.
-            if birth_record_get(user=request.user, birth_certificate_no=existing.birth_certificate_no) is None:
-                raise api_validation_error(
-                    DjangoValidationError({"birth_certificate_no": "该出生医学证明编号不能在本辖区登记。"})
-                )
-            return self._respond(existing, status.HTTP_200_OK)
         try:
             record, created = newborn_register(
                 actor=request.user,
