@@ -15,6 +15,14 @@ YUJING_TOWN = "140621100"
 BEIZHOUZHUANG_TOWN = "140621101"
 
 
+def pytest_configure(config):
+    """Tests create hundreds of users: a fast password hash instead of PBKDF2's 0.2 s each. No test is about the
+    hash itself; the password rules (validators, lockout) are checked as configured."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests marked postgresql need a second real connection: on SQLite they are deselected, not skipped."""
     from django.db import connection
