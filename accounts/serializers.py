@@ -8,7 +8,7 @@ from rest_framework import serializers
 from rest_framework.fields import get_attribute
 
 from .permissions import VIEW_FULL_ID_NUMBER
-from .personal_data import full_id_number_note, id_number_on_page
+from .personal_data import full_id_number_note, id_number_on_page, phone_on_page
 
 
 class ShownIdNumber(NamedTuple):
@@ -41,3 +41,15 @@ class IdNumberField(serializers.CharField):
             return id_number_on_page(shown.id_number)
         full_id_number_note(request=request, id_number=shown.id_number, resident_id=shown.resident_id)
         return shown.id_number
+
+
+class PhoneField(serializers.CharField):
+    """A phone number in an answer: in full for users who may see personal numbers in full, masked (138****5678) for
+    the others, as on the pages. Requests take the full number."""
+
+    def to_representation(self, value: Any) -> str:
+        phone = str(value or "")
+        request = self.context.get("request")
+        if phone and (request is None or not request.user.has_perm(VIEW_FULL_ID_NUMBER)):
+            return phone_on_page(phone)
+        return phone

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from accounts.serializers import IdNumberField
+from accounts.serializers import IdNumberField, PhoneField
 from divisions.models import Division
 
 from .models import Enrollment, Resident
@@ -15,7 +15,7 @@ class ResidentSerializer(serializers.ModelSerializer):
         queryset=Division.objects.all(), required=False, allow_null=True
     )
     division_name = serializers.CharField(source="household_division.name", read_only=True)
-    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    phone = PhoneField(max_length=20, required=False, allow_blank=True, default="", help_text="响应中按权限打码。")
 
     class Meta:
         model = Resident

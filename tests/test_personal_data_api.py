@@ -468,3 +468,14 @@ def test_administrators_find_a_number_outside_the_registry_in_the_record(world, 
         (None, MOTHER_ID),
     ]
     assert id_number_mask(MOTHER_ID) in response.content.decode()
+
+
+def test_phone_numbers_are_masked_for_users_who_may_not_see_personal_numbers(world, city_staff):
+    # given a resident with a phone number
+    Resident.objects.filter(pk=world.yujing.pk).update(phone="13812345678")
+    path = f"/api/v1/residents/{world.yujing.id_number}/"
+    # when the city and the clerk read the resident
+    city_answer = token_client(city_staff).get(path).json()
+    clerk_answer = world.client.get(path).json()
+    # then
+    assert (city_answer["phone"], clerk_answer["phone"]) == ("138****5678", "13812345678")
