@@ -71,14 +71,16 @@ MOTHER = ("柳含烟", person_id(D(1995, 6, 1), 24))
 EXPECTING_MOTHER = ("苏望舒", person_id(D(1996, 2, 2), 26))
 NEWBORN = ("柳小禾", "M140000001")  # name, birth certificate number; registered without an ID number
 UNINSURED = ("郝未保", person_id(D(1980, 1, 2), 41))
+FOUND = ("郝自寻", person_id(D(1982, 5, 5), 45))  # on 玉井镇's ledger by its own search, on no pushed list
 UNMATCHED = ("赵外来", person_id(D(1970, 1, 1), 31))  # on the identity list, not in the registry
 NEW_RESIDENT = ("常新登", person_id(D(1988, 8, 8), 33))  # registered by the requests themselves
 PUSHED = ("郝新推", person_id(D(1979, 9, 9), 43))  # on the province's list waiting to be pushed
+NEW_UNINSURED = ("郝新寻", person_id(D(1983, 6, 6), 47))  # added to the ledger by the requests themselves
 NEWBORN_ID = id_number_compose(address_code=SHANYIN, birth_date=D(2026, 9, 1), sequence=12)  # a girl's
 API_NEWBORN_ID = id_number_compose(address_code=SHANYIN, birth_date=D(2026, 11, 1), sequence=14)
 SENTINELS = tuple(
     value
-    for person in (RESIDENT, SECOND_RESIDENT, MOTHER, EXPECTING_MOTHER, NEWBORN, UNINSURED, UNMATCHED)
+    for person in (RESIDENT, SECOND_RESIDENT, MOTHER, EXPECTING_MOTHER, NEWBORN, UNINSURED, FOUND, UNMATCHED)
     for value in person
 )
 
@@ -91,18 +93,33 @@ class World:
     resident: Resident
     second_resident: Resident
     enrollment: Enrollment
-    next_year_enrollment: Enrollment
+    late_enrollment: Enrollment
     newborn: BirthRecord
     pre_enrollment: PreEnrollment
     identity_batch: IdentityListBatch
     birth_batch: BirthImportBatch
     bulk_job: BulkImportJob
+    interrupted_job: BulkImportJob  # its worker lost mid-way (已中断): it may be queued again
     export_jobs: dict[str, ExportJob]
     uninsured_list: UninsuredList
     uninsured_person: UninsuredPerson
+    found_person: UninsuredPerson  # its outcome may be recorded at once: no list waits to be signed first
     fiscal_tier: FiscalTier
     progress_job: ProgressJob
     sentinels: tuple[str, ...] = field(default=SENTINELS)
+
+
+BIRTH_LIST_HEADER = [
+    "出生医学证明编号",
+    "新生儿姓名",
+    "性别",
+    "出生日期",
+    "母亲身份证号",
+    "身份证号",
+    "户籍地代码",
+    "登记日期",
+]
+IDENTITY_LIST_HEADER = ["姓名", "身份证号", "身份类别"]
 
 
 def xlsx(rows: list[list[object]]) -> bytes:
@@ -140,7 +157,7 @@ def world_build() -> World:
     )
     enrollment = enrollment_create(actor=clerk, resident=first, insurance_year=2026, payment_date=D(2025, 11, 20))
     # Paid outside the collection period after a break: the years missed may still be paid (R4.5).
-    next_year = enrollment_create(actor=clerk, resident=second, insurance_year=2027, payment_date=D(2027, 3, 10))
+    late = enrollment_create(actor=clerk, resident=second, insurance_year=2026, payment_date=D(2026, 3, 10))
     for enrolled in (mother, expecting):  # a pre-enrollment needs the mother enrolled in the year she applies
         enrollment_create(actor=clerk, resident=enrolled, insurance_year=2026, payment_date=D(2025, 11, 20))
     hardship_identity_create(actor=clerk, resident=first, category="dibao", department="民政", valid_from=D(2025, 1, 1))
@@ -168,7 +185,7 @@ def world_build() -> World:
         file_name="矩阵低保名单.xlsx",
         content=xlsx(
             [
-                ["姓名", "身份证号", "身份类别"],
+                IDENTITY_LIST_HEADER,
                 [RESIDENT[0], RESIDENT[1], "低保"],
                 [*UNMATCHED, "低保"],
                 [SECOND_RESIDENT[0], SECOND_RESIDENT[1], "富裕户"],  # an error row
@@ -181,16 +198,7 @@ def world_build() -> World:
         file_name="矩阵出生信息.xlsx",
         content=xlsx(
             [
-                [
-                    "出生医学证明编号",
-                    "新生儿姓名",
-                    "性别",
-                    "出生日期",
-                    "母亲身份证号",
-                    "身份证号",
-                    "户籍地代码",
-                    "登记日期",
-                ],
+                BIRTH_LIST_HEADER,
                 ["M140000002", "柳二", "未知", D(2026, 11, 1), mother.id_number, None, YUJING_VILLAGE, D(2026, 11, 5)],
             ]
         ),
@@ -203,6 +211,17 @@ def world_build() -> World:
         status=BulkImportStatus.REFUSED,
         error_count=1,
         error_file=ContentFile(xlsx([["行号", "错误"], [2, "身份证号校验位错误"]]), name="matrix-report.xlsx"),
+        requested_by=clerk,
+    )
+    an_hour_ago = timezone.now() - datetime.timedelta(hours=1)  # a heartbeat that old: the worker is gone
+    interrupted_job = BulkImportJob.objects.create(
+        kind=BulkImportKind.RESIDENT_REGISTRY,
+        county=county,
+        file=ContentFile(resident_registry(), name="matrix-interrupted.csv"),
+        file_name="矩阵户籍人口（中断）.csv",
+        status=BulkImportStatus.VALIDATING,
+        started_at=an_hour_ago,
+        heartbeat_at=an_hour_ago,
         requested_by=clerk,
     )
     # The tax bureau's record of the resident's 2026 contribution, matched as an import matches it.
@@ -248,8 +267,17 @@ def world_build() -> World:
         name=UNINSURED[0],
         id_number=UNINSURED[1],
     )
+    found_person = UninsuredPerson.objects.create(
+        uninsured_list=None,
+        township_id=YUJING_TOWN,
+        village_id=YUJING_VILLAGE,
+        year=2026,
+        name=FOUND[0],
+        id_number=FOUND[1],
+    )
     fiscal_tier = FiscalTier.objects.create(
         name="矩阵试点分档",
+        region_id="14",
         province_share=Decimal("0.6"),
         city_share=Decimal("0.2"),
         county_share=Decimal("0.2"),
@@ -278,15 +306,17 @@ def world_build() -> World:
         resident=first,
         second_resident=second,
         enrollment=enrollment,
-        next_year_enrollment=next_year,
+        late_enrollment=late,
         newborn=newborn,
         pre_enrollment=pre_enrollment,
         identity_batch=identity_batch,
         birth_batch=birth_batch,
         bulk_job=bulk_job,
+        interrupted_job=interrupted_job,
         export_jobs=export_jobs,
         uninsured_list=uninsured_list,
         uninsured_person=uninsured_person,
+        found_person=found_person,
         fiscal_tier=fiscal_tier,
         progress_job=progress_job,
     )
@@ -295,16 +325,67 @@ def world_build() -> World:
 # --- Uploads kept in a session between preview and confirm (targets.uninsured_views) --------------------------------
 
 
+def push_list() -> bytes:
+    """The province's list of one uninsured person of 玉井镇."""
+    return xlsx(
+        [["乡镇代码", "乡镇", "村（社区）代码", "姓名", "身份证号"], [YUJING_TOWN, "", YUJING_VILLAGE, *PUSHED]]
+    )
+
+
 def push_upload() -> StagedUpload:
-    """The province's list of one uninsured person of 玉井镇, staged as the push form would."""
-    rows = [["乡镇代码", "乡镇", "村（社区）代码", "姓名", "身份证号"], [YUJING_TOWN, "", YUJING_VILLAGE, *PUSHED]]
-    return uninsured_upload_stage(file_name="矩阵未参保名单.xlsx", content=xlsx(rows))
+    """The province's list, staged as the push form would."""
+    return uninsured_upload_stage(file_name="矩阵未参保名单.xlsx", content=push_list())
 
 
-def ledger_upload(world: World) -> StagedUpload:
-    """玉井镇's 2026 ledger as exported, staged as the import form would."""
+def ledger_file(world: World) -> bytes:
+    """玉井镇's 2026 ledger as exported."""
     rows = uninsured_ledger_rows(
         user=world.own[Role.TOWNSHIP_OFFICIAL], township=world.uninsured_list.township, year=2026
     )
-    content = ledger_workbook_bytes(title="玉井镇2026年度未参保人员台账", unit="山阴县玉井镇", as_of=JUNE_30, rows=rows)
-    return uninsured_upload_stage(file_name="玉井镇台账.xlsx", content=content)
+    return ledger_workbook_bytes(title="玉井镇2026年度未参保人员台账", unit="山阴县玉井镇", as_of=JUNE_30, rows=rows)
+
+
+def ledger_upload(world: World) -> StagedUpload:
+    """玉井镇's ledger, staged as the import form would."""
+    return uninsured_upload_stage(file_name="玉井镇台账.xlsx", content=ledger_file(world))
+
+
+# --- The files the upload forms are sent: each names 山阴县 or its people ------------------------------------------
+
+# 朔州's 2026 target of subsidised newborns split over its counties: the sum is the city's target.
+SHUOZHOU_SPLIT = {
+    "140602": 1000,
+    "140603": 1000,
+    SHANYIN: 1000,
+    "140622": 1000,
+    "140623": 1000,
+    "140671": 500,
+    "140681": 500,
+}
+
+
+def birth_list() -> bytes:
+    """The health commission's list of one more birth to 柳含烟 in 玉井村, without an ID number yet."""
+    birth = ["M140000003", "柳四", "F", D(2026, 11, 2), MOTHER[1], None, YUJING_VILLAGE, D(2026, 11, 6)]
+    return xlsx([BIRTH_LIST_HEADER, birth])
+
+
+def identity_list() -> bytes:
+    """民政's 低保 list of 山阴县: the two residents of the world."""
+    return xlsx([IDENTITY_LIST_HEADER, [*RESIDENT, "低保"], [*SECOND_RESIDENT, "低保"]])
+
+
+def resident_registry() -> bytes:
+    """A county's household registry (CSV) of one person of 玉井村."""
+    return f"身份证号,姓名,户籍地代码\n{NEW_RESIDENT[1]},{NEW_RESIDENT[0]},{YUJING_VILLAGE}\n".encode()
+
+
+def split_file() -> bytes:
+    """朔州's split filled in, as its template would be."""
+    return xlsx([["区县代码", "区县", "目标人数"], *([code, "", value] for code, value in SHUOZHOU_SPLIT.items())])
+
+
+def baseline_file() -> bytes:
+    """山阴县's 2026 population baseline."""
+    header = ["区划代码", "区划名称", "年度", "户籍人口", "常住人口", "参加职工医保人数", "数据来源"]
+    return xlsx([header, [SHANYIN, "山阴县", 2026, 300000, None, 20000, "矩阵测试"]])

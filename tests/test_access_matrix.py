@@ -9,11 +9,14 @@ accounts.permissions.ROLE_PERMISSIONS and accounts.selectors, never copied from 
 - anonymous: the login page (pages) or 401/403 (API), never the page;
 - a role without the permission: 403 (404 where the view hides the record first);
 - the permission and another division's record, division, upload or export: 404, pages and API alike; a create
-  naming another division's person or division in its body: refused (400); a list of the asker's own rows:
+  naming another division's person or division in its body: refused (400; a page's form is shown again with its
+  error, 200 where the view answers so, and the entry says what the error reads); a list of the asker's own rows:
   answered, showing none of the world's people;
 - the permission and the user's own: the page (200), its redirect (302) or 201.
 
 Every refusal of a POST or PATCH writes nothing (row counts of every model of the project, history included).
+Every URL whose view accepts POST, PUT, PATCH or DELETE has a case of that method, the real write done for the
+own user (`test_every_write_path_is_in_the_matrix`): a page of a form has its GET case and its POST case.
 """
 
 import datetime
@@ -21,6 +24,7 @@ import functools
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import CodeType
 from typing import Any
 from urllib.parse import urlencode
 
@@ -28,6 +32,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core import signing
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.shortcuts import resolve_url
 from django.test import Client, override_settings
@@ -74,20 +79,29 @@ from tests.access_fixtures import (
     EXPECTING_MOTHER,
     MOTHER,
     NEW_RESIDENT,
+    NEW_UNINSURED,
     NEWBORN,
     NEWBORN_ID,
     RESIDENT,
     SHUOZHOU,
+    SHUOZHOU_SPLIT,
     UNINSURED,
     YUJING_VILLAGE,
     World,
+    baseline_file,
+    birth_list,
+    identity_list,
+    ledger_file,
     ledger_upload,
+    push_list,
     push_upload,
+    resident_registry,
+    split_file,
     world_build,
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PROJECT_APPS = ("accounts", "enrollment", "subsidies", "newborns", "targets", "reports", "bulk")
+PROJECT_APPS = ("accounts", "enrollment", "subsidies", "newborns", "targets", "reports", "bulk", "core")
 
 # --- What the matrix leaves out: each has its own guard ---------------------------------------------------------
 
@@ -137,6 +151,8 @@ class Case:
     refusal: tuple[int, ...] = (400,)  # BODY and TOKEN: how the refusal answers
     prepare: Callable[[World, Any], dict[str, Any]] | None = None  # SESSION: stages the upload, gives the kwargs
     shows: tuple[str, ...] = ()  # people of the world the answer to their own users shows: the list is not empty
+    says: tuple[str, ...] = ()  # what the answer to the own user reads (a preview answered 200 offers to confirm)
+    refusal_says: tuple[str, ...] = ()  # BODY and TOKEN: what the refusal reads (a form shown again with its error)
 
 
 def get(permission, scope, **options) -> Case:  # type: ignore[no-untyped-def]
@@ -185,8 +201,7 @@ def ledger_session(world: World, session: Any) -> dict[str, Any]:
 
 
 def split_token(world: World, user: User) -> dict[str, Any]:
-    values = {"140602": 1000, "140603": 1000, SHANYIN: 1000, "140622": 1000, "140623": 1000, "140671": 500}
-    payload = {"user": user.pk, "city": SHUOZHOU, "year": 2026, "values": {**values, "140681": 500}}
+    payload = {"user": user.pk, "city": SHUOZHOU, "year": 2026, "values": SHUOZHOU_SPLIT}
     return {"token": signing.dumps(payload, salt=SPLIT_SALT, compress=True)}
 
 
@@ -207,18 +222,54 @@ def baseline_errors_token(world: World, user: User) -> dict[str, Any]:
     return {"token": signing.dumps({"user": user.pk, "rows": [row]}, salt=BASELINE_ERRORS_SALT, compress=True)}
 
 
+def upload(file_name: str, content: Callable[[], bytes], **fields: Any) -> Builder:
+    """A form with a file: a new file for each request, as a file once read is spent."""
+    return lambda world, user: {**fields, "file": SimpleUploadedFile(file_name, content())}
+
+
+def push_form(world: World, user: User) -> dict[str, Any]:
+    deadline = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
+    return {"year": 2027, "deadline": deadline, "file": SimpleUploadedFile("矩阵未参保名单.xlsx", push_list())}
+
+
+def ledger_form(world: World, user: User) -> dict[str, Any]:
+    return {"file": SimpleUploadedFile("玉井镇台账.xlsx", ledger_file(world))}
+
+
 COUNTY_YEAR = constant(county=SHANYIN, year=2026)
 CITY_YEAR = constant(city=SHUOZHOU, year=2026)
 TOWNSHIP_YEAR = constant(township=YUJING_TOWN, year=2026)
 WHAT_IF_SHARES = {"province_share": "0.4", "city_share": "0.3", "county_share": "0.3"}
+CONFIRM = 'name="token"'  # a preview with nothing refused offers its confirm button, the signed preview in it
+# A page form's village or county outside the user's scope is none of its choices: Django's refusal of the choice.
+CHOICE_REFUSED = "该选择不在可用的选项中。"
 
 ENDPOINTS: dict[str, Case | tuple[Case, ...]] = {
     "home": get(None, UNSCOPED),
     # --- residents and the window
     "resident_search": get(VIEW_RESIDENT, ROWS, shows=(RESIDENT[0],)),
-    "resident_new": get(ADD_RESIDENT, UNSCOPED),  # the empty form; registering is resident-list's POST
+    "resident_new": (
+        get(ADD_RESIDENT, UNSCOPED),  # the empty form
+        post(
+            ADD_RESIDENT,
+            BODY,
+            data=constant(id_number=NEW_RESIDENT[1], name=NEW_RESIDENT[0], household_division=YUJING_VILLAGE),
+            success=302,
+            refusal=(200,),
+            refusal_says=(CHOICE_REFUSED,),
+        ),
+    ),
     "resident_detail": get(VIEW_RESIDENT, OBJECT, kwargs=pk("resident")),
-    "resident_edit": get(CHANGE_RESIDENT, OBJECT, kwargs=pk("resident")),
+    "resident_edit": (
+        get(CHANGE_RESIDENT, OBJECT, kwargs=pk("resident")),
+        post(
+            CHANGE_RESIDENT,
+            OBJECT,
+            kwargs=pk("resident"),
+            data=constant(name=RESIDENT[0], phone="13900000001", household_division=YUJING_VILLAGE, status="normal"),
+            success=302,
+        ),
+    ),
     "resident_reveal": post(VIEW_FULL_ID_NUMBER, OBJECT, kwargs=pk("resident"), data=constant(reason="identity_check")),
     "window_search": get(
         ADD_ENROLLMENT,
@@ -227,7 +278,18 @@ ENDPOINTS: dict[str, Case | tuple[Case, ...]] = {
         success=302,
         other_success=200,
     ),
-    "window_resident": get(ADD_ENROLLMENT, OBJECT, kwargs=pk("resident")),
+    "window_resident": (
+        get(ADD_ENROLLMENT, OBJECT, kwargs=pk("resident")),
+        post(  # the payment at the window
+            ADD_ENROLLMENT,
+            OBJECT,
+            kwargs=pk("resident"),
+            data=constant(
+                action="pay", insurance_year=2027, payment_date="2026-11-20", back_paid_years=0, channel="window"
+            ),
+            success=302,
+        ),
+    ),
     "window_receipt": get(VIEW_ENROLLMENT, OBJECT, kwargs=pk("enrollment")),
     # --- reports: exports and the fiscal pages (R11)
     "resident_roster_export": post(VIEW_RESIDENT, ROWS, success=302),
@@ -238,9 +300,29 @@ ENDPOINTS: dict[str, Case | tuple[Case, ...]] = {
     "fiscal_settlement_export": get(VIEW_FISCAL, DIVISION, query=CITY_YEAR),
     "fiscal_transfer_export": get(VIEW_FISCAL, DIVISION, query=CITY_YEAR),
     "fiscal_settlement_store": post((VIEW_FISCAL, CHANGE_FISCAL_TIER), DIVISION, data=CITY_YEAR, success=302),
-    "fiscal_transfer_new": get(ADD_FISCAL_TRANSFER, DIVISION, query=COUNTY_YEAR),
+    "fiscal_transfer_new": (
+        get(ADD_FISCAL_TRANSFER, DIVISION, query=COUNTY_YEAR),
+        post(
+            ADD_FISCAL_TRANSFER,
+            BODY,
+            data=constant(
+                year=2026, county=SHANYIN, level="province", date="2026-10-20", amount="1000.00", voucher_no="矩阵-0001"
+            ),
+            success=302,
+            refusal_says=("只能录入本辖区区县的拨付。",),
+        ),
+    ),
     "fiscal_tiers": get(CHANGE_FISCAL_TIER, ROWS),
-    "fiscal_tier_edit": get(CHANGE_FISCAL_TIER, OBJECT, kwargs=pk("fiscal_tier")),
+    "fiscal_tier_edit": (
+        get(CHANGE_FISCAL_TIER, OBJECT, kwargs=pk("fiscal_tier")),
+        post(
+            CHANGE_FISCAL_TIER,
+            OBJECT,
+            kwargs=pk("fiscal_tier"),
+            data=constant(province_share="0.5", city_share="0.3", county_share="0.2", source_document="矩阵测试"),
+            success=302,
+        ),
+    ),
     "fiscal_county_tier_assign": post(
         CHANGE_FISCAL_TIER,
         BODY,
@@ -264,7 +346,16 @@ ENDPOINTS: dict[str, Case | tuple[Case, ...]] = {
     "hardship_coverage": get(VIEW_HARDSHIP_IDENTITY, DIVISION, query=COUNTY_YEAR),
     "hardship_unenrolled": get(VIEW_HARDSHIP_IDENTITY, DIVISION, query=constant(division=SHANYIN, year=2026)),
     "hardship_unenrolled_export": get(VIEW_HARDSHIP_IDENTITY, DIVISION, query=constant(division=SHANYIN, year=2026)),
-    "identity_list_index": get(IMPORT_IDENTITY_LIST, ROWS),
+    "identity_list_index": (
+        get(IMPORT_IDENTITY_LIST, ROWS),
+        post(
+            IMPORT_IDENTITY_LIST,
+            BODY,
+            data=upload("矩阵低保名单.xlsx", identity_list, department="民政", list_date="2026-11-01", county=SHANYIN),
+            success=302,
+            refusal=(200,),  # the form again; its county is a hidden field, whose error the page does not show
+        ),
+    ),
     "identity_list_detail": get(IMPORT_IDENTITY_LIST, OBJECT, kwargs=pk("identity_batch")),
     "identity_list_confirm": post(IMPORT_IDENTITY_LIST, OBJECT, kwargs=pk("identity_batch"), success=302),
     "identity_list_errors": get(IMPORT_IDENTITY_LIST, OBJECT, kwargs=pk("identity_batch")),
@@ -274,11 +365,41 @@ ENDPOINTS: dict[str, Case | tuple[Case, ...]] = {
     "newborn_coverage": get(VIEW_BIRTH_RECORD, DIVISION, query=constant(division=SHANYIN, year=2026)),
     "newborn_coverage_export": get(VIEW_BIRTH_RECORD, DIVISION, query=constant(division=SHANYIN, year=2026)),
     "newborn_list": get(VIEW_BIRTH_RECORD, ROWS, shows=(NEWBORN[0],)),
-    "newborn_new": get(ADD_BIRTH_RECORD, UNSCOPED),  # the empty form; registering is newborn-list's POST
+    "newborn_new": (
+        get(ADD_BIRTH_RECORD, UNSCOPED),  # the empty form
+        post(
+            ADD_BIRTH_RECORD,
+            BODY,
+            data=constant(
+                birth_certificate_no="M140000098",
+                name="柳五",
+                gender="F",
+                birth_date="2026-11-01",
+                mother_id_number=MOTHER[1],
+                division=YUJING_VILLAGE,
+                registration_date="2026-11-20",
+            ),
+            success=302,
+            refusal=(200,),
+            refusal_says=(CHOICE_REFUSED,),
+        ),
+    ),
     "newborn_awaiting_id": get(VIEW_BIRTH_RECORD, ROWS, shows=(NEWBORN[0],)),
     "newborn_awaiting_id_export": get(VIEW_BIRTH_RECORD, ROWS, shows=(NEWBORN[0],)),
     "pre_enrollment_list": get(VIEW_BIRTH_RECORD, ROWS, shows=(EXPECTING_MOTHER[0],)),
-    "pre_enrollment_new": get(ADD_PRE_ENROLLMENT, UNSCOPED),  # the empty form; see pre-enrollment-create
+    "pre_enrollment_new": (
+        get(ADD_PRE_ENROLLMENT, UNSCOPED),  # the empty form
+        post(
+            ADD_PRE_ENROLLMENT,
+            BODY,
+            data=constant(
+                mother_id_number=MOTHER[1], expected_delivery_date="2027-02-20", application_date="2026-11-20", babies=1
+            ),
+            success=302,
+            refusal=(200,),
+            refusal_says=("没有找到该申请人的居民档案",),
+        ),
+    ),
     "pre_enrollment_unlinked": get(VIEW_BIRTH_RECORD, ROWS),
     "pre_enrollment_unlinked_export": get(VIEW_BIRTH_RECORD, ROWS),
     "pre_enrollment_detail": get(VIEW_BIRTH_RECORD, OBJECT, kwargs=pk("pre_enrollment")),
@@ -297,7 +418,16 @@ ENDPOINTS: dict[str, Case | tuple[Case, ...]] = {
         data=constant(id_number=NEWBORN_ID),
         success=302,
     ),
-    "birth_import_index": get(ADD_BIRTH_RECORD, ROWS),
+    "birth_import_index": (
+        get(ADD_BIRTH_RECORD, ROWS),
+        post(
+            ADD_BIRTH_RECORD,
+            BODY,
+            data=upload("矩阵出生信息.xlsx", birth_list, county=SHANYIN),
+            success=302,
+            refusal_says=(CHOICE_REFUSED,),
+        ),
+    ),
     "birth_import_template": get(ADD_BIRTH_RECORD, UNSCOPED),
     "birth_import_detail": get(ADD_BIRTH_RECORD, OBJECT, kwargs=pk("birth_batch")),
     "birth_import_confirm": post(ADD_BIRTH_RECORD, OBJECT, kwargs=pk("birth_batch"), success=302),
@@ -305,36 +435,108 @@ ENDPOINTS: dict[str, Case | tuple[Case, ...]] = {
     # --- targets: the uninsured ledger (R13.5), the dashboards (R10.3), the split (R10.1), the baselines (R10.2)
     "uninsured_lists": get(VIEW_UNINSURED, ROWS),
     "uninsured_list_sign": post(CHANGE_UNINSURED_PERSON, OBJECT, kwargs=pk("uninsured_list"), success=302),
-    "uninsured_push": get(PUSH_UNINSURED_LIST, UNSCOPED),
+    # The province's list is kept for the uploader's session until confirmed; which townships it names is the
+    # preview's and the confirmation's to check (SESSION).
+    "uninsured_push": (
+        get(PUSH_UNINSURED_LIST, UNSCOPED),
+        post(PUSH_UNINSURED_LIST, UNSCOPED, data=push_form, success=302),
+    ),
     "uninsured_push_template": get(PUSH_UNINSURED_LIST, UNSCOPED),
     "uninsured_push_preview": get(PUSH_UNINSURED_LIST, SESSION, prepare=push_session),
     "uninsured_push_confirm": post(PUSH_UNINSURED_LIST, SESSION, prepare=push_session, success=302),
     "uninsured_ledger": get(VIEW_UNINSURED, DIVISION, query=TOWNSHIP_YEAR, shows=(UNINSURED[0],)),
     "uninsured_ledger_export": get(VIEW_UNINSURED, DIVISION, query=TOWNSHIP_YEAR),
-    "uninsured_ledger_import": get(CHANGE_UNINSURED_PERSON, DIVISION, query=TOWNSHIP_YEAR),
+    "uninsured_ledger_import": (
+        get(CHANGE_UNINSURED_PERSON, DIVISION, query=TOWNSHIP_YEAR),
+        post(CHANGE_UNINSURED_PERSON, DIVISION, query=TOWNSHIP_YEAR, data=ledger_form, success=302),
+    ),
     "uninsured_ledger_import_preview": get(CHANGE_UNINSURED_PERSON, SESSION, prepare=ledger_session),
     "uninsured_ledger_import_confirm": post(CHANGE_UNINSURED_PERSON, SESSION, prepare=ledger_session, success=302),
-    "uninsured_person_new": get(CHANGE_UNINSURED_PERSON, DIVISION, query=TOWNSHIP_YEAR),
-    "uninsured_person_edit": get(CHANGE_UNINSURED_PERSON, OBJECT, kwargs=pk("uninsured_person")),
+    "uninsured_person_new": (
+        get(CHANGE_UNINSURED_PERSON, DIVISION, query=TOWNSHIP_YEAR),
+        post(
+            CHANGE_UNINSURED_PERSON,
+            DIVISION,
+            query=TOWNSHIP_YEAR,
+            data=constant(
+                name=NEW_UNINSURED[0],
+                id_number=NEW_UNINSURED[1],
+                village=YUJING_VILLAGE,
+                year=2026,
+                step="door_to_door",
+            ),
+            success=302,
+        ),
+    ),
+    "uninsured_person_edit": (
+        get(CHANGE_UNINSURED_PERSON, OBJECT, kwargs=pk("uninsured_person")),
+        post(  # the person 玉井镇 found itself: a pushed list's people wait for the list to be signed
+            CHANGE_UNINSURED_PERSON,
+            OBJECT,
+            kwargs=pk("found_person"),
+            data=constant(
+                reason="unwilling",
+                verification_status="confirmed_uninsured",
+                contact_result="reached",
+                outreach_note="本人暂不愿参保",
+                step="door_to_door",
+            ),
+            success=302,
+        ),
+    ),
     "progress_dashboard": get(VIEW_PROGRESS, DIVISION, query=constant(division=SHANYIN, year=2026)),
     "progress_export": get(VIEW_PROGRESS, DIVISION, query=constant(division=SHANYIN, year=2026)),
     # The refresh button recomputes every division of the province at once, its job holds no division either.
     "progress_refresh": post(VIEW_PROGRESS, UNSCOPED, data=constant(year=2026, as_of="2026-06-30"), success=302),
     "progress_job_detail": get(VIEW_PROGRESS, UNSCOPED, kwargs=pk("progress_job")),
-    "target_split": get(SPLIT_TARGETS, DIVISION, query=CITY_YEAR),
+    "target_split": (
+        get(SPLIT_TARGETS, DIVISION, query=CITY_YEAR),
+        post(
+            SPLIT_TARGETS,
+            DIVISION,
+            query=CITY_YEAR,
+            data=constant(**{f"county_{code}": value for code, value in SHUOZHOU_SPLIT.items()}),
+            success=302,
+        ),
+    ),
     "target_split_template": get(SPLIT_TARGETS, DIVISION, query=CITY_YEAR),
-    "target_split_import": get(SPLIT_TARGETS, DIVISION, query=CITY_YEAR),
+    "target_split_import": (
+        get(SPLIT_TARGETS, DIVISION, query=CITY_YEAR),
+        post(SPLIT_TARGETS, DIVISION, query=CITY_YEAR, data=upload("朔州目标分解.xlsx", split_file), says=(CONFIRM,)),
+    ),
     "target_split_import_confirm": post(SPLIT_TARGETS, TOKEN, data=split_token, success=302, refusal=(302,)),
     "baseline_list": get(VIEW_PROGRESS, ROWS, query=constant(year=2026)),
     "baseline_template": get(IMPORT_BASELINES, UNSCOPED),
-    "baseline_import": get(IMPORT_BASELINES, UNSCOPED),
+    "baseline_import": (
+        get(IMPORT_BASELINES, UNSCOPED),
+        # The preview writes nothing: another province's row of 山阴县 is refused in it, with no confirm button.
+        post(
+            IMPORT_BASELINES,
+            BODY,
+            data=upload("矩阵人口基数.xlsx", baseline_file),
+            says=(CONFIRM,),
+            refusal=(200,),
+            refusal_says=(f"区划代码「{SHANYIN}」不在您的管辖范围内。",),
+        ),
+    ),
     "baseline_import_confirm": post(IMPORT_BASELINES, TOKEN, data=baseline_token, success=302, refusal=(302,)),
     "baseline_import_errors": post(IMPORT_BASELINES, TOKEN, data=baseline_errors_token, refusal=(404,)),
     # --- bulk imports of a county's files
-    "bulk_import_index": get(BULK_IMPORT, ROWS),
+    "bulk_import_index": (
+        get(BULK_IMPORT, ROWS),
+        post(
+            BULK_IMPORT,
+            BODY,
+            data=upload("矩阵户籍人口.csv", resident_registry, kind="resident_registry", county=SHANYIN),
+            success=302,
+            refusal=(200,),
+            refusal_says=(CHOICE_REFUSED,),
+        ),
+    ),
     "bulk_import_template": get(BULK_IMPORT, UNSCOPED, kwargs=constant(kind="resident_registry")),
     "bulk_import_detail": get(BULK_IMPORT, OBJECT, kwargs=pk("bulk_job")),
     "bulk_import_report": get(BULK_IMPORT, OBJECT, kwargs=pk("bulk_job")),
+    "bulk_import_retry": post(BULK_IMPORT, OBJECT, kwargs=pk("interrupted_job"), success=302),
     "tax_payment_reconciliation": get(VIEW_TAX_PAYMENT, DIVISION, query=COUNTY_YEAR, shows=(RESIDENT[0],)),
     "tax_payment_export": get(VIEW_TAX_PAYMENT, DIVISION, query=COUNTY_YEAR, shows=(RESIDENT[1],)),
     "tax_payment_rematch": post(BULK_IMPORT, DIVISION, data=COUNTY_YEAR, success=302),
@@ -401,8 +603,8 @@ ENDPOINTS: dict[str, Case | tuple[Case, ...]] = {
     "enrollment-back-payment": post(
         ADD_ENROLLMENT,
         OBJECT,
-        kwargs=pk("next_year_enrollment"),
-        data=constant(years=1, payment_date="2027-04-01"),
+        kwargs=pk("late_enrollment"),
+        data=constant(years=1, payment_date="2026-04-01"),
     ),
     "enrollment-refund": post(
         ADD_ENROLLMENT, OBJECT, kwargs=pk("enrollment"), data=constant(reason="employee_insured", date="2026-02-01")
@@ -449,19 +651,69 @@ def cases_of(url_name: str) -> tuple[Case, ...]:
 # --- The URL conf ---------------------------------------------------------------------------------------------
 
 
-def url_patterns(patterns=None, prefix: str = "", namespace: str = ""):  # type: ignore[no-untyped-def]
-    """(name with its namespace, full route) of every pattern outside NOT_IN_MATRIX, resolvers followed down."""
+def url_views(patterns=None, prefix: str = "", namespace: str = ""):  # type: ignore[no-untyped-def]
+    """(name with its namespace, full route, view) of every pattern outside NOT_IN_MATRIX, resolvers followed down."""
     for pattern in get_resolver().url_patterns if patterns is None else patterns:
         if isinstance(pattern, URLResolver):
             if pattern.namespace in NOT_IN_MATRIX_NAMESPACES:
                 continue
             inner = ":".join(part for part in (namespace, pattern.namespace or "") if part)
-            yield from url_patterns(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+            yield from url_views(pattern.url_patterns, prefix + str(pattern.pattern), inner)
         elif isinstance(pattern, URLPattern):
             name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
             route = prefix + str(pattern.pattern)
             if name not in NOT_IN_MATRIX_NAMES and not route.startswith(NOT_IN_MATRIX_ROUTES):
-                yield name, route
+                yield name, route, pattern.callback
+
+
+def url_patterns(patterns=None, prefix: str = "", namespace: str = ""):  # type: ignore[no-untyped-def]
+    """(name with its namespace, full route) of every pattern outside NOT_IN_MATRIX, resolvers followed down."""
+    for name, route, _ in url_views(patterns, prefix, namespace):
+        yield name, route
+
+
+WRITE_METHODS = ("post", "put", "patch", "delete")
+
+
+def code_mentions(code: CodeType) -> set[str]:
+    """The attribute and global names and the string constants of a function's code, its inner functions' too."""
+    mentioned = set(code.co_names) | {constant for constant in code.co_consts if isinstance(constant, str)}
+    for constant in code.co_consts:
+        if isinstance(constant, CodeType):
+            mentioned |= code_mentions(constant)
+    return mentioned
+
+
+def write_methods(view: Callable[..., Any]) -> set[str]:
+    """The methods of WRITE_METHODS a URL's view accepts.
+
+    A DRF viewset's route: the methods its router mapped to an action (view.actions). A DRF APIView or a Django
+    class-based view: the handlers its class defines. A function view: a method its code or one of its decorators
+    names in capitals, the decorators followed down `__wrapped__`: `request.method == "POST"` (a constant),
+    `request.POST` (an attribute), `@require_POST` or `@require_http_methods(["GET", "POST"])` (the list the
+    decorator's wrapper holds). Read from the code objects rather than from inspect.getsource, whose lines are
+    those of the file as it is now: a view file edited while the tests run would be read at the wrong lines.
+    """
+    actions = getattr(view, "actions", None)
+    if actions is not None:
+        return {method for method in actions if method in WRITE_METHODS}
+    view_class = getattr(view, "cls", None) or getattr(view, "view_class", None)
+    if view_class is not None:
+        return {method for method in WRITE_METHODS if hasattr(view_class, method)}
+    mentioned: set[str] = set()
+    layer: Any = view
+    while layer is not None:
+        if hasattr(layer, "__code__"):
+            mentioned |= code_mentions(layer.__code__)
+        for cell in getattr(layer, "__closure__", None) or ():
+            try:
+                held = cell.cell_contents
+            except ValueError:  # a cell not yet filled
+                continue
+            if isinstance(held, list | tuple | set | frozenset):
+                mentioned |= {item for item in held if isinstance(item, str)}
+        layer = getattr(layer, "__wrapped__", None)
+    return {method for method in WRITE_METHODS if method.upper() in mentioned}
 
 
 @functools.cache
@@ -481,6 +733,54 @@ def test_every_endpoint_is_in_the_matrix():
         "Every URL needs a name and an entry in ENDPOINTS (tests/test_access_matrix.py) saying its permission and "
         f"scope.\nUnnamed routes: {unnamed}\nNames missing from ENDPOINTS: {missing}\nEntries of no URL: {stale}"
     )
+
+
+def test_every_write_path_is_in_the_matrix():
+    # given the URL conf and the methods each view accepts besides GET
+    views = [(name, view) for name, route, view in url_views() if name in ENDPOINTS]
+    # when
+    untried = sorted(
+        {
+            f"{name} {method.upper()}"
+            for name, view in views
+            for method in write_methods(view) - {case.method for case in cases_of(name)}
+        }
+    )
+    # then
+    assert views
+    assert untried == [], (
+        "Every method a view accepts to write needs a case of that method in ENDPOINTS (tests/test_access_matrix.py):"
+        " the real write for the own user, refused elsewhere as its scope says (a page of a form: its GET case and "
+        f"its POST case).\nWrites never tried: {untried}"
+    )
+
+
+def test_write_methods_are_read_however_the_view_is_written():
+    # given views written each way a view of the project accepts a write, and views that accept none
+    views = {name: view for name, route, view in url_views()}
+    # when
+    read = {
+        name: write_methods(views[name])
+        for name in (
+            "resident_new",  # request.method == "POST" and request.POST
+            "birth_import_confirm",  # @require_POST alone
+            "fiscal_settlement_store",  # @require_POST and request.POST
+            "resident_search",  # GET only
+            "identity-create",  # a DRF APIView with post()
+            "newborn-detail",  # a DRF viewset's route: retrieve and partial_update
+            "resident-detail",  # a DRF viewset's route: retrieve only
+        )
+    }
+    # then
+    assert read == {
+        "resident_new": {"post"},
+        "birth_import_confirm": {"post"},
+        "fiscal_settlement_store": {"post"},
+        "resident_search": set(),
+        "identity-create": {"post"},
+        "newborn-detail": {"patch"},
+        "resident-detail": set(),
+    }
 
 
 # --- The world and the requests ---------------------------------------------------------------------------------
@@ -503,6 +803,7 @@ class Expected:
     writes_nothing: bool = True
     shows_no_one: bool = False  # none of the world's people (what the request itself names aside)
     shows: tuple[str, ...] = ()
+    says: tuple[str, ...] = ()
 
 
 def allowed(role: str, permission: str | tuple[str, ...] | None) -> bool:
@@ -517,11 +818,13 @@ def expected(case: Case, *, api: bool, role: str | None, user: User | None, own:
         return Expected("403", frozenset({403, 404}))
     sees_the_world = user_can_see_division(user=user, division_code=YUJING_VILLAGE)  # a superuser's "other" does
     if own or (sees_the_world and case.scope not in PER_USER):
-        return Expected(str(case.success), frozenset({case.success}), writes_nothing=False, shows=case.shows)
+        return Expected(
+            str(case.success), frozenset({case.success}), writes_nothing=False, shows=case.shows, says=case.says
+        )
     if case.scope in NOT_FOUND_ELSEWHERE:
         return Expected("404", frozenset({404}))
     if case.scope in (BODY, TOKEN):
-        return Expected("refused " + "/".join(map(str, case.refusal)), frozenset(case.refusal))
+        return Expected("refused " + "/".join(map(str, case.refusal)), frozenset(case.refusal), says=case.refusal_says)
     status = case.other_success or case.success
     return Expected(f"{status}, no one shown", frozenset({status}), writes_nothing=False, shows_no_one=True)
 
@@ -603,6 +906,9 @@ def problems_of(world: World, expectation: Expected, sent: Sent) -> list[str]:
     hidden = [person for person in expectation.shows if person not in sent.text]
     if hidden:
         problems.append(f"does not show {', '.join(hidden)}")
+    unsaid = [text for text in expectation.says if text not in sent.text]
+    if unsaid:
+        problems.append(f"does not say {', '.join(unsaid)}")
     return problems
 
 
