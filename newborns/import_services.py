@@ -75,8 +75,6 @@ def _date_messages(*, values: dict[str, object], registration_date: datetime.dat
     if not isinstance(birth_date, datetime.date):
         return []
     messages = []
-    if registration_date > today:
-        messages.append("登记日期：不能晚于今天。")
     try:
         _check_birth(
             birth_date=birth_date,

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from conftest import SHANYIN, YUJING_TOWN, first_village, make_user
 from enrollment.models import Enrollment, Payment, Resident
@@ -280,3 +281,32 @@ def test_r7_4_the_window_applies_the_newborn_rules_from_the_birth_date(client, c
         0,
     )
     assert enrollment.explanation[1]["rule"] == "R7.4"
+
+
+def test_r13_0_a_birth_registered_with_a_date_after_today_is_refused_on_that_field(clerk, mother):
+    # given tomorrow, as the registration date of a birth of yesterday
+    today = timezone.localdate()
+    tomorrow = today + datetime.timedelta(days=1)
+    born = today - datetime.timedelta(days=1)
+    # when
+    with pytest.raises(ValidationError) as refusal:
+        register(clerk, mother, birth_date=born, registration_date=tomorrow)
+    # then
+    assert refusal.value.message_dict == {
+        "registration_date": [f"登记日期（{tomorrow:%Y年%-m月%-d日}）不能晚于今天（{today:%Y年%-m月%-d日}）。"]
+    }
+    assert (BirthRecord.objects.count(), Enrollment.objects.count(), Resident.objects.count()) == (0, 0, 1)
+
+
+def test_r13_0_a_pre_enrollment_applied_for_after_today_is_refused_on_that_field(clerk, enrolled_mother):
+    # given
+    today = timezone.localdate()
+    tomorrow = today + datetime.timedelta(days=1)
+    # when
+    with pytest.raises(ValidationError) as refusal:
+        pre_enroll(clerk, enrolled_mother, application_date=tomorrow, expected_delivery_date=tomorrow)
+    # then
+    assert refusal.value.message_dict == {
+        "application_date": [f"申请日期（{tomorrow:%Y年%-m月%-d日}）不能晚于今天（{today:%Y年%-m月%-d日}）。"]
+    }
+    assert (PreEnrollment.objects.count(), Enrollment.objects.count()) == (0, 1)
