@@ -180,5 +180,8 @@ class ClaimSummaryView(APIView):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         resident = resident_in_scope(request, data.pop("id_number"))
-        summary = claim_summary_upsert(actor=request.user, resident=resident, **data)
+        try:
+            summary = claim_summary_upsert(actor=request.user, resident=resident, **data)
+        except DjangoValidationError as error:
+            raise api_validation_error(error) from None
         return Response(ClaimSummarySerializer(summary).data, status=status.HTTP_201_CREATED)

@@ -76,6 +76,7 @@ class EnrollmentSerializer(serializers.ModelSerializer):
             "benefit_start",
             "benefit_end",
             "counts_as_enrolled_year",
+            "void_reason",
             "catastrophic_cap",
             "explanation",
             "refund_reason",

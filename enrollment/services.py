@@ -476,7 +476,11 @@ def refund_request(*, actor: User, enrollment: Enrollment, reason: str, date: da
 def claim_summary_upsert(
     *, actor: User, resident: Resident, year: int, fund_paid_total: Decimal, reward_used: bool
 ) -> ClaimSummary:
-    """The settlement system's yearly figures (R5.3), keyed by person and year."""
+    """The settlement system's yearly figures (R5.3), keyed by person and year; a year not yet begun has none
+    (R13.0)."""
+    this_year = timezone.localdate().year
+    if year > this_year:
+        raise ValidationError({"year": f"{year}年尚未开始，不能录入该年度的结算汇总（最晚为{this_year}年）。"})
     summary, _ = ClaimSummary.objects.select_for_update().get_or_create(
         resident=resident,
         year=year,

@@ -1,6 +1,7 @@
 """API.md: enrollments with back-payment and refund, hardship identities, claim summaries."""
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import Role
 from conftest import make_user, token_client
@@ -140,6 +141,21 @@ def test_r5_3_claim_summary_is_upserted_and_feeds_the_cap(clerk, yujing_resident
     post_enrollment(clerk_client, yujing_resident, insurance_year=2025, payment_date="2024-11-20")
     quote = post_enrollment(clerk_client, yujing_resident, insurance_year=2026, payment_date="2025-11-20").json()
     assert quote["catastrophic_cap"]["zero_claim_bonus"] == "3000.00"
+
+
+def test_r13_0_a_claim_summary_of_a_year_not_yet_begun_is_refused_writing_nothing(yujing_resident):
+    # given the settlement system and next year
+    client = token_client(make_user("settlement", Role.SYSTEM_ADMIN, "14"))
+    this_year = timezone.localdate().year
+    body = {"id_number": yujing_resident.id_number, "year": this_year + 1, "fund_paid_total": "0", "reward_used": False}
+    # when
+    response = client.post("/api/v1/claim-summaries/", body, format="json")
+    # then
+    assert (response.status_code, response.json()) == (
+        400,
+        {"year": [f"{this_year + 1}年尚未开始，不能录入该年度的结算汇总（最晚为{this_year}年）。"]},
+    )
+    assert ClaimSummary.objects.count() == 0
 
 
 def test_clerks_cannot_post_claim_summaries(clerk, yujing_resident):
