@@ -13,6 +13,7 @@
 
 import contextlib
 import datetime
+import importlib
 import logging
 import threading
 import time
@@ -74,7 +75,9 @@ def job_submissions_sweep() -> int:
 
 
 def _submission_publish(*, task_name: str, job_id: int) -> bool:
-    current_app.loader.import_default_modules()  # the tasks of every app, for a look-up by name
+    if task_name not in current_app.tasks:
+        # a task named "<app>.<name>" lives in <app>/tasks.py, which the web process imports only when it queues one
+        importlib.import_module(f"{task_name.partition('.')[0]}.tasks")
     task = current_app.tasks[task_name]
     try:
         task.apply_async((job_id,), retry_policy=SUBMIT_RETRY_POLICY)
