@@ -179,12 +179,15 @@ def workers(transactional_db, tmp_path):
     """Starts workers of a queue, and kills what is left of them at the end, before the test database is emptied."""
     started: list[Worker] = []
 
-    def start(queue: str, *, level_pause: float, visibility_timeout: int | None = None) -> Worker:
+    def start(
+        queue: str, *, level_pause: float = 0, visibility_timeout: int | None = None, **environment_more: str
+    ) -> Worker:
         number = len(started) + 1
         environment = os.environ | {
             "DATABASE_URL": database_url_of_the_tests(),
             "CELERY_BROKER_URL": app.conf.broker_url,
             "PROGRESS_LEVEL_PAUSE": str(level_pause),
+            **environment_more,
         }
         if visibility_timeout is not None:
             environment["BROKER_VISIBILITY_TIMEOUT"] = str(visibility_timeout)
