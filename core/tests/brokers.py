@@ -18,13 +18,15 @@ def free_loopback_port() -> int:
 def broker_at(url: str) -> Iterator[None]:
     """Publish tasks to the broker at `url` (not in-process) within the block; the app's connection pools are
     rebuilt on the way in and out, as they hold connections to the broker they were made for."""
-    saved = app.conf.broker_url, app.conf.task_always_eager
-    app.conf.broker_url, app.conf.task_always_eager = url, False
+    # the write and read addresses, as Celery prefers the CELERY_BROKER_URL variable to the configured broker_url
+    names = ("broker_write_url", "broker_read_url", "task_always_eager")
+    saved = {name: app.conf.get(name) for name in names}
+    app.conf.update(broker_write_url=url, broker_read_url=url, task_always_eager=False)
     _pools_reset()
     try:
         yield
     finally:
-        app.conf.broker_url, app.conf.task_always_eager = saved
+        app.conf.update(saved)
         _pools_reset()
 
 
