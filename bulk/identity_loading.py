@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import IMPORT_IDENTITY_LIST
@@ -103,7 +104,12 @@ def identity_list_row_context(job: BulkImportJob) -> dict[str, object]:
         )
     except (ListFileUnreadable, PolicyNotFound) as error:
         raise ValidationError(str(error)) from None
-    return {"department": job.department, "categories": categories, "list_date": job.list_date}
+    return {
+        "department": job.department,
+        "categories": categories,
+        "list_date": job.list_date,
+        "today": timezone.localdate(),
+    }
 
 
 def identity_list_row_check(
@@ -113,12 +119,13 @@ def identity_list_row_check(
     department: str,
     categories: Mapping[str, str],
     list_date: datetime.date,
+    today: datetime.date,
 ) -> tuple[tuple | None, str]:
     """A row of a department's list: (id_number, name, category, category_text, disability_grade, valid_from,
-    valid_to) or reasons."""
+    valid_to) or reasons, as the list import of the subsidies pages checks it."""
     row = {name: cells[position] if position < len(cells) else None for name, position in positions.items()}
     values, problems = subsidies_services.identity_list_row_check(
-        row, department=department, categories=categories, list_date=list_date
+        row, department=department, categories=categories, list_date=list_date, today=today
     )
     if problems:
         return None, REASON_SEPARATOR.join(problems)

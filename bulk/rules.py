@@ -11,7 +11,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from enrollment.rules import IdNumberError, id_number_read
+from enrollment.rules import (
+    IdNumberError,
+    RecordDateRefused,
+    id_number_read,
+    insurance_year_open_check,
+    payment_date_check,
+)
 
 HEADER_SEARCH_ROWS = 5  # a file may carry a title row or two above its header
 REASON_SEPARATOR = ""  # every reason ends with its own 。
@@ -211,11 +217,12 @@ def money_check(value: object, *, column: str, required: bool) -> Decimal | str:
 
 
 def resident_row_check(
-    cells: Sequence[object], *, positions: Mapping[str, int], division_codes: frozenset[str]
+    cells: Sequence[object], *, positions: Mapping[str, int], division_codes: frozenset[str], today: datetime.date
 ) -> tuple[tuple | None, str]:
     """A registry row: (id_number, name, household code, phone, residence code, gender, birth date) or reasons.
 
     `division_codes` are the townships and villages of the importing county: a person is registered in one of them.
+    No one is registered with a birth date after today (R13.0).
     """
     id_cell, *texts = _raw_cells(cells, positions, RESIDENT_COLUMN_NAMES)
     name, household, phone, residence = [cell.strip() if type(cell) is str else cell_text(cell) for cell in texts]
@@ -223,6 +230,8 @@ def resident_row_check(
     identity = id_number_check(id_cell)
     if isinstance(identity, str):
         reasons.append(identity)
+    elif identity[1] > today:
+        reasons.append(f"身份证号中的出生日期{identity[1].isoformat()}晚于今天（{today.isoformat()}）。")
     if not name or len(name) > NAME_MAX_LENGTH:
         reasons += name_problems(name)
     if not household:
@@ -240,12 +249,18 @@ def resident_row_check(
 
 
 def enrollment_row_check(
-    cells: Sequence[object], *, positions: Mapping[str, int], subsidy_categories: Mapping[str, str]
+    cells: Sequence[object],
+    *,
+    positions: Mapping[str, int],
+    subsidy_categories: Mapping[str, str],
+    today: datetime.date,
 ) -> tuple[tuple | None, str]:
     """A row of enrollment history: (id_number, insurance_year, payment_date, individual_due, subsidy_amount,
     subsidy_category, benefit_start, benefit_end, status) or reasons.
 
     `subsidy_categories` maps each accepted name of a subsidy category (its code and its Chinese name) to the code.
+    The year and the payment date are checked as a payment at the window is (R13.0): no year whose collection has
+    not begun, no payment after today or before 1 January of the year before its insurance year.
     """
     reasons = []
     identity = id_number_check(_raw_at(cells, positions, "身份证号"))
@@ -263,6 +278,13 @@ def enrollment_row_check(
     for checked in (payment_date, individual_due, subsidy_amount, benefit_start, benefit_end):
         if isinstance(checked, str):
             reasons.append(checked)
+    if FIRST_YEAR <= year <= LAST_YEAR:
+        try:
+            insurance_year_open_check(insurance_year=year, today=today)
+            if isinstance(payment_date, datetime.date):
+                payment_date_check(insurance_year=year, payment_date=payment_date, today=today)
+        except RecordDateRefused as error:
+            reasons.append(str(error))
     category_text = _cell_at(cells, positions, "资助类别")
     category = subsidy_categories.get(category_text, "") if category_text else ""
     if category_text and not category:

@@ -114,13 +114,13 @@ def _resident_context(county: Division) -> dict[str, object]:
     codes = Division.objects.filter(
         code__startswith=county.code, level__in=[DivisionLevel.TOWNSHIP, DivisionLevel.VILLAGE]
     ).values_list("code", flat=True)
-    return {"division_codes": frozenset(codes)}
+    return {"division_codes": frozenset(codes), "today": timezone.localdate()}
 
 
 def _enrollment_context(county: Division) -> dict[str, object]:
     names = {code: code for code in SUBSIDY_CATEGORY_NAMES}
     names.update({label: code for code, label in SUBSIDY_CATEGORY_NAMES.items()})
-    return {"subsidy_categories": names}
+    return {"subsidy_categories": names, "today": timezone.localdate()}
 
 
 def _identity_list_for_job(spec: KindSpec, job: BulkImportJob) -> KindSpec:
@@ -220,7 +220,7 @@ def bulk_import_create(
     job.file.save(file_name, uploaded_file, save=False)
     job.full_clean()
     job.save()
-    job_submit(task=bulk_import_run_task, job_id=job.pk)
+    transaction.on_commit(lambda: bulk_import_run_task.delay(job.pk))
     return job
 
 
