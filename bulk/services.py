@@ -220,7 +220,7 @@ def bulk_import_create(
     job.file.save(file_name, uploaded_file, save=False)
     job.full_clean()
     job.save()
-    transaction.on_commit(lambda: bulk_import_run_task.delay(job.pk))
+    job_submit(task=bulk_import_run_task, job_id=job.pk)
     return job
 
 
