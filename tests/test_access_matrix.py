@@ -353,7 +353,8 @@ ENDPOINTS: dict[str, Case | tuple[Case, ...]] = {
             BODY,
             data=upload("矩阵低保名单.xlsx", identity_list, department="民政", list_date="2026-11-01", county=SHANYIN),
             success=302,
-            refusal=(200,),  # the form again; its county is a hidden field, whose error the page does not show
+            refusal=(200,),  # the form again, its county refused
+            refusal_says="该选择不在可用的选项中",
         ),
     ),
     "identity_list_detail": get(IMPORT_IDENTITY_LIST, OBJECT, kwargs=pk("identity_batch")),
