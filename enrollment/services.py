@@ -41,7 +41,7 @@ from .rules import (
     quote_compute,
     refund_check,
 )
-from .selectors import enrollment_region_code, person_history
+from .selectors import REGISTERED_ELSEWHERE, enrollment_region_code, person_history, resident_find
 
 RESIDENT_DIVISION_LEVELS = {DivisionLevel.TOWNSHIP, DivisionLevel.VILLAGE}
 
@@ -78,7 +78,10 @@ def resident_create(
     except IdNumberError as error:
         raise ValidationError({"id_number": str(error)}) from None
     _not_in_future(value=facts.birth_date, field="id_number", label="身份证号中的出生日期")
-    if Resident.objects.filter(id_number=facts.id_number).exists():
+    found = resident_find(user=actor, id_number=facts.id_number)
+    if found.elsewhere:
+        raise ValidationError({"id_number": REGISTERED_ELSEWHERE})
+    if found.resident is not None:
         raise ValidationError({"id_number": "该身份证号已登记，请直接查询该居民。"})
     resident_division_check(actor=actor, division=household_division, field="household_division")
     resident_division_check(actor=actor, division=residence_division, field="residence_division")

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from conftest import SHANYIN, YUJING_TOWN, first_village, token_client
+from conftest import SHANYIN, YUJING_TOWN, first_village, make_user, token_client
 from enrollment.models import Resident
 from enrollment.rules import id_number_compose
 from enrollment.services import id_number_address_warnings, resident_create, resident_update
@@ -47,6 +47,24 @@ def test_duplicate_id_number_is_refused(yujing_resident, clerk):
         )
     assert refusal.value.message_dict == {"id_number": ["该身份证号已登记，请直接查询该居民。"]}
     assert Resident.objects.count() == 1
+
+
+def test_r13_0a_a_person_registered_in_another_county_is_refused_without_being_shown(yujing_resident):
+    # given a clerk of 应县 who registers 山阴's resident in a village of 应县
+    yingxian_clerk = make_user("yingxian_clerk", "window_clerk", "140622")
+    # when
+    with pytest.raises(ValidationError) as refusal:
+        resident_create(
+            actor=yingxian_clerk,
+            id_number=yujing_resident.id_number,
+            name="另一人",
+            household_division=first_village("140622100"),
+        )
+    # then
+    assert refusal.value.message_dict == {"id_number": ["该身份证号的居民登记在其他区县，本辖区不能为其办理。"]}
+    assert list(Resident.objects.values_list("id_number", "household_division_id")) == [
+        (yujing_resident.id_number, yujing_resident.household_division_id)
+    ]
 
 
 def test_township_official_cannot_register_outside_township(yujing_official, clerk):
