@@ -233,6 +233,8 @@ def county_fiscal_tier_assign(
         raise ValidationError({"county": "只能指定本辖区区县的财政分档。"})
     if not fiscal_tier_editable(user=actor, tier=tier):
         raise ValidationError({"tier": "只能把区县归入由您管理的分档。"})
+    if not county.code.startswith(tier.region_id):
+        raise ValidationError({"tier": f"“{tier.name}”是{tier.region.name}的分档，不能用于其他省份的区县。"})
     if valid_from < tier.valid_from or (tier.valid_to is not None and valid_from > tier.valid_to):
         until = f"至{tier.valid_to:%Y年%m月%d日}" if tier.valid_to else "起"
         message = f"“{tier.name}”自{tier.valid_from:%Y年%m月%d日}{until}有效，生效日期应在此期间。"

@@ -7,6 +7,7 @@ import itertools
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -16,7 +17,7 @@ from divisions.models import Division
 from enrollment.rules import id_number_compose
 from newborns.services import newborn_register
 from reports.models import CountyFiscalTier, FiscalSettlement, FiscalTier, FiscalTransfer
-from reports.services import fiscal_transfer_record, settlement_store
+from reports.services import county_fiscal_tier_assign, fiscal_transfer_record, settlement_store
 from targets.models import Target
 
 pytestmark = pytest.mark.django_db
@@ -532,6 +533,19 @@ def test_r11_1_county_assignment_refusals_write_nothing(pilot_tier, city_finance
     # then
     assert response.status_code == 400
     assert message in response.content.decode()
+    assert list(CountyFiscalTier.objects.order_by("pk").values()) == before
+
+
+def test_r11_1_a_county_of_another_province_is_not_placed_in_a_tier(pilot_tier):
+    # given an administrator, who governs every tier, and a county of Hebei
+    admin = make_user("administrator", "system_admin", "14")
+    hebei_county = Division.objects.filter(level="county", code__startswith="13").order_by("code").first()
+    before = list(CountyFiscalTier.objects.order_by("pk").values())
+    # when
+    with pytest.raises(ValidationError) as refusal:
+        county_fiscal_tier_assign(actor=admin, county=hebei_county, tier=pilot_tier, valid_from=D(2027, 1, 1))
+    # then
+    assert refusal.value.message_dict == {"tier": ["“试点分档”是山西省的分档，不能用于其他省份的区县。"]}
     assert list(CountyFiscalTier.objects.order_by("pk").values()) == before
 
 
