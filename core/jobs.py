@@ -99,7 +99,7 @@ def _submission_publish(*, task_name: str, job_id: int) -> bool:
 
 
 def job_heartbeat_interval() -> float:
-    return max(0.2, settings.JOB_HEARTBEAT_STALE_SECONDS / 6)
+    return max(0.2, float(settings.JOB_HEARTBEAT_STALE_SECONDS) / 6)
 
 
 def job_heartbeat_stopped(*, heartbeat_at: datetime.datetime | None) -> bool:
