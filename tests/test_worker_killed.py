@@ -155,13 +155,22 @@ def database_url_of_the_tests() -> str:
     return f"postgres://{credentials}@{settings['HOST']}:{settings['PORT'] or 5432}/{quote(settings['NAME'])}"
 
 
+def routing_forget() -> None:
+    """Celery keeps the queues, exchange and router it built from the default queue of the time: a later test would
+    publish to this test's deleted queue. They are built again from the current one."""
+    for cached in ("queues", "default_queue", "default_exchange", "router"):
+        app.amqp.__dict__.pop(cached, None)
+
+
 @pytest.fixture
 def queue():
     """A queue of this test alone, so that no other message reaches its workers; removed from the broker after."""
     name = f"progress-killed-{uuid.uuid4().hex[:12]}"
     default_queue, app.conf.task_default_queue = app.conf.task_default_queue, name
+    routing_forget()
     yield name
     app.conf.task_default_queue = default_queue
+    routing_forget()
     with app.connection_for_write() as broker:
         channel = broker.default_channel
         declared = Queue(name, Exchange(name), routing_key=name)(channel)
