@@ -34,7 +34,17 @@ from enrollment.services import resident_create
 from newborns.import_services import birth_import_preview
 from newborns.models import BirthImportBatch, BirthImportStatus, BirthRecord
 from newborns.services import newborn_register
-from tests.access_fixtures import EXPECTING_MOTHER, MOTHER, NEWBORN, SENTINELS, YUJING_VILLAGE, World, world_build, xlsx
+from tests.access_fixtures import (
+    BIRTH_LIST_HEADER,
+    EXPECTING_MOTHER,
+    MOTHER,
+    NEWBORN,
+    SENTINELS,
+    YUJING_VILLAGE,
+    World,
+    world_build,
+    xlsx,
+)
 from tests.test_access_matrix import PROJECT_APPS, allowed, api_route, body_text, row_counts
 
 D = datetime.date
@@ -42,16 +52,6 @@ SHANYIN = "140621"
 JINCHENG_TOWN = "140622100"  # 应县金城镇: the other clerk's county and the other township official's township
 BABY = ("常小满", id_number_compose(address_code=SHANYIN, birth_date=D(2026, 10, 1), sequence=22))  # a girl
 YINGXIAN_MOTHER_ID = id_number_compose(address_code="140622", birth_date=D(1994, 5, 5), sequence=28)
-BIRTH_LIST_HEADER = [
-    "出生医学证明编号",
-    "新生儿姓名",
-    "性别",
-    "出生日期",
-    "母亲身份证号",
-    "身份证号",
-    "户籍地代码",
-    "登记日期",
-]
 # Models of 山阴县's people and records; the users (accounts) are everyone's and change on every login.
 WORLD_APPS = tuple(app for app in PROJECT_APPS if app != "accounts")
 

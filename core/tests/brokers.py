@@ -2,9 +2,18 @@
 
 import contextlib
 import socket
+import time
 from collections.abc import Iterator
 
+from django.test import Client
+
+from bulk.models import BulkImportJob, BulkImportStatus
+from bulk.tests.helpers import csv_file, resident_rows
 from config.celery import app
+from core.jobs import SUBMISSION_DEFERRED_MESSAGE
+from core.models import PendingSubmission
+
+PUBLISH_SECONDS_AT_MOST = 5
 
 
 def free_loopback_port() -> int:
@@ -33,3 +42,25 @@ def broker_at(url: str) -> Iterator[None]:
 def _pools_reset() -> None:
     app._pool = None
     app.amqp._producer_pool = None
+
+
+def bulk_upload_kept_while_broker_down(client: Client) -> BulkImportJob:
+    """A signed-in clerk uploads a file of twelve people while the broker is unreachable: the job is kept, not yet
+    submitted, its page says so at once, and the rest of the site answers."""
+    started = time.monotonic()
+    response = client.post(
+        "/bulk/", {"kind": "resident_registry", "county": "140621", "file": csv_file(resident_rows(12))}
+    )
+    waited = time.monotonic() - started
+    job = BulkImportJob.objects.get()
+    assert (response.status_code, response["Location"]) == (302, f"/bulk/{job.pk}/")
+    assert waited < PUBLISH_SECONDS_AT_MOST
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert SUBMISSION_DEFERRED_MESSAGE in page.content.decode()
+    assert job.status == BulkImportStatus.QUEUED
+    assert list(PendingSubmission.objects.values_list("task_name", "job_id", "attempts")) == [
+        ("bulk.bulk_import_run", job.pk, 1)
+    ]
+    assert (client.get("/bulk/").status_code, client.get("/").status_code) == (200, 200)
+    return job
