@@ -7,7 +7,7 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
-from bulk.models import BulkImportJob
+from bulk.models import BulkImportJob, BulkImportStatus
 from bulk.services import bulk_import_create
 from divisions.models import Division
 from enrollment.rules import id_number_compose
@@ -80,3 +80,23 @@ def report_rows(job: BulkImportJob) -> list[list[object]]:
     with job.error_file.open("rb") as stored:
         sheet = load_workbook(io.BytesIO(stored.read())).active
     return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def job_loading(clerk, *, heartbeat_at: datetime.datetime, people: int, county: str = SHANYIN) -> BulkImportJob:
+    """A registry import of `people` people that a worker was writing when it was last heard of, at `heartbeat_at`
+    (not queued again here)."""
+    job = BulkImportJob(
+        kind="resident_registry",
+        county=Division.objects.get(code=county),
+        file_name="户籍人口.csv",
+        requested_by=clerk,
+        status=BulkImportStatus.LOADING,
+        started_at=heartbeat_at,
+        heartbeat_at=heartbeat_at,
+        rows_total=people,
+        rows_done=people,
+        rows_valid=people,
+    )
+    job.file.save("户籍人口.csv", csv_file(resident_rows(people)), save=False)
+    job.save()
+    return job

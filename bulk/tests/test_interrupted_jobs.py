@@ -10,10 +10,9 @@ from django.utils import timezone
 from bulk.models import BulkImportJob, BulkImportStatus
 from conftest import make_user
 from core.models import PendingSubmission
-from divisions.models import Division
 from enrollment.models import Resident
 
-from .helpers import SHANYIN, csv_file, resident_rows
+from .helpers import job_loading
 
 pytestmark = pytest.mark.django_db
 JOB_FIELDS = ("status", "started_at", "heartbeat_at", "rows_total", "rows_done", "rows_valid", "error_message")
@@ -25,24 +24,9 @@ def media_root(settings, tmp_path):
     settings.JOB_HEARTBEAT_STALE_SECONDS = 30
 
 
-def job_loading(clerk, *, heard_of_ago: datetime.timedelta, county: str = SHANYIN) -> BulkImportJob:
+def job_loading_heard_of(clerk, *, heard_of_ago: datetime.timedelta) -> BulkImportJob:
     """A job of 12 people whose worker was writing them when it was last heard of."""
-    last_heard_of = timezone.now() - heard_of_ago
-    job = BulkImportJob(
-        kind="resident_registry",
-        county=Division.objects.get(code=county),
-        file_name="户籍人口.csv",
-        requested_by=clerk,
-        status=BulkImportStatus.LOADING,
-        started_at=last_heard_of,
-        heartbeat_at=last_heard_of,
-        rows_total=12,
-        rows_done=12,
-        rows_valid=12,
-    )
-    job.file.save("户籍人口.csv", csv_file(resident_rows(12)), save=False)
-    job.save()
-    return job
+    return job_loading(clerk, heartbeat_at=timezone.now() - heard_of_ago, people=12)
 
 
 def job_values(job: BulkImportJob) -> tuple:
@@ -51,7 +35,7 @@ def job_values(job: BulkImportJob) -> tuple:
 
 def test_a_job_whose_heartbeat_stopped_is_shown_interrupted_with_a_retry_button(client, clerk):
     # given a job last heard of a minute ago, with a heartbeat due every 5 seconds
-    job = job_loading(clerk, heard_of_ago=datetime.timedelta(minutes=1))
+    job = job_loading_heard_of(clerk, heard_of_ago=datetime.timedelta(minutes=1))
     client.force_login(clerk)
     # when its page, its poll and the list are shown
     page = client.get(f"/bulk/{job.pk}/").content.decode()
@@ -68,7 +52,7 @@ def test_a_job_whose_heartbeat_stopped_is_shown_interrupted_with_a_retry_button(
 
 
 def test_a_job_heard_of_recently_is_shown_writing_without_a_retry_button(client, clerk):
-    job = job_loading(clerk, heard_of_ago=datetime.timedelta(seconds=3))
+    job = job_loading_heard_of(clerk, heard_of_ago=datetime.timedelta(seconds=3))
     client.force_login(clerk)
     poll = client.get(f"/bulk/{job.pk}/", headers={"HX-Request": "true"}).content.decode()
     assert "状态：<strong>写入中</strong>" in poll
@@ -81,7 +65,7 @@ def test_retry_queues_the_interrupted_job_again_and_it_runs_from_the_file(
     client, clerk, django_capture_on_commit_callbacks
 ):
     # given an interrupted job
-    job = job_loading(clerk, heard_of_ago=datetime.timedelta(minutes=1))
+    job = job_loading_heard_of(clerk, heard_of_ago=datetime.timedelta(minutes=1))
     client.force_login(clerk)
     # when the clerk retries it (the task runs in-process once the request commits)
     with django_capture_on_commit_callbacks(execute=True):
@@ -103,7 +87,7 @@ def test_retry_queues_the_interrupted_job_again_and_it_runs_from_the_file(
 
 
 def test_retry_of_a_job_whose_worker_lives_is_refused_and_changes_nothing(client, clerk):
-    job = job_loading(clerk, heard_of_ago=datetime.timedelta(seconds=3))
+    job = job_loading_heard_of(clerk, heard_of_ago=datetime.timedelta(seconds=3))
     before = job_values(job)
     client.force_login(clerk)
     response = client.post(f"/bulk/{job.pk}/retry/", follow=True)
@@ -114,7 +98,7 @@ def test_retry_of_a_job_whose_worker_lives_is_refused_and_changes_nothing(client
 
 
 def test_retry_by_a_clerk_of_another_county_answers_404_and_changes_nothing(client, clerk):
-    job = job_loading(clerk, heard_of_ago=datetime.timedelta(minutes=1))
+    job = job_loading_heard_of(clerk, heard_of_ago=datetime.timedelta(minutes=1))
     before = job_values(job)
     client.force_login(make_user("shuocheng", "window_clerk", "140602"))
     assert client.post(f"/bulk/{job.pk}/retry/").status_code == 404
@@ -125,7 +109,7 @@ def test_retry_by_a_clerk_of_another_county_answers_404_and_changes_nothing(clie
 
 
 def test_retry_needs_a_post_with_the_csrf_token(clerk):
-    job = job_loading(clerk, heard_of_ago=datetime.timedelta(minutes=1))
+    job = job_loading_heard_of(clerk, heard_of_ago=datetime.timedelta(minutes=1))
     before = job_values(job)
     client = Client(enforce_csrf_checks=True)
     client.force_login(clerk)

@@ -12,10 +12,9 @@ from django.utils import timezone
 
 from bulk.models import BulkImportJob, BulkImportStatus
 from bulk.services import ADVISORY_LOCK_CLASS, bulk_import_run
-from divisions.models import Division
 from enrollment.models import Resident
 
-from .helpers import SHANYIN, csv_file, resident_rows
+from .helpers import job_loading, resident_rows
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db]
 STALE_SECONDS = 1.2
@@ -37,24 +36,6 @@ def other_backend() -> psycopg.Connection:
     )
 
 
-def job_loading_since(clerk, *, heartbeat_at: datetime.datetime) -> BulkImportJob:
-    """A job of 5 people that a worker had begun writing when it was last heard of (not queued again here)."""
-    job = BulkImportJob(
-        kind="resident_registry",
-        county=Division.objects.get(code=SHANYIN),
-        file_name="户籍人口.csv",
-        requested_by=clerk,
-        status=BulkImportStatus.LOADING,
-        started_at=heartbeat_at,
-        heartbeat_at=heartbeat_at,
-        rows_total=5,
-        rows_done=5,
-    )
-    job.file.save("户籍人口.csv", csv_file(resident_rows(5)), save=False)
-    job.save()
-    return job
-
-
 def lock_taken_by(backend: psycopg.Connection, job: BulkImportJob) -> None:
     assert backend.execute("SELECT pg_try_advisory_lock(%s, %s)", [ADVISORY_LOCK_CLASS, job.pk]).fetchone() == (True,)
 
@@ -65,7 +46,7 @@ def job_values(job: BulkImportJob) -> tuple:
 
 def test_a_lock_whose_holder_stopped_beating_is_taken_over_and_the_job_completes(clerk, settings):
     # given a job whose worker was last heard of a minute ago, and whose backend still holds the job's lock
-    job = job_loading_since(clerk, heartbeat_at=timezone.now() - datetime.timedelta(minutes=1))
+    job = job_loading(clerk, heartbeat_at=timezone.now() - datetime.timedelta(minutes=1), people=5)
     holder = other_backend()
     lock_taken_by(holder, job)
     # when the redelivered task runs
@@ -88,7 +69,7 @@ def test_a_lock_whose_holder_stopped_beating_is_taken_over_and_the_job_completes
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the holder reads the committed job row
 def test_a_lock_whose_holder_beats_is_left_alone_and_the_job_untouched(clerk):
     # given a job whose worker lives: its backend holds the lock and records a heartbeat every tenth of a second
-    job = job_loading_since(clerk, heartbeat_at=timezone.now())
+    job = job_loading(clerk, heartbeat_at=timezone.now(), people=5)
     holder = other_backend()
     lock_taken_by(holder, job)
     stop = threading.Event()
@@ -122,7 +103,7 @@ def test_a_lock_whose_holder_beats_is_left_alone_and_the_job_untouched(clerk):
 
 def test_a_holder_heard_of_recently_but_silent_is_taken_over_only_once_its_heartbeat_is_stale(clerk):
     # given a job heard of just now, whose lock is held by a backend that records no further heartbeat
-    job = job_loading_since(clerk, heartbeat_at=timezone.now())
+    job = job_loading(clerk, heartbeat_at=timezone.now(), people=5)
     holder = other_backend()
     lock_taken_by(holder, job)
     # when the task runs
