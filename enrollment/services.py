@@ -77,7 +77,7 @@ def resident_create(
         facts = id_number_parse(id_number)
     except IdNumberError as error:
         raise ValidationError({"id_number": str(error)}) from None
-    _not_in_future(value=facts.birth_date, field="id_number", label="身份证号中的出生日期")
+    record_date_check(value=facts.birth_date, field="id_number", label="身份证号中的出生日期")
     found = resident_find(user=actor, id_number=facts.id_number)
     if found.elsewhere:
         raise ValidationError({"id_number": REGISTERED_ELSEWHERE})
@@ -128,10 +128,11 @@ def resident_update(*, actor: User, resident: Resident, **changes: object) -> Re
 # --- Enrollment, back-payment and refund (R4.5, R12, R13.1, R13.2) ---------------------------------------------
 
 
-def _not_in_future(*, value: datetime.date, field: str, label: str) -> None:
-    """R13.0 for a service: `value` not after today, else a refusal on `field` naming `label`."""
+def record_date_check(*, value: datetime.date, field: str, label: str, today: datetime.date | None = None) -> None:
+    """R13.0 for a service: `value` not after today, else a refusal on `field` naming `label` (the field's Chinese
+    name). Every service that records a date calls it, the newborn ones too."""
     try:
-        date_not_in_future_check(value=value, today=timezone.localdate(), field=field, label=label)
+        date_not_in_future_check(value=value, today=today or timezone.localdate(), field=field, label=label)
     except RecordDateRefused as error:
         raise ValidationError({error.field: str(error)}) from None
 
@@ -261,7 +262,7 @@ def enrollment_preview(
         raise ValidationError({error.field: str(error)}) from None
     if payer_id_number:
         payer_birth_date = id_number_parse(payer_id_number).birth_date
-        _not_in_future(value=payer_birth_date, field="payer_id_number", label="代缴人身份证号中的出生日期")
+        record_date_check(value=payer_birth_date, field="payer_id_number", label="代缴人身份证号中的出生日期")
     return _quote(
         policy=policy,
         resident=resident,
@@ -359,7 +360,7 @@ def back_payment_add(*, actor: User, enrollment: Enrollment, years: int, payment
         raise ValidationError({"non_field_errors": f"该参保记录{enrollment.get_status_display()}，不能补缴。"})
     if years < 1:
         raise ValidationError({"years": "补缴年数至少为1年。"})
-    _not_in_future(value=payment_date, field="payment_date", label="补缴日期")
+    record_date_check(value=payment_date, field="payment_date", label="补缴日期")
     if payment_date < enrollment.payment_date:
         raise ValidationError({"payment_date": "补缴日期不能早于参保缴费日期。"})
     if enrollment.benefit_start is not None and payment_date >= enrollment.benefit_start:

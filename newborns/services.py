@@ -10,13 +10,7 @@ from accounts.models import User
 from divisions.models import Division
 from enrollment.models import Enrollment, EnrollmentStatus, Gender, PaymentChannel, Resident, ResidentStatus
 from enrollment.policy import PolicyNotFound, policy_resolve
-from enrollment.rules import (
-    IdNumberError,
-    RecordDateRefused,
-    SpecialStatus,
-    date_not_in_future_check,
-    id_number_parse,
-)
+from enrollment.rules import IdNumberError, SpecialStatus, id_number_parse
 from enrollment.selectors import (
     REGISTERED_ELSEWHERE,
     enrollment_region_code,
@@ -27,6 +21,7 @@ from enrollment.selectors import (
 from enrollment.services import (
     enrollment_create,
     enrollment_recompute,
+    record_date_check,
     refund_request,
     resident_create,
     resident_division_check,
@@ -96,21 +91,13 @@ def _check_birth(
 ) -> None:
     if birth_date > today:
         raise ValidationError({"birth_date": "出生日期不能晚于今天。"})
-    _not_in_future(registration_date, today=today, field="registration_date", label="登记日期")
+    record_date_check(value=registration_date, today=today, field="registration_date", label="登记日期")
     if registration_date < birth_date:
         raise ValidationError({"registration_date": "参保登记日期不能早于出生日期。"})
     if id_number:
         facts = id_number_parse(id_number)
         if facts.birth_date != birth_date or facts.gender != gender:
             raise ValidationError({"id_number": "身份证号中的出生日期或性别与出生医学证明不符。"})
-
-
-def _not_in_future(value: datetime.date, *, today: datetime.date, field: str, label: str) -> None:
-    """R13.0 on the newborn's own field, before the enrollment would refuse it as a payment date."""
-    try:
-        date_not_in_future_check(value=value, today=today, field=field, label=label)
-    except RecordDateRefused as error:
-        raise ValidationError({error.field: str(error)}) from None
 
 
 def _pending_placeholder(*, actor: User, mother_id_number: str) -> PreEnrollmentPlaceholder | None:
@@ -359,7 +346,7 @@ def pre_enrollment_create(
     """R7.6: placeholders for the expected babies (mother's ID + B, B1 … for multiples), each enrolled for the year
     of the expected delivery; benefits start at birth."""
     mother = resident_get(user=actor, id_number=_id_number(mother_id_number, "mother_id_number"))
-    _not_in_future(application_date, today=timezone.localdate(), field="application_date", label="申请日期")
+    record_date_check(value=application_date, field="application_date", label="申请日期")
     if mother is None:
         raise ValidationError({"mother_id_number": "没有找到该申请人的居民档案，请先登记。"})
     if not 1 <= babies <= 9:
