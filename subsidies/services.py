@@ -11,7 +11,7 @@ from accounts.models import User
 from divisions.models import Division
 from enrollment.models import Resident
 from enrollment.policy import PolicyNotFound, policy_resolve
-from enrollment.rules import RecordDateRefused, date_not_in_future_check
+from enrollment.services import record_date_check
 from reports.list_files import ListFileUnreadable, cell_text
 
 from .models import CertifyingDepartment, HardshipCategory, HardshipIdentity, IdentityListBatch, IdentityListStatus
@@ -36,10 +36,7 @@ def hardship_identity_create(
         raise ValidationError({"disability_grade": "残疾人身份须填写残疾等级（1至4级）。"})
     if valid_to is not None and valid_to < valid_from:
         raise ValidationError({"valid_to": "有效期止不能早于有效期起。"})
-    try:
-        date_not_in_future_check(value=valid_from, today=timezone.localdate(), field="valid_from", label="有效期起")
-    except RecordDateRefused as error:
-        raise ValidationError({error.field: str(error)}) from None
+    record_date_check(value=valid_from, field="valid_from", label="有效期起")
     identity = HardshipIdentity(
         resident=resident,
         category=category,
