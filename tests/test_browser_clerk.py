@@ -40,6 +40,7 @@ def test_clerk_quotes_takes_payment_and_sees_the_receipt_with_the_keyboard(live_
     page.wait_for_url(f"{live_server.url}/")
     # when: the ID number is typed and Enter pressed, then the quote, then the payment
     page.goto(f"{live_server.url}/window/")
+    expect(page.get_by_label("身份证号")).to_be_focused()  # typing before autofocus lands loses the first keys
     page.keyboard.type(resident.id_number)
     page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server.url}/window/residents/{resident.pk}/")

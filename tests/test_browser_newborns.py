@@ -39,7 +39,8 @@ def test_r7_1_clerk_registers_a_birth_with_the_keyboard_and_sees_the_benefit_per
     page.wait_for_url(f"{live_server.url}/newborns/")
     page.get_by_role("link", name="出生登记（Alt+N）").click()
     page.wait_for_url(f"{live_server.url}/newborns/new/")
-    page.keyboard.type("P140098765")  # 出生医学证明编号, focused on arrival
+    expect(page.get_by_label("出生医学证明编号")).to_be_focused()  # typing before autofocus lands loses keys
+    page.keyboard.type("P140098765")
     page.keyboard.press("Tab")
     page.keyboard.type("刘小满")
     page.keyboard.press("Tab")
@@ -86,7 +87,8 @@ def test_r7_6_clerk_pre_enrolls_with_the_keyboard_and_sees_the_printable_form(li
     page.wait_for_url(f"{live_server.url}/newborns/")
     page.get_by_role("link", name="预参保登记（Alt+P）").click()
     page.wait_for_url(f"{live_server.url}/newborns/pre-enrollments/new/")
-    page.keyboard.type(MOTHER_ID)  # 申请人身份证号, focused on arrival
+    expect(page.get_by_label("申请人身份证号")).to_be_focused()  # typing before autofocus lands loses keys
+    page.keyboard.type(MOTHER_ID)
     page.keyboard.press("Tab")
     page.keyboard.type("13900001111")
     page.keyboard.press("Tab")
