@@ -25,8 +25,9 @@ run: migrate
 chromium:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
+# pytest-xdist: one test process per core; each has its own test database.
 test: install chromium
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 # Needs Redis: CELERY_BROKER_URL=redis://127.0.0.1:6379/0 make test-worker
 test-worker: install

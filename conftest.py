@@ -5,22 +5,11 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import Role
-from accounts.services import user_create
-from divisions.models import Division
-from enrollment.rules import id_number_compose
-from enrollment.services import resident_create
+from tests.factories import ResidentFactory, UserFactory, first_village
 
 SHANYIN = "140621"
 YUJING_TOWN = "140621100"
 BEIZHOUZHUANG_TOWN = "140621101"
-
-
-def pytest_configure(config):
-    """Tests create hundreds of users: a fast password hash instead of PBKDF2's 0.2 s each. No test is about the
-    hash itself; the password rules (validators, lockout) are checked as configured."""
-    from django.conf import settings
-
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def pytest_collection_modifyitems(config, items):
@@ -37,13 +26,7 @@ def pytest_collection_modifyitems(config, items):
 
 
 def make_user(username: str, role: str, division_code: str):
-    return user_create(
-        username=username, password="test-password-2026", role=role, division=Division.objects.get(code=division_code)
-    )
-
-
-def first_village(township_code: str) -> Division:
-    return Division.objects.filter(code__startswith=township_code, level="village").order_by("code").first()
+    return UserFactory(username=username, role=role, division_code=division_code)
 
 
 @pytest.fixture
@@ -63,19 +46,15 @@ def city_staff(db):
 
 @pytest.fixture
 def yujing_resident(clerk):
-    return resident_create(
-        actor=clerk,
-        id_number=id_number_compose(address_code=SHANYIN, birth_date=datetime.date(1985, 3, 12), sequence=17),
-        name="王玉井",
-        household_division=first_village(YUJING_TOWN),
-    )
+    return ResidentFactory(actor=clerk, birth_date=datetime.date(1985, 3, 12), sequence=17, name="王玉井")
 
 
 @pytest.fixture
 def beizhouzhuang_resident(clerk):
-    return resident_create(
+    return ResidentFactory(
         actor=clerk,
-        id_number=id_number_compose(address_code=SHANYIN, birth_date=datetime.date(1990, 7, 1), sequence=22),
+        birth_date=datetime.date(1990, 7, 1),
+        sequence=22,
         name="李北周",
         household_division=first_village(BEIZHOUZHUANG_TOWN),
     )
