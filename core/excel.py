@@ -7,6 +7,7 @@ and are repeated on every printed page; the sheet prints landscape on A4, as wid
 
 import datetime
 import io
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.http import HttpResponse
@@ -69,9 +70,8 @@ def _data_rows(sheet: Worksheet, report: Report) -> int:
     """Writes the numbered rows; returns the number of the row after them, the 合计 row."""
     row_number = FIRST_DATA_ROW
     for index, row in enumerate(report.rows, start=1):
-        _write_cell(sheet, report, row_number, 1, index)
-        for column, value in enumerate(row, start=2):
-            _write_cell(sheet, report, row_number, column, value)
+        _write_cell(sheet.cell(row=row_number, column=1), index)
+        _write_values(sheet, report, row_number, row)
         row_number += 1
     return row_number
 
@@ -82,13 +82,21 @@ def _totals_row(sheet: Worksheet, report: Report, total_row: int) -> None:
         sheet.cell(row=total_row, column=2, value=f"{total_row - FIRST_DATA_ROW} 人")
         return
     sheet.cell(row=total_row, column=1).border = BORDER
-    for column, value in enumerate(report.totals, start=2):
-        _write_cell(sheet, report, total_row, column, value).font = BOLD
+    for cell in _write_values(sheet, report, total_row, report.totals):
+        cell.font = BOLD
 
 
-def _write_cell(sheet: Worksheet, report: Report, row: int, column: int, value: object) -> Cell:
-    cell = sheet.cell(row=row, column=column, value=value)
-    assert isinstance(cell, Cell)
+def _write_values(sheet: Worksheet, report: Report, row_number: int, values: Sequence[object]) -> list[Cell]:
+    """The values of one row, after the 序号 column, each formatted as its column says or as its type asks."""
+    cells = []
+    for offset, value in enumerate(values):
+        column_format = report.columns[offset].number_format if offset < len(report.columns) else None
+        cells.append(_write_cell(sheet.cell(row=row_number, column=offset + 2), value, column_format))
+    return cells
+
+
+def _write_cell(cell: Cell, value: object, column_format: str | None = None) -> Cell:
+    cell.value = value
     cell.border = BORDER
     if isinstance(value, str):
         # Text, never a formula: a name or note typed as "=HYPERLINK(…)" must not run when the file is opened.
@@ -98,15 +106,15 @@ def _write_cell(sheet: Worksheet, report: Report, row: int, column: int, value: 
         cell.number_format = MONEY_FORMAT
     elif isinstance(value, datetime.date):
         cell.number_format = DATE_FORMAT
-    column_format = report.columns[column - 2].number_format if column >= 2 else None
     if column_format is not None:
         cell.number_format = column_format
     return cell
 
 
 def _page_layout(sheet: Worksheet, report: Report) -> None:
-    for column, column_width in enumerate([NUMBER_COLUMN_WIDTH, *(c.width for c in report.columns)], start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = column_width
+    widths = [NUMBER_COLUMN_WIDTH, *(column.width for column in report.columns)]
+    for column_number, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column_number)].width = width
     sheet.freeze_panes = f"A{FIRST_DATA_ROW}"
     sheet.print_title_rows = f"{COLUMN_HEADER_ROW}:{COLUMN_HEADER_ROW}"
     sheet.page_setup.orientation = "landscape"

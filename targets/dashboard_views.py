@@ -21,11 +21,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import IMPORT_BASELINES, SPLIT_TARGETS, VIEW_PROGRESS
-from core.excel import PERCENT_FORMAT, report_xlsx_response, xlsx_response
+from core.excel import report_xlsx_response, xlsx_response
 from core.jobs import SUBMISSION_DEFERRED_MESSAGE, job_submission_deferred
-from core.reports import Column, Report
 from reports.list_files import ListFileUnreadable
 
+from .dashboard_exports import progress_report
 from .dashboard_forms import (
     ConfirmForm,
     DashboardForm,
@@ -150,71 +150,6 @@ def progress_dashboard(request: HttpRequest) -> HttpResponse:
         "refresh_date": default_refresh_date(year=year, today=today) if year <= today.year else None,
     }
     return render(request, "targets/dashboard.html", context)
-
-
-COUNT_COLUMNS = [
-    Column("区划代码", 12),
-    Column("区划名称", 16),
-    Column("目标人数", 12),
-    Column("实际人数", 12),
-    Column("完成率", 10, PERCENT_FORMAT),
-    Column("时间进度", 10, PERCENT_FORMAT),
-    Column("差距（人）", 12),
-]
-RATE_COLUMNS = [
-    Column("区划代码", 12),
-    Column("区划名称", 16),
-    Column("应参保人数", 14),
-    Column("参保人数", 12),
-    Column("参保率", 10, PERCENT_FORMAT),
-    Column("目标参保率", 12, PERCENT_FORMAT),
-    Column("距目标还差（人）", 16),
-]
-
-
-def _whole(value: Decimal | None) -> int | None:
-    return None if value is None else int(value)
-
-
-def progress_report(*, dashboard: ProgressDashboard, unit: str) -> Report:
-    """The ranking table in the ledger layout, the 合计 row adding up its columns; rates shown as percentages."""
-    totals = dashboard.totals
-    if dashboard.is_rate:
-        columns = RATE_COLUMNS
-        rows = [
-            [row.code, row.name, row.base, row.actual, row.completion_rate, row.target, row.gap]
-            for row in dashboard.rows
-        ]
-        total_row = (
-            [None, None, totals.base, totals.actual, totals.completion_rate, None, totals.gap] if totals else None
-        )
-    else:
-        columns = COUNT_COLUMNS
-        rows = [
-            [row.code, row.name, _whole(row.target), row.actual, row.completion_rate, row.time_progress, row.gap]
-            for row in dashboard.rows
-        ]
-        total_row = (
-            [
-                None,
-                None,
-                _whole(totals.target),
-                totals.actual,
-                totals.completion_rate,
-                dashboard.time_progress,
-                totals.gap,
-            ]
-            if totals
-            else None
-        )
-    return Report(
-        title=f"{dashboard.division.name}{dashboard.year}年度{dashboard.metric_label}完成情况",
-        unit=unit,
-        as_of=dashboard.as_of,  # type: ignore[arg-type]
-        columns=columns,
-        rows=rows,
-        totals=total_row,
-    )
 
 
 @login_required
