@@ -1,4 +1,4 @@
-"""The reconciliation list of tax payment records as an Excel file in the printed ledger layout."""
+"""The reconciliation list of tax payment records as a report in the printed ledger layout (core.excel)."""
 
 import datetime
 from collections.abc import Iterator, Sequence
@@ -8,8 +8,8 @@ from django.db.models import QuerySet, Sum
 
 from accounts.models import User
 from accounts.personal_data import id_number_for
+from core.reports import Report, columns_of
 from enrollment.rules import money
-from reports.excel import ledger_workbook, workbook_bytes
 
 from .models import TaxPaymentRecord
 
@@ -29,9 +29,9 @@ WIDTHS = [24, 10, 22, 12, 14, 12, 12, 14, 14, 70]
 ROWS_PER_CHUNK = 2000
 
 
-def tax_payment_workbook(
+def tax_payment_report(
     *, user: User, records: QuerySet[TaxPaymentRecord], title: str, unit: str, today: datetime.date
-) -> bytes:
+) -> Report:
     """One row per voucher; 参保应缴 is the linked enrollment's individual due plus back-payment (blank without one).
     ID numbers in full for users who may see them, masked for the others."""
 
@@ -52,13 +52,12 @@ def tax_payment_workbook(
             ]
 
     figures = records.aggregate(deposited=Sum("amount"))
-    workbook = ledger_workbook(
+    return Report(
         title=title,
         unit=unit,
         as_of=today,
-        headers=HEADERS,
+        columns=columns_of(HEADERS, WIDTHS),
         rows=rows(),
-        column_widths=WIDTHS,
         totals=[
             f"{records.count()} 张",
             "",
@@ -72,4 +71,3 @@ def tax_payment_workbook(
             "",
         ],
     )
-    return workbook_bytes(workbook)

@@ -15,12 +15,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.permissions import BULK_IMPORT, VIEW_TAX_PAYMENT
+from core.excel import report_xlsx_response
 from divisions.models import Division
-from reports.excel import xlsx_response
 from subsidies.selectors import COUNTY_CODE_LENGTH, report_counties, report_default_division_code
 
 from .models import TaxPaymentMatch
-from .tax_payment_exports import tax_payment_workbook
+from .tax_payment_exports import tax_payment_report
 from .tax_payment_forms import TaxPaymentQueryForm
 from .tax_payment_selectors import (
     TaxPaymentCountyOutOfScope,
@@ -105,14 +105,14 @@ def tax_payment_export(request: HttpRequest) -> HttpResponse:
     year, status = form.cleaned_data["year"], form.cleaned_data["status"]
     records = tax_payment_records(county=county, year=year, status=status, id_number=form.cleaned_data["id_number"])
     title = f"{county.name}{year}年度征缴入库对账明细" + (f"（{TaxPaymentMatch(status).label}）" if status else "")
-    content = tax_payment_workbook(
+    report = tax_payment_report(
         user=request.user,  # type: ignore[arg-type]
         records=records,
         title=title,
         unit=county.name,
         today=timezone.localdate(),
     )
-    return xlsx_response(content, f"{title}.xlsx")
+    return report_xlsx_response(report)
 
 
 @login_required

@@ -1,14 +1,15 @@
-"""The newborn coverage report as an Excel file in the printed ledger layout (reports.excel.ledger_workbook)."""
+"""The newborn coverage report in the printed ledger layout (core.excel), from the table the coverage page shows."""
 
 from collections.abc import Sequence
 from decimal import Decimal
 
-from reports.excel import ledger_workbook, workbook_bytes
+from core.reports import Report, columns_of
 from targets.coverage import CoverageRow, CoverageTable
 
 from .coverage import CHILD_CODE_LENGTH
 
 ROW_LEVEL_NAMES = {4: "市", 6: "县（区）", 9: "乡（镇、街道）"}
+FIGURE_HEADERS = ["出生人数", "出生当年参保人数", "未参保人数", "参保率", "目标", "距目标还差（人）"]
 WIDTHS = [18, 10, 16, 10, 10, 10, 16]
 
 
@@ -21,17 +22,15 @@ def _figures(row: CoverageRow) -> list[object]:
     return [row.people, row.enrolled, row.not_enrolled, _percent(row.rate), _percent(row.target), gap]
 
 
-def newborn_coverage_workbook(*, coverage: CoverageTable) -> bytes:
+def newborn_coverage_report(*, coverage: CoverageTable) -> Report:
     """R10.2: one row per division, the 合计 row with the division's own figures (rate and gap of the sums)."""
     row_level = ROW_LEVEL_NAMES[CHILD_CODE_LENGTH[len(coverage.division_code)]]
     rows: list[Sequence[object]] = [[row.name, *_figures(row)] for row in coverage.rows]
-    workbook = ledger_workbook(
+    return Report(
         title=f"{coverage.division_name}{coverage.year}年度新生儿出生当年参保率",
         unit=coverage.within or coverage.division_name,
         as_of=coverage.as_of,
-        headers=[row_level, "出生人数", "出生当年参保人数", "未参保人数", "参保率", "目标", "距目标还差（人）"],
+        columns=columns_of([row_level, *FIGURE_HEADERS], WIDTHS),
         rows=rows,
-        column_widths=WIDTHS,
         totals=["", *_figures(coverage.total)],
     )
-    return workbook_bytes(workbook)

@@ -12,12 +12,12 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.permissions import VIEW_BIRTH_RECORD
-from reports.excel import xlsx_response
+from core.excel import report_xlsx_response
 from subsidies.selectors import DivisionOutOfScope, ReportParameterInvalid, report_default_division_code
 from targets.coverage import CoverageTable
 
 from .coverage import newborn_coverage
-from .coverage_exports import newborn_coverage_workbook
+from .coverage_exports import newborn_coverage_report
 from .coverage_forms import NewbornCoverageForm
 
 TEMPLATE = "newborns/coverage.html"
@@ -63,5 +63,4 @@ def newborn_coverage_export(request: HttpRequest) -> HttpResponse:
         if status == 200:
             context["form"].add_error(None, DIVISION_MISSING)
         return render(request, TEMPLATE, context, status=400)
-    content = newborn_coverage_workbook(coverage=coverage)
-    return xlsx_response(content, f"{coverage.division_name}{coverage.year}年度新生儿出生当年参保率.xlsx")
+    return report_xlsx_response(newborn_coverage_report(coverage=coverage))

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import ADD_BIRTH_RECORD
-from reports.excel import xlsx_response
+from core.excel import xlsx_response
 
 from .import_forms import BirthImportUploadForm
 from .import_selectors import birth_import_batches, birth_import_counties

@@ -23,10 +23,11 @@ from accounts.permissions import (
 )
 from accounts.personal_data import id_number_for, id_number_on_page
 from accounts.selectors import user_scope_code
+from core.excel import report_xlsx_response
+from core.reports import Report, columns_of
 from divisions.models import Division
 from enrollment.models import Enrollment, Resident
 from enrollment.rules import NEWBORN_PROGRAMME
-from reports.excel import ledger_workbook, workbook_bytes, xlsx_response
 
 from .forms import (
     AwaitingIdForm,
@@ -318,10 +319,8 @@ def _ledger_response(
     widths: Sequence[int],
     today: datetime.date,
 ) -> HttpResponse:
-    workbook = ledger_workbook(
-        title=title, unit=_unit(user), as_of=today, headers=headers, rows=rows, column_widths=widths
-    )
-    return xlsx_response(workbook_bytes(workbook), f"{title}.xlsx")
+    report = Report(title=title, unit=_unit(user), as_of=today, columns=columns_of(headers, widths), rows=rows)
+    return report_xlsx_response(report)
 
 
 # --- Pre-enrollment (预参保, R7.6) -----------------------------------------------------------------------------

@@ -1,9 +1,11 @@
-"""The three fiscal tables (R11) as Excel files in the printed ledger layout (reports.excel.ledger_workbook)."""
+"""The three fiscal tables (R11) as reports in the printed ledger layout (core.excel), built from the tables the
+settlement page shows."""
 
 import datetime
 from collections.abc import Sequence
 
-from .excel import ledger_workbook, workbook_bytes
+from core.reports import Report, columns_of
+
 from .selectors import PrepayTable, SettlementTable, TransferTable
 
 PREPAY_HEADERS = [
@@ -55,7 +57,7 @@ def transfer_title(table: TransferTable) -> str:
     return f"{table.area_name}{table.year}年度新生儿参保资助资金拨付情况表"
 
 
-def prepay_workbook(*, table: PrepayTable, as_of: datetime.date) -> bytes:
+def fiscal_prepay_report(*, table: PrepayTable, as_of: datetime.date) -> Report:
     """R11.1, R11.2: per county the tier, target × S(Y) and each level's prepay; the 合计 row sums them."""
     rows: list[Sequence[object]] = [
         [
@@ -69,19 +71,17 @@ def prepay_workbook(*, table: PrepayTable, as_of: datetime.date) -> bytes:
         ]
         for row in table.rows
     ]
-    workbook = ledger_workbook(
+    return Report(
         title=prepay_title(table),
         unit=table.settlement.area_name,
         as_of=as_of,
-        headers=PREPAY_HEADERS,
+        columns=columns_of(PREPAY_HEADERS, PREPAY_WIDTHS),
         rows=rows,
-        column_widths=PREPAY_WIDTHS,
         totals=["", "", "", "", "", table.target_people, "", *table.prepaid_by_level, table.prepaid],
     )
-    return workbook_bytes(workbook)
 
 
-def settlement_workbook(*, table: SettlementTable, as_of: datetime.date) -> bytes:
+def fiscal_settlement_report(*, table: SettlementTable, as_of: datetime.date) -> Report:
     """R11.2: per county and level the prepay, the actual cost and the difference (positive 补拨, negative 扣回)."""
     rows: list[Sequence[object]] = [
         [
@@ -96,13 +96,12 @@ def settlement_workbook(*, table: SettlementTable, as_of: datetime.date) -> byte
         ]
         for row in table.rows
     ]
-    workbook = ledger_workbook(
+    return Report(
         title=settlement_title(table),
         unit=table.area_name,
         as_of=as_of,
-        headers=SETTLEMENT_HEADERS,
+        columns=columns_of(SETTLEMENT_HEADERS, SETTLEMENT_WIDTHS),
         rows=rows,
-        column_widths=SETTLEMENT_WIDTHS,
         totals=[
             "",
             "",
@@ -114,10 +113,9 @@ def settlement_workbook(*, table: SettlementTable, as_of: datetime.date) -> byte
             table.settlement_wording,
         ],
     )
-    return workbook_bytes(workbook)
 
 
-def transfer_workbook(*, table: TransferTable) -> bytes:
+def fiscal_transfer_report(*, table: TransferTable) -> Report:
     """R11.3: per county and level what is due, what was transferred and what is still outstanding."""
     rows: list[Sequence[object]] = [
         [
@@ -131,13 +129,11 @@ def transfer_workbook(*, table: TransferTable) -> bytes:
         ]
         for row in table.rows
     ]
-    workbook = ledger_workbook(
+    return Report(
         title=transfer_title(table),
         unit=table.area_name,
         as_of=table.as_of,
-        headers=TRANSFER_HEADERS,
+        columns=columns_of(TRANSFER_HEADERS, TRANSFER_WIDTHS),
         rows=rows,
-        column_widths=TRANSFER_WIDTHS,
         totals=["", "", table.due, table.paid, table.outstanding, "", ""],
     )
-    return workbook_bytes(workbook)

@@ -21,17 +21,10 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from accounts.permissions import ADD_FISCAL_TRANSFER, CHANGE_FISCAL_TIER, VIEW_FISCAL
 from accounts.selectors import user_can_see_division
+from core.excel import report_xlsx_response
 from divisions.models import Division
 
-from .excel import xlsx_response
-from .fiscal_exports import (
-    prepay_title,
-    prepay_workbook,
-    settlement_title,
-    settlement_workbook,
-    transfer_title,
-    transfer_workbook,
-)
+from .fiscal_exports import fiscal_prepay_report, fiscal_settlement_report, fiscal_transfer_report
 from .fiscal_forms import CountyTierAssignForm, FiscalPageForm, FiscalTierForm, FiscalTransferForm, WhatIfForm
 from .selectors import (
     FiscalDataMissing,
@@ -130,13 +123,10 @@ def _export(request: HttpRequest, table: str) -> HttpResponse:
         return render(request, "reports/fiscal_settlement.html", context, status=400)
     as_of = query.form.cleaned_data["as_of"]
     if table == "prepay":
-        return xlsx_response(
-            prepay_workbook(table=context["prepay"], as_of=as_of), f"{prepay_title(context['prepay'])}.xlsx"
-        )
+        return report_xlsx_response(fiscal_prepay_report(table=context["prepay"], as_of=as_of))
     if table == "settlement":
-        content = settlement_workbook(table=context["settlement"], as_of=as_of)
-        return xlsx_response(content, f"{settlement_title(context['settlement'])}.xlsx")
-    return xlsx_response(transfer_workbook(table=context["transfers"]), f"{transfer_title(context['transfers'])}.xlsx")
+        return report_xlsx_response(fiscal_settlement_report(table=context["settlement"], as_of=as_of))
+    return report_xlsx_response(fiscal_transfer_report(table=context["transfers"]))
 
 
 @login_required

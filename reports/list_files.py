@@ -17,9 +17,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from core.excel import workbook_bytes
 from enrollment.rules import IdNumberError, id_number_parse
-
-from .excel import workbook_bytes
 
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # WPS and Excel on Chinese Windows save CSV as GBK
 HEADER_SEARCH_ROWS = 5  # lists often carry a title row or two above the header

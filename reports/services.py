@@ -9,12 +9,13 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.permissions import VIEW_FULL_ID_NUMBER
 from accounts.selectors import user_can_see_division
+from core.excel import report_xlsx
 from core.jobs import job_submit
+from core.reports import Report, columns_of
 from divisions.models import Division, DivisionLevel
 from enrollment.rules import id_number_mask, money
 from enrollment.selectors import resident_list
 
-from .excel import ledger_workbook, workbook_bytes
 from .models import (
     CountyFiscalTier,
     ExportJob,
@@ -88,15 +89,14 @@ def resident_roster_build(job: ExportJob) -> bytes:
         ExportJob.objects.filter(pk=job.pk).update(rows_done=total)
 
     unit = user.division.name if user.division else "全省"
-    workbook = ledger_workbook(
+    report = Report(
         title=f"{unit}居民花名册",
         unit=unit,
         as_of=timezone.localdate(),
-        headers=ROSTER_HEADERS,
+        columns=columns_of(ROSTER_HEADERS, ROSTER_WIDTHS),
         rows=rows(),
-        column_widths=ROSTER_WIDTHS,
     )
-    return workbook_bytes(workbook)
+    return report_xlsx(report)
 
 
 EXPORT_BUILDERS = {ExportKind.RESIDENT_ROSTER: resident_roster_build}

@@ -1,4 +1,4 @@
-"""The subsidy reports as Excel files in the printed ledger layout (reports.excel.ledger_workbook)."""
+"""The subsidy reports in the printed ledger layout (core.excel), built from what the report pages show."""
 
 import datetime
 from collections.abc import Iterator, Sequence
@@ -7,8 +7,8 @@ from django.db.models import QuerySet
 
 from accounts.models import User
 from accounts.personal_data import id_number_for
+from core.reports import Report, columns_of
 from enrollment.models import Enrollment, Resident
-from reports.excel import ledger_workbook, workbook_bytes
 
 from .selectors import SubsidyLedger, SubsidyLedgerRow
 
@@ -38,25 +38,23 @@ def identities_text(resident: Resident) -> str:
     return "、".join(names)
 
 
-def subsidy_ledger_workbook(*, ledger: SubsidyLedger, today: datetime.date) -> bytes:
+def subsidy_ledger_report(*, ledger: SubsidyLedger, today: datetime.date) -> Report:
     """R6.3: the county's ledger per category, with the sums in the 合计 row."""
     rows: list[Sequence[object]] = [
         [row.name, row.people, row.individual_total, row.subsidy_total, row.fund] for row in ledger.rows
     ]
     total = ledger.total
-    workbook = ledger_workbook(
+    return Report(
         title=f"{ledger.county_name}{ledger.year}年度困难群众资助参保台账",
         unit=ledger.county_name,
         as_of=today,
-        headers=LEDGER_HEADERS,
+        columns=columns_of(LEDGER_HEADERS, LEDGER_WIDTHS),
         rows=rows,
-        column_widths=LEDGER_WIDTHS,
         totals=["", total.people, total.individual_total, total.subsidy_total, ""],
     )
-    return workbook_bytes(workbook)
 
 
-def subsidy_ledger_people_workbook(
+def subsidy_ledger_people_report(
     *,
     user: User,
     ledger_row: SubsidyLedgerRow,
@@ -64,7 +62,7 @@ def subsidy_ledger_people_workbook(
     title: str,
     unit: str,
     today: datetime.date,
-) -> bytes:
+) -> Report:
     """The people behind one row of the ledger, with the row's sums; ID numbers as text, masked unless the user
     may see them whole."""
 
@@ -82,21 +80,19 @@ def subsidy_ledger_people_workbook(
                 enrollment.subsidy_amount,
             ]
 
-    workbook = ledger_workbook(
+    return Report(
         title=title,
         unit=unit,
         as_of=today,
-        headers=LEDGER_PEOPLE_HEADERS,
+        columns=columns_of(LEDGER_PEOPLE_HEADERS, LEDGER_PEOPLE_WIDTHS),
         rows=rows(),
-        column_widths=LEDGER_PEOPLE_WIDTHS,
         totals=[f"{ledger_row.people} 人", "", "", "", "", ledger_row.individual_total, ledger_row.subsidy_total],
     )
-    return workbook_bytes(workbook)
 
 
-def hardship_unenrolled_workbook(
+def hardship_unenrolled_report(
     *, user: User, residents: QuerySet[Resident], title: str, unit: str, as_of: datetime.date
-) -> bytes:
+) -> Report:
     """R10.2: the hardship residents not yet enrolled, for the township's follow-up; the 合计 row counts them."""
 
     def rows() -> Iterator[Sequence[object]]:
@@ -111,12 +107,10 @@ def hardship_unenrolled_workbook(
                 identities_text(resident),
             ]
 
-    workbook = ledger_workbook(
+    return Report(
         title=title,
         unit=unit,
         as_of=as_of,
-        headers=UNENROLLED_HEADERS,
+        columns=columns_of(UNENROLLED_HEADERS, UNENROLLED_WIDTHS),
         rows=rows(),
-        column_widths=UNENROLLED_WIDTHS,
     )
-    return workbook_bytes(workbook)

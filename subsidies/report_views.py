@@ -16,14 +16,14 @@ from django.utils import timezone
 
 from accounts.permissions import VIEW_HARDSHIP_IDENTITY
 from accounts.personal_data import id_number_on_page
+from core.excel import report_xlsx_response
 from divisions.models import DivisionLevel
-from reports.excel import xlsx_response
 
 from .report_exports import (
-    hardship_unenrolled_workbook,
+    hardship_unenrolled_report,
     identities_text,
-    subsidy_ledger_people_workbook,
-    subsidy_ledger_workbook,
+    subsidy_ledger_people_report,
+    subsidy_ledger_report,
 )
 from .report_forms import CountyReportForm, CoverageForm, LedgerPeopleForm, ReportParametersForm, UnenrolledForm
 from .selectors import (
@@ -111,8 +111,7 @@ def subsidy_ledger_page(request: HttpRequest, parameters: dict[str, Any]) -> Rep
 def subsidy_ledger_export(request: HttpRequest, parameters: dict[str, Any]) -> ReportResult:
     county_code = _county_required(parameters)
     ledger = subsidy_ledger(user=request.user, county_code=county_code, year=parameters["year"])  # type: ignore[arg-type]
-    content = subsidy_ledger_workbook(ledger=ledger, today=timezone.localdate())
-    return xlsx_response(content, f"{ledger.county_name}{ledger.year}年度困难群众资助参保台账.xlsx")
+    return report_xlsx_response(subsidy_ledger_report(ledger=ledger, today=timezone.localdate()))
 
 
 def _ledger_people(request: HttpRequest, parameters: dict[str, Any]):  # type: ignore[no-untyped-def]
@@ -149,7 +148,7 @@ def subsidy_ledger_people_page(request: HttpRequest, parameters: dict[str, Any])
 def subsidy_ledger_people_export(request: HttpRequest, parameters: dict[str, Any]) -> ReportResult:
     county, ledger_row, enrollments = _ledger_people(request, parameters)
     title = f"{county.name}{parameters['year']}年度{ledger_row.name}资助参保人员名单"
-    content = subsidy_ledger_people_workbook(
+    report = subsidy_ledger_people_report(
         user=request.user,  # type: ignore[arg-type]
         ledger_row=ledger_row,
         enrollments=enrollments,
@@ -157,7 +156,7 @@ def subsidy_ledger_people_export(request: HttpRequest, parameters: dict[str, Any
         unit=county.name,
         today=timezone.localdate(),
     )
-    return xlsx_response(content, f"{title}.xlsx")
+    return report_xlsx_response(report)
 
 
 # --- R10.2: the hardship coverage rate --------------------------------------------------------------------------
@@ -220,11 +219,11 @@ def hardship_unenrolled_page(request: HttpRequest, parameters: dict[str, Any]) -
 def hardship_unenrolled_export(request: HttpRequest, parameters: dict[str, Any]) -> ReportResult:
     division, residents = _unenrolled(request, parameters)
     title = f"{division.name}{parameters['year']}年度未参保困难群众名单"
-    content = hardship_unenrolled_workbook(
+    report = hardship_unenrolled_report(
         user=request.user,  # type: ignore[arg-type]
         residents=residents,
         title=title,
         unit=division.name,
         as_of=parameters["as_of"],
     )
-    return xlsx_response(content, f"{title}.xlsx")
+    return report_xlsx_response(report)

@@ -11,9 +11,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import IMPORT_IDENTITY_LIST
 from accounts.selectors import user_scope_code
+from core.excel import report_xlsx_response, xlsx_response
+from core.reports import Report, columns_of
 from divisions.models import Division, DivisionLevel
 from enrollment.policy import PolicyNotFound
-from reports.excel import ledger_workbook, workbook_bytes, xlsx_response
 
 from .forms import IdentityListUploadForm
 from .models import CertifyingDepartment, IdentityListBatch, IdentityListStatus
@@ -121,15 +122,16 @@ def identity_list_unmatched_download(request: HttpRequest, pk: int) -> HttpRespo
         )
         for row in batch.unmatched_rows
     ]
-    workbook = ledger_workbook(
+    report = Report(
         title=f"{batch.county.name}{batch.department}名单中档案未登记人员",
         unit=batch.county.name,
         as_of=batch.list_date,
-        headers=["名单行号", "姓名", "公民身份号码", "身份类别", "有效期起", "有效期止"],
+        columns=columns_of(
+            ["名单行号", "姓名", "公民身份号码", "身份类别", "有效期起", "有效期止"], [10, 10, 22, 16, 12, 12]
+        ),
         rows=rows,
-        column_widths=[10, 10, 22, 16, 12, 12],
     )
-    return xlsx_response(workbook_bytes(workbook), f"未登记人员-{batch.file_name}.xlsx")
+    return report_xlsx_response(report, file_name=f"未登记人员-{batch.file_name}.xlsx")
 
 
 @login_required

@@ -21,10 +21,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import IMPORT_BASELINES, SPLIT_TARGETS, VIEW_PROGRESS
+from core.excel import report_xlsx_response, xlsx_response
 from core.jobs import SUBMISSION_DEFERRED_MESSAGE, job_submission_deferred
-from reports.excel import ledger_workbook, workbook_bytes, xlsx_response
 from reports.list_files import ListFileUnreadable
 
+from .dashboard_exports import progress_report
 from .dashboard_forms import (
     ConfirmForm,
     DashboardForm,
@@ -151,64 +152,6 @@ def progress_dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "targets/dashboard.html", context)
 
 
-COUNT_HEADERS = ["区划代码", "区划名称", "目标人数", "实际人数", "完成率", "时间进度", "差距（人）"]
-COUNT_WIDTHS = [12, 16, 12, 12, 10, 10, 12]
-RATE_HEADERS = ["区划代码", "区划名称", "应参保人数", "参保人数", "参保率", "目标参保率", "距目标还差（人）"]
-RATE_WIDTHS = [12, 16, 14, 12, 10, 12, 16]
-PERCENT_FORMAT = "0.00%"
-
-
-def _whole(value: Decimal | None) -> int | None:
-    return None if value is None else int(value)
-
-
-def progress_workbook(*, dashboard: ProgressDashboard, unit: str) -> bytes:
-    """The ranking table in the ledger layout, the 合计 row adding up its columns; rates shown as percentages."""
-    totals = dashboard.totals
-    if dashboard.is_rate:
-        headers, widths, percent_columns = RATE_HEADERS, RATE_WIDTHS, (4, 5)
-        rows = [
-            [row.code, row.name, row.base, row.actual, row.completion_rate, row.target, row.gap]
-            for row in dashboard.rows
-        ]
-        total_row = (
-            [None, None, totals.base, totals.actual, totals.completion_rate, None, totals.gap] if totals else None
-        )
-    else:
-        headers, widths, percent_columns = COUNT_HEADERS, COUNT_WIDTHS, (4, 5)
-        rows = [
-            [row.code, row.name, _whole(row.target), row.actual, row.completion_rate, row.time_progress, row.gap]
-            for row in dashboard.rows
-        ]
-        total_row = (
-            [
-                None,
-                None,
-                _whole(totals.target),
-                totals.actual,
-                totals.completion_rate,
-                dashboard.time_progress,
-                totals.gap,
-            ]
-            if totals
-            else None
-        )
-    workbook = ledger_workbook(
-        title=f"{dashboard.division.name}{dashboard.year}年度{dashboard.metric_label}完成情况",
-        unit=unit,
-        as_of=dashboard.as_of,  # type: ignore[arg-type]
-        headers=headers,
-        rows=rows,
-        column_widths=widths,
-        totals=total_row,
-    )
-    sheet = workbook.active
-    for row_number in range(4, 4 + len(rows) + 1):
-        for index in percent_columns:
-            sheet.cell(row=row_number, column=index + 2).number_format = PERCENT_FORMAT
-    return workbook_bytes(workbook)
-
-
 @login_required
 @permission_required(VIEW_PROGRESS, raise_exception=True)
 def progress_export(request: HttpRequest) -> HttpResponse:
@@ -219,9 +162,8 @@ def progress_export(request: HttpRequest) -> HttpResponse:
     if dashboard.as_of is None or not dashboard.rows:
         raise Http404("该日期没有进度快照。")
     unit = request.user.division.name if request.user.division else "全省"  # type: ignore[union-attr]
-    content = progress_workbook(dashboard=dashboard, unit=unit)
-    title = f"{dashboard.division.name}{dashboard.year}年度{dashboard.metric_label}完成情况"
-    return xlsx_response(content, f"{title}（截至{dashboard.as_of:%Y-%m-%d}）.xlsx")
+    report = progress_report(dashboard=dashboard, unit=unit)
+    return report_xlsx_response(report, file_name=f"{report.title}（截至{dashboard.as_of:%Y-%m-%d}）.xlsx")
 
 
 # --- The refresh button -------------------------------------------------------------------------------------------

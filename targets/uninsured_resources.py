@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 from django.db.models import TextChoices
 from import_export import fields, resources, widgets
 
+from core.reports import Report, columns_of
 from reports import list_files
-from reports.excel import ledger_workbook, workbook_bytes
 from reports.list_files import IdNumberWidget, ListDateWidget, TextWidget, cell_text
 
 from .models import ContactResult, OutreachStep, UninsuredReason, VerificationStatus
@@ -196,10 +196,6 @@ def ledger_file_read(*, file_name: str, content: bytes) -> tuple[list[dict[str, 
     return people, columns
 
 
-def ledger_workbook_bytes(*, title: str, unit: str, as_of: datetime.date, rows: Iterable[Sequence[object]]) -> bytes:
-    """The ledger in the township's format (reports.excel.ledger_workbook: ID numbers written as text)."""
-    return workbook_bytes(
-        ledger_workbook(
-            title=title, unit=unit, as_of=as_of, headers=LEDGER_HEADERS, rows=rows, column_widths=LEDGER_WIDTHS
-        )
-    )
+def uninsured_ledger_report(*, title: str, unit: str, as_of: datetime.date, rows: Iterable[Sequence[object]]) -> Report:
+    """The ledger in the township's format (core.excel writes ID numbers as text), read back by `ledger_file_read`."""
+    return Report(title=title, unit=unit, as_of=as_of, columns=columns_of(LEDGER_HEADERS, LEDGER_WIDTHS), rows=rows)

@@ -21,8 +21,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import CHANGE_UNINSURED_PERSON, PUSH_UNINSURED_LIST, VIEW_UNINSURED
 from accounts.personal_data import id_number_on_page
+from core.excel import report_xlsx_response, xlsx_response
 from divisions.models import Division
-from reports.excel import xlsx_response
 
 from .models import UninsuredPerson
 from .uninsured_forms import (
@@ -32,7 +32,7 @@ from .uninsured_forms import (
     UninsuredPersonForm,
     UninsuredPushForm,
 )
-from .uninsured_resources import ledger_workbook_bytes, push_template_bytes
+from .uninsured_resources import push_template_bytes, uninsured_ledger_report
 from .uninsured_selectors import (
     DivisionOutOfScope,
     uninsured_default_township_code,
@@ -307,13 +307,13 @@ def uninsured_ledger_export(request: HttpRequest) -> HttpResponse:
     year = _year_from(request, township)
     title = _ledger_title(township, year)
     unit = f"{township.parent.name}{township.name}" if township.parent else township.name
-    content = ledger_workbook_bytes(
+    report = uninsured_ledger_report(
         title=title,
         unit=unit,
         as_of=timezone.localdate(),
         rows=uninsured_ledger_rows(user=request.user, township=township, year=year),  # type: ignore[arg-type]
     )
-    return xlsx_response(content, f"{title}.xlsx")
+    return report_xlsx_response(report)
 
 
 # --- One person ---------------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from accounts.selectors import user_can_see_division
 from bulk.models import BulkImportJob, BulkImportKind, BulkImportStatus, TaxPaymentMatch, TaxPaymentRecord
 from bulk.tax_payment_loading import tax_payment_match
 from conftest import SHANYIN, YUJING_TOWN, make_user
+from core.excel import report_xlsx
 from divisions.models import Division
 from enrollment.models import Enrollment, Resident
 from enrollment.rules import id_number_compose
@@ -28,7 +29,7 @@ from subsidies.models import IdentityListBatch
 from subsidies.services import hardship_identity_create, identity_list_preview
 from targets.models import ProgressJob, ProgressSnapshot, UninsuredList, UninsuredPerson
 from targets.rules import time_progress
-from targets.uninsured_resources import ledger_workbook_bytes
+from targets.uninsured_resources import uninsured_ledger_report
 from targets.uninsured_selectors import uninsured_ledger_rows
 from targets.uninsured_services import StagedUpload, uninsured_upload_stage
 
@@ -342,7 +343,9 @@ def ledger_file(world: World) -> bytes:
     rows = uninsured_ledger_rows(
         user=world.own[Role.TOWNSHIP_OFFICIAL], township=world.uninsured_list.township, year=2026
     )
-    return ledger_workbook_bytes(title="玉井镇2026年度未参保人员台账", unit="山阴县玉井镇", as_of=JUNE_30, rows=rows)
+    return report_xlsx(
+        uninsured_ledger_report(title="玉井镇2026年度未参保人员台账", unit="山阴县玉井镇", as_of=JUNE_30, rows=rows)
+    )
 
 
 def ledger_upload(world: World) -> StagedUpload:

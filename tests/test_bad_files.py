@@ -22,10 +22,11 @@ from openpyxl import load_workbook
 from accounts.models import Role
 from bulk.models import BulkImportJob, BulkImportStatus, TaxPaymentMatch, TaxPaymentRecord
 from bulk.services import bulk_import_create
-from bulk.tax_payment_exports import tax_payment_workbook
+from bulk.tax_payment_exports import tax_payment_report
 from bulk.tax_payment_loading import ALREADY_IMPORTED
 from bulk.tax_payment_selectors import tax_payment_records
 from conftest import make_user
+from core.excel import report_xlsx
 from divisions.models import Division
 from enrollment.models import ClaimSummary, Enrollment, Payment, Resident, ResidentStatus
 from enrollment.rules import id_number_parse
@@ -46,7 +47,7 @@ from targets.target_services import (
     target_split_file_preview,
     target_split_save,
 )
-from targets.uninsured_resources import ledger_workbook_bytes
+from targets.uninsured_resources import uninsured_ledger_report
 from targets.uninsured_selectors import uninsured_ledger_rows
 from targets.uninsured_services import (
     uninsured_ledger_import_check,
@@ -607,11 +608,10 @@ def test_a_newborn_name_typed_as_a_formula_is_registered_as_text_and_exported_as
 
 
 def ledger_cells(user, year: int) -> list:
-    """The cells of 玉井镇's ledger as exported (targets.uninsured_resources.ledger_workbook_bytes)."""
+    """The cells of 玉井镇's ledger as exported (targets.uninsured_resources.uninsured_ledger_report)."""
     township = Division.objects.get(code=bad_files.YUJING_TOWN)
-    content = ledger_workbook_bytes(
-        title="台账", unit="玉井镇", as_of=TODAY, rows=uninsured_ledger_rows(user=user, township=township, year=year)
-    )
+    rows = uninsured_ledger_rows(user=user, township=township, year=year)
+    content = report_xlsx(uninsured_ledger_report(title="台账", unit="玉井镇", as_of=TODAY, rows=rows))
     return [cell for row in load_workbook(io.BytesIO(content)).active.iter_rows() for cell in row]
 
 
@@ -661,7 +661,9 @@ def test_a_payer_name_typed_as_a_formula_is_recorded_as_text_and_exported_as_tex
     # when
     run(users, layout, content, extension)
     records = tax_payment_records(county=Division.objects.get(code=bad_files.SHANYIN), year=2026)
-    exported = tax_payment_workbook(user=users["clerk"], records=records, title="对账明细", unit="山阴县", today=TODAY)
+    exported = report_xlsx(
+        tax_payment_report(user=users["clerk"], records=records, title="对账明细", unit="山阴县", today=TODAY)
+    )
     cell = the_cell(
         [cell for row in load_workbook(io.BytesIO(exported)).active.iter_rows() for cell in row], "HYPERLINK("
     )

@@ -67,18 +67,18 @@ def test_ledger_cells_that_look_like_formulas_stay_text():
 
     from openpyxl import load_workbook
 
-    from reports.excel import ledger_workbook, workbook_bytes
+    from core.excel import report_xlsx
+    from core.reports import Column, Report
 
     # given a value someone typed as a formula
-    workbook = ledger_workbook(
+    report = Report(
         title="台账",
         unit="山阴县",
         as_of=datetime.date(2026, 11, 26),
-        headers=["姓名"],
+        columns=[Column("姓名", 20)],
         rows=[['=HYPERLINK("http://example.invalid","点击")']],
-        column_widths=[20],
     )
     # when the file is read back
-    cell = load_workbook(io.BytesIO(workbook_bytes(workbook))).active["B4"]
+    cell = load_workbook(io.BytesIO(report_xlsx(report))).active["B4"]
     # then it is the text that was typed, not a formula
     assert (cell.value, cell.data_type) == ('=HYPERLINK("http://example.invalid","点击")', "s")
