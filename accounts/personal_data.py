@@ -9,10 +9,18 @@ numbers through accounts.serializers.IdNumberField, and the API's renderers reco
 
 from django.http import HttpRequest
 
-from enrollment.rules import id_number_mask
-
 from .models import RevealReason, User
 from .permissions import VIEW_FULL_ID_NUMBER
+
+
+def id_number_mask(id_number: str) -> str:
+    """Keep the address code and the last four characters: 140621********123X.
+
+    A newborn's placeholder (mother's number + B, B1 …) keeps its suffix: 140621********123XB.
+    """
+    if len(id_number) < 18:
+        return "*" * len(id_number)
+    return f"{id_number[:6]}{'*' * 8}{id_number[14:18]}{id_number[18:]}"
 
 
 def id_number_on_page(id_number: str) -> str:

@@ -110,16 +110,6 @@ def id_number_parse(raw: str) -> IdNumberFacts:
     return IdNumberFacts(id_number=id_number, address_code=id_number[:6], birth_date=birth_date, gender=gender)
 
 
-def id_number_mask(id_number: str) -> str:
-    """Keep the address code and the last four characters: 140621********123X.
-
-    A newborn's placeholder (mother's number + B, B1 …) keeps its suffix: 140621********123XB.
-    """
-    if len(id_number) < 18:
-        return "*" * len(id_number)
-    return f"{id_number[:6]}{'*' * 8}{id_number[14:18]}{id_number[18:]}"
-
-
 def id_number_compose(*, address_code: str, birth_date: datetime.date, sequence: int) -> str:
     """The valid ID number for an address code, birth date and 3-digit sequence (odd: male, even: female)."""
     first_seventeen = f"{address_code}{birth_date:%Y%m%d}{sequence:03d}"

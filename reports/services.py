@@ -8,12 +8,13 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import VIEW_FULL_ID_NUMBER
+from accounts.personal_data import id_number_mask
 from accounts.selectors import user_can_see_division
 from core.excel import report_xlsx
 from core.jobs import job_submit
 from core.reports import Report, columns_of
 from divisions.models import Division, DivisionLevel
-from enrollment.rules import id_number_mask, money
+from enrollment.rules import money
 from enrollment.selectors import resident_list
 
 from .models import (

@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from accounts.personal_data import id_number_mask
 from enrollment.models import Resident
-from enrollment.rules import id_number_mask
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from accounts.personal_data import id_number_mask
 from conftest import YUJING_TOWN, first_village
-from enrollment.rules import id_number_mask
 from enrollment.services import enrollment_create, resident_create
 from newborns.models import BirthRecord, PreEnrollment
 

@@ -11,9 +11,10 @@ from rest_framework.test import APIRequestFactory, force_authenticate
 from rest_framework.views import APIView
 
 from accounts.models import PersonalDataView
+from accounts.personal_data import id_number_mask
 from conftest import SHANYIN, YUJING_TOWN, first_village, make_user, token_client
 from enrollment.models import Enrollment, PaymentChannel, Resident
-from enrollment.rules import id_number_compose, id_number_mask
+from enrollment.rules import id_number_compose
 from enrollment.serializers import ResidentSerializer
 from enrollment.services import enrollment_create, resident_create
 from newborns.models import RegistrationChannel

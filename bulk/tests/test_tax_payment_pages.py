@@ -6,11 +6,11 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
+from accounts.personal_data import id_number_mask
 from bulk.models import BulkImportJob, TaxPaymentRecord
 from bulk.tax_payment_selectors import TaxPaymentSummaryRow
 from conftest import make_user
 from enrollment.models import Resident
-from enrollment.rules import id_number_mask
 from enrollment.services import enrollment_create
 
 from .helpers import run_import

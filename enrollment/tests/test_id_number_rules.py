@@ -4,11 +4,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from accounts.personal_data import id_number_mask
 from enrollment.rules import (
     IdNumberError,
     id_number_check_character,
     id_number_compose,
-    id_number_mask,
     id_number_parse,
     id_number_read,
 )

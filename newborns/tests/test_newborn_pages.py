@@ -8,9 +8,10 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from accounts.personal_data import id_number_mask
 from conftest import SHANYIN, YUJING_TOWN, first_village, make_user
 from enrollment.models import Enrollment, Payment, Resident
-from enrollment.rules import id_number_compose, id_number_mask
+from enrollment.rules import id_number_compose
 from enrollment.services import enrollment_create, resident_create
 from newborns.models import BirthRecord, PreEnrollment, PreEnrollmentPlaceholder
 from newborns.services import newborn_register, pre_enrollment_create

@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
+from accounts.personal_data import id_number_mask
 from conftest import BEIZHOUZHUANG_TOWN, SHANYIN, YUJING_TOWN, first_village
-from enrollment.rules import id_number_compose, id_number_mask
+from enrollment.rules import id_number_compose
 from enrollment.services import enrollment_create, refund_request, resident_create
 from subsidies.rules import coverage_gap, coverage_rate
 from subsidies.selectors import DivisionOutOfScope, hardship_coverage, hardship_unenrolled
