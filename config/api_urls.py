@@ -2,10 +2,11 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from enrollment.api import ResidentViewSet
-from enrollment.enrollment_api import ClaimSummaryView, EnrollmentViewSet, IdentityView
+from enrollment.enrollment_api import ClaimSummaryView, EnrollmentViewSet
 from enrollment.quote_api import PolicyQuoteView
 from newborns.api import NewbornViewSet, PreEnrollmentView
 from reports.api import SettlementView
+from subsidies.api import IdentityView
 from targets.api import ProgressView
 
 router = DefaultRouter()

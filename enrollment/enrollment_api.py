@@ -1,4 +1,4 @@
-"""Enrollments (参保缴费), hardship identities and claim summaries over the API (API.md)."""
+"""Enrollments (参保缴费) and claim summaries over the API (API.md)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -10,15 +10,12 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from subsidies.models import CertifyingDepartment, HardshipCategory
-from subsidies.services import hardship_identity_create
-
 from .api import ReadRequiresViewPermission, api_validation_error
 from .models import ClaimSummary, Enrollment, PayerRelation, PaymentChannel, Resident
 from .quote_api import SPECIAL_STATUS_CHOICES
 from .rules import REFUND_REASON_LABELS
 from .selectors import enrollment_get, enrollment_list, resident_get
-from .serializers import EnrollmentSerializer, IdentitySerializer
+from .serializers import EnrollmentSerializer
 from .services import back_payment_add, claim_summary_upsert, enrollment_create, refund_request
 
 
@@ -127,33 +124,6 @@ class EnrollmentViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewse
         except DjangoValidationError as error:
             raise api_validation_error(error) from None
         return self._respond(enrollment)
-
-
-class IdentityCreateSerializer(serializers.Serializer):
-    id_number = serializers.CharField(max_length=18)
-    category = serializers.ChoiceField(choices=HardshipCategory.choices)
-    valid_from = serializers.DateField()
-    valid_to = serializers.DateField(required=False, allow_null=True)
-    department = serializers.ChoiceField(choices=CertifyingDepartment.choices)
-    disability_grade = serializers.IntegerField(min_value=1, max_value=4, required=False, allow_null=True)
-
-
-class IdentityView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(tags=["困难身份"], request=IdentityCreateSerializer, responses={201: IdentitySerializer})
-    def post(self, request):  # type: ignore[no-untyped-def]
-        if not request.user.has_perm("subsidies.add_hardshipidentity"):
-            self.permission_denied(request)
-        serializer = IdentityCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        resident = resident_in_scope(request, data.pop("id_number"))
-        try:
-            identity = hardship_identity_create(actor=request.user, resident=resident, **data)
-        except DjangoValidationError as error:
-            raise api_validation_error(error) from None
-        return Response(IdentitySerializer(identity).data, status=status.HTTP_201_CREATED)
 
 
 class ClaimSummaryCreateSerializer(serializers.Serializer):

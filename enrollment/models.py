@@ -3,13 +3,29 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from subsidies.rules import HardshipTableInvalid, hardship_tiers_from_rows
+from .hardship_rules import HardshipTableInvalid, hardship_tiers_from_rows
 
 
 class Gender(models.TextChoices):
     MALE = "M", "男"
     FEMALE = "F", "女"
     UNKNOWN = "U", "未知"  # a pre-enrolled baby before birth (R7.6)
+
+
+class HardshipCategory(models.TextChoices):
+    """R6 categories, as certified by the departments (RULES.md R6)."""
+
+    TEKUN = "tekun", "特困人员"
+    SEVERE_DISABILITY = "severe_disability", "二级及以上重度残疾人"
+    DIBAO_DISABILITY = "dibao_disability", "低保户中的三级、四级残疾人"
+    FAMILY_PLANNING_HARDSHIP = "family_planning_hardship", "农村计划生育特殊困难家庭成员"
+    DIBAO = "dibao", "低保对象"
+    EDGE_POVERTY = "edge_poverty", "边缘易致贫户"
+    SUDDEN_HARDSHIP = "sudden_hardship", "突发严重困难户"
+    UNSTABLE_POVERTY_ALLEVIATED = "unstable_poverty_alleviated", "脱贫不稳定户"
+    RETURNED_TO_POVERTY = "returned_to_poverty", "返贫致贫人口"
+    STABLE_POVERTY_ALLEVIATED = "stable_poverty_alleviated", "稳定脱贫人口"
+    DISABILITY = "disability", "残疾人（按等级）"
 
 
 class ResidentStatus(models.TextChoices):

@@ -13,8 +13,8 @@ from dateutil.relativedelta import relativedelta
 from django.db import connection
 
 from divisions.models import Division, DivisionLevel
-from subsidies.rules import hardship_tiers_from_rows
 
+from .hardship_rules import hardship_tiers_from_rows
 from .models import PolicyParameterSet, PolicyRevision
 from .rules import (
     CalendarParameters,

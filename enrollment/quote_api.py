@@ -9,8 +9,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from subsidies.models import HardshipCategory
-
+from .models import HardshipCategory
 from .policy import PolicyNotFound, policy_resolve
 from .rules import BackPaymentRefused, PaymentDateRefused, PersonHistory, Quote, SpecialStatus, quote_compute
 

@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
 
-from subsidies.rules import HardshipSubsidy, HardshipTier, hardship_subsidy_compute
+from .hardship_rules import HardshipSubsidy, HardshipTier, hardship_subsidy_compute
 
 ID_NUMBER_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_NUMBER_CHECK_CHARACTERS = "10X98765432"

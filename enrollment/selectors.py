@@ -6,7 +6,6 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import User
 from accounts.selectors import scope_queryset
-from subsidies.models import HardshipIdentity
 
 from .models import ClaimSummary, Enrollment, EnrollmentStatus, Resident
 from .policy import PolicyNotFound, policy_resolve
@@ -78,7 +77,7 @@ def person_history(*, resident: Resident, before_year: int, on_date: datetime.da
     summaries = list(
         ClaimSummary.objects.filter(resident=resident).values_list("year", "fund_paid_total", "reward_used")
     )
-    identities = HardshipIdentity.objects.filter(resident=resident, valid_from__lte=on_date).filter(
+    identities = resident.hardship_identities.filter(valid_from__lte=on_date).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=on_date)
     )
     categories = frozenset(identities.values_list("category", flat=True))

@@ -6,11 +6,11 @@ what a row means for the registry is decided in `subsidies.services`.
 
 from import_export import fields, resources, widgets
 
+from enrollment.hardship_rules import HardshipTier
 from reports import list_files
 from reports.list_files import IdNumberWidget, ListDateWidget, TextWidget
 
 from .models import CertifyingDepartment
-from .rules import HardshipTier
 
 
 class DisabilityGradeWidget(widgets.Widget):

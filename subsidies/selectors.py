@@ -14,6 +14,7 @@ from django.db.models.functions import Substr
 from accounts.models import User
 from accounts.selectors import scope_queryset, user_scope_code
 from divisions.models import Division, DivisionLevel
+from enrollment.hardship_rules import HardshipTier
 from enrollment.models import Enrollment, EnrollmentStatus, Resident, ResidentStatus
 from enrollment.policy import PolicyNotFound, policy_resolve
 from enrollment.rules import money
@@ -21,7 +22,6 @@ from targets.coverage import CoverageTable, coverage_table, scope_narrower_than
 from targets.models import TargetMetric
 
 from .models import HardshipCategory, HardshipIdentity, IdentityListBatch
-from .rules import HardshipTier
 
 HOUSEHOLD_DIVISION_FIELDS = ("household_division",)
 COUNTY_CODE_LENGTH = 6

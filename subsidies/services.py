@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from divisions.models import Division
+from enrollment.hardship_rules import HardshipTier
 from enrollment.models import Resident
 from enrollment.policy import PolicyNotFound, policy_resolve
 from enrollment.services import record_date_check
@@ -16,7 +17,6 @@ from reports.list_files import ListFileUnreadable, cell_text
 
 from .models import CertifyingDepartment, HardshipCategory, HardshipIdentity, IdentityListBatch, IdentityListStatus
 from .resources import IdentityListResource, list_file_read
-from .rules import HardshipTier
 
 
 @transaction.atomic

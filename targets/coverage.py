@@ -9,15 +9,30 @@ and what a user whose scope lies inside the division sees are the same for every
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_DOWN, Decimal
 
 from accounts.models import User
 from accounts.selectors import user_scope_code
 from divisions.models import Division
-from subsidies.rules import coverage_gap, coverage_rate
 
 from .models import Target
 from .selectors import targets_get
+
+RATE_STEP = Decimal("0.0001")
+
+
+def coverage_rate(*, enrolled: int, people: int) -> Decimal | None:
+    """Enrolled share of the people, to four places, rounded down so that a rate shown never overstates the
+    coverage (98.999% is shown as 98.99%, not as the 99% target). None when there is nobody to cover."""
+    if people == 0:
+        return None
+    return (Decimal(enrolled) / Decimal(people)).quantize(RATE_STEP, rounding=ROUND_DOWN)
+
+
+def coverage_gap(*, enrolled: int, people: int, target: Decimal) -> int:
+    """R10.2: how many more people must enroll to reach the target rate; a part of a person counts as one."""
+    needed = (target * people).to_integral_value(rounding=ROUND_CEILING)
+    return max(0, int(needed) - enrolled)
 
 
 @dataclass(frozen=True)

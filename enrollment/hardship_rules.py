@@ -1,11 +1,12 @@
-"""R6: hardship contribution subsidies, as pure functions (no ORM, no clock).
+"""R6: hardship contribution subsidies, as pure functions (no ORM, no clock). They are part of what a person owes
+(enrollment.rules.quote_compute); the subsidies app records who holds which identity.
 
 The table itself (categories, amounts, departments, the combination rules) is policy data of a region and year:
-`enrollment.PolicyParameterSet.hardship_tiers`, resolved into `HardshipTier` rows by `enrollment.policy`.
+`PolicyParameterSet.hardship_tiers`, resolved into `HardshipTier` rows by `enrollment.policy`.
 """
 
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, ROUND_DOWN, Decimal
+from decimal import Decimal
 
 # The code an identity carries when a department (残联) certifies only a disability grade; the tiers say which
 # grades, alone or together with another category, give a subsidy.
@@ -125,22 +126,3 @@ def hardship_tiers_from_rows(
             )
         )
     return tuple(tiers)
-
-
-# --- R10.2: the hardship coverage rate -------------------------------------------------------------------------
-
-RATE_STEP = Decimal("0.0001")
-
-
-def coverage_rate(*, enrolled: int, people: int) -> Decimal | None:
-    """Enrolled share of the people, to four places, rounded down so that a rate shown never overstates the
-    coverage (98.999% is shown as 98.99%, not as the 99% target). None when there is nobody to cover."""
-    if people == 0:
-        return None
-    return (Decimal(enrolled) / Decimal(people)).quantize(RATE_STEP, rounding=ROUND_DOWN)
-
-
-def coverage_gap(*, enrolled: int, people: int, target: Decimal) -> int:
-    """R10.2: how many more people must enroll to reach the target rate; a part of a person counts as one."""
-    needed = (target * people).to_integral_value(rounding=ROUND_CEILING)
-    return max(0, int(needed) - enrolled)
