@@ -35,6 +35,15 @@ class ResidentStatus(models.TextChoices):
     VOIDED = "voided", "注销"
 
 
+class TargetMetric(models.TextChoices):
+    """The enrollment figures a target is set for (R10); the targets themselves are kept by the targets app."""
+
+    SUBSIDISED_NEWBORNS = "subsidised_newborns", "资助新生儿参保人数"
+    OVERALL_ENROLLMENT_RATE = "overall_enrollment_rate", "总体参保率"
+    HARDSHIP_ENROLLMENT_RATE = "hardship_enrollment_rate", "困难群众参保率"
+    NEWBORN_BIRTH_YEAR_RATE = "newborn_birth_year_rate", "新生儿出生当年参保率"
+
+
 # The history of a person is read by the person's id; no other column of the history table is searched.
 RESIDENT_HISTORY_UNINDEXED = ["id_number", "name", "household_division", "residence_division", "merged_into"]
 

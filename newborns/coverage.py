@@ -12,10 +12,9 @@ from django.db.models.functions import Substr
 from accounts.models import User
 from accounts.selectors import scope_queryset
 from divisions.models import DivisionLevel
-from enrollment.models import Enrollment, EnrollmentStatus
+from enrollment.coverage import CoverageTable, coverage_table
+from enrollment.models import Enrollment, EnrollmentStatus, TargetMetric
 from subsidies.selectors import report_division_get
-from targets.coverage import CoverageTable, coverage_table
-from targets.models import TargetMetric
 
 from .models import BirthRecord
 

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from core.reports import Report, columns_of
-from targets.coverage import CoverageRow, CoverageTable
+from enrollment.coverage import CoverageRow, CoverageTable
 
 from .coverage import CHILD_CODE_LENGTH
 

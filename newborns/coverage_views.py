@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from accounts.permissions import VIEW_BIRTH_RECORD
 from core.excel import report_xlsx_response
+from enrollment.coverage import CoverageTable
 from subsidies.selectors import DivisionOutOfScope, ReportParameterInvalid, report_default_division_code
-from targets.coverage import CoverageTable
 
 from .coverage import newborn_coverage
 from .coverage_exports import newborn_coverage_report

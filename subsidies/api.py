@@ -28,7 +28,7 @@ class IdentityView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(tags=["困难身份"], request=IdentityCreateSerializer, responses={201: IdentitySerializer})
-    def post(self, request):  # type: ignore[no-untyped-def]
+    def post(self, request):
         if not request.user.has_perm("subsidies.add_hardshipidentity"):
             self.permission_denied(request)
         serializer = IdentityCreateSerializer(data=request.data)

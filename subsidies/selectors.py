@@ -14,12 +14,11 @@ from django.db.models.functions import Substr
 from accounts.models import User
 from accounts.selectors import scope_queryset, user_scope_code
 from divisions.models import Division, DivisionLevel
+from enrollment.coverage import CoverageTable, coverage_table, scope_narrower_than
 from enrollment.hardship_rules import HardshipTier
-from enrollment.models import Enrollment, EnrollmentStatus, Resident, ResidentStatus
+from enrollment.models import Enrollment, EnrollmentStatus, Resident, ResidentStatus, TargetMetric
 from enrollment.policy import PolicyNotFound, policy_resolve
 from enrollment.rules import money
-from targets.coverage import CoverageTable, coverage_table, scope_narrower_than
-from targets.models import TargetMetric
 
 from .models import HardshipCategory, HardshipIdentity, IdentityListBatch
 

@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class TargetsConfig(AppConfig):
     name = "targets"
     verbose_name = "目标与进度"
+
+    def ready(self) -> None:
+        # The coverage tables of the apps below this one show the targets kept here.
+        from enrollment.coverage import coverage_targets_lookup_register
+
+        from .selectors import coverage_targets_get
+
+        coverage_targets_lookup_register(coverage_targets_get)

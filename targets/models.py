@@ -1,13 +1,7 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-
-class TargetMetric(models.TextChoices):
-    SUBSIDISED_NEWBORNS = "subsidised_newborns", "资助新生儿参保人数"
-    OVERALL_ENROLLMENT_RATE = "overall_enrollment_rate", "总体参保率"
-    HARDSHIP_ENROLLMENT_RATE = "hardship_enrollment_rate", "困难群众参保率"
-    NEWBORN_BIRTH_YEAR_RATE = "newborn_birth_year_rate", "新生儿出生当年参保率"
-
+from enrollment.models import TargetMetric
 
 RATE_METRICS = frozenset(
     {

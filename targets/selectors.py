@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from enrollment.coverage import CoverageTarget
 from enrollment.models import Enrollment, EnrollmentStatus
 from enrollment.rules import NEWBORN_PROGRAMME
 from newborns.models import PreEnrollmentPlaceholder
@@ -27,6 +28,14 @@ def targets_get(*, division_codes: list[str], year: int, metric: str) -> dict[st
     return {
         division_code: next((targets[code] for code in codes if code in targets), None)
         for division_code, codes in searched.items()
+    }
+
+
+def coverage_targets_get(*, division_codes: list[str], year: int, metric: str) -> dict[str, CoverageTarget | None]:
+    """`targets_get` as the coverage tables read it (enrollment.coverage, registered in targets.apps)."""
+    return {
+        code: None if target is None else CoverageTarget(value=target.value, source_document=target.source_document)
+        for code, target in targets_get(division_codes=division_codes, year=year, metric=metric).items()
     }
 
 

@@ -10,13 +10,13 @@ from openpyxl import load_workbook
 
 from accounts.models import Role
 from conftest import BEIZHOUZHUANG_TOWN, SHANYIN, YUJING_TOWN, first_village, make_user
+from enrollment.coverage import CoverageRow
 from enrollment.models import Enrollment
 from enrollment.rules import id_number_compose
 from enrollment.services import resident_create
 from newborns.coverage import newborn_coverage
 from newborns.models import BirthRecord
 from newborns.services import newborn_register
-from targets.coverage import CoverageRow
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

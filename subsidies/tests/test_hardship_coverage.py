@@ -9,11 +9,11 @@ from openpyxl import load_workbook
 
 from accounts.personal_data import id_number_mask
 from conftest import BEIZHOUZHUANG_TOWN, SHANYIN, YUJING_TOWN, first_village
+from enrollment.coverage import coverage_gap, coverage_rate
 from enrollment.rules import id_number_compose
 from enrollment.services import enrollment_create, refund_request, resident_create
 from subsidies.selectors import DivisionOutOfScope, hardship_coverage, hardship_unenrolled
 from subsidies.services import hardship_identity_create
-from targets.coverage import coverage_gap, coverage_rate
 
 D = datetime.date
 AS_OF = D(2026, 6, 30)

@@ -4,19 +4,22 @@ are enrolled, the rate, the target and the people still needed to reach it; and 
 What is counted differs (residents holding a hardship identity, babies born in the year); the callers count in one
 grouped query per report and hand the counts per child division here. The table around the counts, the targets,
 and what a user whose scope lies inside the division sees are the same for every coverage report.
+
+The targets are kept by the targets app, which sits above the apps that count (subsidies, newborns): it lends its
+look-up here when it starts (targets.apps).
 """
 
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_DOWN, Decimal
+from typing import Protocol
+
+from django.core.exceptions import ImproperlyConfigured
 
 from accounts.models import User
 from accounts.selectors import user_scope_code
 from divisions.models import Division
-
-from .models import Target
-from .selectors import targets_get
 
 RATE_STEP = Decimal("0.0001")
 
@@ -33,6 +36,32 @@ def coverage_gap(*, enrolled: int, people: int, target: Decimal) -> int:
     """R10.2: how many more people must enroll to reach the target rate; a part of a person counts as one."""
     needed = (target * people).to_integral_value(rounding=ROUND_CEILING)
     return max(0, int(needed) - enrolled)
+
+
+@dataclass(frozen=True)
+class CoverageTarget:
+    value: Decimal
+    source_document: str
+
+
+class CoverageTargetsLookup(Protocol):
+    """For each division code, its target of `metric` for the year (a rate set above it holds), or None."""
+
+    def __call__(self, *, division_codes: list[str], year: int, metric: str) -> Mapping[str, CoverageTarget | None]: ...
+
+
+_targets_lookup: CoverageTargetsLookup | None = None
+
+
+def coverage_targets_lookup_register(lookup: CoverageTargetsLookup) -> None:
+    global _targets_lookup
+    _targets_lookup = lookup
+
+
+def _coverage_targets_get(*, division_codes: list[str], year: int, metric: str) -> Mapping[str, CoverageTarget | None]:
+    if _targets_lookup is None:
+        raise ImproperlyConfigured("No coverage targets look-up is registered: is the targets app installed?")
+    return _targets_lookup(division_codes=division_codes, year=year, metric=metric)
 
 
 @dataclass(frozen=True)
@@ -82,7 +111,7 @@ def scope_narrower_than(*, user: User, division_code: str) -> str:
     return user.division.name
 
 
-def _coverage_row(*, division: Division, target: Target | None, people: int, enrolled: int) -> CoverageRow:
+def _coverage_row(*, division: Division, target: CoverageTarget | None, people: int, enrolled: int) -> CoverageRow:
     value = target.value if target else None
     return CoverageRow(
         code=division.code,
@@ -111,7 +140,7 @@ def coverage_table(
     scope_code = user_scope_code(user=user)
     if scope_code is not None and len(scope_code) > len(division.code):
         children_list = [child for child in children_list if scope_code.startswith(child.code)]
-    targets = targets_get(
+    targets = _coverage_targets_get(
         division_codes=[division.code, *(child.code for child in children_list)], year=year, metric=metric
     )
     rows = []
