@@ -13,9 +13,10 @@ from collections.abc import Iterable, Sequence
 from django.db.models import TextChoices
 from import_export import fields, resources, widgets
 
+from core.tabular import cell_text
 from reports import list_files
 from reports.excel import ledger_workbook, workbook_bytes
-from reports.list_files import IdNumberWidget, ListDateWidget, TextWidget, cell_text
+from reports.list_files import IdNumberWidget, ListDateWidget, TextWidget
 
 from .models import ContactResult, OutreachStep, UninsuredReason, VerificationStatus
 
