@@ -97,7 +97,7 @@ class TableReader:
         return min(1.0, self.stream.tell() / self.size) if self.size else 0.0
 
     def _csv_rows(self) -> Iterator[tuple[int, Sequence[object]]]:
-        text = io.TextIOWrapper(self.stream, encoding=self.encoding, newline="")  # type: ignore[type-var]
+        text = io.TextIOWrapper(self.stream, encoding=self.encoding, newline="")
         try:
             for self._row_number, cells in enumerate(csv.reader(text), start=1):
                 yield self._row_number, cells
