@@ -143,7 +143,7 @@ class PreEnrollmentPlaceholder(models.Model):
         return self.resident.id_number
 
 
-BirthImportStatus = BatchStatus
+BirthImportStatus = BatchStatus  # the statuses every preview batch has (core.batches)
 
 
 class BirthImportBatch(PreviewBatch):

@@ -27,7 +27,7 @@ class CertifyingDepartment(models.TextChoices):
     DISABLED_FEDERATION = "残联", "残联"
 
 
-IdentityListStatus = BatchStatus
+IdentityListStatus = BatchStatus  # the statuses every preview batch has (core.batches)
 
 
 class IdentityListBatch(PreviewBatch):
