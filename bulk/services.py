@@ -38,6 +38,7 @@ from openpyxl.utils import get_column_letter
 from accounts.models import User
 from accounts.selectors import user_can_see_division
 from core.jobs import job_heartbeat, job_lock, job_submit
+from core.tabular import FileUnreadable, TableReader
 from divisions.models import Division, DivisionLevel
 from enrollment.rules import NEWBORN_PROGRAMME
 from subsidies.models import HardshipCategory
@@ -55,7 +56,6 @@ from .identity_loading import (
     identity_list_row_context,
 )
 from .models import BulkImportJob, BulkImportKind, BulkImportStatus
-from .readers import FileUnreadable, TableReader
 from .resident_loading import resident_checks, resident_load, resident_report_texts
 from .rules import (
     ENROLLMENT_COLUMNS,

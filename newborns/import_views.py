@@ -14,7 +14,7 @@ from core.excel import xlsx_response
 from .import_forms import BirthImportUploadForm
 from .import_selectors import birth_import_batches, birth_import_counties
 from .import_services import birth_import_confirm, birth_import_preview
-from .models import BirthImportBatch, BirthImportStatus
+from .models import BirthImportBatch
 from .resources import birth_row_errors_file_build, birth_template_build
 
 ROWS_SHOWN = 200
@@ -58,7 +58,7 @@ def birth_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rows_shown": ROWS_SHOWN,
         "to_register": len(batch.checked_rows) - len(to_skip),
         "to_skip": len(to_skip),
-        "can_confirm": batch.status == BirthImportStatus.PREVIEWED,
+        "can_confirm": batch.can_confirm,
     }
     return render(request, "newborns/import_detail.html", context)
 

@@ -17,7 +17,7 @@ from divisions.models import Division, DivisionLevel
 from enrollment.policy import PolicyNotFound
 
 from .forms import IdentityListUploadForm
-from .models import CertifyingDepartment, IdentityListBatch, IdentityListStatus
+from .models import CertifyingDepartment, IdentityListBatch
 from .resources import list_template_build, row_errors_file_build
 from .selectors import identity_list_batches
 from .services import identity_list_confirm, identity_list_preview, identity_list_tiers
@@ -74,7 +74,7 @@ def identity_list_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "row_errors": batch.row_errors[:ROWS_SHOWN],
         "unmatched_rows": batch.unmatched_rows[:ROWS_SHOWN],
         "rows_shown": ROWS_SHOWN,
-        "can_confirm": batch.status == IdentityListStatus.PREVIEWED,
+        "can_confirm": batch.can_confirm,
         "category_names": _category_names(batch),
     }
     return render(request, "subsidies/identity_list_detail.html", context)

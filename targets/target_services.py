@@ -17,9 +17,9 @@ from django.db import transaction
 from accounts.models import User
 from accounts.selectors import user_scope_code
 from core.excel import workbook_bytes
+from core.tabular import cell_text
 from divisions.models import Division, DivisionLevel
 from reports import list_files
-from reports.list_files import cell_text
 
 from .models import PopulationBaseline, Target, TargetMetric
 

@@ -27,10 +27,11 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Role, User
 from accounts.selectors import user_can_see_division
+from core.tabular import cell_text
 from divisions.models import Division, DivisionLevel
 from enrollment.models import Enrollment, EnrollmentStatus
 from enrollment.rules import IdNumberError, id_number_parse
-from reports.list_files import ListFileUnreadable, cell_text
+from reports.list_files import ListFileUnreadable
 
 from .models import OutreachStep, UninsuredList, UninsuredPerson, UninsuredReason
 from .uninsured_resources import (
