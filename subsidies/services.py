@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
+from core.history import history_save
 from divisions.models import Division
 from enrollment.models import Resident
 from enrollment.policy import PolicyNotFound, policy_resolve
@@ -298,5 +299,4 @@ def identity_list_confirm(*, actor: User, batch: IdentityListBatch) -> IdentityL
 
 def _identity_save(identity: HardshipIdentity, *, actor: User) -> None:
     identity.full_clean()
-    identity._history_user = actor  # type: ignore[attr-defined]
-    identity.save()
+    history_save(identity, actor=actor)
