@@ -439,7 +439,7 @@ def _unlinked_row(user: User, row: UnlinkedPlaceholder) -> list[object]:
 def pre_enrollment_unlinked_page(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     unlinked = pre_enrollment_unlinked(user=user, today=timezone.localdate())
-    listing = list_page(request, unlinked, per_page=NEWBORNS_PER_PAGE, link_query="")
+    listing = list_page(request, unlinked, per_page=NEWBORNS_PER_PAGE)
     rows = [(row, _unlinked_row(user, row)) for row in listing.page.object_list]
     context = {"page": listing.page, "rows": rows, "page_query": listing.link_query}
     return render(request, "newborns/pre_enrollment_unlinked.html", context)
