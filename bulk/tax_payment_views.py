@@ -5,7 +5,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from accounts.permissions import BULK_IMPORT, VIEW_TAX_PAYMENT
 from core.excel import report_xlsx_response
+from core.lists import list_page
 from divisions.models import Division
 from subsidies.selectors import COUNTY_CODE_LENGTH, report_counties, report_default_division_code
 
@@ -78,7 +78,8 @@ def tax_payment_reconciliation(request: HttpRequest) -> HttpResponse:
         return render(request, TEMPLATE, context)  # city and province staff choose a county first
     year, status = form.cleaned_data["year"], form.cleaned_data["status"]
     records = tax_payment_records(county=county, year=year, status=status, id_number=form.cleaned_data["id_number"])
-    page = Paginator(records, RECORDS_PER_PAGE).get_page(request.GET.get("page"))
+    query = _page_query(form, county)
+    listing = list_page(request, records, per_page=RECORDS_PER_PAGE, link_query=query)
     return render(
         request,
         TEMPLATE,
@@ -88,8 +89,8 @@ def tax_payment_reconciliation(request: HttpRequest) -> HttpResponse:
             "year": year,
             "status_name": TaxPaymentMatch(status).label if status else "",
             "summary": tax_payment_summary(county=county, year=year),
-            "page": page,
-            "query": _page_query(form, county),
+            "page": listing.page,
+            "query": query,
         },
     )
 

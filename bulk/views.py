@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -12,6 +11,7 @@ from accounts.permissions import BULK_IMPORT
 from accounts.selectors import user_scope_code
 from core.excel import xlsx_response
 from core.jobs import SUBMISSION_DEFERRED_MESSAGE, job_submission_deferred
+from core.lists import list_page
 from reports.list_files import list_template_bytes
 
 from .forms import BulkImportForm
@@ -92,8 +92,9 @@ def bulk_import_index(request: HttpRequest) -> HttpResponse:
                     form.add_error(field if field in form.fields else None, message)
         else:
             return redirect("bulk_import_detail", pk=job.pk)  # which says when the job waits for the broker
-    page = Paginator(bulk_import_jobs(user=request.user), 20).get_page(request.GET.get("page"))  # type: ignore[arg-type]
-    return render(request, "bulk/index.html", {"form": form, "page": page, "kinds": BulkImportKind.choices})
+    listing = list_page(request, bulk_import_jobs(user=request.user), per_page=20)  # type: ignore[arg-type]
+    context = {"form": form, "page": listing.page, "page_query": listing.link_query, "kinds": BulkImportKind.choices}
+    return render(request, "bulk/index.html", context)
 
 
 @login_required

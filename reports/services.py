@@ -10,6 +10,7 @@ from accounts.models import User
 from accounts.permissions import VIEW_FULL_ID_NUMBER
 from accounts.selectors import user_can_see_division
 from core.excel import report_xlsx
+from core.history import history_save
 from core.jobs import job_submit
 from core.reports import Report, columns_of
 from divisions.models import Division, DivisionLevel
@@ -216,8 +217,7 @@ def fiscal_tier_update(
     tier.source_document = source_document.strip()
     tier.provisional = provisional
     tier.full_clean()
-    tier._history_user = actor  # type: ignore[attr-defined]
-    tier.save()
+    history_save(tier, actor=actor)
     return tier
 
 
@@ -244,6 +244,5 @@ def county_fiscal_tier_assign(
     assignment.tier = tier
     assignment.provisional = provisional
     assignment.full_clean()
-    assignment._history_user = actor  # type: ignore[attr-defined]
-    assignment.save()
+    history_save(assignment, actor=actor)
     return assignment

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -17,6 +16,7 @@ from django.utils import timezone
 from accounts.permissions import VIEW_HARDSHIP_IDENTITY
 from accounts.personal_data import id_number_on_page
 from core.excel import report_xlsx_response
+from core.lists import list_page
 from divisions.models import DivisionLevel
 
 from .report_exports import (
@@ -90,12 +90,6 @@ def _county_required(parameters: dict[str, Any]) -> str:
     return str(parameters["county"])
 
 
-def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 # --- R6.3: the subsidy ledger -----------------------------------------------------------------------------------
 
 
@@ -132,15 +126,15 @@ def _ledger_people(request: HttpRequest, parameters: dict[str, Any]):  # type: i
 @report_view(template="subsidies/ledger_people.html", form_class=LedgerPeopleForm)
 def subsidy_ledger_people_page(request: HttpRequest, parameters: dict[str, Any]) -> ReportResult:
     county, ledger_row, enrollments = _ledger_people(request, parameters)
-    page = Paginator(enrollments, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
-    rows = [(enrollment, id_number_on_page(enrollment.resident.id_number)) for enrollment in page.object_list]
+    listing = list_page(request, enrollments, per_page=PEOPLE_PER_PAGE)
+    rows = [(enrollment, id_number_on_page(enrollment.resident.id_number)) for enrollment in listing.page.object_list]
     return {
         "county": county,
         "year": parameters["year"],
         "ledger_row": ledger_row,
-        "page": page,
+        "page": listing.page,
         "rows": rows,
-        "query": _query_without_page(request),
+        "query": listing.link_query,
     }
 
 
@@ -201,17 +195,18 @@ UNENROLLED_REPORT = {
 @report_view(**UNENROLLED_REPORT)  # type: ignore[arg-type]
 def hardship_unenrolled_page(request: HttpRequest, parameters: dict[str, Any]) -> ReportResult:
     division, residents = _unenrolled(request, parameters)
-    page = Paginator(residents, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    listing = list_page(request, residents, per_page=PEOPLE_PER_PAGE)
     rows = [
-        (resident, id_number_on_page(resident.id_number), identities_text(resident)) for resident in page.object_list
+        (resident, id_number_on_page(resident.id_number), identities_text(resident))
+        for resident in listing.page.object_list
     ]
     return {
         "division": division,
         "year": parameters["year"],
         "as_of": parameters["as_of"],
-        "page": page,
+        "page": listing.page,
         "rows": rows,
-        "query": _query_without_page(request),
+        "query": listing.link_query,
     }
 
 

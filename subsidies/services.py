@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.batches import CheckedRows, batch_confirm, batch_stage
+from core.history import history_save
 from core.tabular import cell_text
 from divisions.models import Division
 from enrollment.models import Resident
@@ -298,5 +299,4 @@ def _identity_list_write(*, actor: User, batch: IdentityListBatch) -> None:
 
 def _identity_save(identity: HardshipIdentity, *, actor: User) -> None:
     identity.full_clean()
-    identity._history_user = actor  # type: ignore[attr-defined]
-    identity.save()
+    history_save(identity, actor=actor)

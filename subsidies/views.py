@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import IMPORT_IDENTITY_LIST
 from accounts.selectors import user_scope_code
 from core.excel import report_xlsx_response, xlsx_response
+from core.lists import list_page
 from core.reports import Report, columns_of
 from divisions.models import Division, DivisionLevel
 from enrollment.policy import PolicyNotFound
@@ -56,13 +56,15 @@ def identity_list_index(request: HttpRequest) -> HttpResponse:
             content=upload.read(),
         )
         return redirect("identity_list_detail", pk=batch.pk)
-    page = Paginator(identity_list_batches(user=request.user).select_related("county", "uploaded_by"), 20).get_page(  # type: ignore[arg-type]
-        request.GET.get("page")
-    )
-    departments = CertifyingDepartment.values
-    return render(
-        request, "subsidies/identity_list_index.html", {"form": form, "page": page, "departments": departments}
-    )
+    batches = identity_list_batches(user=request.user).select_related("county", "uploaded_by")  # type: ignore[arg-type]
+    listing = list_page(request, batches, per_page=20)
+    context = {
+        "form": form,
+        "page": listing.page,
+        "page_query": listing.link_query,
+        "departments": CertifyingDepartment.values,
+    }
+    return render(request, "subsidies/identity_list_index.html", context)
 
 
 @login_required

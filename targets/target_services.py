@@ -17,6 +17,7 @@ from django.db import transaction
 from accounts.models import User
 from accounts.selectors import user_scope_code
 from core.excel import workbook_bytes
+from core.history import history_save
 from core.tabular import cell_text
 from divisions.models import Division, DivisionLevel
 from reports import list_files
@@ -108,8 +109,7 @@ def target_split_save(*, actor: User, city: Division, year: int, values: Mapping
         target.value = value
         target.source_document = source
         target.full_clean()
-        target._history_user = actor  # type: ignore[attr-defined]
-        target.save()
+        history_save(target, actor=actor)
         saved.append(target)
     return saved
 
@@ -430,8 +430,7 @@ def baseline_import_confirm(*, actor: User, rows: list[Mapping[str, object]]) ->
         for name in BASELINE_FIELDS:
             setattr(baseline, name, row[name])
         baseline.full_clean()
-        baseline._history_user = actor  # type: ignore[attr-defined]
-        baseline.save()
+        history_save(baseline, actor=actor)
     return BaselineImportResult(created=created, updated=updated, unchanged=unchanged)
 
 
