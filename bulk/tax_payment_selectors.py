@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.db.models import Count, F, QuerySet, Sum
 
 from accounts.models import User
-from accounts.selectors import user_can_see_division
+from accounts.scope import user_can_see_division
 from divisions.models import Division, DivisionLevel
 from enrollment.models import Enrollment
 from enrollment.rules import money

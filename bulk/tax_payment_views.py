@@ -15,9 +15,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.permissions import BULK_IMPORT, VIEW_TAX_PAYMENT
-from divisions.models import Division
+from accounts.scope import user_scope_code_at
+from divisions.models import Division, DivisionLevel
 from reports.excel import xlsx_response
-from subsidies.selectors import COUNTY_CODE_LENGTH, report_counties, report_default_division_code
+from subsidies.selectors import report_counties
 
 from .models import TaxPaymentMatch
 from .tax_payment_exports import tax_payment_workbook
@@ -39,7 +40,7 @@ COUNTY_MISSING = "请选择区县。"
 def _parameters(request: HttpRequest, data: Any) -> tuple[TaxPaymentQueryForm, Division | None]:
     """The checked form and its county (None until one is chosen); 404 for a county outside the user's scope."""
     user: User = request.user  # type: ignore[assignment]
-    default = report_default_division_code(user=user, lengths=(COUNTY_CODE_LENGTH,))
+    default = user_scope_code_at(user=user, levels=(DivisionLevel.COUNTY,)) or ""
     form = TaxPaymentQueryForm(data, today=timezone.localdate(), defaults={"county": default})
     if not form.is_valid() or not form.cleaned_data["county"]:
         return form, None

@@ -3,12 +3,10 @@
 from collections.abc import Sequence
 from decimal import Decimal
 
+from divisions.codes import child_level
 from reports.excel import ledger_workbook, workbook_bytes
 from targets.coverage import CoverageRow, CoverageTable
 
-from .coverage import CHILD_CODE_LENGTH
-
-ROW_LEVEL_NAMES = {4: "市", 6: "县（区）", 9: "乡（镇、街道）"}
 WIDTHS = [18, 10, 16, 10, 10, 10, 16]
 
 
@@ -23,7 +21,7 @@ def _figures(row: CoverageRow) -> list[object]:
 
 def newborn_coverage_workbook(*, coverage: CoverageTable) -> bytes:
     """R10.2: one row per division, the 合计 row with the division's own figures (rate and gap of the sums)."""
-    row_level = ROW_LEVEL_NAMES[CHILD_CODE_LENGTH[len(coverage.division_code)]]
+    row_level = child_level(coverage.division_code).label
     rows: list[Sequence[object]] = [[row.name, *_figures(row)] for row in coverage.rows]
     workbook = ledger_workbook(
         title=f"{coverage.division_name}{coverage.year}年度新生儿出生当年参保率",

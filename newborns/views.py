@@ -22,7 +22,7 @@ from accounts.permissions import (
     VIEW_BIRTH_RECORD,
 )
 from accounts.personal_data import id_number_for, id_number_on_page
-from accounts.selectors import user_scope_code
+from accounts.scope import user_scope_code
 from divisions.models import Division
 from enrollment.models import Enrollment, Resident
 from enrollment.rules import NEWBORN_PROGRAMME

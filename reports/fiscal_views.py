@@ -20,7 +20,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.permissions import ADD_FISCAL_TRANSFER, CHANGE_FISCAL_TIER, VIEW_FISCAL
-from accounts.selectors import user_can_see_division
+from accounts.scope import user_can_see_division
+from divisions.codes import city_code_of
 from divisions.models import Division
 
 from .excel import xlsx_response
@@ -235,7 +236,7 @@ def fiscal_transfer_new(request: HttpRequest) -> HttpResponse:
         context["transfer_list"] = fiscal_transfer_list(user=user, year=year, county_code=county.code)
         try:
             table = fiscal_transfer_table(
-                user=user, year=year, city=fiscal_city_get(user=user, city_code=county.code[:4]), today=today
+                user=user, year=year, city=fiscal_city_get(user=user, city_code=city_code_of(county.code)), today=today
             )
             context["status_rows"] = [row for row in table.rows if row.county_code == county.code]
         except (FiscalDataMissing, FiscalOutOfScope):

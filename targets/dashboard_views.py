@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import IMPORT_BASELINES, SPLIT_TARGETS, VIEW_PROGRESS
+from accounts.scope import DivisionOutOfScope
 from core.jobs import SUBMISSION_DEFERRED_MESSAGE, job_submission_deferred
 from reports.excel import ledger_workbook, workbook_bytes, xlsx_response
 from reports.list_files import ListFileUnreadable
@@ -36,7 +37,6 @@ from .dashboard_forms import (
 )
 from .dashboard_selectors import (
     DASHBOARD_METRICS,
-    DivisionOutOfScope,
     ProgressDashboard,
     baseline_list,
     dashboard_default_division_code,

@@ -26,7 +26,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Role, User
-from accounts.selectors import user_can_see_division
+from accounts.scope import user_can_see_division
 from divisions.models import Division, DivisionLevel
 from enrollment.models import Enrollment, EnrollmentStatus
 from enrollment.rules import IdNumberError, id_number_parse

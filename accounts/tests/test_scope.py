@@ -3,7 +3,7 @@ from django.contrib.auth.models import Permission
 
 from accounts.models import Role
 from accounts.permissions import VIEW_FULL_ID_NUMBER, VIEW_RESIDENT
-from accounts.selectors import user_can_see_division, user_scope_code
+from accounts.scope import user_can_see_division, user_scope_code
 from conftest import make_user
 
 pytestmark = pytest.mark.django_db
