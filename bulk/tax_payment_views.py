@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.permissions import BULK_IMPORT, VIEW_TAX_PAYMENT
-from accounts.scope import user_scope_code_at
+from accounts.scope import DivisionOutOfScope, user_scope_code_at
 from divisions.models import Division, DivisionLevel
 from reports.excel import xlsx_response
 from subsidies.selectors import report_counties
@@ -24,7 +24,6 @@ from .models import TaxPaymentMatch
 from .tax_payment_exports import tax_payment_workbook
 from .tax_payment_forms import TaxPaymentQueryForm
 from .tax_payment_selectors import (
-    TaxPaymentCountyOutOfScope,
     TaxPaymentCountyUnknown,
     tax_payment_county_get,
     tax_payment_records,
@@ -46,7 +45,7 @@ def _parameters(request: HttpRequest, data: Any) -> tuple[TaxPaymentQueryForm, D
         return form, None
     try:
         return form, tax_payment_county_get(user=user, county_code=form.cleaned_data["county"])
-    except TaxPaymentCountyOutOfScope:
+    except DivisionOutOfScope:
         raise Http404("没有找到该区县，或不在您的管辖范围内。") from None
     except TaxPaymentCountyUnknown as error:
         form.add_error("county", str(error))
