@@ -69,7 +69,7 @@ def user_scope_code_at(*, user: User, levels: Sequence[DivisionLevel]) -> str | 
     return None
 
 
-def scope_queryset(queryset: QuerySet[RowModel], *, user: User, code_fields: Sequence[str]) -> QuerySet[RowModel]:
+def scope_queryset(queryset: QuerySet[RowModel], *, user: User, code_fields: tuple[str, ...]) -> QuerySet[RowModel]:
     """Rows whose division lies in the user's subtree by any of `code_fields`, each a lookup path to a division code
     ("code", "county__code", "resident__household_division__code")."""
     scope_code = user_scope_code(user=user)
@@ -82,7 +82,7 @@ def scope_queryset(queryset: QuerySet[RowModel], *, user: User, code_fields: Seq
 
 
 def scope_or_above_queryset(
-    queryset: QuerySet[RowModel], *, user: User, code_fields: Sequence[str]
+    queryset: QuerySet[RowModel], *, user: User, code_fields: tuple[str, ...]
 ) -> QuerySet[RowModel]:
     """Rows whose division lies in the user's subtree or above their division (the county a township official
     works in), by any of `code_fields` as for `scope_queryset`."""
