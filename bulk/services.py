@@ -36,7 +36,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
 from accounts.models import User
-from accounts.selectors import user_can_see_division
+from accounts.scope import user_can_see_division
 from core.jobs import job_heartbeat, job_lock, job_submit
 from core.tabular import FileUnreadable, TableReader
 from divisions.models import Division, DivisionLevel

@@ -14,16 +14,16 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.permissions import BULK_IMPORT, VIEW_TAX_PAYMENT
+from accounts.scope import DivisionOutOfScope, user_scope_code_at
 from core.excel import report_xlsx_response
 from core.lists import list_page
-from divisions.models import Division
-from subsidies.selectors import COUNTY_CODE_LENGTH, report_counties, report_default_division_code
+from divisions.models import Division, DivisionLevel
+from subsidies.selectors import report_counties
 
 from .models import TaxPaymentMatch
 from .tax_payment_exports import tax_payment_report
 from .tax_payment_forms import TaxPaymentQueryForm
 from .tax_payment_selectors import (
-    TaxPaymentCountyOutOfScope,
     TaxPaymentCountyUnknown,
     tax_payment_county_get,
     tax_payment_records,
@@ -39,13 +39,13 @@ COUNTY_MISSING = "请选择区县。"
 def _parameters(request: HttpRequest, data: Any) -> tuple[TaxPaymentQueryForm, Division | None]:
     """The checked form and its county (None until one is chosen); 404 for a county outside the user's scope."""
     user: User = request.user  # type: ignore[assignment]
-    default = report_default_division_code(user=user, lengths=(COUNTY_CODE_LENGTH,))
+    default = user_scope_code_at(user=user, levels=(DivisionLevel.COUNTY,)) or ""
     form = TaxPaymentQueryForm(data, today=timezone.localdate(), defaults={"county": default})
     if not form.is_valid() or not form.cleaned_data["county"]:
         return form, None
     try:
         return form, tax_payment_county_get(user=user, county_code=form.cleaned_data["county"])
-    except TaxPaymentCountyOutOfScope:
+    except DivisionOutOfScope:
         raise Http404("没有找到该区县，或不在您的管辖范围内。") from None
     except TaxPaymentCountyUnknown as error:
         form.add_error("county", str(error))

@@ -8,7 +8,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import BULK_IMPORT
-from accounts.selectors import user_scope_code
 from core.excel import xlsx_response
 from core.jobs import SUBMISSION_DEFERRED_MESSAGE, job_submission_deferred
 from core.lists import list_page
@@ -74,8 +73,7 @@ def _job_or_404(request: HttpRequest, pk: int) -> BulkImportJob:
 @login_required
 @permission_required(BULK_IMPORT, raise_exception=True)
 def bulk_import_index(request: HttpRequest) -> HttpResponse:
-    scope_code = user_scope_code(user=request.user)  # type: ignore[arg-type]
-    form = BulkImportForm(request.POST or None, request.FILES or None, scope_code=scope_code)
+    form = BulkImportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             job = bulk_import_create(

@@ -8,7 +8,7 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.selectors import user_can_see_division
+from accounts.scope import user_can_see_division
 from core.history import history_save
 from divisions.models import Division, DivisionLevel
 

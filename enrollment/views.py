@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.middleware import client_address
 from accounts.personal_data import PAGE_REVEAL_REASONS, id_number_on_page, phone_on_page
-from accounts.selectors import user_scope_code
+from accounts.scope import user_scope_code
 from accounts.services import personal_data_reveal
 from core.lists import list_page
 

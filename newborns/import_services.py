@@ -11,9 +11,10 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.selectors import user_can_see_division
+from accounts.scope import user_can_see_division
 from core.batches import CheckedRows, batch_confirm, batch_stage
 from core.tabular import cell_text
+from divisions.codes import code_is_within
 from divisions.models import Division
 from enrollment.selectors import REGISTERED_ELSEWHERE, resident_find
 from reports.list_files import ListFileUnreadable
@@ -93,7 +94,7 @@ def _date_messages(*, values: dict[str, object], registration_date: datetime.dat
 def _division_message(*, actor: User, county: Division, code: str, division: Division | None) -> str:
     if division is None:
         return f"户籍地代码：区划代码{code}不存在。"
-    if not code.startswith(county.code):
+    if not code_is_within(code, county.code):
         return f"户籍地代码：{code}（{division.name}）不属于{county.name}。"
     if not user_can_see_division(user=actor, division_code=code):
         return f"户籍地代码：{code}（{division.name}）不在您的辖区内。"

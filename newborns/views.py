@@ -21,7 +21,7 @@ from accounts.permissions import (
     VIEW_BIRTH_RECORD,
 )
 from accounts.personal_data import id_number_for, id_number_on_page
-from accounts.selectors import user_scope_code
+from accounts.scope import user_scope_code
 from core.excel import report_xlsx_response
 from core.lists import list_page
 from core.reports import Report, columns_of

@@ -8,11 +8,12 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import VIEW_FULL_ID_NUMBER
-from accounts.selectors import user_can_see_division
+from accounts.scope import user_can_see_division
 from core.excel import report_xlsx
 from core.history import history_save
 from core.jobs import job_submit
 from core.reports import Report, columns_of
+from divisions.codes import PROVINCE_CODE, code_is_within
 from divisions.models import Division, DivisionLevel
 from enrollment.rules import id_number_mask, money
 from enrollment.selectors import resident_list
@@ -131,7 +132,7 @@ def settlement_store(*, year: int, city_code: str) -> list[FiscalSettlement]:
     return stored
 
 
-def settlement_store_all(*, year: int, province_code: str = "14") -> int:
+def settlement_store_all(*, year: int, province_code: str = PROVINCE_CODE) -> int:
     """The settlement job: every city of the province, each in its own transaction. Returns the rows stored."""
     cities = Division.objects.filter(level=DivisionLevel.CITY, code__startswith=province_code).order_by("code")
     return sum(len(settlement_store(year=year, city_code=city.code)) for city in cities)
@@ -233,7 +234,7 @@ def county_fiscal_tier_assign(
         raise ValidationError({"county": "只能指定本辖区区县的财政分档。"})
     if not fiscal_tier_editable(user=actor, tier=tier):
         raise ValidationError({"tier": "只能把区县归入由您管理的分档。"})
-    if not county.code.startswith(tier.region_id):
+    if not code_is_within(county.code, tier.region_id):
         raise ValidationError({"tier": f"“{tier.name}”是{tier.region.name}的分档，不能用于其他省份的区县。"})
     if valid_from < tier.valid_from or (tier.valid_to is not None and valid_from > tier.valid_to):
         until = f"至{tier.valid_to:%Y年%m月%d日}" if tier.valid_to else "起"

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.permissions import VIEW_HARDSHIP_IDENTITY
 from accounts.personal_data import id_number_on_page
+from accounts.scope import DivisionOutOfScope, user_scope_code_at
 from core.excel import report_xlsx_response
 from core.lists import list_page
 from divisions.models import DivisionLevel
@@ -27,14 +28,10 @@ from .report_exports import (
 )
 from .report_forms import CountyReportForm, CoverageForm, LedgerPeopleForm, ReportParametersForm, UnenrolledForm
 from .selectors import (
-    COUNTY_CODE_LENGTH,
-    TOWNSHIP_CODE_LENGTH,
-    DivisionOutOfScope,
     ReportParameterInvalid,
     hardship_coverage,
     hardship_unenrolled,
     report_counties,
-    report_default_division_code,
     report_division_get,
     subsidy_ledger,
     subsidy_ledger_people,
@@ -52,10 +49,10 @@ def report_view(
     template: str,
     form_class: type[ReportParametersForm],
     division_field: str = "county",
-    default_lengths: tuple[int, ...] = (COUNTY_CODE_LENGTH,),
+    default_levels: tuple[DivisionLevel, ...] = (DivisionLevel.COUNTY,),
 ) -> Callable[[Callable[[HttpRequest, dict[str, Any]], ReportResult]], Callable[[HttpRequest], HttpResponse]]:
     """Checks the user's permission and the parameters (the division defaults to the user's own, at the first of
-    `default_lengths` their scope reaches), then renders the view's context with `template`, or returns its file."""
+    `default_levels` their scope reaches), then renders the view's context with `template`, or returns its file."""
 
     def decorate(view: Callable[[HttpRequest, dict[str, Any]], ReportResult]) -> Callable[[HttpRequest], HttpResponse]:
         @functools.wraps(view)
@@ -63,7 +60,7 @@ def report_view(
         @permission_required(VIEW_HARDSHIP_IDENTITY, raise_exception=True)
         def wrapper(request: HttpRequest) -> HttpResponse:
             user = request.user
-            default = report_default_division_code(user=user, lengths=default_lengths)  # type: ignore[arg-type]
+            default = user_scope_code_at(user=user, levels=default_levels) or ""  # type: ignore[arg-type]
             form = form_class(request.GET, today=timezone.localdate(), defaults={division_field: default})
             context: dict[str, Any] = {"form": form, "counties": report_counties(user=user)}  # type: ignore[arg-type]
             if not form.is_valid():
@@ -188,7 +185,7 @@ UNENROLLED_REPORT = {
     "template": "subsidies/coverage_unenrolled.html",
     "form_class": UnenrolledForm,
     "division_field": "division",
-    "default_lengths": (TOWNSHIP_CODE_LENGTH, COUNTY_CODE_LENGTH),
+    "default_levels": (DivisionLevel.TOWNSHIP, DivisionLevel.COUNTY),
 }
 
 

@@ -9,17 +9,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import IMPORT_IDENTITY_LIST
-from accounts.selectors import user_scope_code
 from core.excel import report_xlsx_response, xlsx_response
 from core.lists import list_page
 from core.reports import Report, columns_of
-from divisions.models import Division, DivisionLevel
 from enrollment.policy import PolicyNotFound
 
 from .forms import IdentityListUploadForm
 from .models import CertifyingDepartment, IdentityListBatch
 from .resources import list_template_build, row_errors_file_build
-from .selectors import identity_list_batches
+from .selectors import identity_list_batches, report_counties
 from .services import identity_list_confirm, identity_list_preview, identity_list_tiers
 
 ROWS_SHOWN = 200
@@ -43,8 +41,7 @@ def _batch_or_404(request: HttpRequest, pk: int) -> IdentityListBatch:
 @login_required
 @permission_required(IMPORT_IDENTITY_LIST, raise_exception=True)
 def identity_list_index(request: HttpRequest) -> HttpResponse:
-    scope_code = user_scope_code(user=request.user)  # type: ignore[arg-type]
-    form = IdentityListUploadForm(request.POST or None, request.FILES or None, scope_code=scope_code)
+    form = IdentityListUploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         batch = identity_list_preview(
@@ -141,10 +138,7 @@ def identity_list_unmatched_download(request: HttpRequest, pk: int) -> HttpRespo
 def identity_list_template(request: HttpRequest, department: str) -> HttpResponse:
     if department not in CertifyingDepartment.values:
         raise Http404("没有该部门的名单模板。")
-    scope_code = user_scope_code(user=request.user) or ""  # type: ignore[arg-type]
-    county = (
-        Division.objects.filter(level=DivisionLevel.COUNTY, code__startswith=scope_code[:6]).order_by("code").first()
-    )
+    county = report_counties(user=request.user).order_by("code").first()  # type: ignore[arg-type]
     try:
         tiers = identity_list_tiers(county=county, list_date=timezone.localdate()) if county else ()
     except PolicyNotFound:

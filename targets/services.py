@@ -13,13 +13,15 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.jobs import job_submit
-from divisions.models import Division
+from divisions.codes import code_length, code_level, code_prefix
+from divisions.models import Division, DivisionLevel
 
 from .models import JobStatus, PopulationBaseline, ProgressJob, ProgressSnapshot, Target, TargetMetric
 from .rules import completion_rate, count_gap, rate_gap, time_progress
 from .selectors import enrolled_year_enrollments, programme_enrollments, targets_get
 
-LEVEL_CODE_LENGTHS = {"province": 2, "city": 4, "county": 6, "township": 9}
+PROGRESS_LEVELS = (DivisionLevel.PROVINCE, DivisionLevel.CITY, DivisionLevel.COUNTY, DivisionLevel.TOWNSHIP)
+LEVEL_CODE_LENGTHS = {level.value: code_length(level) for level in PROGRESS_LEVELS}
 LEVEL_NAMES = {"province": "省", "city": "市", "county": "县（区）", "township": "乡镇（街道）"}
 
 
@@ -40,27 +42,26 @@ def _programme_counts(*, year: int, as_of: datetime.date, code_length: int) -> d
     return {row["code"]: row["people"] for row in rows}
 
 
-def _rolled_up(counts: dict[str, int], *, code_length: int) -> dict[str, int]:
-    """Counts per division cut to a shorter code. A person is counted in one division of each level, so a coarser
-    division's count is the sum of its finer divisions' counts."""
+def _rolled_up(counts: dict[str, int], *, level: str) -> dict[str, int]:
+    """Counts per division summed up to the divisions of a higher `level`. A person is counted in one division of
+    each level, so a coarser division's count is the sum of its finer divisions' counts."""
     rolled: dict[str, int] = defaultdict(int)
     for code, people in counts.items():
-        rolled[code[:code_length]] += people
+        rolled[code_prefix(code, level)] += people
     return dict(rolled)
 
 
 def _level_divisions(*, level: str, year: int, metric: str) -> list[Division]:
     """The divisions a level reports: every city of a province with a target, and at the other levels the
     divisions that have one (API.md: `level=county` gives counties where targets exist)."""
-    length = LEVEL_CODE_LENGTHS[level]
     with_target = Target.objects.filter(year=year, metric=metric).values_list("division_id", flat=True)
     if level == "city":
-        provinces = {code[:2] for code in with_target}
+        provinces = {code_prefix(code, DivisionLevel.PROVINCE) for code in with_target}
         query = Q()
         for province in provinces:
             query |= Q(code__startswith=province)
         return list(Division.objects.filter(query, level="city").order_by("code")) if provinces else []
-    codes = [code for code in with_target if len(code) == length]
+    codes = [code for code in with_target if code_level(code) == level]
     return list(Division.objects.filter(code__in=codes).order_by("code"))
 
 
@@ -93,7 +94,7 @@ def progress_compute(
     if township_counts is None:
         counts = _programme_counts(year=year, as_of=as_of, code_length=code_length)
     else:
-        counts = _rolled_up(township_counts, code_length=code_length)
+        counts = _rolled_up(township_counts, level=level)
     targets = dict(
         Target.objects.filter(year=year, metric=metric, division__in=divisions).values_list("division_id", "value")
     )
@@ -259,7 +260,7 @@ def enrollment_rate_compute(
     if township_counts is None:
         counts = _enrolled_counts(year=year, as_of=as_of, code_length=code_length)
     else:
-        counts = _rolled_up(township_counts, code_length=code_length)
+        counts = _rolled_up(township_counts, level=level)
     targets = targets_get(division_codes=[baseline.division_id for baseline in baselines], year=year, metric=metric)
     progress = time_progress(as_of)
     existing = {

@@ -26,7 +26,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Role, User
-from accounts.selectors import user_can_see_division
+from accounts.scope import user_can_see_division
 from core.history import history_save
 from core.tabular import cell_text
 from divisions.models import Division, DivisionLevel

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import CHANGE_UNINSURED_PERSON, PUSH_UNINSURED_LIST, VIEW_UNINSURED
 from accounts.personal_data import id_number_on_page
+from accounts.scope import DivisionOutOfScope
 from core.excel import report_xlsx_response, xlsx_response
 from core.lists import list_page
 from divisions.models import Division
@@ -34,7 +35,6 @@ from .uninsured_forms import (
 )
 from .uninsured_resources import push_template_bytes, uninsured_ledger_report
 from .uninsured_selectors import (
-    DivisionOutOfScope,
     uninsured_default_township_code,
     uninsured_ledger_counts,
     uninsured_ledger_people,
