@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.permissions import VIEW_FULL_ID_NUMBER
 from accounts.selectors import user_can_see_division
-from core.jobs import job_submit
+from core.jobs import ProgressReporter, job_run, job_submit, job_update
 from divisions.models import Division, DivisionLevel
 from enrollment.rules import id_number_mask, money
 from enrollment.selectors import resident_list
@@ -18,7 +18,6 @@ from .excel import ledger_workbook, workbook_bytes
 from .models import (
     CountyFiscalTier,
     ExportJob,
-    ExportJobStatus,
     ExportKind,
     FiscalSettlement,
     FiscalTier,
@@ -44,36 +43,26 @@ def export_job_create(*, actor: User, kind: str) -> ExportJob:
 
 def export_job_run(*, job_id: int) -> ExportJob:
     """Build the job's file. Running it again for a finished job changes nothing."""
-    job = ExportJob.objects.select_related("requested_by__division").get(pk=job_id)
-    if job.status == ExportJobStatus.SUCCEEDED:
-        return job
-    ExportJob.objects.filter(pk=job.pk).update(status=ExportJobStatus.RUNNING)
-    try:
-        content = EXPORT_BUILDERS[job.kind](job)
-    except Exception as error:
-        ExportJob.objects.filter(pk=job.pk).update(
-            status=ExportJobStatus.FAILED, error_message=str(error), finished_at=timezone.now()
-        )
-        raise
-    job.refresh_from_db()
+    return job_run(job_model=ExportJob, job_id=job_id, work=_export_work, select_related=("requested_by__division",))
+
+
+def _export_work(job: ExportJob, progress: ProgressReporter) -> None:
+    content = EXPORT_BUILDERS[job.kind](job, progress)
     job.file.save(f"居民花名册-{job.pk}.xlsx", ContentFile(content), save=False)
-    job.status = ExportJobStatus.SUCCEEDED
-    job.finished_at = timezone.now()
-    job.save(update_fields=["file", "status", "finished_at"])
-    return job
+    job_update(job=job, file=job.file.name)
 
 
-def resident_roster_build(job: ExportJob) -> bytes:
+def resident_roster_build(job: ExportJob, progress: ProgressReporter) -> bytes:
     user = job.requested_by
     residents = resident_list(user=user)
     total = residents.count()
-    ExportJob.objects.filter(pk=job.pk).update(rows_total=total)
+    progress.report(done=0, total=total)
     show_full = user.has_perm(VIEW_FULL_ID_NUMBER)
 
     def rows():  # type: ignore[no-untyped-def]
         for done, resident in enumerate(residents.iterator(chunk_size=2000), start=1):
             if done % PROGRESS_EVERY_ROWS == 0:
-                ExportJob.objects.filter(pk=job.pk).update(rows_done=done)
+                progress.report(done=done)
             village = resident.household_division
             yield [
                 resident.name,
@@ -85,7 +74,7 @@ def resident_roster_build(job: ExportJob) -> bytes:
                 resident.phone,
                 resident.get_status_display(),
             ]
-        ExportJob.objects.filter(pk=job.pk).update(rows_done=total)
+        progress.report(done=total)
 
     unit = user.division.name if user.division else "全省"
     workbook = ledger_workbook(

@@ -12,10 +12,11 @@ from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
 from accounts.models import User
-from core.jobs import job_submit
+from core.jobs import ProgressReporter, job_run, job_submit
+from core.models import JobStatus
 from divisions.models import Division
 
-from .models import JobStatus, PopulationBaseline, ProgressJob, ProgressSnapshot, Target, TargetMetric
+from .models import PopulationBaseline, ProgressJob, ProgressSnapshot, Target, TargetMetric
 from .rules import completion_rate, count_gap, rate_gap, time_progress
 from .selectors import enrolled_year_enrollments, programme_enrollments, targets_get
 
@@ -180,34 +181,28 @@ def township_counts_read(*, year: int, as_of: datetime.date) -> TownshipCounts:
 
 
 @transaction.atomic
-def progress_level_store(*, job: ProgressJob, level: str, levels_done: int, counts: TownshipCounts) -> None:
+def progress_level_store(
+    *, job: ProgressJob, level: str, levels_done: int, counts: TownshipCounts, progress: ProgressReporter
+) -> None:
     """Both metrics of one level and the job's count of levels done, committed together: a worker that dies inside a
     level leaves none of its snapshots, and `levels_done` always counts whole levels stored."""
     progress_compute(year=job.year, as_of=job.as_of, level=level, township_counts=counts.programme_newborns)
     enrollment_rate_compute(year=job.year, as_of=job.as_of, level=level, township_counts=counts.enrolled)
-    ProgressJob.objects.filter(pk=job.pk).update(levels_done=levels_done)
+    progress.report(done=levels_done)
 
 
 def progress_job_run(*, job_id: int) -> ProgressJob:
     """Province, then cities, counties and townships; each level's snapshots written in its own transaction, so a
-    rerun after a crash redoes only what is missing and changes nothing already right. The enrollments are read
-    once, per township, and every level is summed from that one reading."""
-    job = ProgressJob.objects.get(pk=job_id)
-    if job.status == JobStatus.SUCCEEDED:
-        return job
-    ProgressJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, levels_done=0)
-    try:
-        counts = township_counts_read(year=job.year, as_of=job.as_of)
-        for done, level in enumerate(PROGRESS_LEVELS, start=1):
-            progress_level_store(job=job, level=level, levels_done=done, counts=counts)
-    except Exception as error:
-        ProgressJob.objects.filter(pk=job.pk).update(
-            status=JobStatus.FAILED, error_message=str(error), finished_at=timezone.now()
-        )
-        raise
-    ProgressJob.objects.filter(pk=job.pk).update(status=JobStatus.SUCCEEDED, finished_at=timezone.now())
-    job.refresh_from_db()
-    return job
+    rerun after a crash redoes only what is missing and changes nothing already right. Running it again for a
+    finished job changes nothing."""
+    return job_run(job_model=ProgressJob, job_id=job_id, work=_progress_work)
+
+
+def _progress_work(job: ProgressJob, progress: ProgressReporter) -> None:
+    """The enrollments are read once, per township, and every level is summed from that one reading."""
+    counts = township_counts_read(year=job.year, as_of=job.as_of)
+    for done, level in enumerate(PROGRESS_LEVELS, start=1):
+        progress_level_store(job=job, level=level, levels_done=done, counts=counts, progress=progress)
 
 
 # --- R10.2: the overall enrollment rate, per division of household registration -------------------------------------
