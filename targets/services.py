@@ -141,11 +141,18 @@ PROGRESS_LEVELS = ("province", "city", "county", "township")
 def progress_job_request(*, actor: User | None, year: int, as_of: datetime.date) -> tuple[ProgressJob, bool]:
     """The refresh button and the schedule: the job of the same year and date still queued or running, asked for
     less than PROGRESS_JOB_JOIN_MINUTES ago, if there is one, else a new job; True when the job is new. Clicking
-    refresh again, or many staff clicking at once, never runs the province's aggregation twice side by side."""
-    asked_since = timezone.now() - datetime.timedelta(minutes=settings.PROGRESS_JOB_JOIN_MINUTES)
-    unfinished = ProgressJob.objects.filter(
-        year=year, as_of=as_of, status__in=[JobStatus.QUEUED, JobStatus.RUNNING], created_at__gte=asked_since
-    ).first()
+    refresh again, or many staff clicking at once, never runs the province's aggregation twice side by side. A job
+    whose worker is gone (已中断: its heartbeat stopped) is not joined."""
+    now = timezone.now()
+    asked_since = now - datetime.timedelta(minutes=settings.PROGRESS_JOB_JOIN_MINUTES)
+    heard_of_since = now - datetime.timedelta(seconds=settings.JOB_HEARTBEAT_STALE_SECONDS)
+    unfinished = (
+        ProgressJob.objects.filter(
+            year=year, as_of=as_of, status__in=[JobStatus.QUEUED, JobStatus.RUNNING], created_at__gte=asked_since
+        )
+        .exclude(heartbeat_at__lt=heard_of_since)
+        .first()
+    )
     if unfinished is not None:
         return unfinished, False
     return progress_job_create(actor=actor, year=year, as_of=as_of), True

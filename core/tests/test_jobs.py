@@ -10,8 +10,10 @@ import psycopg
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test import override_settings
 from django.utils import timezone
 
+from accounts.models import User
 from core.jobs import ProgressReporter, job_run, job_update
 from core.models import JobStatus
 from reports.models import ExportJob, ExportKind
@@ -25,8 +27,9 @@ def progress_job(**values: object) -> ProgressJob:
     return ProgressJob.objects.create(year=2026, as_of=JUNE_30, levels_total=4, **values)
 
 
-def job_values(job: ProgressJob) -> tuple:
-    return ProgressJob.objects.values_list(*JOB_FIELDS).get(pk=job.pk)
+def job_values(job: ProgressJob) -> tuple[object, ...]:
+    values: tuple[object, ...] = ProgressJob.objects.values_list(*JOB_FIELDS).get(pk=job.pk)
+    return values
 
 
 class Work:
@@ -51,7 +54,7 @@ def run(job: ProgressJob, work: Work) -> ProgressJob:
 
 
 @pytest.mark.django_db
-def test_a_job_whose_work_returns_is_recorded_succeeded_with_its_progress():
+def test_a_job_whose_work_returns_is_recorded_succeeded_with_its_progress() -> None:
     # given a queued job
     job = progress_job()
     work = Work()
@@ -60,14 +63,14 @@ def test_a_job_whose_work_returns_is_recorded_succeeded_with_its_progress():
     # then its work ran once, with the job marked running, and the row says it succeeded after four levels
     assert (work.calls, work.status_seen) == (1, JobStatus.RUNNING)
     assert (finished.status, finished.levels_done, finished.error_message) == (JobStatus.SUCCEEDED, 4, "")
-    assert finished.heartbeat_at is not None
+    assert finished.started_at is not None and finished.finished_at is not None and finished.heartbeat_at is not None
     assert finished.started_at <= finished.finished_at
     assert job_values(finished) == job_values(job)  # the job returned is the row as it is now
     assert (finished.percent_done, finished.status_label) == (100, "已完成")
 
 
 @pytest.mark.django_db
-def test_a_job_its_work_finished_itself_keeps_the_status_the_work_gave_it():
+def test_a_job_its_work_finished_itself_keeps_the_status_the_work_gave_it() -> None:
     job = progress_job()
 
     def refuse(job: ProgressJob, progress: ProgressReporter) -> None:
@@ -87,7 +90,9 @@ def test_a_job_its_work_finished_itself_keeps_the_status_the_work_gave_it():
         (ValidationError("该年度没有目标。"), "该年度没有目标。"),
     ],
 )
-def test_a_job_whose_work_raises_is_recorded_failed_with_a_chinese_message_and_the_error_raised(error, message):
+def test_a_job_whose_work_raises_is_recorded_failed_with_a_chinese_message_and_the_error_raised(
+    error: Exception, message: str
+) -> None:
     # given a job whose work fails after two levels
     job = progress_job()
     # when it runs
@@ -102,7 +107,7 @@ def test_a_job_whose_work_raises_is_recorded_failed_with_a_chinese_message_and_t
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("status", [JobStatus.SUCCEEDED, JobStatus.REFUSED])
-def test_a_job_done_is_not_run_again_and_its_row_is_left_as_it_was(status):
+def test_a_job_done_is_not_run_again_and_its_row_is_left_as_it_was(status: str) -> None:
     # given a job already done
     job = progress_job()
     run(job, Work())
@@ -118,7 +123,7 @@ def test_a_job_done_is_not_run_again_and_its_row_is_left_as_it_was(status):
 
 
 @pytest.mark.django_db
-def test_a_failed_job_runs_again_from_the_start_and_forgets_its_error():
+def test_a_failed_job_runs_again_from_the_start_and_forgets_its_error() -> None:
     # given a job that failed after two levels
     job = progress_job()
     with pytest.raises(RuntimeError):
@@ -133,7 +138,7 @@ def test_a_failed_job_runs_again_from_the_start_and_forgets_its_error():
 
 @pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the holder reads the committed job row
-def test_a_job_whose_lock_a_live_worker_holds_is_not_run_and_left_untouched():
+def test_a_job_whose_lock_a_live_worker_holds_is_not_run_and_left_untouched() -> None:
     # given a running job whose worker lives: its backend holds the job's lock and beats every tenth of a second
     job = progress_job(status=JobStatus.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now())
     parameters = connection.get_connection_params()
@@ -168,9 +173,9 @@ def test_a_job_whose_lock_a_live_worker_holds_is_not_run_and_left_untouched():
 
 
 @pytest.mark.django_db
-def test_every_job_shows_its_own_word_for_running_and_interrupted_once_its_worker_is_silent(clerk, settings):
+@override_settings(JOB_HEARTBEAT_STALE_SECONDS=30)
+def test_every_job_shows_its_own_word_for_running_and_interrupted_once_its_worker_is_silent(clerk: User) -> None:
     # given a progress job and an export running, one heard of just now, the other a minute ago
-    settings.JOB_HEARTBEAT_STALE_SECONDS = 30
     now = timezone.now()
     a_minute_ago = now - datetime.timedelta(minutes=1)
     heard_of = {"started_at": now, "heartbeat_at": now}
