@@ -11,7 +11,7 @@ from accounts.permissions import VIEW_FULL_ID_NUMBER
 from accounts.scope import user_can_see_division
 from core.excel import report_xlsx
 from core.history import history_save
-from core.jobs import job_submit
+from core.jobs import ProgressReporter, job_run, job_submit, job_update
 from core.reports import Report, columns_of
 from divisions.codes import PROVINCE_CODE, code_is_within
 from divisions.models import Division, DivisionLevel
@@ -21,7 +21,6 @@ from enrollment.selectors import resident_list
 from .models import (
     CountyFiscalTier,
     ExportJob,
-    ExportJobStatus,
     ExportKind,
     FiscalSettlement,
     FiscalTier,
@@ -47,36 +46,28 @@ def export_job_create(*, actor: User, kind: str) -> ExportJob:
 
 def export_job_run(*, job_id: int) -> ExportJob:
     """Build the job's file. Running it again for a finished job changes nothing."""
-    job = ExportJob.objects.select_related("requested_by__division").get(pk=job_id)
-    if job.status == ExportJobStatus.SUCCEEDED:
-        return job
-    ExportJob.objects.filter(pk=job.pk).update(status=ExportJobStatus.RUNNING)
-    try:
-        content = EXPORT_BUILDERS[job.kind](job)
-    except Exception as error:
-        ExportJob.objects.filter(pk=job.pk).update(
-            status=ExportJobStatus.FAILED, error_message=str(error), finished_at=timezone.now()
-        )
-        raise
-    job.refresh_from_db()
+    return job_run(job_model=ExportJob, job_id=job_id, work=_export_work, select_related=("requested_by__division",))
+
+
+def _export_work(job: ExportJob, progress: ProgressReporter) -> None:
+    content = EXPORT_BUILDERS[job.kind](job, progress)
     job.file.save(f"居民花名册-{job.pk}.xlsx", ContentFile(content), save=False)
-    job.status = ExportJobStatus.SUCCEEDED
-    job.finished_at = timezone.now()
-    job.save(update_fields=["file", "status", "finished_at"])
-    return job
+    job_update(job=job, file=job.file.name)
 
 
-def resident_roster_build(job: ExportJob) -> bytes:
+def resident_roster_build(job: ExportJob, progress: ProgressReporter | None = None) -> bytes:
+    """The roster of the asker's scope as an xlsx; its rows counted on the job as they are written."""
+    reporter = progress or ProgressReporter(job)
     user = job.requested_by
     residents = resident_list(user=user)
     total = residents.count()
-    ExportJob.objects.filter(pk=job.pk).update(rows_total=total)
+    reporter.report(done=0, total=total)
     show_full = user.has_perm(VIEW_FULL_ID_NUMBER)
 
     def rows():  # type: ignore[no-untyped-def]
         for done, resident in enumerate(residents.iterator(chunk_size=2000), start=1):
             if done % PROGRESS_EVERY_ROWS == 0:
-                ExportJob.objects.filter(pk=job.pk).update(rows_done=done)
+                reporter.report(done=done)
             village = resident.household_division
             yield [
                 resident.name,
@@ -88,7 +79,7 @@ def resident_roster_build(job: ExportJob) -> bytes:
                 resident.phone,
                 resident.get_status_display(),
             ]
-        ExportJob.objects.filter(pk=job.pk).update(rows_done=total)
+        reporter.report(done=total)
 
     unit = user.division.name if user.division else "全省"
     report = Report(
