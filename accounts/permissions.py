@@ -1,4 +1,4 @@
-"""What each role may do. Where a user may do it is the division scope (accounts.selectors)."""
+"""What each role may do. Where a user may do it is the division scope (accounts.scope)."""
 
 from django.contrib.auth.backends import ModelBackend
 

@@ -1,7 +1,10 @@
 from django import forms
 from django.utils import timezone
 
+from accounts.models import User
+from accounts.scope import scope_queryset, user_scope_code
 from config.forms import DateInput
+from divisions.codes import code_level
 from divisions.models import Division, DivisionLevel
 from subsidies.models import CertifyingDepartment, IdentityListBatch
 
@@ -27,14 +30,13 @@ class BulkImportForm(forms.Form):
     )
     file = forms.FileField(label="文件（csv 或 xlsx）", help_text="CSV 可为 UTF-8 或 GBK 编码；第一行为表头。")
 
-    def __init__(self, *args, scope_code: str | None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, user: User, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [(kind.value, kind.label) for kind in BulkImportKind if kind in KINDS]
         counties = Division.objects.filter(level=DivisionLevel.COUNTY).order_by("code")
-        if scope_code is not None:
-            counties = counties.filter(code__startswith=scope_code)
-        self.fields["county"].queryset = counties
-        if scope_code is not None and len(scope_code) == 6:
+        self.fields["county"].queryset = scope_queryset(counties, user=user, code_fields=("code",))
+        scope_code = user_scope_code(user=user)
+        if scope_code is not None and code_level(scope_code) == DivisionLevel.COUNTY:
             self.fields["county"].initial = scope_code
         self.fields["kind"].widget.attrs["data-kind-select"] = ""
         for field in self.fields.values():

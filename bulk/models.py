@@ -1,7 +1,9 @@
-from django.conf import settings
+from collections.abc import Mapping
+from typing import ClassVar
+
 from django.db import models
 
-from core.jobs import job_heartbeat_stopped
+from core.models import Job, JobStatus
 from subsidies.models import CertifyingDepartment
 
 
@@ -12,23 +14,16 @@ class BulkImportKind(models.TextChoices):
     IDENTITY_LIST = "identity_list", "困难身份名单（认定部门）"
 
 
-class BulkImportStatus(models.TextChoices):
-    QUEUED = "queued", "排队中"
-    VALIDATING = "validating", "校验中"
-    LOADING = "loading", "写入中"
-    SUCCEEDED = "succeeded", "已完成"
-    REFUSED = "refused", "已拒收（有错误行）"
-    FAILED = "failed", "失败"
+# The name the bulk code has always used for the statuses its jobs take.
+BulkImportStatus = JobStatus
 
 
-FINISHED_STATUSES = frozenset({BulkImportStatus.SUCCEEDED, BulkImportStatus.REFUSED, BulkImportStatus.FAILED})
-
-
-class BulkImportJob(models.Model):
+class BulkImportJob(Job):
     """A county's big file (a registry of 300,000 people, years of enrollment history) loaded by a Celery worker.
 
     The row is the audit record of the import: who sent which file for which county, what it did, and the report
-    of the rows it refused or skipped. The page polls it for progress.
+    of the rows it refused or skipped. The page polls it for progress; a job whose worker is gone (已中断) is
+    retried from the page.
     """
 
     kind = models.CharField("导入内容", max_length=32, choices=BulkImportKind.choices)
@@ -50,7 +45,6 @@ class BulkImportJob(models.Model):
     )
     file = models.FileField("导入文件", upload_to="bulk/%Y/%m/")
     file_name = models.CharField("原文件名", max_length=255)
-    status = models.CharField("状态", max_length=16, choices=BulkImportStatus.choices, default=BulkImportStatus.QUEUED)
     rows_total = models.PositiveIntegerField("总行数", default=0, help_text="校验完成前为按已读字节估算的行数。")
     rows_done = models.PositiveIntegerField("已校验行数", default=0)
     rows_valid = models.PositiveIntegerField("通过校验行数", default=0)
@@ -59,46 +53,32 @@ class BulkImportJob(models.Model):
     rows_skipped = models.PositiveIntegerField("跳过（已有记录）", default=0)
     error_count = models.PositiveIntegerField("错误行数", default=0)
     error_file = models.FileField("问题行报告", upload_to="bulk/reports/%Y/%m/", blank=True)
-    error_message = models.TextField("错误信息", blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="导入人", on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField("上传时间", auto_now_add=True)
-    started_at = models.DateTimeField("开始时间", null=True, blank=True)
-    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
-    heartbeat_at = models.DateTimeField(
-        "最近心跳", null=True, blank=True, help_text="任务运行期间每隔几秒记录一次；长时间未更新说明后台进程已中断。"
-    )
 
-    class Meta:
+    lock_class = 7_417
+    started_status = JobStatus.VALIDATING
+    run_start_values: ClassVar[Mapping[str, object]] = {
+        "rows_total": 0,
+        "rows_done": 0,
+        "rows_valid": 0,
+        "rows_created": 0,
+        "rows_updated": 0,
+        "rows_skipped": 0,
+        "error_count": 0,
+    }
+
+    class Meta(Job.Meta):
         verbose_name = "批量导入任务"
         verbose_name_plural = "批量导入任务"
-        ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
 
     @property
-    def finished(self) -> bool:
-        return self.status in FINISHED_STATUSES
-
-    @property
-    def interrupted(self) -> bool:
-        """Started, not finished, and its worker gone (its heartbeat stopped): 已中断, to be retried."""
-        if self.finished or self.status == BulkImportStatus.QUEUED:
-            return False
-        return job_heartbeat_stopped(heartbeat_at=self.heartbeat_at or self.started_at)
-
-    @property
-    def status_label(self) -> str:
-        return "已中断" if self.interrupted else self.get_status_display()
-
-    @property
     def percent_done(self) -> int:
         """Validation is the long part the bar follows; writing is shown by the status."""
-        if self.status == BulkImportStatus.SUCCEEDED:
+        if self.status == JobStatus.SUCCEEDED:
             return 100
-        if self.status == BulkImportStatus.LOADING:
+        if self.status == JobStatus.LOADING:
             return 99
         return min(99, self.rows_done * 100 // self.rows_total) if self.rows_total else 0
 

@@ -11,6 +11,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from core.tabular import (
+    EXCEL_SCIENTIFIC_NOTATION,
+    CellUnreadable,
+    cell_date,
+    cell_stored_as_number,
+    cell_text,
+    stored_as_number_message,
+)
 from enrollment.rules import (
     IdNumberError,
     RecordDateRefused,
@@ -60,7 +68,6 @@ ENROLLMENT_STATUS_NAMES = {
 NAME_MAX_LENGTH = 64
 PHONE_PATTERN = re.compile(r"^[0-9+\-() ]{0,20}$")
 PHONE_MAX_LENGTH = 20
-DATE_PATTERN = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 MONEY_LIMIT = Decimal("10000000")
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
@@ -89,23 +96,6 @@ def header_positions(line: Sequence[object], columns: Sequence[Column]) -> dict[
 def header_missing_message(columns: Sequence[Column]) -> str:
     required = "、".join(column.name for column in columns if column.required)
     return f"没有找到表头：前{HEADER_SEARCH_ROWS}行中应有一行包含以下各列：{required}。"
-
-
-def cell_text(value: object) -> str:
-    """A cell as text: CSV text stripped, whole numbers without '.0', dates as 2026-01-01."""
-    if value is None:
-        return ""
-    if type(value) is str:
-        return value.strip()
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float):
-        return f"{value:.0f}" if value.is_integer() else repr(value)
-    if isinstance(value, datetime.datetime):
-        return f"{value:%Y-%m-%d}"
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value).strip()
 
 
 def row_is_blank(cells: Sequence[object]) -> bool:
@@ -144,17 +134,6 @@ def _raw_cells(cells: Sequence[object], positions: Mapping[str, int], names: Seq
     return found
 
 
-# A long number of a CSV that Excel opened and saved again: 1.40621E+17
-EXCEL_SCIENTIFIC_NOTATION = re.compile(r"^\d(\.\d+)?E\+\d+$", re.IGNORECASE)
-
-
-def _stored_as_number(value: object) -> bool:
-    """A number cell of an xlsx, or the scientific notation Excel writes when it saves a CSV back."""
-    if type(value) is str:
-        return "+" in value and bool(EXCEL_SCIENTIFIC_NOTATION.match(value.strip()))
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
 def _phone_is_plain(phone: str) -> bool:
     """Empty, or digits only: most rows, told apart without the pattern."""
     return not phone or (len(phone) <= PHONE_MAX_LENGTH and phone.isascii() and phone.isdigit())
@@ -170,8 +149,8 @@ def name_problems(name: str) -> list[str]:
 
 def id_number_check(value: object) -> tuple[str, datetime.date, str] | str:
     """(ID number, birth date, gender) of a cell, or the reason it is not a valid ID number (GB 11643)."""
-    if _stored_as_number(value):
-        return "身份证号被Excel存成了数字，超过15位的数字已被改写，请将该列设为文本后重新录入。"
+    if cell_stored_as_number(value):
+        return stored_as_number_message(column="身份证号")
     text = cell_text(value)
     if not text:
         return "身份证号为空。"
@@ -183,22 +162,13 @@ def id_number_check(value: object) -> tuple[str, datetime.date, str] | str:
 
 def date_check(value: object, *, column: str, required: bool) -> datetime.date | str | None:
     """A date as Excel stores it or written 2025-01-01, 2025/1/1, 2025.1.1, 2025年1月1日 or 20250101."""
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = cell_text(value).split(" ")[0]
-    if not text:
-        return f"{column}为空。" if required else None
-    match = DATE_PATTERN.match(text)
     try:
-        if match:
-            return datetime.date(*(int(part) for part in match.groups()))
-        if len(text) == 8 and text.isdigit():
-            return datetime.date(int(text[:4]), int(text[4:6]), int(text[6:]))
-    except ValueError:
-        pass
-    return f"{column}「{text}」不是有效日期，请写成2026-01-01。"
+        date = cell_date(value)
+    except CellUnreadable as error:
+        return f"{column}「{error}」不是有效日期，请写成2026-01-01。"
+    if date is None and required:
+        return f"{column}为空。"
+    return date
 
 
 def money_check(value: object, *, column: str, required: bool) -> Decimal | str:
@@ -334,7 +304,7 @@ def voucher_number_check(value: object) -> str | tuple[str]:
         or (isinstance(value, int) and len(str(abs(value))) > EXACT_DIGITS_OF_A_NUMBER_CELL)
         or (isinstance(value, str) and EXCEL_SCIENTIFIC_NOTATION.match(value.strip()))
     ):
-        return "电子税票号码被Excel存成了数字，超过15位的数字已被改写，请将该列设为文本后重新录入。"
+        return stored_as_number_message(column="电子税票号码")
     text = cell_text(value)
     if not text:
         return "电子税票号码为空。"

@@ -15,7 +15,6 @@ bulk.tax_payment_loading; a department's identity list (困难身份名单), who
 department and list date (KindSpec.for_job), is in bulk.identity_loading.
 """
 
-import contextlib
 import dataclasses
 import datetime
 import json
@@ -36,8 +35,10 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
 from accounts.models import User
-from accounts.selectors import user_can_see_division
-from core.jobs import job_heartbeat, job_lock, job_submit
+from accounts.scope import user_can_see_division
+from core.jobs import ProgressReporter, job_run, job_submit, job_update
+from core.models import JobStatus
+from core.tabular import FileUnreadable, TableReader
 from divisions.models import Division, DivisionLevel
 from enrollment.rules import NEWBORN_PROGRAMME
 from subsidies.models import HardshipCategory
@@ -54,8 +55,7 @@ from .identity_loading import (
     identity_list_row_check,
     identity_list_row_context,
 )
-from .models import BulkImportJob, BulkImportKind, BulkImportStatus
-from .readers import FileUnreadable, TableReader
+from .models import BulkImportJob, BulkImportKind
 from .resident_loading import resident_checks, resident_load, resident_report_texts
 from .rules import (
     ENROLLMENT_COLUMNS,
@@ -88,7 +88,6 @@ logger = logging.getLogger(__name__)
 
 PROGRESS_EVERY_ROWS = 10_000  # rows per COPY block and per progress update
 ACCEPTED_EXTENSIONS = (".csv", ".xlsx")
-ADVISORY_LOCK_CLASS = 7_417  # pg_try_advisory_lock(class, job id): one worker per job
 SUBSIDY_CATEGORY_NAMES = {
     **{category.value: category.label for category in HardshipCategory},
     NEWBORN_PROGRAMME: "新生儿参保财政资助",
@@ -235,103 +234,70 @@ def bulk_import_retry(*, actor: User, job_id: int) -> BulkImportJob:
         raise ValidationError("只能重试本辖区区县的导入任务。")
     if not job.interrupted:
         raise ValidationError("该导入任务没有中断，无需重试。")
-    _job_update(job, status=BulkImportStatus.QUEUED, error_message="")
+    job_update(job=job, status=JobStatus.QUEUED, error_message="")
     job_submit(task=bulk_import_run_task, job_id=job.pk)
     return job
 
 
 def bulk_import_run(*, job_id: int) -> BulkImportJob:
-    """Check the job's file, and load it when every row is good. Running it again for a finished job changes
-    nothing; a job left half-way by a lost worker starts again from the file (the load is one transaction, so it
-    left nothing behind), taking the job's lock over from the lost worker's backend once its heartbeat stopped."""
-    job = BulkImportJob.objects.select_related("county", "requested_by").get(pk=job_id)
-    if job.status in (BulkImportStatus.SUCCEEDED, BulkImportStatus.REFUSED):
-        return job
-    with _job_lock(job.pk) as acquired:
-        if not acquired:
-            return job
-        job.refresh_from_db()
-        if job.status in (BulkImportStatus.SUCCEEDED, BulkImportStatus.REFUSED):
-            return job  # done by the worker whose lock this was
-        with job_heartbeat(beat=lambda: _job_heartbeat_record(job.pk)):
-            _job_run(job)
-    job.refresh_from_db()
-    return job
+    """Check the job's file, and load it when every row is good; a file with a bad row is refused. Running it again
+    for a finished job changes nothing; a job left half-way by a lost worker starts again from the file (the load is
+    one transaction, so it left nothing behind)."""
+    return job_run(job_model=BulkImportJob, job_id=job_id, work=_import_work, select_related=("county", "requested_by"))
 
 
-def _job_run(job: BulkImportJob) -> None:
-    _job_update(
-        job,
-        status=BulkImportStatus.VALIDATING,
-        started_at=timezone.now(),
-        finished_at=None,
-        rows_total=0,
-        rows_done=0,
-        rows_valid=0,
-        rows_created=0,
-        rows_updated=0,
-        rows_skipped=0,
-        error_count=0,
-        error_message="",
-    )
+def _import_work(job: BulkImportJob, progress: ProgressReporter) -> None:
     spec = KINDS[BulkImportKind(job.kind)]
     stage = Stage(job_id=job.pk, columns=spec.stage_columns)
     try:
         stage.create()
         try:
-            _import(job, spec, stage)
+            _import(job, spec, stage, progress)
         finally:
             stage.drop()
     except (FileUnreadable, HeaderMissing) as error:
-        _job_update(job, status=BulkImportStatus.REFUSED, error_message=str(error), finished_at=timezone.now())
+        _refuse(job, message=str(error))
     except ValidationError as error:
-        _job_update(
-            job, status=BulkImportStatus.REFUSED, error_message="".join(error.messages), finished_at=timezone.now()
-        )
-    except Exception as error:
-        _job_update(job, status=BulkImportStatus.FAILED, error_message=str(error), finished_at=timezone.now())
-        raise
+        _refuse(job, message="".join(error.messages))
 
 
-def _job_heartbeat_record(job_id: int) -> None:
-    BulkImportJob.objects.filter(pk=job_id).update(heartbeat_at=timezone.now())
+def _refuse(job: BulkImportJob, *, message: str = "") -> None:
+    job_update(job=job, status=JobStatus.REFUSED, error_message=message, finished_at=timezone.now())
 
 
-def _import(job: BulkImportJob, spec: KindSpec, stage: Stage) -> None:
+def _import(job: BulkImportJob, spec: KindSpec, stage: Stage, progress: ProgressReporter) -> None:
     started = time.monotonic()
     if spec.for_job is not None:
         spec = spec.for_job(spec, job)
     with job.file.open("rb") as stored:
         stream = getattr(stored, "file", stored)
-        rows_read = _stage_file(job, spec, stage, TableReader(stream, file_name=job.file_name))
+        rows_read = _stage_file(job, spec, stage, TableReader(stream, file_name=job.file_name), progress)
     staged = time.monotonic()
     stage.analyze()
     spec.checks(stage, county_code=job.county_id)
     counts = stage.outcome_counts()
     errors, skipped, valid = counts.get(OUTCOME_ERROR, 0), counts.get(OUTCOME_SKIP, 0), counts.get(None, 0)
     checked = time.monotonic()
-    _job_update(
-        job, rows_total=rows_read, rows_done=rows_read, rows_valid=valid, error_count=errors, rows_skipped=skipped
+    job_update(
+        job=job, rows_total=rows_read, rows_done=rows_read, rows_valid=valid, error_count=errors, rows_skipped=skipped
     )
     if errors or skipped:
         _report_save(job, spec, stage)
     if rows_read == 0:
-        _job_update(
-            job, status=BulkImportStatus.REFUSED, error_message="文件中没有数据行。", finished_at=timezone.now()
-        )
+        _refuse(job, message="文件中没有数据行。")
         return
     if errors:
-        _job_update(job, status=BulkImportStatus.REFUSED, finished_at=timezone.now())
+        _refuse(job)
         logger.info("bulk import #%s refused: %s of %s rows bad", job.pk, errors, rows_read)
         return
-    _job_update(job, status=BulkImportStatus.LOADING)
+    job_update(job=job, status=JobStatus.LOADING)
     now = timezone.now()
     with transaction.atomic():
         _county_lock(job)
         created, updated = spec.load(stage, job, now)
-        _job_update(
-            job,
-            status=BulkImportStatus.SUCCEEDED,
+        job_update(
+            job=job,
+            status=JobStatus.SUCCEEDED,
             rows_created=created,
             rows_updated=updated,
             finished_at=timezone.now(),
@@ -347,7 +313,9 @@ def _import(job: BulkImportJob, spec: KindSpec, stage: Stage) -> None:
     )
 
 
-def _stage_file(job: BulkImportJob, spec: KindSpec, stage: Stage, reader: TableReader) -> int:
+def _stage_file(
+    job: BulkImportJob, spec: KindSpec, stage: Stage, reader: TableReader, progress: ProgressReporter
+) -> int:
     """Pass over the file: every data row checked and written to the stage, a block at a time. Returns the number of
     data rows."""
     rows = reader.rows()
@@ -369,7 +337,7 @@ def _stage_file(job: BulkImportJob, spec: KindSpec, stage: Stage, reader: TableR
             stage.write(block)
             block.clear()
             fraction = reader.fraction_read()
-            _job_update(job, rows_done=done, rows_total=int(done / fraction) if fraction else done)
+            progress.report(done=done, total=int(done / fraction) if fraction else done)
     stage.write(block)
     return done
 
@@ -421,22 +389,6 @@ def _report_save(job: BulkImportJob, spec: KindSpec, stage: Stage) -> None:
         buffer.seek(0)
         job.error_file.save(f"问题行-{job.pk}.xlsx", File(buffer), save=False)
     BulkImportJob.objects.filter(pk=job.pk).update(error_file=job.error_file.name)
-
-
-def _job_update(job: BulkImportJob, **values: object) -> None:
-    BulkImportJob.objects.filter(pk=job.pk).update(**values)
-    for name, value in values.items():
-        setattr(job, name, value)
-
-
-def _job_lock(job_id: int) -> contextlib.AbstractContextManager[bool]:
-    """On PostgreSQL, a session advisory lock keyed by the job: a task delivered twice runs once, and a redelivered
-    task takes the lock over from a killed worker."""
-    return job_lock(
-        lock_class=ADVISORY_LOCK_CLASS,
-        job_id=job_id,
-        heartbeat_read=lambda: BulkImportJob.objects.filter(pk=job_id).values_list("heartbeat_at", flat=True).first(),
-    )
 
 
 def _county_lock(job: BulkImportJob) -> None:

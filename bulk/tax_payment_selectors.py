@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.db.models import Count, F, QuerySet, Sum
 
 from accounts.models import User
-from accounts.selectors import user_can_see_division
+from accounts.scope import DivisionOutOfScope, user_can_see_division
 from divisions.models import Division, DivisionLevel
 from enrollment.models import Enrollment
 from enrollment.rules import money
@@ -22,17 +22,13 @@ class TaxPaymentCountyUnknown(ValueError):
     """The county code names no county; the message is shown to the user."""
 
 
-class TaxPaymentCountyOutOfScope(LookupError):
-    """The county lies outside the user's division."""
-
-
 def tax_payment_county_get(*, user: User, county_code: str) -> Division:
-    """The county asked for, when the user's division contains it."""
+    """The county asked for, when the user's division contains it; DivisionOutOfScope when it does not."""
     county = Division.objects.filter(code=county_code, level=DivisionLevel.COUNTY).first()
     if county is None:
         raise TaxPaymentCountyUnknown(f"区划代码 {county_code} 不是已知的县（区）。")
     if not user_can_see_division(user=user, division_code=county.code):
-        raise TaxPaymentCountyOutOfScope(county_code)
+        raise DivisionOutOfScope(county_code)
     return county
 
 

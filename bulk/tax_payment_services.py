@@ -7,7 +7,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.selectors import user_can_see_division
+from accounts.scope import user_can_see_division
 from divisions.models import Division, DivisionLevel
 
 from .models import BulkImportKind, TaxPaymentMatch, TaxPaymentRecord

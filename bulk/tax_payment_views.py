@@ -5,7 +5,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,15 +14,16 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.permissions import BULK_IMPORT, VIEW_TAX_PAYMENT
+from accounts.scope import DivisionOutOfScope, user_scope_code_at
 from core.excel import report_xlsx_response
-from divisions.models import Division
-from subsidies.selectors import COUNTY_CODE_LENGTH, report_counties, report_default_division_code
+from core.lists import list_page
+from divisions.models import Division, DivisionLevel
+from subsidies.selectors import report_counties
 
 from .models import TaxPaymentMatch
 from .tax_payment_exports import tax_payment_report
 from .tax_payment_forms import TaxPaymentQueryForm
 from .tax_payment_selectors import (
-    TaxPaymentCountyOutOfScope,
     TaxPaymentCountyUnknown,
     tax_payment_county_get,
     tax_payment_records,
@@ -39,13 +39,13 @@ COUNTY_MISSING = "请选择区县。"
 def _parameters(request: HttpRequest, data: Any) -> tuple[TaxPaymentQueryForm, Division | None]:
     """The checked form and its county (None until one is chosen); 404 for a county outside the user's scope."""
     user: User = request.user  # type: ignore[assignment]
-    default = report_default_division_code(user=user, lengths=(COUNTY_CODE_LENGTH,))
+    default = user_scope_code_at(user=user, levels=(DivisionLevel.COUNTY,)) or ""
     form = TaxPaymentQueryForm(data, today=timezone.localdate(), defaults={"county": default})
     if not form.is_valid() or not form.cleaned_data["county"]:
         return form, None
     try:
         return form, tax_payment_county_get(user=user, county_code=form.cleaned_data["county"])
-    except TaxPaymentCountyOutOfScope:
+    except DivisionOutOfScope:
         raise Http404("没有找到该区县，或不在您的管辖范围内。") from None
     except TaxPaymentCountyUnknown as error:
         form.add_error("county", str(error))
@@ -78,7 +78,8 @@ def tax_payment_reconciliation(request: HttpRequest) -> HttpResponse:
         return render(request, TEMPLATE, context)  # city and province staff choose a county first
     year, status = form.cleaned_data["year"], form.cleaned_data["status"]
     records = tax_payment_records(county=county, year=year, status=status, id_number=form.cleaned_data["id_number"])
-    page = Paginator(records, RECORDS_PER_PAGE).get_page(request.GET.get("page"))
+    query = _page_query(form, county)
+    listing = list_page(request, records, per_page=RECORDS_PER_PAGE, link_query=query)
     return render(
         request,
         TEMPLATE,
@@ -88,8 +89,8 @@ def tax_payment_reconciliation(request: HttpRequest) -> HttpResponse:
             "year": year,
             "status_name": TaxPaymentMatch(status).label if status else "",
             "summary": tax_payment_summary(county=county, year=year),
-            "page": page,
-            "query": _page_query(form, county),
+            "page": listing.page,
+            "query": query,
         },
     )
 

@@ -3,15 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import BULK_IMPORT
-from accounts.selectors import user_scope_code
 from core.excel import xlsx_response
 from core.jobs import SUBMISSION_DEFERRED_MESSAGE, job_submission_deferred
+from core.lists import list_page
 from reports.list_files import list_template_bytes
 
 from .forms import BulkImportForm
@@ -74,8 +73,7 @@ def _job_or_404(request: HttpRequest, pk: int) -> BulkImportJob:
 @login_required
 @permission_required(BULK_IMPORT, raise_exception=True)
 def bulk_import_index(request: HttpRequest) -> HttpResponse:
-    scope_code = user_scope_code(user=request.user)  # type: ignore[arg-type]
-    form = BulkImportForm(request.POST or None, request.FILES or None, scope_code=scope_code)
+    form = BulkImportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             job = bulk_import_create(
@@ -92,8 +90,9 @@ def bulk_import_index(request: HttpRequest) -> HttpResponse:
                     form.add_error(field if field in form.fields else None, message)
         else:
             return redirect("bulk_import_detail", pk=job.pk)  # which says when the job waits for the broker
-    page = Paginator(bulk_import_jobs(user=request.user), 20).get_page(request.GET.get("page"))  # type: ignore[arg-type]
-    return render(request, "bulk/index.html", {"form": form, "page": page, "kinds": BulkImportKind.choices})
+    listing = list_page(request, bulk_import_jobs(user=request.user), per_page=20)  # type: ignore[arg-type]
+    context = {"form": form, "page": listing.page, "page_query": listing.link_query, "kinds": BulkImportKind.choices}
+    return render(request, "bulk/index.html", context)
 
 
 @login_required

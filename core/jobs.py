@@ -1,5 +1,8 @@
 """What every background job needs from the machinery around it, as functions a job's app calls.
 
+- `job_run` is the one run loop of every job (a `core.models.Job`): it skips a job already done, takes the job's
+  lock, marks it started, beats while the job's work runs, and records the job done, or failed with a Chinese
+  message. Each app's task only passes the job's id and its work.
 - `job_submit` queues a job's task once the row that creates the job is committed. When the broker is unreachable
   the job is kept, listed as not yet submitted (`PendingSubmission`), and `job_submissions_sweep` (beat, every
   minute) publishes it later; the page that asked for it answers with `SUBMISSION_DEFERRED_MESSAGE`, never a 500.
@@ -18,17 +21,21 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 import kombu.exceptions
 from celery import Task, current_app
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .models import PendingSubmission
+from .models import DONE_STATUSES, FINISHED_STATUSES, Job, JobStatus, PendingSubmission, job_heartbeat_stopped
 
 logger = logging.getLogger(__name__)
+
+JobT = TypeVar("JobT", bound=Job)
 
 SUBMISSION_DEFERRED_MESSAGE = "任务队列暂不可用，已保存，稍后自动提交。"
 # A publish tries three times within about a second; with the transport's connect timeout (settings) a request that
@@ -100,13 +107,6 @@ def _submission_publish(*, task_name: str, job_id: int) -> bool:
 
 def job_heartbeat_interval() -> float:
     return max(0.2, float(settings.JOB_HEARTBEAT_STALE_SECONDS) / 6)
-
-
-def job_heartbeat_stopped(*, heartbeat_at: datetime.datetime | None) -> bool:
-    """The worker of a running job whose last heartbeat is older than JOB_HEARTBEAT_STALE_SECONDS is gone."""
-    if heartbeat_at is None:
-        return False
-    return timezone.now() - heartbeat_at > datetime.timedelta(seconds=settings.JOB_HEARTBEAT_STALE_SECONDS)
 
 
 @contextlib.contextmanager
@@ -212,3 +212,103 @@ def _client_connection_check_set() -> None:
     if connection.pg_version >= 140000:  # type: ignore[attr-defined]
         with connection.cursor() as cursor:
             cursor.execute(f"SET client_connection_check_interval = '{CLIENT_CONNECTION_CHECK}'")
+
+
+# --- run loop --------------------------------------------------------------------------------------------------------
+
+JOB_FAILED_MESSAGE = "后台任务出错：{error}"
+
+
+class ProgressReporter:
+    """How a job's work tells how far it is: written on the job's row at once, so the page polling the row follows
+    it. Called inside a transaction of the work, the count commits with what it counts."""
+
+    def __init__(self, job: Job) -> None:
+        self.job = job
+
+    def report(self, *, done: int, total: int | None = None) -> None:
+        done_field, total_field = self.job.progress_fields
+        values: dict[str, object] = {done_field: done}
+        if total is not None:
+            values[total_field] = total
+        job_update(job=self.job, **values)
+
+
+def job_update(*, job: Job, **values: object) -> None:
+    """Write `values` on the job's row in one UPDATE, leaving its other columns as they are (the heartbeat's thread
+    writes one of them), and on the job in hand."""
+    type(job)._default_manager.filter(pk=job.pk).update(**values)
+    for name, value in values.items():
+        setattr(job, name, value)
+
+
+def job_run(
+    *,
+    job_model: type[JobT],
+    job_id: int,
+    work: Callable[[JobT, ProgressReporter], None],
+    select_related: tuple[str, ...] = (),
+) -> JobT:
+    """Run the job's `work` once, in the one worker holding the job's lock, and return the job as it ended.
+
+    A job already done (succeeded, refused) is returned as it is; so is a job whose lock a live worker holds. A job
+    left half-way by a lost worker, or failed, runs again from the start. The work records its progress and may
+    finish the job itself (with its last write, or as refused); a job the work left unfinished is recorded as
+    succeeded. An error of the work is recorded as failed, with a Chinese message, and raised again.
+    """
+    jobs = job_model._default_manager.all()
+    if select_related:
+        jobs = jobs.select_related(*select_related)
+    job = jobs.get(pk=job_id)
+    if job.status in DONE_STATUSES:
+        return job
+    with job_lock(
+        lock_class=job_model.lock_class, job_id=job_id, heartbeat_read=lambda: _heartbeat_read(job_model, job_id)
+    ) as acquired:
+        if not acquired:
+            return job
+        job.refresh_from_db()
+        if job.status in DONE_STATUSES:
+            return job  # done by the worker whose lock this was
+        with job_heartbeat(beat=lambda: _heartbeat_record(job_model, job_id)):
+            _work_run(job, work)
+    job.refresh_from_db()
+    return job
+
+
+def job_failure_message(error: Exception) -> str:
+    """What the job's page says of an error: a ValidationError's own (Chinese) words, else the error wrapped."""
+    if isinstance(error, ValidationError):
+        return "".join(error.messages)
+    return JOB_FAILED_MESSAGE.format(error=str(error) or type(error).__name__)
+
+
+def _work_run(job: JobT, work: Callable[[JobT, ProgressReporter], None]) -> None:
+    job_update(
+        job=job,
+        status=job.started_status,
+        started_at=timezone.now(),
+        finished_at=None,
+        error_message="",
+        **job.run_start_values,
+    )
+    try:
+        work(job, ProgressReporter(job))
+    except Exception as error:
+        job_update(
+            job=job, status=JobStatus.FAILED, error_message=job_failure_message(error), finished_at=timezone.now()
+        )
+        raise
+    if job.status not in FINISHED_STATUSES:
+        job_update(job=job, status=JobStatus.SUCCEEDED, finished_at=timezone.now())
+
+
+def _heartbeat_read(job_model: type[Job], job_id: int) -> datetime.datetime | None:
+    heartbeat_at: datetime.datetime | None = (
+        job_model._default_manager.filter(pk=job_id).values_list("heartbeat_at", flat=True).first()
+    )
+    return heartbeat_at
+
+
+def _heartbeat_record(job_model: type[Job], job_id: int) -> None:
+    job_model._default_manager.filter(pk=job_id).update(heartbeat_at=timezone.now())

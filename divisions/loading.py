@@ -4,7 +4,7 @@ import csv
 from collections.abc import Iterator
 from pathlib import Path
 
-from .models import CODE_LENGTH_TO_LEVEL, PARENT_CODE_LENGTH
+from .codes import code_level, parent_code
 
 FIXTURE = Path(__file__).resolve().parent / "data" / "divisions.csv"
 
@@ -14,10 +14,7 @@ def division_rows() -> Iterator[dict[str, str | None]]:
     with FIXTURE.open(encoding="utf-8", newline="") as source:
         for row in csv.DictReader(source):
             code = row["code"]
-            parent_length = PARENT_CODE_LENGTH.get(len(code))
-            yield {
-                "code": code,
-                "name": row["name"],
-                "level": CODE_LENGTH_TO_LEVEL[len(code)].value,
-                "parent_id": code[:parent_length] if parent_length else None,
-            }
+            level = code_level(code)
+            if level is None:
+                raise ValueError(f"Not a division code: {code!r}")
+            yield {"code": code, "name": row["name"], "level": level.value, "parent_id": parent_code(code)}

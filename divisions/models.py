@@ -9,16 +9,6 @@ class DivisionLevel(models.TextChoices):
     VILLAGE = "village", "村（社区）"
 
 
-CODE_LENGTH_TO_LEVEL = {
-    2: DivisionLevel.PROVINCE,
-    4: DivisionLevel.CITY,
-    6: DivisionLevel.COUNTY,
-    9: DivisionLevel.TOWNSHIP,
-    12: DivisionLevel.VILLAGE,
-}
-PARENT_CODE_LENGTH = {4: 2, 6: 4, 9: 6, 12: 9}
-
-
 class Division(models.Model):
     """An administrative division. The code is the key, so a subtree is every code with its prefix."""
 

@@ -18,7 +18,7 @@ from typing import Protocol
 from django.core.exceptions import ImproperlyConfigured
 
 from accounts.models import User
-from accounts.selectors import user_scope_code
+from accounts.scope import user_can_see_report_row, user_scope_lies_inside
 from divisions.models import Division
 
 RATE_STEP = Decimal("0.0001")
@@ -105,8 +105,7 @@ class CoverageTable:
 
 def scope_narrower_than(*, user: User, division_code: str) -> str:
     """The name of the user's division when it lies strictly inside the report's division, else ""."""
-    scope_code = user_scope_code(user=user)
-    if scope_code is None or len(scope_code) <= len(division_code) or user.division is None:
+    if user.division is None or not user_scope_lies_inside(user=user, division_code=division_code):
         return ""
     return user.division.name
 
@@ -137,9 +136,10 @@ def coverage_table(
     scope): a row per child division (only the user's own when their scope lies inside one), and the total of the
     counts, each against its target of `metric` for the year."""
     children_list = list(Division.objects.filter(parent=division).order_by("code"))
-    scope_code = user_scope_code(user=user)
-    if scope_code is not None and len(scope_code) > len(division.code):
-        children_list = [child for child in children_list if scope_code.startswith(child.code)]
+    if user_scope_lies_inside(user=user, division_code=division.code):
+        children_list = [
+            child for child in children_list if user_can_see_report_row(user=user, division_code=child.code)
+        ]
     targets = _coverage_targets_get(
         division_codes=[division.code, *(child.code for child in children_list)], year=year, metric=metric
     )

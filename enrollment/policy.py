@@ -12,6 +12,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.db import connection
 
+from divisions.codes import code_prefix, code_reaches
 from divisions.models import Division, DivisionLevel
 
 from .hardship_rules import hardship_tiers_from_rows
@@ -81,7 +82,8 @@ OPTIONAL_FIELDS = (
 )
 # Dates that name a fixed day of policy, not a day of the insurance calendar: never shifted to a later year.
 UNSHIFTED_FIELDS = frozenset({"newborn_programme_from"})
-REGION_CODE_LENGTHS = (6, 4, 2)  # county, city, province: most specific first
+# A region's figures are set for its county, its city and its province: the most specific first.
+REGION_LEVELS = (DivisionLevel.COUNTY, DivisionLevel.CITY, DivisionLevel.PROVINCE)
 
 
 class PolicyNotFound(LookupError):
@@ -89,7 +91,7 @@ class PolicyNotFound(LookupError):
 
 
 def _region_chain(region_code: str) -> list[str]:
-    return [region_code[:length] for length in REGION_CODE_LENGTHS if len(region_code) >= length]
+    return [code_prefix(region_code, level) for level in REGION_LEVELS if code_reaches(region_code, level)]
 
 
 def _merge_fields(sets_most_specific_first: list[PolicyParameterSet]) -> dict[str, tuple[object, PolicyParameterSet]]:

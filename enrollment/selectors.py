@@ -5,18 +5,19 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
-from accounts.selectors import scope_queryset
+from accounts.scope import scope_queryset
+from divisions.codes import county_code_of
 
 from .models import ClaimSummary, Enrollment, EnrollmentStatus, Resident
 from .policy import PolicyNotFound, policy_resolve
 from .rules import Explanation, PersonHistory, employee_years_credit
 
-RESIDENT_DIVISION_FIELDS = ("household_division", "residence_division")
+RESIDENT_DIVISION_FIELDS = ("household_division__code", "residence_division__code")
 
 
 def resident_list(*, user: User, search: str = "", division_code: str = "") -> QuerySet[Resident]:
     """Residents the user may see: household or residence inside the user's subtree."""
-    residents = scope_queryset(Resident.objects.all(), user=user, division_fields=RESIDENT_DIVISION_FIELDS)
+    residents = scope_queryset(Resident.objects.all(), user=user, code_fields=RESIDENT_DIVISION_FIELDS)
     if division_code:
         residents = residents.filter(
             Q(household_division__code__startswith=division_code)
@@ -94,7 +95,7 @@ def person_history(*, resident: Resident, before_year: int, on_date: datetime.da
 
 def enrollment_region_code(*, resident: Resident) -> str:
     """A resident is insured in the county of their household registration."""
-    return str(resident.household_division_id)[:6]
+    return county_code_of(str(resident.household_division_id))
 
 
 def enrollment_list(*, user: User) -> QuerySet[Enrollment]:

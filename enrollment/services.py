@@ -8,7 +8,8 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.selectors import user_can_see_division
+from accounts.scope import user_can_see_division
+from core.history import history_save
 from divisions.models import Division, DivisionLevel
 
 from .models import (
@@ -95,10 +96,9 @@ def resident_create(
         residence_division=residence_division,
     )
     resident.full_clean()
-    resident._history_user = actor  # type: ignore[attr-defined]
     try:
         with transaction.atomic():
-            resident.save()
+            history_save(resident, actor=actor)
     except IntegrityError:
         # Another clerk registered the same number between our check and our insert.
         raise ValidationError({"id_number": "该身份证号已登记，请直接查询该居民。"}) from None
@@ -120,8 +120,7 @@ def resident_update(*, actor: User, resident: Resident, **changes: object) -> Re
     for field, value in changes.items():
         setattr(resident, field, value.strip() if isinstance(value, str) else value)
     resident.full_clean()
-    resident._history_user = actor  # type: ignore[attr-defined]
-    resident.save()
+    history_save(resident, actor=actor)
     return resident
 
 
@@ -329,10 +328,9 @@ def enrollment_create(
     )
     _apply_quote(enrollment, quote)
     enrollment.full_clean(validate_constraints=False)
-    enrollment._history_user = actor  # type: ignore[attr-defined]
     try:
         with transaction.atomic():
-            enrollment.save()
+            history_save(enrollment, actor=actor)
     except IntegrityError:
         raise ValidationError(
             {"non_field_errors": f"该居民{insurance_year}年度已有有效参保记录，不能重复参保。"}
@@ -383,8 +381,7 @@ def back_payment_add(*, actor: User, enrollment: Enrollment, years: int, payment
     previous_due = enrollment.back_payment_due
     enrollment.back_paid_years = total_years
     _apply_quote(enrollment, quote)
-    enrollment._history_user = actor  # type: ignore[attr-defined]
-    enrollment.save()
+    history_save(enrollment, actor=actor)
     Payment.objects.create(
         enrollment=enrollment,
         kind=PaymentKind.BACK_PAYMENT,
@@ -414,8 +411,7 @@ def enrollment_recompute(
         special_date=enrollment.special_date,
     )
     _apply_quote(enrollment, quote)
-    enrollment._history_user = actor  # type: ignore[attr-defined]
-    enrollment.save()
+    history_save(enrollment, actor=actor)
     return enrollment
 
 
@@ -463,8 +459,7 @@ def refund_request(*, actor: User, enrollment: Enrollment, reason: str, date: da
     enrollment.benefit_end = None
     enrollment.counts_as_enrolled_year = False
     enrollment.explanation = [*enrollment.explanation, dataclasses.asdict(explanation)]
-    enrollment._history_user = actor  # type: ignore[attr-defined]
-    enrollment.save()
+    history_save(enrollment, actor=actor)
     Payment.objects.create(
         enrollment=enrollment,
         kind=PaymentKind.REFUND,
@@ -492,6 +487,5 @@ def claim_summary_upsert(
     )
     summary.fund_paid_total = money(fund_paid_total)
     summary.reward_used = reward_used
-    summary._history_user = actor  # type: ignore[attr-defined]
-    summary.save()
+    history_save(summary, actor=actor)
     return summary

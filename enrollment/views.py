@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -9,8 +8,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.middleware import client_address
 from accounts.personal_data import PAGE_REVEAL_REASONS, id_number_on_page, phone_on_page
-from accounts.selectors import user_scope_code
+from accounts.scope import user_scope_code
 from accounts.services import personal_data_reveal
+from core.lists import list_page
 
 from .forms import ResidentEditForm, ResidentForm
 from .models import Resident
@@ -46,9 +46,10 @@ def resident_search(request: HttpRequest) -> HttpResponse:
         exact = residents.filter(id_number=query.upper()).first()
         if exact is not None:
             return redirect("resident_detail", pk=exact.pk)
-    page = Paginator(residents, RESIDENTS_PER_PAGE).get_page(request.GET.get("page"))
-    rows = [(resident, shown_id_number(request, resident)) for resident in page.object_list]
-    return render(request, "enrollment/resident_search.html", {"query": query, "page": page, "rows": rows})
+    listing = list_page(request, residents, per_page=RESIDENTS_PER_PAGE)
+    rows = [(resident, shown_id_number(request, resident)) for resident in listing.page.object_list]
+    context = {"query": query, "page": listing.page, "page_query": listing.link_query, "rows": rows}
+    return render(request, "enrollment/resident_search.html", context)
 
 
 @login_required

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.personal_data import PAGE_REVEAL_REASONS
 
 from .models import Enrollment
-from .selectors import enrollment_get, resident_employee_years_credit, resident_get
+from .selectors import enrollment_get, enrollment_region_code, resident_employee_years_credit, resident_get
 from .services import enrollment_create, enrollment_preview
 from .views import shown_id_number
 from .window_forms import WindowPaymentForm
@@ -52,7 +52,7 @@ def window_resident(request: HttpRequest, pk: int) -> HttpResponse:
     if resident is None:
         raise Http404("没有找到该居民。")
     form = WindowPaymentForm(
-        request.POST or None, today=timezone.localdate(), region_code=resident.household_division_id[:6]
+        request.POST or None, today=timezone.localdate(), region_code=enrollment_region_code(resident=resident)
     )
     quote = None
     if request.method == "POST" and form.is_valid():

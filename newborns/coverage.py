@@ -10,7 +10,8 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Substr
 
 from accounts.models import User
-from accounts.selectors import scope_queryset
+from accounts.scope import scope_queryset
+from divisions.codes import child_code_length
 from divisions.models import DivisionLevel
 from enrollment.coverage import CoverageTable, coverage_table
 from enrollment.models import Enrollment, EnrollmentStatus, TargetMetric
@@ -19,7 +20,6 @@ from subsidies.selectors import report_division_get
 from .models import BirthRecord
 
 COVERAGE_LEVELS = (DivisionLevel.PROVINCE, DivisionLevel.CITY, DivisionLevel.COUNTY)
-CHILD_CODE_LENGTH = {2: 4, 4: 6, 6: 9}  # a report's division → the code length of its rows
 
 
 def newborn_coverage(*, user: User, division_code: str, year: int, as_of: datetime.date) -> CoverageTable:
@@ -32,13 +32,13 @@ def newborn_coverage(*, user: User, division_code: str, year: int, as_of: dateti
     and a total of their scope only.
     """
     division = report_division_get(user=user, division_code=division_code, levels=COVERAGE_LEVELS)
-    length = CHILD_CODE_LENGTH[len(division.code)]
+    length = child_code_length(division.code)
     births = BirthRecord.objects.filter(
         division__code__startswith=division.code,
         birth_date__gte=datetime.date(year, 1, 1),
         birth_date__lte=min(as_of, datetime.date(year, 12, 31)),
     )
-    births = scope_queryset(births, user=user, division_fields=("division",))
+    births = scope_queryset(births, user=user, code_fields=("division__code",))
     enrolled_in_birth_year = Exists(
         Enrollment.objects.filter(
             resident=OuterRef("resident"),

@@ -4,11 +4,9 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from core.reports import Report, columns_of
+from divisions.codes import child_level
 from enrollment.coverage import CoverageRow, CoverageTable
 
-from .coverage import CHILD_CODE_LENGTH
-
-ROW_LEVEL_NAMES = {4: "市", 6: "县（区）", 9: "乡（镇、街道）"}
 FIGURE_HEADERS = ["出生人数", "出生当年参保人数", "未参保人数", "参保率", "目标", "距目标还差（人）"]
 WIDTHS = [18, 10, 16, 10, 10, 10, 16]
 
@@ -24,7 +22,7 @@ def _figures(row: CoverageRow) -> list[object]:
 
 def newborn_coverage_report(*, coverage: CoverageTable) -> Report:
     """R10.2: one row per division, the 合计 row with the division's own figures (rate and gap of the sums)."""
-    row_level = ROW_LEVEL_NAMES[CHILD_CODE_LENGTH[len(coverage.division_code)]]
+    row_level = child_level(coverage.division_code).label
     rows: list[Sequence[object]] = [[row.name, *_figures(row)] for row in coverage.rows]
     return Report(
         title=f"{coverage.division_name}{coverage.year}年度新生儿出生当年参保率",

@@ -12,21 +12,25 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.permissions import VIEW_BIRTH_RECORD
+from accounts.scope import DivisionOutOfScope, user_scope_code_at
 from core.excel import report_xlsx_response
+from divisions.models import DivisionLevel
 from enrollment.coverage import CoverageTable
-from subsidies.selectors import DivisionOutOfScope, ReportParameterInvalid, report_default_division_code
+from subsidies.selectors import ReportParameterInvalid
 
 from .coverage import newborn_coverage
 from .coverage_exports import newborn_coverage_report
 from .coverage_forms import NewbornCoverageForm
 
 TEMPLATE = "newborns/coverage.html"
+# The user's own county, else city, else province is the division shown first.
+COVERAGE_LEVELS = (DivisionLevel.COUNTY, DivisionLevel.CITY, DivisionLevel.PROVINCE)
 DIVISION_MISSING = "请填写区划代码（省2位、市4位或区县6位）。"
 
 
 def _coverage(request: HttpRequest) -> tuple[dict[str, Any], CoverageTable | None, int]:
     """The page's context, the report (None when the parameters do not give one) and the status to answer."""
-    default = report_default_division_code(user=request.user, lengths=(6, 4, 2))  # type: ignore[arg-type]
+    default = user_scope_code_at(user=request.user, levels=COVERAGE_LEVELS) or ""  # type: ignore[arg-type]
     form = NewbornCoverageForm(request.GET, today=timezone.localdate(), defaults={"division": default})
     context: dict[str, Any] = {"form": form}
     if not form.is_valid():

@@ -8,16 +8,19 @@ moment leaves nothing registered and its message on the batch.
 import datetime
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.selectors import user_can_see_division
+from accounts.scope import user_can_see_division
+from core.batches import CheckedRows, batch_confirm, batch_stage
+from core.tabular import cell_text
+from divisions.codes import code_is_within
 from divisions.models import Division
 from enrollment.selectors import REGISTERED_ELSEWHERE, resident_find
-from reports.list_files import ListFileUnreadable, cell_text
+from reports.list_files import ListFileUnreadable
 
-from .models import BirthImportBatch, BirthImportStatus, BirthRecord, RegistrationChannel
+from .import_selectors import birth_import_batches
+from .models import BirthImportBatch, BirthRecord, RegistrationChannel
 from .resources import KEY_COLUMN, BirthImportResource, birth_file_read
 from .selectors import birth_record_list
 from .services import CERTIFICATE_REGISTERED_ELSEWHERE, _check_birth, newborn_register
@@ -91,7 +94,7 @@ def _date_messages(*, values: dict[str, object], registration_date: datetime.dat
 def _division_message(*, actor: User, county: Division, code: str, division: Division | None) -> str:
     if division is None:
         return f"户籍地代码：区划代码{code}不存在。"
-    if not code.startswith(county.code):
+    if not code_is_within(code, county.code):
         return f"户籍地代码：{code}（{division.name}）不属于{county.name}。"
     if not user_can_see_division(user=actor, division_code=code):
         return f"户籍地代码：{code}（{division.name}）不在您的辖区内。"
@@ -169,35 +172,26 @@ def birth_import_preview(*, actor: User, county: Division, file_name: str, conte
     already registered are marked, to be skipped on confirmation: they are not errors. A row without 登记日期 is
     registered on the day of the upload.
     """
-    batch = BirthImportBatch(county=county, file_name=file_name[:255], uploaded_by=actor)
-    try:
+
+    def check(batch: BirthImportBatch) -> CheckedRows:
         rows, columns = birth_file_read(file_name=file_name, content=content)
         if not rows:
             raise ListFileUnreadable("文件中没有数据行。")
         missing = [column for column in BirthImportResource.REQUIRED_COLUMNS if column not in columns]
         if missing:
             raise ListFileUnreadable(f"缺少列：{'、'.join(missing)}。请使用出生登记导入模板。")
-    except ListFileUnreadable as error:
-        batch.status = BirthImportStatus.REFUSED
-        batch.file_error = str(error)
-        batch.full_clean()
-        batch.save()
-        return batch
-    checked, errors = _check_rows(actor=actor, county=county, rows=rows, today=timezone.localdate())
-    registered = set(
-        BirthRecord.objects.filter(
-            birth_certificate_no__in=[row["birth_certificate_no"] for row in checked]
-        ).values_list("birth_certificate_no", flat=True)
-    )
-    for row in checked:
-        row["registered"] = row["birth_certificate_no"] in registered
-    batch.rows_total = len(rows)
-    batch.checked_rows = checked
-    batch.row_errors = errors
-    batch.status = BirthImportStatus.REFUSED if errors else BirthImportStatus.PREVIEWED
-    batch.full_clean()
-    batch.save()
-    return batch
+        checked, errors = _check_rows(actor=actor, county=county, rows=rows, today=timezone.localdate())
+        registered = set(
+            BirthRecord.objects.filter(
+                birth_certificate_no__in=[row["birth_certificate_no"] for row in checked]
+            ).values_list("birth_certificate_no", flat=True)
+        )
+        for row in checked:
+            row["registered"] = row["birth_certificate_no"] in registered
+        return CheckedRows(rows_total=len(rows), checked_rows=checked, row_errors=errors)
+
+    batch = BirthImportBatch(county=county, file_name=file_name[:255], uploaded_by=actor)
+    return batch_stage(batch=batch, check=check)
 
 
 class _RowRefused(Exception):
@@ -213,19 +207,18 @@ def birth_import_confirm(*, actor: User, batch: BirthImportBatch) -> BirthImport
     row, nothing of the list is registered, the batch keeps that row's message and stays to be confirmed again.
     """
     try:
-        return _birth_import_write(actor=actor, batch_pk=batch.pk)
+        return batch_confirm(
+            batches=birth_import_batches(user=actor),
+            pk=batch.pk,
+            actor=actor,
+            write=lambda batch: _birth_import_write(actor=actor, batch=batch),
+        )
     except _RowRefused as refusal:
         BirthImportBatch.objects.filter(pk=batch.pk).update(confirm_error=refusal.message[:500])
         raise ValidationError(refusal.message) from None
 
 
-@transaction.atomic
-def _birth_import_write(*, actor: User, batch_pk: int) -> BirthImportBatch:
-    batch = BirthImportBatch.objects.select_for_update().get(pk=batch_pk)
-    if batch.status == BirthImportStatus.CONFIRMED:
-        raise ValidationError("该批次已导入，不能重复导入。")
-    if batch.status == BirthImportStatus.REFUSED:
-        raise ValidationError("该文件有错误，不能导入。请按错误行修改后重新上传。")
+def _birth_import_write(*, actor: User, batch: BirthImportBatch) -> None:
     divisions = Division.objects.in_bulk({row["division_code"] for row in batch.checked_rows})
     created_count = existing_count = 0
     for row in batch.checked_rows:
@@ -253,9 +246,4 @@ def _birth_import_write(*, actor: User, batch_pk: int) -> BirthImportBatch:
             existing_count += 1
     batch.created_count = created_count
     batch.existing_count = existing_count
-    batch.status = BirthImportStatus.CONFIRMED
     batch.confirm_error = ""
-    batch.confirmed_by = actor
-    batch.confirmed_at = timezone.now()
-    batch.save()
-    return batch

@@ -3,18 +3,18 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import ADD_BIRTH_RECORD
 from core.excel import xlsx_response
+from core.lists import list_page
 
 from .import_forms import BirthImportUploadForm
 from .import_selectors import birth_import_batches, birth_import_counties
 from .import_services import birth_import_confirm, birth_import_preview
-from .models import BirthImportBatch, BirthImportStatus
+from .models import BirthImportBatch
 from .resources import birth_row_errors_file_build, birth_template_build
 
 ROWS_SHOWN = 200
@@ -41,9 +41,10 @@ def birth_import_index(request: HttpRequest) -> HttpResponse:
             content=upload.read(),
         )
         return redirect("birth_import_detail", pk=batch.pk)
-    page = Paginator(birth_import_batches(user=request.user), 20).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+    listing = list_page(request, birth_import_batches(user=request.user), per_page=20)  # type: ignore[arg-type]
     status = 400 if request.method == "POST" else 200
-    return render(request, "newborns/import_index.html", {"form": form, "page": page}, status=status)
+    context = {"form": form, "page": listing.page, "page_query": listing.link_query}
+    return render(request, "newborns/import_index.html", context, status=status)
 
 
 @login_required
@@ -58,7 +59,7 @@ def birth_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rows_shown": ROWS_SHOWN,
         "to_register": len(batch.checked_rows) - len(to_skip),
         "to_skip": len(to_skip),
-        "can_confirm": batch.status == BirthImportStatus.PREVIEWED,
+        "can_confirm": batch.can_confirm,
     }
     return render(request, "newborns/import_detail.html", context)
 

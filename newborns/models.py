@@ -1,6 +1,8 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from core.batches import BatchStatus, PreviewBatch
+
 
 class BirthGender(models.TextChoices):
     MALE = "M", "男"
@@ -141,13 +143,10 @@ class PreEnrollmentPlaceholder(models.Model):
         return self.resident.id_number
 
 
-class BirthImportStatus(models.TextChoices):
-    PREVIEWED = "previewed", "待确认"
-    REFUSED = "refused", "有错误，未导入"
-    CONFIRMED = "confirmed", "已导入"
+BirthImportStatus = BatchStatus  # the statuses every preview batch has (core.batches)
 
 
-class BirthImportBatch(models.Model):
+class BirthImportBatch(PreviewBatch):
     """A day's births from the health commission (卫健) for one county, as uploaded: first previewed, then confirmed.
 
     The preview keeps the checked rows (certificates already registered marked, to be skipped) and the row errors,
@@ -158,26 +157,13 @@ class BirthImportBatch(models.Model):
     county = models.ForeignKey(
         "divisions.Division", verbose_name="区县", on_delete=models.PROTECT, related_name="birth_import_batches"
     )
-    file_name = models.CharField("文件名", max_length=255)
-    status = models.CharField("状态", max_length=16, choices=BirthImportStatus.choices)
-    file_error = models.CharField("文件错误", max_length=500, blank=True)
-    rows_total = models.PositiveIntegerField("数据行数", default=0)
-    checked_rows = models.JSONField("校验通过的行", default=list, blank=True)
-    row_errors = models.JSONField("错误行", default=list, blank=True)
     created_count = models.PositiveIntegerField("新登记", default=0)
     existing_count = models.PositiveIntegerField("已登记跳过", default=0)
     confirm_error = models.CharField("导入失败原因", max_length=500, blank=True)
-    uploaded_by = models.ForeignKey("accounts.User", verbose_name="上传人", on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
-    confirmed_by = models.ForeignKey(
-        "accounts.User", verbose_name="确认人", on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
-    confirmed_at = models.DateTimeField("导入时间", null=True, blank=True)
 
-    class Meta:
+    class Meta(PreviewBatch.Meta):
         verbose_name = "出生登记导入批次"
         verbose_name_plural = "出生登记导入批次"
-        ordering = ["-uploaded_at", "-id"]
 
     def __str__(self) -> str:
         return f"出生登记导入 {self.file_name}"

@@ -9,6 +9,7 @@ import re
 
 from import_export import fields, resources, widgets
 
+from core.tabular import cell_text
 from reports import list_files
 from reports.list_files import IdNumberWidget, ListDateWidget, TextWidget
 
@@ -22,7 +23,7 @@ class GenderWidget(widgets.Widget):
     VALUES = {"男": "M", "女": "F", "M": "M", "F": "F"}
 
     def clean(self, value: object, row: object = None, **kwargs: object) -> str:
-        text = list_files.cell_text(value).upper()
+        text = cell_text(value).upper()
         if not text:
             raise ValueError("为空。")
         if text not in self.VALUES:
@@ -43,7 +44,7 @@ class DivisionCodeWidget(widgets.Widget):
     """户籍地代码: the 9-digit township or 12-digit village code; whether it exists is checked by the service."""
 
     def clean(self, value: object, row: object = None, **kwargs: object) -> str:
-        text = list_files.cell_text(value)
+        text = cell_text(value)
         if not text:
             raise ValueError("为空。")
         if not DIVISION_CODE_PATTERN.match(text):

@@ -1,4 +1,4 @@
-"""Reads of the newborns app, limited to the user's division scope (accounts.selectors)."""
+"""Reads of the newborns app, limited to the user's division scope (accounts.scope)."""
 
 import datetime
 from dataclasses import dataclass
@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
-from accounts.selectors import scope_queryset
+from accounts.scope import scope_queryset
 from enrollment.models import ResidentStatus
 from enrollment.policy import PolicyNotFound, policy_resolve
 from enrollment.rules import NewbornParameters
@@ -19,7 +19,7 @@ from .rules import placeholder_link_deadline
 def birth_record_list(*, user: User) -> QuerySet[BirthRecord]:
     """Births registered in the user's divisions (by the division the baby is registered in)."""
     records = BirthRecord.objects.select_related("resident", "enrollment", "division__parent")
-    return scope_queryset(records, user=user, division_fields=("division",))
+    return scope_queryset(records, user=user, code_fields=("division__code",))
 
 
 def birth_record_get(*, user: User, birth_certificate_no: str) -> BirthRecord | None:
@@ -29,7 +29,7 @@ def birth_record_get(*, user: User, birth_certificate_no: str) -> BirthRecord | 
 def pre_enrollment_list(*, user: User) -> QuerySet[PreEnrollment]:
     """Pre-enrollments of mothers in the user's divisions."""
     applications = PreEnrollment.objects.select_related("mother__household_division")
-    return scope_queryset(applications, user=user, division_fields=("mother__household_division",))
+    return scope_queryset(applications, user=user, code_fields=("mother__household_division__code",))
 
 
 # --- Pages: search, follow-up lists, one pre-enrollment --------------------------------------------------------
@@ -116,7 +116,7 @@ def pre_enrollment_unlinked(*, user: User, today: datetime.date) -> list[Unlinke
         .exclude(resident__status=ResidentStatus.VOIDED)
         .select_related("pre_enrollment__mother__household_division__parent", "resident", "birth_record"),
         user=user,
-        division_fields=("pre_enrollment__mother__household_division",),
+        code_fields=("pre_enrollment__mother__household_division__code",),
     )
     parameters: dict[tuple[str, int], NewbornParameters | None] = {}
     rows: list[UnlinkedPlaceholder] = []

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.history import history_save
 from divisions.models import Division
 from enrollment.models import Enrollment, EnrollmentStatus, Gender, PaymentChannel, Resident, ResidentStatus
 from enrollment.policy import PolicyNotFound, policy_resolve
@@ -67,15 +68,13 @@ def _placeholder_resident_create(
         household_division=division,
     )
     resident.full_clean()
-    resident._history_user = actor  # type: ignore[attr-defined]
-    resident.save()
+    history_save(resident, actor=actor)
     return resident
 
 
 def _resident_save(resident: Resident, *, actor: User) -> None:
     resident.full_clean()
-    resident._history_user = actor  # type: ignore[attr-defined]
-    resident.save()
+    history_save(resident, actor=actor)
 
 
 # --- Registration (出生一件事, R7.1-R7.3) -------------------------------------------------------------------------
@@ -209,8 +208,7 @@ def _registered_certificate(*, actor: User, birth_certificate_no: str) -> BirthR
 def _newborn_register(*, actor: User, record: BirthRecord, id_number: str) -> BirthRecord:
     # The record goes in first: a concurrent post of the same certificate waits here on the unique index.
     record.full_clean(exclude=["resident", "enrollment"])
-    record._history_user = actor  # type: ignore[attr-defined]
-    record.save()
+    history_save(record, actor=actor)
     placeholder = _pending_placeholder(actor=actor, mother_id_number=record.mother_id_number)
     known = None
     if id_number:
@@ -291,8 +289,7 @@ def newborn_identity_complete(*, actor: User, record: BirthRecord, id_number: st
         _merge_placeholder(actor=actor, placeholder=resident, into=other)
         record.resident = other
     record.id_number_completed_at = timezone.now()
-    record._history_user = actor  # type: ignore[attr-defined]
-    record.save()
+    history_save(record, actor=actor)
     return record
 
 
@@ -315,12 +312,10 @@ def _merge_placeholder(*, actor: User, placeholder: Resident, into: Resident) ->
         )
     for enrollment in Enrollment.objects.filter(resident=placeholder):
         enrollment.resident = into
-        enrollment._history_user = actor  # type: ignore[attr-defined]
-        enrollment.save()
+        history_save(enrollment, actor=actor)
     for identity in HardshipIdentity.objects.filter(resident=placeholder):
         identity.resident = into
-        identity._history_user = actor  # type: ignore[attr-defined]
-        identity.save()
+        history_save(identity, actor=actor)
     PreEnrollmentPlaceholder.objects.filter(resident=placeholder).update(resident=into)
     placeholder.status = ResidentStatus.VOIDED
     placeholder.merged_into = into
@@ -385,8 +380,7 @@ def pre_enrollment_create(
         registered_by=actor,
     )
     pre_enrollment.full_clean()
-    pre_enrollment._history_user = actor  # type: ignore[attr-defined]
-    pre_enrollment.save()
+    history_save(pre_enrollment, actor=actor)
     for suffix in placeholder_suffixes(babies=babies, taken=_taken_suffixes(mother.id_number)):
         resident = _placeholder_resident_create(
             actor=actor,
@@ -419,6 +413,5 @@ def pre_enrollment_terminate(*, actor: User, pre_enrollment: PreEnrollment, date
         placeholder.resident.status = ResidentStatus.VOIDED
         _resident_save(placeholder.resident, actor=actor)
     pre_enrollment.status = PreEnrollmentStatus.TERMINATED
-    pre_enrollment._history_user = actor  # type: ignore[attr-defined]
-    pre_enrollment.save()
+    history_save(pre_enrollment, actor=actor)
     return pre_enrollment

@@ -7,7 +7,6 @@ from collections.abc import Iterable, Sequence
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,8 +21,9 @@ from accounts.permissions import (
     VIEW_BIRTH_RECORD,
 )
 from accounts.personal_data import id_number_for, id_number_on_page
-from accounts.selectors import user_scope_code
+from accounts.scope import user_scope_code
 from core.excel import report_xlsx_response
+from core.lists import list_page
 from core.reports import Report, columns_of
 from divisions.models import Division
 from enrollment.models import Enrollment, Resident
@@ -124,12 +124,6 @@ def _add_errors(form: Form, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, field_messages)
 
 
-def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 def _unit(user: User) -> str:
     return user.division.name if user.division_id else "全省"
 
@@ -152,7 +146,7 @@ def newborn_list(request: HttpRequest) -> HttpResponse:
         exact = records.filter(birth_certificate_no=query).first()
         if exact is not None:
             return redirect("newborn_detail", birth_certificate_no=exact.birth_certificate_no)
-    page = Paginator(records, NEWBORNS_PER_PAGE).get_page(request.GET.get("page"))
+    listing = list_page(request, records, per_page=NEWBORNS_PER_PAGE)
     rows = [
         (
             record,
@@ -160,9 +154,9 @@ def newborn_list(request: HttpRequest) -> HttpResponse:
             _identity_text(user, record.resident),
             _benefit_text(record.enrollment),
         )
-        for record in page.object_list
+        for record in listing.page.object_list
     ]
-    context = {"query": query, "page": page, "rows": rows, "page_query": _query_without_page(request)}
+    context = {"query": query, "page": listing.page, "rows": rows, "page_query": listing.link_query}
     return render(request, "newborns/newborn_list.html", context)
 
 
@@ -289,9 +283,9 @@ def newborn_awaiting_id(request: HttpRequest) -> HttpResponse:
     if records is None:
         return render(request, "newborns/awaiting_id.html", {"form": form}, status=400)
     today = timezone.localdate()
-    page = Paginator(records, NEWBORNS_PER_PAGE).get_page(request.GET.get("page"))
-    rows = [(record, _awaiting_id_row(request.user, record, today)) for record in page.object_list]  # type: ignore[arg-type]
-    context = {"form": form, "days": days, "page": page, "rows": rows, "page_query": _query_without_page(request)}
+    listing = list_page(request, records, per_page=NEWBORNS_PER_PAGE)
+    rows = [(record, _awaiting_id_row(request.user, record, today)) for record in listing.page.object_list]  # type: ignore[arg-type]
+    context = {"form": form, "days": days, "page": listing.page, "rows": rows, "page_query": listing.link_query}
     return render(request, "newborns/awaiting_id.html", context)
 
 
@@ -332,9 +326,9 @@ def pre_enrollment_index(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     query = request.GET.get("q", "").strip()
     applications = pre_enrollment_search(user=user, search=query)
-    page = Paginator(applications, NEWBORNS_PER_PAGE).get_page(request.GET.get("page"))
-    rows = [(application, _id_on_page(application.mother.id_number)) for application in page.object_list]
-    context = {"query": query, "page": page, "rows": rows, "page_query": _query_without_page(request)}
+    listing = list_page(request, applications, per_page=NEWBORNS_PER_PAGE)
+    rows = [(application, _id_on_page(application.mother.id_number)) for application in listing.page.object_list]
+    context = {"query": query, "page": listing.page, "rows": rows, "page_query": listing.link_query}
     return render(request, "newborns/pre_enrollment_list.html", context)
 
 
@@ -444,9 +438,10 @@ def _unlinked_row(user: User, row: UnlinkedPlaceholder) -> list[object]:
 def pre_enrollment_unlinked_page(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     unlinked = pre_enrollment_unlinked(user=user, today=timezone.localdate())
-    page = Paginator(unlinked, NEWBORNS_PER_PAGE).get_page(request.GET.get("page"))
-    rows = [(row, _unlinked_row(user, row)) for row in page.object_list]
-    return render(request, "newborns/pre_enrollment_unlinked.html", {"page": page, "rows": rows, "page_query": ""})
+    listing = list_page(request, unlinked, per_page=NEWBORNS_PER_PAGE)
+    rows = [(row, _unlinked_row(user, row)) for row in listing.page.object_list]
+    context = {"page": listing.page, "rows": rows, "page_query": listing.link_query}
+    return render(request, "newborns/pre_enrollment_unlinked.html", context)
 
 
 @login_required

@@ -10,9 +10,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import VIEW_FISCAL
-from accounts.selectors import user_scope_code
+from accounts.scope import user_can_see_report_row
 from divisions.models import Division, DivisionLevel
-from targets.selectors import division_visible
 
 from .selectors import FiscalDataMissing, city_code_normalise, settlement_compute
 
@@ -58,17 +57,12 @@ class SettlementView(APIView):
             self.permission_denied(request)
         query = SettlementQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        scope = user_scope_code(user=request.user)
         city = query.validated_data["city"]
-        if not division_visible(user_scope_code=scope, division_code=city):
+        if not user_can_see_report_row(user=request.user, division_code=city):
             raise Http404
         try:
             rows = settlement_compute(year=query.validated_data["year"], city_code=city)
         except FiscalDataMissing as error:
             raise ValidationError({"city": [str(error)]}) from None
-        visible = [
-            row
-            for row in rows
-            if scope is None or row.county_code.startswith(scope) or scope.startswith(row.county_code)
-        ]
+        visible = [row for row in rows if user_can_see_report_row(user=request.user, division_code=row.county_code)]
         return Response({"results": SettlementRowSerializer(visible, many=True).data})

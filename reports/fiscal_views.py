@@ -20,8 +20,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.permissions import ADD_FISCAL_TRANSFER, CHANGE_FISCAL_TIER, VIEW_FISCAL
-from accounts.selectors import user_can_see_division
+from accounts.scope import user_can_see_division
 from core.excel import report_xlsx_response
+from divisions.codes import city_code_of
 from divisions.models import Division
 
 from .fiscal_exports import fiscal_prepay_report, fiscal_settlement_report, fiscal_transfer_report
@@ -225,7 +226,7 @@ def fiscal_transfer_new(request: HttpRequest) -> HttpResponse:
         context["transfer_list"] = fiscal_transfer_list(user=user, year=year, county_code=county.code)
         try:
             table = fiscal_transfer_table(
-                user=user, year=year, city=fiscal_city_get(user=user, city_code=county.code[:4]), today=today
+                user=user, year=year, city=fiscal_city_get(user=user, city_code=city_code_of(county.code)), today=today
             )
             context["status_rows"] = [row for row in table.rows if row.county_code == county.code]
         except (FiscalDataMissing, FiscalOutOfScope):

@@ -1,26 +1,34 @@
 """Lists received as files (a department's identity list, the health commission's births): reading, cell widgets,
 the blank template and the error file, shared by every import that is previewed row by row before it is confirmed.
 
-django-import-export gives the formats (xlsx and csv read into a tablib Dataset) and the widgets the columns clean
-their cells with; what a row means is decided by the importing app's services.
+Files are read by `core.tabular` (xlsx, or CSV in UTF-8 or GBK); django-import-export gives the widgets the columns
+clean their cells with; what a row means is decided by the importing app's services.
 """
 
 import datetime
 import re
 from collections.abc import Mapping, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import tablib
 from import_export import widgets
-from import_export.formats.base_formats import CSV, XLSX
+from import_export.formats.base_formats import XLSX
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from core.excel import workbook_bytes
+from core.tabular import (
+    CellUnreadable,
+    FileUnreadable,
+    TableReader,
+    cell_date,
+    cell_text,
+    file_extension,
+    stored_as_number_message,
+)
 from enrollment.rules import IdNumberError, id_number_parse
 
-CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # WPS and Excel on Chinese Windows save CSV as GBK
 HEADER_SEARCH_ROWS = 5  # lists often carry a title row or two above the header
 TEMPLATE_TEXT_ROWS = 2000  # rows of a template whose text cells (ID numbers, codes) are preformatted as text
 
@@ -37,9 +45,7 @@ class IdNumberWidget(widgets.Widget):
             return id_number_parse(text).id_number
         except IdNumberError as error:
             if typed_as_number:
-                raise ValueError(
-                    f"身份证号被Excel存成了数字（{text}），超过15位的数字已被改写，请将该列设为文本后重新录入。"
-                ) from None
+                raise ValueError(stored_as_number_message(column="身份证号", shown=text)) from None
             raise ValueError(str(error)) from None
 
 
@@ -51,38 +57,15 @@ class TextWidget(widgets.Widget):
 class ListDateWidget(widgets.Widget):
     """A date as Excel stores it, or written 2025-01-01, 2025/1/1, 2025.1.1, 2025年1月1日 or 20250101."""
 
-    PATTERN = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
-
     def clean(self, value: object, row: object = None, **kwargs: object) -> datetime.date | None:
-        if value is None or str(value).strip() == "":
-            return None
-        if isinstance(value, datetime.datetime):
-            return value.date()
-        if isinstance(value, datetime.date):
-            return value
-        text = str(value).strip().split(" ")[0]
-        match = self.PATTERN.match(text)
         try:
-            if match:
-                return datetime.date(*(int(part) for part in match.groups()))
-            if len(text) == 8 and text.isdigit():
-                return datetime.date(int(text[:4]), int(text[4:6]), int(text[6:]))
-        except ValueError:
-            pass
-        raise ValueError(f"日期「{value}」无法识别，请写成2026-01-01。")
+            return cell_date(value)
+        except CellUnreadable:
+            raise ValueError(f"日期「{value}」无法识别，请写成2026-01-01。") from None
 
 
-class ListFileUnreadable(ValueError):
-    """The file as a whole cannot be read as a list; the message is shown to the clerk."""
-
-
-def decode_csv(content: bytes) -> str:
-    for encoding in CSV_ENCODINGS:
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ListFileUnreadable("CSV文件编码无法识别，请另存为UTF-8或GBK编码。")
+# The imports of lists catch it under this name; it is the tabular reader's refusal of a whole file.
+ListFileUnreadable = FileUnreadable
 
 
 def canonical_header(header: object, *, aliases: Mapping[str, Sequence[str]]) -> str | None:
@@ -103,36 +86,26 @@ def list_file_read(
     Rows that are entirely blank (spacers, the blank rest of a template) are dropped; the row numbers the
     clerk sees ("行号") are those of the file, counted from 1 at its first line.
     """
-    extension = file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
-    try:
-        if extension == "xlsx":
-            dataset = XLSX().create_dataset(content)
-        elif extension == "csv":
-            dataset = CSV().create_dataset(decode_csv(content))
-        else:
-            raise ListFileUnreadable("只能导入 xlsx 或 csv 文件。")
-    except ListFileUnreadable:
-        raise
-    except Exception:
-        raise ListFileUnreadable("文件无法读取，请确认是 xlsx 或 csv 格式且未加密。") from None
-    lines = [list(dataset.headers or []), *(list(row) for row in dataset)]
+    if file_extension(file_name) not in ("xlsx", "csv"):
+        raise ListFileUnreadable("只能导入 xlsx 或 csv 文件。")
+    lines = list(TableReader.of_bytes(content, file_name=file_name).rows())
     header_index = next(
         (
             index
-            for index, line in enumerate(lines[:HEADER_SEARCH_ROWS])
+            for index, (_, line) in enumerate(lines[:HEADER_SEARCH_ROWS])
             if key_column in (canonical_header(cell, aliases=aliases) for cell in line)
         ),
         None,
     )
     if header_index is None:
         raise ListFileUnreadable(f"没有找到表头：前{HEADER_SEARCH_ROWS}行中应有「{key_column}」一列。")
-    columns = [canonical_header(cell, aliases=aliases) for cell in lines[header_index]]
+    columns = [canonical_header(cell, aliases=aliases) for cell in lines[header_index][1]]
     rows = []
-    for offset, line in enumerate(lines[header_index + 1 :], start=header_index + 2):
+    for row_number, line in lines[header_index + 1 :]:
         if all(cell is None or str(cell).strip() == "" for cell in line):
             continue
         cells = {column: cell for column, cell in zip(columns, line, strict=False) if column}
-        rows.append({"行号": offset, **cells})
+        rows.append({"行号": row_number, **cells})
     return rows, {column for column in columns if column}
 
 
@@ -176,19 +149,3 @@ def row_errors_file_build(*, row_errors: list[dict], columns: Sequence[str]) -> 
             [error["row"], *(error["values"].get(column, "") for column in shown), "；".join(error["errors"])]
         )
     return XLSX().export_data(dataset)
-
-
-def cell_text(value: object) -> str:
-    """A cell as text for the preview and the error file (dates as 2026-01-01, numbers without '.0')."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return f"{value:%Y-%m-%d}"
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, float):
-        try:
-            return f"{Decimal(value):f}" if value != int(value) else f"{value:.0f}"
-        except (InvalidOperation, OverflowError, ValueError):
-            return str(value)
-    return str(value).strip()

@@ -8,9 +8,16 @@ from django.db.models import Count, Exists, ExpressionWrapper, OuterRef, Q, Quer
 from django.db.models.functions import Substr
 
 from accounts.models import User
-from accounts.selectors import user_scope_code
+from accounts.scope import (
+    scope_or_above_queryset,
+    scope_queryset,
+    user_can_see_report_row,
+    user_scope_code,
+    user_scope_code_at,
+    user_scope_lies_inside,
+)
+from divisions.codes import PROVINCE_CODE, city_code_of, code_length, code_level
 from divisions.models import Division, DivisionLevel
-from divisions.selectors import division_ancestor_codes
 from enrollment.policy import PolicyNotFound, policy_resolve
 from newborns.models import BirthRecord
 from targets.models import Target, TargetMetric
@@ -68,7 +75,7 @@ class FiscalDataMissing(LookupError):
 
 def city_code_normalise(code: str) -> str:
     """Cities are asked for as 1406 or, in the 6-digit GB/T 2260 form of API.md, as 140600."""
-    return code[:4] if len(code) == 6 and code.endswith("00") else code
+    return city_code_of(code) if code_level(code) == DivisionLevel.COUNTY and code.endswith("00") else code
 
 
 def county_tier_get(*, county_code: str, year: int, tiers: dict[int, FiscalTier] | None = None) -> FiscalTier:
@@ -87,7 +94,7 @@ def county_tier_get(*, county_code: str, year: int, tiers: dict[int, FiscalTier]
 def _previous_year_births(*, city_code: str, year: int) -> dict[str, int]:
     rows = (
         BirthRecord.objects.filter(division__code__startswith=city_code, birth_date__year=year - 1)
-        .annotate(county=Substr("division_id", 1, 6))
+        .annotate(county=Substr("division_id", 1, code_length(DivisionLevel.COUNTY)))
         .values("county")
         .annotate(births=Count("id"))
         .order_by()
@@ -120,7 +127,7 @@ def _actual_people(*, city_code: str, year: int) -> dict[str, int]:
     rows = (
         programme_enrollments(year=year, as_of=datetime.date(year, 12, 31))
         .filter(resident__household_division__code__startswith=city_code)
-        .annotate(county=Substr("resident__household_division_id", 1, 6))
+        .annotate(county=Substr("resident__household_division_id", 1, code_length(DivisionLevel.COUNTY)))
         .values("county")
         .annotate(people=Count("id"))
         .order_by()
@@ -241,8 +248,6 @@ def transfer_status_list(*, year: int, city_code: str, today: datetime.date) -> 
 
 LEVEL_ORDER = [FiscalLevel.PROVINCE, FiscalLevel.CITY, FiscalLevel.COUNTY]
 REMINDER_DAYS = 30  # R11.3: the levels not yet paid are listed from 30 days before the due date on
-CITY_CODE_LENGTH = 4
-PROVINCE_CODE = "14"
 ZERO = Decimal("0.00")
 
 
@@ -262,24 +267,15 @@ def settlement_wording(amount: Decimal) -> str:
     return "扣回" if amount < 0 else "持平"
 
 
-def _county_visible(*, scope: str | None, county_code: str) -> bool:
-    """A county's rows are shown to users whose scope contains the county or lies inside it."""
-    return scope is None or county_code.startswith(scope) or scope.startswith(county_code)
-
-
 def fiscal_cities(*, user: User) -> QuerySet[Division]:
     """The cities whose settlement the user may open: every city for the province, else their own."""
     cities = Division.objects.filter(level=DivisionLevel.CITY, code__startswith=PROVINCE_CODE).order_by("code")
-    scope = user_scope_code(user=user)
-    if scope is None:
-        return cities
-    return cities.filter(Q(code__startswith=scope) | Q(code=scope[:4]))
+    return scope_or_above_queryset(cities, user=user, code_fields=("code",))
 
 
 def fiscal_default_city_code(*, user: User) -> str | None:
     """The user's own city; None for users above a city, who choose one."""
-    scope = user_scope_code(user=user)
-    return scope[:4] if scope is not None and len(scope) >= 4 else None
+    return user_scope_code_at(user=user, levels=(DivisionLevel.CITY,))
 
 
 def fiscal_city_get(*, user: User, city_code: str) -> Division:
@@ -291,10 +287,10 @@ def fiscal_city_get(*, user: User, city_code: str) -> Division:
 
 def fiscal_area_name(*, user: User, city: Division) -> str:
     """朔州市, or 朔州市山阴县 for a user who sees one county of it."""
-    scope = user_scope_code(user=user)
-    if scope is None or len(scope) <= len(city.code):
+    own_county = user_scope_code_at(user=user, levels=(DivisionLevel.COUNTY,))
+    if own_county is None or not user_scope_lies_inside(user=user, division_code=city.code):
         return city.name
-    county = Division.objects.filter(code=scope[:6]).first()
+    county = Division.objects.filter(code=own_county).first()
     return f"{city.name}{county.name}" if county else city.name
 
 
@@ -430,9 +426,8 @@ def fiscal_settlement_table(
         rows, computed_at = _stored_rows(year=year, city_code=city.code)
     if not rows:
         rows = settlement_compute(year=year, city_code=city.code, tiers=tiers)
-    scope = user_scope_code(user=user)
     visible = sorted(
-        (row for row in rows if _county_visible(scope=scope, county_code=row.county_code)),
+        (row for row in rows if user_can_see_report_row(user=user, division_code=row.county_code)),
         key=lambda row: (row.county_code, LEVEL_ORDER.index(FiscalLevel(row.level))),
     )
     return SettlementTable(
@@ -558,11 +553,10 @@ class TransferTable:
 
 
 def fiscal_transfer_table(*, user: User, year: int, city: Division, today: datetime.date) -> TransferTable:
-    scope = user_scope_code(user=user)
     rows = [
         row
         for row in transfer_status_list(year=year, city_code=city.code, today=today)
-        if _county_visible(scope=scope, county_code=row.county_code)
+        if user_can_see_report_row(user=user, division_code=row.county_code)
     ]
     programme_year = FiscalProgrammeYear.objects.filter(year=year).first()
     return TransferTable(
@@ -580,8 +574,7 @@ def fiscal_counties(*, user: User) -> QuerySet[Division]:
     counties = Division.objects.filter(level=DivisionLevel.COUNTY, code__startswith=PROVINCE_CODE).select_related(
         "parent"
     )
-    scope = user_scope_code(user=user)
-    return counties if scope is None else counties.filter(code__startswith=scope)
+    return scope_queryset(counties, user=user, code_fields=("code",))
 
 
 def fiscal_county_get(*, user: User, county_code: str) -> Division:
@@ -610,8 +603,8 @@ def fiscal_tier_list(*, user: User) -> QuerySet[FiscalTier]:
     scope = user_scope_code(user=user)
     if scope is None:
         return tiers.annotate(editable=Value(True))
-    tiers = tiers.filter(Q(region__code__startswith=scope) | Q(region__code__in=division_ancestor_codes(code=scope)))
-    if scope == "-" or len(scope) > CITY_CODE_LENGTH:
+    tiers = scope_or_above_queryset(tiers, user=user, code_fields=("region__code",))
+    if code_level(scope) not in (DivisionLevel.PROVINCE, DivisionLevel.CITY):
         return tiers.annotate(editable=Value(False))
     assignments = CountyFiscalTier.objects.filter(tier=OuterRef("pk"))
     own_counties_only = Q(Exists(assignments)) & ~Q(Exists(assignments.exclude(county__code__startswith=scope)))
@@ -634,8 +627,7 @@ def fiscal_tier_editable(*, user: User, tier: FiscalTier) -> bool:
 def county_fiscal_tier_list(*, user: User) -> QuerySet[CountyFiscalTier]:
     """The tier assignments of the counties in the user's scope, the latest first for each county."""
     assignments = CountyFiscalTier.objects.select_related("county__parent", "tier").order_by("county_id", "-valid_from")
-    scope = user_scope_code(user=user)
-    return assignments if scope is None else assignments.filter(county__code__startswith=scope)
+    return scope_queryset(assignments, user=user, code_fields=("county__code",))
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,12 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.permissions import VIEW_FULL_ID_NUMBER
 from accounts.personal_data import id_number_mask
-from accounts.selectors import user_can_see_division
+from accounts.scope import user_can_see_division
 from core.excel import report_xlsx
-from core.jobs import job_submit
+from core.history import history_save
+from core.jobs import ProgressReporter, job_run, job_submit, job_update
 from core.reports import Report, columns_of
+from divisions.codes import PROVINCE_CODE, code_is_within
 from divisions.models import Division, DivisionLevel
 from enrollment.rules import money
 from enrollment.selectors import resident_list
@@ -20,7 +22,6 @@ from enrollment.selectors import resident_list
 from .models import (
     CountyFiscalTier,
     ExportJob,
-    ExportJobStatus,
     ExportKind,
     FiscalSettlement,
     FiscalTier,
@@ -46,36 +47,28 @@ def export_job_create(*, actor: User, kind: str) -> ExportJob:
 
 def export_job_run(*, job_id: int) -> ExportJob:
     """Build the job's file. Running it again for a finished job changes nothing."""
-    job = ExportJob.objects.select_related("requested_by__division").get(pk=job_id)
-    if job.status == ExportJobStatus.SUCCEEDED:
-        return job
-    ExportJob.objects.filter(pk=job.pk).update(status=ExportJobStatus.RUNNING)
-    try:
-        content = EXPORT_BUILDERS[job.kind](job)
-    except Exception as error:
-        ExportJob.objects.filter(pk=job.pk).update(
-            status=ExportJobStatus.FAILED, error_message=str(error), finished_at=timezone.now()
-        )
-        raise
-    job.refresh_from_db()
+    return job_run(job_model=ExportJob, job_id=job_id, work=_export_work, select_related=("requested_by__division",))
+
+
+def _export_work(job: ExportJob, progress: ProgressReporter) -> None:
+    content = EXPORT_BUILDERS[job.kind](job, progress)
     job.file.save(f"居民花名册-{job.pk}.xlsx", ContentFile(content), save=False)
-    job.status = ExportJobStatus.SUCCEEDED
-    job.finished_at = timezone.now()
-    job.save(update_fields=["file", "status", "finished_at"])
-    return job
+    job_update(job=job, file=job.file.name)
 
 
-def resident_roster_build(job: ExportJob) -> bytes:
+def resident_roster_build(job: ExportJob, progress: ProgressReporter | None = None) -> bytes:
+    """The roster of the asker's scope as an xlsx; its rows counted on the job as they are written."""
+    reporter = progress or ProgressReporter(job)
     user = job.requested_by
     residents = resident_list(user=user)
     total = residents.count()
-    ExportJob.objects.filter(pk=job.pk).update(rows_total=total)
+    reporter.report(done=0, total=total)
     show_full = user.has_perm(VIEW_FULL_ID_NUMBER)
 
     def rows():  # type: ignore[no-untyped-def]
         for done, resident in enumerate(residents.iterator(chunk_size=2000), start=1):
             if done % PROGRESS_EVERY_ROWS == 0:
-                ExportJob.objects.filter(pk=job.pk).update(rows_done=done)
+                reporter.report(done=done)
             village = resident.household_division
             yield [
                 resident.name,
@@ -87,7 +80,7 @@ def resident_roster_build(job: ExportJob) -> bytes:
                 resident.phone,
                 resident.get_status_display(),
             ]
-        ExportJob.objects.filter(pk=job.pk).update(rows_done=total)
+        reporter.report(done=total)
 
     unit = user.division.name if user.division else "全省"
     report = Report(
@@ -131,7 +124,7 @@ def settlement_store(*, year: int, city_code: str) -> list[FiscalSettlement]:
     return stored
 
 
-def settlement_store_all(*, year: int, province_code: str = "14") -> int:
+def settlement_store_all(*, year: int, province_code: str = PROVINCE_CODE) -> int:
     """The settlement job: every city of the province, each in its own transaction. Returns the rows stored."""
     cities = Division.objects.filter(level=DivisionLevel.CITY, code__startswith=province_code).order_by("code")
     return sum(len(settlement_store(year=year, city_code=city.code)) for city in cities)
@@ -217,8 +210,7 @@ def fiscal_tier_update(
     tier.source_document = source_document.strip()
     tier.provisional = provisional
     tier.full_clean()
-    tier._history_user = actor  # type: ignore[attr-defined]
-    tier.save()
+    history_save(tier, actor=actor)
     return tier
 
 
@@ -234,7 +226,7 @@ def county_fiscal_tier_assign(
         raise ValidationError({"county": "只能指定本辖区区县的财政分档。"})
     if not fiscal_tier_editable(user=actor, tier=tier):
         raise ValidationError({"tier": "只能把区县归入由您管理的分档。"})
-    if not county.code.startswith(tier.region_id):
+    if not code_is_within(county.code, tier.region_id):
         raise ValidationError({"tier": f"“{tier.name}”是{tier.region.name}的分档，不能用于其他省份的区县。"})
     if valid_from < tier.valid_from or (tier.valid_to is not None and valid_from > tier.valid_to):
         until = f"至{tier.valid_to:%Y年%m月%d日}" if tier.valid_to else "起"
@@ -245,6 +237,5 @@ def county_fiscal_tier_assign(
     assignment.tier = tier
     assignment.provisional = provisional
     assignment.full_clean()
-    assignment._history_user = actor  # type: ignore[attr-defined]
-    assignment.save()
+    history_save(assignment, actor=actor)
     return assignment

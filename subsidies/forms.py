@@ -3,10 +3,13 @@ import datetime
 from django import forms
 from django.utils import timezone
 
+from accounts.models import User
+from accounts.scope import user_scope_code_at
 from config.forms import DateInput
 from divisions.models import Division, DivisionLevel
 
 from .models import CertifyingDepartment
+from .selectors import report_counties
 
 MAX_LIST_BYTES = 20 * 1024 * 1024
 
@@ -21,15 +24,13 @@ class IdentityListUploadForm(forms.Form):
     county = forms.ModelChoiceField(label="区县", queryset=Division.objects.none())
     file = forms.FileField(label="名单文件（xlsx 或 csv）")
 
-    def __init__(self, *args, scope_code: str | None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, user: User, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["list_date"].initial = timezone.localdate
-        counties = Division.objects.filter(level=DivisionLevel.COUNTY).order_by("code")
-        if scope_code is not None:
-            counties = counties.filter(code__startswith=scope_code[:6])
-        self.fields["county"].queryset = counties
-        if scope_code is not None and len(scope_code) >= 6:
-            self.fields["county"].initial = scope_code[:6]
+        self.fields["county"].queryset = report_counties(user=user).order_by("code")
+        own_county = user_scope_code_at(user=user, levels=(DivisionLevel.COUNTY,))
+        if own_county is not None:
+            self.fields["county"].initial = own_county
             self.fields["county"].widget = forms.HiddenInput()
         for field in self.fields.values():
             if not isinstance(field.widget, forms.HiddenInput):

@@ -1,6 +1,7 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from core.batches import BatchStatus, PreviewBatch
 from enrollment.models import HardshipCategory
 
 
@@ -11,13 +12,10 @@ class CertifyingDepartment(models.TextChoices):
     DISABLED_FEDERATION = "残联", "残联"
 
 
-class IdentityListStatus(models.TextChoices):
-    PREVIEWED = "previewed", "待确认"
-    REFUSED = "refused", "有错误，未导入"
-    CONFIRMED = "confirmed", "已导入"
+IdentityListStatus = BatchStatus  # the statuses every preview batch has (core.batches)
 
 
-class IdentityListBatch(models.Model):
+class IdentityListBatch(PreviewBatch):
     """One department's list of the people it certifies in a county, as uploaded: first previewed, then confirmed.
 
     The preview keeps the checked rows, the row errors and the people not found, so that confirming writes exactly
@@ -31,27 +29,19 @@ class IdentityListBatch(models.Model):
     list_date = models.DateField(
         "名单日期", help_text="名单中未写有效期起的，自此日起有效；名单中已无的人员，身份于前一日终止。"
     )
-    file_name = models.CharField("文件名", max_length=255)
-    status = models.CharField("状态", max_length=16, choices=IdentityListStatus.choices)
-    file_error = models.CharField("文件错误", max_length=500, blank=True)
     rows_total = models.PositiveIntegerField("名单行数", default=0)
-    checked_rows = models.JSONField("校验通过的行", default=list, blank=True)
-    row_errors = models.JSONField("错误行", default=list, blank=True)
     unmatched_rows = models.JSONField("档案中未找到的人员", default=list, blank=True)
     created_count = models.PositiveIntegerField("新增身份", default=0)
     updated_count = models.PositiveIntegerField("更新身份", default=0)
     ended_count = models.PositiveIntegerField("终止身份", default=0)
-    uploaded_by = models.ForeignKey("accounts.User", verbose_name="上传人", on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
-    confirmed_by = models.ForeignKey(
-        "accounts.User", verbose_name="确认人", on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
-    confirmed_at = models.DateTimeField("导入时间", null=True, blank=True)
 
-    class Meta:
+    not_found_message = "没有找到该名单。"
+    already_confirmed_message = "该名单已导入，不能重复导入。"
+    refused_message = "该名单有错误，不能导入。请按错误行修改后重新上传。"
+
+    class Meta(PreviewBatch.Meta):
         verbose_name = "困难身份名单批次"
         verbose_name_plural = "困难身份名单批次"
-        ordering = ["-uploaded_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.get_department_display()}名单 {self.list_date:%Y-%m-%d}（{self.file_name}）"

@@ -9,14 +9,15 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.permissions import VIEW_HARDSHIP_IDENTITY
 from accounts.personal_data import id_number_on_page
+from accounts.scope import DivisionOutOfScope, user_scope_code_at
 from core.excel import report_xlsx_response
+from core.lists import list_page
 from divisions.models import DivisionLevel
 
 from .report_exports import (
@@ -27,14 +28,10 @@ from .report_exports import (
 )
 from .report_forms import CountyReportForm, CoverageForm, LedgerPeopleForm, ReportParametersForm, UnenrolledForm
 from .selectors import (
-    COUNTY_CODE_LENGTH,
-    TOWNSHIP_CODE_LENGTH,
-    DivisionOutOfScope,
     ReportParameterInvalid,
     hardship_coverage,
     hardship_unenrolled,
     report_counties,
-    report_default_division_code,
     report_division_get,
     subsidy_ledger,
     subsidy_ledger_people,
@@ -52,10 +49,10 @@ def report_view(
     template: str,
     form_class: type[ReportParametersForm],
     division_field: str = "county",
-    default_lengths: tuple[int, ...] = (COUNTY_CODE_LENGTH,),
+    default_levels: tuple[DivisionLevel, ...] = (DivisionLevel.COUNTY,),
 ) -> Callable[[Callable[[HttpRequest, dict[str, Any]], ReportResult]], Callable[[HttpRequest], HttpResponse]]:
     """Checks the user's permission and the parameters (the division defaults to the user's own, at the first of
-    `default_lengths` their scope reaches), then renders the view's context with `template`, or returns its file."""
+    `default_levels` their scope reaches), then renders the view's context with `template`, or returns its file."""
 
     def decorate(view: Callable[[HttpRequest, dict[str, Any]], ReportResult]) -> Callable[[HttpRequest], HttpResponse]:
         @functools.wraps(view)
@@ -63,7 +60,7 @@ def report_view(
         @permission_required(VIEW_HARDSHIP_IDENTITY, raise_exception=True)
         def wrapper(request: HttpRequest) -> HttpResponse:
             user = request.user
-            default = report_default_division_code(user=user, lengths=default_lengths)  # type: ignore[arg-type]
+            default = user_scope_code_at(user=user, levels=default_levels) or ""  # type: ignore[arg-type]
             form = form_class(request.GET, today=timezone.localdate(), defaults={division_field: default})
             context: dict[str, Any] = {"form": form, "counties": report_counties(user=user)}  # type: ignore[arg-type]
             if not form.is_valid():
@@ -88,12 +85,6 @@ def _county_required(parameters: dict[str, Any]) -> str:
     if not parameters["county"]:
         raise ReportParameterInvalid(COUNTY_MISSING)
     return str(parameters["county"])
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 # --- R6.3: the subsidy ledger -----------------------------------------------------------------------------------
@@ -132,15 +123,15 @@ def _ledger_people(request: HttpRequest, parameters: dict[str, Any]):  # type: i
 @report_view(template="subsidies/ledger_people.html", form_class=LedgerPeopleForm)
 def subsidy_ledger_people_page(request: HttpRequest, parameters: dict[str, Any]) -> ReportResult:
     county, ledger_row, enrollments = _ledger_people(request, parameters)
-    page = Paginator(enrollments, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
-    rows = [(enrollment, id_number_on_page(enrollment.resident.id_number)) for enrollment in page.object_list]
+    listing = list_page(request, enrollments, per_page=PEOPLE_PER_PAGE)
+    rows = [(enrollment, id_number_on_page(enrollment.resident.id_number)) for enrollment in listing.page.object_list]
     return {
         "county": county,
         "year": parameters["year"],
         "ledger_row": ledger_row,
-        "page": page,
+        "page": listing.page,
         "rows": rows,
-        "query": _query_without_page(request),
+        "query": listing.link_query,
     }
 
 
@@ -194,24 +185,25 @@ UNENROLLED_REPORT = {
     "template": "subsidies/coverage_unenrolled.html",
     "form_class": UnenrolledForm,
     "division_field": "division",
-    "default_lengths": (TOWNSHIP_CODE_LENGTH, COUNTY_CODE_LENGTH),
+    "default_levels": (DivisionLevel.TOWNSHIP, DivisionLevel.COUNTY),
 }
 
 
 @report_view(**UNENROLLED_REPORT)  # type: ignore[arg-type]
 def hardship_unenrolled_page(request: HttpRequest, parameters: dict[str, Any]) -> ReportResult:
     division, residents = _unenrolled(request, parameters)
-    page = Paginator(residents, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    listing = list_page(request, residents, per_page=PEOPLE_PER_PAGE)
     rows = [
-        (resident, id_number_on_page(resident.id_number), identities_text(resident)) for resident in page.object_list
+        (resident, id_number_on_page(resident.id_number), identities_text(resident))
+        for resident in listing.page.object_list
     ]
     return {
         "division": division,
         "year": parameters["year"],
         "as_of": parameters["as_of"],
-        "page": page,
+        "page": listing.page,
         "rows": rows,
-        "query": _query_without_page(request),
+        "query": listing.link_query,
     }
 
 

@@ -1,6 +1,6 @@
 """Reads of the subsidies app: the subsidy ledger (R6.3) and the hardship coverage rate (R10.2).
 
-Every figure is limited to the user's division scope (accounts.selectors) and counted in SQL, a group per
+Every figure is limited to the user's division scope (accounts.scope) and counted in SQL, a group per
 category or township, never person by person in Python.
 """
 
@@ -12,7 +12,13 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sub
 from django.db.models.functions import Substr
 
 from accounts.models import User
-from accounts.selectors import scope_queryset, user_scope_code
+from accounts.scope import (
+    DivisionOutOfScope,
+    scope_or_above_queryset,
+    scope_queryset,
+    user_can_see_report_row,
+)
+from divisions.codes import code_length, county_code_of
 from divisions.models import Division, DivisionLevel
 from enrollment.coverage import CoverageTable, coverage_table, scope_narrower_than
 from enrollment.hardship_rules import HardshipTier
@@ -22,18 +28,12 @@ from enrollment.rules import money
 
 from .models import HardshipCategory, HardshipIdentity, IdentityListBatch
 
-HOUSEHOLD_DIVISION_FIELDS = ("household_division",)
-COUNTY_CODE_LENGTH = 6
-TOWNSHIP_CODE_LENGTH = 9
+HOUSEHOLD_DIVISION_FIELDS = ("household_division__code",)
 ZERO = Decimal("0.00")
 
 
 class ReportParameterInvalid(ValueError):
     """A report asked for a division or category that does not exist; the message is shown on the page."""
-
-
-class DivisionOutOfScope(LookupError):
-    """The division lies outside the user's scope: for this user it does not exist (pages answer 404)."""
 
 
 # --- Divisions a report may be asked for ----------------------------------------------------------------------
@@ -49,8 +49,7 @@ def report_division_get(*, user: User, division_code: str, levels: tuple[str, ..
     if division is None:
         names = "或".join(DivisionLevel(level).label for level in levels)
         raise ReportParameterInvalid(f"区划代码 {division_code} 不是已知的{names}。")
-    scope_code = user_scope_code(user=user)
-    if scope_code is not None and not (division_code.startswith(scope_code) or scope_code.startswith(division_code)):
+    if not user_can_see_report_row(user=user, division_code=division_code):
         raise DivisionOutOfScope(division_code)
     return division
 
@@ -58,21 +57,7 @@ def report_division_get(*, user: User, division_code: str, levels: tuple[str, ..
 def report_counties(*, user: User) -> QuerySet[Division]:
     """The counties a user may choose for a report: those inside their scope, or the one their scope lies in."""
     counties = Division.objects.filter(level=DivisionLevel.COUNTY)
-    scope_code = user_scope_code(user=user)
-    if scope_code is None:
-        return counties
-    if len(scope_code) >= COUNTY_CODE_LENGTH:
-        return counties.filter(code=scope_code[:COUNTY_CODE_LENGTH])
-    return counties.filter(code__startswith=scope_code)
-
-
-def report_default_division_code(*, user: User, lengths: tuple[int, ...]) -> str:
-    """The user's own division at the first of `lengths` (6: county, 9: township) their scope reaches, else ""."""
-    scope_code = user_scope_code(user=user) or ""
-    for length in lengths:
-        if len(scope_code) >= length:
-            return scope_code[:length]
-    return ""
+    return scope_or_above_queryset(counties, user=user, code_fields=("code",))
 
 
 def _county_tiers(*, county_code: str, year: int) -> tuple[HardshipTier, ...]:
@@ -112,7 +97,7 @@ def _subsidised_enrollments(*, user: User, county_code: str, year: int) -> Query
         status=EnrollmentStatus.ACTIVE,
         resident__household_division__code__startswith=county_code,
     ).exclude(subsidy_category="")
-    return scope_queryset(enrollments, user=user, division_fields=("resident__household_division",))
+    return scope_queryset(enrollments, user=user, code_fields=("resident__household_division__code",))
 
 
 def subsidy_ledger(*, user: User, county_code: str, year: int) -> SubsidyLedger:
@@ -240,7 +225,7 @@ def _hardship_residents(
     residents = Resident.objects.filter(
         household_division__code__startswith=division_code, status=ResidentStatus.NORMAL
     ).alias(disability_grade_held=most_severe_grade)
-    return scope_queryset(residents, user=user, division_fields=HOUSEHOLD_DIVISION_FIELDS).filter(holds_a_tier)
+    return scope_queryset(residents, user=user, code_fields=HOUSEHOLD_DIVISION_FIELDS).filter(holds_a_tier)
 
 
 def _enrolled_in(year: int) -> Exists:
@@ -261,7 +246,7 @@ def hardship_coverage(*, user: User, county_code: str, year: int, as_of: datetim
     )
     counts = {
         row["township"]: (row["people"], row["enrolled"])
-        for row in residents.annotate(township=Substr("household_division_id", 1, TOWNSHIP_CODE_LENGTH))
+        for row in residents.annotate(township=Substr("household_division_id", 1, code_length(DivisionLevel.TOWNSHIP)))
         .values("township")
         .annotate(people=Count("id"), enrolled=Count("id", filter=Q(_enrolled_in(year))))
         .order_by()
@@ -280,7 +265,7 @@ def hardship_unenrolled(*, user: User, year: int, as_of: datetime.date, division
     """R10.2: the hardship residents of a township or county with no active enrollment for the year, by village and
     name, each with the identities valid on `as_of` in `identities_held`."""
     report_division_get(user=user, division_code=division_code, levels=(DivisionLevel.COUNTY, DivisionLevel.TOWNSHIP))
-    tiers = _county_tiers(county_code=division_code[:COUNTY_CODE_LENGTH], year=year)
+    tiers = _county_tiers(county_code=county_code_of(division_code), year=year)
     return (
         _hardship_residents(user=user, division_code=division_code, tiers=tiers, as_of=as_of)
         .exclude(_enrolled_in(year))
@@ -302,7 +287,4 @@ def hardship_unenrolled(*, user: User, year: int, as_of: datetime.date, division
 def identity_list_batches(*, user: User) -> QuerySet[IdentityListBatch]:
     """The lists uploaded for the counties of the user's scope (or for the county their scope lies in)."""
     batches = IdentityListBatch.objects.order_by("-uploaded_at", "-id")
-    scope_code = user_scope_code(user=user)
-    if scope_code is None:
-        return batches
-    return batches.filter(county__code__startswith=scope_code[:COUNTY_CODE_LENGTH])
+    return scope_or_above_queryset(batches, user=user, code_fields=("county__code",))

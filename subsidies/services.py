@@ -8,15 +8,19 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
+from core.batches import CheckedRows, batch_confirm, batch_stage
+from core.history import history_save
+from core.tabular import cell_text
 from divisions.models import Division
 from enrollment.hardship_rules import HardshipTier
 from enrollment.models import Resident
 from enrollment.policy import PolicyNotFound, policy_resolve
 from enrollment.services import record_date_check
-from reports.list_files import ListFileUnreadable, cell_text
+from reports.list_files import ListFileUnreadable
 
 from .models import CertifyingDepartment, HardshipCategory, HardshipIdentity, IdentityListBatch, IdentityListStatus
 from .resources import IdentityListResource, list_file_read
+from .selectors import identity_list_batches
 
 
 @transaction.atomic
@@ -184,10 +188,8 @@ def identity_list_preview(
     Rows that cannot be right (ID number, category, dates, duplicates, a name that differs from the registry)
     refuse the whole list; people not in the county's registry are listed, to be registered, and do not.
     """
-    batch = IdentityListBatch(
-        department=department, county=county, list_date=list_date, file_name=file_name[:255], uploaded_by=actor
-    )
-    try:
+
+    def check(batch: IdentityListBatch) -> CheckedRows:
         rows, columns = list_file_read(file_name=file_name, content=content)
         if not rows:
             raise ListFileUnreadable("名单中没有数据行。")
@@ -195,15 +197,23 @@ def identity_list_preview(
         missing = [column for column in IdentityListResource.required_columns(department) if column not in columns]
         if missing:
             raise ListFileUnreadable(f"缺少列：{'、'.join(missing)}。请使用{department}名单模板。")
-    except (ListFileUnreadable, PolicyNotFound) as error:
-        batch.status = IdentityListStatus.REFUSED
-        batch.file_error = str(error)
-        batch.full_clean()
-        batch.save()
-        return batch
-    checked, errors = _check_rows(
-        rows=rows, department=department, categories=categories, list_date=list_date, today=timezone.localdate()
+        checked, errors = _check_rows(
+            rows=rows, department=department, categories=categories, list_date=list_date, today=timezone.localdate()
+        )
+        matched, batch.unmatched_rows = _registry_match(county=county, checked=checked, errors=errors)
+        return CheckedRows(
+            rows_total=len(rows), checked_rows=matched, row_errors=sorted(errors, key=lambda error: error["row"])
+        )
+
+    batch = IdentityListBatch(
+        department=department, county=county, list_date=list_date, file_name=file_name[:255], uploaded_by=actor
     )
+    return batch_stage(batch=batch, check=check, file_refusals=(ListFileUnreadable, PolicyNotFound))
+
+
+def _registry_match(*, county: Division, checked: list[dict], errors: list[dict]) -> tuple[list[dict], list[dict]]:
+    """The checked rows of people in the county's registry under the same name, and those not in it; a row whose
+    name differs from the registry's is added to `errors`."""
     residents = dict(
         Resident.objects.filter(
             id_number__in={row["id_number"] for row in checked}, household_division__code__startswith=county.code
@@ -221,14 +231,7 @@ def identity_list_preview(
             )
         else:
             matched.append(row)
-    batch.rows_total = len(rows)
-    batch.checked_rows = matched
-    batch.unmatched_rows = unmatched
-    batch.row_errors = sorted(errors, key=lambda error: error["row"])
-    batch.status = IdentityListStatus.REFUSED if errors else IdentityListStatus.PREVIEWED
-    batch.full_clean()
-    batch.save()
-    return batch
+    return matched, unmatched
 
 
 def identity_list_order_check(*, county: Division, department: str, list_date: datetime.date) -> None:
@@ -240,15 +243,18 @@ def identity_list_order_check(*, county: Division, department: str, list_date: d
         raise ValidationError(f"已导入{newer.list_date:%Y年%-m月%-d日}的{department}名单，不能再导入较早的名单。")
 
 
-@transaction.atomic
 def identity_list_confirm(*, actor: User, batch: IdentityListBatch) -> IdentityListBatch:
     """Write a previewed list: identities on it are created or updated, and the department's identities in the
     county that it no longer names end the day before the list's date, with the list recorded as the reason."""
-    batch = IdentityListBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.status == IdentityListStatus.CONFIRMED:
-        raise ValidationError("该名单已导入，不能重复导入。")
-    if batch.status == IdentityListStatus.REFUSED:
-        raise ValidationError("该名单有错误，不能导入。请按错误行修改后重新上传。")
+    return batch_confirm(
+        batches=identity_list_batches(user=actor),
+        pk=batch.pk,
+        actor=actor,
+        write=lambda batch: _identity_list_write(actor=actor, batch=batch),
+    )
+
+
+def _identity_list_write(*, actor: User, batch: IdentityListBatch) -> None:
     identity_list_order_check(county=batch.county, department=batch.department, list_date=batch.list_date)
     residents = dict(
         Resident.objects.filter(id_number__in=[row["id_number"] for row in batch.checked_rows]).values_list(
@@ -289,14 +295,8 @@ def identity_list_confirm(*, actor: User, batch: IdentityListBatch) -> IdentityL
         identity.ended_by_batch = batch
         _identity_save(identity, actor=actor)
         batch.ended_count += 1
-    batch.status = IdentityListStatus.CONFIRMED
-    batch.confirmed_by = actor
-    batch.confirmed_at = timezone.now()
-    batch.save()
-    return batch
 
 
 def _identity_save(identity: HardshipIdentity, *, actor: User) -> None:
     identity.full_clean()
-    identity._history_user = actor  # type: ignore[attr-defined]
-    identity.save()
+    history_save(identity, actor=actor)

@@ -3,23 +3,21 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import IMPORT_IDENTITY_LIST
-from accounts.selectors import user_scope_code
 from core.excel import report_xlsx_response, xlsx_response
+from core.lists import list_page
 from core.reports import Report, columns_of
-from divisions.models import Division, DivisionLevel
 from enrollment.policy import PolicyNotFound
 
 from .forms import IdentityListUploadForm
-from .models import CertifyingDepartment, IdentityListBatch, IdentityListStatus
+from .models import CertifyingDepartment, IdentityListBatch
 from .resources import list_template_build, row_errors_file_build
-from .selectors import identity_list_batches
+from .selectors import identity_list_batches, report_counties
 from .services import identity_list_confirm, identity_list_preview, identity_list_tiers
 
 ROWS_SHOWN = 200
@@ -43,8 +41,7 @@ def _batch_or_404(request: HttpRequest, pk: int) -> IdentityListBatch:
 @login_required
 @permission_required(IMPORT_IDENTITY_LIST, raise_exception=True)
 def identity_list_index(request: HttpRequest) -> HttpResponse:
-    scope_code = user_scope_code(user=request.user)  # type: ignore[arg-type]
-    form = IdentityListUploadForm(request.POST or None, request.FILES or None, scope_code=scope_code)
+    form = IdentityListUploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         batch = identity_list_preview(
@@ -56,13 +53,15 @@ def identity_list_index(request: HttpRequest) -> HttpResponse:
             content=upload.read(),
         )
         return redirect("identity_list_detail", pk=batch.pk)
-    page = Paginator(identity_list_batches(user=request.user).select_related("county", "uploaded_by"), 20).get_page(  # type: ignore[arg-type]
-        request.GET.get("page")
-    )
-    departments = CertifyingDepartment.values
-    return render(
-        request, "subsidies/identity_list_index.html", {"form": form, "page": page, "departments": departments}
-    )
+    batches = identity_list_batches(user=request.user).select_related("county", "uploaded_by")  # type: ignore[arg-type]
+    listing = list_page(request, batches, per_page=20)
+    context = {
+        "form": form,
+        "page": listing.page,
+        "page_query": listing.link_query,
+        "departments": CertifyingDepartment.values,
+    }
+    return render(request, "subsidies/identity_list_index.html", context)
 
 
 @login_required
@@ -74,7 +73,7 @@ def identity_list_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "row_errors": batch.row_errors[:ROWS_SHOWN],
         "unmatched_rows": batch.unmatched_rows[:ROWS_SHOWN],
         "rows_shown": ROWS_SHOWN,
-        "can_confirm": batch.status == IdentityListStatus.PREVIEWED,
+        "can_confirm": batch.can_confirm,
         "category_names": _category_names(batch),
     }
     return render(request, "subsidies/identity_list_detail.html", context)
@@ -139,10 +138,7 @@ def identity_list_unmatched_download(request: HttpRequest, pk: int) -> HttpRespo
 def identity_list_template(request: HttpRequest, department: str) -> HttpResponse:
     if department not in CertifyingDepartment.values:
         raise Http404("没有该部门的名单模板。")
-    scope_code = user_scope_code(user=request.user) or ""  # type: ignore[arg-type]
-    county = (
-        Division.objects.filter(level=DivisionLevel.COUNTY, code__startswith=scope_code[:6]).order_by("code").first()
-    )
+    county = report_counties(user=request.user).order_by("code").first()  # type: ignore[arg-type]
     try:
         tiers = identity_list_tiers(county=county, list_date=timezone.localdate()) if county else ()
     except PolicyNotFound:

@@ -8,9 +8,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import VIEW_PROGRESS
-from accounts.selectors import user_scope_code
+from accounts.scope import user_can_see_report_row
 
-from .selectors import division_visible
 from .services import LEVEL_CODE_LENGTHS, progress_compute
 
 
@@ -62,10 +61,9 @@ class ProgressView(APIView):
         query = ProgressQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         snapshots = progress_compute(**query.validated_data)
-        scope = user_scope_code(user=request.user)
         rows = [
             snapshot
             for snapshot in snapshots
-            if division_visible(user_scope_code=scope, division_code=snapshot.division_id)
+            if user_can_see_report_row(user=request.user, division_code=snapshot.division_id)
         ]
         return Response({"results": ProgressRowSerializer(rows, many=True).data})

@@ -14,8 +14,16 @@ from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Length
 
 from accounts.models import User
-from accounts.selectors import user_scope_code
-from divisions.models import CODE_LENGTH_TO_LEVEL, Division, DivisionLevel
+from accounts.scope import (
+    DivisionOutOfScope,
+    scope_or_above_queryset,
+    scope_queryset,
+    user_can_see_division,
+    user_scope_code,
+    user_scope_code_at,
+)
+from divisions.codes import PROVINCE_CODE, ancestor_codes, child_code_length, child_level, code_level, county_code_of
+from divisions.models import Division, DivisionLevel
 
 from .models import RATE_METRICS, PopulationBaseline, ProgressSnapshot, Target, TargetMetric
 from .rules import completion_rate
@@ -28,14 +36,8 @@ AMBER_SHARE_OF_BENCHMARK = Decimal("0.90")
 GREEN, AMBER, RED = "green", "amber", "red"
 QUARTER_ENDS = ((3, 31), (6, 30), (9, 30), (12, 31))
 DASHBOARD_METRICS = (TargetMetric.SUBSIDISED_NEWBORNS, TargetMetric.OVERALL_ENROLLMENT_RATE)
-# The levels a dashboard is drawn for, and the level of the rows it shows.
-CHILD_CODE_LENGTH = {2: 4, 4: 6, 6: 9}
-PROVINCE_CODE = "14"
-CITY_CODE_LENGTH = 4
-
-
-class DivisionOutOfScope(LookupError):
-    """The division does not exist or lies outside the user's scope: for this user it does not exist (404)."""
+# The levels a dashboard is drawn for; its rows are the divisions one level down.
+DASHBOARD_LEVELS = (DivisionLevel.PROVINCE, DivisionLevel.CITY, DivisionLevel.COUNTY)
 
 
 def percent_text(rate: Decimal | None) -> str:
@@ -155,15 +157,14 @@ def dashboard_default_division_code(*, user: User) -> str:
     scope_code = user_scope_code(user=user)
     if scope_code is None:
         return PROVINCE_CODE
-    return scope_code if len(scope_code) in CHILD_CODE_LENGTH else scope_code[:6]
+    return scope_code if code_level(scope_code) in DASHBOARD_LEVELS else county_code_of(scope_code)
 
 
 def _division_in_scope(*, user: User, division_code: str) -> tuple[Division, list[Division]]:
     """The division and its ancestors, province first (one query)."""
-    scope_code = user_scope_code(user=user)
-    if scope_code is not None and not division_code.startswith(scope_code):
+    if not user_can_see_division(user=user, division_code=division_code):
         raise DivisionOutOfScope(division_code)
-    codes = [division_code[:length] for length in (2, 4, 6, 9) if length <= len(division_code)]
+    codes = [*ancestor_codes(division_code), division_code]
     lineage = list(Division.objects.filter(code__in=codes).order_by("code"))
     if not lineage or lineage[-1].code != division_code:
         raise DivisionOutOfScope(division_code)
@@ -221,7 +222,7 @@ def progress_dashboard_get(
     of a county) as of the chosen date, by default the latest one with snapshots; and the trend over the quarter
     ends of the year up to that date. Raises DivisionOutOfScope for a division the user may not see."""
     division, ancestors = _division_in_scope(user=user, division_code=division_code)
-    child_length = CHILD_CODE_LENGTH[len(division.code)]
+    child_length = child_code_length(division.code)
     shown = ProgressSnapshot.objects.annotate(code_length=Length("division_id")).filter(
         Q(division_id=division.code) | Q(division__code__startswith=division.code, code_length=child_length),
         year=year,
@@ -235,7 +236,7 @@ def progress_dashboard_get(
         metric=metric,
         division=division,
         ancestors=ancestors,
-        child_level=CODE_LENGTH_TO_LEVEL[child_length],
+        child_level=child_level(division.code),
         dates=dates,
         as_of=as_of,
         own=None,
@@ -253,7 +254,7 @@ def progress_dashboard_get(
     current = [snapshot for snapshot in snapshots if snapshot.as_of == as_of]
     if not current:
         return empty
-    drillable = child_length in CHILD_CODE_LENGTH
+    drillable = child_level(division.code) in DASHBOARD_LEVELS
     own = next((_row(s, drillable=False) for s in current if s.division_id == division.code), None)
     rows = _ranked([_row(s, drillable=drillable) for s in current if s.division_id != division.code])
     trend_dates = [date for date in trend_dates if any(s.as_of == date for s in snapshots)]
@@ -281,8 +282,7 @@ def progress_dashboard_get(
 
 def split_city_get(*, user: User, city_code: str) -> Division:
     """The city whose target the user splits, if their scope reaches it."""
-    scope_code = user_scope_code(user=user)
-    if scope_code is not None and not city_code.startswith(scope_code):
+    if not user_can_see_division(user=user, division_code=city_code):
         raise DivisionOutOfScope(city_code)
     city = Division.objects.filter(code=city_code, level=DivisionLevel.CITY).first()
     if city is None:
@@ -295,13 +295,11 @@ def split_cities(*, user: User, year: int) -> QuerySet[Division]:
     cities = Division.objects.filter(
         level=DivisionLevel.CITY, targets__year=year, targets__metric=TargetMetric.SUBSIDISED_NEWBORNS
     ).order_by("code")
-    scope_code = user_scope_code(user=user)
-    return cities if scope_code is None else cities.filter(code__startswith=scope_code[:CITY_CODE_LENGTH])
+    return scope_or_above_queryset(cities, user=user, code_fields=("code",))
 
 
 def split_default_city_code(*, user: User) -> str:
-    scope_code = user_scope_code(user=user) or ""
-    return scope_code[:CITY_CODE_LENGTH] if len(scope_code) >= CITY_CODE_LENGTH else ""
+    return user_scope_code_at(user=user, levels=(DivisionLevel.CITY,)) or ""
 
 
 def split_counties(*, city: Division) -> list[Division]:
@@ -344,5 +342,4 @@ def baseline_list(*, user: User, year: int) -> QuerySet[PopulationBaseline]:
         .select_related("division")
         .order_by("division_id")
     )
-    scope_code = user_scope_code(user=user)
-    return baselines if scope_code is None else baselines.filter(division__code__startswith=scope_code)
+    return scope_queryset(baselines, user=user, code_fields=("division__code",))

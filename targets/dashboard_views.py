@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import IMPORT_BASELINES, SPLIT_TARGETS, VIEW_PROGRESS
+from accounts.scope import DivisionOutOfScope
 from core.excel import report_xlsx_response, xlsx_response
 from core.jobs import SUBMISSION_DEFERRED_MESSAGE, job_submission_deferred
 from reports.list_files import ListFileUnreadable
@@ -37,7 +38,6 @@ from .dashboard_forms import (
 )
 from .dashboard_selectors import (
     DASHBOARD_METRICS,
-    DivisionOutOfScope,
     ProgressDashboard,
     baseline_list,
     dashboard_default_division_code,

@@ -1,6 +1,10 @@
+from collections.abc import Mapping
+from typing import ClassVar
+
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from core.models import Job, JobStatus
 from enrollment.models import TargetMetric
 
 RATE_METRICS = frozenset(
@@ -93,32 +97,30 @@ class ProgressSnapshot(models.Model):
         return f"{self.division.name} {self.as_of:%Y-%m-%d} {self.get_metric_display()}"
 
 
-class JobStatus(models.TextChoices):
-    QUEUED = "queued", "排队中"
-    RUNNING = "running", "计算中"
-    SUCCEEDED = "succeeded", "已完成"
-    FAILED = "failed", "失败"
-
-
-class ProgressJob(models.Model):
+class ProgressJob(Job):
     """A progress computation asked for by staff (the refresh button) or by the schedule, with its progress."""
 
     year = models.PositiveSmallIntegerField("年度")
     as_of = models.DateField("统计截止日")
-    status = models.CharField("状态", max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
     levels_total = models.PositiveSmallIntegerField("层级数", default=0)
     levels_done = models.PositiveSmallIntegerField("已完成层级", default=0)
-    error_message = models.TextField("错误信息", blank=True)
     requested_by = models.ForeignKey(
-        "accounts.User", verbose_name="发起人", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        "accounts.User",
+        verbose_name="发起人",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
-    created_at = models.DateTimeField("发起时间", auto_now_add=True)
-    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
-    class Meta:
+    lock_class = 7_419
+    progress_fields = ("levels_done", "levels_total")
+    run_start_values: ClassVar[Mapping[str, object]] = {"levels_done": 0}
+    status_labels: ClassVar[Mapping[str, str]] = {JobStatus.RUNNING: "计算中"}
+
+    class Meta(Job.Meta):
         verbose_name = "进度计算任务"
         verbose_name_plural = "进度计算任务"
-        ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.year}年进度（截至{self.as_of:%Y-%m-%d}）"

@@ -3,6 +3,8 @@ from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from divisions.codes import ancestor_codes, code_level
+from divisions.models import DivisionLevel
 from enrollment.coverage import CoverageTarget
 from enrollment.models import Enrollment, EnrollmentStatus
 from enrollment.rules import NEWBORN_PROGRAMME
@@ -10,12 +12,15 @@ from newborns.models import PreEnrollmentPlaceholder
 
 from .models import RATE_METRICS, Target
 
+# The divisions above a division whose rate target it takes when it has none of its own: its county, city, province.
+RATE_TARGET_LEVELS = (DivisionLevel.COUNTY, DivisionLevel.CITY, DivisionLevel.PROVINCE)
+
 
 def _codes_searched(*, division_code: str, metric: str) -> list[str]:
     """The division itself, and for a rate the divisions above it, nearest first."""
     codes = [division_code]
     if metric in RATE_METRICS:
-        codes += [division_code[:length] for length in (6, 4, 2) if length < len(division_code)]
+        codes += [code for code in reversed(ancestor_codes(division_code)) if code_level(code) in RATE_TARGET_LEVELS]
     return codes
 
 
@@ -47,14 +52,6 @@ def target_get(*, division_code: str, year: int, metric: str) -> Target | None:
 def target_value(*, division_code: str, year: int, metric: str) -> Decimal | None:
     target = target_get(division_code=division_code, year=year, metric=metric)
     return target.value if target else None
-
-
-def division_visible(*, user_scope_code: str | None, division_code: str) -> bool:
-    """A report row for a division is shown to a user whose scope contains it, or lies inside it (their own city's
-    row for a county clerk)."""
-    if user_scope_code is None:
-        return True
-    return division_code.startswith(user_scope_code) or user_scope_code.startswith(division_code)
 
 
 def enrollments_as_of(*, year: int, as_of: datetime.date) -> QuerySet[Enrollment]:

@@ -12,14 +12,17 @@ from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
 from accounts.models import User
-from core.jobs import job_submit
-from divisions.models import Division
+from core.jobs import ProgressReporter, job_run, job_submit
+from core.models import JobStatus
+from divisions.codes import code_length, code_level, code_prefix
+from divisions.models import Division, DivisionLevel
 
-from .models import JobStatus, PopulationBaseline, ProgressJob, ProgressSnapshot, Target, TargetMetric
+from .models import PopulationBaseline, ProgressJob, ProgressSnapshot, Target, TargetMetric
 from .rules import completion_rate, count_gap, rate_gap, time_progress
 from .selectors import enrolled_year_enrollments, programme_enrollments, targets_get
 
-LEVEL_CODE_LENGTHS = {"province": 2, "city": 4, "county": 6, "township": 9}
+PROGRESS_LEVELS = (DivisionLevel.PROVINCE, DivisionLevel.CITY, DivisionLevel.COUNTY, DivisionLevel.TOWNSHIP)
+LEVEL_CODE_LENGTHS = {level.value: code_length(level) for level in PROGRESS_LEVELS}
 LEVEL_NAMES = {"province": "省", "city": "市", "county": "县（区）", "township": "乡镇（街道）"}
 
 
@@ -40,27 +43,26 @@ def _programme_counts(*, year: int, as_of: datetime.date, code_length: int) -> d
     return {row["code"]: row["people"] for row in rows}
 
 
-def _rolled_up(counts: dict[str, int], *, code_length: int) -> dict[str, int]:
-    """Counts per division cut to a shorter code. A person is counted in one division of each level, so a coarser
-    division's count is the sum of its finer divisions' counts."""
+def _rolled_up(counts: dict[str, int], *, level: str) -> dict[str, int]:
+    """Counts per division summed up to the divisions of a higher `level`. A person is counted in one division of
+    each level, so a coarser division's count is the sum of its finer divisions' counts."""
     rolled: dict[str, int] = defaultdict(int)
     for code, people in counts.items():
-        rolled[code[:code_length]] += people
+        rolled[code_prefix(code, level)] += people
     return dict(rolled)
 
 
 def _level_divisions(*, level: str, year: int, metric: str) -> list[Division]:
     """The divisions a level reports: every city of a province with a target, and at the other levels the
     divisions that have one (API.md: `level=county` gives counties where targets exist)."""
-    length = LEVEL_CODE_LENGTHS[level]
     with_target = Target.objects.filter(year=year, metric=metric).values_list("division_id", flat=True)
     if level == "city":
-        provinces = {code[:2] for code in with_target}
+        provinces = {code_prefix(code, DivisionLevel.PROVINCE) for code in with_target}
         query = Q()
         for province in provinces:
             query |= Q(code__startswith=province)
         return list(Division.objects.filter(query, level="city").order_by("code")) if provinces else []
-    codes = [code for code in with_target if len(code) == length]
+    codes = [code for code in with_target if code_level(code) == level]
     return list(Division.objects.filter(code__in=codes).order_by("code"))
 
 
@@ -93,7 +95,7 @@ def progress_compute(
     if township_counts is None:
         counts = _programme_counts(year=year, as_of=as_of, code_length=code_length)
     else:
-        counts = _rolled_up(township_counts, code_length=code_length)
+        counts = _rolled_up(township_counts, level=level)
     targets = dict(
         Target.objects.filter(year=year, metric=metric, division__in=divisions).values_list("division_id", "value")
     )
@@ -140,11 +142,18 @@ PROGRESS_LEVELS = ("province", "city", "county", "township")
 def progress_job_request(*, actor: User | None, year: int, as_of: datetime.date) -> tuple[ProgressJob, bool]:
     """The refresh button and the schedule: the job of the same year and date still queued or running, asked for
     less than PROGRESS_JOB_JOIN_MINUTES ago, if there is one, else a new job; True when the job is new. Clicking
-    refresh again, or many staff clicking at once, never runs the province's aggregation twice side by side."""
-    asked_since = timezone.now() - datetime.timedelta(minutes=settings.PROGRESS_JOB_JOIN_MINUTES)
-    unfinished = ProgressJob.objects.filter(
-        year=year, as_of=as_of, status__in=[JobStatus.QUEUED, JobStatus.RUNNING], created_at__gte=asked_since
-    ).first()
+    refresh again, or many staff clicking at once, never runs the province's aggregation twice side by side. A job
+    whose worker is gone (已中断: its heartbeat stopped) is not joined."""
+    now = timezone.now()
+    asked_since = now - datetime.timedelta(minutes=settings.PROGRESS_JOB_JOIN_MINUTES)
+    heard_of_since = now - datetime.timedelta(seconds=settings.JOB_HEARTBEAT_STALE_SECONDS)
+    unfinished = (
+        ProgressJob.objects.filter(
+            year=year, as_of=as_of, status__in=[JobStatus.QUEUED, JobStatus.RUNNING], created_at__gte=asked_since
+        )
+        .exclude(heartbeat_at__lt=heard_of_since)
+        .first()
+    )
     if unfinished is not None:
         return unfinished, False
     return progress_job_create(actor=actor, year=year, as_of=as_of), True
@@ -180,34 +189,28 @@ def township_counts_read(*, year: int, as_of: datetime.date) -> TownshipCounts:
 
 
 @transaction.atomic
-def progress_level_store(*, job: ProgressJob, level: str, levels_done: int, counts: TownshipCounts) -> None:
+def progress_level_store(
+    *, job: ProgressJob, level: str, levels_done: int, counts: TownshipCounts, progress: ProgressReporter
+) -> None:
     """Both metrics of one level and the job's count of levels done, committed together: a worker that dies inside a
     level leaves none of its snapshots, and `levels_done` always counts whole levels stored."""
     progress_compute(year=job.year, as_of=job.as_of, level=level, township_counts=counts.programme_newborns)
     enrollment_rate_compute(year=job.year, as_of=job.as_of, level=level, township_counts=counts.enrolled)
-    ProgressJob.objects.filter(pk=job.pk).update(levels_done=levels_done)
+    progress.report(done=levels_done)
 
 
 def progress_job_run(*, job_id: int) -> ProgressJob:
     """Province, then cities, counties and townships; each level's snapshots written in its own transaction, so a
-    rerun after a crash redoes only what is missing and changes nothing already right. The enrollments are read
-    once, per township, and every level is summed from that one reading."""
-    job = ProgressJob.objects.get(pk=job_id)
-    if job.status == JobStatus.SUCCEEDED:
-        return job
-    ProgressJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, levels_done=0)
-    try:
-        counts = township_counts_read(year=job.year, as_of=job.as_of)
-        for done, level in enumerate(PROGRESS_LEVELS, start=1):
-            progress_level_store(job=job, level=level, levels_done=done, counts=counts)
-    except Exception as error:
-        ProgressJob.objects.filter(pk=job.pk).update(
-            status=JobStatus.FAILED, error_message=str(error), finished_at=timezone.now()
-        )
-        raise
-    ProgressJob.objects.filter(pk=job.pk).update(status=JobStatus.SUCCEEDED, finished_at=timezone.now())
-    job.refresh_from_db()
-    return job
+    rerun after a crash redoes only what is missing and changes nothing already right. Running it again for a
+    finished job changes nothing."""
+    return job_run(job_model=ProgressJob, job_id=job_id, work=_progress_work)
+
+
+def _progress_work(job: ProgressJob, progress: ProgressReporter) -> None:
+    """The enrollments are read once, per township, and every level is summed from that one reading."""
+    counts = township_counts_read(year=job.year, as_of=job.as_of)
+    for done, level in enumerate(PROGRESS_LEVELS, start=1):
+        progress_level_store(job=job, level=level, levels_done=done, counts=counts, progress=progress)
 
 
 # --- R10.2: the overall enrollment rate, per division of household registration -------------------------------------
@@ -259,7 +262,7 @@ def enrollment_rate_compute(
     if township_counts is None:
         counts = _enrolled_counts(year=year, as_of=as_of, code_length=code_length)
     else:
-        counts = _rolled_up(township_counts, code_length=code_length)
+        counts = _rolled_up(township_counts, level=level)
     targets = targets_get(division_codes=[baseline.division_id for baseline in baselines], year=year, metric=metric)
     progress = time_progress(as_of)
     existing = {

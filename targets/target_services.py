@@ -15,11 +15,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import User
-from accounts.selectors import user_scope_code
+from accounts.scope import user_can_see_division
 from core.excel import workbook_bytes
+from core.history import history_save
+from core.tabular import cell_text
 from divisions.models import Division, DivisionLevel
 from reports import list_files
-from reports.list_files import cell_text
 
 from .models import PopulationBaseline, Target, TargetMetric
 
@@ -108,8 +109,7 @@ def target_split_save(*, actor: User, city: Division, year: int, values: Mapping
         target.value = value
         target.source_document = source
         target.full_clean()
-        target._history_user = actor  # type: ignore[attr-defined]
-        target.save()
+        history_save(target, actor=actor)
         saved.append(target)
     return saved
 
@@ -299,12 +299,12 @@ def _baseline_figures(fields: Mapping[str, object]) -> tuple[dict[str, object], 
     return figures, errors
 
 
-def _division_problem(*, code: str, division: Division | None, scope_code: str | None) -> str:
+def _division_problem(*, code: str, division: Division | None, user: User) -> str:
     if not code:
         return "区划代码为空。"
     if division is None:
         return f"区划代码「{code}」不存在。"
-    if scope_code is not None and not code.startswith(scope_code):
+    if not user_can_see_division(user=user, division_code=code):
         return f"区划代码「{code}」不在您的管辖范围内。"
     if division.level not in BASELINE_LEVELS:
         return f"「{division.name}」是村（社区），人口基数只导入省、市、县（区）和乡镇（街道）。"
@@ -320,12 +320,11 @@ def baseline_file_preview(*, user: User, file_name: str, content: bytes) -> Base
     )
     codes = {cell_text(line.get("区划代码")) for line in lines}
     divisions = {division.code: division for division in Division.objects.filter(code__in=codes)}
-    scope_code = user_scope_code(user=user)
     rows = []
     for line in lines:
         code = cell_text(line.get("区划代码"))
         figures, errors = _baseline_figures(line)
-        problem = _division_problem(code=code, division=divisions.get(code), scope_code=scope_code)
+        problem = _division_problem(code=code, division=divisions.get(code), user=user)
         rows.append(
             BaselineFileRow(
                 row=int(line["行号"]),  # type: ignore[call-overload]
@@ -394,12 +393,11 @@ def baseline_import_confirm(*, actor: User, rows: list[Mapping[str, object]]) ->
     is no longer right nothing is written. An unchanged baseline is left as it was, its history untouched."""
     codes = {str(row["division_code"]) for row in rows}
     divisions = {division.code: division for division in Division.objects.filter(code__in=codes)}
-    scope_code = user_scope_code(user=actor)
     problems = []
     keys = set()
     for row in rows:
         code, year = str(row["division_code"]), row["year"]
-        problem = _division_problem(code=code, division=divisions.get(code), scope_code=scope_code)
+        problem = _division_problem(code=code, division=divisions.get(code), user=actor)
         if problem:
             problems.append(problem)
         if (code, year) in keys:
@@ -430,8 +428,7 @@ def baseline_import_confirm(*, actor: User, rows: list[Mapping[str, object]]) ->
         for name in BASELINE_FIELDS:
             setattr(baseline, name, row[name])
         baseline.full_clean()
-        baseline._history_user = actor  # type: ignore[attr-defined]
-        baseline.save()
+        history_save(baseline, actor=actor)
     return BaselineImportResult(created=created, updated=updated, unchanged=unchanged)
 
 

@@ -14,8 +14,9 @@ from django.db.models import TextChoices
 from import_export import fields, resources, widgets
 
 from core.reports import Report, columns_of
+from core.tabular import cell_text
 from reports import list_files
-from reports.list_files import IdNumberWidget, ListDateWidget, TextWidget, cell_text
+from reports.list_files import IdNumberWidget, ListDateWidget, TextWidget
 
 from .models import ContactResult, OutreachStep, UninsuredReason, VerificationStatus
 

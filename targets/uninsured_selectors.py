@@ -1,7 +1,7 @@
 """Reads of the uninsured ledger (未参保台账, R13.5): the pushed lists with their progress, a township's ledger,
 its counts per village and step, and the ledger's rows for the Excel file.
 
-Everything is limited to the user's division scope (accounts.selectors); counts are SQL aggregations, a group per
+Everything is limited to the user's division scope (accounts.scope); counts are SQL aggregations, a group per
 village and step or per list, never person by person in Python. A person counts as enrolled when the official has
 recorded an enrollment date, or when the registry holds an active enrollment of theirs for the ledger's year.
 """
@@ -14,20 +14,15 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from accounts.models import User
 from accounts.personal_data import id_number_for
-from accounts.selectors import scope_queryset, user_scope_code
+from accounts.scope import DivisionOutOfScope, scope_queryset, user_can_see_division, user_scope_code_at
 from divisions.models import Division, DivisionLevel
 from enrollment.models import Enrollment, EnrollmentStatus
 
 from .models import OutreachStep, UninsuredList, UninsuredPerson, UninsuredReason
 
-TOWNSHIP_CODE_LENGTH = 9
-TOWNSHIP_FIELDS = ("township",)
+TOWNSHIP_FIELDS = ("township__code",)
 NO_VILLAGE = "未分村（社区）"
 NO_REASON = "未填写原因"
-
-
-class DivisionOutOfScope(LookupError):
-    """The township is unknown or outside the user's scope: for this user it does not exist (pages answer 404)."""
 
 
 def _registry_enrollments() -> QuerySet[Enrollment]:
@@ -58,7 +53,7 @@ def uninsured_lists(*, user: User) -> QuerySet[UninsuredList]:
     return scope_queryset(
         UninsuredList.objects.select_related("township", "township__parent", "pushed_by", "signed_by"),
         user=user,
-        division_fields=TOWNSHIP_FIELDS,
+        code_fields=TOWNSHIP_FIELDS,
     )
 
 
@@ -107,17 +102,16 @@ def uninsured_list_progress(*, lists: Sequence[UninsuredList], today: datetime.d
 def uninsured_townships(*, user: User) -> QuerySet[Division]:
     """The townships whose ledger the user may open: their own, or those of their scope that have a ledger."""
     townships = Division.objects.filter(level=DivisionLevel.TOWNSHIP).select_related("parent")
-    scope_code = user_scope_code(user=user)
-    if scope_code is not None and len(scope_code) >= TOWNSHIP_CODE_LENGTH:
-        return townships.filter(code=scope_code[:TOWNSHIP_CODE_LENGTH])
+    own_township = user_scope_code_at(user=user, levels=(DivisionLevel.TOWNSHIP,))
+    if own_township is not None:
+        return townships.filter(code=own_township)
     townships = townships.filter(code__in=UninsuredPerson.objects.values("township_id"))
-    return townships if scope_code is None else townships.filter(code__startswith=scope_code)
+    return scope_queryset(townships, user=user, code_fields=("code",))
 
 
 def uninsured_township_get(*, user: User, code: str) -> Division:
     township = Division.objects.filter(code=code, level=DivisionLevel.TOWNSHIP).select_related("parent").first()
-    scope_code = user_scope_code(user=user)
-    if township is None or (scope_code is not None and not code.startswith(scope_code)):
+    if township is None or not user_can_see_division(user=user, division_code=code):
         raise DivisionOutOfScope(code)
     return township
 
@@ -141,7 +135,7 @@ def uninsured_ledger_people(
     `query` is part of a name or a whole ID number (not part of one: masked users would learn the hidden digits).
     """
     people = scope_queryset(
-        UninsuredPerson.objects.filter(township=township, year=year), user=user, division_fields=TOWNSHIP_FIELDS
+        UninsuredPerson.objects.filter(township=township, year=year), user=user, code_fields=TOWNSHIP_FIELDS
     )
     if village_code:
         people = people.filter(village_id=village_code)
@@ -161,7 +155,7 @@ def uninsured_person_get(*, user: User, pk: int) -> UninsuredPerson | None:
     people = UninsuredPerson.objects.select_related("township", "village", "uninsured_list").annotate(
         registry_payment_date=Subquery(_registry_enrollments().values("payment_date")[:1])
     )
-    return scope_queryset(people, user=user, division_fields=TOWNSHIP_FIELDS).filter(pk=pk).first()
+    return scope_queryset(people, user=user, code_fields=TOWNSHIP_FIELDS).filter(pk=pk).first()
 
 
 def uninsured_villages(*, township: Division) -> QuerySet[Division]:

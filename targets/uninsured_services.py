@@ -26,11 +26,13 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Role, User
-from accounts.selectors import user_can_see_division
+from accounts.scope import user_can_see_division
+from core.history import history_save
+from core.tabular import cell_text
 from divisions.models import Division, DivisionLevel
 from enrollment.models import Enrollment, EnrollmentStatus
 from enrollment.rules import IdNumberError, id_number_parse
-from reports.list_files import ListFileUnreadable, cell_text
+from reports.list_files import ListFileUnreadable
 
 from .models import OutreachStep, UninsuredList, UninsuredPerson, UninsuredReason
 from .uninsured_resources import (
@@ -55,8 +57,7 @@ NAME_MAX_LENGTH = UninsuredPerson._meta.get_field("name").max_length or 64
 
 def _save(instance: UninsuredList | UninsuredPerson, *, actor: User) -> None:
     instance.full_clean()
-    instance._history_user = actor  # type: ignore[union-attr]
-    instance.save()
+    history_save(instance, actor=actor)
 
 
 def _row_error(row: dict[str, object], columns: dict[str, tuple[str, ...]], messages: list[str]) -> dict:
@@ -493,10 +494,9 @@ def uninsured_person_create(
         updated_by=actor,
     )
     person.full_clean(validate_constraints=False)
-    person._history_user = actor  # type: ignore[attr-defined]
     try:
         with transaction.atomic():
-            person.save()
+            history_save(person, actor=actor)
     except IntegrityError:
         raise ValidationError({"id_number": "该人员刚被他人加入台账，不能重复添加。"}) from None
     return person

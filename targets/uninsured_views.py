@@ -11,7 +11,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +20,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import CHANGE_UNINSURED_PERSON, PUSH_UNINSURED_LIST, VIEW_UNINSURED
 from accounts.personal_data import id_number_on_page
+from accounts.scope import DivisionOutOfScope
 from core.excel import report_xlsx_response, xlsx_response
+from core.lists import list_page
 from divisions.models import Division
 
 from .models import UninsuredPerson
@@ -34,7 +35,6 @@ from .uninsured_forms import (
 )
 from .uninsured_resources import push_template_bytes, uninsured_ledger_report
 from .uninsured_selectors import (
-    DivisionOutOfScope,
     uninsured_default_township_code,
     uninsured_ledger_counts,
     uninsured_ledger_people,
@@ -105,8 +105,8 @@ def _forget(request: HttpRequest, staged: StagedUpload) -> None:
 @permission_required(VIEW_UNINSURED, raise_exception=True)
 def uninsured_list_index(request: HttpRequest) -> HttpResponse:
     user = request.user
-    page = Paginator(uninsured_lists(user=user), LISTS_PER_PAGE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
-    progress = uninsured_list_progress(lists=list(page), today=timezone.localdate())
+    listing = list_page(request, uninsured_lists(user=user), per_page=LISTS_PER_PAGE)  # type: ignore[arg-type]
+    progress = uninsured_list_progress(lists=list(listing.page), today=timezone.localdate())
     signable = {
         item.uninsured_list.pk
         for item in progress
@@ -116,7 +116,13 @@ def uninsured_list_index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "targets/uninsured_lists.html",
-        {"page": page, "progress": progress, "signable": signable, "today": timezone.localdate()},
+        {
+            "page": listing.page,
+            "page_query": listing.link_query,
+            "progress": progress,
+            "signable": signable,
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -280,7 +286,8 @@ def uninsured_ledger(request: HttpRequest) -> HttpResponse:
         step=filters["step"],
         query=filters["q"],
     )
-    page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    page_query = urlencode({"township": township.code, "year": year, **filters})
+    page = list_page(request, people, per_page=PEOPLE_PER_PAGE, link_query=page_query).page
     ledger_url = _ledger_url(township, year, **filters)
     context.update(
         {
@@ -291,7 +298,7 @@ def uninsured_ledger(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": [(person, id_number_on_page(person.id_number)) for person in page],
             "counts": uninsured_ledger_counts(township=township, year=year),
-            "query": urlencode({"township": township.code, "year": year, **filters}),
+            "page_query": page_query,
             "ledger_url": f"{ledger_url}&page={page.number}" if page.number > 1 else ledger_url,
         }
     )

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from rest_framework.authtoken.models import Token
 
 from accounts.models import Role, User
-from accounts.selectors import user_can_see_division
+from accounts.scope import user_can_see_division
 from bulk.models import BulkImportJob, BulkImportKind, BulkImportStatus, TaxPaymentMatch, TaxPaymentRecord
 from bulk.tax_payment_loading import tax_payment_match
 from conftest import SHANYIN, YUJING_TOWN, make_user

@@ -4,7 +4,7 @@ The URL conf is walked, so a new endpoint fails `test_every_endpoint_is_in_the_m
 ENDPOINTS saying which permission it needs and how it is scoped. The world (tests/access_fixtures.py) holds one
 object of every kind in 山阴县玉井镇; each role has a user whose division holds it ("own") and a user of the same
 role elsewhere ("other": 应县, 太原, 河北). The expected answer of each request is derived from the entry,
-accounts.permissions.ROLE_PERMISSIONS and accounts.selectors, never copied from a view:
+accounts.permissions.ROLE_PERMISSIONS and accounts.scope, never copied from a view:
 
 - anonymous: the login page (pages) or 401/403 (API), never the page;
 - a role without the permission: 403 (404 where the view hides the record first);
@@ -70,7 +70,7 @@ from accounts.permissions import (
     VIEW_TAX_PAYMENT,
     VIEW_UNINSURED,
 )
-from accounts.selectors import user_can_see_division
+from accounts.scope import user_can_see_division
 from conftest import SHANYIN, YUJING_TOWN
 from targets.dashboard_views import BASELINE_ERRORS_SALT, BASELINE_SALT, SPLIT_SALT
 from targets.uninsured_views import SESSION_UPLOADS

@@ -1,10 +1,23 @@
 import pytest
 from django.contrib.auth.models import Permission
+from django.http import Http404
 
-from accounts.models import Role
+from accounts.models import Role, User
 from accounts.permissions import VIEW_FULL_ID_NUMBER, VIEW_RESIDENT
-from accounts.selectors import user_can_see_division, user_scope_code
-from conftest import make_user
+from accounts.scope import (
+    DivisionOutOfScope,
+    division_in_scope,
+    division_in_scope_or_404,
+    scope_or_above_queryset,
+    scope_queryset,
+    user_can_see_division,
+    user_can_see_report_row,
+    user_scope_code,
+    user_scope_code_at,
+    user_scope_lies_inside,
+)
+from conftest import BEIZHOUZHUANG_TOWN, SHANYIN, YUJING_TOWN, make_user
+from divisions.models import Division, DivisionLevel
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +75,122 @@ def test_an_inactive_user_has_no_permission_of_the_role():
     clerk.save(update_fields=["is_active"])
     assert not clerk.has_perm(VIEW_FULL_ID_NUMBER)
     assert clerk.get_all_permissions() == set()
+
+
+# --- The scope rules (accounts.scope) ---------------------------------------------------------------------------
+
+
+def test_a_township_official_sees_the_villages_of_their_township_only(yujing_official):
+    # given the official of 玉井镇 (140621100)
+    # then its villages are in scope, those of 北周庄镇 (140621101) and the township itself next door are not
+    assert user_can_see_division(user=yujing_official, division_code="140621100201")
+    assert user_can_see_division(user=yujing_official, division_code="140621100")
+    assert not user_can_see_division(user=yujing_official, division_code="140621101")
+    assert not user_can_see_division(user=yujing_official, division_code="140621101201")
+    assert not user_can_see_division(user=yujing_official, division_code=SHANYIN)
+
+
+def test_city_staff_see_their_city_and_not_another(city_staff):
+    # given staff of 朔州市 (1406)
+    assert user_can_see_division(user=city_staff, division_code=SHANYIN)
+    assert user_can_see_division(user=city_staff, division_code="140621100201")
+    assert not user_can_see_division(user=city_staff, division_code="1402")
+    assert not user_can_see_division(user=city_staff, division_code="140221")
+    assert not user_can_see_division(user=city_staff, division_code="14")
+
+
+def test_province_staff_see_every_division_of_the_province():
+    province = make_user("shanxi", Role.PROVINCE_STAFF, "14")
+    assert user_scope_code(user=province) == "14"
+    assert scope_queryset(Division.objects.all(), user=province, code_fields=("code",)).count() == (
+        Division.objects.filter(code__startswith="14").count()
+    )
+    assert not user_can_see_division(user=province, division_code="1301")
+
+
+def test_a_user_bound_to_no_division_sees_nothing():
+    # given a user without a division (not a superuser)
+    nobody = User.objects.create_user(username="nobody", password="test-password-2026", role=Role.CITY_STAFF)
+    # then no division is in scope, nor above it
+    assert not user_can_see_division(user=nobody, division_code="14")
+    assert not user_can_see_report_row(user=nobody, division_code="14")
+    assert scope_queryset(Division.objects.all(), user=nobody, code_fields=("code",)).count() == 0
+    assert scope_or_above_queryset(Division.objects.all(), user=nobody, code_fields=("code",)).count() == 0
+    assert user_scope_code_at(user=nobody, levels=(DivisionLevel.PROVINCE,)) is None
+
+
+def test_a_superuser_sees_everything():
+    admin = make_user("sysadmin", Role.SYSTEM_ADMIN, "14")
+    assert user_can_see_division(user=admin, division_code="1301")
+    assert user_can_see_report_row(user=admin, division_code="1301")
+    assert scope_queryset(Division.objects.all(), user=admin, code_fields=("code",)).count() == Division.objects.count()
+    assert user_scope_code_at(user=admin, levels=(DivisionLevel.COUNTY,)) is None
+    assert not user_scope_lies_inside(user=admin, division_code=SHANYIN)
+
+
+def test_report_rows_of_the_divisions_above_the_scope_are_shown_too(yujing_official, city_staff):
+    # a township official sees their county's and city's rows (counting only their own township), not a neighbour's
+    assert user_can_see_report_row(user=yujing_official, division_code=SHANYIN)
+    assert user_can_see_report_row(user=yujing_official, division_code="1406")
+    assert user_can_see_report_row(user=yujing_official, division_code="140621100201")
+    assert not user_can_see_report_row(user=yujing_official, division_code="140622")
+    assert not user_can_see_report_row(user=yujing_official, division_code=BEIZHOUZHUANG_TOWN)
+    assert user_can_see_report_row(user=city_staff, division_code="14")
+    assert not user_can_see_report_row(user=city_staff, division_code="1402")
+
+
+def test_scope_lies_inside_a_division_only_strictly_below_it(yujing_official, city_staff):
+    assert user_scope_lies_inside(user=yujing_official, division_code=SHANYIN)
+    assert not user_scope_lies_inside(user=yujing_official, division_code=YUJING_TOWN)
+    assert not user_scope_lies_inside(user=yujing_official, division_code="140622")
+    assert not user_scope_lies_inside(user=city_staff, division_code=SHANYIN)
+
+
+def test_the_users_own_division_at_a_level(yujing_official, city_staff):
+    assert user_scope_code_at(user=yujing_official, levels=(DivisionLevel.COUNTY,)) == SHANYIN
+    assert user_scope_code_at(user=yujing_official, levels=(DivisionLevel.TOWNSHIP, DivisionLevel.COUNTY)) == (
+        YUJING_TOWN
+    )
+    assert user_scope_code_at(user=city_staff, levels=(DivisionLevel.TOWNSHIP, DivisionLevel.COUNTY)) is None
+    assert user_scope_code_at(user=city_staff, levels=(DivisionLevel.COUNTY, DivisionLevel.CITY)) == "1406"
+
+
+def test_scope_queryset_follows_a_code_path(yujing_official):
+    # given every village, filtered by the villages' own code and by their township's code
+    villages = Division.objects.filter(level=DivisionLevel.VILLAGE)
+    expected = set(villages.filter(code__startswith=YUJING_TOWN).values_list("code", flat=True))
+    by_code = scope_queryset(villages, user=yujing_official, code_fields=("code",))
+    by_parent = scope_queryset(villages, user=yujing_official, code_fields=("parent__code",))
+    # then both give the 18 villages of 玉井镇
+    assert len(expected) == 18
+    assert set(by_code.values_list("code", flat=True)) == expected
+    assert set(by_parent.values_list("code", flat=True)) == expected
+
+
+def test_the_counties_a_user_reaches(yujing_official, city_staff):
+    counties = Division.objects.filter(level=DivisionLevel.COUNTY)
+    # a township official reaches the one county their township lies in
+    reached = scope_or_above_queryset(counties, user=yujing_official, code_fields=("code",))
+    assert list(reached.values_list("code", flat=True)) == [SHANYIN]
+    # city staff the counties of their city
+    reached = scope_or_above_queryset(counties, user=city_staff, code_fields=("code",)).order_by("code")
+    assert list(reached.values_list("code", flat=True)) == [
+        "140602",
+        "140603",
+        "140621",
+        "140622",
+        "140623",
+        "140671",
+        "140681",
+    ]
+
+
+def test_a_division_out_of_scope_answers_as_one_that_does_not_exist(yujing_official):
+    assert division_in_scope(user=yujing_official, code="140621100201").code == "140621100201"
+    assert division_in_scope_or_404(yujing_official, YUJING_TOWN).code == YUJING_TOWN
+    for code in (BEIZHOUZHUANG_TOWN, "140621100999"):  # another township; a code no division has
+        with pytest.raises(DivisionOutOfScope):
+            division_in_scope(user=yujing_official, code=code)
+        with pytest.raises(Http404) as refused:
+            division_in_scope_or_404(yujing_official, code)
+        assert str(refused.value) == "没有找到该区划，或不在您的管辖范围内。"

@@ -11,7 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from bulk.models import BulkImportJob, BulkImportStatus
-from bulk.services import ADVISORY_LOCK_CLASS, bulk_import_run
+from bulk.services import bulk_import_run
 from enrollment.models import Resident
 
 from .helpers import job_loading, resident_rows
@@ -37,7 +37,9 @@ def other_backend() -> psycopg.Connection:
 
 
 def lock_taken_by(backend: psycopg.Connection, job: BulkImportJob) -> None:
-    assert backend.execute("SELECT pg_try_advisory_lock(%s, %s)", [ADVISORY_LOCK_CLASS, job.pk]).fetchone() == (True,)
+    assert backend.execute("SELECT pg_try_advisory_lock(%s, %s)", [BulkImportJob.lock_class, job.pk]).fetchone() == (
+        True,
+    )
 
 
 def job_values(job: BulkImportJob) -> tuple:
@@ -93,7 +95,7 @@ def test_a_lock_whose_holder_beats_is_left_alone_and_the_job_untouched(clerk):
         assert Resident.objects.count() == 0
         assert holder.execute(
             "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = %s AND objid = %s AND pid = %s",
-            [ADVISORY_LOCK_CLASS, job.pk, holder.info.backend_pid],
+            [BulkImportJob.lock_class, job.pk, holder.info.backend_pid],
         ).fetchone() == (1,)
     finally:
         stop.set()

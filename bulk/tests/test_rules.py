@@ -3,7 +3,6 @@
 import datetime
 from decimal import Decimal
 
-from bulk.readers import csv_encoding
 from bulk.rules import (
     ENROLLMENT_COLUMNS,
     RESIDENT_COLUMNS,
@@ -13,6 +12,7 @@ from bulk.rules import (
     money_check,
     resident_row_check,
 )
+from core.tabular import csv_encoding
 from enrollment.rules import id_number_compose
 
 ID_NUMBER = id_number_compose(address_code="140621", birth_date=datetime.date(1988, 2, 29), sequence=12)

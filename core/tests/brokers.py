@@ -7,11 +7,11 @@ from collections.abc import Iterator
 
 from django.test import Client
 
-from bulk.models import BulkImportJob, BulkImportStatus
+from bulk.models import BulkImportJob
 from bulk.tests.helpers import csv_file, resident_rows
 from config.celery import app
 from core.jobs import SUBMISSION_DEFERRED_MESSAGE
-from core.models import PendingSubmission
+from core.models import JobStatus, PendingSubmission
 
 PUBLISH_SECONDS_AT_MOST = 5
 
@@ -58,7 +58,7 @@ def bulk_upload_kept_while_broker_down(client: Client) -> BulkImportJob:
     page = client.get(response["Location"])
     assert page.status_code == 200
     assert SUBMISSION_DEFERRED_MESSAGE in page.content.decode()
-    assert job.status == BulkImportStatus.QUEUED
+    assert job.status == JobStatus.QUEUED
     assert list(PendingSubmission.objects.values_list("task_name", "job_id", "attempts")) == [
         ("bulk.bulk_import_run", job.pk, 1)
     ]

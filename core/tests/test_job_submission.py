@@ -7,13 +7,13 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from bulk.models import BulkImportJob, BulkImportStatus
+from bulk.models import BulkImportJob
 from core.jobs import SUBMISSION_DEFERRED_MESSAGE, job_submissions_sweep
-from core.models import PendingSubmission
+from core.models import JobStatus, PendingSubmission
 from enrollment.models import Resident
-from reports.models import ExportJob, ExportJobStatus
+from reports.models import ExportJob
 from reports.services import export_job_create
-from targets.models import JobStatus, ProgressJob
+from targets.models import ProgressJob
 
 from .brokers import broker_at, bulk_upload_kept_while_broker_down, free_loopback_port
 
@@ -40,12 +40,12 @@ def test_a_bulk_upload_while_the_broker_is_down_is_kept_said_so_and_submitted_by
         # and a sweep while the broker is still down keeps it
         assert job_submissions_sweep() == 0
         assert submissions() == [("bulk.bulk_import_run", job.pk, 2)]
-        assert (BulkImportJob.objects.get().status, Resident.objects.count()) == (BulkImportStatus.QUEUED, 0)
+        assert (BulkImportJob.objects.get().status, Resident.objects.count()) == (JobStatus.QUEUED, 0)
     # when the broker is back and the sweep runs
     assert job_submissions_sweep() == 1
     # then the job ran, once
     job.refresh_from_db()
-    assert (job.status, job.rows_total, job.rows_created) == (BulkImportStatus.SUCCEEDED, 12, 12)
+    assert (job.status, job.rows_total, job.rows_created) == (JobStatus.SUCCEEDED, 12, 12)
     assert Resident.objects.count() == 12
     assert submissions() == []
     assert SUBMISSION_DEFERRED_MESSAGE not in client.get(f"/bulk/{job.pk}/").content.decode()
@@ -73,7 +73,7 @@ def test_an_export_and_a_progress_refresh_while_the_broker_is_down_are_kept_said
         for response in (export, first, second):
             assert response.status_code == 200
             assert SUBMISSION_DEFERRED_MESSAGE in response.content.decode()
-        assert (export_job.status, progress_job.status) == (ExportJobStatus.PENDING, JobStatus.QUEUED)
+        assert (export_job.status, progress_job.status) == (JobStatus.PENDING, JobStatus.QUEUED)
         assert submissions() == [
             ("reports.export_job_run", export_job.pk, 1),
             ("targets.progress_job_run", progress_job.pk, 1),
@@ -82,7 +82,7 @@ def test_an_export_and_a_progress_refresh_while_the_broker_is_down_are_kept_said
     assert job_submissions_sweep() == 2
     export_job.refresh_from_db()
     progress_job.refresh_from_db()
-    assert (export_job.status, export_job.rows_total, export_job.rows_done) == (ExportJobStatus.SUCCEEDED, 1, 1)
+    assert (export_job.status, export_job.rows_total, export_job.rows_done) == (JobStatus.SUCCEEDED, 1, 1)
     assert (progress_job.status, progress_job.levels_done) == (JobStatus.SUCCEEDED, 4)
     assert submissions() == []
 
@@ -95,10 +95,10 @@ def test_the_sweep_leaves_a_fresh_submission_to_the_request_publishing_it(yujing
     # when the sweep runs, then it leaves it
     assert job_submissions_sweep() == 0
     assert (ExportJob.objects.get().status, submissions()) == (
-        ExportJobStatus.PENDING,
+        JobStatus.PENDING,
         [("reports.export_job_run", job.pk, 0)],
     )
     # but one whose request died before publishing it, a while ago, it submits
     PendingSubmission.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=3))
     assert job_submissions_sweep() == 1
-    assert (ExportJob.objects.get().status, submissions()) == (ExportJobStatus.SUCCEEDED, [])
+    assert (ExportJob.objects.get().status, submissions()) == (JobStatus.SUCCEEDED, [])

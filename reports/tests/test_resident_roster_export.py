@@ -61,6 +61,35 @@ def test_other_users_cannot_open_or_download_a_job(client, clerk, yujing_officia
     assert client.get(f"/reports/exports/{job.pk}/download/").status_code == 200
 
 
+def test_a_running_export_is_shown_generating_and_interrupted_once_its_worker_is_silent(
+    client, yujing_official, settings
+):
+    import datetime
+
+    from django.utils import timezone
+
+    # given an export running, its worker heard of just now
+    settings.JOB_HEARTBEAT_STALE_SECONDS = 30
+    now = timezone.now()
+    job = ExportJob.objects.create(
+        kind=ExportKind.RESIDENT_ROSTER,
+        requested_by=yujing_official,
+        status=ExportJobStatus.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        rows_total=4,
+        rows_done=1,
+    )
+    client.force_login(yujing_official)
+    poll = client.get(f"/reports/exports/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
+    assert "状态：<strong>生成中</strong>（1 / 4 行）" in poll
+    # when its worker is silent for a minute
+    ExportJob.objects.filter(pk=job.pk).update(heartbeat_at=now - datetime.timedelta(minutes=1))
+    # then the page says so
+    poll = client.get(f"/reports/exports/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
+    assert "状态：<strong>已中断</strong>（1 / 4 行）" in poll
+
+
 def test_ledger_cells_that_look_like_formulas_stay_text():
     import datetime
     import io

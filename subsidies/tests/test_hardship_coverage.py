@@ -8,11 +8,12 @@ import pytest
 from openpyxl import load_workbook
 
 from accounts.personal_data import id_number_mask
+from accounts.scope import DivisionOutOfScope
 from conftest import BEIZHOUZHUANG_TOWN, SHANYIN, YUJING_TOWN, first_village
 from enrollment.coverage import coverage_gap, coverage_rate
 from enrollment.rules import id_number_compose
 from enrollment.services import enrollment_create, refund_request, resident_create
-from subsidies.selectors import DivisionOutOfScope, hardship_coverage, hardship_unenrolled
+from subsidies.selectors import hardship_coverage, hardship_unenrolled
 from subsidies.services import hardship_identity_create
 
 D = datetime.date

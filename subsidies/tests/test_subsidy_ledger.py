@@ -10,10 +10,11 @@ from openpyxl import load_workbook
 
 from accounts.models import User
 from accounts.personal_data import id_number_mask
+from accounts.scope import DivisionOutOfScope
 from conftest import BEIZHOUZHUANG_TOWN, SHANYIN, YUJING_TOWN, first_village, make_user
 from enrollment.rules import id_number_compose
 from enrollment.services import enrollment_create, refund_request, resident_create
-from subsidies.selectors import DivisionOutOfScope, subsidy_ledger, subsidy_ledger_people
+from subsidies.selectors import subsidy_ledger, subsidy_ledger_people
 from subsidies.services import hardship_identity_create
 
 pytestmark = pytest.mark.django_db

@@ -324,6 +324,23 @@ def test_r10_3_refresh_starts_a_new_job_unless_the_same_one_is_under_way(
     assert response["Location"] == f"/targets/jobs/{new.pk}/?"
 
 
+def test_r10_3_refresh_starts_a_new_job_when_the_one_under_way_is_interrupted(client, city_staff, settings):
+    # given a job for June 30 running, whose worker was last heard of a minute ago
+    settings.JOB_HEARTBEAT_STALE_SECONDS = 30
+    a_minute_ago = timezone.now() - datetime.timedelta(minutes=1)
+    earlier = ProgressJob.objects.create(
+        year=2026, as_of=JUNE_30, status="running", levels_total=4, started_at=a_minute_ago, heartbeat_at=a_minute_ago
+    )
+    client.force_login(city_staff)
+    assert "状态：<strong>已中断</strong>" in client.get(f"/targets/jobs/{earlier.pk}/").content.decode()
+    # when the refresh is pressed for the same date
+    response = client.post("/targets/refresh/", {"year": 2026, "as_of": "2026-06-30"})
+    # then a new job is queued instead of the interrupted one being shown
+    new = ProgressJob.objects.exclude(pk=earlier.pk).get()
+    assert (new.status, new.requested_by) == ("queued", city_staff)
+    assert response["Location"] == f"/targets/jobs/{new.pk}/?"
+
+
 def test_r10_3_the_nightly_schedule_joins_a_job_already_under_way(province_staff):
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     asked = ProgressJob.objects.create(year=yesterday.year, as_of=yesterday, status="queued", levels_total=4)

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from accounts.models import Role, User
 from accounts.services import user_create
+from divisions.codes import PROVINCE_CODE
 from divisions.models import Division, DivisionLevel
 from enrollment.models import Resident
 from enrollment.rules import id_number_compose
@@ -24,9 +25,9 @@ DEMO_USERS = [
     ("clerk", Role.WINDOW_CLERK, SHANYIN, "山阴县医保窗口 张敏"),
     ("township", Role.TOWNSHIP_OFFICIAL, "140621100", "玉井镇医保专干 李强"),
     ("city", Role.CITY_STAFF, "1406", "朔州市医保局 王芳"),
-    ("province", Role.PROVINCE_STAFF, "14", "山西省医保局 赵磊"),
+    ("province", Role.PROVINCE_STAFF, PROVINCE_CODE, "山西省医保局 赵磊"),
     ("finance", Role.FINANCE, SHANYIN, "山阴县财政局 刘洋"),
-    ("admin", Role.SYSTEM_ADMIN, "14", "系统管理员"),
+    ("admin", Role.SYSTEM_ADMIN, PROVINCE_CODE, "系统管理员"),
 ]
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
 GIVEN_NAME_CHARACTERS = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国玉兰红梅志强海燕文斌"
