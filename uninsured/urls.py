@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import uninsured_views as views
+from . import views
 
 urlpatterns = [
     path("", views.uninsured_list_index, name="uninsured_lists"),

@@ -25,16 +25,16 @@ from core.excel import report_xlsx_response, xlsx_response
 from core.lists import list_page
 from divisions.models import Division
 
-from .models import UninsuredPerson
-from .uninsured_forms import (
+from .forms import (
     LedgerFilterForm,
     LedgerImportForm,
     UninsuredOutcomeForm,
     UninsuredPersonForm,
     UninsuredPushForm,
 )
-from .uninsured_resources import push_template_bytes, uninsured_ledger_report
-from .uninsured_selectors import (
+from .models import UninsuredPerson
+from .resources import push_template_bytes, uninsured_ledger_report
+from .selectors import (
     uninsured_default_township_code,
     uninsured_ledger_counts,
     uninsured_ledger_people,
@@ -47,7 +47,7 @@ from .uninsured_selectors import (
     uninsured_villages,
     uninsured_years,
 )
-from .uninsured_services import (
+from .services import (
     OUTCOME_FIELDS,
     StagedUpload,
     uninsured_ledger_import_check,
@@ -115,7 +115,7 @@ def uninsured_list_index(request: HttpRequest) -> HttpResponse:
     }
     return render(
         request,
-        "targets/uninsured_lists.html",
+        "uninsured/lists.html",
         {
             "page": listing.page,
             "page_query": listing.link_query,
@@ -156,7 +156,7 @@ def uninsured_push(request: HttpRequest) -> HttpResponse:
         _remember(request, kind="push", staged=staged, parameters=parameters)
         return redirect("uninsured_push_preview", token=staged.token)
     status = 400 if request.method == "POST" else 200
-    return render(request, "targets/uninsured_push.html", {"form": form}, status=status)
+    return render(request, "uninsured/push.html", {"form": form}, status=status)
 
 
 @login_required
@@ -190,7 +190,7 @@ def uninsured_push_preview(request: HttpRequest, token: str) -> HttpResponse:
         "row_errors": preview.row_errors[:ROWS_SHOWN],
         "rows_shown": ROWS_SHOWN,
     }
-    return render(request, "targets/uninsured_push_preview.html", context)
+    return render(request, "uninsured/push_preview.html", context)
 
 
 @login_required
@@ -266,12 +266,12 @@ def uninsured_ledger(request: HttpRequest) -> HttpResponse:
     township = _township_from(request, request.GET.get("township"))
     context: dict[str, Any] = {"townships": uninsured_townships(user=user), "township": township}  # type: ignore[arg-type]
     if township is None:
-        return render(request, "targets/uninsured_ledger.html", context)
+        return render(request, "uninsured/ledger.html", context)
     villages = uninsured_villages(township=township)
     form = LedgerFilterForm(request.GET, villages=villages)
     context["form"] = form
     if not form.is_valid():
-        return render(request, "targets/uninsured_ledger.html", context, status=400)
+        return render(request, "uninsured/ledger.html", context, status=400)
     year = form.cleaned_data["year"] or _year_from(request, township)
     filters = {
         "village": form.cleaned_data["village"],
@@ -302,7 +302,7 @@ def uninsured_ledger(request: HttpRequest) -> HttpResponse:
             "ledger_url": f"{ledger_url}&page={page.number}" if page.number > 1 else ledger_url,
         }
     )
-    return render(request, "targets/uninsured_ledger.html", context)
+    return render(request, "uninsured/ledger.html", context)
 
 
 @login_required
@@ -356,7 +356,7 @@ def uninsured_person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "back": back,
         "id_number": id_number_on_page(person.id_number),
     }
-    return render(request, "targets/uninsured_person_edit.html", context, status=status)
+    return render(request, "uninsured/person_edit.html", context, status=status)
 
 
 @login_required
@@ -382,7 +382,7 @@ def uninsured_person_new(request: HttpRequest) -> HttpResponse:
             return redirect(_ledger_url(township, person.year))
     status = 400 if request.method == "POST" else 200
     context = {"township": township, "year": year, "form": form, "back": _ledger_url(township, year)}
-    return render(request, "targets/uninsured_person_new.html", context, status=status)
+    return render(request, "uninsured/person_new.html", context, status=status)
 
 
 # --- The township's Excel ledger, imported back -------------------------------------------------------------------
@@ -419,7 +419,7 @@ def uninsured_ledger_import(request: HttpRequest) -> HttpResponse:
         return redirect("uninsured_ledger_import_preview", token=staged.token)
     status = 400 if request.method == "POST" else 200
     context = {"township": township, "year": year, "form": form, "back": _ledger_url(township, year)}
-    return render(request, "targets/uninsured_import.html", context, status=status)
+    return render(request, "uninsured/import.html", context, status=status)
 
 
 def _import_township(request: HttpRequest, parameters: dict[str, Any]) -> Division:
@@ -454,7 +454,7 @@ def uninsured_ledger_import_preview(request: HttpRequest, token: str) -> HttpRes
         "rows_shown": ROWS_SHOWN,
         "back": _ledger_url(township, year),
     }
-    return render(request, "targets/uninsured_import_preview.html", context)
+    return render(request, "uninsured/import_preview.html", context)
 
 
 @login_required

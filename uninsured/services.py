@@ -35,7 +35,7 @@ from enrollment.rules import IdNumberError, id_number_parse
 from reports.list_files import ListFileUnreadable
 
 from .models import OutreachStep, UninsuredList, UninsuredPerson, UninsuredReason
-from .uninsured_resources import (
+from .resources import (
     UninsuredLedgerResource,
     UninsuredPushResource,
     ledger_file_read,
