@@ -32,7 +32,7 @@ from targets.rules import time_progress
 from uninsured.models import UninsuredList, UninsuredPerson
 from uninsured.resources import uninsured_ledger_report
 from uninsured.selectors import uninsured_ledger_rows
-from uninsured.services import StagedUpload, uninsured_upload_stage
+from uninsured.services.uploads import StagedUpload, uninsured_upload_stage
 
 D = datetime.date
 SHUOZHOU = "1406"
@@ -324,7 +324,7 @@ def world_build() -> World:
     )
 
 
-# --- Uploads kept in a session between preview and confirm (uninsured.views) --------------------------------
+# --- Uploads kept in a session between preview and confirm (uninsured.views.uploads) --------------------------------
 
 
 def push_list() -> bytes:

@@ -98,7 +98,7 @@ from tests.access_fixtures import (
     split_file,
     world_build,
 )
-from uninsured.views import SESSION_UPLOADS
+from uninsured.views.uploads import SESSION_UPLOADS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROJECT_APPS = ("accounts", "enrollment", "subsidies", "newborns", "targets", "reports", "bulk", "core")

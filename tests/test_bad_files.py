@@ -50,12 +50,8 @@ from targets.target_services import (
 from uninsured.models import UninsuredList, UninsuredPerson
 from uninsured.resources import uninsured_ledger_report
 from uninsured.selectors import uninsured_ledger_rows
-from uninsured.services import (
-    uninsured_ledger_import_check,
-    uninsured_ledger_import_confirm,
-    uninsured_push_check,
-    uninsured_push_confirm,
-)
+from uninsured.services.imports import uninsured_ledger_import_check, uninsured_ledger_import_confirm
+from uninsured.services.lists import uninsured_push_check, uninsured_push_confirm
 
 from . import bad_files
 from .bad_files import LAYOUTS, PEOPLE, Layout

@@ -24,11 +24,9 @@ from uninsured.models import (
     VerificationStatus,
 )
 from uninsured.selectors import uninsured_ledger_counts, uninsured_list_progress
-from uninsured.services import (
-    uninsured_outcome_errors,
-    uninsured_push_check,
-    uninsured_upload_stage,
-)
+from uninsured.services.lists import uninsured_push_check
+from uninsured.services.people import uninsured_outcome_errors
+from uninsured.services.uploads import uninsured_upload_stage
 
 pytestmark = pytest.mark.django_db
 
