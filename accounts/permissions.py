@@ -31,9 +31,9 @@ VIEW_PROGRESS = "targets.view_progresssnapshot"
 SPLIT_TARGETS = "targets.change_target"
 IMPORT_BASELINES = "targets.add_populationbaseline"
 # The uninsured ledger (未参保台账, R13.5): the province pushes lists down, townships record the outcomes.
-PUSH_UNINSURED_LIST = "targets.add_uninsuredlist"
-CHANGE_UNINSURED_PERSON = "targets.change_uninsuredperson"
-VIEW_UNINSURED = "targets.view_uninsuredperson"
+PUSH_UNINSURED_LIST = "uninsured.add_uninsuredlist"
+CHANGE_UNINSURED_PERSON = "uninsured.change_uninsuredperson"
+VIEW_UNINSURED = "uninsured.view_uninsuredperson"
 # Big county files (the registry, enrollment history) imported by a worker: bulk/.
 BULK_IMPORT = "bulk.add_bulkimportjob"
 # The reconciliation of the tax bureau's payment records with the enrollments (征缴入库对账); re-running the match

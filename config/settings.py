@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "subsidies",
     "newborns",
     "targets",
+    "uninsured",
     "reports",
     "bulk",
 ]

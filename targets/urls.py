@@ -1,6 +1,6 @@
 from django.urls import include, path
 
 urlpatterns = [
-    path("uninsured/", include("targets.uninsured_urls")),
+    path("uninsured/", include("uninsured.urls")),
     path("", include("targets.dashboard_urls")),
 ]

@@ -27,11 +27,12 @@ from newborns.services import newborn_register, pre_enrollment_create
 from reports.models import CountyFiscalTier, ExportJob, ExportJobStatus, ExportKind, FiscalTier
 from subsidies.models import IdentityListBatch
 from subsidies.services import hardship_identity_create, identity_list_preview
-from targets.models import ProgressJob, ProgressSnapshot, UninsuredList, UninsuredPerson
+from targets.models import ProgressJob, ProgressSnapshot
 from targets.rules import time_progress
-from targets.uninsured_resources import uninsured_ledger_report
-from targets.uninsured_selectors import uninsured_ledger_rows
-from targets.uninsured_services import StagedUpload, uninsured_upload_stage
+from uninsured.models import UninsuredList, UninsuredPerson
+from uninsured.resources import uninsured_ledger_report
+from uninsured.selectors import uninsured_ledger_rows
+from uninsured.services.uploads import StagedUpload, uninsured_upload_stage
 
 D = datetime.date
 SHUOZHOU = "1406"
@@ -323,7 +324,7 @@ def world_build() -> World:
     )
 
 
-# --- Uploads kept in a session between preview and confirm (targets.uninsured_views) --------------------------------
+# --- Uploads kept in a session between preview and confirm (uninsured.views.uploads) --------------------------------
 
 
 def push_list() -> bytes:

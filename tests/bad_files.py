@@ -246,7 +246,7 @@ def birth_layout() -> Layout:
 
 
 def uninsured_push_layout() -> Layout:
-    """The province's list of people found uninsured (targets.uninsured_services.uninsured_push_check)."""
+    """The province's list of people found uninsured (uninsured.services.lists.uninsured_push_check)."""
     wang, li, zhang, liu = PEOPLE
     return Layout(
         name="uninsured_push",
@@ -266,7 +266,7 @@ def uninsured_push_layout() -> Layout:
 
 
 def uninsured_ledger_layout() -> Layout:
-    """A township's ledger filled in and sent back (targets.uninsured_services.uninsured_ledger_import_check): the
+    """A township's ledger filled in and sent back (uninsured.services.imports.uninsured_ledger_import_check): the
     people of 玉井镇 in `PEOPLE`, on the ledger of 2026."""
     wang, li, zhang, _ = PEOPLE
     return Layout(

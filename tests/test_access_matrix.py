@@ -73,7 +73,6 @@ from accounts.permissions import (
 from accounts.scope import user_can_see_division
 from conftest import SHANYIN, YUJING_TOWN
 from targets.dashboard_views import BASELINE_ERRORS_SALT, BASELINE_SALT, SPLIT_SALT
-from targets.uninsured_views import SESSION_UPLOADS
 from tests.access_fixtures import (
     API_NEWBORN_ID,
     EXPECTING_MOTHER,
@@ -99,6 +98,7 @@ from tests.access_fixtures import (
     split_file,
     world_build,
 )
+from uninsured.views.uploads import SESSION_UPLOADS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROJECT_APPS = ("accounts", "enrollment", "subsidies", "newborns", "targets", "reports", "bulk", "core")

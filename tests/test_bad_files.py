@@ -40,21 +40,18 @@ from reports.services import resident_roster_build
 from subsidies.models import HardshipIdentity, IdentityListBatch, IdentityListStatus
 from subsidies.resources import row_errors_file_build
 from subsidies.services import identity_list_confirm, identity_list_preview
-from targets.models import PopulationBaseline, Target, UninsuredList, UninsuredPerson
+from targets.models import PopulationBaseline, Target
 from targets.target_services import (
     baseline_errors_file,
     baseline_file_preview,
     target_split_file_preview,
     target_split_save,
 )
-from targets.uninsured_resources import uninsured_ledger_report
-from targets.uninsured_selectors import uninsured_ledger_rows
-from targets.uninsured_services import (
-    uninsured_ledger_import_check,
-    uninsured_ledger_import_confirm,
-    uninsured_push_check,
-    uninsured_push_confirm,
-)
+from uninsured.models import UninsuredList, UninsuredPerson
+from uninsured.resources import uninsured_ledger_report
+from uninsured.selectors import uninsured_ledger_rows
+from uninsured.services.imports import uninsured_ledger_import_check, uninsured_ledger_import_confirm
+from uninsured.services.lists import uninsured_push_check, uninsured_push_confirm
 
 from . import bad_files
 from .bad_files import LAYOUTS, PEOPLE, Layout
@@ -608,7 +605,7 @@ def test_a_newborn_name_typed_as_a_formula_is_registered_as_text_and_exported_as
 
 
 def ledger_cells(user, year: int) -> list:
-    """The cells of 玉井镇's ledger as exported (targets.uninsured_resources.uninsured_ledger_report)."""
+    """The cells of 玉井镇's ledger as exported (uninsured.resources.uninsured_ledger_report)."""
     township = Division.objects.get(code=bad_files.YUJING_TOWN)
     rows = uninsured_ledger_rows(user=user, township=township, year=year)
     content = report_xlsx(uninsured_ledger_report(title="台账", unit="玉井镇", as_of=TODAY, rows=rows))

@@ -12,7 +12,7 @@ from accounts.models import Role
 from conftest import YUJING_TOWN, make_user
 from divisions.models import Division
 from enrollment.rules import id_number_compose
-from targets.models import ContactResult, OutreachStep, UninsuredList, UninsuredPerson, VerificationStatus
+from uninsured.models import ContactResult, OutreachStep, UninsuredList, UninsuredPerson, VerificationStatus
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -15,7 +15,7 @@ from conftest import BEIZHOUZHUANG_TOWN, YUJING_TOWN, make_user
 from divisions.models import Division
 from enrollment.rules import id_number_compose
 from enrollment.services import enrollment_create
-from targets.models import (
+from uninsured.models import (
     ContactResult,
     OutreachStep,
     UninsuredList,
@@ -23,12 +23,10 @@ from targets.models import (
     UninsuredReason,
     VerificationStatus,
 )
-from targets.uninsured_selectors import uninsured_ledger_counts, uninsured_list_progress
-from targets.uninsured_services import (
-    uninsured_outcome_errors,
-    uninsured_push_check,
-    uninsured_upload_stage,
-)
+from uninsured.selectors import uninsured_ledger_counts, uninsured_list_progress
+from uninsured.services.lists import uninsured_push_check
+from uninsured.services.people import uninsured_outcome_errors
+from uninsured.services.uploads import uninsured_upload_stage
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ township's ledger, exported in its printed layout and imported back with the out
 
 Reading a file, the ID number, date and text widgets are `reports.list_files`; this module only names the columns
 and turns a cell into a value (a code, a choice). Whether a row may be written is decided in
-`targets.uninsured_services`.
+`uninsured.services.lists` and `uninsured.services.imports`.
 """
 
 import datetime
