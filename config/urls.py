@@ -20,6 +20,7 @@ urlpatterns = [
     path("newborns/coverage/", include("newborns.coverage_urls")),
     path("newborns/", include("newborns.urls")),
     path("newborns/imports/", include("newborns.import_urls")),
+    path("targets/uninsured/", include("uninsured.urls")),
     path("targets/", include("targets.urls")),
     path("bulk/", include("bulk.urls")),
     path("admin/", admin.site.urls),
