@@ -10,6 +10,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.requests import AuthenticatedRequest
 from subsidies.models import CertifyingDepartment, HardshipCategory
 from subsidies.services import hardship_identity_create
 
@@ -22,7 +23,7 @@ from .serializers import EnrollmentSerializer, IdentitySerializer
 from .services import back_payment_add, claim_summary_upsert, enrollment_create, refund_request
 
 
-def resident_in_scope(request, id_number: str) -> Resident:  # type: ignore[no-untyped-def]
+def resident_in_scope(request, id_number: str) -> Resident:
     resident = resident_get(user=request.user, id_number=id_number)
     if resident is None:
         raise ValidationError({"id_number": ["没有找到该身份证号的居民，请先登记居民档案。"]})
@@ -55,7 +56,7 @@ class RefundSerializer(serializers.Serializer):
 
 
 class EnrollmentPermission(ReadRequiresViewPermission):
-    def get_required_permissions(self, method, model_cls):  # type: ignore[no-untyped-def]
+    def get_required_permissions(self, method, model_cls):
         if method == "POST":
             return ["enrollment.add_enrollment"]
         return super().get_required_permissions(method, model_cls)
@@ -67,11 +68,12 @@ class EnrollmentViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewse
     serializer_class = EnrollmentSerializer
     permission_classes = [IsAuthenticated, EnrollmentPermission]
     queryset = Enrollment.objects.none()
+    request: AuthenticatedRequest
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         return enrollment_list(user=self.request.user).order_by("-id")
 
-    def get_object(self):  # type: ignore[no-untyped-def]
+    def get_object(self):
         enrollment = enrollment_get(user=self.request.user, pk=self.kwargs["pk"])
         if enrollment is None:
             raise Http404
@@ -81,7 +83,7 @@ class EnrollmentViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewse
         return Response(EnrollmentSerializer(enrollment, context=self.get_serializer_context()).data, status=code)
 
     @extend_schema(request=EnrollmentCreateSerializer, responses={201: EnrollmentSerializer})
-    def create(self, request):  # type: ignore[no-untyped-def]
+    def create(self, request):
         serializer = EnrollmentCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -106,7 +108,7 @@ class EnrollmentViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewse
 
     @extend_schema(request=BackPaymentSerializer, responses={200: EnrollmentSerializer})
     @action(detail=True, methods=["post"], url_path="back-payment")
-    def back_payment(self, request, pk=None):  # type: ignore[no-untyped-def]
+    def back_payment(self, request, pk=None):
         enrollment = self.get_object()
         serializer = BackPaymentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -118,7 +120,7 @@ class EnrollmentViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewse
 
     @extend_schema(request=RefundSerializer, responses={200: EnrollmentSerializer})
     @action(detail=True, methods=["post"])
-    def refund(self, request, pk=None):  # type: ignore[no-untyped-def]
+    def refund(self, request, pk=None):
         enrollment = self.get_object()
         serializer = RefundSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -142,7 +144,7 @@ class IdentityView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(tags=["困难身份"], request=IdentityCreateSerializer, responses={201: IdentitySerializer})
-    def post(self, request):  # type: ignore[no-untyped-def]
+    def post(self, request):
         if not request.user.has_perm("subsidies.add_hardshipidentity"):
             self.permission_denied(request)
         serializer = IdentityCreateSerializer(data=request.data)
@@ -173,7 +175,7 @@ class ClaimSummaryView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(tags=["结算汇总"], request=ClaimSummaryCreateSerializer, responses={201: ClaimSummarySerializer})
-    def post(self, request):  # type: ignore[no-untyped-def]
+    def post(self, request):
         if not request.user.has_perm("enrollment.add_claimsummary"):
             self.permission_denied(request)
         serializer = ClaimSummaryCreateSerializer(data=request.data)
