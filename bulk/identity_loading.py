@@ -96,12 +96,13 @@ def identity_list_job_check(*, actor: User, county: Division, department: str, l
 def identity_list_row_context(job: BulkImportJob) -> dict[str, object]:
     """The department's category names on the list's date, looked up once for the whole file. A ValidationError
     refuses the job: a newer list already imported, or no subsidy table to certify against."""
-    subsidies_services.identity_list_order_check(county=job.county, department=job.department, list_date=job.list_date)  # type: ignore[arg-type]
+    list_date = cast(datetime.date, job.list_date)  # identity_list_job_check refuses a list without its date
+    subsidies_services.identity_list_order_check(county=job.county, department=job.department, list_date=list_date)
     try:
         categories = subsidies_services.identity_list_categories(
             county=job.county,
             department=job.department,
-            list_date=job.list_date,  # type: ignore[arg-type]
+            list_date=list_date,
         )
     except (ListFileUnreadable, PolicyNotFound) as error:
         raise ValidationError(str(error)) from None

@@ -1,6 +1,7 @@
 """Forms of the newborn pages: what the clerk types, checked for shape only; the rules live in the services."""
 
 import datetime
+from typing import cast
 
 from django import forms
 
@@ -35,7 +36,8 @@ class NewbornRegistrationForm(forms.Form):
 
     def __init__(self, *args, scope_code: str | None, today: datetime.date, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["division"].queryset = residence_divisions_under(root_code=scope_code or "")  # type: ignore[attr-defined]
+        division_field = cast(forms.ModelChoiceField, self.fields["division"])
+        division_field.queryset = residence_divisions_under(root_code=scope_code or "")
         self.fields["registration_date"].initial = today
         _style(self)
         self.fields["birth_certificate_no"].widget.attrs["autofocus"] = True
