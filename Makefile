@@ -37,6 +37,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/mypy .
 
 # The province-scale benchmark (bench/run.py) on a scratch PostgreSQL database; writes BENCHMARKS.md.
 # BENCH_SCALE=0.01 make bench is a quick check; at 1.0 it takes about 20 minutes on 2 cores.

@@ -10,19 +10,19 @@ class CanbaoUserAdmin(UserAdmin):
     list_display = ["username", "first_name", "role", "division", "is_active"]
     list_filter = ["role", "is_active"]
     raw_id_fields = ["division"]
-    fieldsets = (*UserAdmin.fieldsets, ("岗位", {"fields": ("role", "division")}))
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("岗位", {"fields": ("role", "division")}))
 
 
 class ReadOnlyAuditAdmin(admin.ModelAdmin):
     """Audit rows are written by the system only: administrators read and search them, nobody edits or deletes."""
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

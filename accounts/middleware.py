@@ -30,7 +30,7 @@ class ExportRecordMiddleware:
             if row_count is not None:
                 del response[ROW_COUNT_HEADER]  # for this record only, not for the browser
             export_record_create(
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
                 path=request.path,
                 query={key: request.GET.getlist(key) for key in request.GET},
                 file_name=file_name,

@@ -120,17 +120,17 @@ class RolePermissionBackend(ModelBackend):
     """Django's ModelBackend that also grants the permissions of the user's role. A permission the role grants is
     answered without the two queries ModelBackend makes for admin-assigned ones: every API request checks one."""
 
-    def get_all_permissions(self, user_obj, obj=None):  # type: ignore[no-untyped-def]
+    def get_all_permissions(self, user_obj, obj=None):
         granted = super().get_all_permissions(user_obj, obj)
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return granted
         return granted | role_permissions(user_obj)
 
-    def has_perm(self, user_obj, perm, obj=None):  # type: ignore[no-untyped-def]
+    def has_perm(self, user_obj, perm, obj=None):
         if user_obj.is_active and obj is None and perm in role_permissions(user_obj):
             return True
         return super().has_perm(user_obj, perm, obj)
 
 
-def role_permissions(user) -> frozenset[str]:  # type: ignore[no-untyped-def]
+def role_permissions(user) -> frozenset[str]:
     return ROLE_PERMISSIONS.get(getattr(user, "role", ""), frozenset())

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -19,7 +21,7 @@ def user_create(*, username: str, password: str, role: str, division: Division, 
 
 
 def export_record_create(
-    *, user: User, path: str, query: dict, file_name: str, row_count: int | None, ip_address: str | None
+    *, user: User, path: str, query: dict[str, Any], file_name: str, row_count: int | None, ip_address: str | None
 ) -> ExportRecord:
     record = ExportRecord(
         user=user, path=path[:300], query=query, file_name=file_name[:255], row_count=row_count, ip_address=ip_address
@@ -30,7 +32,7 @@ def export_record_create(
 
 
 def personal_data_reveal(
-    *, user: User, residents: list, reason: str, note: str = "", path: str, ip_address: str | None
+    *, user: User, residents: list[Any], reason: str, note: str = "", path: str, ip_address: str | None
 ) -> list[PersonalDataView]:
     """Record that the user is shown these people's full ID numbers and phones, and why; refuse without the
     permission. The caller has already limited `residents` to the user's scope."""

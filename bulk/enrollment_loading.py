@@ -17,6 +17,7 @@ file can be imported again (or overlap the window's own records) without doublin
 import datetime
 import json
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection
 
@@ -147,7 +148,7 @@ def _load_postgresql(stage: Stage, *, job_id: int, file_name: str, actor: User, 
         )
         SELECT COUNT(*) FROM inserted
     """
-    params = {
+    params: dict[str, Any] = {
         "channel": HISTORY_CHANNEL,
         "explanation": json.dumps(explanation(job_id, file_name), ensure_ascii=False),
         "user": actor.pk,
@@ -230,7 +231,7 @@ def _load_batched(stage: Stage, *, job_id: int, file_name: str, actor: User, now
             for enrollment in enrollments
             if enrollment.status == EnrollmentStatus.ACTIVE
         )
-        Enrollment.history.bulk_history_create(  # type: ignore[attr-defined]
+        Enrollment.history.bulk_history_create(
             enrollments, default_user=actor, default_change_reason=history_reason(job_id), default_date=now
         )
         created += len(enrollments)

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 
@@ -30,11 +32,15 @@ class BulkImportForm(forms.Form):
     )
     file = forms.FileField(label="文件（csv 或 xlsx）", help_text="CSV 可为 UTF-8 或 GBK 编码；第一行为表头。")
 
-    def __init__(self, *args, user: User, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(kind.value, kind.label) for kind in BulkImportKind if kind in KINDS]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [
+            (kind.value, kind.label) for kind in BulkImportKind if kind in KINDS
+        ]
         counties = Division.objects.filter(level=DivisionLevel.COUNTY).order_by("code")
-        self.fields["county"].queryset = scope_queryset(counties, user=user, code_fields=("code",))
+        cast(forms.ModelChoiceField, self.fields["county"]).queryset = scope_queryset(
+            counties, user=user, code_fields=("code",)
+        )
         scope_code = user_scope_code(user=user)
         if scope_code is not None and code_level(scope_code) == DivisionLevel.COUNTY:
             self.fields["county"].initial = scope_code

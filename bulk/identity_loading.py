@@ -18,6 +18,7 @@ itself ('+' created, '~' updated or ended) with the importing user and the reaso
 
 import datetime
 from collections.abc import Mapping, Sequence
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -95,12 +96,13 @@ def identity_list_job_check(*, actor: User, county: Division, department: str, l
 def identity_list_row_context(job: BulkImportJob) -> dict[str, object]:
     """The department's category names on the list's date, looked up once for the whole file. A ValidationError
     refuses the job: a newer list already imported, or no subsidy table to certify against."""
-    subsidies_services.identity_list_order_check(county=job.county, department=job.department, list_date=job.list_date)  # type: ignore[arg-type]
+    list_date = cast(datetime.date, job.list_date)  # identity_list_job_check refuses a list without its date
+    subsidies_services.identity_list_order_check(county=job.county, department=job.department, list_date=list_date)
     try:
         categories = subsidies_services.identity_list_categories(
             county=job.county,
             department=job.department,
-            list_date=job.list_date,  # type: ignore[arg-type]
+            list_date=list_date,
         )
     except (ListFileUnreadable, PolicyNotFound) as error:
         raise ValidationError(str(error)) from None
@@ -159,7 +161,7 @@ def _held_sql() -> str:
     """
 
 
-def _execute(sql: str, params: Mapping[str, object]) -> None:
+def _execute(sql: str, params: Mapping[str, Any]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 
@@ -215,11 +217,12 @@ def identity_list_checks(stage: Stage, *, county_code: str, department: str, lis
 def identity_list_load(stage: Stage, *, job: BulkImportJob, now: datetime.datetime) -> tuple[int, int]:
     """Record the list's batch and apply the stage's good rows to the identities, with their history; returns
     (created, updated). The number ended is the batch's."""
-    subsidies_services.identity_list_order_check(county=job.county, department=job.department, list_date=job.list_date)  # type: ignore[arg-type]
+    list_date = cast(datetime.date, job.list_date)  # identity_list_job_check refuses a list without its date
+    subsidies_services.identity_list_order_check(county=job.county, department=job.department, list_date=list_date)
     batch = IdentityListBatch(
         department=job.department,
         county_id=job.county_id,
-        list_date=job.list_date,
+        list_date=list_date,
         file_name=job.file_name,
         status=IdentityListStatus.CONFIRMED,
         rows_total=job.rows_total,
@@ -232,8 +235,8 @@ def identity_list_load(stage: Stage, *, job: BulkImportJob, now: datetime.dateti
     params = {
         "department": job.department,
         "scope": f"{job.county_id}%",
-        "list_date": job.list_date,
-        "day_before": job.list_date - datetime.timedelta(days=1),  # type: ignore[operator]
+        "list_date": list_date,
+        "day_before": list_date - datetime.timedelta(days=1),
         "batch": batch.pk,
         "user": job.requested_by_id,
         "now": now,
@@ -250,7 +253,7 @@ def identity_list_load(stage: Stage, *, job: BulkImportJob, now: datetime.dateti
     return created, updated
 
 
-def _load_postgresql(stage: Stage, *, params: Mapping[str, object]) -> tuple[int, int, int]:
+def _load_postgresql(stage: Stage, *, params: Mapping[str, Any]) -> tuple[int, int, int]:
     """One statement: the identities held and the listed rows paired once, then the updates, the endings, the
     inserts and their history rows as data-modifying CTEs of the same snapshot.
 
@@ -322,7 +325,7 @@ def _load_postgresql(stage: Stage, *, params: Mapping[str, object]) -> tuple[int
 
 
 def _load_batched(
-    stage: Stage, *, job: BulkImportJob, batch: IdentityListBatch, params: Mapping[str, object]
+    stage: Stage, *, job: BulkImportJob, batch: IdentityListBatch, params: Mapping[str, Any]
 ) -> tuple[int, int, int]:
     """SQLite: the identities to end first, then the listed rows `READ_BATCH_ROWS` at a time, each page matched to
     the identities held, written with `bulk_create`/`bulk_update` and their history rows in bulk."""
@@ -386,17 +389,17 @@ def _load_batched(
                 changed.append(identity)
         if new:
             HardshipIdentity.objects.bulk_create(new)
-            HardshipIdentity.history.bulk_history_create(new, **history)  # type: ignore[attr-defined]
+            HardshipIdentity.history.bulk_history_create(new, **history)
         if changed:
             HardshipIdentity.objects.bulk_update(changed, ["valid_from", "valid_to", "disability_grade", "batch"])
-            HardshipIdentity.history.bulk_history_create(changed, update=True, **history)  # type: ignore[attr-defined]
+            HardshipIdentity.history.bulk_history_create(changed, update=True, **history)
         created += len(new)
         updated += len(changed)
     return created, updated, ended
 
 
 def _end_batched(
-    stage: Stage, *, batch: IdentityListBatch, params: Mapping[str, object], history: Mapping[str, object]
+    stage: Stage, *, batch: IdentityListBatch, params: Mapping[str, Any], history: Mapping[str, object]
 ) -> int:
     """The identities held that no good row of the stage names end the day before the list's date (or on the day
     they start, when that is later); one already ended so is left alone."""
@@ -412,7 +415,7 @@ def _end_batched(
             params,
         )
         candidates = [identity_id for (identity_id,) in cursor.fetchall()]
-    day_before: datetime.date = params["day_before"]  # type: ignore[assignment]
+    day_before: datetime.date = params["day_before"]
     ended = 0
     for start in range(0, len(candidates), READ_BATCH_ROWS):
         identities = []
@@ -422,7 +425,7 @@ def _end_batched(
                 identity.valid_to, identity.ended_by_batch = valid_to, batch
                 identities.append(identity)
         HardshipIdentity.objects.bulk_update(identities, ["valid_to", "ended_by_batch"])
-        HardshipIdentity.history.bulk_history_create(identities, update=True, **history)  # type: ignore[attr-defined]
+        HardshipIdentity.history.bulk_history_create(identities, update=True, **history)
         ended += len(identities)
     return ended
 

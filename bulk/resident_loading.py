@@ -12,6 +12,7 @@ the importing user and the reason "批量导入 #<job>". Unchanged people get no
 """
 
 import datetime
+from typing import Any
 
 from django.db import connection
 
@@ -96,7 +97,7 @@ def _load_postgresql(
         )
         SELECT COUNT(*) FILTER (WHERE created), COUNT(*) FILTER (WHERE NOT created) FROM upserted
     """
-    params = {
+    params: dict[str, Any] = {
         "status": ResidentStatus.NORMAL,
         "now": now,
         "scope": f"{county_code}%",
@@ -155,12 +156,12 @@ def _load_batched(
                 unique_fields=["id_number"],
                 update_fields=[*UPDATED_FIELDS, "updated_at"],
             )
-            Resident.history.bulk_history_create(  # type: ignore[attr-defined]
+            Resident.history.bulk_history_create(
                 new, default_user=actor, default_change_reason=history_reason(job_id), default_date=now
             )
         if changed:
             Resident.objects.bulk_update(changed, [*UPDATED_FIELDS, "updated_at"])
-            Resident.history.bulk_history_create(  # type: ignore[attr-defined]
+            Resident.history.bulk_history_create(
                 changed, update=True, default_user=actor, default_change_reason=history_reason(job_id), default_date=now
             )
         created += len(new)

@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from core.tabular import (
     EXCEL_SCIENTIFIC_NOTATION,
@@ -188,7 +189,7 @@ def money_check(value: object, *, column: str, required: bool) -> Decimal | str:
 
 def resident_row_check(
     cells: Sequence[object], *, positions: Mapping[str, int], division_codes: frozenset[str], today: datetime.date
-) -> tuple[tuple | None, str]:
+) -> tuple[tuple[Any, ...] | None, str]:
     """A registry row: (id_number, name, household code, phone, residence code, gender, birth date) or reasons.
 
     `division_codes` are the townships and villages of the importing county: a person is registered in one of them.
@@ -224,7 +225,7 @@ def enrollment_row_check(
     positions: Mapping[str, int],
     subsidy_categories: Mapping[str, str],
     today: datetime.date,
-) -> tuple[tuple | None, str]:
+) -> tuple[tuple[Any, ...] | None, str]:
     """A row of enrollment history: (id_number, insurance_year, payment_date, individual_due, subsidy_amount,
     subsidy_category, benefit_start, benefit_end, status) or reasons.
 
@@ -270,7 +271,7 @@ def enrollment_row_check(
         reasons.append("待遇开始不能晚于待遇截止。")
     if reasons:
         return None, REASON_SEPARATOR.join(reasons)
-    id_number = identity[0]  # type: ignore[index]
+    id_number = identity[0]
     return (
         id_number,
         year,
@@ -315,7 +316,7 @@ def voucher_number_check(value: object) -> str | tuple[str]:
 
 def tax_payment_row_check(
     cells: Sequence[object], *, positions: Mapping[str, int], today: datetime.date
-) -> tuple[tuple | None, str]:
+) -> tuple[tuple[Any, ...] | None, str]:
     """A row of the tax bureau's payments deposited in the treasury (征缴入库明细): (voucher_number, id_number, name,
     insurance_year, amount, paid_on, deposited_on) or reasons.
 
@@ -355,4 +356,4 @@ def tax_payment_row_check(
         reasons.append(f"入库日期{deposited_on.isoformat()}晚于今天（{today.isoformat()}）。")
     if reasons:
         return None, REASON_SEPARATOR.join(reasons)
-    return (voucher[0], identity[0], name, year, amount, paid_on, deposited_on), ""  # type: ignore[index]
+    return (voucher[0], identity[0], name, year, amount, paid_on, deposited_on), ""

@@ -24,6 +24,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -98,9 +99,9 @@ SUBSIDY_CATEGORY_NAMES = {
 class KindSpec:
     columns: tuple[Column, ...]
     stage_columns: tuple[StageColumn, ...]
-    row_check: Callable[..., tuple[tuple | None, str]]
+    row_check: Callable[..., tuple[tuple[Any, ...] | None, str]]
     checks: Callable[..., None]
-    report_texts: Callable[[tuple], list[str]]
+    report_texts: Callable[[tuple[Any, ...]], list[str]]
     load: Callable[[Stage, BulkImportJob, datetime.datetime], tuple[int, int]]  # (created, updated)
     row_context: Callable[[Division], dict[str, object]] = field(default=lambda county: {})
     # For a kind whose columns or checks depend on the job's own fields (an identity list's department and date):
@@ -322,7 +323,7 @@ def _stage_file(
     positions = _header(rows, spec.columns)
     context = spec.row_context(job.county)
     empty = (None,) * len(spec.stage_columns)
-    block: list[tuple] = []
+    block: list[tuple[Any, ...]] = []
     done = 0
     for line, cells in rows:
         if row_is_blank(cells):

@@ -13,6 +13,7 @@ reasons), `raw` (the cells as text, JSON, for a row that failed the Python check
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 
@@ -118,7 +119,7 @@ class Stage:
             with connection.cursor() as cursor:
                 cursor.execute(f"ANALYZE {self.name}")
 
-    def execute(self, sql: str, params: Sequence[object] = ()) -> int:
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run a statement on the stage (`{stage}` in the SQL names it); returns the rows it touched."""
         with connection.cursor() as cursor:
             cursor.execute(sql.replace("{stage}", self.name), params)
@@ -183,7 +184,7 @@ def mark_duplicates(stage: Stage, *, key: str, where: str = "", what: str) -> No
     )
 
 
-def _sqlite_value(value: object) -> object:
+def _sqlite_value(value: object) -> int | str | None:
     """Dates and amounts as the ISO text and decimal text SQLite columns of Django hold."""
     if value is None or isinstance(value, int | str):
         return value

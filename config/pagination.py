@@ -14,7 +14,7 @@ class ShortFirstPagePaginator(Paginator):
         rows = list(self.object_list[: self.per_page])
         if len(rows) < self.per_page:
             self.__dict__["count"] = len(rows)  # `count` is a cached_property: this is its cached value
-        return self._get_page(rows, 1, self)
+        return Page(rows, 1, self)
 
 
 class PageNumberPagination(pagination.PageNumberPagination):

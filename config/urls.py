@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path
 from django.views.defaults import page_not_found
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -31,7 +31,7 @@ urlpatterns = [
 ]
 
 
-def not_found(request, exception=None):  # type: ignore[no-untyped-def]
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """Under /api/ a path that matches nothing answers JSON like the rest of the API; elsewhere the 404 page."""
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "未找到。"}, status=404)

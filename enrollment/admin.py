@@ -26,7 +26,7 @@ class PaymentInline(admin.TabularInline):
     can_delete = False
     readonly_fields = ["kind", "amount", "date", "years", "reason", "recorded_by", "created_at"]
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request, obj=None):
         return False
 
 
@@ -39,13 +39,13 @@ class EnrollmentAdmin(SimpleHistoryAdmin):
     search_fields = ["resident__id_number", "resident__name"]
     inlines = [PaymentInline]
 
-    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def get_readonly_fields(self, request, obj=None):
         return [field.name for field in Enrollment._meta.fields]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -7,6 +7,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import DjangoModelPermissions, IsAuthenticated
 from rest_framework.response import Response
 
+from accounts.requests import AuthenticatedRequest
+
 from .models import Resident
 from .selectors import resident_get, resident_list
 from .serializers import EnrollmentSerializer, IdentitySerializer, ResidentCreatedSerializer, ResidentSerializer
@@ -23,7 +25,7 @@ def api_validation_error(error: DjangoValidationError) -> ValidationError:
 class ReadRequiresViewPermission(DjangoModelPermissions):
     perms_map = {**DjangoModelPermissions.perms_map, "GET": ["%(app_label)s.view_%(model_name)s"]}
 
-    def _queryset(self, view):  # type: ignore[no-untyped-def]
+    def _queryset(self, view):
         """The model whose permissions are asked, from the view's declared (empty) queryset: DRF's own way calls
         get_queryset(), which builds the user's scoped search a second time on every request."""
         declared = getattr(view, "queryset", None)
@@ -39,8 +41,9 @@ class ResidentViewSet(
     queryset = Resident.objects.none()  # for the schema; requests use get_queryset()
     lookup_field = "id_number"
     lookup_value_regex = "[0-9Xx]{1,18}(?:B[0-9]?)?"  # a newborn placeholder ends in B, B1 …
+    request: AuthenticatedRequest
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         residents = resident_list(
             user=self.request.user,
             search=self.request.query_params.get("search", ""),
@@ -51,7 +54,7 @@ class ResidentViewSet(
         # through the unique index. The residence division is answered by its code alone.
         return residents.select_related(None).prefetch_related("household_division")
 
-    def retrieve(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def retrieve(self, request, *args, **kwargs):
         resident = self.get_object()
         body = ResidentSerializer(resident, context=self.get_serializer_context()).data
         enrollments = resident.enrollments.select_related("resident").order_by("-insurance_year", "-id")
@@ -59,7 +62,7 @@ class ResidentViewSet(
         body["identities"] = IdentitySerializer(resident.hardship_identities.order_by("valid_from"), many=True).data
         return Response(body)
 
-    def get_object(self):  # type: ignore[no-untyped-def]
+    def get_object(self):
         resident = resident_get(user=self.request.user, id_number=self.kwargs["id_number"])
         if resident is None:
             raise Http404
@@ -71,11 +74,11 @@ class ResidentViewSet(
             OpenApiParameter("search", OpenApiTypes.STR, description="身份证号（前缀）或姓名"),
         ]
     )
-    def list(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
     @extend_schema(request=ResidentSerializer, responses={201: ResidentCreatedSerializer})
-    def create(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def create(self, request, *args, **kwargs):
         serializer = ResidentSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

@@ -10,6 +10,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.requests import AuthenticatedRequest
+
 from .api import ReadRequiresViewPermission, api_validation_error
 from .models import ClaimSummary, Enrollment, PayerRelation, PaymentChannel, Resident
 from .quote_api import SPECIAL_STATUS_CHOICES
@@ -19,7 +21,7 @@ from .serializers import EnrollmentSerializer
 from .services import back_payment_add, claim_summary_upsert, enrollment_create, refund_request
 
 
-def resident_in_scope(request, id_number: str) -> Resident:  # type: ignore[no-untyped-def]
+def resident_in_scope(request, id_number: str) -> Resident:
     resident = resident_get(user=request.user, id_number=id_number)
     if resident is None:
         raise ValidationError({"id_number": ["没有找到该身份证号的居民，请先登记居民档案。"]})
@@ -52,7 +54,7 @@ class RefundSerializer(serializers.Serializer):
 
 
 class EnrollmentPermission(ReadRequiresViewPermission):
-    def get_required_permissions(self, method, model_cls):  # type: ignore[no-untyped-def]
+    def get_required_permissions(self, method, model_cls):
         if method == "POST":
             return ["enrollment.add_enrollment"]
         return super().get_required_permissions(method, model_cls)
@@ -64,11 +66,12 @@ class EnrollmentViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewse
     serializer_class = EnrollmentSerializer
     permission_classes = [IsAuthenticated, EnrollmentPermission]
     queryset = Enrollment.objects.none()
+    request: AuthenticatedRequest
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         return enrollment_list(user=self.request.user).order_by("-id")
 
-    def get_object(self):  # type: ignore[no-untyped-def]
+    def get_object(self):
         enrollment = enrollment_get(user=self.request.user, pk=self.kwargs["pk"])
         if enrollment is None:
             raise Http404
@@ -78,7 +81,7 @@ class EnrollmentViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewse
         return Response(EnrollmentSerializer(enrollment, context=self.get_serializer_context()).data, status=code)
 
     @extend_schema(request=EnrollmentCreateSerializer, responses={201: EnrollmentSerializer})
-    def create(self, request):  # type: ignore[no-untyped-def]
+    def create(self, request):
         serializer = EnrollmentCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -103,7 +106,7 @@ class EnrollmentViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewse
 
     @extend_schema(request=BackPaymentSerializer, responses={200: EnrollmentSerializer})
     @action(detail=True, methods=["post"], url_path="back-payment")
-    def back_payment(self, request, pk=None):  # type: ignore[no-untyped-def]
+    def back_payment(self, request, pk=None):
         enrollment = self.get_object()
         serializer = BackPaymentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -115,7 +118,7 @@ class EnrollmentViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewse
 
     @extend_schema(request=RefundSerializer, responses={200: EnrollmentSerializer})
     @action(detail=True, methods=["post"])
-    def refund(self, request, pk=None):  # type: ignore[no-untyped-def]
+    def refund(self, request, pk=None):
         enrollment = self.get_object()
         serializer = RefundSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -143,7 +146,7 @@ class ClaimSummaryView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(tags=["结算汇总"], request=ClaimSummaryCreateSerializer, responses={201: ClaimSummarySerializer})
-    def post(self, request):  # type: ignore[no-untyped-def]
+    def post(self, request):
         if not request.user.has_perm("enrollment.add_claimsummary"):
             self.permission_denied(request)
         serializer = ClaimSummaryCreateSerializer(data=request.data)

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 
 from divisions.models import Division
@@ -19,11 +21,11 @@ class ResidentForm(forms.Form):
     household_division = DivisionChoiceField(label="户籍所在村（社区）", queryset=Division.objects.none())
     residence_division = DivisionChoiceField(label="居住地", queryset=Division.objects.none(), required=False)
 
-    def __init__(self, *args, scope_code: str | None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, scope_code: str | None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         divisions = residence_divisions_under(root_code=scope_code or "")
-        self.fields["household_division"].queryset = divisions
-        self.fields["residence_division"].queryset = divisions
+        cast(forms.ModelChoiceField, self.fields["household_division"]).queryset = divisions
+        cast(forms.ModelChoiceField, self.fields["residence_division"]).queryset = divisions
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
 
@@ -31,6 +33,6 @@ class ResidentForm(forms.Form):
 class ResidentEditForm(ResidentForm):
     status = forms.ChoiceField(label="人员状态", choices=ResidentStatus.choices)
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         del self.fields["id_number"]

@@ -7,6 +7,7 @@ The table itself (categories, amounts, departments, the combination rules) is po
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 # The code an identity carries when a department (残联) certifies only a disability grade; the tiers say which
 # grades, alone or together with another category, give a subsidy.
@@ -93,7 +94,7 @@ TIER_REQUIRED_KEYS = ("category", "name", "individual_payment", "subsidy_amount"
 
 
 def hardship_tiers_from_rows(
-    rows: list[dict], *, source: str, standard: Decimal | None = None
+    rows: list[dict[str, Any]], *, source: str, standard: Decimal | None = None
 ) -> tuple[HardshipTier, ...]:
     """Reads the table as stored in the policy parameters; with `standard`, each row's two amounts must add up to it."""
     tiers = []

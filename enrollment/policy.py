@@ -8,6 +8,7 @@ the result is flagged `projected`.
 import dataclasses
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.db import connection
@@ -176,7 +177,8 @@ def _policy_read(*, region_code: str, insurance_year: int) -> PolicyFigures:
     if missing:
         raise PolicyNotFound(f"{region_code} {source_year}年度政策参数不完整：{'、'.join(missing)}。")
     shift = insurance_year - source_year
-    value = {
+    # The parameter set's field values, of as many types as its fields (dates, amounts, counts, JSON lists).
+    value: dict[str, Any] = {
         field: figure if field in UNSHIFTED_FIELDS else _shift(figure, shift) for field, (figure, _) in merged.items()
     }
 
@@ -185,33 +187,33 @@ def _policy_read(*, region_code: str, insurance_year: int) -> PolicyFigures:
 
     calendar = CalendarParameters(
         insurance_year=insurance_year,
-        **{field: value[field] for field in CALENDAR_FIELDS},  # type: ignore[arg-type]
-        **{field: value[field] for field in WAITING_FIELDS},  # type: ignore[arg-type]
+        **{field: value[field] for field in CALENDAR_FIELDS},
+        **{field: value[field] for field in WAITING_FIELDS},
         collection_source=source_of("collection_opens"),
-        waiting_source=SourcedFigure(value["waiting_source"]),  # type: ignore[arg-type]
+        waiting_source=SourcedFigure(value["waiting_source"]),
     )
     cap = CapParameters(
-        base=value["cap_base"],  # type: ignore[arg-type]
-        step=value["cap_step"],  # type: ignore[arg-type]
-        continuity_free_years=value["cap_continuity_free_years"],  # type: ignore[arg-type]
-        bonus_limit=value["cap_bonus_limit"],  # type: ignore[arg-type]
-        penalty_limit=value["cap_penalty_limit"],  # type: ignore[arg-type]
-        incentive_start_year=value["incentive_start_year"],  # type: ignore[arg-type]
-        break_counting_start_year=value["break_counting_start_year"],  # type: ignore[arg-type]
-        source=SourcedFigure(value["cap_source"]),  # type: ignore[arg-type]
+        base=value["cap_base"],
+        step=value["cap_step"],
+        continuity_free_years=value["cap_continuity_free_years"],
+        bonus_limit=value["cap_bonus_limit"],
+        penalty_limit=value["cap_penalty_limit"],
+        incentive_start_year=value["incentive_start_year"],
+        break_counting_start_year=value["break_counting_start_year"],
+        source=SourcedFigure(value["cap_source"]),
     )
     special_groups = SpecialGroupParameters(
-        window_months=value["special_group_window_months"],  # type: ignore[arg-type]
-        benefit_offset_days=value["special_group_benefit_offset_days"],  # type: ignore[arg-type]
-        source=SourcedFigure(value["special_group_source"]),  # type: ignore[arg-type]
-        student_source=SourcedFigure(value["student_source"]),  # type: ignore[arg-type]
+        window_months=value["special_group_window_months"],
+        benefit_offset_days=value["special_group_benefit_offset_days"],
+        source=SourcedFigure(value["special_group_source"]),
+        student_source=SourcedFigure(value["student_source"]),
     )
     return PolicyFigures(
         region_code=region_code,
         insurance_year=insurance_year,
         projected=shift > 0,
         calendar_assumed=merged["collection_opens"][1].calendar_assumed,
-        contribution_standard=value["contribution_standard"],  # type: ignore[arg-type]
+        contribution_standard=value["contribution_standard"],
         calendar=calendar,
         cap=cap,
         special_groups=special_groups,
@@ -219,20 +221,20 @@ def _policy_read(*, region_code: str, insurance_year: int) -> PolicyFigures:
         accident_topup_options=tuple(Decimal(option) for option in value.get("accident_topup_options") or ()),
         refund_reasons=frozenset(value.get("refund_reasons") or ()),
         refund_source=SourcedFigure(str(value.get("refund_source") or "")),
-        resident_years_per_employee_year=value["resident_years_per_employee_year"],  # type: ignore[arg-type]
+        resident_years_per_employee_year=value["resident_years_per_employee_year"],
         newborns=NewbornParameters(
-            registration_days=value.get("newborn_registration_days") or 0,  # type: ignore[arg-type]
+            registration_days=value.get("newborn_registration_days") or 0,
             source=SourcedFigure(str(value.get("newborn_source") or "")),
-            programme_from=value.get("newborn_programme_from"),  # type: ignore[arg-type]
+            programme_from=value.get("newborn_programme_from"),
             programme_source=SourcedFigure(str(value.get("newborn_programme_source") or "")),
             pre_enrollment_enabled=bool(value.get("pre_enrollment_enabled")),
-            pre_enrollment_weeks_before_delivery=value.get("pre_enrollment_weeks_before_delivery") or 0,  # type: ignore[arg-type]
-            pre_enrollment_link_months=value.get("pre_enrollment_link_months") or 0,  # type: ignore[arg-type]
+            pre_enrollment_weeks_before_delivery=value.get("pre_enrollment_weeks_before_delivery") or 0,
+            pre_enrollment_link_months=value.get("pre_enrollment_link_months") or 0,
             pre_enrollment_source=SourcedFigure(str(value.get("pre_enrollment_source") or "")),
         ),
-        refund_anytime_reasons=frozenset(value.get("refund_anytime_reasons") or ()),  # type: ignore[arg-type]
+        refund_anytime_reasons=frozenset(value.get("refund_anytime_reasons") or ()),
         hardship_tiers=hardship_tiers_from_rows(
-            value.get("hardship_tiers") or [],  # type: ignore[arg-type]
+            value.get("hardship_tiers") or [],
             source=str(value.get("hardship_source") or ""),
         ),
     )

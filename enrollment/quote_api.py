@@ -70,7 +70,7 @@ class CatastrophicCapSerializer(serializers.Serializer):
 class ExplanationSerializer(serializers.Serializer):
     rule = serializers.CharField()
     text = serializers.CharField()
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # the explanation's field, not DRF's Field.source
 
 
 class QuoteSerializer(serializers.Serializer):
@@ -125,7 +125,7 @@ class PolicyQuoteView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(tags=["参保测算"], request=QuoteRequestSerializer, responses={200: QuoteSerializer})
-    def post(self, request):  # type: ignore[no-untyped-def]
+    def post(self, request):
         serializer = QuoteRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         quote = quote_for_request(serializer.validated_data)

@@ -42,7 +42,8 @@ def _weighted_sum_of(first: int, last: int) -> Callable[[str], int]:
 
     @functools.lru_cache(maxsize=ID_NUMBER_PART_CACHE_SIZE)
     def weighted_sum(digits: str) -> int:
-        return sum(map(operator.mul, digits.encode("ascii"), weights)) - weighted_zeros
+        total: int = sum(map(operator.mul, digits.encode("ascii"), weights))
+        return total - weighted_zeros
 
     return weighted_sum
 

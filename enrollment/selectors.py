@@ -35,7 +35,9 @@ def resident_list(*, user: User, search: str = "", division_code: str = "") -> Q
 def resident_get(*, user: User, id_number: str | None = None, pk: int | None = None) -> Resident | None:
     """One resident in the user's scope, or None: outside the scope a person does not exist for this user."""
     residents = resident_list(user=user)
-    lookup = {"id_number": id_number.strip().upper()} if id_number is not None else {"pk": pk}
+    lookup: dict[str, str | int | None] = (
+        {"id_number": id_number.strip().upper()} if id_number is not None else {"pk": pk}
+    )
     return residents.filter(**lookup).first()
 
 

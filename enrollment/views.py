@@ -1,13 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.middleware import client_address
 from accounts.personal_data import PAGE_REVEAL_REASONS, id_number_on_page, phone_on_page
+from accounts.requests import AuthenticatedHttpRequest
 from accounts.scope import user_scope_code
 from accounts.services import personal_data_reveal
 from core.lists import list_page
@@ -20,13 +21,13 @@ from .services import id_number_address_warnings, resident_create, resident_upda
 RESIDENTS_PER_PAGE = 30
 
 
-def shown_id_number(request: HttpRequest, resident: Resident) -> str:
+def shown_id_number(request: AuthenticatedHttpRequest, resident: Resident) -> str:
     """Masked on every page; the full number only through resident_reveal, which records who, whom and why."""
     return id_number_on_page(resident.id_number)
 
 
-def _get_resident_or_404(request: HttpRequest, pk: int) -> Resident:
-    resident = resident_get(user=request.user, pk=pk)  # type: ignore[arg-type]
+def _get_resident_or_404(request: AuthenticatedHttpRequest, pk: int) -> Resident:
+    resident = resident_get(user=request.user, pk=pk)
     if resident is None:
         raise Http404("没有找到该居民。")
     return resident
@@ -39,9 +40,9 @@ def _add_errors(form: ResidentForm, error: ValidationError) -> None:
 
 @login_required
 @permission_required("enrollment.view_resident", raise_exception=True)
-def resident_search(request: HttpRequest) -> HttpResponse:
+def resident_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    residents = resident_list(user=request.user, search=query)  # type: ignore[arg-type]
+    residents = resident_list(user=request.user, search=query)
     if len(query) == 18:
         exact = residents.filter(id_number=query.upper()).first()
         if exact is not None:
@@ -54,9 +55,9 @@ def resident_search(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("enrollment.view_resident", raise_exception=True)
-def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def resident_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     resident = _get_resident_or_404(request, pk)
-    changes = resident.history.select_related("history_user").order_by("-history_date")[:20]  # type: ignore[attr-defined]
+    changes = resident.history.select_related("history_user").order_by("-history_date")[:20]
     context = {
         "resident": resident,
         "shown_id_number": shown_id_number(request, resident),
@@ -72,12 +73,12 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("enrollment.add_resident", raise_exception=True)
-def resident_new(request: HttpRequest) -> HttpResponse:
-    scope_code = user_scope_code(user=request.user)  # type: ignore[arg-type]
+def resident_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    scope_code = user_scope_code(user=request.user)
     form = ResidentForm(request.POST or None, scope_code=scope_code)
     if request.method == "POST" and form.is_valid():
         try:
-            resident = resident_create(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            resident = resident_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -90,9 +91,9 @@ def resident_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("enrollment.change_resident", raise_exception=True)
-def resident_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def resident_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     resident = _get_resident_or_404(request, pk)
-    scope_code = user_scope_code(user=request.user)  # type: ignore[arg-type]
+    scope_code = user_scope_code(user=request.user)
     initial = {
         "name": resident.name,
         "phone": resident.phone,
@@ -103,7 +104,7 @@ def resident_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ResidentEditForm(request.POST or None, initial=initial, scope_code=scope_code)
     if request.method == "POST" and form.is_valid():
         try:
-            resident_update(actor=request.user, resident=resident, **form.cleaned_data)  # type: ignore[arg-type]
+            resident_update(actor=request.user, resident=resident, **form.cleaned_data)
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -115,12 +116,12 @@ def resident_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def resident_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+def resident_reveal(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The full ID number and phone of one person, for a stated reason, recorded (个人信息保护法)."""
     resident = _get_resident_or_404(request, pk)
     try:
         personal_data_reveal(
-            user=request.user,  # type: ignore[arg-type]
+            user=request.user,
             residents=[resident],
             reason=request.POST.get("reason", ""),
             note=request.POST.get("note", ""),

@@ -22,7 +22,7 @@ class WindowPaymentForm(forms.Form):
         label="与代缴人关系", choices=[("", "—"), *PayerRelation.choices], required=False
     )
 
-    def __init__(self, *args, today: datetime.date, region_code: str, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, today: datetime.date, region_code: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["insurance_year"].initial = insurance_year_collecting(region_code=region_code, today=today)
         self.fields["payment_date"].initial = today

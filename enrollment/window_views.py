@@ -3,11 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.personal_data import PAGE_REVEAL_REASONS
+from accounts.requests import AuthenticatedHttpRequest
 
 from .models import Enrollment
 from .selectors import enrollment_get, enrollment_region_code, resident_employee_years_credit, resident_get
@@ -20,10 +21,10 @@ WINDOW_PERMISSION = "enrollment.add_enrollment"
 
 @login_required
 @permission_required(WINDOW_PERMISSION, raise_exception=True)
-def window_search(request: HttpRequest) -> HttpResponse:
+def window_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     id_number = request.GET.get("id_number", "").strip().upper()
     if id_number:
-        resident = resident_get(user=request.user, id_number=id_number)  # type: ignore[arg-type]
+        resident = resident_get(user=request.user, id_number=id_number)
         if resident is not None:
             return redirect("window_resident", pk=resident.pk)
         messages.warning(request, "本辖区没有该身份证号的居民档案，请核对号码或先登记居民。")
@@ -47,8 +48,8 @@ def _payment_arguments(form: WindowPaymentForm) -> dict:
 
 @login_required
 @permission_required(WINDOW_PERMISSION, raise_exception=True)
-def window_resident(request: HttpRequest, pk: int) -> HttpResponse:
-    resident = resident_get(user=request.user, pk=pk)  # type: ignore[arg-type]
+def window_resident(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    resident = resident_get(user=request.user, pk=pk)
     if resident is None:
         raise Http404("没有找到该居民。")
     form = WindowPaymentForm(
@@ -58,7 +59,7 @@ def window_resident(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             if request.POST.get("action") == "pay":
-                enrollment = enrollment_create(actor=request.user, resident=resident, **_payment_arguments(form))  # type: ignore[arg-type]
+                enrollment = enrollment_create(actor=request.user, resident=resident, **_payment_arguments(form))
                 messages.success(request, f"已收取{enrollment.insurance_year}年度参保费。")
                 return redirect("window_receipt", pk=enrollment.pk)
             quote = enrollment_preview(resident=resident, **_payment_arguments(form))
@@ -80,8 +81,8 @@ def window_resident(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("enrollment.view_enrollment", raise_exception=True)
-def window_receipt(request: HttpRequest, pk: int) -> HttpResponse:
-    enrollment: Enrollment | None = enrollment_get(user=request.user, pk=pk)  # type: ignore[arg-type]
+def window_receipt(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    enrollment: Enrollment | None = enrollment_get(user=request.user, pk=pk)
     if enrollment is None:
         raise Http404("没有找到该缴费记录。")
     context = {

@@ -12,10 +12,10 @@ class BirthRecordAdmin(SimpleHistoryAdmin):
     list_filter = ["channel", "gender"]
     search_fields = ["birth_certificate_no", "name", "mother_id_number"]
 
-    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def get_readonly_fields(self, request, obj=None):
         return [field.name for field in BirthRecord._meta.fields]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False
 
 
@@ -25,7 +25,7 @@ class PlaceholderInline(admin.TabularInline):
     can_delete = False
     readonly_fields = ["resident", "enrollment", "birth_record", "linked_at"]
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request, obj=None):
         return False
 
 
@@ -36,10 +36,10 @@ class PreEnrollmentAdmin(SimpleHistoryAdmin):
     search_fields = ["mother__name", "mother__id_number"]
     inlines = [PlaceholderInline]
 
-    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def get_readonly_fields(self, request, obj=None):
         return [field.name for field in PreEnrollment._meta.fields]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False
 
 
@@ -49,8 +49,8 @@ class BirthImportBatchAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     exclude = ["checked_rows", "row_errors"]
 
-    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def get_readonly_fields(self, request, obj=None):
         return [field.name for field in BirthImportBatch._meta.fields if field.name not in self.exclude]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False

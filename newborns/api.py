@@ -1,5 +1,7 @@
 """Newborns over the API (API.md "Newborns"): the birth platform's posts, identity completion, pre-enrollment."""
 
+from typing import cast
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
@@ -9,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import ADD_PRE_ENROLLMENT
+from accounts.requests import AuthenticatedRequest
 from enrollment.api import ReadRequiresViewPermission, api_validation_error
 
 from .models import BirthRecord, RegistrationChannel
@@ -28,13 +31,14 @@ class NewbornViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.
     serializer_class = BirthRecordSerializer
     permission_classes = [IsAuthenticated, ReadRequiresViewPermission]
     queryset = BirthRecord.objects.none()  # for the schema; requests use get_queryset()
+    request: AuthenticatedRequest
     lookup_field = "birth_certificate_no"
     lookup_value_regex = "[^/]+"
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         return birth_record_list(user=self.request.user).order_by("-id")
 
-    def get_object(self):  # type: ignore[no-untyped-def]
+    def get_object(self):
         record = birth_record_get(user=self.request.user, birth_certificate_no=self.kwargs["birth_certificate_no"])
         if record is None:
             raise Http404
@@ -48,7 +52,7 @@ class NewbornViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.
         responses={201: BirthRecordSerializer, 200: BirthRecordSerializer},
         description="同一出生医学证明编号再次提交时返回已有记录（200），不会重复参保。",
     )
-    def create(self, request):  # type: ignore[no-untyped-def]
+    def create(self, request):
         serializer = NewbornRegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -70,7 +74,7 @@ class NewbornViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.
         return self._respond(record, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(request=IdentityCompletionSerializer, responses={200: BirthRecordSerializer})
-    def partial_update(self, request, birth_certificate_no=None):  # type: ignore[no-untyped-def]
+    def partial_update(self, request, birth_certificate_no=None):
         record = self.get_object()
         serializer = IdentityCompletionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -80,14 +84,18 @@ class NewbornViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.
             )
         except DjangoValidationError as error:
             raise api_validation_error(error) from None
-        return self._respond(birth_record_get(user=request.user, birth_certificate_no=record.birth_certificate_no), 200)
+        # The record just completed is one the user sees.
+        completed = cast(
+            BirthRecord, birth_record_get(user=request.user, birth_certificate_no=record.birth_certificate_no)
+        )
+        return self._respond(completed, 200)
 
 
 class PreEnrollmentView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(tags=["新生儿参保"], request=PreEnrollmentCreateSerializer, responses={201: PreEnrollmentSerializer})
-    def post(self, request):  # type: ignore[no-untyped-def]
+    def post(self, request):
         if not request.user.has_perm(ADD_PRE_ENROLLMENT):
             self.permission_denied(request)
         serializer = PreEnrollmentCreateSerializer(data=request.data)

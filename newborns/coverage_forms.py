@@ -15,7 +15,7 @@ class NewbornCoverageForm(AsOfMixin, ReportParametersForm):
         validators=[RegexValidator(r"^(\d{2}|\d{4}|\d{6})$", "区划代码应为2位（省）、4位（市）或6位（区县）数字。")],
     )
 
-    def clean(self):  # type: ignore[no-untyped-def]
+    def clean(self):
         cleaned = super().clean()
         year, as_of = cleaned.get("year"), cleaned.get("as_of")
         if year and as_of and as_of < datetime.date(year, 1, 1):

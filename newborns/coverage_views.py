@@ -7,11 +7,12 @@ user's scope answers 404.
 from typing import Any
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.permissions import VIEW_BIRTH_RECORD
+from accounts.requests import AuthenticatedHttpRequest
 from accounts.scope import DivisionOutOfScope, user_scope_code_at
 from core.excel import report_xlsx_response
 from divisions.models import DivisionLevel
@@ -28,9 +29,9 @@ COVERAGE_LEVELS = (DivisionLevel.COUNTY, DivisionLevel.CITY, DivisionLevel.PROVI
 DIVISION_MISSING = "请填写区划代码（省2位、市4位或区县6位）。"
 
 
-def _coverage(request: HttpRequest) -> tuple[dict[str, Any], CoverageTable | None, int]:
+def _coverage(request: AuthenticatedHttpRequest) -> tuple[dict[str, Any], CoverageTable | None, int]:
     """The page's context, the report (None when the parameters do not give one) and the status to answer."""
-    default = user_scope_code_at(user=request.user, levels=COVERAGE_LEVELS) or ""  # type: ignore[arg-type]
+    default = user_scope_code_at(user=request.user, levels=COVERAGE_LEVELS) or ""
     form = NewbornCoverageForm(request.GET, today=timezone.localdate(), defaults={"division": default})
     context: dict[str, Any] = {"form": form}
     if not form.is_valid():
@@ -39,7 +40,7 @@ def _coverage(request: HttpRequest) -> tuple[dict[str, Any], CoverageTable | Non
         return context, None, 200  # a user of the whole country chooses a division first
     try:
         coverage = newborn_coverage(
-            user=request.user,  # type: ignore[arg-type]
+            user=request.user,
             division_code=form.cleaned_data["division"],
             year=form.cleaned_data["year"],
             as_of=form.cleaned_data["as_of"],
@@ -54,14 +55,14 @@ def _coverage(request: HttpRequest) -> tuple[dict[str, Any], CoverageTable | Non
 
 @login_required
 @permission_required(VIEW_BIRTH_RECORD, raise_exception=True)
-def newborn_coverage_page(request: HttpRequest) -> HttpResponse:
+def newborn_coverage_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     context, _, status = _coverage(request)
     return render(request, TEMPLATE, context, status=status)
 
 
 @login_required
 @permission_required(VIEW_BIRTH_RECORD, raise_exception=True)
-def newborn_coverage_export(request: HttpRequest) -> HttpResponse:
+def newborn_coverage_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     context, coverage, status = _coverage(request)
     if coverage is None:
         if status == 200:

@@ -1,6 +1,7 @@
 """Forms of the newborn pages: what the clerk types, checked for shape only; the rules live in the services."""
 
 import datetime
+from typing import cast
 
 from django import forms
 
@@ -33,9 +34,10 @@ class NewbornRegistrationForm(forms.Form):
     division = DivisionChoiceField(label="户籍所在村（社区）", queryset=Division.objects.none(), empty_label="请选择")
     registration_date = forms.DateField(label="参保登记日期", widget=DateInput())
 
-    def __init__(self, *args, scope_code: str | None, today: datetime.date, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, scope_code: str | None, today: datetime.date, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["division"].queryset = residence_divisions_under(root_code=scope_code or "")  # type: ignore[attr-defined]
+        division_field = cast(forms.ModelChoiceField, self.fields["division"])
+        division_field.queryset = residence_divisions_under(root_code=scope_code or "")
         self.fields["registration_date"].initial = today
         _style(self)
         self.fields["birth_certificate_no"].widget.attrs["autofocus"] = True
@@ -48,7 +50,7 @@ class IdentityCompletionForm(forms.Form):
 
     id_number = forms.CharField(label="身份证号", max_length=18)
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         _style(self)
         self.fields["id_number"].widget.attrs["class"] += " id-number"
@@ -72,7 +74,7 @@ class PreEnrollmentForm(forms.Form):
     )
     application_date = forms.DateField(label="申请日期", widget=DateInput())
 
-    def __init__(self, *args, today: datetime.date, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, today: datetime.date, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["application_date"].initial = today
         _style(self)
@@ -86,7 +88,7 @@ class PregnancyTerminationForm(forms.Form):
 
     date = forms.DateField(label="退费日期", widget=DateInput())
 
-    def __init__(self, *args, today: datetime.date, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, today: datetime.date, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["date"].initial = today
         _style(self)
@@ -106,7 +108,7 @@ class AwaitingIdForm(forms.Form):
         },
     )
 
-    def __init__(self, query, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, query, **kwargs) -> None:
         data = query.copy()
         if not data.get("days"):
             data["days"] = str(AWAITING_ID_DEFAULT_DAYS)

@@ -3,11 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import ADD_BIRTH_RECORD
+from accounts.requests import AuthenticatedHttpRequest
 from core.excel import xlsx_response
 from core.lists import list_page
 
@@ -20,8 +21,8 @@ from .resources import birth_row_errors_file_build, birth_template_build
 ROWS_SHOWN = 200
 
 
-def _batch_or_404(request: HttpRequest, pk: int) -> BirthImportBatch:
-    batch = birth_import_batches(user=request.user).filter(pk=pk).first()  # type: ignore[arg-type]
+def _batch_or_404(request: AuthenticatedHttpRequest, pk: int) -> BirthImportBatch:
+    batch = birth_import_batches(user=request.user).filter(pk=pk).first()
     if batch is None:
         raise Http404("没有找到该批次。")
     return batch
@@ -29,19 +30,19 @@ def _batch_or_404(request: HttpRequest, pk: int) -> BirthImportBatch:
 
 @login_required
 @permission_required(ADD_BIRTH_RECORD, raise_exception=True)
-def birth_import_index(request: HttpRequest) -> HttpResponse:
-    counties = birth_import_counties(user=request.user)  # type: ignore[arg-type]
+def birth_import_index(request: AuthenticatedHttpRequest) -> HttpResponse:
+    counties = birth_import_counties(user=request.user)
     form = BirthImportUploadForm(request.POST or None, request.FILES or None, counties=counties)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         batch = birth_import_preview(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             county=form.cleaned_data["county"],
             file_name=upload.name,
             content=upload.read(),
         )
         return redirect("birth_import_detail", pk=batch.pk)
-    listing = list_page(request, birth_import_batches(user=request.user), per_page=20)  # type: ignore[arg-type]
+    listing = list_page(request, birth_import_batches(user=request.user), per_page=20)
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "page": listing.page, "page_query": listing.link_query}
     return render(request, "newborns/import_index.html", context, status=status)
@@ -49,7 +50,7 @@ def birth_import_index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required(ADD_BIRTH_RECORD, raise_exception=True)
-def birth_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def birth_import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = _batch_or_404(request, pk)
     to_skip = [row for row in batch.checked_rows if row["registered"]]
     context = {
@@ -67,10 +68,10 @@ def birth_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required(ADD_BIRTH_RECORD, raise_exception=True)
 @require_POST
-def birth_import_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
+def birth_import_confirm_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = _batch_or_404(request, pk)
     try:
-        batch = birth_import_confirm(actor=request.user, batch=batch)  # type: ignore[arg-type]
+        batch = birth_import_confirm(actor=request.user, batch=batch)
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
     else:
@@ -80,7 +81,7 @@ def birth_import_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required(ADD_BIRTH_RECORD, raise_exception=True)
-def birth_import_errors_download(request: HttpRequest, pk: int) -> HttpResponse:
+def birth_import_errors_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = _batch_or_404(request, pk)
     if not batch.row_errors:
         raise Http404("该批次没有错误行。")
@@ -89,5 +90,5 @@ def birth_import_errors_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required(ADD_BIRTH_RECORD, raise_exception=True)
-def birth_import_template(request: HttpRequest) -> HttpResponse:
+def birth_import_template(request: AuthenticatedHttpRequest) -> HttpResponse:
     return xlsx_response(birth_template_build(), "出生登记导入模板.xlsx")

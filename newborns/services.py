@@ -264,9 +264,10 @@ def _newborn_register(*, actor: User, record: BirthRecord, id_number: str) -> Bi
 def newborn_identity_complete(*, actor: User, record: BirthRecord, id_number: str) -> BirthRecord:
     """R7.5: the ID number arrives with household registration. The placeholder record is completed in place; if a
     resident with that number was registered meanwhile, the placeholder is merged into it and voided."""
-    record = birth_record_list(user=actor).select_for_update(of=("self",)).filter(pk=record.pk).first()
-    if record is None:
+    locked = birth_record_list(user=actor).select_for_update(of=("self",)).filter(pk=record.pk).first()
+    if locked is None:
         raise ValidationError({"non_field_errors": "没有找到该出生登记。"})
+    record = locked
     id_number = _id_number(id_number, "id_number")
     resident = record.resident
     assert resident is not None

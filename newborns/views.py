@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -21,6 +21,7 @@ from accounts.permissions import (
     VIEW_BIRTH_RECORD,
 )
 from accounts.personal_data import id_number_for, id_number_on_page
+from accounts.requests import AuthenticatedHttpRequest
 from accounts.scope import user_scope_code
 from core.excel import report_xlsx_response
 from core.lists import list_page
@@ -125,7 +126,7 @@ def _add_errors(form: Form, error: ValidationError) -> None:
 
 
 def _unit(user: User) -> str:
-    return user.division.name if user.division_id else "全省"
+    return user.division.name if user.division else "全省"
 
 
 def _village_columns(division: Division) -> list[str]:
@@ -138,8 +139,8 @@ def _village_columns(division: Division) -> list[str]:
 
 @login_required
 @permission_required(VIEW_BIRTH_RECORD, raise_exception=True)
-def newborn_list(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def newborn_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user: User = request.user
     query = request.GET.get("q", "").strip()
     records = birth_record_search(user=user, search=query)
     if query:
@@ -162,8 +163,8 @@ def newborn_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required(ADD_BIRTH_RECORD, raise_exception=True)
-def newborn_new(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def newborn_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user: User = request.user
     form = NewbornRegistrationForm(
         request.POST or None, scope_code=user_scope_code(user=user), today=timezone.localdate()
     )
@@ -190,17 +191,17 @@ def _registered_message(record: BirthRecord) -> str:
     return f"{text}。"
 
 
-def _record_or_404(request: HttpRequest, birth_certificate_no: str) -> BirthRecord:
-    record = birth_record_detail(user=request.user, birth_certificate_no=birth_certificate_no)  # type: ignore[arg-type]
+def _record_or_404(request: AuthenticatedHttpRequest, birth_certificate_no: str) -> BirthRecord:
+    record = birth_record_detail(user=request.user, birth_certificate_no=birth_certificate_no)
     if record is None:
         raise Http404("没有找到该出生登记。")
     return record
 
 
 def _detail_context(
-    request: HttpRequest, record: BirthRecord, identity_form: IdentityCompletionForm | None = None
+    request: AuthenticatedHttpRequest, record: BirthRecord, identity_form: IdentityCompletionForm | None = None
 ) -> dict[str, object]:
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     resident = record.resident
     can_complete = resident is not None and resident.id_number_is_placeholder and user.has_perm(CHANGE_BIRTH_RECORD)
     enrollment = record.enrollment
@@ -219,7 +220,7 @@ def _detail_context(
 
 @login_required
 @permission_required(VIEW_BIRTH_RECORD, raise_exception=True)
-def newborn_detail(request: HttpRequest, birth_certificate_no: str) -> HttpResponse:
+def newborn_detail(request: AuthenticatedHttpRequest, birth_certificate_no: str) -> HttpResponse:
     record = _record_or_404(request, birth_certificate_no)
     return render(request, "newborns/newborn_detail.html", _detail_context(request, record))
 
@@ -227,14 +228,14 @@ def newborn_detail(request: HttpRequest, birth_certificate_no: str) -> HttpRespo
 @login_required
 @permission_required(CHANGE_BIRTH_RECORD, raise_exception=True)
 @require_POST
-def newborn_identity(request: HttpRequest, birth_certificate_no: str) -> HttpResponse:
+def newborn_identity(request: AuthenticatedHttpRequest, birth_certificate_no: str) -> HttpResponse:
     """R7.5: 补录身份证号 for a birth registered without one."""
     record = _record_or_404(request, birth_certificate_no)
     form = IdentityCompletionForm(request.POST)
     if form.is_valid():
         try:
             record = newborn_identity_complete(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 record=record,
                 id_number=form.cleaned_data["id_number"],
             )
@@ -250,13 +251,13 @@ def newborn_identity(request: HttpRequest, birth_certificate_no: str) -> HttpRes
 # --- Births still without an ID number (R7.5 follow-up) -------------------------------------------------------
 
 
-def _awaiting_id(request: HttpRequest) -> tuple[AwaitingIdForm, int | None, list[BirthRecord] | None]:
+def _awaiting_id(request: AuthenticatedHttpRequest) -> tuple[AwaitingIdForm, int | None, list[BirthRecord] | None]:
     form = AwaitingIdForm(request.GET)
     if not form.is_valid():
         return form, None, None
     days = form.cleaned_data["days"]
     records = birth_record_awaiting_id(
-        user=request.user,  # type: ignore[arg-type]
+        user=request.user,
         born_on_or_before=timezone.localdate() - datetime.timedelta(days=days),
     )
     return form, days, records  # type: ignore[return-value]
@@ -278,24 +279,24 @@ def _awaiting_id_row(user: User, record: BirthRecord, today: datetime.date) -> l
 
 @login_required
 @permission_required(VIEW_BIRTH_RECORD, raise_exception=True)
-def newborn_awaiting_id(request: HttpRequest) -> HttpResponse:
+def newborn_awaiting_id(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, days, records = _awaiting_id(request)
     if records is None:
         return render(request, "newborns/awaiting_id.html", {"form": form}, status=400)
     today = timezone.localdate()
     listing = list_page(request, records, per_page=NEWBORNS_PER_PAGE)
-    rows = [(record, _awaiting_id_row(request.user, record, today)) for record in listing.page.object_list]  # type: ignore[arg-type]
+    rows = [(record, _awaiting_id_row(request.user, record, today)) for record in listing.page.object_list]
     context = {"form": form, "days": days, "page": listing.page, "rows": rows, "page_query": listing.link_query}
     return render(request, "newborns/awaiting_id.html", context)
 
 
 @login_required
 @permission_required(VIEW_BIRTH_RECORD, raise_exception=True)
-def newborn_awaiting_id_export(request: HttpRequest) -> HttpResponse:
+def newborn_awaiting_id_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, days, records = _awaiting_id(request)
     if records is None:
         return render(request, "newborns/awaiting_id.html", {"form": form}, status=400)
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     today = timezone.localdate()
     title = f"出生满{days}天尚未补录身份证号的新生儿名单"
     rows = (_awaiting_id_row(user, record, today) for record in records)
@@ -322,8 +323,8 @@ def _ledger_response(
 
 @login_required
 @permission_required(VIEW_BIRTH_RECORD, raise_exception=True)
-def pre_enrollment_index(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def pre_enrollment_index(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user: User = request.user
     query = request.GET.get("q", "").strip()
     applications = pre_enrollment_search(user=user, search=query)
     listing = list_page(request, applications, per_page=NEWBORNS_PER_PAGE)
@@ -334,16 +335,16 @@ def pre_enrollment_index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required(ADD_PRE_ENROLLMENT, raise_exception=True)
-def pre_enrollment_new(request: HttpRequest) -> HttpResponse:
+def pre_enrollment_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PreEnrollmentForm(request.POST or None, today=timezone.localdate())
     if request.method == "POST" and form.is_valid():
         try:
-            pre_enrollment = pre_enrollment_create(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            pre_enrollment = pre_enrollment_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             _add_errors(form, error)
         else:
             identities = "、".join(
-                _id_shown(request.user, placeholder.resident.id_number)  # type: ignore[arg-type]
+                _id_shown(request.user, placeholder.resident.id_number)
                 for placeholder in pre_enrollment_placeholders(pre_enrollment=pre_enrollment)
             )
             messages.success(request, f"已受理新生儿预参保，临时标识：{identities}。请打印登记表交申请人签名。")
@@ -351,17 +352,19 @@ def pre_enrollment_new(request: HttpRequest) -> HttpResponse:
     return render(request, "newborns/pre_enrollment_form.html", {"form": form})
 
 
-def _pre_enrollment_or_404(request: HttpRequest, pk: int) -> PreEnrollment:
-    pre_enrollment = pre_enrollment_get(user=request.user, pk=pk)  # type: ignore[arg-type]
+def _pre_enrollment_or_404(request: AuthenticatedHttpRequest, pk: int) -> PreEnrollment:
+    pre_enrollment = pre_enrollment_get(user=request.user, pk=pk)
     if pre_enrollment is None:
         raise Http404("没有找到该预参保登记。")
     return pre_enrollment
 
 
 def _pre_enrollment_context(
-    request: HttpRequest, pre_enrollment: PreEnrollment, termination_form: PregnancyTerminationForm | None = None
+    request: AuthenticatedHttpRequest,
+    pre_enrollment: PreEnrollment,
+    termination_form: PregnancyTerminationForm | None = None,
 ) -> dict[str, object]:
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     can_terminate = pre_enrollment.status == PreEnrollmentStatus.WAITING and user.has_perm(ADD_PRE_ENROLLMENT)
     placeholders = [
         (placeholder, _id_shown(user, placeholder.resident.id_number), _benefit_text(placeholder.enrollment))
@@ -387,7 +390,7 @@ def _all_messages(form: Form) -> list[str]:
 
 @login_required
 @permission_required(VIEW_BIRTH_RECORD, raise_exception=True)
-def pre_enrollment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def pre_enrollment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     pre_enrollment = _pre_enrollment_or_404(request, pk)
     return render(request, "newborns/pre_enrollment_detail.html", _pre_enrollment_context(request, pre_enrollment))
 
@@ -395,13 +398,13 @@ def pre_enrollment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required(ADD_PRE_ENROLLMENT, raise_exception=True)
 @require_POST
-def pre_enrollment_termination(request: HttpRequest, pk: int) -> HttpResponse:
+def pre_enrollment_termination(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """R7.6, R12: 终止妊娠退费 — every placeholder's payment refunded, the placeholders voided."""
     pre_enrollment = _pre_enrollment_or_404(request, pk)
     form = PregnancyTerminationForm(request.POST, today=timezone.localdate())
     if form.is_valid():
         try:
-            pre_enrollment_terminate(actor=request.user, pre_enrollment=pre_enrollment, date=form.cleaned_data["date"])  # type: ignore[arg-type]
+            pre_enrollment_terminate(actor=request.user, pre_enrollment=pre_enrollment, date=form.cleaned_data["date"])
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -435,8 +438,8 @@ def _unlinked_row(user: User, row: UnlinkedPlaceholder) -> list[object]:
 
 @login_required
 @permission_required(VIEW_BIRTH_RECORD, raise_exception=True)
-def pre_enrollment_unlinked_page(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def pre_enrollment_unlinked_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user: User = request.user
     unlinked = pre_enrollment_unlinked(user=user, today=timezone.localdate())
     listing = list_page(request, unlinked, per_page=NEWBORNS_PER_PAGE)
     rows = [(row, _unlinked_row(user, row)) for row in listing.page.object_list]
@@ -446,8 +449,8 @@ def pre_enrollment_unlinked_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required(VIEW_BIRTH_RECORD, raise_exception=True)
-def pre_enrollment_unlinked_export(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def pre_enrollment_unlinked_export(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user: User = request.user
     today = timezone.localdate()
     rows = (_unlinked_row(user, row) for row in pre_enrollment_unlinked(user=user, today=today))
     return _ledger_response(

@@ -21,11 +21,11 @@ class IdentityListBatchAdmin(admin.ModelAdmin):
     search_fields = ["file_name", "county__name"]
     exclude = ["checked_rows", "row_errors", "unmatched_rows"]
 
-    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def get_readonly_fields(self, request, obj=None):
         return [field.name for field in IdentityListBatch._meta.fields if field.name not in self.exclude]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -1,4 +1,5 @@
 import datetime
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -24,10 +25,10 @@ class IdentityListUploadForm(forms.Form):
     county = forms.ModelChoiceField(label="区县", queryset=Division.objects.none())
     file = forms.FileField(label="名单文件（xlsx 或 csv）")
 
-    def __init__(self, *args, user: User, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["list_date"].initial = timezone.localdate
-        self.fields["county"].queryset = report_counties(user=user).order_by("code")
+        cast(forms.ModelChoiceField, self.fields["county"]).queryset = report_counties(user=user).order_by("code")
         own_county = user_scope_code_at(user=user, levels=(DivisionLevel.COUNTY,))
         if own_county is not None:
             self.fields["county"].initial = own_county
@@ -36,7 +37,7 @@ class IdentityListUploadForm(forms.Form):
             if not isinstance(field.widget, forms.HiddenInput):
                 field.widget.attrs["class"] = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
 
-    def clean_file(self):  # type: ignore[no-untyped-def]
+    def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_LIST_BYTES:
             raise forms.ValidationError("文件超过20MB，请按乡镇拆分后分别导入。")

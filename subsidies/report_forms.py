@@ -1,6 +1,7 @@
 """The parameters of the subsidy reports, read from the query string, with their defaults and Chinese messages."""
 
 import datetime
+from typing import Any
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -62,8 +63,9 @@ class AsOfMixin(forms.Form):
         error_messages={"invalid": "统计日期应为“年-月-日”，如2026-11-26。"},
     )
 
-    def clean(self):  # type: ignore[no-untyped-def]
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("year") and not cleaned.get("as_of"):
             cleaned["as_of"] = self.default_as_of(cleaned["year"])  # type: ignore[attr-defined]
         return cleaned

@@ -9,12 +9,13 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.permissions import VIEW_HARDSHIP_IDENTITY
 from accounts.personal_data import id_number_on_page
+from accounts.requests import AuthenticatedHttpRequest
 from accounts.scope import DivisionOutOfScope, user_scope_code_at
 from core.excel import report_xlsx_response
 from core.lists import list_page
@@ -50,19 +51,24 @@ def report_view(
     form_class: type[ReportParametersForm],
     division_field: str = "county",
     default_levels: tuple[DivisionLevel, ...] = (DivisionLevel.COUNTY,),
-) -> Callable[[Callable[[HttpRequest, dict[str, Any]], ReportResult]], Callable[[HttpRequest], HttpResponse]]:
+) -> Callable[
+    [Callable[[AuthenticatedHttpRequest, dict[str, Any]], ReportResult]],
+    Callable[[AuthenticatedHttpRequest], HttpResponse],
+]:
     """Checks the user's permission and the parameters (the division defaults to the user's own, at the first of
     `default_levels` their scope reaches), then renders the view's context with `template`, or returns its file."""
 
-    def decorate(view: Callable[[HttpRequest, dict[str, Any]], ReportResult]) -> Callable[[HttpRequest], HttpResponse]:
+    def decorate(
+        view: Callable[[AuthenticatedHttpRequest, dict[str, Any]], ReportResult],
+    ) -> Callable[[AuthenticatedHttpRequest], HttpResponse]:
         @functools.wraps(view)
         @login_required
         @permission_required(VIEW_HARDSHIP_IDENTITY, raise_exception=True)
-        def wrapper(request: HttpRequest) -> HttpResponse:
+        def wrapper(request: AuthenticatedHttpRequest) -> HttpResponse:
             user = request.user
-            default = user_scope_code_at(user=user, levels=default_levels) or ""  # type: ignore[arg-type]
+            default = user_scope_code_at(user=user, levels=default_levels) or ""
             form = form_class(request.GET, today=timezone.localdate(), defaults={division_field: default})
-            context: dict[str, Any] = {"form": form, "counties": report_counties(user=user)}  # type: ignore[arg-type]
+            context: dict[str, Any] = {"form": form, "counties": report_counties(user=user)}
             if not form.is_valid():
                 return render(request, template, context, status=400)
             try:
@@ -91,21 +97,21 @@ def _county_required(parameters: dict[str, Any]) -> str:
 
 
 @report_view(template="subsidies/ledger.html", form_class=CountyReportForm)
-def subsidy_ledger_page(request: HttpRequest, parameters: dict[str, Any]) -> ReportResult:
+def subsidy_ledger_page(request: AuthenticatedHttpRequest, parameters: dict[str, Any]) -> ReportResult:
     if not parameters["county"]:
         return {}  # city and province staff choose a county first
-    ledger = subsidy_ledger(user=request.user, county_code=parameters["county"], year=parameters["year"])  # type: ignore[arg-type]
+    ledger = subsidy_ledger(user=request.user, county_code=parameters["county"], year=parameters["year"])
     return {"ledger": ledger}
 
 
 @report_view(template="subsidies/ledger.html", form_class=CountyReportForm)
-def subsidy_ledger_export(request: HttpRequest, parameters: dict[str, Any]) -> ReportResult:
+def subsidy_ledger_export(request: AuthenticatedHttpRequest, parameters: dict[str, Any]) -> ReportResult:
     county_code = _county_required(parameters)
-    ledger = subsidy_ledger(user=request.user, county_code=county_code, year=parameters["year"])  # type: ignore[arg-type]
+    ledger = subsidy_ledger(user=request.user, county_code=county_code, year=parameters["year"])
     return report_xlsx_response(subsidy_ledger_report(ledger=ledger, today=timezone.localdate()))
 
 
-def _ledger_people(request: HttpRequest, parameters: dict[str, Any]):  # type: ignore[no-untyped-def]
+def _ledger_people(request: AuthenticatedHttpRequest, parameters: dict[str, Any]):
     arguments = {
         "user": request.user,
         "county_code": _county_required(parameters),
@@ -113,7 +119,7 @@ def _ledger_people(request: HttpRequest, parameters: dict[str, Any]):  # type: i
         "category": parameters["category"],
     }
     county = report_division_get(
-        user=request.user,  # type: ignore[arg-type]
+        user=request.user,
         division_code=arguments["county_code"],
         levels=(DivisionLevel.COUNTY,),
     )
@@ -121,7 +127,7 @@ def _ledger_people(request: HttpRequest, parameters: dict[str, Any]):  # type: i
 
 
 @report_view(template="subsidies/ledger_people.html", form_class=LedgerPeopleForm)
-def subsidy_ledger_people_page(request: HttpRequest, parameters: dict[str, Any]) -> ReportResult:
+def subsidy_ledger_people_page(request: AuthenticatedHttpRequest, parameters: dict[str, Any]) -> ReportResult:
     county, ledger_row, enrollments = _ledger_people(request, parameters)
     listing = list_page(request, enrollments, per_page=PEOPLE_PER_PAGE)
     rows = [(enrollment, id_number_on_page(enrollment.resident.id_number)) for enrollment in listing.page.object_list]
@@ -136,11 +142,11 @@ def subsidy_ledger_people_page(request: HttpRequest, parameters: dict[str, Any])
 
 
 @report_view(template="subsidies/ledger_people.html", form_class=LedgerPeopleForm)
-def subsidy_ledger_people_export(request: HttpRequest, parameters: dict[str, Any]) -> ReportResult:
+def subsidy_ledger_people_export(request: AuthenticatedHttpRequest, parameters: dict[str, Any]) -> ReportResult:
     county, ledger_row, enrollments = _ledger_people(request, parameters)
     title = f"{county.name}{parameters['year']}年度{ledger_row.name}资助参保人员名单"
     report = subsidy_ledger_people_report(
-        user=request.user,  # type: ignore[arg-type]
+        user=request.user,
         ledger_row=ledger_row,
         enrollments=enrollments,
         title=title,
@@ -154,11 +160,11 @@ def subsidy_ledger_people_export(request: HttpRequest, parameters: dict[str, Any
 
 
 @report_view(template="subsidies/coverage.html", form_class=CoverageForm)
-def hardship_coverage_page(request: HttpRequest, parameters: dict[str, Any]) -> ReportResult:
+def hardship_coverage_page(request: AuthenticatedHttpRequest, parameters: dict[str, Any]) -> ReportResult:
     if not parameters["county"]:
         return {}  # city and province staff choose a county first
     coverage = hardship_coverage(
-        user=request.user,  # type: ignore[arg-type]
+        user=request.user,
         county_code=parameters["county"],
         year=parameters["year"],
         as_of=parameters["as_of"],
@@ -166,14 +172,14 @@ def hardship_coverage_page(request: HttpRequest, parameters: dict[str, Any]) -> 
     return {"coverage": coverage}
 
 
-def _unenrolled(request: HttpRequest, parameters: dict[str, Any]):  # type: ignore[no-untyped-def]
+def _unenrolled(request: AuthenticatedHttpRequest, parameters: dict[str, Any]):
     division = report_division_get(
-        user=request.user,  # type: ignore[arg-type]
+        user=request.user,
         division_code=parameters["division"],
         levels=(DivisionLevel.COUNTY, DivisionLevel.TOWNSHIP),
     )
     residents = hardship_unenrolled(
-        user=request.user,  # type: ignore[arg-type]
+        user=request.user,
         year=parameters["year"],
         as_of=parameters["as_of"],
         division_code=division.code,
@@ -190,7 +196,7 @@ UNENROLLED_REPORT = {
 
 
 @report_view(**UNENROLLED_REPORT)  # type: ignore[arg-type]
-def hardship_unenrolled_page(request: HttpRequest, parameters: dict[str, Any]) -> ReportResult:
+def hardship_unenrolled_page(request: AuthenticatedHttpRequest, parameters: dict[str, Any]) -> ReportResult:
     division, residents = _unenrolled(request, parameters)
     listing = list_page(request, residents, per_page=PEOPLE_PER_PAGE)
     rows = [
@@ -208,11 +214,11 @@ def hardship_unenrolled_page(request: HttpRequest, parameters: dict[str, Any]) -
 
 
 @report_view(**UNENROLLED_REPORT)  # type: ignore[arg-type]
-def hardship_unenrolled_export(request: HttpRequest, parameters: dict[str, Any]) -> ReportResult:
+def hardship_unenrolled_export(request: AuthenticatedHttpRequest, parameters: dict[str, Any]) -> ReportResult:
     division, residents = _unenrolled(request, parameters)
     title = f"{division.name}{parameters['year']}年度未参保困难群众名单"
     report = hardship_unenrolled_report(
-        user=request.user,  # type: ignore[arg-type]
+        user=request.user,
         residents=residents,
         title=title,
         unit=division.name,

@@ -1,6 +1,7 @@
 import datetime
 import functools
 from collections.abc import Mapping
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -80,7 +81,7 @@ def identity_list_categories(*, county: Division, department: str, list_date: da
 
 
 @functools.cache
-def _list_fields() -> tuple:
+def _list_fields() -> tuple[Any, ...]:
     return tuple(IdentityListResource().get_import_fields())
 
 
@@ -124,7 +125,9 @@ def identity_list_row_check(
         values["disability_grade"] = values.get("disability_grade") if category else None
     valid_from = values.get("valid_from")
     valid_to = values.get("valid_to")
-    if isinstance(valid_to, datetime.date) and valid_to < (valid_from or list_date):
+    if isinstance(valid_to, datetime.date) and valid_to < (
+        valid_from if isinstance(valid_from, datetime.date) else list_date
+    ):
         messages.append("有效期止：不能早于有效期起。")
     if today is not None and isinstance(valid_from, datetime.date) and valid_from > today:
         messages.append(f"有效期起：{valid_from.isoformat()}晚于今天（{today.isoformat()}）。")
@@ -138,7 +141,7 @@ def _check_rows(
     categories: dict[str, str],
     list_date: datetime.date,
     today: datetime.date,
-) -> tuple[list[dict], list[dict]]:
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Clean every row (`identity_list_row_check`) and refuse repeats: (checked rows, row errors)."""
     checked, errors = [], []
     first_seen: dict[tuple[str, str], int] = {}
@@ -211,7 +214,9 @@ def identity_list_preview(
     return batch_stage(batch=batch, check=check, file_refusals=(ListFileUnreadable, PolicyNotFound))
 
 
-def _registry_match(*, county: Division, checked: list[dict], errors: list[dict]) -> tuple[list[dict], list[dict]]:
+def _registry_match(
+    *, county: Division, checked: list[dict[str, Any]], errors: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The checked rows of people in the county's registry under the same name, and those not in it; a row whose
     name differs from the registry's is added to `errors`."""
     residents = dict(

@@ -3,12 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import IMPORT_IDENTITY_LIST
+from accounts.requests import AuthenticatedHttpRequest
 from core.excel import report_xlsx_response, xlsx_response
 from core.lists import list_page
 from core.reports import Report, columns_of
@@ -31,8 +32,8 @@ def _category_names(batch: IdentityListBatch) -> dict[str, str]:
     return {tier.category: tier.name for tier in tiers}
 
 
-def _batch_or_404(request: HttpRequest, pk: int) -> IdentityListBatch:
-    batch = identity_list_batches(user=request.user).filter(pk=pk).first()  # type: ignore[arg-type]
+def _batch_or_404(request: AuthenticatedHttpRequest, pk: int) -> IdentityListBatch:
+    batch = identity_list_batches(user=request.user).filter(pk=pk).first()
     if batch is None:
         raise Http404("没有找到该名单。")
     return batch
@@ -40,12 +41,12 @@ def _batch_or_404(request: HttpRequest, pk: int) -> IdentityListBatch:
 
 @login_required
 @permission_required(IMPORT_IDENTITY_LIST, raise_exception=True)
-def identity_list_index(request: HttpRequest) -> HttpResponse:
+def identity_list_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = IdentityListUploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         batch = identity_list_preview(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             county=form.cleaned_data["county"],
             department=form.cleaned_data["department"],
             list_date=form.cleaned_data["list_date"],
@@ -53,7 +54,7 @@ def identity_list_index(request: HttpRequest) -> HttpResponse:
             content=upload.read(),
         )
         return redirect("identity_list_detail", pk=batch.pk)
-    batches = identity_list_batches(user=request.user).select_related("county", "uploaded_by")  # type: ignore[arg-type]
+    batches = identity_list_batches(user=request.user).select_related("county", "uploaded_by")
     listing = list_page(request, batches, per_page=20)
     context = {
         "form": form,
@@ -66,7 +67,7 @@ def identity_list_index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required(IMPORT_IDENTITY_LIST, raise_exception=True)
-def identity_list_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def identity_list_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = _batch_or_404(request, pk)
     context = {
         "batch": batch,
@@ -82,10 +83,10 @@ def identity_list_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required(IMPORT_IDENTITY_LIST, raise_exception=True)
 @require_POST
-def identity_list_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
+def identity_list_confirm_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = _batch_or_404(request, pk)
     try:
-        batch = identity_list_confirm(actor=request.user, batch=batch)  # type: ignore[arg-type]
+        batch = identity_list_confirm(actor=request.user, batch=batch)
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
     else:
@@ -98,7 +99,7 @@ def identity_list_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required(IMPORT_IDENTITY_LIST, raise_exception=True)
-def identity_list_errors_download(request: HttpRequest, pk: int) -> HttpResponse:
+def identity_list_errors_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = _batch_or_404(request, pk)
     if not batch.row_errors:
         raise Http404("该名单没有错误行。")
@@ -107,7 +108,7 @@ def identity_list_errors_download(request: HttpRequest, pk: int) -> HttpResponse
 
 @login_required
 @permission_required(IMPORT_IDENTITY_LIST, raise_exception=True)
-def identity_list_unmatched_download(request: HttpRequest, pk: int) -> HttpResponse:
+def identity_list_unmatched_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = _batch_or_404(request, pk)
     names = _category_names(batch)
     rows = [
@@ -135,10 +136,10 @@ def identity_list_unmatched_download(request: HttpRequest, pk: int) -> HttpRespo
 
 @login_required
 @permission_required(IMPORT_IDENTITY_LIST, raise_exception=True)
-def identity_list_template(request: HttpRequest, department: str) -> HttpResponse:
+def identity_list_template(request: AuthenticatedHttpRequest, department: str) -> HttpResponse:
     if department not in CertifyingDepartment.values:
         raise Http404("没有该部门的名单模板。")
-    county = report_counties(user=request.user).order_by("code").first()  # type: ignore[arg-type]
+    county = report_counties(user=request.user).order_by("code").first()
     try:
         tiers = identity_list_tiers(county=county, list_date=timezone.localdate()) if county else ()
     except PolicyNotFound:

@@ -28,8 +28,8 @@ class ProgressSnapshotAdmin(admin.ModelAdmin):
     list_filter = ["year", "metric", "as_of"]
     search_fields = ["division__code", "division__name"]
 
-    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def get_readonly_fields(self, request, obj=None):
         return [field.name for field in ProgressSnapshot._meta.fields]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False

@@ -33,7 +33,7 @@ class ProgressRowSerializer(serializers.Serializer):
     time_progress = serializers.DecimalField(max_digits=8, decimal_places=4)
     gap = serializers.IntegerField(allow_null=True)
 
-    def get_target(self, snapshot) -> int | None:  # type: ignore[no-untyped-def]
+    def get_target(self, snapshot) -> int | None:
         return None if snapshot.target is None else int(snapshot.target)
 
 
@@ -55,7 +55,7 @@ class ProgressView(APIView):
         ],
         responses={200: ProgressResponseSerializer},
     )
-    def get(self, request):  # type: ignore[no-untyped-def]
+    def get(self, request):
         if not request.user.has_perm(VIEW_PROGRESS):
             self.permission_denied(request)
         query = ProgressQuerySerializer(data=request.query_params)

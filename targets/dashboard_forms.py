@@ -1,6 +1,7 @@
 """The parameters and inputs of the progress dashboards, the refresh button, the target split and the imports."""
 
 import datetime
+from typing import Any
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -56,8 +57,9 @@ class DashboardForm(forms.Form):
         super().__init__(data)
         self.fields["year"].validators += _year_validators(today)
 
-    def clean(self):  # type: ignore[no-untyped-def]
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         as_of, year = cleaned.get("as_of"), cleaned.get("year")
         if as_of and year and as_of.year != year:
             self.add_error("as_of", "统计截止日应在所查年度之内。")
@@ -70,13 +72,14 @@ class RefreshForm(forms.Form):
     year = forms.IntegerField(label="年度", error_messages=YEAR_MESSAGES)
     as_of = forms.DateField(label="统计截止日", input_formats=["%Y-%m-%d"], error_messages=DATE_MESSAGES)
 
-    def __init__(self, *args, today: datetime.date, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, today: datetime.date, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.today = today
         self.fields["year"].validators += _year_validators(today)
 
-    def clean(self):  # type: ignore[no-untyped-def]
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         as_of, year = cleaned.get("as_of"), cleaned.get("year")
         if as_of and year and as_of.year != year:
             self.add_error("as_of", "统计截止日应在所查年度之内。")
@@ -110,7 +113,7 @@ class SplitParametersForm(forms.Form):
 class SplitForm(forms.Form):
     """One whole number per county of the city; whether they add up to the city's target is the service's check."""
 
-    def __init__(self, *args, counties: list[Division], initial_values: dict[str, int], **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, counties: list[Division], initial_values: dict[str, int], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.counties = counties
         for county in counties:
@@ -139,7 +142,7 @@ class SplitForm(forms.Form):
 class ListUploadForm(forms.Form):
     file = forms.FileField(label="文件（xlsx 或 csv）", error_messages={"required": "请选择要导入的文件。"})
 
-    def clean_file(self):  # type: ignore[no-untyped-def]
+    def clean_file(self):
         upload = self.cleaned_data["file"]
         extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
         if extension not in UPLOAD_EXTENSIONS:

@@ -14,13 +14,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import IMPORT_BASELINES, SPLIT_TARGETS, VIEW_PROGRESS
+from accounts.requests import AuthenticatedHttpRequest
 from accounts.scope import DivisionOutOfScope
 from core.excel import report_xlsx_response, xlsx_response
 from core.jobs import SUBMISSION_DEFERRED_MESSAGE, job_submission_deferred
@@ -80,10 +81,10 @@ def _dashboard_url(*, year: int, metric: str, division: str, as_of: datetime.dat
     return f"{reverse('progress_dashboard')}?{urlencode(query)}"
 
 
-def _dashboard_of(request: HttpRequest, form: DashboardForm) -> ProgressDashboard:
+def _dashboard_of(request: AuthenticatedHttpRequest, form: DashboardForm) -> ProgressDashboard:
     try:
         return progress_dashboard_get(
-            user=request.user,  # type: ignore[arg-type]
+            user=request.user,
             year=form.cleaned_data["year"],
             metric=form.cleaned_data["metric"],
             division_code=form.cleaned_data["division"],
@@ -93,8 +94,8 @@ def _dashboard_of(request: HttpRequest, form: DashboardForm) -> ProgressDashboar
         raise Http404(OUT_OF_SCOPE) from None
 
 
-def _dashboard_form(request: HttpRequest) -> DashboardForm:
-    default = dashboard_default_division_code(user=request.user)  # type: ignore[arg-type]
+def _dashboard_form(request: AuthenticatedHttpRequest) -> DashboardForm:
+    default = dashboard_default_division_code(user=request.user)
     return DashboardForm(request.GET, today=timezone.localdate(), default_division=default)
 
 
@@ -122,7 +123,7 @@ def _chart(dashboard: ProgressDashboard, links: list[str | None]) -> dict[str, A
 
 @login_required
 @permission_required(VIEW_PROGRESS, raise_exception=True)
-def progress_dashboard(request: HttpRequest) -> HttpResponse:
+def progress_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = _dashboard_form(request)
     if not form.is_valid():
         return render(request, "targets/dashboard.html", {"form": form}, status=400)
@@ -154,14 +155,14 @@ def progress_dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required(VIEW_PROGRESS, raise_exception=True)
-def progress_export(request: HttpRequest) -> HttpResponse:
+def progress_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = _dashboard_form(request)
     if not form.is_valid():
         return render(request, "targets/dashboard.html", {"form": form}, status=400)
     dashboard = _dashboard_of(request, form)
     if dashboard.as_of is None or not dashboard.rows:
         raise Http404("该日期没有进度快照。")
-    unit = request.user.division.name if request.user.division else "全省"  # type: ignore[union-attr]
+    unit = request.user.division.name if request.user.division else "全省"
     report = progress_report(dashboard=dashboard, unit=unit)
     return report_xlsx_response(report, file_name=f"{report.title}（截至{dashboard.as_of:%Y-%m-%d}）.xlsx")
 
@@ -178,16 +179,16 @@ def _return_query(data: Any) -> str:
 @login_required
 @permission_required(VIEW_PROGRESS, raise_exception=True)
 @require_POST
-def progress_refresh(request: HttpRequest) -> HttpResponse:
+def progress_refresh(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = RefreshForm(request.POST, today=timezone.localdate())
     back = _return_query(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect(f"{reverse('progress_dashboard')}?{back}")
     job, new = progress_job_request(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         year=form.cleaned_data["year"],
         as_of=form.cleaned_data["as_of"],
     )
@@ -201,7 +202,7 @@ def progress_refresh(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required(VIEW_PROGRESS, raise_exception=True)
-def progress_job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def progress_job_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = ProgressJob.objects.filter(pk=pk).first()
     if job is None:
         raise Http404("没有找到该计算任务。")
@@ -214,7 +215,7 @@ def progress_job_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "dashboard_url": _dashboard_url(
             year=job.year,
             metric=back["metric"] or TargetMetric.SUBSIDISED_NEWBORNS,
-            division=back["division"] or dashboard_default_division_code(user=request.user),  # type: ignore[arg-type]
+            division=back["division"] or dashboard_default_division_code(user=request.user),
             as_of=job.as_of,
         ),
     }
@@ -229,7 +230,7 @@ def _signed(payload: dict[str, Any], *, salt: str) -> str:
     return signing.dumps(payload, salt=salt, compress=True)
 
 
-def _unsigned(request: HttpRequest, *, salt: str) -> dict[str, Any] | None:
+def _unsigned(request: AuthenticatedHttpRequest, *, salt: str) -> dict[str, Any] | None:
     """The payload a preview signed, if it is this user's and still fresh."""
     form = ConfirmForm(request.POST)
     if not form.is_valid():
@@ -245,14 +246,14 @@ SPLIT_SALT = "targets.split_import"
 PREVIEW_EXPIRED = "预览已失效（超过1小时或不是您上传的文件），请重新上传。"
 
 
-def _split_parameters(request: HttpRequest) -> SplitParametersForm:
-    default = split_default_city_code(user=request.user)  # type: ignore[arg-type]
+def _split_parameters(request: AuthenticatedHttpRequest) -> SplitParametersForm:
+    default = split_default_city_code(user=request.user)
     return SplitParametersForm(request.GET, today=timezone.localdate(), default_city=default)
 
 
-def _split_city(request: HttpRequest, parameters: SplitParametersForm):  # type: ignore[no-untyped-def]
+def _split_city(request: AuthenticatedHttpRequest, parameters: SplitParametersForm):
     try:
-        return split_city_get(user=request.user, city_code=parameters.cleaned_data["city"])  # type: ignore[arg-type]
+        return split_city_get(user=request.user, city_code=parameters.cleaned_data["city"])
     except DivisionOutOfScope:
         raise Http404(OUT_OF_SCOPE) from None
 
@@ -263,13 +264,13 @@ def _split_url(*, year: int, city: str) -> str:
 
 @login_required
 @permission_required(SPLIT_TARGETS, raise_exception=True)
-def target_split(request: HttpRequest) -> HttpResponse:
+def target_split(request: AuthenticatedHttpRequest) -> HttpResponse:
     parameters = _split_parameters(request)
     if not parameters.is_valid():
         return render(request, "targets/target_split.html", {"parameters": parameters}, status=400)
     year = parameters.cleaned_data["year"]
     if not parameters.cleaned_data["city"]:
-        cities = split_cities(user=request.user, year=year)  # type: ignore[arg-type]
+        cities = split_cities(user=request.user, year=year)
         return render(request, "targets/target_split.html", {"parameters": parameters, "cities": cities, "year": year})
     city = _split_city(request, parameters)
     counties = split_counties(city=city)
@@ -284,7 +285,7 @@ def target_split(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                target_split_save(actor=request.user, city=city, year=year, values=form.values())  # type: ignore[arg-type]
+                target_split_save(actor=request.user, city=city, year=year, values=form.values())
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -305,7 +306,7 @@ def target_split(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required(SPLIT_TARGETS, raise_exception=True)
-def target_split_template_download(request: HttpRequest) -> HttpResponse:
+def target_split_template_download(request: AuthenticatedHttpRequest) -> HttpResponse:
     parameters = _split_parameters(request)
     if not parameters.is_valid() or not parameters.cleaned_data["city"]:
         raise Http404("请先选择市。")
@@ -315,7 +316,7 @@ def target_split_template_download(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required(SPLIT_TARGETS, raise_exception=True)
-def target_split_import(request: HttpRequest) -> HttpResponse:
+def target_split_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     parameters = _split_parameters(request)
     if not parameters.is_valid() or not parameters.cleaned_data["city"]:
         return render(request, "targets/target_split_import.html", {"parameters": parameters}, status=400)
@@ -342,17 +343,17 @@ def target_split_import(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required(SPLIT_TARGETS, raise_exception=True)
 @require_POST
-def target_split_import_confirm(request: HttpRequest) -> HttpResponse:
+def target_split_import_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     payload = _unsigned(request, salt=SPLIT_SALT)
     if payload is None:
         messages.error(request, PREVIEW_EXPIRED)
         return redirect("target_split")
     try:
-        city = split_city_get(user=request.user, city_code=payload["city"])  # type: ignore[arg-type]
+        city = split_city_get(user=request.user, city_code=payload["city"])
     except DivisionOutOfScope:
         raise Http404(OUT_OF_SCOPE) from None
     try:
-        target_split_save(actor=request.user, city=city, year=payload["year"], values=payload["values"])  # type: ignore[arg-type]
+        target_split_save(actor=request.user, city=city, year=payload["year"], values=payload["values"])
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -369,25 +370,25 @@ BASELINE_ERRORS_SALT = "targets.baseline_import_errors"
 
 @login_required
 @permission_required(VIEW_PROGRESS, raise_exception=True)
-def baseline_list_page(request: HttpRequest) -> HttpResponse:
+def baseline_list_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     parameters = SplitParametersForm(request.GET, today=timezone.localdate(), default_city="")
     if not parameters.is_valid():
         return render(request, "targets/baseline_list.html", {"parameters": parameters}, status=400)
     year = parameters.cleaned_data["year"]
-    baselines = baseline_list(user=request.user, year=year)  # type: ignore[arg-type]
+    baselines = baseline_list(user=request.user, year=year)
     context = {"parameters": parameters, "year": year, "baselines": baselines}
     return render(request, "targets/baseline_list.html", context)
 
 
 @login_required
 @permission_required(IMPORT_BASELINES, raise_exception=True)
-def baseline_import(request: HttpRequest) -> HttpResponse:
+def baseline_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ListUploadForm(request.POST or None, request.FILES or None)
     context: dict[str, Any] = {"form": form}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            preview = baseline_file_preview(user=request.user, file_name=upload.name, content=upload.read())  # type: ignore[arg-type]
+            preview = baseline_file_preview(user=request.user, file_name=upload.name, content=upload.read())
         except ListFileUnreadable as error:
             form.add_error("file", str(error))
         else:
@@ -410,13 +411,13 @@ def baseline_import(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required(IMPORT_BASELINES, raise_exception=True)
 @require_POST
-def baseline_import_confirm_view(request: HttpRequest) -> HttpResponse:
+def baseline_import_confirm_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     payload = _unsigned(request, salt=BASELINE_SALT)
     if payload is None:
         messages.error(request, PREVIEW_EXPIRED)
         return redirect("baseline_import")
     try:
-        result = baseline_import_confirm(actor=request.user, rows=payload["rows"])  # type: ignore[arg-type]
+        result = baseline_import_confirm(actor=request.user, rows=payload["rows"])
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -431,7 +432,7 @@ def baseline_import_confirm_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required(IMPORT_BASELINES, raise_exception=True)
 @require_POST
-def baseline_import_errors(request: HttpRequest) -> HttpResponse:
+def baseline_import_errors(request: AuthenticatedHttpRequest) -> HttpResponse:
     payload = _unsigned(request, salt=BASELINE_ERRORS_SALT)
     if payload is None:
         raise Http404(PREVIEW_EXPIRED)
@@ -440,5 +441,5 @@ def baseline_import_errors(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required(IMPORT_BASELINES, raise_exception=True)
-def baseline_template_download(request: HttpRequest) -> HttpResponse:
+def baseline_template_download(request: AuthenticatedHttpRequest) -> HttpResponse:
     return xlsx_response(baseline_template(), "人口基数导入模板.xlsx")

@@ -104,7 +104,7 @@ class ProgressJob(Job):
     as_of = models.DateField("统计截止日")
     levels_total = models.PositiveSmallIntegerField("层级数", default=0)
     levels_done = models.PositiveSmallIntegerField("已完成层级", default=0)
-    requested_by = models.ForeignKey(
+    requested_by = models.ForeignKey(  # type: ignore[assignment]  # nullable here, unlike Job's
         "accounts.User",
         verbose_name="发起人",
         on_delete=models.PROTECT,

@@ -21,8 +21,10 @@ from .models import PopulationBaseline, ProgressJob, ProgressSnapshot, Target, T
 from .rules import completion_rate, count_gap, rate_gap, time_progress
 from .selectors import enrolled_year_enrollments, programme_enrollments, targets_get
 
-PROGRESS_LEVELS = (DivisionLevel.PROVINCE, DivisionLevel.CITY, DivisionLevel.COUNTY, DivisionLevel.TOWNSHIP)
-LEVEL_CODE_LENGTHS = {level.value: code_length(level) for level in PROGRESS_LEVELS}
+LEVEL_CODE_LENGTHS = {
+    level.value: code_length(level)
+    for level in (DivisionLevel.PROVINCE, DivisionLevel.CITY, DivisionLevel.COUNTY, DivisionLevel.TOWNSHIP)
+}
 LEVEL_NAMES = {"province": "省", "city": "市", "county": "县（区）", "township": "乡镇（街道）"}
 
 
@@ -66,7 +68,7 @@ def _level_divisions(*, level: str, year: int, metric: str) -> list[Division]:
     return list(Division.objects.filter(code__in=codes).order_by("code"))
 
 
-def _values_of(snapshot: ProgressSnapshot) -> tuple:
+def _values_of(snapshot: ProgressSnapshot) -> tuple[object, ...]:
     return (
         snapshot.target,
         snapshot.actual,

@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -416,12 +417,13 @@ def baseline_import_confirm(*, actor: User, rows: list[Mapping[str, object]]) ->
     }
     created = updated = unchanged = 0
     for row in rows:
-        baseline = stored.get((str(row["division_code"]), row["year"]))  # type: ignore[arg-type]
+        year = cast(int, row["year"])  # the check above refused any row whose year is not a number
+        baseline = stored.get((str(row["division_code"]), year))
         if baseline is not None and _same(baseline, row):
             unchanged += 1
             continue
         if baseline is None:
-            baseline = PopulationBaseline(division=divisions[str(row["division_code"])], year=row["year"])
+            baseline = PopulationBaseline(division=divisions[str(row["division_code"])], year=year)
             created += 1
         else:
             updated += 1
@@ -434,7 +436,9 @@ def baseline_import_confirm(*, actor: User, rows: list[Mapping[str, object]]) ->
 
 def baseline_errors_file(*, preview_rows: list[Mapping[str, object]]) -> bytes:
     """The refused rows as sent, with what is wrong in each: fix and upload again."""
-    return list_files.row_errors_file_build(row_errors=list(preview_rows), columns=list(BASELINE_COLUMNS))
+    return list_files.row_errors_file_build(
+        row_errors=[dict(row) for row in preview_rows], columns=list(BASELINE_COLUMNS)
+    )
 
 
 def baseline_template() -> bytes:

@@ -3,6 +3,7 @@ every role whose division holds them ("own") and a user of the same role whose d
 
 import datetime
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -124,7 +125,7 @@ BIRTH_LIST_HEADER = [
 IDENTITY_LIST_HEADER = ["姓名", "身份证号", "身份类别"]
 
 
-def xlsx(rows: list[list[object]]) -> bytes:
+def xlsx(rows: Sequence[Sequence[object]]) -> bytes:
     workbook = Workbook()
     for row in rows:
         workbook.active.append(row)
@@ -134,8 +135,8 @@ def xlsx(rows: list[list[object]]) -> bytes:
 
 
 def _users() -> tuple[dict[str, User], dict[str, User]]:
-    own = {role: make_user(f"own_{role}", role, code) for role, code in OWN_DIVISIONS.items()}
-    other = {role: make_user(f"other_{role}", role, code) for role, code in OTHER_DIVISIONS.items()}
+    own: dict[str, User] = {role: make_user(f"own_{role}", role, code) for role, code in OWN_DIVISIONS.items()}
+    other: dict[str, User] = {role: make_user(f"other_{role}", role, code) for role, code in OTHER_DIVISIONS.items()}
     for user in own.values():
         assert user_can_see_division(user=user, division_code=YUJING_VILLAGE)
     for user in other.values():
@@ -243,7 +244,7 @@ def world_build() -> World:
         created_at=timezone.now(),
     )
     tax_payment_match(county_code=SHANYIN, now=timezone.now(), job_id=bulk_job.pk)
-    export_jobs = {
+    export_jobs: dict[str, ExportJob] = {
         role: ExportJob.objects.create(
             kind=ExportKind.RESIDENT_ROSTER,
             requested_by=user,

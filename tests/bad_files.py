@@ -29,6 +29,7 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 
@@ -170,7 +171,7 @@ class Layout:
     name: str
     file_stem: str
     header: tuple[str, ...]
-    rows: tuple[tuple[object, ...], ...]
+    rows: tuple[tuple[Any, ...], ...]  # the cells as written: text, numbers, dates
     wrong_header: tuple[str, ...]
     formula_column: str  # a column a formula is typed into
     merge_column: str  # a column with the same value in the first two data rows, merged in `merged`
@@ -185,7 +186,7 @@ class Layout:
 
     def lines(self, rows: Sequence[Sequence[object]] | None = None) -> list[list[object]]:
         """The file's lines: title (if any), header, rows."""
-        title = [list(self.title)] if self.title else []
+        title: list[list[object]] = [list(self.title)] if self.title else []
         return [*title, list(self.header), *(list(row) for row in (self.rows if rows is None else rows))]
 
     @property
@@ -510,7 +511,7 @@ def formula_in_csv(layout: Layout) -> bytes:
 def formula_cell(layout: Layout, *, cached: bool) -> bytes:
     """A real formula in the formula column; `cached`: with the value Excel shows, the row's own value."""
     value = layout.rows[layout.formula_row][layout.column(layout.formula_column)]
-    formula = Formula(layout.formula_text, cached=value if cached else None)  # type: ignore[arg-type]
+    formula = Formula(layout.formula_text, cached=value if cached else None)
     return xlsx(layout.lines(layout.with_cell(layout.formula_row, layout.formula_column, formula)))
 
 

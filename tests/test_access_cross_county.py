@@ -13,9 +13,9 @@ nothing. Every other role of another division lacks the permission and is refuse
 """
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.apps import apps
@@ -97,7 +97,7 @@ def _pointing_at(label: str, values: tuple, world_rows: dict[str, dict[Any, tupl
     return found
 
 
-def _birth_list(rows: list[list[object]]) -> bytes:
+def _birth_list(rows: Sequence[Sequence[object]]) -> bytes:
     return xlsx([BIRTH_LIST_HEADER, *rows])
 
 
@@ -110,7 +110,7 @@ def _baby_row(village: Division) -> list[object]:
 
 
 @pytest.fixture(scope="module")
-def cross(django_db_setup, django_db_blocker, tmp_path_factory):  # type: ignore[no-untyped-def]
+def cross(django_db_setup, django_db_blocker, tmp_path_factory):
     media_root = tmp_path_factory.mktemp("media")
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media_root), transaction.atomic():
         world = world_build()
@@ -328,7 +328,7 @@ def _send(cross: CrossWorld, case: CrossCase, user: User) -> CrossAnswer:
     with transaction.atomic():
         client = APIClient() if api else Client()
         if api:
-            client.credentials(HTTP_AUTHORIZATION=f"Token {cross.world.tokens[user.pk]}")
+            cast(APIClient, client).credentials(HTTP_AUTHORIZATION=f"Token {cross.world.tokens[user.pk]}")
         else:
             client.force_login(user)
         url = reverse(case.url_name, kwargs=case.kwargs(cross))

@@ -25,7 +25,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import CodeType
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 import pytest
@@ -155,15 +155,15 @@ class Case:
     refusal_says: tuple[str, ...] = ()  # BODY and TOKEN: what the refusal reads (a form shown again with its error)
 
 
-def get(permission, scope, **options) -> Case:  # type: ignore[no-untyped-def]
+def get(permission, scope, **options) -> Case:
     return Case(permission, scope, "get", **options)
 
 
-def post(permission, scope, **options) -> Case:  # type: ignore[no-untyped-def]
+def post(permission, scope, **options) -> Case:
     return Case(permission, scope, "post", **options)
 
 
-def patch(permission, scope, **options) -> Case:  # type: ignore[no-untyped-def]
+def patch(permission, scope, **options) -> Case:
     return Case(permission, scope, "patch", **options)
 
 
@@ -652,7 +652,7 @@ def cases_of(url_name: str) -> tuple[Case, ...]:
 # --- The URL conf ---------------------------------------------------------------------------------------------
 
 
-def url_views(patterns=None, prefix: str = "", namespace: str = ""):  # type: ignore[no-untyped-def]
+def url_views(patterns=None, prefix: str = "", namespace: str = ""):
     """(name with its namespace, full route, view) of every pattern outside NOT_IN_MATRIX, resolvers followed down."""
     for pattern in get_resolver().url_patterns if patterns is None else patterns:
         if isinstance(pattern, URLResolver):
@@ -667,7 +667,7 @@ def url_views(patterns=None, prefix: str = "", namespace: str = ""):  # type: ig
                 yield name, route, pattern.callback
 
 
-def url_patterns(patterns=None, prefix: str = "", namespace: str = ""):  # type: ignore[no-untyped-def]
+def url_patterns(patterns=None, prefix: str = "", namespace: str = ""):
     """(name with its namespace, full route) of every pattern outside NOT_IN_MATRIX, resolvers followed down."""
     for name, route, _ in url_views(patterns, prefix, namespace):
         yield name, route
@@ -788,7 +788,7 @@ def test_write_methods_are_read_however_the_view_is_written():
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, tmp_path_factory):  # type: ignore[no-untyped-def]
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
     """Built once for the module in a transaction rolled back at its end; each request runs in a savepoint."""
     media_root = tmp_path_factory.mktemp("media")
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media_root), transaction.atomic():
@@ -832,13 +832,13 @@ def expected(case: Case, *, api: bool, role: str | None, user: User | None, own:
 
 def row_counts() -> dict[str, int]:
     return {
-        model._meta.label: model.objects.count()
+        model._meta.label: model.objects.count()  # type: ignore[attr-defined]  # every model here has `objects`
         for model in apps.get_models()
         if model._meta.app_label in PROJECT_APPS and model._meta.managed and not model._meta.proxy
     }
 
 
-def body_text(response) -> str:  # type: ignore[no-untyped-def]
+def body_text(response) -> str:
     # Consuming a streamed file closes it; the client has closed the others (closing again ends the transaction).
     content = b"".join(response.streaming_content) if response.streaming else response.content
     if response.get("Content-Type", "").startswith(XLSX):
@@ -869,7 +869,7 @@ def send(world: World, url_name: str, case: Case, *, role: str | None, user: Use
     with transaction.atomic():
         client = APIClient() if api else Client()
         if user is not None and api:
-            client.credentials(HTTP_AUTHORIZATION=f"Token {world.tokens[user.pk]}")
+            cast(APIClient, client).credentials(HTTP_AUTHORIZATION=f"Token {world.tokens[user.pk]}")
         elif user is not None:
             client.force_login(user)
         kwargs = case.kwargs(world, builder)

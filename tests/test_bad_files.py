@@ -11,6 +11,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, cast
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -149,7 +150,7 @@ class Outcome:
     row_errors: list[tuple[int, str]] = field(default_factory=list)
     good_rows: list[int] = field(default_factory=list)
     values: list[tuple] = field(default_factory=list)  # the good rows as the import read them
-    record: object = None  # the batch, preview or job, for what the test needs next
+    record: Any = None  # the batch, preview or job, for what the test needs next
 
 
 def check_identity_list(users, file_name: str, content: bytes) -> Outcome:
@@ -245,7 +246,7 @@ def check_baseline(users, file_name: str, content: bytes) -> Outcome:
 LIST_DATE = D(2025, 10, 1)  # the date of the identity lists, as the clerk gives it with the file
 
 
-def _bulk(kind: str, **job_fields: object) -> Callable[..., Outcome]:
+def _bulk(kind: str, **job_fields: Any) -> Callable[..., Outcome]:
     def check(users, file_name: str, content: bytes) -> Outcome:
         with users["on_commit"](execute=True):
             job = bulk_import_create(
@@ -261,7 +262,7 @@ def _bulk(kind: str, **job_fields: object) -> Callable[..., Outcome]:
     return check
 
 
-def bulk_report(job: BulkImportJob) -> list[list[object]]:
+def bulk_report(job: BulkImportJob) -> list[list[Any]]:
     if not job.error_file:
         return []
     with job.error_file.open("rb") as stored:
@@ -719,7 +720,8 @@ def test_the_error_file_of_a_refused_row_does_not_turn_a_formula_typed_as_text_i
 
 
 def excel_number_text(layout: Layout, row: int = 1) -> str:
-    return f"{bad_files.excel_number(str(layout.rows[row][layout.column(layout.id_column)])):.0f}"
+    id_column = cast(str, layout.id_column)  # asked only of layouts with an ID number column
+    return f"{bad_files.excel_number(str(layout.rows[row][layout.column(id_column)])):.0f}"
 
 
 def id_as_number_errors(layout: Layout) -> list[tuple[int, str]]:

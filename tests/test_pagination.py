@@ -8,7 +8,7 @@ from divisions.models import Division
 pytestmark = pytest.mark.django_db
 
 
-def villages(prefix: str):  # type: ignore[no-untyped-def]
+def villages(prefix: str):
     return Division.objects.filter(code__startswith=prefix, level="village").order_by("code")
 
 

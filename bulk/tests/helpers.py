@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+from collections.abc import Sequence
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
@@ -52,14 +53,14 @@ def resident_rows(count: int) -> list[list[str]]:
 
 
 def csv_file(
-    rows: list[list[object]], *, name: str = "户籍人口.csv", encoding: str = "utf-8-sig"
+    rows: Sequence[Sequence[object]], *, name: str = "户籍人口.csv", encoding: str = "utf-8-sig"
 ) -> SimpleUploadedFile:
     buffer = io.StringIO()
     csv.writer(buffer).writerows(rows)
     return SimpleUploadedFile(name, buffer.getvalue().encode(encoding), content_type="text/csv")
 
 
-def xlsx_file(rows: list[list[object]], *, name: str = "户籍人口.xlsx") -> SimpleUploadedFile:
+def xlsx_file(rows: Sequence[Sequence[object]], *, name: str = "户籍人口.xlsx") -> SimpleUploadedFile:
     workbook = Workbook()
     for row in rows:
         workbook.active.append(row)

@@ -42,7 +42,7 @@ def people(clerk, django_capture_on_commit_callbacks) -> list[str]:
     return [row[0] for row in rows[1:]]
 
 
-def history_file(rows: list[list[object]], **kwargs):  # type: ignore[no-untyped-def]
+def history_file(rows: list[list[object]], **kwargs):
     return csv_file([ENROLLMENT_HEADER, *rows], name="历史参保.csv", **kwargs)
 
 

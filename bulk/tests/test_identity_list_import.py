@@ -83,7 +83,7 @@ def confirmed_list(actor, content: bytes, *, department="民政", list_date=OCTO
     return identity_list_confirm(actor=actor, batch=batch)
 
 
-def in_order(rows) -> list[tuple]:  # type: ignore[no-untyped-def]
+def in_order(rows) -> list[tuple]:
     """Rows sorted in Python (the databases collate Chinese differently), an empty value before any other."""
     return sorted(rows, key=lambda row: tuple((value is not None, value) for value in row))
 

@@ -47,13 +47,13 @@ DEMO_PAYMENT_DAYS = [datetime.date(2025, 10, 20), datetime.date(2025, 11, 12), d
 class Command(BaseCommand):
     help = "创建演示用户（每个角色一个）和山阴县的演示居民。"
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("--residents", type=int, default=300, help="演示居民人数")
         parser.add_argument("--hardship-share", type=float, default=0.1, help="有困难身份的居民比例")
         parser.add_argument("--enrolled-share", type=float, default=0.8, help="已缴纳2026年度参保费的居民比例")
 
     @transaction.atomic
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **options):
         users = {
             username: self._ensure_user(username, role, code, full_name)
             for username, role, code, full_name in DEMO_USERS
