@@ -42,6 +42,7 @@ from core.tabular import FileUnreadable, TableReader
 from divisions.models import Division, DivisionLevel
 from enrollment.rules import NEWBORN_PROGRAMME
 from subsidies.models import HardshipCategory
+from tax_payments.loaders import tax_payment_checks, tax_payment_load, tax_payment_report_texts
 
 from .enrollment_loading import enrollment_checks, enrollment_load, enrollment_report_texts
 from .identity_loading import (
@@ -82,7 +83,6 @@ from .staging import (
     StageColumn,
     raw_json,
 )
-from .tax_payment_loading import tax_payment_checks, tax_payment_load, tax_payment_report_texts
 
 logger = logging.getLogger(__name__)
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "targets",
     "reports",
     "bulk",
+    "tax_payments",
 ]
 
 MIDDLEWARE = [

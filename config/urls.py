@@ -21,6 +21,7 @@ urlpatterns = [
     path("newborns/", include("newborns.urls")),
     path("newborns/imports/", include("newborns.import_urls")),
     path("targets/", include("targets.urls")),
+    path("bulk/tax-payments/", include("tax_payments.urls")),
     path("bulk/", include("bulk.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),

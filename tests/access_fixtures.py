@@ -13,8 +13,7 @@ from rest_framework.authtoken.models import Token
 
 from accounts.models import Role, User
 from accounts.scope import user_can_see_division
-from bulk.models import BulkImportJob, BulkImportKind, BulkImportStatus, TaxPaymentMatch, TaxPaymentRecord
-from bulk.tax_payment_loading import tax_payment_match
+from bulk.models import BulkImportJob, BulkImportKind, BulkImportStatus
 from conftest import SHANYIN, YUJING_TOWN, make_user
 from core.excel import report_xlsx
 from divisions.models import Division
@@ -32,6 +31,8 @@ from targets.rules import time_progress
 from targets.uninsured_resources import uninsured_ledger_report
 from targets.uninsured_selectors import uninsured_ledger_rows
 from targets.uninsured_services import StagedUpload, uninsured_upload_stage
+from tax_payments.loaders import tax_payment_match
+from tax_payments.models import TaxPaymentMatch, TaxPaymentRecord
 
 D = datetime.date
 SHUOZHOU = "1406"

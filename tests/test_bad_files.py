@@ -20,11 +20,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.models import Role
-from bulk.models import BulkImportJob, BulkImportStatus, TaxPaymentMatch, TaxPaymentRecord
+from bulk.models import BulkImportJob, BulkImportStatus
 from bulk.services import bulk_import_create
-from bulk.tax_payment_exports import tax_payment_report
-from bulk.tax_payment_loading import ALREADY_IMPORTED
-from bulk.tax_payment_selectors import tax_payment_records
 from conftest import make_user
 from core.excel import report_xlsx
 from divisions.models import Division
@@ -55,6 +52,10 @@ from targets.uninsured_services import (
     uninsured_push_check,
     uninsured_push_confirm,
 )
+from tax_payments.exports import tax_payment_report
+from tax_payments.loaders import ALREADY_IMPORTED
+from tax_payments.models import TaxPaymentMatch, TaxPaymentRecord
+from tax_payments.selectors import tax_payment_records
 
 from . import bad_files
 from .bad_files import LAYOUTS, PEOPLE, Layout

@@ -28,7 +28,7 @@ Statuses: not in the registry (档案中无此人); registered with neither hous
 (外县参保人员, not compared); no active enrollment for the year (无参保记录, the explanation says when the year's
 enrollment was refunded); amounts equal (已对上) or not (金额不符). The match is one UPDATE … FROM statement over the
 person-years concerned, for either backend: those of a job when it is loaded, and those of a county and year not
-yet matched when the clerk re-runs it after recording enrollments (bulk.tax_payment_services).
+yet matched when the clerk re-runs it after recording enrollments (tax_payments.services).
 """
 
 import datetime
@@ -36,11 +36,11 @@ from decimal import Decimal
 
 from django.db import connection
 
+from bulk.staging import OUTCOME_ERROR, OUTCOME_SKIP, Stage, mark_duplicates
 from divisions.models import Division
 from enrollment.models import Enrollment, EnrollmentStatus, Resident
 
 from .models import TaxPaymentMatch, TaxPaymentRecord
-from .staging import OUTCOME_ERROR, OUTCOME_SKIP, Stage, mark_duplicates
 
 ALREADY_IMPORTED = "该税票已导入"
 VOUCHER_CONFLICT = (
