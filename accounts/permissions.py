@@ -38,7 +38,7 @@ VIEW_UNINSURED = "uninsured.view_uninsuredperson"
 BULK_IMPORT = "bulk.add_bulkimportjob"
 # The reconciliation of the tax bureau's payment records with the enrollments (征缴入库对账); re-running the match
 # needs BULK_IMPORT.
-VIEW_TAX_PAYMENT = "bulk.view_taxpaymentrecord"
+VIEW_TAX_PAYMENT = "tax_payments.view_taxpaymentrecord"
 WINDOW_WORK = frozenset(
     {
         VIEW_RESIDENT,

@@ -10,8 +10,8 @@ from divisions.codes import code_level
 from divisions.models import Division, DivisionLevel
 from subsidies.models import CertifyingDepartment, IdentityListBatch
 
-from .identity_loading import DEPARTMENT_REQUIRED, LIST_DATE_REQUIRED
 from .models import BulkImportKind
+from .rules import DEPARTMENT_REQUIRED, LIST_DATE_REQUIRED
 from .services import KINDS
 
 

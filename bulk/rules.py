@@ -31,6 +31,10 @@ from enrollment.rules import (
 HEADER_SEARCH_ROWS = 5  # a file may carry a title row or two above its header
 REASON_SEPARATOR = ""  # every reason ends with its own 。
 
+# The upload form's fields an identity list needs (BulkImportJob.department and list_date).
+DEPARTMENT_REQUIRED = "导入困难身份名单须选择认定部门。"
+LIST_DATE_REQUIRED = "导入困难身份名单须填写名单日期。"
+
 
 @dataclass(frozen=True)
 class Column:

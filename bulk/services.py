@@ -9,21 +9,19 @@ PostgreSQL by one INSERT … SELECT … ON CONFLICT statement per kind, on SQLit
 flat: rows go from the reader to the stage in blocks of PROGRESS_EVERY_ROWS, and the report is read back from the
 stage through a server-side cursor.
 
-How each kind is loaded, and how its history rows are written, is in bulk.resident_loading and
-bulk.enrollment_loading; the tax bureau's payment records and their match to the enrollments are in
-bulk.tax_payment_loading; a department's identity list (困难身份名单), whose columns and checks depend on the job's
-department and list date (KindSpec.for_job), is in bulk.identity_loading.
+How each kind is checked and loaded, and how its history rows are written, is the owning app's loader, registered
+with bulk.registry: enrollment.loaders (the registry and enrollment history), subsidies.loaders (a department's
+identity list, whose columns and checks depend on the job's department and list date: BulkLoader.for_job) and
+tax_payments.loaders (the tax bureau's payment records and their match to the enrollments).
 """
 
-import dataclasses
 import datetime
 import json
 import logging
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -41,145 +39,26 @@ from core.jobs import ProgressReporter, job_run, job_submit, job_update
 from core.models import JobStatus
 from core.tabular import FileUnreadable, TableReader
 from divisions.models import Division, DivisionLevel
-from enrollment.rules import NEWBORN_PROGRAMME
-from subsidies.models import HardshipCategory
 
-from .enrollment_loading import enrollment_checks, enrollment_load, enrollment_report_texts
-from .identity_loading import (
-    IDENTITY_LIST_COLUMNS,
-    IDENTITY_LIST_STAGE_COLUMNS,
-    identity_list_checks,
-    identity_list_columns,
-    identity_list_job_check,
-    identity_list_load,
-    identity_list_report_texts,
-    identity_list_row_check,
-    identity_list_row_context,
-)
-from .models import BulkImportJob, BulkImportKind
-from .resident_loading import resident_checks, resident_load, resident_report_texts
+from .models import BulkImportJob
+from .registry import LOADERS, BulkLoader
 from .rules import (
-    ENROLLMENT_COLUMNS,
     HEADER_SEARCH_ROWS,
-    RESIDENT_COLUMNS,
-    TAX_PAYMENT_COLUMNS,
     Column,
     HeaderMissing,
-    enrollment_row_check,
     header_missing_message,
     header_positions,
-    resident_row_check,
     row_is_blank,
     row_texts,
-    tax_payment_row_check,
 )
-from .staging import (
-    ENROLLMENT_STAGE_COLUMNS,
-    OUTCOME_ERROR,
-    OUTCOME_SKIP,
-    RESIDENT_STAGE_COLUMNS,
-    TAX_PAYMENT_STAGE_COLUMNS,
-    Stage,
-    StageColumn,
-    raw_json,
-)
-from .tax_payment_loading import tax_payment_checks, tax_payment_load, tax_payment_report_texts
+from .staging import OUTCOME_ERROR, OUTCOME_SKIP, Stage, raw_json
 
 logger = logging.getLogger(__name__)
 
 PROGRESS_EVERY_ROWS = 10_000  # rows per COPY block and per progress update
 ACCEPTED_EXTENSIONS = (".csv", ".xlsx")
-SUBSIDY_CATEGORY_NAMES = {
-    **{category.value: category.label for category in HardshipCategory},
-    NEWBORN_PROGRAMME: "新生儿参保财政资助",
-}
-
-
-@dataclass(frozen=True)
-class KindSpec:
-    columns: tuple[Column, ...]
-    stage_columns: tuple[StageColumn, ...]
-    row_check: Callable[..., tuple[tuple[Any, ...] | None, str]]
-    checks: Callable[..., None]
-    report_texts: Callable[[tuple[Any, ...]], list[str]]
-    load: Callable[[Stage, BulkImportJob, datetime.datetime], tuple[int, int]]  # (created, updated)
-    row_context: Callable[[Division], dict[str, object]] = field(default=lambda county: {})
-    # For a kind whose columns or checks depend on the job's own fields (an identity list's department and date):
-    # the spec of one job. A ValidationError it raises refuses the job.
-    for_job: Callable[["KindSpec", BulkImportJob], "KindSpec"] | None = None
-
-
-def _resident_context(county: Division) -> dict[str, object]:
-    """The townships and villages of the county, loaded once: each row's divisions are looked up in this set."""
-    codes = Division.objects.filter(
-        code__startswith=county.code, level__in=[DivisionLevel.TOWNSHIP, DivisionLevel.VILLAGE]
-    ).values_list("code", flat=True)
-    return {"division_codes": frozenset(codes), "today": timezone.localdate()}
-
-
-def _enrollment_context(county: Division) -> dict[str, object]:
-    names = {code: code for code in SUBSIDY_CATEGORY_NAMES}
-    names.update({label: code for code, label in SUBSIDY_CATEGORY_NAMES.items()})
-    return {"subsidy_categories": names, "today": timezone.localdate()}
-
-
-def _identity_list_for_job(spec: KindSpec, job: BulkImportJob) -> KindSpec:
-    context = identity_list_row_context(job)
-    return dataclasses.replace(
-        spec,
-        columns=identity_list_columns(job.department),
-        row_context=lambda county: context,
-        checks=lambda stage, county_code: identity_list_checks(
-            stage,
-            county_code=county_code,
-            department=job.department,
-            list_date=job.list_date,  # type: ignore[arg-type]
-        ),
-    )
-
-
-KINDS = {
-    BulkImportKind.RESIDENT_REGISTRY: KindSpec(
-        columns=RESIDENT_COLUMNS,
-        stage_columns=RESIDENT_STAGE_COLUMNS,
-        row_check=resident_row_check,
-        checks=resident_checks,
-        report_texts=resident_report_texts,
-        load=lambda stage, job, now: resident_load(
-            stage, job_id=job.pk, county_code=job.county_id, actor=job.requested_by, now=now
-        ),
-        row_context=_resident_context,
-    ),
-    BulkImportKind.ENROLLMENT_HISTORY: KindSpec(
-        columns=ENROLLMENT_COLUMNS,
-        stage_columns=ENROLLMENT_STAGE_COLUMNS,
-        row_check=enrollment_row_check,
-        checks=enrollment_checks,
-        report_texts=lambda values: enrollment_report_texts(values, category_names=SUBSIDY_CATEGORY_NAMES),
-        load=lambda stage, job, now: enrollment_load(
-            stage, job_id=job.pk, file_name=job.file_name, actor=job.requested_by, now=now
-        ),
-        row_context=_enrollment_context,
-    ),
-    BulkImportKind.TAX_PAYMENTS: KindSpec(
-        columns=TAX_PAYMENT_COLUMNS,
-        stage_columns=TAX_PAYMENT_STAGE_COLUMNS,
-        row_check=tax_payment_row_check,
-        checks=tax_payment_checks,
-        report_texts=tax_payment_report_texts,
-        load=lambda stage, job, now: tax_payment_load(stage, job_id=job.pk, county_code=job.county_id, now=now),
-        row_context=lambda county: {"today": timezone.localdate()},
-    ),
-    BulkImportKind.IDENTITY_LIST: KindSpec(
-        columns=IDENTITY_LIST_COLUMNS,
-        stage_columns=IDENTITY_LIST_STAGE_COLUMNS,
-        row_check=identity_list_row_check,
-        checks=identity_list_checks,
-        report_texts=identity_list_report_texts,
-        load=lambda stage, job, now: identity_list_load(stage, job=job, now=now),
-        for_job=_identity_list_for_job,
-    ),
-}
+# The kinds the apps registered (bulk.registry), by the value stored in BulkImportJob.kind.
+KINDS = LOADERS
 
 
 @transaction.atomic
@@ -196,7 +75,8 @@ def bulk_import_create(
     `list_date` are an identity list's, and ignored for the other kinds."""
     from .tasks import bulk_import_run_task
 
-    if kind not in KINDS:
+    loader = KINDS.get(kind)
+    if loader is None:
         raise ValidationError({"kind": "请选择导入内容。"})
     if county.level != DivisionLevel.COUNTY:
         raise ValidationError({"county": "请选择区县。"})
@@ -205,8 +85,8 @@ def bulk_import_create(
     file_name = os.path.basename(uploaded_file.name or "")
     if not file_name.lower().endswith(ACCEPTED_EXTENSIONS):
         raise ValidationError({"file": "只能导入 xlsx 或 csv 文件。"})
-    if kind == BulkImportKind.IDENTITY_LIST:
-        identity_list_job_check(actor=actor, county=county, department=department, list_date=list_date)
+    if loader.job_check is not None:
+        loader.job_check(actor=actor, county=county, department=department, list_date=list_date)
     else:
         department, list_date = "", None
     job = BulkImportJob(
@@ -248,7 +128,7 @@ def bulk_import_run(*, job_id: int) -> BulkImportJob:
 
 
 def _import_work(job: BulkImportJob, progress: ProgressReporter) -> None:
-    spec = KINDS[BulkImportKind(job.kind)]
+    spec = KINDS[job.kind]
     stage = Stage(job_id=job.pk, columns=spec.stage_columns)
     try:
         stage.create()
@@ -266,7 +146,7 @@ def _refuse(job: BulkImportJob, *, message: str = "") -> None:
     job_update(job=job, status=JobStatus.REFUSED, error_message=message, finished_at=timezone.now())
 
 
-def _import(job: BulkImportJob, spec: KindSpec, stage: Stage, progress: ProgressReporter) -> None:
+def _import(job: BulkImportJob, spec: BulkLoader, stage: Stage, progress: ProgressReporter) -> None:
     started = time.monotonic()
     if spec.for_job is not None:
         spec = spec.for_job(spec, job)
@@ -315,7 +195,7 @@ def _import(job: BulkImportJob, spec: KindSpec, stage: Stage, progress: Progress
 
 
 def _stage_file(
-    job: BulkImportJob, spec: KindSpec, stage: Stage, reader: TableReader, progress: ProgressReporter
+    job: BulkImportJob, spec: BulkLoader, stage: Stage, reader: TableReader, progress: ProgressReporter
 ) -> int:
     """Pass over the file: every data row checked and written to the stage, a block at a time. Returns the number of
     data rows."""
@@ -366,7 +246,7 @@ def _text_cell(sheet: object, value: object) -> object:
     return cell
 
 
-def _report_save(job: BulkImportJob, spec: KindSpec, stage: Stage) -> None:
+def _report_save(job: BulkImportJob, spec: BulkLoader, stage: Stage) -> None:
     """The refused and skipped rows, in file order, as an xlsx written row by row (openpyxl write-only)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("问题行")

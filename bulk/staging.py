@@ -155,6 +155,11 @@ class Stage:
             yield [row[1:] for row in rows]
 
 
+def history_reason(job_id: int) -> str:
+    """The reason the history rows of a bulk load carry."""
+    return f"批量导入 #{job_id}"
+
+
 def history_columns(model: type) -> list[str]:
     """The columns a historical row copies from its record (every column but the history_* ones)."""
     historical = model.history.model  # type: ignore[attr-defined]

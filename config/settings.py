@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "uninsured",
     "reports",
     "bulk",
+    "tax_payments",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,7 @@ urlpatterns = [
     path("newborns/imports/", include("newborns.import_urls")),
     path("targets/uninsured/", include("uninsured.urls")),
     path("targets/", include("targets.urls")),
+    path("bulk/tax-payments/", include("tax_payments.urls")),
     path("bulk/", include("bulk.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class SubsidiesConfig(AppConfig):
     name = "subsidies"
     verbose_name = "困难群众资助"
+
+    def ready(self) -> None:
+        from .loaders import loaders_register
+
+        loaders_register()  # the bulk import's file kind(s) this app owns

@@ -14,8 +14,7 @@ from rest_framework.authtoken.models import Token
 
 from accounts.models import Role, User
 from accounts.scope import user_can_see_division
-from bulk.models import BulkImportJob, BulkImportKind, BulkImportStatus, TaxPaymentMatch, TaxPaymentRecord
-from bulk.tax_payment_loading import tax_payment_match
+from bulk.models import BulkImportJob, BulkImportKind, BulkImportStatus
 from conftest import SHANYIN, YUJING_TOWN, make_user
 from core.excel import report_xlsx
 from divisions.models import Division
@@ -30,6 +29,8 @@ from subsidies.models import IdentityListBatch
 from subsidies.services import hardship_identity_create, identity_list_preview
 from targets.models import ProgressJob, ProgressSnapshot
 from targets.rules import time_progress
+from tax_payments.loaders import tax_payment_match
+from tax_payments.models import TaxPaymentMatch, TaxPaymentRecord
 from uninsured.models import UninsuredList, UninsuredPerson
 from uninsured.resources import uninsured_ledger_report
 from uninsured.selectors import uninsured_ledger_rows

@@ -21,11 +21,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.models import Role
-from bulk.models import BulkImportJob, BulkImportStatus, TaxPaymentMatch, TaxPaymentRecord
+from bulk.models import BulkImportJob, BulkImportStatus
 from bulk.services import bulk_import_create
-from bulk.tax_payment_exports import tax_payment_report
-from bulk.tax_payment_loading import ALREADY_IMPORTED
-from bulk.tax_payment_selectors import tax_payment_records
 from conftest import make_user
 from core.excel import report_xlsx
 from divisions.models import Division
@@ -48,6 +45,10 @@ from targets.target_services import (
     target_split_file_preview,
     target_split_save,
 )
+from tax_payments.exports import tax_payment_report
+from tax_payments.loaders import ALREADY_IMPORTED
+from tax_payments.models import TaxPaymentMatch, TaxPaymentRecord
+from tax_payments.selectors import tax_payment_records
 from uninsured.models import UninsuredList, UninsuredPerson
 from uninsured.resources import uninsured_ledger_report
 from uninsured.selectors import uninsured_ledger_rows

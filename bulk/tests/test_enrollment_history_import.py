@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from bulk.enrollment_loading import ALREADY_ENROLLED, OUTSIDE_COUNTY, UNKNOWN_PERSON
 from bulk.models import BulkImportStatus
 from conftest import make_user
+from enrollment.loaders.enrollment_history import ALREADY_ENROLLED, OUTSIDE_COUNTY, UNKNOWN_PERSON
 from enrollment.models import Enrollment, Payment
 
 from .helpers import ENROLLMENT_HEADER, csv_file, report_rows, resident_rows, run_import, xlsx_file

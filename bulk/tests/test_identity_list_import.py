@@ -11,13 +11,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from openpyxl import load_workbook
 
-from bulk.identity_loading import NOT_REGISTERED
 from bulk.models import BulkImportJob, BulkImportStatus
 from bulk.services import bulk_import_create, bulk_import_run
 from conftest import BEIZHOUZHUANG_TOWN, SHANYIN, YUJING_TOWN, first_village, make_user
 from divisions.models import Division
 from enrollment.rules import id_number_compose
 from enrollment.services import resident_create
+from subsidies.loaders import NOT_REGISTERED
 from subsidies.models import HardshipIdentity, IdentityListBatch
 from subsidies.services import hardship_identity_create, identity_list_confirm, identity_list_preview
 

@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 
 from bulk.models import BulkImportStatus
-from bulk.resident_loading import REGISTERED_ELSEWHERE
 from conftest import make_user
+from enrollment.loaders.residents import REGISTERED_ELSEWHERE
 from enrollment.models import Resident
 from enrollment.rules import id_number_compose, id_number_parse
 

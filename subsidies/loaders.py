@@ -16,6 +16,7 @@ History: django-simple-history records nothing on bulk writes; the load writes t
 itself ('+' created, '~' updated or ended) with the importing user and the reason "批量导入 #<job>".
 """
 
+import dataclasses
 import datetime
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
@@ -26,30 +27,29 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import IMPORT_IDENTITY_LIST
-from divisions.models import Division
-from enrollment.models import Resident
-from enrollment.policy import PolicyNotFound
-from reports.list_files import ListFileUnreadable
-from subsidies import services as subsidies_services
-from subsidies.models import CertifyingDepartment, HardshipIdentity, IdentityListBatch, IdentityListStatus
-from subsidies.resources import IdentityListResource
-
-from .models import BulkImportJob
-from .resident_loading import history_reason
-from .rules import REASON_SEPARATOR, Column
-from .staging import (
+from bulk.models import BulkImportJob, BulkImportKind
+from bulk.registry import BulkLoader, register_loader
+from bulk.rules import DEPARTMENT_REQUIRED, LIST_DATE_REQUIRED, REASON_SEPARATOR, Column
+from bulk.staging import (
     OUTCOME_ERROR,
     OUTCOME_SKIP,
     READ_BATCH_ROWS,
     Stage,
     StageColumn,
     history_columns,
+    history_reason,
     mark_duplicates,
 )
+from divisions.models import Division
+from enrollment.models import Resident
+from enrollment.policy import PolicyNotFound
+from reports.list_files import ListFileUnreadable
+
+from . import services as subsidies_services
+from .models import CertifyingDepartment, HardshipIdentity, IdentityListBatch, IdentityListStatus
+from .resources import IdentityListResource
 
 NOT_REGISTERED = "档案中未找到该居民"
-DEPARTMENT_REQUIRED = "导入困难身份名单须选择认定部门。"
-LIST_DATE_REQUIRED = "导入困难身份名单须填写名单日期。"
 IDENTITY_LIST_STAGE_COLUMNS = (
     StageColumn("id_number", "varchar(18)", "text"),
     StageColumn("name", "text", "text"),
@@ -434,3 +434,43 @@ def _date(value: object) -> datetime.date | None:
     if value is None or isinstance(value, datetime.date):
         return value
     return datetime.date.fromisoformat(str(value))
+
+
+def _identity_list_for_job(loader: BulkLoader, job: BulkImportJob) -> BulkLoader:
+    context = identity_list_row_context(job)
+    return dataclasses.replace(
+        loader,
+        columns=identity_list_columns(job.department),
+        row_context=lambda county: context,
+        checks=lambda stage, county_code: identity_list_checks(
+            stage,
+            county_code=county_code,
+            department=job.department,
+            list_date=job.list_date,  # type: ignore[arg-type]
+        ),
+    )
+
+
+IDENTITY_LIST_LOADER = BulkLoader(
+    columns=IDENTITY_LIST_COLUMNS,
+    stage_columns=IDENTITY_LIST_STAGE_COLUMNS,
+    row_check=identity_list_row_check,
+    checks=identity_list_checks,
+    report_texts=identity_list_report_texts,
+    load=lambda stage, job, now: identity_list_load(stage, job=job, now=now),
+    for_job=_identity_list_for_job,
+    job_check=identity_list_job_check,
+    template_notes=(
+        "上传时选择认定部门和名单日期；一个文件为一个部门在本县（区）的完整名单。",
+        "身份证号、姓名必填；民政、农业农村、卫健名单填写身份类别（如“低保对象”“特困人员”“边缘易致贫户”），"
+        "可填写的类别以名单日期所在年度本县（区）的困难群众资助档次为准；残联名单填写残疾等级（1至4级，或一级至四级）。",
+        "有效期起留空：新认定的身份自名单日期起有效，已有的身份保留原有效期起；有效期止留空为长期有效；日期写成2026-01-01。",
+        "该部门在本县（区）已认定、但新名单中没有的人员，身份于名单日期前一日终止。",
+        "户籍不在本县（区）居民档案中的人员跳过，在问题行报告中列为“档案中未找到该居民”，请先登记后重新导入名单。",
+        "同一人同一类别重复、姓名与档案不符等任何一行有错误，整个文件不导入；请按问题行报告改正后重新上传。",
+    ),
+)
+
+
+def loaders_register() -> None:
+    register_loader(BulkImportKind.IDENTITY_LIST, IDENTITY_LIST_LOADER)

@@ -7,14 +7,15 @@ import pytest
 from openpyxl import load_workbook
 
 from accounts.personal_data import id_number_mask
-from bulk.models import BulkImportJob, TaxPaymentRecord
-from bulk.tax_payment_selectors import TaxPaymentSummaryRow
+from bulk.models import BulkImportJob
+from bulk.tests.helpers import run_import
 from conftest import make_user
 from enrollment.models import Resident
 from enrollment.services import enrollment_create
+from tax_payments.models import TaxPaymentRecord
+from tax_payments.selectors import TaxPaymentSummaryRow
 
-from .helpers import run_import
-from .tax_payment_helpers import D, People, payment_rows, people_build, person_id, tax_file, voucher
+from .helpers import D, People, payment_rows, people_build, person_id, tax_file, voucher
 
 pytestmark = pytest.mark.django_db
 PAGE = "/bulk/tax-payments/"

@@ -22,10 +22,8 @@ from typing import Any
 from django.db import connection
 
 from accounts.models import User
+from bulk.staging import OUTCOME_ERROR, OUTCOME_SKIP, Stage, history_columns, history_reason, mark_duplicates
 from enrollment.models import Enrollment, EnrollmentStatus, Payment, PaymentChannel, PaymentKind, Resident
-
-from .resident_loading import history_reason
-from .staging import OUTCOME_ERROR, OUTCOME_SKIP, Stage, history_columns, mark_duplicates
 
 UNKNOWN_PERSON = "身份证号未在居民档案中登记，请先导入居民档案。"
 OUTSIDE_COUNTY = "该居民户籍和居住地均不在本县（区），不能由本县（区）导入其参保记录。"

@@ -17,16 +17,11 @@ from typing import Any
 from django.db import connection
 
 from accounts.models import User
+from bulk.staging import OUTCOME_ERROR, Stage, history_columns, history_reason, mark_duplicates
 from enrollment.models import Resident, ResidentStatus
-
-from .staging import OUTCOME_ERROR, Stage, history_columns, mark_duplicates
 
 REGISTERED_ELSEWHERE = "该身份证号已在本县（区）以外登记，不能由本县（区）导入修改；如需迁入，请由原区县先办理迁出。"
 UPDATED_FIELDS = ("name", "phone", "household_division", "residence_division")
-
-
-def history_reason(job_id: int) -> str:
-    return f"批量导入 #{job_id}"
 
 
 def resident_checks(stage: Stage, *, county_code: str) -> None:

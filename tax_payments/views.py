@@ -20,19 +20,19 @@ from core.lists import list_page
 from divisions.models import Division, DivisionLevel
 from subsidies.selectors import report_counties
 
+from .exports import tax_payment_report
+from .forms import TaxPaymentQueryForm
 from .models import TaxPaymentMatch
-from .tax_payment_exports import tax_payment_report
-from .tax_payment_forms import TaxPaymentQueryForm
-from .tax_payment_selectors import (
+from .selectors import (
     TaxPaymentCountyUnknown,
     tax_payment_county_get,
     tax_payment_records,
     tax_payment_summary,
 )
-from .tax_payment_services import tax_payment_rematch
+from .services import tax_payment_rematch
 
 RECORDS_PER_PAGE = 25
-TEMPLATE = "bulk/tax_payments.html"
+TEMPLATE = "tax_payments/reconciliation.html"
 COUNTY_MISSING = "请选择区县。"
 
 

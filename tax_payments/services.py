@@ -8,10 +8,11 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.scope import user_can_see_division
+from bulk.models import BulkImportKind
 from divisions.models import Division, DivisionLevel
 
-from .models import BulkImportKind, TaxPaymentMatch, TaxPaymentRecord
-from .tax_payment_loading import tax_payment_match
+from .loaders import tax_payment_match
+from .models import TaxPaymentMatch, TaxPaymentRecord
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class TaxPaymentRematch:
 @transaction.atomic
 def tax_payment_rematch(*, actor: User, county: Division, insurance_year: int) -> TaxPaymentRematch:
     """Match again the county's records of the year that are not matched, against today's registry and
-    enrollments (the same statement as the import's, bulk.tax_payment_loading.tax_payment_match)."""
+    enrollments (the same statement as the import's, tax_payments.loaders.tax_payment_match)."""
     if county.level != DivisionLevel.COUNTY:
         raise ValidationError({"county": "请选择区县。"})
     if not user_can_see_division(user=actor, division_code=county.code):

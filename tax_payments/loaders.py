@@ -28,19 +28,23 @@ Statuses: not in the registry (档案中无此人); registered with neither hous
 (外县参保人员, not compared); no active enrollment for the year (无参保记录, the explanation says when the year's
 enrollment was refunded); amounts equal (已对上) or not (金额不符). The match is one UPDATE … FROM statement over the
 person-years concerned, for either backend: those of a job when it is loaded, and those of a county and year not
-yet matched when the clerk re-runs it after recording enrollments (bulk.tax_payment_services).
+yet matched when the clerk re-runs it after recording enrollments (tax_payments.services).
 """
 
 import datetime
 from decimal import Decimal
 
 from django.db import connection
+from django.utils import timezone
 
+from bulk.models import BulkImportKind
+from bulk.registry import BulkLoader, register_loader
+from bulk.rules import TAX_PAYMENT_COLUMNS, tax_payment_row_check
+from bulk.staging import OUTCOME_ERROR, OUTCOME_SKIP, TAX_PAYMENT_STAGE_COLUMNS, Stage, mark_duplicates
 from divisions.models import Division
 from enrollment.models import Enrollment, EnrollmentStatus, Resident
 
 from .models import TaxPaymentMatch, TaxPaymentRecord
-from .staging import OUTCOME_ERROR, OUTCOME_SKIP, Stage, mark_duplicates
 
 ALREADY_IMPORTED = "该税票已导入"
 VOUCHER_CONFLICT = (
@@ -256,3 +260,25 @@ def tax_payment_match(
             # and looks each person-year up by a scan of the county's year.
             cursor.execute(f"ANALYZE {TaxPaymentRecord._meta.db_table}")
         cursor.execute(_match_sql(selected), params)
+
+
+TAX_PAYMENTS_LOADER = BulkLoader(
+    columns=TAX_PAYMENT_COLUMNS,
+    stage_columns=TAX_PAYMENT_STAGE_COLUMNS,
+    row_check=tax_payment_row_check,
+    checks=tax_payment_checks,
+    report_texts=tax_payment_report_texts,
+    load=lambda stage, job, now: tax_payment_load(stage, job_id=job.pk, county_code=job.county_id, now=now),
+    row_context=lambda county: {"today": timezone.localdate()},
+    template_notes=(
+        "各列均必填；电子税票号码、身份证号请设为文本格式；实缴金额以元为单位、最多两位小数且大于0。",
+        "费款所属年度为该笔缴费所属的保险年度；入库日期不得早于缴费日期。",
+        "同一电子税票号码在文件中只能出现一次；已导入的税票跳过，在问题行报告中列为“该税票已导入”。",
+        "档案中无此人或外县参保人员的税票照常导入，在征缴入库对账页面列出，不拒收文件。",
+        "导入后按同一人同一年度的入库金额合计与有效参保记录的个人应缴加补缴逐人对账；参保记录后录入的，可在对账页面重新对账。",
+    ),
+)
+
+
+def loaders_register() -> None:
+    register_loader(BulkImportKind.TAX_PAYMENTS, TAX_PAYMENTS_LOADER)

@@ -4,12 +4,11 @@ the registry does not know, and the tax bureau's file of their payments."""
 import datetime
 from dataclasses import dataclass
 
+from bulk.tests.helpers import csv_file
 from conftest import SHANYIN, YUJING_TOWN, first_village, make_user
 from enrollment.models import Enrollment
 from enrollment.rules import id_number_compose
 from enrollment.services import enrollment_create, refund_request, resident_create
-
-from .helpers import csv_file
 
 D = datetime.date
 TAX_HEADER = ["电子税票号码", "身份证号", "姓名", "费款所属年度", "实缴金额", "缴费日期", "入库日期"]

@@ -6,16 +6,17 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from bulk.models import BulkImportStatus, TaxPaymentMatch, TaxPaymentRecord
-from bulk.tax_payment_loading import ALREADY_IMPORTED, VOUCHER_CONFLICT
-from bulk.tax_payment_services import TaxPaymentRematch, tax_payment_rematch
+from bulk.models import BulkImportStatus
+from bulk.tests.helpers import report_rows, run_import, xlsx_file
 from conftest import SHANYIN, make_user
 from divisions.models import Division
 from enrollment.models import Resident
 from enrollment.services import enrollment_create
+from tax_payments.loaders import ALREADY_IMPORTED, VOUCHER_CONFLICT
+from tax_payments.models import TaxPaymentMatch, TaxPaymentRecord
+from tax_payments.services import TaxPaymentRematch, tax_payment_rematch
 
-from .helpers import report_rows, run_import, xlsx_file
-from .tax_payment_helpers import TAX_HEADER, People, payment_rows, people_build, tax_file, voucher
+from .helpers import TAX_HEADER, People, payment_rows, people_build, tax_file, voucher
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
