@@ -3,11 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import BULK_IMPORT
+from accounts.requests import AuthenticatedHttpRequest
 from core.excel import xlsx_response
 from core.jobs import SUBMISSION_DEFERRED_MESSAGE, job_submission_deferred
 from core.lists import list_page
@@ -20,8 +21,8 @@ from .services import KINDS, bulk_import_create, bulk_import_retry
 from .tasks import bulk_import_run_task
 
 
-def _job_or_404(request: HttpRequest, pk: int) -> BulkImportJob:
-    job = bulk_import_jobs(user=request.user).filter(pk=pk).first()  # type: ignore[arg-type]
+def _job_or_404(request: AuthenticatedHttpRequest, pk: int) -> BulkImportJob:
+    job = bulk_import_jobs(user=request.user).filter(pk=pk).first()
     if job is None:
         raise Http404("没有找到该导入任务。")
     return job
@@ -29,12 +30,12 @@ def _job_or_404(request: HttpRequest, pk: int) -> BulkImportJob:
 
 @login_required
 @permission_required(BULK_IMPORT, raise_exception=True)
-def bulk_import_index(request: HttpRequest) -> HttpResponse:
+def bulk_import_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = BulkImportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             job = bulk_import_create(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 kind=form.cleaned_data["kind"],
                 county=form.cleaned_data["county"],
                 uploaded_file=form.cleaned_data["file"],
@@ -47,14 +48,14 @@ def bulk_import_index(request: HttpRequest) -> HttpResponse:
                     form.add_error(field if field in form.fields else None, message)
         else:
             return redirect("bulk_import_detail", pk=job.pk)  # which says when the job waits for the broker
-    listing = list_page(request, bulk_import_jobs(user=request.user), per_page=20)  # type: ignore[arg-type]
+    listing = list_page(request, bulk_import_jobs(user=request.user), per_page=20)
     context = {"form": form, "page": listing.page, "page_query": listing.link_query, "kinds": BulkImportKind.choices}
     return render(request, "bulk/index.html", context)
 
 
 @login_required
 @permission_required(BULK_IMPORT, raise_exception=True)
-def bulk_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def bulk_import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = _job_or_404(request, pk)
     template = "bulk/progress.html" if request.headers.get("HX-Request") else "bulk/detail.html"
     context = {
@@ -69,10 +70,10 @@ def bulk_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required(BULK_IMPORT, raise_exception=True)
 @require_POST
-def bulk_import_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
+def bulk_import_retry_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = _job_or_404(request, pk)
     try:
-        bulk_import_retry(actor=request.user, job_id=job.pk)  # type: ignore[arg-type]
+        bulk_import_retry(actor=request.user, job_id=job.pk)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -83,7 +84,7 @@ def bulk_import_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required(BULK_IMPORT, raise_exception=True)
-def bulk_import_report(request: HttpRequest, pk: int) -> FileResponse:
+def bulk_import_report(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     job = _job_or_404(request, pk)
     if not job.error_file:
         raise Http404("该任务没有问题行。")
@@ -92,7 +93,7 @@ def bulk_import_report(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @permission_required(BULK_IMPORT, raise_exception=True)
-def bulk_import_template(request: HttpRequest, kind: str) -> HttpResponse:
+def bulk_import_template(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     loader = KINDS.get(kind)
     if loader is None or not loader.template_notes:
         raise Http404("没有该导入模板。")

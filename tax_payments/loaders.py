@@ -33,6 +33,7 @@ yet matched when the clerk re-runs it after recording enrollments (tax_payments.
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection
 from django.utils import timezone
@@ -122,7 +123,12 @@ def _load_postgresql(stage: Stage, *, job_id: int, county_code: str, now: dateti
         SELECT COUNT(*) FROM inserted
     """
     # The status is provisional: tax_payment_match sets it in the same transaction.
-    params = {"county": county_code, "job": job_id, "status": TaxPaymentMatch.NOT_REGISTERED, "now": now}
+    params: dict[str, Any] = {
+        "county": county_code,
+        "job": job_id,
+        "status": TaxPaymentMatch.NOT_REGISTERED,
+        "now": now,
+    }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         (created,) = cursor.fetchone()
@@ -238,7 +244,7 @@ def tax_payment_match(
 ) -> None:
     """Match the person-years of the county that have a record of the job, or (with `insurance_year`) a record of
     that year not matched yet; every record of those person-years gets its status and explanation again."""
-    params: dict[str, object] = {
+    params: dict[str, Any] = {
         "county": county_code,
         "scope": f"{county_code}%",
         "now": now,

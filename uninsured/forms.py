@@ -1,6 +1,7 @@
 """Forms of the uninsured ledger pages (R13.5): they read the parameters; the services decide what may be written."""
 
 import datetime
+from typing import cast
 
 from django import forms
 
@@ -22,7 +23,7 @@ def _style(form: forms.Form) -> None:
 
 
 class ListFileField(forms.FileField):
-    def clean(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def clean(self, *args, **kwargs):
         upload = super().clean(*args, **kwargs)
         if upload is not None:
             if upload.size > MAX_LIST_BYTES:
@@ -32,7 +33,7 @@ class ListFileField(forms.FileField):
         return upload
 
 
-def year_field(**kwargs) -> forms.IntegerField:  # type: ignore[no-untyped-def]
+def year_field(**kwargs) -> forms.IntegerField:
     return forms.IntegerField(
         label="参保年度",
         min_value=FIRST_YEAR,
@@ -57,7 +58,7 @@ class UninsuredPushForm(forms.Form):
     )
     file = ListFileField(label="名单文件（xlsx 或 csv）", error_messages={"required": "请选择名单文件。"})
 
-    def __init__(self, *args, today: datetime.date, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, today: datetime.date, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.today = today
         self.fields["year"].initial = today.year
@@ -76,9 +77,9 @@ class LedgerFilterForm(forms.Form):
     step = forms.ChoiceField(label="工作步骤", required=False, choices=[("", "全部步骤"), *OutreachStep.choices])
     q = forms.CharField(label="姓名或身份证号", required=False, max_length=40)
 
-    def __init__(self, *args, villages, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, villages, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["village"].choices = [
+        cast(forms.ChoiceField, self.fields["village"]).choices = [
             ("", "全部村（社区）"),
             *((village.code, village.name) for village in villages),
         ]
@@ -109,7 +110,7 @@ class UninsuredOutcomeForm(forms.Form):
     )
     step = forms.ChoiceField(label="工作步骤", choices=OutreachStep.choices)
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         _style(self)
         self.fields["reason"].widget.attrs["autofocus"] = True
@@ -129,10 +130,12 @@ class UninsuredPersonForm(forms.Form):
     year = year_field()
     step = forms.ChoiceField(label="工作步骤", choices=OutreachStep.choices, initial=OutreachStep.DOOR_TO_DOOR)
 
-    def __init__(self, *args, villages, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, villages, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = villages
-        self.fields["village"].label_from_instance = lambda village: village.name
+        village_field = cast(forms.ModelChoiceField, self.fields["village"])
+        village_field.queryset = villages
+        # Django's way of labelling a model choice: replace the field's method.
+        village_field.label_from_instance = lambda village: village.name  # type: ignore[method-assign,assignment]
         self.fields["id_number"].error_messages["min_length"] = "身份证号应为18位。"
         self.fields["id_number"].error_messages["max_length"] = "身份证号应为18位。"
         _style(self)
@@ -144,6 +147,6 @@ class LedgerImportForm(forms.Form):
         label="台账文件（导出的 xlsx，或同样列的 csv）", error_messages={"required": "请选择台账文件。"}
     )
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         _style(self)

@@ -34,7 +34,7 @@ class People:
     unknown: str
 
 
-def people_build(clerk) -> People:  # type: ignore[no-untyped-def]
+def people_build(clerk) -> People:
     village = first_village(YUJING_TOWN)
     residents = [
         resident_create(actor=clerk, id_number=person_id(number), name=f"居民{number}", household_division=village)
@@ -66,7 +66,7 @@ def people_build(clerk) -> People:  # type: ignore[no-untyped-def]
     )
 
 
-def tax_file(rows: list[list[object]], **kwargs):  # type: ignore[no-untyped-def]
+def tax_file(rows: list[list[object]], **kwargs):
     return csv_file([TAX_HEADER, *rows], name="征缴入库明细.csv", **kwargs)
 
 

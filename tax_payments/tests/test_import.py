@@ -33,7 +33,7 @@ def people(clerk) -> People:
     return people_build(clerk)
 
 
-def import_payments(capture, clerk, upload):  # type: ignore[no-untyped-def]
+def import_payments(capture, clerk, upload):
     return run_import(capture, actor=clerk, upload=upload, kind="tax_payments")
 
 

@@ -36,7 +36,7 @@ def people(clerk, django_capture_on_commit_callbacks) -> People:
     return people
 
 
-def enroll_the_third(clerk, people: People) -> None:  # type: ignore[no-untyped-def]
+def enroll_the_third(clerk, people: People) -> None:
     third = Resident.objects.get(id_number=people.ids[3])
     enrollment_create(actor=clerk, resident=third, insurance_year=2026, payment_date=D(2025, 11, 20))
 

@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -37,7 +38,7 @@ class LedgerImportPreview:
     rows: tuple[LedgerImportRow, ...]  # the people whose ledger entry the file changes
     unchanged: int
     columns: tuple[str, ...]  # the columns the file updates
-    row_errors: tuple[dict, ...]
+    row_errors: tuple[dict[str, Any], ...]
     file_error: str = ""
 
     @property
@@ -84,7 +85,7 @@ def uninsured_ledger_import_check(
     )
     labels = {field.attribute: field.column_name for field in resource.get_import_fields()}
     checked: list[LedgerImportRow] = []
-    errors: list[dict] = []
+    errors: list[dict[str, Any]] = []
     unchanged = 0
     first_seen: dict[str, int] = {}
     for row in rows:

@@ -3,6 +3,7 @@
 import datetime
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -48,7 +49,7 @@ class PushPreview:
     rows_total: int
     rows: tuple[PushRow, ...]
     townships: tuple[PushTownship, ...]
-    row_errors: tuple[dict, ...]
+    row_errors: tuple[dict[str, Any], ...]
     file_error: str = ""
 
     @property
@@ -124,7 +125,7 @@ def uninsured_push_check(*, actor: User, year: int, file_name: str, content: byt
         Division.objects.filter(level=DivisionLevel.VILLAGE, code__in=village_codes).values_list("code", "parent_id")
     )
     checked: list[PushRow] = []
-    errors: list[dict] = []
+    errors: list[dict[str, Any]] = []
     first_seen: dict[str, int] = {}
     townships: dict[str, Division] = {}
     for row in rows:
@@ -176,7 +177,7 @@ def uninsured_push_check(*, actor: User, year: int, file_name: str, content: byt
         PushTownship(
             code=code,
             name=townships[code].name,
-            county_name=townships[code].parent.name if townships[code].parent else "",
+            county_name=county.name if (county := townships[code].parent) else "",
             people=people[code],
             on_ledger=already[code],
         )

@@ -6,6 +6,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -79,7 +80,7 @@ def uninsured_upload_content(*, staged: StagedUpload) -> bytes:
     if not STORED_NAME.match(staged.stored_name) or not storage.exists(staged.stored_name):
         raise ValidationError("上传的文件已失效（超过一天或已导入），请重新上传。")
     with storage.open(staged.stored_name, "rb") as stored:
-        content = stored.read()
+        content: bytes = stored.read()
     if hashlib.sha256(content).hexdigest() != staged.sha256:
         raise ValidationError("上传的文件在预览后被改动，请重新上传并预览。")
     return content
@@ -99,7 +100,7 @@ def _uploads_expire(*, storage: FileSystemStorage, before: datetime.datetime) ->
             storage.delete(name)
 
 
-def row_error(row: dict[str, object], columns: dict[str, tuple[str, ...]], messages: list[str]) -> dict:
+def row_error(row: dict[str, object], columns: dict[str, tuple[str, ...]], messages: list[str]) -> dict[str, Any]:
     """A refused row of an uploaded file as the preview shows it: its row number, its cells, the reasons."""
     return {
         "row": row["行号"],

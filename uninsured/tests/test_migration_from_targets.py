@@ -19,7 +19,7 @@ BEFORE_THE_MOVE = [("targets", "0007_progress_job_is_a_job"), ("uninsured", None
 MOVED_MODELS = ("uninsuredlist", "uninsuredperson", "historicaluninsuredlist", "historicaluninsuredperson")
 
 
-def migrate_to(targets):  # type: ignore[no-untyped-def]
+def migrate_to(targets):
     executor = MigrationExecutor(connection)
     executor.migrate(targets)
     applied = [(app_label, name) for app_label, name in targets if name is not None]
