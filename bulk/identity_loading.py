@@ -25,10 +25,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import IMPORT_IDENTITY_LIST
+from core.list_files import ListFileUnreadable
 from divisions.models import Division
 from enrollment.models import Resident
 from enrollment.policy import PolicyNotFound
-from reports.list_files import ListFileUnreadable
 from subsidies import services as subsidies_services
 from subsidies.models import CertifyingDepartment, HardshipIdentity, IdentityListBatch, IdentityListStatus
 from subsidies.resources import IdentityListResource

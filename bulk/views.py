@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import BULK_IMPORT
 from core.excel import xlsx_response
 from core.jobs import SUBMISSION_DEFERRED_MESSAGE, job_submission_deferred
+from core.list_files import list_template_bytes
 from core.lists import list_page
-from reports.list_files import list_template_bytes
 
 from .forms import BulkImportForm
 from .identity_loading import IDENTITY_LIST_COLUMNS

@@ -5,6 +5,8 @@ from simple_history.models import HistoricalRecords
 
 from subsidies.rules import HardshipTableInvalid, hardship_tiers_from_rows
 
+from .export_models import ExportJob  # noqa: F401 (a model is registered with its app when models.py is loaded)
+
 
 class Gender(models.TextChoices):
     MALE = "M", "男"

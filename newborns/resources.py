@@ -9,9 +9,10 @@ import re
 
 from import_export import fields, resources, widgets
 
+from core import list_files
+from core.list_files import ListDateWidget, TextWidget
 from core.tabular import cell_text
-from reports import list_files
-from reports.list_files import IdNumberWidget, ListDateWidget, TextWidget
+from enrollment.list_widgets import IdNumberWidget
 
 KEY_COLUMN = "出生医学证明编号"
 DIVISION_CODE_PATTERN = re.compile(r"^(\d{9}|\d{12})$")

@@ -6,8 +6,9 @@ what a row means for the registry is decided in `subsidies.services`.
 
 from import_export import fields, resources, widgets
 
-from reports import list_files
-from reports.list_files import IdNumberWidget, ListDateWidget, TextWidget
+from core import list_files
+from core.list_files import ListDateWidget, TextWidget
+from enrollment.list_widgets import IdNumberWidget
 
 from .models import CertifyingDepartment
 from .rules import HardshipTier

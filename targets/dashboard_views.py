@@ -24,7 +24,7 @@ from accounts.permissions import IMPORT_BASELINES, SPLIT_TARGETS, VIEW_PROGRESS
 from accounts.scope import DivisionOutOfScope
 from core.excel import report_xlsx_response, xlsx_response
 from core.jobs import SUBMISSION_DEFERRED_MESSAGE, job_submission_deferred
-from reports.list_files import ListFileUnreadable
+from core.list_files import ListFileUnreadable
 
 from .dashboard_exports import progress_report
 from .dashboard_forms import (

@@ -16,11 +16,11 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.scope import user_can_see_division
+from core import list_files
 from core.excel import workbook_bytes
 from core.history import history_save
 from core.tabular import cell_text
 from divisions.models import Division, DivisionLevel
-from reports import list_files
 
 from .models import PopulationBaseline, Target, TargetMetric
 

@@ -13,10 +13,11 @@ from collections.abc import Iterable, Sequence
 from django.db.models import TextChoices
 from import_export import fields, resources, widgets
 
+from core import list_files
+from core.list_files import ListDateWidget, TextWidget
 from core.reports import Report, columns_of
 from core.tabular import cell_text
-from reports import list_files
-from reports.list_files import IdNumberWidget, ListDateWidget, TextWidget
+from enrollment.list_widgets import IdNumberWidget
 
 from .models import ContactResult, OutreachStep, UninsuredReason, VerificationStatus
 

@@ -28,11 +28,11 @@ from simple_history.utils import bulk_create_with_history
 from accounts.models import Role, User
 from accounts.scope import user_can_see_division
 from core.history import history_save
+from core.list_files import ListFileUnreadable
 from core.tabular import cell_text
 from divisions.models import Division, DivisionLevel
 from enrollment.models import Enrollment, EnrollmentStatus
 from enrollment.rules import IdNumberError, id_number_parse
-from reports.list_files import ListFileUnreadable
 
 from .models import OutreachStep, UninsuredList, UninsuredPerson, UninsuredReason
 from .uninsured_resources import (

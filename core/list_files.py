@@ -8,7 +8,6 @@ clean their cells with; what a row means is decided by the importing app's servi
 import datetime
 import re
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
 
 import tablib
 from import_export import widgets
@@ -17,36 +16,18 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from core.excel import workbook_bytes
-from core.tabular import (
+from .excel import workbook_bytes
+from .tabular import (
     CellUnreadable,
     FileUnreadable,
     TableReader,
     cell_date,
     cell_text,
     file_extension,
-    stored_as_number_message,
 )
-from enrollment.rules import IdNumberError, id_number_parse
 
 HEADER_SEARCH_ROWS = 5  # lists often carry a title row or two above the header
 TEMPLATE_TEXT_ROWS = 2000  # rows of a template whose text cells (ID numbers, codes) are preformatted as text
-
-
-class IdNumberWidget(widgets.Widget):
-    """An 18-character ID number; a number cell means Excel has already rounded it to 15 digits."""
-
-    def clean(self, value: object, row: object = None, **kwargs: object) -> str:
-        if value is None or str(value).strip() == "":
-            raise ValueError("身份证号为空。")
-        typed_as_number = isinstance(value, int | float | Decimal) and not isinstance(value, bool)
-        text = f"{value:.0f}" if isinstance(value, float) else str(value)
-        try:
-            return id_number_parse(text).id_number
-        except IdNumberError as error:
-            if typed_as_number:
-                raise ValueError(stored_as_number_message(column="身份证号", shown=text)) from None
-            raise ValueError(str(error)) from None
 
 
 class TextWidget(widgets.Widget):
