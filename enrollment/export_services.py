@@ -1,6 +1,8 @@
 """The resident roster's export: a job the page asks for, run by a worker, building the roster of the asker's scope
 as an xlsx."""
 
+from collections.abc import Iterator
+
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -37,7 +39,7 @@ def export_job_run(*, job_id: int) -> ExportJob:
 
 
 def _export_work(job: ExportJob, progress: ProgressReporter) -> None:
-    content = EXPORT_BUILDERS[job.kind](job, progress)
+    content = EXPORT_BUILDERS[ExportKind(job.kind)](job, progress)
     job.file.save(f"居民花名册-{job.pk}.xlsx", ContentFile(content), save=False)
     job_update(job=job, file=job.file.name)
 
@@ -51,7 +53,7 @@ def resident_roster_build(job: ExportJob, progress: ProgressReporter | None = No
     reporter.report(done=0, total=total)
     show_full = user.has_perm(VIEW_FULL_ID_NUMBER)
 
-    def rows():  # type: ignore[no-untyped-def]
+    def rows() -> Iterator[list[str]]:
         for done, resident in enumerate(residents.iterator(chunk_size=2000), start=1):
             if done % PROGRESS_EVERY_ROWS == 0:
                 reporter.report(done=done)
