@@ -11,8 +11,8 @@ from accounts.permissions import BULK_IMPORT
 from accounts.requests import AuthenticatedHttpRequest
 from core.excel import xlsx_response
 from core.jobs import SUBMISSION_DEFERRED_MESSAGE, job_submission_deferred
+from core.list_files import list_template_bytes
 from core.lists import list_page
-from reports.list_files import list_template_bytes
 
 from .forms import BulkImportForm
 from .models import BulkImportJob, BulkImportKind

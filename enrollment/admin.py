@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import export_admin  # noqa: F401 (registers the export jobs' admin)
 from .models import ClaimSummary, Enrollment, Payment, PolicyParameterSet, Resident
 
 

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from .export_models import ExportJob  # noqa: F401 (a model is registered with its app when models.py is loaded)
 from .hardship_rules import HardshipTableInvalid, hardship_tiers_from_rows
 
 

@@ -13,11 +13,11 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.scope import user_can_see_division
 from core.batches import CheckedRows, batch_confirm, batch_stage
+from core.list_files import ListFileUnreadable
 from core.tabular import cell_text
 from divisions.codes import code_is_within
 from divisions.models import Division
 from enrollment.selectors import REGISTERED_ELSEWHERE, resident_find
-from reports.list_files import ListFileUnreadable
 
 from .import_selectors import birth_import_batches
 from .models import BirthImportBatch, BirthRecord, RegistrationChannel

@@ -1,7 +1,7 @@
 """The health commission's birth lists (出生一件事, a day's births of a county) as files: columns with their usual
 names, cell cleaning, reading, the blank template and the error file.
 
-Reading and the shared widgets are `reports.list_files`; what a row means (divisions, dates, certificates already
+Reading and the shared widgets are `core.list_files`; what a row means (divisions, dates, certificates already
 registered) is decided in `newborns.import_services`.
 """
 
@@ -9,9 +9,10 @@ import re
 
 from import_export import fields, resources, widgets
 
+from core import list_files
+from core.list_files import ListDateWidget, TextWidget
 from core.tabular import cell_text
-from reports import list_files
-from reports.list_files import IdNumberWidget, ListDateWidget, TextWidget
+from enrollment.list_widgets import IdNumberWidget
 
 KEY_COLUMN = "出生医学证明编号"
 DIVISION_CODE_PATTERN = re.compile(r"^(\d{9}|\d{12})$")

@@ -1,14 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import CountyFiscalTier, ExportJob, FiscalProgrammeYear, FiscalTier, FiscalTransfer
-
-
-@admin.register(ExportJob)
-class ExportJobAdmin(admin.ModelAdmin):
-    list_display = ["pk", "kind", "requested_by", "status", "rows_done", "rows_total", "created_at", "finished_at"]
-    list_filter = ["kind", "status"]
-    readonly_fields = [field.name for field in ExportJob._meta.fields]
+from .models import CountyFiscalTier, FiscalProgrammeYear, FiscalTier, FiscalTransfer
 
 
 @admin.register(FiscalTier)

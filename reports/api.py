@@ -13,7 +13,7 @@ from accounts.permissions import VIEW_FISCAL
 from accounts.scope import user_can_see_report_row
 from divisions.models import Division, DivisionLevel
 
-from .selectors import FiscalDataMissing, city_code_normalise, settlement_compute
+from .selectors.settlement import FiscalDataMissing, city_code_normalise, settlement_compute
 
 
 class SettlementQuerySerializer(serializers.Serializer):

@@ -3,12 +3,9 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
-from .services import export_job_run, settlement_store_all
+from enrollment.tasks import export_job_run_task  # noqa: F401 (core.jobs finds a task "reports.<name>" here)
 
-
-@shared_task(name="reports.export_job_run")
-def export_job_run_task(job_id: int) -> int:
-    return export_job_run(job_id=job_id).pk
+from .services import settlement_store_all
 
 
 @shared_task(name="reports.fiscal_settlement_run")

@@ -40,10 +40,10 @@ from bulk.staging import (
     history_reason,
     mark_duplicates,
 )
+from core.list_files import ListFileUnreadable
 from divisions.models import Division
 from enrollment.models import Resident
 from enrollment.policy import PolicyNotFound
-from reports.list_files import ListFileUnreadable
 
 from . import services as subsidies_services
 from .models import CertifyingDepartment, HardshipIdentity, IdentityListBatch, IdentityListStatus

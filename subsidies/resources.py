@@ -1,14 +1,15 @@
 """The departments' identity lists as files: columns, cell cleaning, reading, the blank template, the error file.
 
-Reading the file, the widgets shared with other lists, the template and the error file are `reports.list_files`;
+Reading the file, the widgets shared with other lists, the template and the error file are `core.list_files`;
 what a row means for the registry is decided in `subsidies.services`.
 """
 
 from import_export import fields, resources, widgets
 
+from core import list_files
+from core.list_files import ListDateWidget, TextWidget
 from enrollment.hardship_rules import HardshipTier
-from reports import list_files
-from reports.list_files import IdNumberWidget, ListDateWidget, TextWidget
+from enrollment.list_widgets import IdNumberWidget
 
 from .models import CertifyingDepartment
 
@@ -89,5 +90,5 @@ def list_template_build(*, department: str, tiers: tuple[HardshipTier, ...]) -> 
 
 
 def row_errors_file_build(*, row_errors: list[dict]) -> bytes:
-    """The refused rows of a department's list with what is wrong in each (reports.list_files)."""
+    """The refused rows of a department's list with what is wrong in each (core.list_files)."""
     return list_files.row_errors_file_build(row_errors=row_errors, columns=list(IdentityListResource.HEADER_ALIASES))

@@ -11,13 +11,13 @@ from django.utils import timezone
 from accounts.models import User
 from core.batches import CheckedRows, batch_confirm, batch_stage
 from core.history import history_save
+from core.list_files import ListFileUnreadable
 from core.tabular import cell_text
 from divisions.models import Division
 from enrollment.hardship_rules import HardshipTier
 from enrollment.models import Resident
 from enrollment.policy import PolicyNotFound, policy_resolve
 from enrollment.services import record_date_check
-from reports.list_files import ListFileUnreadable
 
 from .models import CertifyingDepartment, HardshipCategory, HardshipIdentity, IdentityListBatch, IdentityListStatus
 from .resources import IdentityListResource, list_file_read

@@ -25,7 +25,7 @@ from accounts.requests import AuthenticatedHttpRequest
 from accounts.scope import DivisionOutOfScope
 from core.excel import report_xlsx_response, xlsx_response
 from core.jobs import SUBMISSION_DEFERRED_MESSAGE, job_submission_deferred
-from reports.list_files import ListFileUnreadable
+from core.list_files import ListFileUnreadable
 
 from .dashboard_exports import progress_report
 from .dashboard_forms import (

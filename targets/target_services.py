@@ -1,7 +1,7 @@
 """Writes of the target pages: a city splits its subsidised-newborn target among its counties (R10.1), by the page
 or by a file; the province imports the population baselines the coverage rates are computed on (R10.2).
 
-Files are read with `reports.list_files` (xlsx, or CSV in UTF-8 or GBK, the header searched in the first rows);
+Files are read with `core.list_files` (xlsx, or CSV in UTF-8 or GBK, the header searched in the first rows);
 every row is checked for the preview and checked again when it is confirmed.
 """
 
@@ -17,11 +17,11 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.scope import user_can_see_division
+from core import list_files
 from core.excel import workbook_bytes
 from core.history import history_save
 from core.tabular import cell_text
 from divisions.models import Division, DivisionLevel
-from reports import list_files
 
 from .models import PopulationBaseline, Target, TargetMetric
 

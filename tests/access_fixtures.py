@@ -18,13 +18,14 @@ from bulk.models import BulkImportJob, BulkImportKind, BulkImportStatus
 from conftest import SHANYIN, YUJING_TOWN, make_user
 from core.excel import report_xlsx
 from divisions.models import Division
+from enrollment.export_models import ExportJob, ExportJobStatus, ExportKind
 from enrollment.models import Enrollment, Resident
 from enrollment.rules import id_number_compose
 from enrollment.services import enrollment_create, resident_create
 from newborns.import_services import birth_import_preview
 from newborns.models import BirthImportBatch, BirthRecord, PreEnrollment
 from newborns.services import newborn_register, pre_enrollment_create
-from reports.models import CountyFiscalTier, ExportJob, ExportJobStatus, ExportKind, FiscalTier
+from reports.models import CountyFiscalTier, FiscalTier
 from subsidies.models import IdentityListBatch
 from subsidies.services import hardship_identity_create, identity_list_preview
 from targets.models import ProgressJob, ProgressSnapshot

@@ -25,16 +25,16 @@ from bulk.models import BulkImportJob, BulkImportStatus
 from bulk.services import bulk_import_create
 from conftest import make_user
 from core.excel import report_xlsx
+from core.list_files import ListFileUnreadable
 from divisions.models import Division
+from enrollment.export_models import ExportJob, ExportKind
+from enrollment.export_services import resident_roster_build
 from enrollment.models import ClaimSummary, Enrollment, Payment, Resident, ResidentStatus
 from enrollment.rules import id_number_parse
 from enrollment.services import resident_create
 from newborns.import_services import birth_import_confirm, birth_import_preview
 from newborns.models import BirthRecord, PreEnrollment
 from newborns.resources import birth_row_errors_file_build
-from reports.list_files import ListFileUnreadable
-from reports.models import ExportJob, ExportKind
-from reports.services import resident_roster_build
 from subsidies.models import HardshipIdentity, IdentityListBatch, IdentityListStatus
 from subsidies.resources import row_errors_file_build
 from subsidies.services import identity_list_confirm, identity_list_preview

@@ -9,8 +9,8 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 
 from config.celery import app
-from reports.models import ExportJob, ExportJobStatus, ExportKind
-from reports.services import export_job_create
+from enrollment.export_models import ExportJob, ExportJobStatus, ExportKind
+from enrollment.export_services import export_job_create
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

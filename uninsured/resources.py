@@ -1,7 +1,7 @@
 """The uninsured ledger (未参保台账, R13.5) as files: the province's list pushed down to the townships, and the
 township's ledger, exported in its printed layout and imported back with the outcomes of the visits.
 
-Reading a file, the ID number, date and text widgets are `reports.list_files`; this module only names the columns
+Reading a file, the ID number, date and text widgets are `core.list_files`; this module only names the columns
 and turns a cell into a value (a code, a choice). Whether a row may be written is decided in
 `uninsured.services.lists` and `uninsured.services.imports`.
 """
@@ -13,10 +13,11 @@ from collections.abc import Iterable, Sequence
 from django.db.models import TextChoices
 from import_export import fields, resources, widgets
 
+from core import list_files
+from core.list_files import ListDateWidget, TextWidget
 from core.reports import Report, columns_of
 from core.tabular import cell_text
-from reports import list_files
-from reports.list_files import IdNumberWidget, ListDateWidget, TextWidget
+from enrollment.list_widgets import IdNumberWidget
 
 from .models import ContactResult, OutreachStep, UninsuredReason, VerificationStatus
 

@@ -11,7 +11,7 @@ from divisions.models import Division
 from enrollment.rules import id_number_compose
 from newborns.services import newborn_register
 from reports.models import CountyFiscalTier, FiscalSettlement, FiscalTier
-from reports.selectors import settlement_compute
+from reports.selectors.settlement import settlement_compute
 from reports.services import settlement_store
 from targets.models import Target
 

@@ -9,9 +9,9 @@ from django.db import transaction
 from django.db.models import Subquery
 
 from accounts.models import User
+from core.list_files import ListFileUnreadable
 from divisions.models import Division
 from enrollment.models import Enrollment, EnrollmentStatus
-from reports.list_files import ListFileUnreadable
 
 from ..models import UninsuredPerson
 from ..resources import UninsuredLedgerResource, ledger_file_read

@@ -12,9 +12,9 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Role, User
 from accounts.scope import user_can_see_division
+from core.list_files import ListFileUnreadable
 from core.tabular import cell_text
 from divisions.models import Division, DivisionLevel
-from reports.list_files import ListFileUnreadable
 
 from ..models import UninsuredList, UninsuredPerson
 from ..resources import UninsuredPushResource, push_file_read

@@ -3,8 +3,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from reports.models import ExportJob, ExportJobStatus, ExportKind
-from reports.services import export_job_create, export_job_run
+from enrollment.export_models import ExportJob, ExportJobStatus, ExportKind
+from enrollment.export_services import export_job_create, export_job_run
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,9 @@ from django.views.decorators.http import require_POST
 from accounts.middleware import ROW_COUNT_HEADER
 from core.jobs import SUBMISSION_DEFERRED_MESSAGE, job_submission_deferred
 
-from .models import ExportJobStatus, ExportKind
-from .selectors import export_job_list
-from .services import export_job_create
+from .export_models import ExportJobStatus, ExportKind
+from .export_selectors import export_job_list
+from .export_services import export_job_create
 from .tasks import export_job_run_task
 
 
@@ -28,7 +28,9 @@ def export_job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = export_job_list(user=request.user).filter(pk=pk).first()  # type: ignore[arg-type]
     if job is None:
         raise Http404("没有找到该导出任务。")
-    template = "reports/export_job_progress.html" if request.headers.get("HX-Request") else "reports/export_job.html"
+    template = (
+        "enrollment/export_job_progress.html" if request.headers.get("HX-Request") else "enrollment/export_job.html"
+    )
     return render(
         request, template, {"job": job, "finished": job.status in (ExportJobStatus.SUCCEEDED, ExportJobStatus.FAILED)}
     )

@@ -6,7 +6,9 @@ from collections.abc import Sequence
 
 from core.reports import Report, columns_of
 
-from .selectors import PrepayTable, SettlementTable, TransferTable
+from .selectors.prepay import PrepayTable
+from .selectors.settlement import SettlementTable
+from .selectors.transfers import TransferTable
 
 PREPAY_HEADERS = [
     "区县",

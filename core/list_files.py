@@ -8,7 +8,7 @@ clean their cells with; what a row means is decided by the importing app's servi
 import datetime
 import re
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
+from typing import Any
 
 import tablib
 from import_export import widgets
@@ -17,44 +17,26 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from core.excel import workbook_bytes
-from core.tabular import (
+from .excel import workbook_bytes
+from .tabular import (
     CellUnreadable,
     FileUnreadable,
     TableReader,
     cell_date,
     cell_text,
     file_extension,
-    stored_as_number_message,
 )
-from enrollment.rules import IdNumberError, id_number_parse
 
 HEADER_SEARCH_ROWS = 5  # lists often carry a title row or two above the header
 TEMPLATE_TEXT_ROWS = 2000  # rows of a template whose text cells (ID numbers, codes) are preformatted as text
 
 
-class IdNumberWidget(widgets.Widget):
-    """An 18-character ID number; a number cell means Excel has already rounded it to 15 digits."""
-
-    def clean(self, value: object, row: object = None, **kwargs: object) -> str:
-        if value is None or str(value).strip() == "":
-            raise ValueError("身份证号为空。")
-        typed_as_number = isinstance(value, int | float | Decimal) and not isinstance(value, bool)
-        text = f"{value:.0f}" if isinstance(value, float) else str(value)
-        try:
-            return id_number_parse(text).id_number
-        except IdNumberError as error:
-            if typed_as_number:
-                raise ValueError(stored_as_number_message(column="身份证号", shown=text)) from None
-            raise ValueError(str(error)) from None
-
-
-class TextWidget(widgets.Widget):
+class TextWidget(widgets.Widget):  # type: ignore[misc]  # django-import-export is untyped
     def clean(self, value: object, row: object = None, **kwargs: object) -> str:
         return cell_text(value)
 
 
-class ListDateWidget(widgets.Widget):
+class ListDateWidget(widgets.Widget):  # type: ignore[misc]  # django-import-export is untyped
     """A date as Excel stores it, or written 2025-01-01, 2025/1/1, 2025.1.1, 2025年1月1日 or 20250101."""
 
     def clean(self, value: object, row: object = None, **kwargs: object) -> datetime.date | None:
@@ -137,7 +119,7 @@ def list_template_bytes(
     return workbook_bytes(list_template_workbook(title=title, columns=columns, text_columns=text_columns, notes=notes))
 
 
-def row_errors_file_build(*, row_errors: list[dict], columns: Sequence[str]) -> bytes:
+def row_errors_file_build(*, row_errors: list[dict[str, Any]], columns: Sequence[str]) -> bytes:
     """The refused rows as the clerk sent them, with a column saying what is wrong: fix and upload again.
 
     Of `columns`, those that any refused row has are given back, in that order.
@@ -148,4 +130,5 @@ def row_errors_file_build(*, row_errors: list[dict], columns: Sequence[str]) -> 
         dataset.append(
             [error["row"], *(error["values"].get(column, "") for column in shown), "；".join(error["errors"])]
         )
-    return XLSX().export_data(dataset)
+    content: bytes = XLSX().export_data(dataset)
+    return content

@@ -1,0 +1,190 @@
+"""R11.3: the transfers each level owes and has paid, and the transfers recorded for a county."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import QuerySet, Sum
+
+from accounts.models import User
+from accounts.scope import (
+    scope_queryset,
+    user_can_see_report_row,
+)
+from divisions.codes import PROVINCE_CODE
+from divisions.models import Division, DivisionLevel
+
+from ..models import FiscalLevel, FiscalProgrammeYear, FiscalTransfer
+from .settlement import (
+    LEVEL_ORDER,
+    FiscalOutOfScope,
+    city_code_normalise,
+    fiscal_area_name,
+    money_total,
+    settlement_compute,
+)
+
+
+class TransferStatus(models.TextChoices):
+    TO_PAY = "to_pay", "待拨付"
+    PARTLY_PAID = "partly_paid", "部分拨付"
+    PAID = "paid", "已拨付"
+    OVERDUE = "overdue", "逾期未拨付"
+
+
+@dataclass(frozen=True)
+class TransferStatusRow:
+    county_code: str
+    county_name: str
+    level: str
+    due: Decimal
+    paid: Decimal
+    due_date: datetime.date | None
+    status: str
+
+    @property
+    def outstanding(self) -> Decimal:
+        return max(Decimal("0.00"), self.due - self.paid)
+
+    @property
+    def level_label(self) -> str:
+        return FiscalLevel(self.level).label
+
+    @property
+    def status_label(self) -> str:
+        return TransferStatus(self.status).label
+
+
+def transfer_status_list(*, year: int, city_code: str, today: datetime.date) -> list[TransferStatusRow]:
+    """R11.3: each county's and level's prepay against what it has transferred, flagged once past the due date."""
+    city_code = city_code_normalise(city_code)
+    programme_year = FiscalProgrammeYear.objects.filter(year=year).first()
+    due_date = programme_year.transfer_due_date if programme_year else None
+    paid = {
+        (row["county_id"], row["level"]): row["total"]
+        for row in FiscalTransfer.objects.filter(year=year, county__code__startswith=city_code)
+        .values("county_id", "level")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    }
+    rows = []
+    for row in settlement_compute(year=year, city_code=city_code):
+        transferred = paid.get((row.county_code, row.level), Decimal("0.00"))
+        if transferred >= row.prepaid:
+            status = TransferStatus.PAID
+        elif due_date is not None and today > due_date:
+            status = TransferStatus.OVERDUE
+        elif transferred > 0:
+            status = TransferStatus.PARTLY_PAID
+        else:
+            status = TransferStatus.TO_PAY
+        rows.append(
+            TransferStatusRow(
+                county_code=row.county_code,
+                county_name=row.county_name,
+                level=row.level,
+                due=row.prepaid,
+                paid=transferred,
+                due_date=due_date,
+                status=status,
+            )
+        )
+    return rows
+
+
+REMINDER_DAYS = 30  # R11.3: the levels not yet paid are listed from 30 days before the due date on
+
+
+@dataclass(frozen=True)
+class TransferTable:
+    """R11.3: each county's and level's prepay against its transfers, as of a date."""
+
+    year: int
+    city: Division
+    area_name: str
+    as_of: datetime.date
+    due_date: datetime.date | None
+    rows: list[TransferStatusRow]
+
+    @property
+    def due(self) -> Decimal:
+        return money_total([row.due for row in self.rows])
+
+    @property
+    def paid(self) -> Decimal:
+        return money_total([row.paid for row in self.rows])
+
+    @property
+    def outstanding(self) -> Decimal:
+        return money_total([row.outstanding for row in self.rows])
+
+    @property
+    def overdue(self) -> list[TransferStatusRow]:
+        return [row for row in self.rows if row.status == TransferStatus.OVERDUE]
+
+    @property
+    def not_yet_paid(self) -> list[TransferStatusRow]:
+        return [row for row in self.rows if row.status in (TransferStatus.TO_PAY, TransferStatus.PARTLY_PAID)]
+
+    @property
+    def unpaid_by_county(self) -> list[tuple[str, list[TransferStatusRow]]]:
+        """The reminder's lines: each county with its levels overdue or not yet paid in full."""
+        grouped: dict[str, list[TransferStatusRow]] = {}
+        for row in self.rows:
+            if row.status != TransferStatus.PAID:
+                grouped.setdefault(row.county_name, []).append(row)
+        return list(grouped.items())
+
+    @property
+    def days_left(self) -> int | None:
+        return (self.due_date - self.as_of).days if self.due_date else None
+
+    @property
+    def reminder_shown(self) -> bool:
+        """From 30 days before the due date on, while some level has not paid in full."""
+        return (
+            self.days_left is not None and self.days_left <= REMINDER_DAYS and bool(self.overdue or self.not_yet_paid)
+        )
+
+
+def fiscal_transfer_table(*, user: User, year: int, city: Division, today: datetime.date) -> TransferTable:
+    rows = [
+        row
+        for row in transfer_status_list(year=year, city_code=city.code, today=today)
+        if user_can_see_report_row(user=user, division_code=row.county_code)
+    ]
+    programme_year = FiscalProgrammeYear.objects.filter(year=year).first()
+    return TransferTable(
+        year=year,
+        city=city,
+        area_name=fiscal_area_name(user=user, city=city),
+        as_of=today,
+        due_date=programme_year.transfer_due_date if programme_year else None,
+        rows=sorted(rows, key=lambda row: (row.county_code, LEVEL_ORDER.index(FiscalLevel(row.level)))),
+    )
+
+
+def fiscal_counties(*, user: User) -> QuerySet[Division]:
+    """The counties whose transfers and tier assignment the user may record: those inside their scope."""
+    counties = Division.objects.filter(level=DivisionLevel.COUNTY, code__startswith=PROVINCE_CODE).select_related(
+        "parent"
+    )
+    return scope_queryset(counties, user=user, code_fields=("code",))
+
+
+def fiscal_county_get(*, user: User, county_code: str) -> Division:
+    county = fiscal_counties(user=user).filter(code=county_code).first()
+    if county is None:
+        raise FiscalOutOfScope(county_code)
+    return county
+
+
+def fiscal_transfer_list(*, user: User, year: int, county_code: str) -> QuerySet[FiscalTransfer]:
+    """R11.3: a county's recorded transfers of a year, corrections included, in the order they were made."""
+    county = fiscal_county_get(user=user, county_code=county_code)
+    return (
+        FiscalTransfer.objects.filter(year=year, county=county)
+        .select_related("recorded_by")
+        .order_by("level", "date", "id")
+    )

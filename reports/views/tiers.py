@@ -1,0 +1,135 @@
+"""R11.1: the tiers, a county's tier, and the what-if of a tier's shares."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from accounts.permissions import CHANGE_FISCAL_TIER, VIEW_FISCAL
+
+from ..forms import CountyTierAssignForm, FiscalTierForm, WhatIfForm
+from ..selectors.settlement import (
+    FiscalDataMissing,
+    FiscalOutOfScope,
+    fiscal_cities,
+    fiscal_default_city_code,
+)
+from ..selectors.tiers import county_fiscal_tier_list, fiscal_tier_get, fiscal_tier_list, fiscal_what_if
+from ..selectors.transfers import fiscal_counties
+from ..services import county_fiscal_tier_assign, fiscal_tier_update
+from .settlement import OUT_OF_SCOPE, form_errors_add
+
+# --- R11.1: tiers, county assignments, what-if ----------------------------------------------------------------------
+
+
+def _tiers_context(request: HttpRequest, assign_form: CountyTierAssignForm | None = None) -> dict[str, Any]:
+    user: User = request.user  # type: ignore[assignment]
+    today = timezone.localdate()
+    default_city = fiscal_cities(user=user).filter(code=fiscal_default_city_code(user=user) or "").first()
+    tiers = fiscal_tier_list(user=user)
+    governed = tiers.filter(editable=True)
+    return {
+        "tiers": tiers,
+        "assignments": county_fiscal_tier_list(user=user),
+        "assign_form": assign_form or CountyTierAssignForm(counties=fiscal_counties(user=user), tiers=governed),
+        "can_assign": governed.exists(),
+        "what_if_form": WhatIfForm(initial={"city": default_city}, cities=fiscal_cities(user=user), today=today),
+    }
+
+
+@login_required
+@permission_required(CHANGE_FISCAL_TIER, raise_exception=True)
+def fiscal_tier_list_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "reports/fiscal_tiers.html", _tiers_context(request))
+
+
+@login_required
+@permission_required(CHANGE_FISCAL_TIER, raise_exception=True)
+def fiscal_tier_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    try:
+        tier = fiscal_tier_get(user=user, pk=pk)
+    except FiscalOutOfScope:
+        raise Http404("没有找到该财政分档，或该分档不由您管理。") from None
+    if request.method == "POST":
+        form = FiscalTierForm(request.POST)
+        if form.is_valid():
+            try:
+                fiscal_tier_update(actor=user, tier=tier, **form.cleaned_data)
+            except ValidationError as error:
+                form_errors_add(form, error)
+            else:
+                messages.success(request, f"已保存“{tier.name}”的负担比例，原比例保留在变更记录中。")
+                return redirect("fiscal_tiers")
+    else:
+        form = FiscalTierForm(
+            initial={
+                "province_share": tier.province_share,
+                "city_share": tier.city_share,
+                "county_share": tier.county_share,
+                "source_document": tier.source_document,
+                "provisional": tier.provisional,
+            }
+        )
+    history = tier.history.select_related("history_user").order_by("-history_date")  # type: ignore[attr-defined]
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return render(
+        request, "reports/fiscal_tier_form.html", {"tier": tier, "form": form, "history": history}, status=status
+    )
+
+
+@login_required
+@permission_required(CHANGE_FISCAL_TIER, raise_exception=True)
+@require_POST
+def fiscal_county_tier_assign(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    governed = fiscal_tier_list(user=user).filter(editable=True)
+    form = CountyTierAssignForm(request.POST, counties=fiscal_counties(user=user), tiers=governed)
+    if form.is_valid():
+        try:
+            assignment = county_fiscal_tier_assign(actor=user, **form.cleaned_data)
+        except ValidationError as error:
+            form_errors_add(form, error)
+        else:
+            messages.success(
+                request,
+                f"已将{assignment.county.name}自{assignment.valid_from:%Y-%m-%d}起归入“{assignment.tier.name}”。",
+            )
+            return redirect("fiscal_tiers")
+    return render(request, "reports/fiscal_tiers.html", _tiers_context(request, assign_form=form), status=400)
+
+
+@login_required
+@permission_required([VIEW_FISCAL, CHANGE_FISCAL_TIER], raise_exception=True)
+def fiscal_what_if_page(request: HttpRequest) -> HttpResponse:
+    """R11.2: the city's settlement with other shares for one tier, beside the current one; nothing is saved."""
+    user: User = request.user  # type: ignore[assignment]
+    cities = fiscal_cities(user=user)
+    if request.GET.get("city") and not cities.filter(code=request.GET["city"]).exists():
+        raise Http404(OUT_OF_SCOPE)
+    form = WhatIfForm(request.GET, cities=cities, today=timezone.localdate())
+    context: dict[str, Any] = {"what_if_form": form}
+    status = 200
+    if form.is_valid():
+        try:
+            context["what_if"] = fiscal_what_if(
+                user=user,
+                year=form.cleaned_data["year"],
+                city=form.cleaned_data["city"],
+                tier=form.cleaned_data["tier"],
+                shares=form.shares,
+            )
+        except FiscalDataMissing as error:
+            form.add_error(None, str(error))
+            status = 400
+    else:
+        status = 400
+    if request.headers.get("HX-Request"):  # htmx swaps only successful answers: the errors show in the panel
+        return render(request, "reports/fiscal_what_if_result.html", context)
+    return render(request, "reports/fiscal_what_if.html", context, status=status)
