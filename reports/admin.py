@@ -34,11 +34,11 @@ class FiscalTransferAdmin(admin.ModelAdmin):
     list_filter = ["year", "level"]
     search_fields = ["county__code", "county__name", "voucher_no"]
 
-    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def get_readonly_fields(self, request, obj=None):
         return [field.name for field in FiscalTransfer._meta.fields]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         return False

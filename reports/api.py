@@ -52,7 +52,7 @@ class SettlementView(APIView):
         ],
         responses={200: SettlementResponseSerializer},
     )
-    def get(self, request):  # type: ignore[no-untyped-def]
+    def get(self, request):
         if not request.user.has_perm(VIEW_FISCAL):
             self.permission_denied(request)
         query = SettlementQuerySerializer(data=request.query_params)

@@ -2,6 +2,7 @@
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -117,7 +118,7 @@ class FiscalTransferForm(forms.Form):
     voucher_no = forms.CharField(label="凭证号", max_length=64, error_messages={"required": "请填写凭证号。"})
     note = forms.CharField(label="说明（冲正时必填）", max_length=200, required=False)
 
-    def __init__(self, *args, counties: QuerySet[Division], today: datetime.date, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, counties: QuerySet[Division], today: datetime.date, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["county"].queryset = counties  # type: ignore[attr-defined]
         self.fields["date"].initial = today
@@ -133,7 +134,7 @@ class FiscalTierForm(forms.Form):
     source_document = forms.CharField(label="依据文件", max_length=200, error_messages={"required": "请填写依据文件。"})
     provisional = forms.BooleanField(label="暂定（依据文件未到）", required=False)
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         _style(self)
 
@@ -161,7 +162,7 @@ class CountyTierAssignForm(forms.Form):
     )
     provisional = forms.BooleanField(label="暂定", required=False)
 
-    def __init__(self, *args, counties: QuerySet[Division], tiers: QuerySet[FiscalTier], **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, counties: QuerySet[Division], tiers: QuerySet[FiscalTier], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["county"].queryset = counties  # type: ignore[attr-defined]
         self.fields["tier"].queryset = tiers  # type: ignore[attr-defined]
@@ -187,19 +188,20 @@ class WhatIfForm(forms.Form):
     city_share = _share_field("市级负担比例")
     county_share = _share_field("县级负担比例")
 
-    def __init__(self, *args, cities: QuerySet[Division], today: datetime.date, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, cities: QuerySet[Division], today: datetime.date, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields = {"year": _year_field(today=today), **self.fields}
         self.fields["year"].initial = today.year
         self.fields["city"].queryset = cities  # type: ignore[attr-defined]
         _style(self)
 
-    def clean(self):  # type: ignore[no-untyped-def]
-        cleaned = super().clean()
-        shares = [cleaned.get(name) for name in ("province_share", "city_share", "county_share")]
-        if all(share is not None for share in shares):
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        province, city, county = (cleaned.get(name) for name in ("province_share", "city_share", "county_share"))
+        if province is not None and city is not None and county is not None:
             try:
-                FiscalTier(province_share=shares[0], city_share=shares[1], county_share=shares[2]).clean()
+                FiscalTier(province_share=province, city_share=city, county_share=county).clean()
             except ValidationError as error:
                 self.add_error(None, error)
         return cleaned

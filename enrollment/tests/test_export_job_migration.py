@@ -9,7 +9,7 @@ BEFORE = [("enrollment", "0019_void_impossible_dates"), ("reports", "0006_export
 AFTER = [("enrollment", "0020_export_job_from_reports"), ("reports", "0007_export_job_to_enrollment")]
 
 
-def migrate(targets):  # type: ignore[no-untyped-def]
+def migrate(targets):
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(targets)

@@ -134,7 +134,7 @@ def settlement_compute(*, year: int, city_code: str, tiers: dict[int, FiscalTier
             standard = policy_resolve(region_code=county.code, insurance_year=year).contribution_standard
         except PolicyNotFound as error:
             raise FiscalDataMissing(str(error)) from None
-        shares = {
+        shares: dict[str, Decimal] = {
             FiscalLevel.PROVINCE: tier.province_share,
             FiscalLevel.CITY: tier.city_share,
             FiscalLevel.COUNTY: tier.county_share,

@@ -39,14 +39,14 @@ def fiscal_tier_list(*, user: User) -> QuerySet[FiscalTier]:
 
 def fiscal_tier_get(*, user: User, pk: int) -> FiscalTier:
     """A tier the user governs."""
-    tier = fiscal_tier_list(user=user).filter(pk=pk, editable=True).first()
+    tier = fiscal_tier_list(user=user).filter(pk=pk, editable=True).first()  # type: ignore[misc]  # editable is annotated by fiscal_tier_list
     if tier is None:
         raise FiscalOutOfScope(pk)
     return tier
 
 
 def fiscal_tier_editable(*, user: User, tier: FiscalTier) -> bool:
-    return fiscal_tier_list(user=user).filter(pk=tier.pk, editable=True).exists()
+    return fiscal_tier_list(user=user).filter(pk=tier.pk, editable=True).exists()  # type: ignore[misc]  # editable is annotated by fiscal_tier_list
 
 
 def county_fiscal_tier_list(*, user: User) -> QuerySet[CountyFiscalTier]:

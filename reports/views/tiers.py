@@ -33,7 +33,7 @@ def _tiers_context(request: HttpRequest, assign_form: CountyTierAssignForm | Non
     today = timezone.localdate()
     default_city = fiscal_cities(user=user).filter(code=fiscal_default_city_code(user=user) or "").first()
     tiers = fiscal_tier_list(user=user)
-    governed = tiers.filter(editable=True)
+    governed = tiers.filter(editable=True)  # type: ignore[misc]  # editable is annotated by fiscal_tier_list
     return {
         "tiers": tiers,
         "assignments": county_fiscal_tier_list(user=user),
@@ -77,7 +77,7 @@ def fiscal_tier_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 "provisional": tier.provisional,
             }
         )
-    history = tier.history.select_related("history_user").order_by("-history_date")  # type: ignore[attr-defined]
+    history = tier.history.select_related("history_user").order_by("-history_date")
     status = 400 if form.is_bound and not form.is_valid() else 200
     return render(
         request, "reports/fiscal_tier_form.html", {"tier": tier, "form": form, "history": history}, status=status
@@ -89,7 +89,7 @@ def fiscal_tier_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def fiscal_county_tier_assign(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    governed = fiscal_tier_list(user=user).filter(editable=True)
+    governed = fiscal_tier_list(user=user).filter(editable=True)  # type: ignore[misc]  # editable is annotated by fiscal_tier_list
     form = CountyTierAssignForm(request.POST, counties=fiscal_counties(user=user), tiers=governed)
     if form.is_valid():
         try:
