@@ -7,7 +7,7 @@ from bulk.registry import BulkLoader, register_loader
 from bulk.rules import ENROLLMENT_COLUMNS, RESIDENT_COLUMNS, enrollment_row_check, resident_row_check
 from bulk.staging import ENROLLMENT_STAGE_COLUMNS, RESIDENT_STAGE_COLUMNS
 from divisions.models import Division, DivisionLevel
-from subsidies.models import HardshipCategory
+from enrollment.models import HardshipCategory
 
 from ..rules import NEWBORN_PROGRAMME
 from .enrollment_history import enrollment_checks, enrollment_load, enrollment_report_texts
