@@ -16,7 +16,7 @@ def migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_export_jobs_keep_their_rows_content_type_and_permissions_when_moved_to_enrollment():
     # given the database before the move, with an export job and the content type and permission of reports' model
     old_apps = migrate(BEFORE)
