@@ -12,14 +12,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
 from accounts.permissions import ADD_FISCAL_TRANSFER, CHANGE_FISCAL_TIER, VIEW_FISCAL
+from accounts.requests import AuthenticatedHttpRequest
 from accounts.scope import user_can_see_division
 from core.excel import report_xlsx_response
 from divisions.models import Division
@@ -67,8 +67,8 @@ class FiscalQuery:
         return int(self.form.cleaned_data["year"])
 
 
-def _query(request: HttpRequest) -> FiscalQuery:
-    user: User = request.user  # type: ignore[assignment]
+def _query(request: AuthenticatedHttpRequest) -> FiscalQuery:
+    user = request.user
     form = FiscalPageForm(request.GET, today=timezone.localdate(), default_city=fiscal_default_city_code(user=user))
     if not form.is_valid() or not form.cleaned_data["city"]:
         return FiscalQuery(form=form, city=None)
@@ -79,8 +79,8 @@ def _query(request: HttpRequest) -> FiscalQuery:
     return FiscalQuery(form=form, city=city)
 
 
-def _page_context(request: HttpRequest, query: FiscalQuery) -> dict[str, Any]:
-    user: User = request.user  # type: ignore[assignment]
+def _page_context(request: AuthenticatedHttpRequest, query: FiscalQuery) -> dict[str, Any]:
+    user = request.user
     context: dict[str, Any] = {"form": query.form, "cities": fiscal_cities(user=user), "city": query.city}
     if query.city is None:
         return context
@@ -102,13 +102,13 @@ def _page_context(request: HttpRequest, query: FiscalQuery) -> dict[str, Any]:
 
 @login_required
 @permission_required(VIEW_FISCAL, raise_exception=True)
-def fiscal_settlement_page(request: HttpRequest) -> HttpResponse:
+def fiscal_settlement_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = _query(request)
     status = 200 if query.form.is_valid() else 400
     return render(request, "reports/fiscal_settlement.html", _page_context(request, query), status=status)
 
 
-def _export(request: HttpRequest, table: str) -> HttpResponse:
+def _export(request: AuthenticatedHttpRequest, table: str) -> HttpResponse:
     query = _query(request)
     context = _page_context(request, query)
     if query.city is None and query.form.is_valid():
@@ -125,28 +125,28 @@ def _export(request: HttpRequest, table: str) -> HttpResponse:
 
 @login_required
 @permission_required(VIEW_FISCAL, raise_exception=True)
-def fiscal_prepay_export(request: HttpRequest) -> HttpResponse:
+def fiscal_prepay_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _export(request, "prepay")
 
 
 @login_required
 @permission_required(VIEW_FISCAL, raise_exception=True)
-def fiscal_settlement_export(request: HttpRequest) -> HttpResponse:
+def fiscal_settlement_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _export(request, "settlement")
 
 
 @login_required
 @permission_required(VIEW_FISCAL, raise_exception=True)
-def fiscal_transfer_export(request: HttpRequest) -> HttpResponse:
+def fiscal_transfer_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _export(request, "transfers")
 
 
 @login_required
 @permission_required([VIEW_FISCAL, CHANGE_FISCAL_TIER], raise_exception=True)
 @require_POST
-def fiscal_settlement_store_view(request: HttpRequest) -> HttpResponse:
+def fiscal_settlement_store_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """R11.2: the button computes the city's settlement now and stores it (the yearly job does the same)."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     form = FiscalPageForm(request.POST, today=timezone.localdate(), default_city=fiscal_default_city_code(user=user))
     if not form.is_valid() or not form.cleaned_data["city"]:
         messages.error(request, "请选择年度和设区市后再计算。")

@@ -5,13 +5,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
 from accounts.permissions import CHANGE_FISCAL_TIER, VIEW_FISCAL
+from accounts.requests import AuthenticatedHttpRequest
 
 from ..forms import CountyTierAssignForm, FiscalTierForm, WhatIfForm
 from ..selectors.settlement import (
@@ -28,8 +28,10 @@ from .settlement import OUT_OF_SCOPE, form_errors_add
 # --- R11.1: tiers, county assignments, what-if ----------------------------------------------------------------------
 
 
-def _tiers_context(request: HttpRequest, assign_form: CountyTierAssignForm | None = None) -> dict[str, Any]:
-    user: User = request.user  # type: ignore[assignment]
+def _tiers_context(
+    request: AuthenticatedHttpRequest, assign_form: CountyTierAssignForm | None = None
+) -> dict[str, Any]:
+    user = request.user
     today = timezone.localdate()
     default_city = fiscal_cities(user=user).filter(code=fiscal_default_city_code(user=user) or "").first()
     tiers = fiscal_tier_list(user=user)
@@ -45,14 +47,14 @@ def _tiers_context(request: HttpRequest, assign_form: CountyTierAssignForm | Non
 
 @login_required
 @permission_required(CHANGE_FISCAL_TIER, raise_exception=True)
-def fiscal_tier_list_page(request: HttpRequest) -> HttpResponse:
+def fiscal_tier_list_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "reports/fiscal_tiers.html", _tiers_context(request))
 
 
 @login_required
 @permission_required(CHANGE_FISCAL_TIER, raise_exception=True)
-def fiscal_tier_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def fiscal_tier_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    user = request.user
     try:
         tier = fiscal_tier_get(user=user, pk=pk)
     except FiscalOutOfScope:
@@ -87,8 +89,8 @@ def fiscal_tier_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required(CHANGE_FISCAL_TIER, raise_exception=True)
 @require_POST
-def fiscal_county_tier_assign(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def fiscal_county_tier_assign(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     governed = fiscal_tier_list(user=user).filter(editable=True)  # type: ignore[misc]  # editable is annotated by fiscal_tier_list
     form = CountyTierAssignForm(request.POST, counties=fiscal_counties(user=user), tiers=governed)
     if form.is_valid():
@@ -107,9 +109,9 @@ def fiscal_county_tier_assign(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required([VIEW_FISCAL, CHANGE_FISCAL_TIER], raise_exception=True)
-def fiscal_what_if_page(request: HttpRequest) -> HttpResponse:
+def fiscal_what_if_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """R11.2: the city's settlement with other shares for one tier, beside the current one; nothing is saved."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     cities = fiscal_cities(user=user)
     if request.GET.get("city") and not cities.filter(code=request.GET["city"]).exists():
         raise Http404(OUT_OF_SCOPE)

@@ -6,13 +6,13 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
 from accounts.permissions import ADD_FISCAL_TRANSFER
+from accounts.requests import AuthenticatedHttpRequest
 from divisions.codes import city_code_of
 from divisions.models import Division
 
@@ -31,8 +31,8 @@ from .settlement import OUT_OF_SCOPE, form_errors_add
 
 @login_required
 @permission_required(ADD_FISCAL_TRANSFER, raise_exception=True)
-def fiscal_transfer_new(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def fiscal_transfer_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     today = timezone.localdate()
     counties = fiscal_counties(user=user)
     source = request.POST if request.method == "POST" else request.GET
