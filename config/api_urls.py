@@ -1,9 +1,9 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from enrollment.api import ResidentViewSet
-from enrollment.enrollment_api import ClaimSummaryView, EnrollmentViewSet
-from enrollment.quote_api import PolicyQuoteView
+from enrollment.api.enrollments import ClaimSummaryView, EnrollmentViewSet
+from enrollment.api.quotes import PolicyQuoteView
+from enrollment.api.residents import ResidentViewSet
 from newborns.api import NewbornViewSet, PreEnrollmentView
 from reports.api import SettlementView
 from subsidies.api import IdentityView

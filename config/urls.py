@@ -7,19 +7,22 @@ from django.views.defaults import page_not_found
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.views import home
+from enrollment import urls as enrollment_urls
+from newborns import urls as newborns_urls
+from subsidies import urls as subsidies_urls
 
 urlpatterns = [
     path("", home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("residents/", include("enrollment.urls")),
-    path("window/", include("enrollment.window_urls")),
+    path("window/", include(enrollment_urls.window_urlpatterns)),
     path("reports/", include("reports.urls")),
-    path("subsidies/reports/", include("subsidies.report_urls")),
+    path("subsidies/reports/", include(subsidies_urls.report_urlpatterns)),
     path("subsidies/", include("subsidies.urls")),
-    path("newborns/coverage/", include("newborns.coverage_urls")),
+    path("newborns/coverage/", include(newborns_urls.coverage_urlpatterns)),
     path("newborns/", include("newborns.urls")),
-    path("newborns/imports/", include("newborns.import_urls")),
+    path("newborns/imports/", include(newborns_urls.import_urlpatterns)),
     path("targets/uninsured/", include("uninsured.urls")),
     path("targets/", include("targets.urls")),
     path("bulk/tax-payments/", include("tax_payments.urls")),

@@ -69,7 +69,7 @@ def list_file_read(
     clerk sees ("行号") are those of the file, counted from 1 at its first line.
     """
     if file_extension(file_name) not in ("xlsx", "csv"):
-        raise ListFileUnreadable("只能导入 xlsx 或 csv 文件。")
+        raise FileUnreadable("只能导入 xlsx 或 csv 文件。")
     lines = list(TableReader.of_bytes(content, file_name=file_name).rows())
     header_index = next(
         (
@@ -80,7 +80,7 @@ def list_file_read(
         None,
     )
     if header_index is None:
-        raise ListFileUnreadable(f"没有找到表头：前{HEADER_SEARCH_ROWS}行中应有「{key_column}」一列。")
+        raise FileUnreadable(f"没有找到表头：前{HEADER_SEARCH_ROWS}行中应有「{key_column}」一列。")
     columns = [canonical_header(cell, aliases=aliases) for cell in lines[header_index][1]]
     rows = []
     for row_number, line in lines[header_index + 1 :]:

@@ -1,8 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import export_admin  # noqa: F401 (registers the export jobs' admin)
-from .models import ClaimSummary, Enrollment, Payment, PolicyParameterSet, Resident
+from .models import ClaimSummary, Enrollment, ExportJob, Payment, PolicyParameterSet, Resident
 
 
 @admin.register(Resident)
@@ -56,3 +55,10 @@ class ClaimSummaryAdmin(SimpleHistoryAdmin):
     list_filter = ["year", "reward_used"]
     search_fields = ["resident__id_number", "resident__name"]
     raw_id_fields = ["resident"]
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(admin.ModelAdmin):
+    list_display = ["pk", "kind", "requested_by", "status", "rows_done", "rows_total", "created_at", "finished_at"]
+    list_filter = ["kind", "status"]
+    readonly_fields = [field.name for field in ExportJob._meta.fields]

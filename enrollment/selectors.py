@@ -8,7 +8,7 @@ from accounts.models import User
 from accounts.scope import scope_queryset
 from divisions.codes import county_code_of
 
-from .models import ClaimSummary, Enrollment, EnrollmentStatus, Resident
+from .models import ClaimSummary, Enrollment, EnrollmentStatus, ExportJob, Resident
 from .policy import PolicyNotFound, policy_resolve
 from .rules import Explanation, PersonHistory, employee_years_credit
 
@@ -126,3 +126,8 @@ def resident_employee_years_credit(*, resident: Resident, today: datetime.date) 
     except PolicyNotFound:
         return None
     return employee_years_credit(policy=policy, resident_years_paid=resident_years_paid(resident=resident))
+
+
+def export_job_list(*, user: User) -> QuerySet[ExportJob]:
+    """A user sees only the exports they asked for: each holds data of the asker's scope."""
+    return ExportJob.objects.filter(requested_by=user)

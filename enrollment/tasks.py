@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .export_services import export_job_run
+from .services.exports import export_job_run
 
 
 # The task keeps the name it has always been queued under: queued messages and stored pending submissions carry it.

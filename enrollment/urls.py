@@ -1,11 +1,28 @@
+"""The pages of enrollment, one list per place config/urls.py mounts them."""
+
 from django.urls import path
 
-from . import views
+from .views import exports, residents, window
 
+# under /residents/
 urlpatterns = [
-    path("", views.resident_search, name="resident_search"),
-    path("new/", views.resident_new, name="resident_new"),
-    path("<int:pk>/", views.resident_detail, name="resident_detail"),
-    path("<int:pk>/edit/", views.resident_edit, name="resident_edit"),
-    path("<int:pk>/reveal/", views.resident_reveal, name="resident_reveal"),
+    path("", residents.resident_search, name="resident_search"),
+    path("new/", residents.resident_new, name="resident_new"),
+    path("<int:pk>/", residents.resident_detail, name="resident_detail"),
+    path("<int:pk>/edit/", residents.resident_edit, name="resident_edit"),
+    path("<int:pk>/reveal/", residents.resident_reveal, name="resident_reveal"),
+]
+
+# under /window/ (窗口办理)
+window_urlpatterns = [
+    path("", window.window_search, name="window_search"),
+    path("residents/<int:pk>/", window.window_resident, name="window_resident"),
+    path("enrollments/<int:pk>/receipt/", window.window_receipt, name="window_receipt"),
+]
+
+# under /reports/exports/, where the resident roster's export has always been
+export_urlpatterns = [
+    path("resident-roster/", exports.resident_roster_export, name="resident_roster_export"),
+    path("<int:pk>/", exports.export_job_detail, name="export_job_detail"),
+    path("<int:pk>/download/", exports.export_job_download, name="export_job_download"),
 ]

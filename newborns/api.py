@@ -12,10 +12,10 @@ from rest_framework.views import APIView
 
 from accounts.permissions import ADD_PRE_ENROLLMENT
 from accounts.requests import AuthenticatedRequest
-from enrollment.api import ReadRequiresViewPermission, api_validation_error
+from enrollment.api.base import ReadRequiresViewPermission, api_validation_error
 
 from .models import BirthRecord, RegistrationChannel
-from .selectors import birth_record_get, birth_record_list
+from .selectors.births import birth_record_get, birth_record_list
 from .serializers import (
     BirthRecordSerializer,
     IdentityCompletionSerializer,
@@ -23,7 +23,7 @@ from .serializers import (
     PreEnrollmentCreateSerializer,
     PreEnrollmentSerializer,
 )
-from .services import newborn_identity_complete, newborn_register, pre_enrollment_create
+from .services.births import newborn_identity_complete, newborn_register, pre_enrollment_create
 
 
 @extend_schema(tags=["新生儿参保"])

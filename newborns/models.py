@@ -1,7 +1,7 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from core.batches import BatchStatus, PreviewBatch
+from core.batches import PreviewBatch
 
 
 class BirthGender(models.TextChoices):
@@ -141,9 +141,6 @@ class PreEnrollmentPlaceholder(models.Model):
 
     def __str__(self) -> str:
         return self.resident.id_number
-
-
-BirthImportStatus = BatchStatus  # the statuses every preview batch has (core.batches)
 
 
 class BirthImportBatch(PreviewBatch):

@@ -2,7 +2,7 @@
 names, cell cleaning, reading, the blank template and the error file.
 
 Reading and the shared widgets are `core.list_files`; what a row means (divisions, dates, certificates already
-registered) is decided in `newborns.import_services`.
+registered) is decided in `newborns.services.imports`.
 """
 
 import re

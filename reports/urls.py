@@ -3,6 +3,8 @@ addresses under /reports/exports/."""
 
 from django.urls import include, path
 
+from enrollment.urls import export_urlpatterns
+
 from .views import settlement, tiers, transfers
 
 urlpatterns = [
@@ -16,5 +18,5 @@ urlpatterns = [
     path("fiscal/tiers/<int:pk>/edit/", tiers.fiscal_tier_edit, name="fiscal_tier_edit"),
     path("fiscal/tiers/assign/", tiers.fiscal_county_tier_assign, name="fiscal_county_tier_assign"),
     path("fiscal/tiers/what-if/", tiers.fiscal_what_if_page, name="fiscal_what_if"),
-    path("exports/", include("enrollment.export_urls")),
+    path("exports/", include(export_urlpatterns)),
 ]

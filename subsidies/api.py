@@ -1,14 +1,11 @@
 """Hardship identities (困难身份) over the API (API.md)."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from enrollment.api import api_validation_error
-from enrollment.enrollment_api import resident_in_scope
+from enrollment.api.base import resident_record_create
 from enrollment.serializers import IdentitySerializer
 
 from .models import CertifyingDepartment, HardshipCategory
@@ -29,14 +26,11 @@ class IdentityView(APIView):
 
     @extend_schema(tags=["困难身份"], request=IdentityCreateSerializer, responses={201: IdentitySerializer})
     def post(self, request):
-        if not request.user.has_perm("subsidies.add_hardshipidentity"):
-            self.permission_denied(request)
-        serializer = IdentityCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        resident = resident_in_scope(request, data.pop("id_number"))
-        try:
-            identity = hardship_identity_create(actor=request.user, resident=resident, **data)
-        except DjangoValidationError as error:
-            raise api_validation_error(error) from None
-        return Response(IdentitySerializer(identity).data, status=status.HTTP_201_CREATED)
+        return resident_record_create(
+            self,
+            request,
+            permission="subsidies.add_hardshipidentity",
+            request_serializer=IdentityCreateSerializer,
+            service=hardship_identity_create,
+            response_serializer=IdentitySerializer,
+        )

@@ -9,17 +9,16 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
-from core.batches import CheckedRows, batch_confirm, batch_stage
+from core.batches import BatchStatus, CheckedRows, batch_confirm, batch_stage
 from core.history import history_save
-from core.list_files import ListFileUnreadable
-from core.tabular import cell_text
+from core.tabular import FileUnreadable, cell_text
 from divisions.models import Division
 from enrollment.hardship_rules import HardshipTier
 from enrollment.models import Resident
 from enrollment.policy import PolicyNotFound, policy_resolve
 from enrollment.services import record_date_check
 
-from .models import CertifyingDepartment, HardshipCategory, HardshipIdentity, IdentityListBatch, IdentityListStatus
+from .models import CertifyingDepartment, HardshipCategory, HardshipIdentity, IdentityListBatch
 from .resources import IdentityListResource, list_file_read
 from .selectors import identity_list_batches
 
@@ -71,12 +70,12 @@ def _category_lookup(*, department: str, tiers: tuple[HardshipTier, ...]) -> dic
 def identity_list_categories(*, county: Division, department: str, list_date: datetime.date) -> dict[str, str]:
     """The category names a department's list of that date may use in the county → category code.
 
-    Raises ListFileUnreadable when the county has no subsidy table for the list's date (PolicyNotFound when it has
+    Raises FileUnreadable when the county has no subsidy table for the list's date (PolicyNotFound when it has
     no policy at all): no identity can be certified against it.
     """
     tiers = identity_list_tiers(county=county, list_date=list_date)
     if not tiers:
-        raise ListFileUnreadable(f"{county.name}{list_date.year}年度没有困难群众资助档次，无法认定身份。")
+        raise FileUnreadable(f"{county.name}{list_date.year}年度没有困难群众资助档次，无法认定身份。")
     return _category_lookup(department=department, tiers=tiers)
 
 
@@ -195,11 +194,11 @@ def identity_list_preview(
     def check(batch: IdentityListBatch) -> CheckedRows:
         rows, columns = list_file_read(file_name=file_name, content=content)
         if not rows:
-            raise ListFileUnreadable("名单中没有数据行。")
+            raise FileUnreadable("名单中没有数据行。")
         categories = identity_list_categories(county=county, department=department, list_date=list_date)
         missing = [column for column in IdentityListResource.required_columns(department) if column not in columns]
         if missing:
-            raise ListFileUnreadable(f"缺少列：{'、'.join(missing)}。请使用{department}名单模板。")
+            raise FileUnreadable(f"缺少列：{'、'.join(missing)}。请使用{department}名单模板。")
         checked, errors = _check_rows(
             rows=rows, department=department, categories=categories, list_date=list_date, today=timezone.localdate()
         )
@@ -211,7 +210,7 @@ def identity_list_preview(
     batch = IdentityListBatch(
         department=department, county=county, list_date=list_date, file_name=file_name[:255], uploaded_by=actor
     )
-    return batch_stage(batch=batch, check=check, file_refusals=(ListFileUnreadable, PolicyNotFound))
+    return batch_stage(batch=batch, check=check, file_refusals=(FileUnreadable, PolicyNotFound))
 
 
 def _registry_match(
@@ -242,7 +241,7 @@ def _registry_match(
 def identity_list_order_check(*, county: Division, department: str, list_date: datetime.date) -> None:
     """A department's lists of a county are applied in date order: once a list is imported, an older one is not."""
     newer = IdentityListBatch.objects.filter(
-        department=department, county=county, status=IdentityListStatus.CONFIRMED, list_date__gt=list_date
+        department=department, county=county, status=BatchStatus.CONFIRMED, list_date__gt=list_date
     ).first()
     if newer is not None:
         raise ValidationError(f"已导入{newer.list_date:%Y年%-m月%-d日}的{department}名单，不能再导入较早的名单。")

@@ -1,8 +1,8 @@
-"""The parameters of the reconciliation page, its file and the re-match (subsidies.report_forms)."""
+"""The parameters of the reconciliation page, its file and the re-match (subsidies.forms.reports)."""
 
 from django import forms
 
-from subsidies.report_forms import CountyReportForm
+from subsidies.forms.reports import CountyReportForm
 
 from .models import TaxPaymentMatch
 

@@ -17,14 +17,13 @@ from accounts.scope import user_can_see_division
 from bulk.models import BulkImportJob, BulkImportKind, BulkImportStatus
 from conftest import SHANYIN, YUJING_TOWN, make_user
 from core.excel import report_xlsx
+from core.models import JobStatus
 from divisions.models import Division
-from enrollment.export_models import ExportJob, ExportJobStatus, ExportKind
-from enrollment.models import Enrollment, Resident
+from enrollment.models import Enrollment, ExportJob, ExportKind, Resident
 from enrollment.rules import id_number_compose
 from enrollment.services import enrollment_create, resident_create
-from newborns.import_services import birth_import_preview
 from newborns.models import BirthImportBatch, BirthRecord, PreEnrollment
-from newborns.services import newborn_register, pre_enrollment_create
+from newborns.services import birth_import_preview, newborn_register, pre_enrollment_create
 from reports.models import CountyFiscalTier, FiscalTier
 from subsidies.models import IdentityListBatch
 from subsidies.services import hardship_identity_create, identity_list_preview
@@ -250,7 +249,7 @@ def world_build() -> World:
         role: ExportJob.objects.create(
             kind=ExportKind.RESIDENT_ROSTER,
             requested_by=user,
-            status=ExportJobStatus.SUCCEEDED,
+            status=JobStatus.SUCCEEDED,
             rows_total=1,
             file=ContentFile(xlsx([["居民花名册"]]), name="matrix-roster.xlsx"),
             finished_at=timezone.now(),

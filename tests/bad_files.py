@@ -220,7 +220,7 @@ def identity_list_layout() -> Layout:
 
 
 def birth_layout() -> Layout:
-    """A day's births of the county from the health commission (newborns.import_services.birth_import_preview)."""
+    """A day's births of the county from the health commission (newborns.services.birth_import_preview)."""
     return Layout(
         name="birth",
         file_stem="出生信息",

@@ -28,12 +28,12 @@ from rest_framework.test import APIClient
 from accounts.models import Role, User
 from accounts.permissions import ADD_BIRTH_RECORD, ADD_PRE_ENROLLMENT, CHANGE_BIRTH_RECORD
 from conftest import first_village
+from core.batches import BatchStatus
 from divisions.models import Division
 from enrollment.rules import id_number_compose
 from enrollment.services import resident_create
-from newborns.import_services import birth_import_preview
-from newborns.models import BirthImportBatch, BirthImportStatus, BirthRecord
-from newborns.services import newborn_register
+from newborns.models import BirthImportBatch, BirthRecord
+from newborns.services import birth_import_preview, newborn_register
 from tests.access_fixtures import (
     BIRTH_LIST_HEADER,
     EXPECTING_MOTHER,
@@ -391,7 +391,7 @@ def test_another_county_changes_and_reads_nothing_of_this_one(cross, name):
 def test_the_other_county_list_naming_this_county_baby_is_refused_at_preview(cross):
     # given 应县's list naming 山阴县's baby by its ID number (module fixture)
     # then it is refused at the preview, naming the row and why, and can never be confirmed
-    assert cross.baby_list.status == BirthImportStatus.REFUSED
+    assert cross.baby_list.status == BatchStatus.REFUSED
     assert cross.baby_list.row_errors == [
         {
             "row": 2,
@@ -408,4 +408,4 @@ def test_the_other_county_list_naming_this_county_baby_is_refused_at_preview(cro
             "errors": ["身份证号：该身份证号的居民登记在其他区县，本辖区不能为其办理。"],
         }
     ]
-    assert cross.mother_list.status == BirthImportStatus.PREVIEWED
+    assert cross.mother_list.status == BatchStatus.PREVIEWED

@@ -24,18 +24,17 @@ from accounts.models import Role
 from bulk.models import BulkImportJob, BulkImportStatus
 from bulk.services import bulk_import_create
 from conftest import make_user
+from core.batches import BatchStatus
 from core.excel import report_xlsx
-from core.list_files import ListFileUnreadable
+from core.tabular import FileUnreadable
 from divisions.models import Division
-from enrollment.export_models import ExportJob, ExportKind
-from enrollment.export_services import resident_roster_build
-from enrollment.models import ClaimSummary, Enrollment, Payment, Resident, ResidentStatus
+from enrollment.models import ClaimSummary, Enrollment, ExportJob, ExportKind, Payment, Resident, ResidentStatus
 from enrollment.rules import id_number_parse
-from enrollment.services import resident_create
-from newborns.import_services import birth_import_confirm, birth_import_preview
+from enrollment.services import resident_create, resident_roster_build
 from newborns.models import BirthRecord, PreEnrollment
 from newborns.resources import birth_row_errors_file_build
-from subsidies.models import HardshipIdentity, IdentityListBatch, IdentityListStatus
+from newborns.services import birth_import_confirm, birth_import_preview
+from subsidies.models import HardshipIdentity, IdentityListBatch
 from subsidies.resources import row_errors_file_build
 from subsidies.services import identity_list_confirm, identity_list_preview
 from targets.models import PopulationBaseline, Target
@@ -85,9 +84,7 @@ def written() -> dict[str, int]:
         history = getattr(model, "history", None)
         if history is not None:
             counts[f"{model._meta.label} history"] = history.model.objects.count()
-    counts["confirmed identity list batches"] = IdentityListBatch.objects.filter(
-        status=IdentityListStatus.CONFIRMED
-    ).count()
+    counts["confirmed identity list batches"] = IdentityListBatch.objects.filter(status=BatchStatus.CONFIRMED).count()
     return counts
 
 
@@ -220,7 +217,7 @@ def check_target_split(users, file_name: str, content: bytes) -> Outcome:
         preview = target_split_file_preview(
             city=Division.objects.get(code="1406"), year=2026, file_name=file_name, content=content
         )
-    except ListFileUnreadable as error:
+    except FileUnreadable as error:
         return Outcome(file_error=str(error))
     return Outcome(
         file_error="".join(preview.problems),
@@ -234,7 +231,7 @@ def check_target_split(users, file_name: str, content: bytes) -> Outcome:
 def check_baseline(users, file_name: str, content: bytes) -> Outcome:
     try:
         preview = baseline_file_preview(user=users["province_staff"], file_name=file_name, content=content)
-    except ListFileUnreadable as error:
+    except FileUnreadable as error:
         return Outcome(file_error=str(error))
     return Outcome(
         row_errors=[(row.row, "".join(row.errors)) for row in preview.bad_rows],

@@ -9,8 +9,9 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 
 from config.celery import app
-from enrollment.export_models import ExportJob, ExportJobStatus, ExportKind
-from enrollment.export_services import export_job_create
+from core.models import JobStatus
+from enrollment.models import ExportJob, ExportKind
+from enrollment.services import export_job_create
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -26,9 +27,9 @@ def test_worker_completes_export_job_through_the_broker(yujing_official, yujing_
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             job.refresh_from_db()
-            if job.status in (ExportJobStatus.SUCCEEDED, ExportJobStatus.FAILED):
+            if job.status in (JobStatus.SUCCEEDED, JobStatus.FAILED):
                 break
             time.sleep(0.2)
     # then
-    assert (job.status, job.rows_total, job.rows_done) == (ExportJobStatus.SUCCEEDED, 1, 1)
+    assert (job.status, job.rows_total, job.rows_done) == (JobStatus.SUCCEEDED, 1, 1)
     assert ExportJob.objects.get(pk=job.pk).file.name.endswith(".xlsx")

@@ -65,7 +65,7 @@ def test_an_unreachable_database_gives_a_plain_chinese_page_not_a_traceback():
 @pytest.mark.django_db
 def test_a_database_error_inside_a_page_answers_503(client, clerk):
     client.force_login(clerk)
-    with mock.patch("enrollment.views.resident_list", side_effect=OperationalError("connection refused")):
+    with mock.patch("enrollment.views.residents.resident_list", side_effect=OperationalError("connection refused")):
         response = client.get("/residents/")
     assert response.status_code == 503
     assert "刚才的操作没有保存" in response.content.decode()

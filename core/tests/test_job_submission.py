@@ -10,9 +10,8 @@ from django.utils import timezone
 from bulk.models import BulkImportJob
 from core.jobs import SUBMISSION_DEFERRED_MESSAGE, job_submissions_sweep
 from core.models import JobStatus, PendingSubmission
-from enrollment.export_models import ExportJob
-from enrollment.export_services import export_job_create
-from enrollment.models import Resident
+from enrollment.models import ExportJob, Resident
+from enrollment.services import export_job_create
 from targets.models import ProgressJob
 
 from .brokers import broker_at, bulk_upload_kept_while_broker_down, free_loopback_port

@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.models import User
 from core.jobs import ProgressReporter, job_run, job_update
 from core.models import JobStatus
-from enrollment.export_models import ExportJob, ExportKind
+from enrollment.models import ExportJob, ExportKind
 from targets.models import ProgressJob
 
 JUNE_30 = datetime.date(2026, 6, 30)

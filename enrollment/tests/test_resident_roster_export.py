@@ -3,8 +3,9 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from enrollment.export_models import ExportJob, ExportJobStatus, ExportKind
-from enrollment.export_services import export_job_create, export_job_run
+from core.models import JobStatus
+from enrollment.models import ExportJob, ExportKind
+from enrollment.services.exports import export_job_create, export_job_run
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ def test_roster_export_holds_only_the_users_scope_with_masked_numbers(
     job = create_and_commit(yujing_official)
     job.refresh_from_db()
     # then
-    assert (job.status, job.rows_done, job.rows_total, job.percent_done) == (ExportJobStatus.SUCCEEDED, 1, 1, 100)
+    assert (job.status, job.rows_done, job.rows_total, job.percent_done) == (JobStatus.SUCCEEDED, 1, 1, 100)
     rows = roster_rows(job)
     assert [(row[1], row[2]) for row in rows] == [("王玉井", yujing_resident.id_number)]
 
@@ -74,7 +75,7 @@ def test_a_running_export_is_shown_generating_and_interrupted_once_its_worker_is
     job = ExportJob.objects.create(
         kind=ExportKind.RESIDENT_ROSTER,
         requested_by=yujing_official,
-        status=ExportJobStatus.RUNNING,
+        status=JobStatus.RUNNING,
         started_at=now,
         heartbeat_at=now,
         rows_total=4,

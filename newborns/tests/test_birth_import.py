@@ -15,9 +15,9 @@ from conftest import BEIZHOUZHUANG_TOWN, SHANYIN, YUJING_TOWN, first_village, ma
 from divisions.models import Division
 from enrollment.models import Enrollment, Resident
 from enrollment.rules import id_number_compose
-from newborns.import_services import birth_import_confirm, birth_import_preview
 from newborns.models import BirthImportBatch, BirthRecord
 from newborns.services import newborn_register
+from newborns.services.imports import birth_import_confirm, birth_import_preview
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

@@ -14,8 +14,8 @@ from enrollment.coverage import CoverageRow
 from enrollment.models import Enrollment
 from enrollment.rules import id_number_compose
 from enrollment.services import resident_create
-from newborns.coverage import newborn_coverage
 from newborns.models import BirthRecord
+from newborns.selectors.coverage import newborn_coverage
 from newborns.services import newborn_register
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from conftest import SHANYIN, token_client
+from core.batches import BatchStatus
 from divisions.models import Division
-from subsidies.models import HardshipIdentity, IdentityListStatus
+from subsidies.models import HardshipIdentity
 from subsidies.services import hardship_identity_create, identity_list_preview
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +83,7 @@ def test_r13_0_list_row_valid_from_after_today_refuses_the_list(clerk, yujing_re
         content=text.encode("utf-8"),
     )
     # then
-    assert batch.status == IdentityListStatus.REFUSED
+    assert batch.status == BatchStatus.REFUSED
     assert [(error["row"], error["errors"]) for error in batch.row_errors] == [
         (2, [f"有效期起：{tomorrow.isoformat()}晚于今天（{today.isoformat()}）。"])
     ]

@@ -8,10 +8,11 @@ from django.core.exceptions import ValidationError
 from openpyxl import Workbook, load_workbook
 
 from conftest import SHANYIN, YUJING_TOWN, first_village
+from core.batches import BatchStatus
 from divisions.models import Division
 from enrollment.rules import id_number_compose
 from enrollment.services import enrollment_create, resident_create
-from subsidies.models import HardshipIdentity, IdentityListBatch, IdentityListStatus
+from subsidies.models import HardshipIdentity, IdentityListBatch
 from subsidies.resources import list_template_build, row_errors_file_build
 from subsidies.services import hardship_identity_create, identity_list_confirm, identity_list_preview
 
@@ -62,7 +63,7 @@ def test_r6_1_good_list_is_previewed_without_writing_then_confirmed(clerk, yujin
     # when
     batch = preview(clerk, content)
     # then nothing is written yet, the stranger is listed
-    assert batch.status == IdentityListStatus.PREVIEWED
+    assert batch.status == BatchStatus.PREVIEWED
     assert (batch.rows_total, len(batch.checked_rows), batch.row_errors) == (3, 2, [])
     assert [(row["row"], row["name"], row["category"]) for row in batch.unmatched_rows] == [(4, "赵外来", "dibao")]
     assert HardshipIdentity.objects.count() == 0
@@ -95,7 +96,7 @@ def test_r6_1_bad_rows_are_reported_and_nothing_of_the_refused_list_is_written(c
     # when
     batch = preview(clerk, content)
     # then every bad row is named with its line and reason
-    assert batch.status == IdentityListStatus.REFUSED
+    assert batch.status == BatchStatus.REFUSED
     assert [(error["row"], error["errors"]) for error in batch.row_errors] == [
         (3, ["身份证号：身份证号校验位不正确，请核对后重新输入。"]),
         (4, ["与第2行重复（同一人同一类别）。"]),
@@ -149,7 +150,7 @@ def test_r6_1_gbk_csv_from_wps_is_read(clerk, yujing_resident):
 def test_r6_1_gbk_csv_with_a_bad_row_is_refused(clerk, yujing_resident):
     text = f"姓名,身份证号,身份类别\r\n王玉井,{yujing_resident.id_number},特困人员\r\n李四,12345,低保\r\n"
     batch = preview(clerk, text.encode("gbk"), file_name="名单.csv")
-    assert batch.status == IdentityListStatus.REFUSED
+    assert batch.status == BatchStatus.REFUSED
     assert [error["row"] for error in batch.row_errors] == [3]
     assert batch.row_errors[0]["errors"][0].startswith("身份证号：")
     assert HardshipIdentity.objects.count() == 0

@@ -1,0 +1,149 @@
+"""Enrollments (参保缴费) and claim summaries over the API (API.md)."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.requests import AuthenticatedRequest
+
+from ..models import ClaimSummary, Enrollment, PayerRelation, PaymentChannel
+from ..rules import REFUND_REASON_LABELS
+from ..selectors import enrollment_get, enrollment_list
+from ..serializers import EnrollmentSerializer
+from ..services.enrollments import back_payment_add, claim_summary_upsert, enrollment_create, refund_request
+from .base import ReadRequiresViewPermission, api_validation_error, resident_in_scope, resident_record_create
+from .quotes import SPECIAL_STATUS_CHOICES
+
+
+class EnrollmentCreateSerializer(serializers.Serializer):
+    id_number = serializers.CharField(max_length=18)
+    insurance_year = serializers.IntegerField(min_value=2000, max_value=2100)
+    payment_date = serializers.DateField()
+    back_paid_years = serializers.IntegerField(min_value=0, default=0)
+    special_status = serializers.ChoiceField(choices=SPECIAL_STATUS_CHOICES, required=False, allow_null=True)
+    special_date = serializers.DateField(required=False, allow_null=True)
+    channel = serializers.ChoiceField(choices=PaymentChannel.choices, default=PaymentChannel.WINDOW)
+    accident_topup = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True)
+    payer_id_number = serializers.CharField(max_length=18, required=False, allow_null=True, allow_blank=True)
+    payer_relation = serializers.ChoiceField(
+        choices=PayerRelation.choices, required=False, allow_null=True, allow_blank=True
+    )
+
+
+class BackPaymentSerializer(serializers.Serializer):
+    years = serializers.IntegerField(min_value=1)
+    payment_date = serializers.DateField()
+
+
+class RefundSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=list(REFUND_REASON_LABELS.items()))
+    date = serializers.DateField()
+
+
+class EnrollmentPermission(ReadRequiresViewPermission):
+    def get_required_permissions(self, method, model_cls):
+        if method == "POST":
+            return ["enrollment.add_enrollment"]
+        return super().get_required_permissions(method, model_cls)
+
+
+@extend_schema(tags=["参保缴费"])
+class EnrollmentViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = "[0-9]+"
+    serializer_class = EnrollmentSerializer
+    permission_classes = [IsAuthenticated, EnrollmentPermission]
+    queryset = Enrollment.objects.none()
+    request: AuthenticatedRequest
+
+    def get_queryset(self):
+        return enrollment_list(user=self.request.user).order_by("-id")
+
+    def get_object(self):
+        enrollment = enrollment_get(user=self.request.user, pk=self.kwargs["pk"])
+        if enrollment is None:
+            raise Http404
+        return enrollment
+
+    def _respond(self, enrollment: Enrollment, code: int = status.HTTP_200_OK) -> Response:
+        return Response(EnrollmentSerializer(enrollment, context=self.get_serializer_context()).data, status=code)
+
+    @extend_schema(request=EnrollmentCreateSerializer, responses={201: EnrollmentSerializer})
+    def create(self, request):
+        serializer = EnrollmentCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        resident = resident_in_scope(request, data["id_number"])
+        try:
+            enrollment = enrollment_create(
+                actor=request.user,
+                resident=resident,
+                insurance_year=data["insurance_year"],
+                payment_date=data["payment_date"],
+                channel=data["channel"],
+                back_paid_years=data["back_paid_years"],
+                special_status=data.get("special_status") or "",
+                special_date=data.get("special_date"),
+                accident_topup=data.get("accident_topup"),
+                payer_id_number=data.get("payer_id_number") or "",
+                payer_relation=data.get("payer_relation") or "",
+            )
+        except DjangoValidationError as error:
+            raise api_validation_error(error) from None
+        return self._respond(enrollment, status.HTTP_201_CREATED)
+
+    @extend_schema(request=BackPaymentSerializer, responses={200: EnrollmentSerializer})
+    @action(detail=True, methods=["post"], url_path="back-payment")
+    def back_payment(self, request, pk=None):
+        enrollment = self.get_object()
+        serializer = BackPaymentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            enrollment = back_payment_add(actor=request.user, enrollment=enrollment, **serializer.validated_data)
+        except DjangoValidationError as error:
+            raise api_validation_error(error) from None
+        return self._respond(enrollment)
+
+    @extend_schema(request=RefundSerializer, responses={200: EnrollmentSerializer})
+    @action(detail=True, methods=["post"])
+    def refund(self, request, pk=None):
+        enrollment = self.get_object()
+        serializer = RefundSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            enrollment = refund_request(actor=request.user, enrollment=enrollment, **serializer.validated_data)
+        except DjangoValidationError as error:
+            raise api_validation_error(error) from None
+        return self._respond(enrollment)
+
+
+class ClaimSummaryCreateSerializer(serializers.Serializer):
+    id_number = serializers.CharField(max_length=18)
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    fund_paid_total = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
+    reward_used = serializers.BooleanField()
+
+
+class ClaimSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ClaimSummary
+        fields = ["year", "fund_paid_total", "reward_used"]
+
+
+class ClaimSummaryView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(tags=["结算汇总"], request=ClaimSummaryCreateSerializer, responses={201: ClaimSummarySerializer})
+    def post(self, request):
+        return resident_record_create(
+            self,
+            request,
+            permission="enrollment.add_claimsummary",
+            request_serializer=ClaimSummaryCreateSerializer,
+            service=claim_summary_upsert,
+            response_serializer=ClaimSummarySerializer,
+        )

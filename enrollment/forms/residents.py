@@ -1,0 +1,38 @@
+from typing import cast
+
+from django import forms
+
+from divisions.models import Division
+from divisions.selectors import residence_divisions_under
+
+from ..models import ResidentStatus
+
+
+class DivisionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Division) -> str:
+        parent = f"{obj.parent.name} " if obj.parent else ""
+        return f"{parent}{obj.name}"
+
+
+class ResidentForm(forms.Form):
+    id_number = forms.CharField(label="公民身份号码", max_length=18)
+    name = forms.CharField(label="姓名", max_length=64)
+    phone = forms.CharField(label="联系电话", max_length=20, required=False)
+    household_division = DivisionChoiceField(label="户籍所在村（社区）", queryset=Division.objects.none())
+    residence_division = DivisionChoiceField(label="居住地", queryset=Division.objects.none(), required=False)
+
+    def __init__(self, *args, scope_code: str | None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        divisions = residence_divisions_under(root_code=scope_code or "")
+        cast(forms.ModelChoiceField, self.fields["household_division"]).queryset = divisions
+        cast(forms.ModelChoiceField, self.fields["residence_division"]).queryset = divisions
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+
+
+class ResidentEditForm(ResidentForm):
+    status = forms.ChoiceField(label="人员状态", choices=ResidentStatus.choices)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["id_number"]

@@ -1,0 +1,30 @@
+import datetime
+
+from django import forms
+
+from config.forms import DateInput
+
+from ..api.quotes import SPECIAL_STATUS_CHOICES
+from ..models import PayerRelation, PaymentChannel
+from ..policy import insurance_year_collecting
+
+
+class WindowPaymentForm(forms.Form):
+    insurance_year = forms.IntegerField(label="保险年度", min_value=2000, max_value=2100)
+    payment_date = forms.DateField(label="缴费日期", widget=DateInput())
+    back_paid_years = forms.IntegerField(label="补缴年数", min_value=0, initial=0)
+    channel = forms.ChoiceField(label="缴费渠道", choices=PaymentChannel.choices, initial=PaymentChannel.WINDOW)
+    accident_topup = forms.DecimalField(label="意外伤害补充保险（元）", required=False, decimal_places=2)
+    special_status = forms.ChoiceField(label="特殊群体", choices=[("", "无"), *SPECIAL_STATUS_CHOICES], required=False)
+    special_date = forms.DateField(label="退出其他制度日期", required=False, widget=DateInput())
+    payer_id_number = forms.CharField(label="代缴人身份证号（家庭共济）", max_length=18, required=False)
+    payer_relation = forms.ChoiceField(
+        label="与代缴人关系", choices=[("", "—"), *PayerRelation.choices], required=False
+    )
+
+    def __init__(self, *args, today: datetime.date, region_code: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["insurance_year"].initial = insurance_year_collecting(region_code=region_code, today=today)
+        self.fields["payment_date"].initial = today
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"

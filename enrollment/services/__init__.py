@@ -1,0 +1,35 @@
+"""The writes of enrollment, one module per topic; other apps import them from here."""
+
+from .enrollments import (
+    back_payment_add,
+    claim_summary_upsert,
+    enrollment_create,
+    enrollment_preview,
+    enrollment_recompute,
+    refund_request,
+)
+from .exports import export_job_create, export_job_run, resident_roster_build
+from .residents import (
+    id_number_address_warnings,
+    record_date_check,
+    resident_create,
+    resident_division_check,
+    resident_update,
+)
+
+__all__ = [
+    "back_payment_add",
+    "claim_summary_upsert",
+    "enrollment_create",
+    "enrollment_preview",
+    "enrollment_recompute",
+    "export_job_create",
+    "export_job_run",
+    "id_number_address_warnings",
+    "record_date_check",
+    "refund_request",
+    "resident_create",
+    "resident_division_check",
+    "resident_roster_build",
+    "resident_update",
+]

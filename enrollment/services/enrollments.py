@@ -1,0 +1,400 @@
+"""Enrollments (参保缴费): payment, back-payment, recomputation and refund (R4.5, R12, R13.1, R13.2), and the
+settlement system's claim summaries the rules read (R5.3)."""
+
+import dataclasses
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Sum
+from django.utils import timezone
+
+from accounts.models import User
+from core.history import history_save
+
+from ..models import (
+    ClaimSummary,
+    Enrollment,
+    EnrollmentStatus,
+    Gender,
+    Payment,
+    PaymentChannel,
+    PaymentKind,
+    Resident,
+)
+from ..policy import PolicyNotFound, policy_resolve, policy_resolve_covered
+from ..rules import (
+    BackPaymentRefused,
+    PaymentDateRefused,
+    PaymentDetailRefused,
+    PolicyFigures,
+    Quote,
+    RecordDateRefused,
+    RefundRefused,
+    SpecialStatus,
+    id_number_parse,
+    money,
+    newborn_rules_apply,
+    payment_date_check,
+    payment_details_check,
+    quote_compute,
+    refund_check,
+)
+from ..selectors import enrollment_region_code, person_history
+from .residents import record_date_check
+
+
+def _policy_for(resident: Resident, insurance_year: int, *, today: datetime.date | None = None) -> PolicyFigures:
+    """The figures of the person's region and year; with `today`, for a new record, only for a year the policy data
+    covers (policy_resolve_covered)."""
+    region_code = enrollment_region_code(resident=resident)
+    try:
+        if today is not None:
+            return policy_resolve_covered(region_code=region_code, insurance_year=insurance_year, today=today)
+        return policy_resolve(region_code=region_code, insurance_year=insurance_year)
+    except PolicyNotFound as error:
+        raise ValidationError({"insurance_year": str(error)}) from None
+    except RecordDateRefused as error:
+        raise ValidationError({error.field: str(error)}) from None
+
+
+def _quote(
+    *,
+    policy: PolicyFigures,
+    resident: Resident,
+    payment_date: datetime.date,
+    back_paid_years: int,
+    special_status: str,
+    special_date: datetime.date | None,
+) -> Quote:
+    try:
+        return quote_compute(
+            policy=policy,
+            payment_date=payment_date,
+            history=person_history(resident=resident, before_year=policy.insurance_year, on_date=payment_date),
+            back_paid_years=back_paid_years,
+            special_status=special_status or None,
+            special_date=special_date,
+        )
+    except PaymentDateRefused as error:
+        raise ValidationError({"payment_date": str(error)}) from None
+    except BackPaymentRefused as error:
+        raise ValidationError({"back_paid_years": str(error)}) from None
+
+
+def _apply_quote(enrollment: Enrollment, quote: Quote) -> None:
+    enrollment.projected = quote.projected
+    enrollment.contribution_standard = quote.contribution_standard
+    enrollment.in_collection_period = quote.in_collection_period
+    enrollment.continuous = quote.continuous
+    enrollment.break_years = quote.break_years
+    enrollment.individual_due = quote.individual_due
+    enrollment.subsidy_amount = quote.subsidy_amount
+    enrollment.subsidy_category = quote.subsidy_category or ""
+    enrollment.back_payment_due = quote.back_payment_due
+    enrollment.waiting_fixed_months = quote.waiting.fixed_months
+    enrollment.waiting_variable_months = quote.waiting.variable_months
+    enrollment.waiting_repaired_months = quote.waiting.repaired_months
+    enrollment.waiting_total_months = quote.waiting.total_months
+    enrollment.benefit_start = quote.benefit_start
+    enrollment.benefit_end = quote.benefit_end
+    enrollment.counts_as_enrolled_year = quote.counts_as_enrolled_year
+    cap = quote.catastrophic_cap
+    enrollment.cap_base = cap.base
+    enrollment.cap_continuity_bonus = cap.continuity_bonus
+    enrollment.cap_zero_claim_bonus = cap.zero_claim_bonus
+    enrollment.cap_break_penalty = cap.break_penalty
+    enrollment.cap_effective = cap.effective
+    enrollment.explanation = [dataclasses.asdict(entry) for entry in quote.explanation]
+
+
+def _special_status_of(
+    *,
+    policy: PolicyFigures,
+    resident: Resident,
+    payment_date: datetime.date,
+    special_status: str,
+    special_date: datetime.date | None,
+) -> tuple[str, datetime.date | None]:
+    """The newborn rules (R7) follow from the person's birth date; other special groups are the clerk's to say."""
+    if not special_status and newborn_rules_apply(
+        policy=policy, birth_date=resident.birth_date, payment_date=payment_date
+    ):
+        return SpecialStatus.NEWBORN, resident.birth_date
+    if special_status == SpecialStatus.NEWBORN:
+        return special_status, resident.birth_date
+    return special_status, special_date
+
+
+def enrollment_preview(
+    *,
+    resident: Resident,
+    insurance_year: int,
+    payment_date: datetime.date,
+    channel: str = PaymentChannel.WINDOW,
+    back_paid_years: int = 0,
+    special_status: str = "",
+    special_date: datetime.date | None = None,
+    accident_topup: Decimal | None = None,
+    payer_id_number: str = "",
+    payer_relation: str = "",
+) -> Quote:
+    """What enrollment_create would compute, with the person's history from the database; writes nothing.
+
+    Refused like the payment itself: an insurance year the policy data does not cover, a payment date after today
+    or before the year before the insurance year, a payer born after today (R13.0).
+    """
+    today = timezone.localdate()
+    policy = _policy_for(resident, insurance_year, today=today)
+    try:
+        payment_date_check(insurance_year=insurance_year, payment_date=payment_date, today=today)
+    except RecordDateRefused as error:
+        raise ValidationError({error.field: str(error)}) from None
+    special_status, special_date = _special_status_of(
+        policy=policy,
+        resident=resident,
+        payment_date=payment_date,
+        special_status=special_status,
+        special_date=special_date,
+    )
+    try:
+        payment_details_check(
+            policy=policy,
+            channel=channel,
+            payer_id_number=payer_id_number,
+            payer_relation=payer_relation,
+            accident_topup=accident_topup,
+        )
+    except PaymentDetailRefused as error:
+        raise ValidationError({error.field: str(error)}) from None
+    if payer_id_number:
+        payer_birth_date = id_number_parse(payer_id_number).birth_date
+        record_date_check(value=payer_birth_date, field="payer_id_number", label="代缴人身份证号中的出生日期")
+    return _quote(
+        policy=policy,
+        resident=resident,
+        payment_date=payment_date,
+        back_paid_years=back_paid_years,
+        special_status=special_status,
+        special_date=special_date,
+    )
+
+
+@transaction.atomic
+def enrollment_create(
+    *,
+    actor: User,
+    resident: Resident,
+    insurance_year: int,
+    payment_date: datetime.date,
+    channel: str = PaymentChannel.WINDOW,
+    back_paid_years: int = 0,
+    special_status: str = "",
+    special_date: datetime.date | None = None,
+    accident_topup: Decimal | None = None,
+    payer_id_number: str = "",
+    payer_relation: str = "",
+) -> Enrollment:
+    """Compute and store one year's enrollment with its payments. Two clerks at once: the constraint decides."""
+    # Lock the person so that concurrent payments for them queue here instead of racing.
+    Resident.objects.select_for_update().filter(pk=resident.pk).first()
+    if Enrollment.objects.filter(
+        resident=resident, insurance_year=insurance_year, status=EnrollmentStatus.ACTIVE
+    ).exists():
+        raise ValidationError({"non_field_errors": f"该居民{insurance_year}年度已有有效参保记录，不能重复参保。"})
+    quote = enrollment_preview(
+        resident=resident,
+        insurance_year=insurance_year,
+        payment_date=payment_date,
+        channel=channel,
+        back_paid_years=back_paid_years,
+        special_status=special_status,
+        special_date=special_date,
+        accident_topup=accident_topup,
+        payer_id_number=payer_id_number,
+        payer_relation=payer_relation,
+    )
+    special_status, special_date = _special_status_of(
+        policy=_policy_for(resident, insurance_year),
+        resident=resident,
+        payment_date=payment_date,
+        special_status=special_status,
+        special_date=special_date,
+    )
+    enrollment = Enrollment(
+        resident=resident,
+        insurance_year=insurance_year,
+        payment_date=payment_date,
+        channel=channel,
+        payer_id_number=payer_id_number.strip().upper(),
+        payer_relation=payer_relation,
+        accident_topup=money(accident_topup) if accident_topup is not None else None,
+        special_status=special_status,
+        special_date=special_date,
+        back_paid_years=back_paid_years,
+        recorded_by=actor,
+    )
+    _apply_quote(enrollment, quote)
+    enrollment.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            history_save(enrollment, actor=actor)
+    except IntegrityError:
+        raise ValidationError(
+            {"non_field_errors": f"该居民{insurance_year}年度已有有效参保记录，不能重复参保。"}
+        ) from None
+    payments = [Payment(kind=PaymentKind.CONTRIBUTION, amount=enrollment.individual_due)]
+    if back_paid_years:
+        payments.append(
+            Payment(kind=PaymentKind.BACK_PAYMENT, amount=enrollment.back_payment_due, years=back_paid_years)
+        )
+    if enrollment.accident_topup is not None:
+        payments.append(Payment(kind=PaymentKind.ACCIDENT_TOPUP, amount=enrollment.accident_topup))
+    for payment in payments:
+        payment.enrollment = enrollment
+        payment.date = payment_date
+        payment.recorded_by = actor
+    Payment.objects.bulk_create(payments)
+    return enrollment
+
+
+@transaction.atomic
+def back_payment_add(*, actor: User, enrollment: Enrollment, years: int, payment_date: datetime.date) -> Enrollment:
+    """R4.5: back-pay missed years while the waiting period still runs; the benefit start is recomputed."""
+    enrollment = Enrollment.objects.select_for_update().select_related("resident").get(pk=enrollment.pk)
+    if enrollment.status != EnrollmentStatus.ACTIVE:
+        raise ValidationError({"non_field_errors": f"该参保记录{enrollment.get_status_display()}，不能补缴。"})
+    if years < 1:
+        raise ValidationError({"years": "补缴年数至少为1年。"})
+    record_date_check(value=payment_date, field="payment_date", label="补缴日期")
+    if payment_date < enrollment.payment_date:
+        raise ValidationError({"payment_date": "补缴日期不能早于参保缴费日期。"})
+    if enrollment.benefit_start is not None and payment_date >= enrollment.benefit_start:
+        raise ValidationError({"payment_date": "等待期已结束，不能再通过补缴修复等待期。"})
+    policy = _policy_for(enrollment.resident, enrollment.insurance_year)
+    total_years = enrollment.back_paid_years + years
+    try:
+        quote = _quote(
+            policy=policy,
+            resident=enrollment.resident,
+            payment_date=enrollment.payment_date,
+            back_paid_years=total_years,
+            special_status=enrollment.special_status,
+            special_date=enrollment.special_date,
+        )
+    except ValidationError as error:
+        if "back_paid_years" in error.message_dict:
+            raise ValidationError({"years": error.message_dict["back_paid_years"]}) from None
+        raise
+    previous_due = enrollment.back_payment_due
+    enrollment.back_paid_years = total_years
+    _apply_quote(enrollment, quote)
+    history_save(enrollment, actor=actor)
+    Payment.objects.create(
+        enrollment=enrollment,
+        kind=PaymentKind.BACK_PAYMENT,
+        amount=enrollment.back_payment_due - previous_due,
+        years=years,
+        date=payment_date,
+        recorded_by=actor,
+    )
+    return enrollment
+
+
+@transaction.atomic
+def enrollment_recompute(
+    *, actor: User, enrollment: Enrollment, special_date: datetime.date | None = None
+) -> Enrollment:
+    """Run the rules again on an enrollment's own payment, after the person's facts changed (a pre-enrolled baby's
+    real birth date, R7.6); `special_date` replaces the stored one when given. Payments are not touched."""
+    enrollment = Enrollment.objects.select_for_update().select_related("resident").get(pk=enrollment.pk)
+    if special_date is not None:
+        enrollment.special_date = special_date
+    quote = _quote(
+        policy=_policy_for(enrollment.resident, enrollment.insurance_year),
+        resident=enrollment.resident,
+        payment_date=enrollment.payment_date,
+        back_paid_years=enrollment.back_paid_years,
+        special_status=enrollment.special_status,
+        special_date=enrollment.special_date,
+    )
+    _apply_quote(enrollment, quote)
+    history_save(enrollment, actor=actor)
+    return enrollment
+
+
+def _is_unborn_placeholder(enrollment: Enrollment) -> bool:
+    """Whether the enrollment is a pre-enrolled baby's before birth (R7.6), from the fields enrollment owns (the
+    newborns app, which records the pre-enrollment, sits above this one): the person has a placeholder ID number
+    (mother's + B), no sex yet (only a pre-enrollment registers a person of unknown sex; linking the birth sets it)
+    and the enrollment follows the newborn rules."""
+    resident = enrollment.resident
+    return (
+        resident.id_number_is_placeholder
+        and resident.gender == Gender.UNKNOWN
+        and enrollment.special_status == SpecialStatus.NEWBORN
+    )
+
+
+@transaction.atomic
+def refund_request(*, actor: User, enrollment: Enrollment, reason: str, date: datetime.date) -> Enrollment:
+    """R12: void the benefit period, return the individual part and the subsidy; keep everything in history.
+
+    Refused (R12.1, R13.0): a reason the year's policy does not list or that does not fit the enrollment, a date
+    after today, before the last payment it returns, or outside the year's refund window.
+    """
+    enrollment = Enrollment.objects.select_for_update().select_related("resident").get(pk=enrollment.pk)
+    if enrollment.status != EnrollmentStatus.ACTIVE:
+        raise ValidationError({"non_field_errors": f"该参保记录{enrollment.get_status_display()}。"})
+    policy = _policy_for(enrollment.resident, enrollment.insurance_year)
+    last_paid_on = enrollment.payments.exclude(kind=PaymentKind.REFUND).aggregate(last=Max("date"))["last"]
+    try:
+        explanation = refund_check(
+            policy=policy,
+            reason=reason,
+            date=date,
+            today=timezone.localdate(),
+            paid_on=max(filter(None, (enrollment.payment_date, last_paid_on))),
+            unborn_placeholder=_is_unborn_placeholder(enrollment),
+        )
+    except RefundRefused as error:
+        raise ValidationError({error.field: str(error)}) from None
+    paid_in = enrollment.payments.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+    enrollment.status = EnrollmentStatus.REFUNDED
+    enrollment.refund_reason = reason
+    enrollment.refund_date = date
+    enrollment.benefit_start = None
+    enrollment.benefit_end = None
+    enrollment.counts_as_enrolled_year = False
+    enrollment.explanation = [*enrollment.explanation, dataclasses.asdict(explanation)]
+    history_save(enrollment, actor=actor)
+    Payment.objects.create(
+        enrollment=enrollment,
+        kind=PaymentKind.REFUND,
+        amount=-paid_in,
+        date=date,
+        reason=reason,
+        recorded_by=actor,
+    )
+    return enrollment
+
+
+@transaction.atomic
+def claim_summary_upsert(
+    *, actor: User, resident: Resident, year: int, fund_paid_total: Decimal, reward_used: bool
+) -> ClaimSummary:
+    """The settlement system's yearly figures (R5.3), keyed by person and year; a year not yet begun has none
+    (R13.0)."""
+    this_year = timezone.localdate().year
+    if year > this_year:
+        raise ValidationError({"year": f"{year}年尚未开始，不能录入该年度的结算汇总（最晚为{this_year}年）。"})
+    summary, _ = ClaimSummary.objects.select_for_update().get_or_create(
+        resident=resident,
+        year=year,
+        defaults={"fund_paid_total": money(fund_paid_total), "reward_used": reward_used},
+    )
+    summary.fund_paid_total = money(fund_paid_total)
+    summary.reward_used = reward_used
+    history_save(summary, actor=actor)
+    return summary

@@ -1,0 +1,93 @@
+"""窗口办理: find a person by ID number, quote before payment, record the payment, print the receipt."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from accounts.personal_data import PAGE_REVEAL_REASONS
+from accounts.requests import AuthenticatedHttpRequest
+
+from ..forms.window import WindowPaymentForm
+from ..models import Enrollment
+from ..selectors import enrollment_get, enrollment_region_code, resident_employee_years_credit, resident_get
+from ..services.enrollments import enrollment_create, enrollment_preview
+from .residents import shown_id_number
+
+WINDOW_PERMISSION = "enrollment.add_enrollment"
+
+
+@login_required
+@permission_required(WINDOW_PERMISSION, raise_exception=True)
+def window_search(request: AuthenticatedHttpRequest) -> HttpResponse:
+    id_number = request.GET.get("id_number", "").strip().upper()
+    if id_number:
+        resident = resident_get(user=request.user, id_number=id_number)
+        if resident is not None:
+            return redirect("window_resident", pk=resident.pk)
+        messages.warning(request, "本辖区没有该身份证号的居民档案，请核对号码或先登记居民。")
+    return render(request, "enrollment/window_search.html", {"id_number": id_number})
+
+
+def _payment_arguments(form: WindowPaymentForm) -> dict:
+    data = form.cleaned_data
+    return {
+        "insurance_year": data["insurance_year"],
+        "payment_date": data["payment_date"],
+        "channel": data["channel"],
+        "back_paid_years": data["back_paid_years"] or 0,
+        "special_status": data["special_status"],
+        "special_date": data["special_date"],
+        "accident_topup": data["accident_topup"],
+        "payer_id_number": data["payer_id_number"],
+        "payer_relation": data["payer_relation"],
+    }
+
+
+@login_required
+@permission_required(WINDOW_PERMISSION, raise_exception=True)
+def window_resident(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    resident = resident_get(user=request.user, pk=pk)
+    if resident is None:
+        raise Http404("没有找到该居民。")
+    form = WindowPaymentForm(
+        request.POST or None, today=timezone.localdate(), region_code=enrollment_region_code(resident=resident)
+    )
+    quote = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            if request.POST.get("action") == "pay":
+                enrollment = enrollment_create(actor=request.user, resident=resident, **_payment_arguments(form))
+                messages.success(request, f"已收取{enrollment.insurance_year}年度参保费。")
+                return redirect("window_receipt", pk=enrollment.pk)
+            quote = enrollment_preview(resident=resident, **_payment_arguments(form))
+        except ValidationError as error:
+            for field, field_messages in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, field_messages)
+    context = {
+        "resident": resident,
+        "shown_id_number": shown_id_number(request, resident),
+        "reasons": PAGE_REVEAL_REASONS,
+        "enrollments": resident.enrollments.order_by("-insurance_year", "-id"),
+        "identities": resident.hardship_identities.order_by("-valid_from"),
+        "form": form,
+        "quote": quote,
+        "employee_years_credit": resident_employee_years_credit(resident=resident, today=timezone.localdate()),
+    }
+    return render(request, "enrollment/window_resident.html", context)
+
+
+@login_required
+@permission_required("enrollment.view_enrollment", raise_exception=True)
+def window_receipt(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    enrollment: Enrollment | None = enrollment_get(user=request.user, pk=pk)
+    if enrollment is None:
+        raise Http404("没有找到该缴费记录。")
+    context = {
+        "enrollment": enrollment,
+        "shown_id_number": shown_id_number(request, enrollment.resident),
+        "payments": enrollment.payments.select_related("recorded_by"),
+    }
+    return render(request, "enrollment/window_receipt.html", context)

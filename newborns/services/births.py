@@ -1,0 +1,418 @@
+"""Newborns: registration (R7.1-R7.3), identity completion (R7.5) and pre-enrollment (R7.6)."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from core.history import history_save
+from divisions.models import Division
+from enrollment.models import Enrollment, EnrollmentStatus, Gender, PaymentChannel, Resident, ResidentStatus
+from enrollment.policy import PolicyNotFound, policy_resolve
+from enrollment.rules import IdNumberError, SpecialStatus, id_number_parse
+from enrollment.selectors import (
+    REGISTERED_ELSEWHERE,
+    enrollment_region_code,
+    resident_find,
+    resident_get,
+    resident_list,
+)
+from enrollment.services import (
+    enrollment_create,
+    enrollment_recompute,
+    record_date_check,
+    refund_request,
+    resident_create,
+    resident_division_check,
+)
+from subsidies.models import HardshipIdentity
+
+from ..models import BirthRecord, PreEnrollment, PreEnrollmentPlaceholder, PreEnrollmentStatus, RegistrationChannel
+from ..rules import PLACEHOLDER_SUFFIX, PreEnrollmentRefused, placeholder_suffixes, pre_enrollment_check
+from ..selectors.births import birth_record_get, birth_record_list
+
+CERTIFICATE_REGISTERED_ELSEWHERE = "该出生医学证明已在其他辖区登记，请核对编号。"
+
+CHANNEL_PAYMENT = {
+    RegistrationChannel.WINDOW: PaymentChannel.WINDOW,
+    RegistrationChannel.BIRTH_PLATFORM: PaymentChannel.ONLINE,
+    RegistrationChannel.IMPORT: PaymentChannel.ONLINE,
+}
+
+
+def _id_number(raw: str, field: str) -> str:
+    try:
+        return id_number_parse(raw).id_number
+    except IdNumberError as error:
+        raise ValidationError({field: str(error)}) from None
+
+
+def _taken_suffixes(mother_id_number: str) -> frozenset[str]:
+    numbers = Resident.objects.filter(id_number__startswith=f"{mother_id_number}{PLACEHOLDER_SUFFIX}").values_list(
+        "id_number", flat=True
+    )
+    return frozenset(number[len(mother_id_number) :] for number in numbers)
+
+
+def _placeholder_resident_create(
+    *, actor: User, id_number: str, name: str, gender: str, birth_date: datetime.date, division: Division
+) -> Resident:
+    resident = Resident(
+        id_number=id_number,
+        id_number_is_placeholder=True,
+        name=name,
+        gender=gender,
+        birth_date=birth_date,
+        household_division=division,
+    )
+    resident.full_clean()
+    history_save(resident, actor=actor)
+    return resident
+
+
+def _resident_save(resident: Resident, *, actor: User) -> None:
+    resident.full_clean()
+    history_save(resident, actor=actor)
+
+
+# --- Registration (出生一件事, R7.1-R7.3) -------------------------------------------------------------------------
+
+
+def _check_birth(
+    *,
+    birth_date: datetime.date,
+    registration_date: datetime.date,
+    gender: str,
+    id_number: str,
+    today: datetime.date,
+) -> None:
+    if birth_date > today:
+        raise ValidationError({"birth_date": "出生日期不能晚于今天。"})
+    record_date_check(value=registration_date, today=today, field="registration_date", label="登记日期")
+    if registration_date < birth_date:
+        raise ValidationError({"registration_date": "参保登记日期不能早于出生日期。"})
+    if id_number:
+        facts = id_number_parse(id_number)
+        if facts.birth_date != birth_date or facts.gender != gender:
+            raise ValidationError({"id_number": "身份证号中的出生日期或性别与出生医学证明不符。"})
+
+
+def _pending_placeholder(*, actor: User, mother_id_number: str) -> PreEnrollmentPlaceholder | None:
+    """The mother's pre-enrolled baby not yet linked to a birth (R7.6), the first of multiples first. A placeholder of
+    another county is not the user's to link: the birth is then registered on its own, and that county's
+    pre-enrollment stays as it was."""
+    return (
+        PreEnrollmentPlaceholder.objects.select_for_update(of=("self",))
+        .filter(
+            pre_enrollment__mother__id_number=mother_id_number,
+            resident__in=resident_list(user=actor).values("pk"),
+            pre_enrollment__status__in=[PreEnrollmentStatus.WAITING, PreEnrollmentStatus.BORN],
+            birth_record__isnull=True,
+        )
+        .select_related("resident", "enrollment", "pre_enrollment")
+        .order_by("pre_enrollment__application_date", "id")
+        .first()
+    )
+
+
+def _link_placeholder(
+    *, actor: User, placeholder: PreEnrollmentPlaceholder, record: BirthRecord, id_number: str
+) -> tuple[Resident, Enrollment]:
+    """The pre-enrolled placeholder becomes the baby: name, sex and birth date from the certificate, the real ID
+    if already known, and its enrollment recomputed from the real birth date."""
+    resident = placeholder.resident
+    resident.name = record.name
+    resident.gender = record.gender
+    resident.birth_date = record.birth_date
+    if id_number:
+        resident.id_number = id_number
+        resident.id_number_is_placeholder = False
+    _resident_save(resident, actor=actor)
+    enrollment = enrollment_recompute(actor=actor, enrollment=placeholder.enrollment, special_date=record.birth_date)
+    placeholder.birth_record = record
+    placeholder.linked_at = timezone.now()
+    placeholder.save(update_fields=["birth_record", "linked_at"])
+    PreEnrollment.objects.filter(pk=placeholder.pre_enrollment_id).update(status=PreEnrollmentStatus.BORN)
+    return resident, enrollment
+
+
+def newborn_register(
+    *,
+    actor: User,
+    birth_certificate_no: str,
+    name: str,
+    gender: str,
+    birth_date: datetime.date,
+    mother_id_number: str,
+    division: Division,
+    registration_date: datetime.date,
+    id_number: str = "",
+    channel: str = RegistrationChannel.WINDOW,
+) -> tuple[BirthRecord, bool]:
+    """Register a birth once per certificate: the resident (a placeholder while the ID is unknown) and the enrollment
+    of the birth year (R7.1-R7.3; of the next year under R7.4 when registered after the birth year ended).
+
+    Returns the record and whether it was created now; the same certificate again returns the existing record, if
+    the user may see it: a certificate of another county is refused without saying more.
+    """
+    birth_certificate_no = birth_certificate_no.strip()
+    existing = _registered_certificate(actor=actor, birth_certificate_no=birth_certificate_no)
+    if existing is not None:
+        return existing, False
+    mother_id_number = _id_number(mother_id_number, "mother_id_number")
+    id_number = _id_number(id_number, "id_number") if id_number else ""
+    _check_birth(
+        birth_date=birth_date,
+        registration_date=registration_date,
+        gender=gender,
+        id_number=id_number,
+        today=timezone.localdate(),
+    )
+    resident_division_check(actor=actor, division=division, field="division")
+    try:
+        with transaction.atomic():
+            return _newborn_register(
+                actor=actor,
+                record=BirthRecord(
+                    birth_certificate_no=birth_certificate_no,
+                    name=name.strip(),
+                    gender=gender,
+                    birth_date=birth_date,
+                    mother_id_number=mother_id_number,
+                    division=division,
+                    registration_date=registration_date,
+                    channel=channel,
+                    registered_by=actor,
+                ),
+                id_number=id_number,
+            ), True
+    except IntegrityError:
+        # The same certificate was posted at the same moment: the first post's record stands.
+        existing = _registered_certificate(actor=actor, birth_certificate_no=birth_certificate_no)
+        if existing is None:
+            raise
+        return existing, False
+
+
+def _registered_certificate(*, actor: User, birth_certificate_no: str) -> BirthRecord | None:
+    if not BirthRecord.objects.filter(birth_certificate_no=birth_certificate_no).exists():
+        return None
+    existing = birth_record_get(user=actor, birth_certificate_no=birth_certificate_no)
+    if existing is None:
+        raise ValidationError({"birth_certificate_no": CERTIFICATE_REGISTERED_ELSEWHERE})
+    return existing
+
+
+def _newborn_register(*, actor: User, record: BirthRecord, id_number: str) -> BirthRecord:
+    # The record goes in first: a concurrent post of the same certificate waits here on the unique index.
+    record.full_clean(exclude=["resident", "enrollment"])
+    history_save(record, actor=actor)
+    placeholder = _pending_placeholder(actor=actor, mother_id_number=record.mother_id_number)
+    known = None
+    if id_number:
+        found = resident_find(user=actor, id_number=id_number)
+        if found.elsewhere:
+            raise ValidationError({"id_number": REGISTERED_ELSEWHERE})
+        known = found.resident
+    if placeholder is not None and known is None:
+        resident, enrollment = _link_placeholder(
+            actor=actor, placeholder=placeholder, record=record, id_number=id_number
+        )
+    else:
+        if known is not None:
+            resident = known
+        elif id_number:
+            resident = resident_create(
+                actor=actor, id_number=id_number, name=record.name, household_division=record.division
+            )
+        else:
+            suffix = placeholder_suffixes(babies=1, taken=_taken_suffixes(record.mother_id_number))[0]
+            resident = _placeholder_resident_create(
+                actor=actor,
+                id_number=f"{record.mother_id_number}{suffix}",
+                name=record.name,
+                gender=record.gender,
+                birth_date=record.birth_date,
+                division=record.division,
+            )
+        year = record.birth_date.year if record.registration_date.year == record.birth_date.year else None
+        enrollment = Enrollment.objects.filter(
+            resident=resident, insurance_year=year or record.registration_date.year, status=EnrollmentStatus.ACTIVE
+        ).first() or enrollment_create(
+            actor=actor,
+            resident=resident,
+            insurance_year=year or record.registration_date.year,
+            payment_date=record.registration_date,
+            channel=CHANNEL_PAYMENT[RegistrationChannel(record.channel)],
+            special_status=SpecialStatus.NEWBORN,
+            special_date=record.birth_date,
+        )
+    record.resident = resident
+    record.enrollment = enrollment
+    if id_number:
+        record.id_number_completed_at = timezone.now()
+    record.save(update_fields=["resident", "enrollment", "id_number_completed_at"])
+    return record
+
+
+# --- Identity completion (R7.5) ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def newborn_identity_complete(*, actor: User, record: BirthRecord, id_number: str) -> BirthRecord:
+    """R7.5: the ID number arrives with household registration. The placeholder record is completed in place; if a
+    resident with that number was registered meanwhile, the placeholder is merged into it and voided."""
+    locked = birth_record_list(user=actor).select_for_update(of=("self",)).filter(pk=record.pk).first()
+    if locked is None:
+        raise ValidationError({"non_field_errors": "没有找到该出生登记。"})
+    record = locked
+    id_number = _id_number(id_number, "id_number")
+    resident = record.resident
+    assert resident is not None
+    if not resident.id_number_is_placeholder:
+        if resident.id_number == id_number:
+            return record
+        raise ValidationError({"id_number": f"该新生儿已有身份证号{resident.id_number}，不能再次补录。"})
+    facts = id_number_parse(id_number)
+    if facts.birth_date != record.birth_date or facts.gender != record.gender:
+        raise ValidationError({"id_number": "身份证号中的出生日期或性别与出生医学证明不符。"})
+    found = resident_find(user=actor, id_number=id_number, for_update=True)
+    if found.elsewhere:
+        raise ValidationError({"id_number": REGISTERED_ELSEWHERE})
+    other = found.resident
+    if other is None:
+        resident.id_number = id_number
+        resident.id_number_is_placeholder = False
+        _resident_save(resident, actor=actor)
+    else:
+        _merge_placeholder(actor=actor, placeholder=resident, into=other)
+        record.resident = other
+    record.id_number_completed_at = timezone.now()
+    history_save(record, actor=actor)
+    return record
+
+
+def _merge_placeholder(*, actor: User, placeholder: Resident, into: Resident) -> None:
+    """Move the placeholder's enrollments and identities to the resident registered with the real number."""
+    years = set(
+        Enrollment.objects.filter(resident=into, status=EnrollmentStatus.ACTIVE).values_list(
+            "insurance_year", flat=True
+        )
+    )
+    clash = Enrollment.objects.filter(
+        resident=placeholder, status=EnrollmentStatus.ACTIVE, insurance_year__in=years
+    ).first()
+    if clash is not None:
+        raise ValidationError(
+            {
+                "id_number": f"身份证号{into.id_number}的居民{clash.insurance_year}年度已另行参保，与新生儿参保重复，"
+                "请先为重复的一笔办理退费再补录。"
+            }
+        )
+    for enrollment in Enrollment.objects.filter(resident=placeholder):
+        enrollment.resident = into
+        history_save(enrollment, actor=actor)
+    for identity in HardshipIdentity.objects.filter(resident=placeholder):
+        identity.resident = into
+        history_save(identity, actor=actor)
+    PreEnrollmentPlaceholder.objects.filter(resident=placeholder).update(resident=into)
+    placeholder.status = ResidentStatus.VOIDED
+    placeholder.merged_into = into
+    _resident_save(placeholder, actor=actor)
+
+
+# --- Pre-enrollment (预参保, R7.6) -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def pre_enrollment_create(
+    *,
+    actor: User,
+    mother_id_number: str,
+    expected_delivery_date: datetime.date,
+    application_date: datetime.date,
+    babies: int = 1,
+    phone: str = "",
+    home_address: str = "",
+    entrusted_name: str = "",
+    entrusted_id_number: str = "",
+) -> PreEnrollment:
+    """R7.6: placeholders for the expected babies (mother's ID + B, B1 … for multiples), each enrolled for the year
+    of the expected delivery; benefits start at birth."""
+    mother = resident_get(user=actor, id_number=_id_number(mother_id_number, "mother_id_number"))
+    record_date_check(value=application_date, field="application_date", label="申请日期")
+    if mother is None:
+        raise ValidationError({"mother_id_number": "没有找到该申请人的居民档案，请先登记。"})
+    if not 1 <= babies <= 9:
+        raise ValidationError({"babies": "胎数应为1至9。"})
+    if entrusted_id_number:
+        entrusted_id_number = _id_number(entrusted_id_number, "entrusted_id_number")
+    year = expected_delivery_date.year
+    try:
+        policy = policy_resolve(region_code=enrollment_region_code(resident=mother), insurance_year=year)
+    except PolicyNotFound as error:
+        raise ValidationError({"mother_id_number": str(error)}) from None
+    try:
+        pre_enrollment_check(
+            parameters=policy.newborns,
+            application_date=application_date,
+            expected_delivery_date=expected_delivery_date,
+            mother_enrolled_this_year=Enrollment.objects.filter(
+                resident=mother,
+                insurance_year=application_date.year,
+                status=EnrollmentStatus.ACTIVE,
+                counts_as_enrolled_year=True,
+            ).exists(),
+        )
+    except PreEnrollmentRefused as error:
+        raise ValidationError({error.field: str(error)}) from None
+    pre_enrollment = PreEnrollment(
+        mother=mother,
+        phone=phone.strip() or mother.phone,
+        expected_delivery_date=expected_delivery_date,
+        home_address=home_address.strip(),
+        entrusted_name=entrusted_name.strip(),
+        entrusted_id_number=entrusted_id_number,
+        insurance_year=year,
+        application_date=application_date,
+        babies=babies,
+        registered_by=actor,
+    )
+    pre_enrollment.full_clean()
+    history_save(pre_enrollment, actor=actor)
+    for suffix in placeholder_suffixes(babies=babies, taken=_taken_suffixes(mother.id_number)):
+        resident = _placeholder_resident_create(
+            actor=actor,
+            id_number=f"{mother.id_number}{suffix}",
+            name=f"{mother.name}{suffix}",
+            gender=Gender.UNKNOWN,
+            birth_date=expected_delivery_date,
+            division=mother.household_division,
+        )
+        enrollment = enrollment_create(
+            actor=actor,
+            resident=resident,
+            insurance_year=year,
+            payment_date=application_date,
+            special_status=SpecialStatus.NEWBORN,
+            special_date=expected_delivery_date,
+        )
+        PreEnrollmentPlaceholder.objects.create(pre_enrollment=pre_enrollment, resident=resident, enrollment=enrollment)
+    return pre_enrollment
+
+
+@transaction.atomic
+def pre_enrollment_terminate(*, actor: User, pre_enrollment: PreEnrollment, date: datetime.date) -> PreEnrollment:
+    """R7.6, R12: a terminated pregnancy (流产、引产) refunds every placeholder's payment and voids the placeholders."""
+    pre_enrollment = PreEnrollment.objects.select_for_update().get(pk=pre_enrollment.pk)
+    if pre_enrollment.status != PreEnrollmentStatus.WAITING:
+        raise ValidationError({"non_field_errors": "只有待出生的预参保才能因终止妊娠退费。"})
+    for placeholder in pre_enrollment.placeholders.select_related("resident", "enrollment"):
+        refund_request(actor=actor, enrollment=placeholder.enrollment, reason="pregnancy_terminated", date=date)
+        placeholder.resident.status = ResidentStatus.VOIDED
+        _resident_save(placeholder.resident, actor=actor)
+    pre_enrollment.status = PreEnrollmentStatus.TERMINATED
+    history_save(pre_enrollment, actor=actor)
+    return pre_enrollment
