@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import ADD_PRE_ENROLLMENT
 from accounts.requests import AuthenticatedRequest
-from enrollment.api.base import ReadRequiresViewPermission, api_validation_error
+from enrollment.api import ReadRequiresViewPermission, api_validation_error
 
 from .models import BirthRecord, RegistrationChannel
 from .selectors.births import birth_record_get, birth_record_list

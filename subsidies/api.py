@@ -5,7 +5,7 @@ from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import APIView
 
-from enrollment.api.base import resident_record_create
+from enrollment.api import resident_record_create
 from enrollment.serializers import IdentitySerializer
 
 from .models import CertifyingDepartment, HardshipCategory

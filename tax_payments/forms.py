@@ -2,7 +2,7 @@
 
 from django import forms
 
-from subsidies.forms.reports import CountyReportForm
+from subsidies.forms import CountyReportForm
 
 from .models import TaxPaymentMatch
 

@@ -1,5 +1,7 @@
 """Enrollments (参保缴费) and claim summaries over the API (API.md)."""
 
+from collections.abc import Callable
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
@@ -72,6 +74,19 @@ class EnrollmentViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewse
     def _respond(self, enrollment: Enrollment, code: int = status.HTTP_200_OK) -> Response:
         return Response(EnrollmentSerializer(enrollment, context=self.get_serializer_context()).data, status=code)
 
+    def _change(
+        self, request, request_serializer: type[serializers.Serializer], service: Callable[..., Enrollment]
+    ) -> Response:
+        """A POST on one enrollment (back-payment, refund): the request checked, `service` called with its fields."""
+        enrollment = self.get_object()
+        serializer = request_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            enrollment = service(actor=request.user, enrollment=enrollment, **serializer.validated_data)
+        except DjangoValidationError as error:
+            raise api_validation_error(error) from None
+        return self._respond(enrollment)
+
     @extend_schema(request=EnrollmentCreateSerializer, responses={201: EnrollmentSerializer})
     def create(self, request):
         serializer = EnrollmentCreateSerializer(data=request.data)
@@ -99,26 +114,12 @@ class EnrollmentViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewse
     @extend_schema(request=BackPaymentSerializer, responses={200: EnrollmentSerializer})
     @action(detail=True, methods=["post"], url_path="back-payment")
     def back_payment(self, request, pk=None):
-        enrollment = self.get_object()
-        serializer = BackPaymentSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        try:
-            enrollment = back_payment_add(actor=request.user, enrollment=enrollment, **serializer.validated_data)
-        except DjangoValidationError as error:
-            raise api_validation_error(error) from None
-        return self._respond(enrollment)
+        return self._change(request, BackPaymentSerializer, back_payment_add)
 
     @extend_schema(request=RefundSerializer, responses={200: EnrollmentSerializer})
     @action(detail=True, methods=["post"])
     def refund(self, request, pk=None):
-        enrollment = self.get_object()
-        serializer = RefundSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        try:
-            enrollment = refund_request(actor=request.user, enrollment=enrollment, **serializer.validated_data)
-        except DjangoValidationError as error:
-            raise api_validation_error(error) from None
-        return self._respond(enrollment)
+        return self._change(request, RefundSerializer, refund_request)
 
 
 class ClaimSummaryCreateSerializer(serializers.Serializer):

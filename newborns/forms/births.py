@@ -8,7 +8,7 @@ from django import forms
 from config.forms import DateInput
 from divisions.models import Division
 from divisions.selectors import residence_divisions_under
-from enrollment.forms.residents import DivisionChoiceField
+from enrollment.forms import DivisionChoiceField
 
 AWAITING_ID_DEFAULT_DAYS = 60
 

@@ -5,7 +5,7 @@ import datetime
 from django import forms
 from django.core.validators import RegexValidator
 
-from subsidies.forms.reports import AsOfMixin, ReportParametersForm
+from subsidies.forms import AsOfMixin, ReportParametersForm
 
 
 class NewbornCoverageForm(AsOfMixin, ReportParametersForm):

@@ -3,7 +3,7 @@ from typing import cast
 from django import forms
 
 from divisions.models import Division
-from subsidies.forms.identity_lists import MAX_LIST_BYTES
+from subsidies.forms import MAX_LIST_BYTES
 
 
 class BirthImportUploadForm(forms.Form):
