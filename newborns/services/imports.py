@@ -111,7 +111,7 @@ def _certificates_registered_elsewhere(*, actor: User, certificates: set[str]) -
 
 def _check_rows(
     *, actor: User, county: Division, rows: list[dict[str, object]], today: datetime.date
-) -> tuple[list[dict], list[dict]]:
+) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
     """Every row checked as `newborn_register` would check it, plus the county and duplicates within the file:
     (checked rows, row errors)."""
     codes = {cell_text(row.get("户籍地代码")) for row in rows}
