@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from .views import births, coverage, imports
+from .views import births, coverage, imports, pre_enrollments
 
 
 class BirthCertificateConverter:
@@ -24,16 +24,20 @@ urlpatterns = [
     path("new/", births.newborn_new, name="newborn_new"),
     path("awaiting-id/", births.newborn_awaiting_id, name="newborn_awaiting_id"),
     path("awaiting-id/export/", births.newborn_awaiting_id_export, name="newborn_awaiting_id_export"),
-    path("pre-enrollments/", births.pre_enrollment_index, name="pre_enrollment_list"),
-    path("pre-enrollments/new/", births.pre_enrollment_new, name="pre_enrollment_new"),
-    path("pre-enrollments/unlinked/", births.pre_enrollment_unlinked_page, name="pre_enrollment_unlinked"),
+    path("pre-enrollments/", pre_enrollments.pre_enrollment_index, name="pre_enrollment_list"),
+    path("pre-enrollments/new/", pre_enrollments.pre_enrollment_new, name="pre_enrollment_new"),
+    path("pre-enrollments/unlinked/", pre_enrollments.pre_enrollment_unlinked_page, name="pre_enrollment_unlinked"),
     path(
         "pre-enrollments/unlinked/export/",
-        births.pre_enrollment_unlinked_export,
+        pre_enrollments.pre_enrollment_unlinked_export,
         name="pre_enrollment_unlinked_export",
     ),
-    path("pre-enrollments/<int:pk>/", births.pre_enrollment_detail, name="pre_enrollment_detail"),
-    path("pre-enrollments/<int:pk>/terminate/", births.pre_enrollment_termination, name="pre_enrollment_terminate"),
+    path("pre-enrollments/<int:pk>/", pre_enrollments.pre_enrollment_detail, name="pre_enrollment_detail"),
+    path(
+        "pre-enrollments/<int:pk>/terminate/",
+        pre_enrollments.pre_enrollment_termination,
+        name="pre_enrollment_terminate",
+    ),
     path("<birth_certificate:birth_certificate_no>/", births.newborn_detail, name="newborn_detail"),
     path(
         "<birth_certificate:birth_certificate_no>/identity/",
