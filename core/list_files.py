@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import tablib
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from import_export import widgets
 from import_export.formats.base_formats import XLSX
 from openpyxl import Workbook
@@ -27,6 +29,7 @@ from .tabular import (
     file_extension,
 )
 
+MAX_LIST_BYTES = 20 * 1024 * 1024
 HEADER_SEARCH_ROWS = 5  # lists often carry a title row or two above the header
 TEMPLATE_TEXT_ROWS = 2000  # rows of a template whose text cells (ID numbers, codes) are preformatted as text
 
@@ -44,6 +47,13 @@ class ListDateWidget(widgets.Widget):  # type: ignore[misc]  # django-import-exp
             return cell_date(value)
         except CellUnreadable:
             raise ValueError(f"日期「{value}」无法识别，请写成2026-01-01。") from None
+
+
+def list_upload_size_check(upload: UploadedFile) -> UploadedFile:
+    """An uploaded list over 20 MB is refused before it is read: a county's list split by township stays under it."""
+    if (upload.size or 0) > MAX_LIST_BYTES:
+        raise ValidationError("文件超过20MB，请按乡镇拆分后分别导入。")
+    return upload
 
 
 # The imports of lists catch it under this name; it is the tabular reader's refusal of a whole file.

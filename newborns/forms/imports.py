@@ -1,9 +1,10 @@
 from typing import cast
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 
+from core.list_files import list_upload_size_check
 from divisions.models import Division
-from subsidies.forms import MAX_LIST_BYTES
 
 
 class BirthImportUploadForm(forms.Form):
@@ -20,8 +21,5 @@ class BirthImportUploadForm(forms.Form):
             self.fields["county"].widget.attrs["class"] = "form-select"
         self.fields["file"].widget.attrs["class"] = "form-control"
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_LIST_BYTES:
-            raise forms.ValidationError("文件超过20MB，请按乡镇拆分后分别导入。")
-        return upload
+    def clean_file(self) -> UploadedFile:
+        return list_upload_size_check(self.cleaned_data["file"])

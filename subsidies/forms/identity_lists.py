@@ -2,17 +2,17 @@ import datetime
 from typing import cast
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.scope import user_scope_code_at
 from config.forms import DateInput
+from core.list_files import list_upload_size_check
 from divisions.models import Division, DivisionLevel
 
 from ..models import CertifyingDepartment
 from ..selectors import report_counties
-
-MAX_LIST_BYTES = 20 * 1024 * 1024
 
 
 class IdentityListUploadForm(forms.Form):
@@ -37,11 +37,8 @@ class IdentityListUploadForm(forms.Form):
             if not isinstance(field.widget, forms.HiddenInput):
                 field.widget.attrs["class"] = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_LIST_BYTES:
-            raise forms.ValidationError("文件超过20MB，请按乡镇拆分后分别导入。")
-        return upload
+    def clean_file(self) -> UploadedFile:
+        return list_upload_size_check(self.cleaned_data["file"])
 
     def clean_list_date(self) -> datetime.date:
         list_date = self.cleaned_data["list_date"]
