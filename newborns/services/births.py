@@ -80,7 +80,7 @@ def _resident_save(resident: Resident, *, actor: User) -> None:
 # --- Registration (出生一件事, R7.1-R7.3) -------------------------------------------------------------------------
 
 
-def _check_birth(
+def birth_check(
     *,
     birth_date: datetime.date,
     registration_date: datetime.date,
@@ -88,6 +88,7 @@ def _check_birth(
     id_number: str,
     today: datetime.date,
 ) -> None:
+    """The facts of one birth as registration and the birth-list import check them (R7.1, R13.0)."""
     if birth_date > today:
         raise ValidationError({"birth_date": "出生日期不能晚于今天。"})
     record_date_check(value=registration_date, today=today, field="registration_date", label="登记日期")
@@ -163,7 +164,7 @@ def newborn_register(
         return existing, False
     mother_id_number = _id_number(mother_id_number, "mother_id_number")
     id_number = _id_number(id_number, "id_number") if id_number else ""
-    _check_birth(
+    birth_check(
         birth_date=birth_date,
         registration_date=registration_date,
         gender=gender,

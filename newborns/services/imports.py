@@ -22,7 +22,7 @@ from ..models import BirthImportBatch, BirthRecord, RegistrationChannel
 from ..resources import KEY_COLUMN, BirthImportResource, birth_file_read
 from ..selectors.births import birth_record_list
 from ..selectors.imports import birth_import_batches
-from .births import CERTIFICATE_REGISTERED_ELSEWHERE, _check_birth, newborn_register
+from .births import CERTIFICATE_REGISTERED_ELSEWHERE, birth_check, newborn_register
 
 # The file's column for each field a registration refusal names.
 FIELD_COLUMNS = {
@@ -78,7 +78,7 @@ def _date_messages(*, values: dict[str, object], registration_date: datetime.dat
         return []
     messages = []
     try:
-        _check_birth(
+        birth_check(
             birth_date=birth_date,
             registration_date=registration_date,
             gender=str(values.get("gender", "")),
