@@ -105,7 +105,7 @@ def _page_context(request: AuthenticatedHttpRequest, query: FiscalQuery) -> dict
 def fiscal_settlement_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = _query(request)
     status = 200 if query.form.is_valid() else 400
-    return render(request, "reports/fiscal_settlement.html", _page_context(request, query), status=status)
+    return render(request, "reports/settlement.html", _page_context(request, query), status=status)
 
 
 def _export(request: AuthenticatedHttpRequest, table: str) -> HttpResponse:
@@ -114,7 +114,7 @@ def _export(request: AuthenticatedHttpRequest, table: str) -> HttpResponse:
     if query.city is None and query.form.is_valid():
         query.form.add_error("city", "请选择设区市。")
     if query.city is None or "data_error" in context:
-        return render(request, "reports/fiscal_settlement.html", context, status=400)
+        return render(request, "reports/settlement.html", context, status=400)
     as_of = query.form.cleaned_data["as_of"]
     if table == "prepay":
         return report_xlsx_response(fiscal_prepay_report(table=context["prepay"], as_of=as_of))

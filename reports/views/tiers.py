@@ -48,7 +48,7 @@ def _tiers_context(
 @login_required
 @permission_required(CHANGE_FISCAL_TIER, raise_exception=True)
 def fiscal_tier_list_page(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return render(request, "reports/fiscal_tiers.html", _tiers_context(request))
+    return render(request, "reports/tiers.html", _tiers_context(request))
 
 
 @login_required
@@ -82,7 +82,7 @@ def fiscal_tier_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     history = tier.history.select_related("history_user").order_by("-history_date")
     status = 400 if form.is_bound and not form.is_valid() else 200
     return render(
-        request, "reports/fiscal_tier_form.html", {"tier": tier, "form": form, "history": history}, status=status
+        request, "reports/tier_form.html", {"tier": tier, "form": form, "history": history}, status=status
     )
 
 
@@ -104,7 +104,7 @@ def fiscal_county_tier_assign(request: AuthenticatedHttpRequest) -> HttpResponse
                 f"已将{assignment.county.name}自{assignment.valid_from:%Y-%m-%d}起归入“{assignment.tier.name}”。",
             )
             return redirect("fiscal_tiers")
-    return render(request, "reports/fiscal_tiers.html", _tiers_context(request, assign_form=form), status=400)
+    return render(request, "reports/tiers.html", _tiers_context(request, assign_form=form), status=400)
 
 
 @login_required
@@ -133,5 +133,5 @@ def fiscal_what_if_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     else:
         status = 400
     if request.headers.get("HX-Request"):  # htmx swaps only successful answers: the errors show in the panel
-        return render(request, "reports/fiscal_what_if_result.html", context)
-    return render(request, "reports/fiscal_what_if.html", context, status=status)
+        return render(request, "reports/what_if_result.html", context)
+    return render(request, "reports/what_if.html", context, status=status)

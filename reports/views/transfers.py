@@ -82,4 +82,4 @@ def fiscal_transfer_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         except (FiscalDataMissing, FiscalOutOfScope):
             context["status_rows"] = []
     status = 400 if form.is_bound and not form.is_valid() else 200
-    return render(request, "reports/fiscal_transfer_form.html", context, status=status)
+    return render(request, "reports/transfer_form.html", context, status=status)
