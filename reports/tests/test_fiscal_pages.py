@@ -5,6 +5,7 @@ import datetime
 import io
 import itertools
 from decimal import Decimal
+from html.parser import HTMLParser
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -670,3 +671,137 @@ def test_r11_parameters_that_cannot_be_read_answer_400_in_chinese(city_finance):
     # then
     assert response.status_code == 400
     assert "年度应为四位数字，如2026。" in response.content.decode()
+
+
+# --- the page's tables are the Excel files' reports ----------------------------------------------------------------
+
+
+class TableCells(HTMLParser):
+    """The text of every cell of every row of the first table, the cells of links left out."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self.cell: list[str] | None = None
+        self.in_link = False
+        self.tables = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables += 1
+        elif self.tables == 1 and tag == "tr":
+            self.rows.append([])
+        elif self.tables == 1 and tag in ("td", "th") and "no-print" not in (dict(attrs).get("class") or ""):
+            self.cell = []
+
+    def handle_endtag(self, tag):
+        if self.tables == 1 and tag in ("td", "th") and self.cell is not None:
+            self.rows[-1].append("".join(self.cell).strip())
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def section_table(html: str, section: str) -> list[list[str]]:
+    parser = TableCells()
+    parser.feed(html.split(f'<section class="fiscal-section mb-5" id="{section}">')[1].split("</section>")[0])
+    return parser.rows
+
+
+def file_text(value) -> str:
+    """A cell of the file as the page writes it: amounts to the fen without separators, signs as 补拨 and 扣回."""
+    if value is None:
+        return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{Decimal(str(value)):.2f}"
+    return str(value)
+
+
+def test_r11_the_page_tables_show_the_headers_rows_and_totals_of_the_excel_files(pilot_tier, city_finance):
+    # given 山阴's province level has transferred part of its prepay
+    fiscal_transfer_record(
+        actor=city_finance,
+        county=Division.objects.get(code=SHANYIN),
+        year=2026,
+        level="province",
+        date=D(2026, 9, 1),
+        amount=Decimal("50000.00"),
+        voucher_no="SX-001",
+    )
+    client = logged_in(city_finance)
+    query = {"year": 2026, "city": "1406", "as_of": "2026-11-26"}
+    # when
+    html = client.get("/reports/fiscal/", query).content.decode()
+    transfers_file = workbook_rows(client.get("/reports/fiscal/transfers.xlsx", query))
+    prepay_file = workbook_rows(client.get("/reports/fiscal/prepay.xlsx", query))
+    # then the transfer table's header, rows and 合计 row are the file's, each amount to the fen
+    transfers_page = section_table(html, "transfers")
+    assert transfers_page[0] == transfers_file[2]
+    assert transfers_page[7] == ["7", "山阴县", "省级", "140000.00", "50000.00", "90000.00", "2026-10-31", "逾期未拨付"]
+    file_rows = [[str(row[0]), *map(file_text, row[1:])] for row in transfers_file[3:25]]
+    assert transfers_page[1:] == file_rows
+    assert transfers_page[-1][:6] == ["合计", "", "", "2400000.00", "50000.00", "2350000.00"]
+    # and on the page alone, each row is found by its county and level, its status is a badge and it links the form
+    transfers_section = html.split('id="transfers">')[1]
+    shanyin_province = transfers_section.split('<tr data-county="140621" data-level="province">')[1].split("</tr>")[0]
+    assert '<span class="badge text-bg-danger">逾期未拨付</span>' in shanyin_province
+    assert '<a href="/reports/fiscal/transfers/new/?year=2026&amp;county=140621">录入</a>' in shanyin_province
+    # and so are the prepay table's; the target and the shares read as they are written
+    prepay_page = section_table(html, "prepay")
+    assert prepay_page[0] == prepay_file[2]
+    assert prepay_page[3] == [
+        "3",
+        "山阴县",
+        "一般县",
+        "50%",
+        "25%",
+        "25%",
+        "700",
+        "400.00",
+        "140000.00",
+        "70000.00",
+        "70000.00",
+        "280000.00",
+    ]
+    assert prepay_page[-1] == [
+        "合计",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "6000",
+        "",
+        "1270680.00",
+        "564660.00",
+        "564660.00",
+        "2400000.00",
+    ]
+    assert len(prepay_page) == len(prepay_file) - 4  # the title, unit line and signature lines are not the table's
+
+
+def test_r11_2_the_settlement_table_words_the_sign_and_has_the_level_subtotals_of_the_file(pilot_tier, city_finance):
+    # when
+    client = logged_in(city_finance)
+    query = {"year": 2026, "city": "1406", "as_of": "2026-11-26"}
+    page_rows = section_table(client.get("/reports/fiscal/", query).content.decode(), "settlement")
+    file_rows = workbook_rows(client.get("/reports/fiscal/settlement.xlsx", query))
+    # then
+    assert page_rows[0] == file_rows[2]
+    assert page_rows[7] == ["7", "山阴县", "省级", "50%", "3", "140000.00", "600.00", "扣回 139400.00", "扣回"]
+    assert file_rows[9] == [7, "山阴县", "省级", "50%", 3, 140000, 600, -139400, "扣回"]
+    assert page_rows[-4:] == [
+        ["省级小计", "", "", "", "", "1270680.00", "840.00", "扣回 1269840.00", "扣回"],
+        ["市级小计", "", "", "", "", "564660.00", "380.00", "扣回 564280.00", "扣回"],
+        ["县级小计", "", "", "", "", "564660.00", "380.00", "扣回 564280.00", "扣回"],
+        ["合计", "", "", "", "4", "2400000.00", "1600.00", "扣回 2398400.00", "扣回"],
+    ]
+    assert [row[:8] for row in file_rows[-6:-2]] == [
+        ["省级小计", None, None, None, None, 1270680, 840, -1269840],
+        ["市级小计", None, None, None, None, 564660, 380, -564280],
+        ["县级小计", None, None, None, None, 564660, 380, -564280],
+        ["合计", None, None, None, 4, 2400000, 1600, -2398400],
+    ]
+    assert len(page_rows) == len(file_rows) - 4

@@ -81,9 +81,7 @@ def fiscal_tier_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         )
     history = tier.history.select_related("history_user").order_by("-history_date")
     status = 400 if form.is_bound and not form.is_valid() else 200
-    return render(
-        request, "reports/tier_form.html", {"tier": tier, "form": form, "history": history}, status=status
-    )
+    return render(request, "reports/tier_form.html", {"tier": tier, "form": form, "history": history}, status=status)
 
 
 @login_required
