@@ -500,6 +500,35 @@ def test_r11_1_tiers_page_lists_tiers_and_assignments_with_provisional_marked(pi
     assert html.count("暂定</span>") == 2 + 7  # the two seeded tiers and the seven counties
 
 
+@pytest.mark.parametrize(
+    ("query", "counties"),
+    [
+        ({"q": "山阴"}, ["山阴县"]),
+        ({"q": "朔州 试点"}, ["应县"]),
+        ({"q": "大同"}, []),
+        ({"sort": "-county"}, SHUOZHOU_COUNTIES[::-1]),
+        ({"sort": "-county", "q": "区"}, ["山西朔州经济开发区", "平鲁区", "朔城区"]),
+        ({"sort": "password"}, SHUOZHOU_COUNTIES),
+    ],
+)
+def test_r11_1_the_county_tiers_are_searched_and_sorted(pilot_tier, city_finance, query, counties):
+    # when
+    response = logged_in(city_finance).get("/reports/fiscal/tiers/", query)
+    # then
+    assert response.status_code == 200
+    assert [assignment.county.name for assignment in response.context["assignments"]] == counties
+
+
+def test_r11_1_the_county_tiers_headers_sort_and_keep_the_search(pilot_tier, city_finance):
+    # when
+    html = logged_in(city_finance).get("/reports/fiscal/tiers/", {"q": "县", "sort": "county"}).content.decode()
+    # then
+    header = html.split('id="assignment-list"')[1].split("</thead>")[0]
+    assert '<a class="link-dark text-decoration-none" href="?q=%E5%8E%BF&amp;sort=-county">区县 ▲</a>' in header
+    assert '<a class="link-dark text-decoration-none" href="?q=%E5%8E%BF&amp;sort=tier__name">财政分档</a>' in header
+    assert '<input type="hidden" name="sort" value="county">' in html
+
+
 def test_r11_1_a_county_is_assigned_to_a_tier_from_a_date_with_history(pilot_tier, city_finance):
     # when
     response = logged_in(city_finance).post(
