@@ -3,7 +3,6 @@ transfers, tiers and the what-if, each refusal leaving everything as it was."""
 
 import datetime
 import io
-import itertools
 from decimal import Decimal
 from html.parser import HTMLParser
 
@@ -15,57 +14,19 @@ from openpyxl import load_workbook
 
 from conftest import SHANYIN, make_user
 from divisions.models import Division
-from enrollment.rules import id_number_compose
-from newborns.services import newborn_register
 from reports.models import CountyFiscalTier, FiscalSettlement, FiscalTier, FiscalTransfer
 from reports.services import county_fiscal_tier_assign, fiscal_transfer_record, settlement_store
-from targets.models import Target
+from reports.tests.factories import birth, shuozhou_with_pilot_tier
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-NUMBERS = itertools.count(1)
-VILLAGES = {"140602": "140602001001", "140603": "140603100001", SHANYIN: "140621100200", "140622": "140622100001"}
 SHUOZHOU_COUNTIES = ["朔城区", "平鲁区", "山阴县", "应县", "右玉县", "山西朔州经济开发区", "怀仁市"]
 ZERO = Decimal("0.00")
 
 
-def birth(actor, county, born):
-    newborn_register(
-        actor=actor,
-        birth_certificate_no=f"Q{next(NUMBERS):09d}",
-        name="新生儿",
-        gender="F",
-        birth_date=born,
-        mother_id_number=id_number_compose(address_code=county, birth_date=D(1991, 2, 2), sequence=next(NUMBERS)),
-        division=Division.objects.get(code=VILLAGES[county]),
-        registration_date=born + datetime.timedelta(days=3),
-    )
-
-
 @pytest.fixture
 def pilot_tier(db):
-    """朔州 (target 6000): 山阴 split 700; 应县 in a tier of its own (60/20/20); the rest of the target follows the
-    2025 births (朔城区 2, 应县 1); 2026 newborns: 山阴 3, 应县 1."""
-    Target.objects.create(
-        division_id=SHANYIN, year=2026, metric="subsidised_newborns", value=700, source_document="朔州市分解"
-    )
-    tier = FiscalTier.objects.create(
-        name="试点分档",
-        region_id="14",
-        province_share=Decimal("0.6"),
-        city_share=Decimal("0.2"),
-        county_share=Decimal("0.2"),
-        valid_from=D(2026, 1, 1),
-        source_document="测试",
-    )
-    CountyFiscalTier.objects.filter(county_id="140622").update(tier=tier)
-    clerks = {county: make_user(f"clerk{county}", "window_clerk", county) for county in ("140602", SHANYIN, "140622")}
-    for county, born in [("140602", D(2025, 3, 1)), ("140602", D(2025, 5, 1)), ("140622", D(2025, 8, 1))]:
-        birth(clerks[county], county, born)
-    for born in (D(2026, 1, 5), D(2026, 2, 5), D(2026, 9, 5)):
-        birth(clerks[SHANYIN], SHANYIN, born)
-    birth(clerks["140622"], "140622", D(2026, 4, 1))
-    return tier
+    return shuozhou_with_pilot_tier()
 
 
 @pytest.fixture
@@ -105,6 +66,19 @@ def total_row(rows):
 
 def amounts(*values: str) -> list[Decimal]:
     return [Decimal(value).quantize(Decimal("0.01")) for value in values]
+
+
+def shanyin_province_pays_part(actor):
+    """山阴's province level transfers 50000.00 of its 140000.00 prepay on 1 September."""
+    fiscal_transfer_record(
+        actor=actor,
+        county=Division.objects.get(code=SHANYIN),
+        year=2026,
+        level="province",
+        date=D(2026, 9, 1),
+        amount=Decimal("50000.00"),
+        voucher_no="SX-001",
+    )
 
 
 def stored_values():
@@ -187,15 +161,7 @@ def test_r11_2_a_level_whose_actual_cost_exceeds_its_prepay_tops_up(pilot_tier, 
 
 def test_r11_2_the_three_excel_files_have_the_ledger_title_and_exact_totals(pilot_tier, city_finance):
     # given 山阴's province level has transferred part of its prepay
-    fiscal_transfer_record(
-        actor=city_finance,
-        county=Division.objects.get(code=SHANYIN),
-        year=2026,
-        level="province",
-        date=D(2026, 9, 1),
-        amount=Decimal("50000.00"),
-        voucher_no="SX-001",
-    )
+    shanyin_province_pays_part(city_finance)
     client = logged_in(city_finance)
     query = {"year": 2026, "city": "1406", "as_of": "2026-11-26"}
     # when
@@ -750,15 +716,7 @@ def file_text(value) -> str:
 
 def test_r11_the_page_tables_show_the_headers_rows_and_totals_of_the_excel_files(pilot_tier, city_finance):
     # given 山阴's province level has transferred part of its prepay
-    fiscal_transfer_record(
-        actor=city_finance,
-        county=Division.objects.get(code=SHANYIN),
-        year=2026,
-        level="province",
-        date=D(2026, 9, 1),
-        amount=Decimal("50000.00"),
-        voucher_no="SX-001",
-    )
+    shanyin_province_pays_part(city_finance)
     client = logged_in(city_finance)
     query = {"year": 2026, "city": "1406", "as_of": "2026-11-26"}
     # when
