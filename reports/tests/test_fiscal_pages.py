@@ -266,6 +266,32 @@ def test_r11_3_a_transfer_recorded_through_the_form(pilot_tier, shanyin_finance)
     assert status["province"] == (Decimal("50000.00"), Decimal("90000.00"))
 
 
+def test_r11_3_the_county_status_shows_the_transfer_reports_rows_of_the_county(pilot_tier, shanyin_finance):
+    # given
+    client = logged_in(shanyin_finance)
+    client.post("/reports/fiscal/transfers/new/", TRANSFER)
+    # when
+    html = client.get("/reports/fiscal/transfers/new/", {"year": 2026, "county": SHANYIN}).content.decode()
+    # then
+    parser = TableCells()
+    parser.feed(html[html.rindex("<table", 0, html.index('id="county-status"')) :])
+    province_status = "部分拨付" if timezone.localdate() <= D(2026, 10, 31) else "逾期未拨付"
+    assert parser.rows[0] == [
+        "序号",
+        "区县",
+        "财政层级",
+        "应拨金额（元）",
+        "已拨金额（元）",
+        "未拨金额（元）",
+        "拨付截止日期",
+        "状态",
+    ]
+    assert parser.rows[1] == ["1", "山阴县", "省级", "140000.00", "50000.00", "90000.00", "2026-10-31", province_status]
+    assert parser.rows[-1] == ["合计", "", "", "280000.00", "50000.00", "230000.00", "", ""]
+    assert len(parser.rows) == 5
+    assert '<tr data-county="140621" data-level="city">' in html
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
