@@ -793,6 +793,8 @@ def test_r11_the_page_tables_show_the_headers_rows_and_totals_of_the_excel_files
         "2400000.00",
     ]
     assert len(prepay_page) == len(prepay_file) - 4  # the title, unit line and signature lines are not the table's
+    # and under the table the page names the tier whose shares are provisional
+    assert '<p class="small mb-1">“一般县”的负担比例为暂定比例（依据文件未到）。</p>' in html
 
 
 def test_r11_2_the_settlement_table_words_the_sign_and_has_the_level_subtotals_of_the_file(pilot_tier, city_finance):
