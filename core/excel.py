@@ -1,8 +1,8 @@
 """The printed ledger layout (台账) every Excel export follows, written once.
 
 Row 1 the title across the table; row 2 the reporting unit and the as-of date; row 3 the column headers after 序号;
-then one numbered row per record, the 合计 row, and the signature line. The header rows stay in view (freeze panes)
-and are repeated on every printed page; the sheet prints landscape on A4, as wide as the page.
+then one numbered row per record, the subtotals, the 合计 row, and the signature line. The header rows stay in view
+(freeze panes) and are repeated on every printed page; the sheet prints landscape on A4, as wide as the page.
 """
 
 import datetime
@@ -18,15 +18,12 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .reports import Report
+from .reports import DATE_FORMAT, MONEY_FORMAT, TEXT_FORMAT, Report
+from .reports import PERCENT_FORMAT as PERCENT_FORMAT  # the column formats are the writer's, read from here too
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 THIN = Side(style="thin")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-TEXT_FORMAT = "@"  # ID numbers as text: Excel keeps only 15 significant digits of a number
-MONEY_FORMAT = "#,##0.00"
-DATE_FORMAT = "yyyy-mm-dd"
-PERCENT_FORMAT = "0.00%"
 TITLE_FONT = Font(name="宋体", size=16, bold=True)
 BOLD = Font(bold=True)
 SHEET_TITLE_MAX_LENGTH = 31  # Excel refuses longer sheet names
@@ -44,8 +41,9 @@ def report_workbook(report: Report) -> Workbook:
     sheet.title = report.title[:SHEET_TITLE_MAX_LENGTH]
     width = len(report.columns) + 1  # the 序号 column first
     _title_rows(sheet, report, width)
-    total_row = _data_rows(sheet, report)
-    _totals_row(sheet, report, total_row)
+    row_count = _data_rows(sheet, report)
+    total_row = _subtotal_rows(sheet, report, FIRST_DATA_ROW + row_count)
+    _totals_row(sheet, report, total_row, row_count)
     for column, text in SIGNATURES:
         sheet.cell(row=total_row + 2, column=column, value=text)
     _page_layout(sheet, report)
@@ -67,22 +65,35 @@ def _title_rows(sheet: Worksheet, report: Report, width: int) -> None:
 
 
 def _data_rows(sheet: Worksheet, report: Report) -> int:
-    """Writes the numbered rows; returns the number of the row after them, the 合计 row."""
-    row_number = FIRST_DATA_ROW
-    for index, row in enumerate(report.rows, start=1):
-        _write_cell(sheet.cell(row=row_number, column=1), index)
+    """Writes the numbered rows; returns how many there are."""
+    count = 0
+    for count, row in enumerate(report.rows, start=1):
+        row_number = FIRST_DATA_ROW + count - 1
+        _write_cell(sheet.cell(row=row_number, column=1), count)
         _write_values(sheet, report, row_number, row)
-        row_number += 1
-    return row_number
+    return count
 
 
-def _totals_row(sheet: Worksheet, report: Report, total_row: int) -> None:
-    sheet.cell(row=total_row, column=1, value="合计").font = BOLD
+def _subtotal_rows(sheet: Worksheet, report: Report, first_row: int) -> int:
+    """Writes the subtotals from `first_row` on; returns the number of the row after them, the 合计 row."""
+    for row_number, subtotal in enumerate(report.subtotals, start=first_row):
+        _bold_row(sheet, report, row_number, subtotal.label, subtotal.values)
+    return first_row + len(report.subtotals)
+
+
+def _totals_row(sheet: Worksheet, report: Report, total_row: int, row_count: int) -> None:
     if report.totals is None:
-        sheet.cell(row=total_row, column=2, value=f"{total_row - FIRST_DATA_ROW} 人")
+        sheet.cell(row=total_row, column=1, value="合计").font = BOLD
+        sheet.cell(row=total_row, column=2, value=f"{row_count} 人")
         return
-    sheet.cell(row=total_row, column=1).border = BORDER
-    for cell in _write_values(sheet, report, total_row, report.totals):
+    _bold_row(sheet, report, total_row, "合计", report.totals)
+
+
+def _bold_row(sheet: Worksheet, report: Report, row_number: int, label: str, values: Sequence[object]) -> None:
+    label_cell = sheet.cell(row=row_number, column=1, value=label)
+    label_cell.font = BOLD
+    label_cell.border = BORDER
+    for cell in _write_values(sheet, report, row_number, values):
         cell.font = BOLD
 
 

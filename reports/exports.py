@@ -1,62 +1,57 @@
 """The three fiscal tables (R11) as reports in the printed ledger layout (core.excel), built from the tables the
-settlement page shows."""
+settlement page shows; the page shows the same reports (core.reports.report_page_table)."""
 
 import datetime
 from collections.abc import Sequence
+from urllib.parse import urlencode
 
-from core.reports import Report, columns_of
+from django.urls import reverse
+
+from core.reports import Column, Report, RowLink, Subtotal, signed_format
 
 from .selectors.prepay import PrepayTable
 from .selectors.settlement import SettlementTable
-from .selectors.transfers import TransferTable
+from .selectors.transfers import TransferStatus, TransferStatusRow, TransferTable
 
-PREPAY_HEADERS = [
-    "区县",
-    "财政分档",
-    "省级负担比例",
-    "市级负担比例",
-    "县级负担比例",
-    "目标人数",
-    "人均资助标准（元）",
-    "省级预拨（元）",
-    "市级预拨（元）",
-    "县级预拨（元）",
-    "预拨合计（元）",
+SETTLEMENT_FORMAT = signed_format(positive="补拨", negative="扣回", zero="持平")
+STATUS_BADGES = {
+    TransferStatus.TO_PAY.label: "secondary",
+    TransferStatus.PARTLY_PAID.label: "warning",
+    TransferStatus.PAID.label: "success",
+    TransferStatus.OVERDUE.label: "danger",
+}
+PREPAY_COLUMNS = [
+    Column("区县", 16),
+    Column("财政分档", 20),
+    Column("省级负担比例", 10),
+    Column("市级负担比例", 10),
+    Column("县级负担比例", 10),
+    Column("目标人数", 10),
+    Column("人均资助标准（元）", 12),
+    Column("省级预拨（元）", 16),
+    Column("市级预拨（元）", 16),
+    Column("县级预拨（元）", 16),
+    Column("预拨合计（元）", 16),
 ]
-PREPAY_WIDTHS = [16, 20, 10, 10, 10, 10, 12, 16, 16, 16, 16]
-SETTLEMENT_HEADERS = [
-    "区县",
-    "财政层级",
-    "负担比例",
-    "实际资助人数",
-    "预拨金额（元）",
-    "实际应负担（元）",
-    "结算金额（元）",
-    "补拨/扣回",
+SETTLEMENT_COLUMNS = [
+    Column("区县", 16),
+    Column("财政层级", 10),
+    Column("负担比例", 10),
+    Column("实际资助人数", 12),
+    Column("预拨金额（元）", 16),
+    Column("实际应负担（元）", 16),
+    Column("结算金额（元）", 18, number_format=SETTLEMENT_FORMAT),
+    Column("补拨/扣回", 10),
 ]
-SETTLEMENT_WIDTHS = [16, 10, 10, 12, 16, 16, 16, 10]
-TRANSFER_HEADERS = [
-    "区县",
-    "财政层级",
-    "应拨金额（元）",
-    "已拨金额（元）",
-    "未拨金额（元）",
-    "拨付截止日期",
-    "状态",
+TRANSFER_COLUMNS = [
+    Column("区县", 16),
+    Column("财政层级", 10),
+    Column("应拨金额（元）", 16),
+    Column("已拨金额（元）", 16),
+    Column("未拨金额（元）", 16),
+    Column("拨付截止日期", 14),
+    Column("状态", 12, badges=STATUS_BADGES),
 ]
-TRANSFER_WIDTHS = [16, 10, 16, 16, 16, 14, 12]
-
-
-def prepay_title(table: PrepayTable) -> str:
-    return f"{table.settlement.area_name}{table.settlement.year}年度新生儿参保资助资金预拨表"
-
-
-def settlement_title(table: SettlementTable) -> str:
-    return f"{table.area_name}{table.year}年度新生儿参保资助资金结算表"
-
-
-def transfer_title(table: TransferTable) -> str:
-    return f"{table.area_name}{table.year}年度新生儿参保资助资金拨付情况表"
 
 
 def fiscal_prepay_report(*, table: PrepayTable, as_of: datetime.date) -> Report:
@@ -74,17 +69,19 @@ def fiscal_prepay_report(*, table: PrepayTable, as_of: datetime.date) -> Report:
         for row in table.rows
     ]
     return Report(
-        title=prepay_title(table),
+        title=f"{table.settlement.area_name}{table.settlement.year}年度新生儿参保资助资金预拨表",
         unit=table.settlement.area_name,
         as_of=as_of,
-        columns=columns_of(PREPAY_HEADERS, PREPAY_WIDTHS),
+        columns=PREPAY_COLUMNS,
         rows=rows,
         totals=["", "", "", "", "", table.target_people, "", *table.prepaid_by_level, table.prepaid],
+        row_keys=[{"county": row.county_code} for row in table.rows],
     )
 
 
 def fiscal_settlement_report(*, table: SettlementTable, as_of: datetime.date) -> Report:
-    """R11.2: per county and level the prepay, the actual cost and the difference (positive 补拨, negative 扣回)."""
+    """R11.2: per county and level the prepay, the actual cost and the difference (positive 补拨, negative 扣回); each
+    level's subtotal, then the 合计 row."""
     rows: list[Sequence[object]] = [
         [
             row.county_name,
@@ -98,12 +95,20 @@ def fiscal_settlement_report(*, table: SettlementTable, as_of: datetime.date) ->
         ]
         for row in table.rows
     ]
+    subtotals = [
+        Subtotal(
+            label=f"{total.level_label}小计",
+            values=["", "", "", "", total.prepaid, total.actual_cost, total.settlement, total.settlement_wording],
+        )
+        for total in table.level_totals
+    ]
     return Report(
-        title=settlement_title(table),
+        title=f"{table.area_name}{table.year}年度新生儿参保资助资金结算表",
         unit=table.area_name,
         as_of=as_of,
-        columns=columns_of(SETTLEMENT_HEADERS, SETTLEMENT_WIDTHS),
+        columns=SETTLEMENT_COLUMNS,
         rows=rows,
+        subtotals=subtotals,
         totals=[
             "",
             "",
@@ -114,11 +119,20 @@ def fiscal_settlement_report(*, table: SettlementTable, as_of: datetime.date) ->
             table.settlement,
             table.settlement_wording,
         ],
+        row_keys=[{"county": row.county_code, "level": row.level} for row in table.rows],
     )
 
 
-def fiscal_transfer_report(*, table: TransferTable) -> Report:
-    """R11.3: per county and level what is due, what was transferred and what is still outstanding."""
+def transfer_record_link(*, year: int, row: TransferStatusRow) -> RowLink:
+    """R11.3: the form recording a transfer of the row's county, from the row of the transfer table."""
+    return RowLink(
+        text="录入", url=f"{reverse('fiscal_transfer_new')}?{urlencode({'year': year, 'county': row.county_code})}"
+    )
+
+
+def fiscal_transfer_report(*, table: TransferTable, record_links: bool = False) -> Report:
+    """R11.3: per county and level what is due, what was transferred and what is still outstanding; on the page,
+    with `record_links`, each row links to the form recording its county's transfers."""
     rows: list[Sequence[object]] = [
         [
             row.county_name,
@@ -132,10 +146,12 @@ def fiscal_transfer_report(*, table: TransferTable) -> Report:
         for row in table.rows
     ]
     return Report(
-        title=transfer_title(table),
+        title=f"{table.area_name}{table.year}年度新生儿参保资助资金拨付情况表",
         unit=table.area_name,
         as_of=table.as_of,
-        columns=columns_of(TRANSFER_HEADERS, TRANSFER_WIDTHS),
+        columns=TRANSFER_COLUMNS,
         rows=rows,
         totals=["", "", table.due, table.paid, table.outstanding, "", ""],
+        row_keys=[{"county": row.county_code, "level": row.level} for row in table.rows],
+        row_links=[transfer_record_link(year=table.year, row=row) for row in table.rows] if record_links else None,
     )

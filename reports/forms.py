@@ -48,6 +48,19 @@ def _year_field(*, today: datetime.date) -> forms.IntegerField:
     )
 
 
+def _choice_field(
+    label: str, *, required: str, invalid: str, queryset: QuerySet[Any] | None = None, divisions: bool = False
+) -> forms.ModelChoiceField:
+    """A list to choose from, "请选择" first; the view narrows `queryset` to what the user may choose."""
+    field_class = DivisionChoiceField if divisions else forms.ModelChoiceField
+    return field_class(
+        label=label,
+        queryset=Division.objects.none() if queryset is None else queryset,
+        empty_label="请选择",
+        error_messages={"required": required, "invalid_choice": invalid},
+    )
+
+
 def _share_field(label: str) -> forms.DecimalField:
     return forms.DecimalField(
         label=label,
@@ -87,12 +100,7 @@ class FiscalTransferForm(forms.Form):
     """R11.3: one transfer into the city's social-security fund account."""
 
     year = forms.IntegerField(label="年度", error_messages=YEAR_MESSAGES)
-    county = DivisionChoiceField(
-        label="区县",
-        queryset=Division.objects.none(),
-        empty_label="请选择",
-        error_messages={"required": "请选择区县。", "invalid_choice": "只能录入本辖区区县的拨付。"},
-    )
+    county = _choice_field("区县", required="请选择区县。", invalid="只能录入本辖区区县的拨付。", divisions=True)
     level = forms.ChoiceField(
         label="层级",
         choices=[("", "请选择"), *FiscalLevel.choices],
@@ -125,12 +133,25 @@ class FiscalTransferForm(forms.Form):
         _style(self)
 
 
-class FiscalTierForm(forms.Form):
-    """R11.1: a tier's shares and the document they come from."""
+class TierSharesForm(forms.Form):
+    """R11.1: the province's, the city's and the county's share of a tier."""
 
     province_share = _share_field("省级负担比例")
     city_share = _share_field("市级负担比例")
     county_share = _share_field("县级负担比例")
+
+    @property
+    def shares(self) -> tuple[Decimal, Decimal, Decimal]:
+        return (
+            self.cleaned_data["province_share"],
+            self.cleaned_data["city_share"],
+            self.cleaned_data["county_share"],
+        )
+
+
+class FiscalTierForm(TierSharesForm):
+    """R11.1: a tier's shares and the document they come from."""
+
     source_document = forms.CharField(label="依据文件", max_length=200, error_messages={"required": "请填写依据文件。"})
     provisional = forms.BooleanField(label="暂定（依据文件未到）", required=False)
 
@@ -142,17 +163,12 @@ class FiscalTierForm(forms.Form):
 class CountyTierAssignForm(forms.Form):
     """R11.1: the tier a county is in from a date."""
 
-    county = DivisionChoiceField(
-        label="区县",
-        queryset=Division.objects.none(),
-        empty_label="请选择",
-        error_messages={"required": "请选择区县。", "invalid_choice": "只能指定本辖区区县的财政分档。"},
-    )
-    tier = forms.ModelChoiceField(
-        label="财政分档",
+    county = _choice_field("区县", required="请选择区县。", invalid="只能指定本辖区区县的财政分档。", divisions=True)
+    tier = _choice_field(
+        "财政分档",
+        required="请选择财政分档。",
+        invalid="只能把区县归入由您管理的分档。",
         queryset=FiscalTier.objects.all(),
-        empty_label="请选择",
-        error_messages={"required": "请选择财政分档。", "invalid_choice": "只能把区县归入由您管理的分档。"},
     )
     valid_from = forms.DateField(
         label="生效日期",
@@ -169,24 +185,14 @@ class CountyTierAssignForm(forms.Form):
         _style(self)
 
 
-class WhatIfForm(forms.Form):
+class WhatIfForm(TierSharesForm):
     """R11.2 what-if: other shares for one tier, for one city and year; nothing is saved."""
 
-    city = forms.ModelChoiceField(
-        label="设区市",
-        queryset=Division.objects.none(),
-        empty_label="请选择",
-        error_messages={"required": "请选择设区市。", "invalid_choice": "没有找到该设区市，或不在您的管辖范围内。"},
+    field_order = ["city", "tier"]  # before the shares; the year goes first
+    city = _choice_field("设区市", required="请选择设区市。", invalid="没有找到该设区市，或不在您的管辖范围内。")
+    tier = _choice_field(
+        "财政分档", required="请选择财政分档。", invalid="请选择列表中的财政分档。", queryset=FiscalTier.objects.all()
     )
-    tier = forms.ModelChoiceField(
-        label="财政分档",
-        queryset=FiscalTier.objects.all(),
-        empty_label="请选择",
-        error_messages={"required": "请选择财政分档。", "invalid_choice": "请选择列表中的财政分档。"},
-    )
-    province_share = _share_field("省级负担比例")
-    city_share = _share_field("市级负担比例")
-    county_share = _share_field("县级负担比例")
 
     def __init__(self, *args, cities: QuerySet[Division], today: datetime.date, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -205,11 +211,3 @@ class WhatIfForm(forms.Form):
             except ValidationError as error:
                 self.add_error(None, error)
         return cleaned
-
-    @property
-    def shares(self) -> tuple[Decimal, Decimal, Decimal]:
-        return (
-            self.cleaned_data["province_share"],
-            self.cleaned_data["city_share"],
-            self.cleaned_data["county_share"],
-        )

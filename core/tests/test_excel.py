@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core.excel import PERCENT_FORMAT, report_xlsx, report_xlsx_response
-from core.reports import Column, Report, columns_of
+from core.reports import Column, Report, Subtotal, columns_of
 
 AS_OF = datetime.date(2026, 11, 26)
 FORMULA = '=HYPERLINK("http://example.invalid","点击")'
@@ -142,3 +142,29 @@ def test_columns_of_pairs_headers_with_widths_and_refuses_lists_of_different_len
     assert columns_of(["姓名", "性别"], [10, 6]) == [Column("姓名", 10), Column("性别", 6)]
     with pytest.raises(ValueError):
         columns_of(["姓名", "性别"], [10])
+
+
+def test_subtotals_stand_between_the_rows_and_the_totals_labelled_and_in_bold():
+    # given two subtotals
+    report = roster(
+        subtotals=[Subtotal("男小计", ["", "", Decimal("180.00")]), Subtotal("女小计", ["", "", Decimal("90.50")])],
+        totals=["", "", Decimal("270.50")],
+    )
+    # when
+    sheet = sheet_of(report)
+    # then
+    assert [row[:4] for row in values(sheet)[3:9]] == [
+        [1, "张三", "140621199001010011", 180],
+        [2, "李四", "140621199202020022", 90.5],
+        ["男小计", None, None, 180],
+        ["女小计", None, None, 90.5],
+        ["合计", None, None, 270.5],
+        [None, None, None, None],
+    ]
+    assert all(cell.font.bold for cell in sheet[6][:4]) and sheet["D6"].number_format == "#,##0.00"
+    assert sheet["A10"].value == "制表人："
+
+
+def test_without_totals_the_count_after_subtotals_is_of_the_records_alone():
+    sheet = sheet_of(roster(subtotals=[Subtotal("小计", ["", "", Decimal("270.50")])]))
+    assert [row[:2] for row in values(sheet)[5:7]] == [["小计", None], ["合计", "2 人"]]

@@ -1,6 +1,8 @@
 """The list helper: the page the query string asks for, the query string the page links keep, and the one
 pagination partial every list includes."""
 
+from dataclasses import dataclass
+
 import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
@@ -102,3 +104,98 @@ def test_the_partial_is_empty_for_a_list_of_one_page():
     listing = list_page(get({}), ROWS[:20], per_page=20)
     html = render_to_string("core/pagination.html", {"page": listing.page, "page_query": listing.link_query})
     assert html.strip() == ""
+
+
+# --- search and sort ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    county: str
+    age: int | None
+
+
+PEOPLE = [
+    Person("张三", "山阴县", 30),
+    Person("李四", "应县", None),
+    Person("王五", "山阴县", 25),
+    Person("Zhao Liu", "朔城区", 41),
+]
+SEARCH = {"search_fields": ("name", "county"), "sort_fields": {"name": "姓名", "age": "年龄"}}
+
+
+def names(listing) -> list[str]:
+    return [person.name for person in listing.page]
+
+
+def test_the_search_keeps_the_rows_holding_every_word_in_one_of_the_fields_ignoring_case():
+    assert names(list_page(get({"q": " 山阴 "}), PEOPLE, per_page=20, **SEARCH)) == ["张三", "王五"]
+    assert names(list_page(get({"q": "山阴 王"}), PEOPLE, per_page=20, **SEARCH)) == ["王五"]
+    assert names(list_page(get({"q": "zhao"}), PEOPLE, per_page=20, **SEARCH)) == ["Zhao Liu"]
+    assert names(list_page(get({"q": "大同"}), PEOPLE, per_page=20, **SEARCH)) == []
+    assert list_page(get({"q": " 山阴 "}), PEOPLE, per_page=20, **SEARCH).search == "山阴"
+
+
+def test_without_search_fields_the_query_is_not_a_search():
+    listing = list_page(get({"q": "山阴"}), PEOPLE, per_page=20)
+    assert (names(listing), listing.search) == (["张三", "李四", "王五", "Zhao Liu"], "")
+
+
+def test_the_rows_are_sorted_by_a_named_field_ascending_or_descending_without_a_value_last():
+    assert names(list_page(get({"sort": "age"}), PEOPLE, per_page=20, **SEARCH)) == ["王五", "张三", "Zhao Liu", "李四"]
+    assert names(list_page(get({"sort": "-age"}), PEOPLE, per_page=20, **SEARCH)) == [
+        "Zhao Liu",
+        "张三",
+        "王五",
+        "李四",
+    ]
+
+
+@pytest.mark.parametrize("sort", ["county", "-county", "__class__", "age__real", "", "-"])
+def test_a_sort_key_not_named_keeps_the_default_order_and_is_no_error(sort):
+    listing = list_page(get({"sort": sort}), PEOPLE, per_page=20, **SEARCH, default_sort="-age")
+    assert (names(listing), listing.sort) == (["Zhao Liu", "张三", "王五", "李四"], "-age")
+    unsorted = list_page(get({"sort": sort}), PEOPLE, per_page=20, **SEARCH)
+    assert (names(unsorted), unsorted.sort) == (["张三", "李四", "王五", "Zhao Liu"], "")
+
+
+def test_the_page_links_keep_the_search_and_the_sort_and_the_headers_link_the_other_direction():
+    # given a list searched and sorted by age, on its second page
+    listing = list_page(get({"q": "山阴", "sort": "age", "page": "2"}), PEOPLE, per_page=1, **SEARCH)
+    # then
+    assert (names(listing), listing.page.number) == (["张三"], 2)
+    assert listing.link_query == "q=%E5%B1%B1%E9%98%B4&sort=age"
+    assert {
+        name: (header.label, header.link_query, header.direction) for name, header in listing.sort_headers.items()
+    } == {
+        "name": ("姓名", "q=%E5%B1%B1%E9%98%B4&sort=name", ""),
+        "age": ("年龄", "q=%E5%B1%B1%E9%98%B4&sort=-age", "asc"),
+    }
+    descending = list_page(get({"sort": "-age"}), PEOPLE, per_page=1, **SEARCH).sort_headers["age"]
+    assert (descending.link_query, descending.direction) == ("sort=age", "desc")
+
+
+def test_the_sort_header_partial_links_the_sort_and_marks_the_direction():
+    listing = list_page(get({"q": "山阴", "sort": "age"}), PEOPLE, per_page=20, **SEARCH)
+    html = render_to_string("core/sort_header.html", {"header": listing.sort_headers["age"]})
+    assert html == ('<a class="link-dark text-decoration-none" href="?q=%E5%B1%B1%E9%98%B4&amp;sort=-age">年龄 ▲</a>\n')
+
+
+@pytest.mark.django_db
+def test_a_queryset_is_searched_and_sorted_in_the_database():
+    # given the townships of 山阴县 in code order
+    townships = Division.objects.filter(code__startswith="140621", level="township").order_by("code")
+    towns = [township.code for township in townships if "镇" in township.name]
+    # when they are searched for 镇 and sorted by code, descending
+    listing = list_page(
+        get({"q": "镇", "sort": "-code"}),
+        townships,
+        per_page=100,
+        search_fields=("name",),
+        sort_fields={"code": "区划代码", "name": "名称"},
+    )
+    # then
+    assert [township.code for township in listing.page] == towns[::-1]
+    assert listing.page.paginator.count == len(towns)
+    assert 1 < len(towns) < townships.count()

@@ -47,6 +47,11 @@ class PrepayTable:
     def prepaid(self) -> Decimal:
         return money_total([row.prepaid for row in self.rows])
 
+    @property
+    def provisional_tier_names(self) -> list[str]:
+        """The tiers of the table whose shares are provisional (暂定), each once, in the order of the rows."""
+        return list(dict.fromkeys(row.tier.name for row in self.rows if row.tier.provisional))
+
 
 def fiscal_prepay_table(*, settlement: SettlementTable) -> PrepayTable:
     """The settlement's rows by county, with the contribution standard S(Y) the prepay was computed from."""

@@ -28,8 +28,23 @@ from ..rules import county_settlement, largest_remainder_split
 # --- R11: what each county, level and year costs and was prepaid ---------------------------------------------------
 
 
+class LevelFigures:
+    """What a level's figures say in words: the level (省级) and its settlement (补拨, 扣回 or 持平)."""
+
+    level: str
+    settlement: Decimal
+
+    @property
+    def level_label(self) -> str:
+        return FiscalLevel(self.level).label
+
+    @property
+    def settlement_wording(self) -> str:
+        return settlement_wording(self.settlement)
+
+
 @dataclass(frozen=True)
-class SettlementRow:
+class SettlementRow(LevelFigures):
     county_code: str
     county_name: str
     level: str
@@ -42,16 +57,8 @@ class SettlementRow:
     settlement: Decimal
 
     @property
-    def level_label(self) -> str:
-        return FiscalLevel(self.level).label
-
-    @property
     def share_text(self) -> str:
         return share_text(self.share)
-
-    @property
-    def settlement_wording(self) -> str:
-        return settlement_wording(self.settlement)
 
 
 class FiscalDataMissing(LookupError):
@@ -216,19 +223,11 @@ def money_total(values: list[Decimal]) -> Decimal:
 
 
 @dataclass(frozen=True)
-class LevelTotal:
+class LevelTotal(LevelFigures):
     level: str
     prepaid: Decimal
     actual_cost: Decimal
     settlement: Decimal
-
-    @property
-    def level_label(self) -> str:
-        return FiscalLevel(self.level).label
-
-    @property
-    def settlement_wording(self) -> str:
-        return settlement_wording(self.settlement)
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,8 @@ transfers, tiers and the what-if, each refusal leaving everything as it was."""
 
 import datetime
 import io
-import itertools
 from decimal import Decimal
+from html.parser import HTMLParser
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -14,57 +14,19 @@ from openpyxl import load_workbook
 
 from conftest import SHANYIN, make_user
 from divisions.models import Division
-from enrollment.rules import id_number_compose
-from newborns.services import newborn_register
 from reports.models import CountyFiscalTier, FiscalSettlement, FiscalTier, FiscalTransfer
 from reports.services import county_fiscal_tier_assign, fiscal_transfer_record, settlement_store
-from targets.models import Target
+from reports.tests.factories import birth, shuozhou_with_pilot_tier
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-NUMBERS = itertools.count(1)
-VILLAGES = {"140602": "140602001001", "140603": "140603100001", SHANYIN: "140621100200", "140622": "140622100001"}
 SHUOZHOU_COUNTIES = ["朔城区", "平鲁区", "山阴县", "应县", "右玉县", "山西朔州经济开发区", "怀仁市"]
 ZERO = Decimal("0.00")
 
 
-def birth(actor, county, born):
-    newborn_register(
-        actor=actor,
-        birth_certificate_no=f"Q{next(NUMBERS):09d}",
-        name="新生儿",
-        gender="F",
-        birth_date=born,
-        mother_id_number=id_number_compose(address_code=county, birth_date=D(1991, 2, 2), sequence=next(NUMBERS)),
-        division=Division.objects.get(code=VILLAGES[county]),
-        registration_date=born + datetime.timedelta(days=3),
-    )
-
-
 @pytest.fixture
 def pilot_tier(db):
-    """朔州 (target 6000): 山阴 split 700; 应县 in a tier of its own (60/20/20); the rest of the target follows the
-    2025 births (朔城区 2, 应县 1); 2026 newborns: 山阴 3, 应县 1."""
-    Target.objects.create(
-        division_id=SHANYIN, year=2026, metric="subsidised_newborns", value=700, source_document="朔州市分解"
-    )
-    tier = FiscalTier.objects.create(
-        name="试点分档",
-        region_id="14",
-        province_share=Decimal("0.6"),
-        city_share=Decimal("0.2"),
-        county_share=Decimal("0.2"),
-        valid_from=D(2026, 1, 1),
-        source_document="测试",
-    )
-    CountyFiscalTier.objects.filter(county_id="140622").update(tier=tier)
-    clerks = {county: make_user(f"clerk{county}", "window_clerk", county) for county in ("140602", SHANYIN, "140622")}
-    for county, born in [("140602", D(2025, 3, 1)), ("140602", D(2025, 5, 1)), ("140622", D(2025, 8, 1))]:
-        birth(clerks[county], county, born)
-    for born in (D(2026, 1, 5), D(2026, 2, 5), D(2026, 9, 5)):
-        birth(clerks[SHANYIN], SHANYIN, born)
-    birth(clerks["140622"], "140622", D(2026, 4, 1))
-    return tier
+    return shuozhou_with_pilot_tier()
 
 
 @pytest.fixture
@@ -104,6 +66,19 @@ def total_row(rows):
 
 def amounts(*values: str) -> list[Decimal]:
     return [Decimal(value).quantize(Decimal("0.01")) for value in values]
+
+
+def shanyin_province_pays_part(actor):
+    """山阴's province level transfers 50000.00 of its 140000.00 prepay on 1 September."""
+    fiscal_transfer_record(
+        actor=actor,
+        county=Division.objects.get(code=SHANYIN),
+        year=2026,
+        level="province",
+        date=D(2026, 9, 1),
+        amount=Decimal("50000.00"),
+        voucher_no="SX-001",
+    )
 
 
 def stored_values():
@@ -186,15 +161,7 @@ def test_r11_2_a_level_whose_actual_cost_exceeds_its_prepay_tops_up(pilot_tier, 
 
 def test_r11_2_the_three_excel_files_have_the_ledger_title_and_exact_totals(pilot_tier, city_finance):
     # given 山阴's province level has transferred part of its prepay
-    fiscal_transfer_record(
-        actor=city_finance,
-        county=Division.objects.get(code=SHANYIN),
-        year=2026,
-        level="province",
-        date=D(2026, 9, 1),
-        amount=Decimal("50000.00"),
-        voucher_no="SX-001",
-    )
+    shanyin_province_pays_part(city_finance)
     client = logged_in(city_finance)
     query = {"year": 2026, "city": "1406", "as_of": "2026-11-26"}
     # when
@@ -297,6 +264,32 @@ def test_r11_3_a_transfer_recorded_through_the_form(pilot_tier, shanyin_finance)
     assert "SX-2026-001" in html.split('id="transfer-list"')[1]
     status = {row.level: (row.paid, row.outstanding) for row in response.context["status_rows"]}
     assert status["province"] == (Decimal("50000.00"), Decimal("90000.00"))
+
+
+def test_r11_3_the_county_status_shows_the_transfer_reports_rows_of_the_county(pilot_tier, shanyin_finance):
+    # given
+    client = logged_in(shanyin_finance)
+    client.post("/reports/fiscal/transfers/new/", TRANSFER)
+    # when
+    html = client.get("/reports/fiscal/transfers/new/", {"year": 2026, "county": SHANYIN}).content.decode()
+    # then
+    parser = TableCells()
+    parser.feed(html[html.rindex("<table", 0, html.index('id="county-status"')) :])
+    province_status = "部分拨付" if timezone.localdate() <= D(2026, 10, 31) else "逾期未拨付"
+    assert parser.rows[0] == [
+        "序号",
+        "区县",
+        "财政层级",
+        "应拨金额（元）",
+        "已拨金额（元）",
+        "未拨金额（元）",
+        "拨付截止日期",
+        "状态",
+    ]
+    assert parser.rows[1] == ["1", "山阴县", "省级", "140000.00", "50000.00", "90000.00", "2026-10-31", province_status]
+    assert parser.rows[-1] == ["合计", "", "", "280000.00", "50000.00", "230000.00", "", ""]
+    assert len(parser.rows) == 5
+    assert '<tr data-county="140621" data-level="city">' in html
 
 
 @pytest.mark.parametrize(
@@ -499,6 +492,35 @@ def test_r11_1_tiers_page_lists_tiers_and_assignments_with_provisional_marked(pi
     assert html.count("暂定</span>") == 2 + 7  # the two seeded tiers and the seven counties
 
 
+@pytest.mark.parametrize(
+    ("query", "counties"),
+    [
+        ({"q": "山阴"}, ["山阴县"]),
+        ({"q": "朔州 试点"}, ["应县"]),
+        ({"q": "大同"}, []),
+        ({"sort": "-county"}, SHUOZHOU_COUNTIES[::-1]),
+        ({"sort": "-county", "q": "区"}, ["山西朔州经济开发区", "平鲁区", "朔城区"]),
+        ({"sort": "password"}, SHUOZHOU_COUNTIES),
+    ],
+)
+def test_r11_1_the_county_tiers_are_searched_and_sorted(pilot_tier, city_finance, query, counties):
+    # when
+    response = logged_in(city_finance).get("/reports/fiscal/tiers/", query)
+    # then
+    assert response.status_code == 200
+    assert [assignment.county.name for assignment in response.context["assignments"]] == counties
+
+
+def test_r11_1_the_county_tiers_headers_sort_and_keep_the_search(pilot_tier, city_finance):
+    # when
+    html = logged_in(city_finance).get("/reports/fiscal/tiers/", {"q": "县", "sort": "county"}).content.decode()
+    # then
+    header = html.split('id="assignment-list"')[1].split("</thead>")[0]
+    assert '<a class="link-dark text-decoration-none" href="?q=%E5%8E%BF&amp;sort=-county">区县 ▲</a>' in header
+    assert '<a class="link-dark text-decoration-none" href="?q=%E5%8E%BF&amp;sort=tier__name">财政分档</a>' in header
+    assert '<input type="hidden" name="sort" value="county">' in html
+
+
 def test_r11_1_a_county_is_assigned_to_a_tier_from_a_date_with_history(pilot_tier, city_finance):
     # when
     response = logged_in(city_finance).post(
@@ -670,3 +692,131 @@ def test_r11_parameters_that_cannot_be_read_answer_400_in_chinese(city_finance):
     # then
     assert response.status_code == 400
     assert "年度应为四位数字，如2026。" in response.content.decode()
+
+
+# --- the page's tables are the Excel files' reports ----------------------------------------------------------------
+
+
+class TableCells(HTMLParser):
+    """The text of every cell of every row of the first table, the cells of links left out."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self.cell: list[str] | None = None
+        self.in_link = False
+        self.tables = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables += 1
+        elif self.tables == 1 and tag == "tr":
+            self.rows.append([])
+        elif self.tables == 1 and tag in ("td", "th") and "no-print" not in (dict(attrs).get("class") or ""):
+            self.cell = []
+
+    def handle_endtag(self, tag):
+        if self.tables == 1 and tag in ("td", "th") and self.cell is not None:
+            self.rows[-1].append("".join(self.cell).strip())
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def section_table(html: str, section: str) -> list[list[str]]:
+    parser = TableCells()
+    parser.feed(html.split(f'<section class="fiscal-section mb-5" id="{section}">')[1].split("</section>")[0])
+    return parser.rows
+
+
+def file_text(value) -> str:
+    """A cell of the file as the page writes it: amounts to the fen without separators, signs as 补拨 and 扣回."""
+    if value is None:
+        return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{Decimal(str(value)):.2f}"
+    return str(value)
+
+
+def test_r11_the_page_tables_show_the_headers_rows_and_totals_of_the_excel_files(pilot_tier, city_finance):
+    # given 山阴's province level has transferred part of its prepay
+    shanyin_province_pays_part(city_finance)
+    client = logged_in(city_finance)
+    query = {"year": 2026, "city": "1406", "as_of": "2026-11-26"}
+    # when
+    html = client.get("/reports/fiscal/", query).content.decode()
+    transfers_file = workbook_rows(client.get("/reports/fiscal/transfers.xlsx", query))
+    prepay_file = workbook_rows(client.get("/reports/fiscal/prepay.xlsx", query))
+    # then the transfer table's header, rows and 合计 row are the file's, each amount to the fen
+    transfers_page = section_table(html, "transfers")
+    assert transfers_page[0] == transfers_file[2]
+    assert transfers_page[7] == ["7", "山阴县", "省级", "140000.00", "50000.00", "90000.00", "2026-10-31", "逾期未拨付"]
+    file_rows = [[str(row[0]), *map(file_text, row[1:])] for row in transfers_file[3:25]]
+    assert transfers_page[1:] == file_rows
+    assert transfers_page[-1][:6] == ["合计", "", "", "2400000.00", "50000.00", "2350000.00"]
+    # and on the page alone, each row is found by its county and level, its status is a badge and it links the form
+    transfers_section = html.split('id="transfers">')[1]
+    shanyin_province = transfers_section.split('<tr data-county="140621" data-level="province">')[1].split("</tr>")[0]
+    assert '<span class="badge text-bg-danger">逾期未拨付</span>' in shanyin_province
+    assert '<a href="/reports/fiscal/transfers/new/?year=2026&amp;county=140621">录入</a>' in shanyin_province
+    # and so are the prepay table's; the target and the shares read as they are written
+    prepay_page = section_table(html, "prepay")
+    assert prepay_page[0] == prepay_file[2]
+    assert prepay_page[3] == [
+        "3",
+        "山阴县",
+        "一般县",
+        "50%",
+        "25%",
+        "25%",
+        "700",
+        "400.00",
+        "140000.00",
+        "70000.00",
+        "70000.00",
+        "280000.00",
+    ]
+    assert prepay_page[-1] == [
+        "合计",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "6000",
+        "",
+        "1270680.00",
+        "564660.00",
+        "564660.00",
+        "2400000.00",
+    ]
+    assert len(prepay_page) == len(prepay_file) - 4  # the title, unit line and signature lines are not the table's
+    # and under the table the page names the tier whose shares are provisional
+    assert '<p class="small mb-1">“一般县”的负担比例为暂定比例（依据文件未到）。</p>' in html
+
+
+def test_r11_2_the_settlement_table_words_the_sign_and_has_the_level_subtotals_of_the_file(pilot_tier, city_finance):
+    # when
+    client = logged_in(city_finance)
+    query = {"year": 2026, "city": "1406", "as_of": "2026-11-26"}
+    page_rows = section_table(client.get("/reports/fiscal/", query).content.decode(), "settlement")
+    file_rows = workbook_rows(client.get("/reports/fiscal/settlement.xlsx", query))
+    # then
+    assert page_rows[0] == file_rows[2]
+    assert page_rows[7] == ["7", "山阴县", "省级", "50%", "3", "140000.00", "600.00", "扣回 139400.00", "扣回"]
+    assert file_rows[9] == [7, "山阴县", "省级", "50%", 3, 140000, 600, -139400, "扣回"]
+    assert page_rows[-4:] == [
+        ["省级小计", "", "", "", "", "1270680.00", "840.00", "扣回 1269840.00", "扣回"],
+        ["市级小计", "", "", "", "", "564660.00", "380.00", "扣回 564280.00", "扣回"],
+        ["县级小计", "", "", "", "", "564660.00", "380.00", "扣回 564280.00", "扣回"],
+        ["合计", "", "", "", "4", "2400000.00", "1600.00", "扣回 2398400.00", "扣回"],
+    ]
+    assert [row[:8] for row in file_rows[-6:-2]] == [
+        ["省级小计", None, None, None, None, 1270680, 840, -1269840],
+        ["市级小计", None, None, None, None, 564660, 380, -564280],
+        ["县级小计", None, None, None, None, 564660, 380, -564280],
+        ["合计", None, None, None, 4, 2400000, 1600, -2398400],
+    ]
+    assert len(page_rows) == len(file_rows) - 4

@@ -1,63 +1,21 @@
 """R11: prepay from the targets, settlement from the actual newborns, shared by each county's fiscal tier."""
 
-import datetime
-import itertools
 from decimal import Decimal
 
 import pytest
 
 from conftest import SHANYIN, make_user, token_client
-from divisions.models import Division
-from enrollment.rules import id_number_compose
-from newborns.services import newborn_register
-from reports.models import CountyFiscalTier, FiscalSettlement, FiscalTier
+from reports.models import FiscalSettlement, FiscalTier
 from reports.selectors.settlement import settlement_compute
 from reports.services import settlement_store
-from targets.models import Target
+from reports.tests.factories import shuozhou_with_pilot_tier
 
 pytestmark = pytest.mark.django_db
-D = datetime.date
-NUMBERS = itertools.count(1)
-VILLAGES = {"140602": "140602001001", SHANYIN: "140621100200", "140622": "140622100001"}
-
-
-def birth(actor, county, born, registered):
-    newborn_register(
-        actor=actor,
-        birth_certificate_no=f"P{next(NUMBERS):09d}",
-        name="新生儿",
-        gender="M",
-        birth_date=born,
-        mother_id_number=id_number_compose(address_code=county, birth_date=D(1990, 1, 1), sequence=next(NUMBERS)),
-        division=Division.objects.get(code=VILLAGES[county]),
-        registration_date=registered,
-    )
 
 
 @pytest.fixture
 def shuozhou(db):
-    """朔州: 山阴 split 700 of the city's 6000; 应县 in a tier of its own; births of 2025 weigh the rest."""
-    Target.objects.create(
-        division_id=SHANYIN, year=2026, metric="subsidised_newborns", value=700, source_document="朔州市分解"
-    )
-    own_tier = FiscalTier.objects.create(
-        name="试点分档",
-        region_id="14",
-        province_share=Decimal("0.6"),
-        city_share=Decimal("0.2"),
-        county_share=Decimal("0.2"),
-        valid_from=D(2026, 1, 1),
-        source_document="测试",
-    )
-    CountyFiscalTier.objects.filter(county_id="140622").update(tier=own_tier)
-    clerks = {county: make_user(f"clerk{county}", "window_clerk", county) for county in VILLAGES}
-    birth(clerks["140602"], "140602", D(2025, 3, 1), D(2025, 3, 10))
-    birth(clerks["140602"], "140602", D(2025, 5, 1), D(2025, 5, 10))
-    birth(clerks["140622"], "140622", D(2025, 8, 1), D(2025, 8, 10))
-    for born in (D(2026, 1, 5), D(2026, 2, 5), D(2026, 9, 5)):
-        birth(clerks[SHANYIN], SHANYIN, born, born + datetime.timedelta(days=3))
-    birth(clerks["140622"], "140622", D(2026, 4, 1), D(2026, 4, 2))
-    return own_tier
+    return shuozhou_with_pilot_tier()
 
 
 def settlement_rows(response):

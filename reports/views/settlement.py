@@ -22,6 +22,7 @@ from accounts.permissions import ADD_FISCAL_TRANSFER, CHANGE_FISCAL_TIER, VIEW_F
 from accounts.requests import AuthenticatedHttpRequest
 from accounts.scope import user_can_see_division
 from core.excel import report_xlsx_response
+from core.reports import Report, report_page_table
 from divisions.models import Division
 
 from ..exports import fiscal_prepay_report, fiscal_settlement_report, fiscal_transfer_report
@@ -80,6 +81,7 @@ def _query(request: AuthenticatedHttpRequest) -> FiscalQuery:
 
 
 def _page_context(request: AuthenticatedHttpRequest, query: FiscalQuery) -> dict[str, Any]:
+    """The page's tables and, built once from them, the reports its three tables and Excel files show."""
     user = request.user
     context: dict[str, Any] = {"form": query.form, "cities": fiscal_cities(user=user), "city": query.city}
     if query.city is None:
@@ -88,15 +90,23 @@ def _page_context(request: AuthenticatedHttpRequest, query: FiscalQuery) -> dict
         user=user, division_code=query.city.code
     )
     context["can_record"] = user.has_perm(ADD_FISCAL_TRANSFER)
+    as_of = query.form.cleaned_data["as_of"]
     try:
         settlement = fiscal_settlement_table(user=user, year=query.year, city=query.city)
         context["settlement"] = settlement
         context["prepay"] = fiscal_prepay_table(settlement=settlement)
-        context["transfers"] = fiscal_transfer_table(
-            user=user, year=query.year, city=query.city, today=query.form.cleaned_data["as_of"]
-        )
+        context["transfers"] = fiscal_transfer_table(user=user, year=query.year, city=query.city, today=as_of)
     except FiscalDataMissing as error:
         context["data_error"] = str(error)
+        return context
+    reports = {
+        "prepay": fiscal_prepay_report(table=context["prepay"], as_of=as_of),
+        "settlement": fiscal_settlement_report(table=context["settlement"], as_of=as_of),
+        "transfers": fiscal_transfer_report(table=context["transfers"], record_links=context["can_record"]),
+    }
+    context["reports"] = reports
+    context["report_tables"] = {name: report_page_table(report) for name, report in reports.items()}
+    context["export_query"] = urlencode({"year": query.year, "city": query.city.code, "as_of": as_of.isoformat()})
     return context
 
 
@@ -105,7 +115,7 @@ def _page_context(request: AuthenticatedHttpRequest, query: FiscalQuery) -> dict
 def fiscal_settlement_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = _query(request)
     status = 200 if query.form.is_valid() else 400
-    return render(request, "reports/fiscal_settlement.html", _page_context(request, query), status=status)
+    return render(request, "reports/settlement.html", _page_context(request, query), status=status)
 
 
 def _export(request: AuthenticatedHttpRequest, table: str) -> HttpResponse:
@@ -114,13 +124,9 @@ def _export(request: AuthenticatedHttpRequest, table: str) -> HttpResponse:
     if query.city is None and query.form.is_valid():
         query.form.add_error("city", "请选择设区市。")
     if query.city is None or "data_error" in context:
-        return render(request, "reports/fiscal_settlement.html", context, status=400)
-    as_of = query.form.cleaned_data["as_of"]
-    if table == "prepay":
-        return report_xlsx_response(fiscal_prepay_report(table=context["prepay"], as_of=as_of))
-    if table == "settlement":
-        return report_xlsx_response(fiscal_settlement_report(table=context["settlement"], as_of=as_of))
-    return report_xlsx_response(fiscal_transfer_report(table=context["transfers"]))
+        return render(request, "reports/settlement.html", context, status=400)
+    report: Report = context["reports"][table]
+    return report_xlsx_response(report)
 
 
 @login_required

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import CHANGE_FISCAL_TIER, VIEW_FISCAL
 from accounts.requests import AuthenticatedHttpRequest
+from core.lists import list_page
 
 from ..forms import CountyTierAssignForm, FiscalTierForm, WhatIfForm
 from ..selectors.settlement import (
@@ -27,6 +28,8 @@ from .settlement import OUT_OF_SCOPE, form_errors_add
 
 # --- R11.1: tiers, county assignments, what-if ----------------------------------------------------------------------
 
+ASSIGNMENTS_PER_PAGE = 50
+
 
 def _tiers_context(
     request: AuthenticatedHttpRequest, assign_form: CountyTierAssignForm | None = None
@@ -36,9 +39,19 @@ def _tiers_context(
     default_city = fiscal_cities(user=user).filter(code=fiscal_default_city_code(user=user) or "").first()
     tiers = fiscal_tier_list(user=user)
     governed = tiers.filter(editable=True)  # type: ignore[misc]  # editable is annotated by fiscal_tier_list
+    assignments = list_page(
+        request,
+        county_fiscal_tier_list(user=user),
+        per_page=ASSIGNMENTS_PER_PAGE,
+        search_fields=("county__name", "county__parent__name", "tier__name"),
+        sort_fields={"county": "区县", "tier__name": "财政分档", "valid_from": "生效日期"},
+    )
     return {
         "tiers": tiers,
-        "assignments": county_fiscal_tier_list(user=user),
+        "assignments": assignments.page,
+        "assignment_list": assignments,
+        "page": assignments.page,
+        "page_query": assignments.link_query,
         "assign_form": assign_form or CountyTierAssignForm(counties=fiscal_counties(user=user), tiers=governed),
         "can_assign": governed.exists(),
         "what_if_form": WhatIfForm(initial={"city": default_city}, cities=fiscal_cities(user=user), today=today),
@@ -48,7 +61,7 @@ def _tiers_context(
 @login_required
 @permission_required(CHANGE_FISCAL_TIER, raise_exception=True)
 def fiscal_tier_list_page(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return render(request, "reports/fiscal_tiers.html", _tiers_context(request))
+    return render(request, "reports/tiers.html", _tiers_context(request))
 
 
 @login_required
@@ -81,9 +94,7 @@ def fiscal_tier_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         )
     history = tier.history.select_related("history_user").order_by("-history_date")
     status = 400 if form.is_bound and not form.is_valid() else 200
-    return render(
-        request, "reports/fiscal_tier_form.html", {"tier": tier, "form": form, "history": history}, status=status
-    )
+    return render(request, "reports/tier_form.html", {"tier": tier, "form": form, "history": history}, status=status)
 
 
 @login_required
@@ -104,7 +115,7 @@ def fiscal_county_tier_assign(request: AuthenticatedHttpRequest) -> HttpResponse
                 f"已将{assignment.county.name}自{assignment.valid_from:%Y-%m-%d}起归入“{assignment.tier.name}”。",
             )
             return redirect("fiscal_tiers")
-    return render(request, "reports/fiscal_tiers.html", _tiers_context(request, assign_form=form), status=400)
+    return render(request, "reports/tiers.html", _tiers_context(request, assign_form=form), status=400)
 
 
 @login_required
@@ -133,5 +144,5 @@ def fiscal_what_if_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     else:
         status = 400
     if request.headers.get("HX-Request"):  # htmx swaps only successful answers: the errors show in the panel
-        return render(request, "reports/fiscal_what_if_result.html", context)
-    return render(request, "reports/fiscal_what_if.html", context, status=status)
+        return render(request, "reports/what_if_result.html", context)
+    return render(request, "reports/what_if.html", context, status=status)

@@ -1,5 +1,6 @@
 """R11.3: recording a level's transfer."""
 
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -13,9 +14,11 @@ from django.utils import timezone
 
 from accounts.permissions import ADD_FISCAL_TRANSFER
 from accounts.requests import AuthenticatedHttpRequest
+from core.reports import report_page_table
 from divisions.codes import city_code_of
 from divisions.models import Division
 
+from ..exports import fiscal_transfer_report
 from ..forms import FiscalTransferForm
 from ..selectors.settlement import (
     FiscalDataMissing,
@@ -78,8 +81,11 @@ def fiscal_transfer_new(request: AuthenticatedHttpRequest) -> HttpResponse:
             table = fiscal_transfer_table(
                 user=user, year=year, city=fiscal_city_get(user=user, city_code=city_code_of(county.code)), today=today
             )
-            context["status_rows"] = [row for row in table.rows if row.county_code == county.code]
         except (FiscalDataMissing, FiscalOutOfScope):
             context["status_rows"] = []
+        else:
+            county_table = replace(table, rows=[row for row in table.rows if row.county_code == county.code])
+            context["status_rows"] = county_table.rows
+            context["status_table"] = report_page_table(fiscal_transfer_report(table=county_table))
     status = 400 if form.is_bound and not form.is_valid() else 200
-    return render(request, "reports/fiscal_transfer_form.html", context, status=status)
+    return render(request, "reports/transfer_form.html", context, status=status)
