@@ -32,10 +32,11 @@ from targets.models import ProgressJob, ProgressSnapshot
 from targets.rules import time_progress
 from tax_payments.loaders import tax_payment_match
 from tax_payments.models import TaxPaymentMatch, TaxPaymentRecord
-from uninsured.models import UninsuredList, UninsuredPerson
+from uninsured.models import UninsuredLedgerImportBatch, UninsuredList, UninsuredPerson, UninsuredPushBatch
 from uninsured.resources import uninsured_ledger_report
 from uninsured.selectors import uninsured_ledger_rows
-from uninsured.services.uploads import StagedUpload, uninsured_upload_stage
+from uninsured.services.imports import uninsured_ledger_import_stage
+from uninsured.services.lists import uninsured_push_stage
 
 D = datetime.date
 SHUOZHOU = "1406"
@@ -109,6 +110,8 @@ class World:
     uninsured_list: UninsuredList
     uninsured_person: UninsuredPerson
     found_person: UninsuredPerson  # its outcome may be recorded at once: no list waits to be signed first
+    push_batch: UninsuredPushBatch  # the province's list of 玉井镇, previewed by the province's own user
+    ledger_batch: UninsuredLedgerImportBatch  # 玉井镇's ledger as exported, previewed by its own official
     fiscal_tier: FiscalTier
     progress_job: ProgressJob
     sentinels: tuple[str, ...] = field(default=SENTINELS)
@@ -280,6 +283,21 @@ def world_build() -> World:
         name=FOUND[0],
         id_number=FOUND[1],
     )
+    push_batch = uninsured_push_stage(
+        actor=province,
+        year=2027,
+        deadline=timezone.localdate() + datetime.timedelta(days=30),
+        file_name="矩阵未参保名单.xlsx",
+        content=push_list(),
+    )
+    ledger_batch = uninsured_ledger_import_stage(
+        actor=own[Role.TOWNSHIP_OFFICIAL],
+        township=uninsured_list.township,
+        year=2026,
+        file_name="玉井镇台账.xlsx",
+        content=_ledger_file(official=own[Role.TOWNSHIP_OFFICIAL], township=uninsured_list.township),
+        today=timezone.localdate(),
+    )
     fiscal_tier = FiscalTier.objects.create(
         name="矩阵试点分档",
         region_id="14",
@@ -322,12 +340,14 @@ def world_build() -> World:
         uninsured_list=uninsured_list,
         uninsured_person=uninsured_person,
         found_person=found_person,
+        push_batch=push_batch,
+        ledger_batch=ledger_batch,
         fiscal_tier=fiscal_tier,
         progress_job=progress_job,
     )
 
 
-# --- Uploads kept in a session between preview and confirm (uninsured.views.uploads) --------------------------------
+# --- The uninsured lists and ledgers uploaded ----------------------------------------------------------------------
 
 
 def push_list() -> bytes:
@@ -337,24 +357,16 @@ def push_list() -> bytes:
     )
 
 
-def push_upload() -> StagedUpload:
-    """The province's list, staged as the push form would."""
-    return uninsured_upload_stage(file_name="矩阵未参保名单.xlsx", content=push_list())
-
-
-def ledger_file(world: World) -> bytes:
-    """玉井镇's 2026 ledger as exported."""
-    rows = uninsured_ledger_rows(
-        user=world.own[Role.TOWNSHIP_OFFICIAL], township=world.uninsured_list.township, year=2026
-    )
+def _ledger_file(*, official: User, township: Division) -> bytes:
+    rows = uninsured_ledger_rows(user=official, township=township, year=2026)
     return report_xlsx(
         uninsured_ledger_report(title="玉井镇2026年度未参保人员台账", unit="山阴县玉井镇", as_of=JUNE_30, rows=rows)
     )
 
 
-def ledger_upload(world: World) -> StagedUpload:
-    """玉井镇's ledger, staged as the import form would."""
-    return uninsured_upload_stage(file_name="玉井镇台账.xlsx", content=ledger_file(world))
+def ledger_file(world: World) -> bytes:
+    """玉井镇's 2026 ledger as exported."""
+    return _ledger_file(official=world.own[Role.TOWNSHIP_OFFICIAL], township=world.uninsured_list.township)
 
 
 # --- The files the upload forms are sent: each names 山阴县 or its people ------------------------------------------

@@ -91,14 +91,11 @@ from tests.access_fixtures import (
     birth_list,
     identity_list,
     ledger_file,
-    ledger_upload,
     push_list,
-    push_upload,
     resident_registry,
     split_file,
     world_build,
 )
-from uninsured.views.uploads import SESSION_UPLOADS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROJECT_APPS = ("accounts", "enrollment", "subsidies", "newborns", "targets", "reports", "bulk", "core")
@@ -120,13 +117,12 @@ NOT_IN_MATRIX_NAMES = {
 OBJECT = "object"  # a record in the URL (pk, ID number, certificate number): 404 elsewhere
 DIVISION = "division"  # a division in the query or form (county=, city=, division=, township=): 404 elsewhere
 OWNER = "owner"  # a record of the user who asked for it (an export): 404 for everyone else, superusers too
-SESSION = "session"  # an upload kept in the uploader's session: 404 in every other session
 TOKEN = "token"  # a preview signed for the user who uploaded it: refused for everyone else, writing nothing
 BODY = "body"  # a create naming a person or division of the user's scope in its body: refused (400) elsewhere
 ROWS = "rows"  # a list, search or file of the asker's own rows: answered, without the world's people
 UNSCOPED = "unscoped"  # no division data (forms, templates, the calculator, the province-wide job): answered alike
-NOT_FOUND_ELSEWHERE = {OBJECT, DIVISION, OWNER, SESSION}
-PER_USER = {OWNER, SESSION, TOKEN}  # bound to one user, not to a division: superusers are no exception
+NOT_FOUND_ELSEWHERE = {OBJECT, DIVISION, OWNER}
+PER_USER = {OWNER, TOKEN}  # bound to one user, not to a division: superusers are no exception
 
 Builder = Callable[[World, User], dict[str, Any]]
 
@@ -149,7 +145,6 @@ class Case:
     success: int = 200
     other_success: int | None = None  # ROWS: a search of another division finds nothing and says so
     refusal: tuple[int, ...] = (400,)  # BODY and TOKEN: how the refusal answers
-    prepare: Callable[[World, Any], dict[str, Any]] | None = None  # SESSION: stages the upload, gives the kwargs
     shows: tuple[str, ...] = ()  # people of the world the answer to their own users shows: the list is not empty
     says: tuple[str, ...] = ()  # what the answer to the own user reads (a preview answered 200 offers to confirm)
     refusal_says: tuple[str, ...] = ()  # BODY and TOKEN: what the refusal reads (a form shown again with its error)
@@ -177,27 +172,6 @@ def pk(attribute: str) -> Builder:
 
 def own_export(world: World, user: User) -> dict[str, Any]:
     return {"pk": world.export_jobs[user.role].pk}
-
-
-def push_session(world: World, session: Any) -> dict[str, Any]:
-    staged = push_upload()
-    if session is not None:
-        deadline = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
-        session[SESSION_UPLOADS] = {
-            staged.token: {"kind": "push", **staged.as_session(), "year": 2027, "deadline": deadline}
-        }
-        session.save()
-    return {"token": staged.token}
-
-
-def ledger_session(world: World, session: Any) -> dict[str, Any]:
-    staged = ledger_upload(world)
-    if session is not None:
-        session[SESSION_UPLOADS] = {
-            staged.token: {"kind": "ledger", **staged.as_session(), "township": YUJING_TOWN, "year": 2026}
-        }
-        session.save()
-    return {"token": staged.token}
 
 
 def split_token(world: World, user: User) -> dict[str, Any]:
@@ -436,23 +410,23 @@ ENDPOINTS: dict[str, Case | tuple[Case, ...]] = {
     # --- targets: the uninsured ledger (R13.5), the dashboards (R10.3), the split (R10.1), the baselines (R10.2)
     "uninsured_lists": get(VIEW_UNINSURED, ROWS),
     "uninsured_list_sign": post(CHANGE_UNINSURED_PERSON, OBJECT, kwargs=pk("uninsured_list"), success=302),
-    # The province's list is kept for the uploader's session until confirmed; which townships it names is the
-    # preview's and the confirmation's to check (SESSION).
+    # The province's list is a batch of the uploader's division until confirmed; which townships it names is the
+    # preview's to check.
     "uninsured_push": (
         get(PUSH_UNINSURED_LIST, UNSCOPED),
         post(PUSH_UNINSURED_LIST, UNSCOPED, data=push_form, success=302),
     ),
     "uninsured_push_template": get(PUSH_UNINSURED_LIST, UNSCOPED),
-    "uninsured_push_preview": get(PUSH_UNINSURED_LIST, SESSION, prepare=push_session),
-    "uninsured_push_confirm": post(PUSH_UNINSURED_LIST, SESSION, prepare=push_session, success=302),
+    "uninsured_push_preview": get(PUSH_UNINSURED_LIST, OBJECT, kwargs=pk("push_batch")),
+    "uninsured_push_confirm": post(PUSH_UNINSURED_LIST, OBJECT, kwargs=pk("push_batch"), success=302),
     "uninsured_ledger": get(VIEW_UNINSURED, DIVISION, query=TOWNSHIP_YEAR, shows=(UNINSURED[0],)),
     "uninsured_ledger_export": get(VIEW_UNINSURED, DIVISION, query=TOWNSHIP_YEAR),
     "uninsured_ledger_import": (
         get(CHANGE_UNINSURED_PERSON, DIVISION, query=TOWNSHIP_YEAR),
         post(CHANGE_UNINSURED_PERSON, DIVISION, query=TOWNSHIP_YEAR, data=ledger_form, success=302),
     ),
-    "uninsured_ledger_import_preview": get(CHANGE_UNINSURED_PERSON, SESSION, prepare=ledger_session),
-    "uninsured_ledger_import_confirm": post(CHANGE_UNINSURED_PERSON, SESSION, prepare=ledger_session, success=302),
+    "uninsured_ledger_import_preview": get(CHANGE_UNINSURED_PERSON, OBJECT, kwargs=pk("ledger_batch")),
+    "uninsured_ledger_import_confirm": post(CHANGE_UNINSURED_PERSON, OBJECT, kwargs=pk("ledger_batch"), success=302),
     "uninsured_person_new": (
         get(CHANGE_UNINSURED_PERSON, DIVISION, query=TOWNSHIP_YEAR),
         post(
@@ -873,8 +847,6 @@ def send(world: World, url_name: str, case: Case, *, role: str | None, user: Use
         elif user is not None:
             client.force_login(user)
         kwargs = case.kwargs(world, builder)
-        if case.prepare is not None:
-            kwargs |= case.prepare(world, client.session if user is not None and own else None)
         query = case.query(world, builder)
         url = reverse(url_name, kwargs=kwargs) + (f"?{urlencode(query)}" if query else "")
         data = case.data(world, builder)
