@@ -72,7 +72,8 @@ from accounts.permissions import (
 )
 from accounts.scope import user_can_see_division
 from conftest import SHANYIN, YUJING_TOWN
-from targets.dashboard_views import BASELINE_ERRORS_SALT, BASELINE_SALT, SPLIT_SALT
+from targets.views.baselines import BASELINE_ERRORS_SALT, BASELINE_SALT
+from targets.views.split import SPLIT_SALT
 from tests.access_fixtures import (
     API_NEWBORN_ID,
     EXPECTING_MOTHER,

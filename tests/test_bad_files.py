@@ -39,12 +39,8 @@ from subsidies.models import HardshipIdentity, IdentityListBatch, IdentityListSt
 from subsidies.resources import row_errors_file_build
 from subsidies.services import identity_list_confirm, identity_list_preview
 from targets.models import PopulationBaseline, Target
-from targets.target_services import (
-    baseline_errors_file,
-    baseline_file_preview,
-    target_split_file_preview,
-    target_split_save,
-)
+from targets.services.baselines import baseline_errors_file, baseline_file_preview
+from targets.services.split import target_split_file_preview, target_split_save
 from tax_payments.exports import tax_payment_report
 from tax_payments.loaders import ALREADY_IMPORTED
 from tax_payments.models import TaxPaymentMatch, TaxPaymentRecord

@@ -14,7 +14,7 @@ from enrollment.models import Enrollment
 from enrollment.rules import id_number_compose
 from enrollment.services import enrollment_create, resident_create
 from targets.models import PopulationBaseline, ProgressJob, ProgressSnapshot
-from targets.services import PROGRESS_LEVELS, LevelUnknown, enrollment_rate_compute, progress_job_run
+from targets.services.progress import PROGRESS_LEVELS, LevelUnknown, enrollment_rate_compute, progress_job_run
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

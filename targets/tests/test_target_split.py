@@ -11,7 +11,7 @@ from openpyxl import Workbook, load_workbook
 from conftest import SHANYIN, make_user
 from divisions.models import Division
 from targets.models import Target
-from targets.target_services import target_split_save
+from targets.services.split import target_split_save
 
 pytestmark = pytest.mark.django_db
 SHUOZHOU_COUNTIES = ["140602", "140603", "140621", "140622", "140623", "140671", "140681"]

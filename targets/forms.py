@@ -9,8 +9,8 @@ from django.http import QueryDict
 
 from divisions.models import Division
 
-from .dashboard_selectors import DASHBOARD_METRICS
 from .models import TargetMetric
+from .selectors.progress import DASHBOARD_METRICS
 
 FIRST_YEAR = 2000
 UPLOAD_MAX_BYTES = 5 * 1024 * 1024

@@ -1,0 +1,21 @@
+"""Reads of the population baselines (R10.2), limited to the user's division scope."""
+
+from django.db.models import F, QuerySet
+
+from accounts.models import User
+from accounts.scope import (
+    scope_queryset,
+)
+
+from ..models import PopulationBaseline
+
+
+def baseline_list(*, user: User, year: int) -> QuerySet[PopulationBaseline]:
+    """The baselines of the year in the user's scope, by division code, with the base of the rate (`base`)."""
+    baselines = (
+        PopulationBaseline.objects.filter(year=year)
+        .annotate(base=F("registered_population") - F("employee_insured"))
+        .select_related("division")
+        .order_by("division_id")
+    )
+    return scope_queryset(baselines, user=user, code_fields=("division__code",))
