@@ -153,4 +153,12 @@ class ListUploadForm(forms.Form):
 
 
 class ConfirmForm(forms.Form):
-    token = forms.CharField(widget=forms.HiddenInput, error_messages={"required": "预览已失效，请重新上传。"})
+    """The previewed batch a confirmation names."""
+
+    batch = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    @classmethod
+    def batch_id(cls, data: QueryDict) -> int | None:
+        """The id of the batch posted; None when there is none."""
+        form = cls(data)
+        return form.cleaned_data["batch"] if form.is_valid() else None

@@ -28,8 +28,10 @@ from newborns.services import newborn_register, pre_enrollment_create
 from reports.models import CountyFiscalTier, FiscalTier
 from subsidies.models import IdentityListBatch
 from subsidies.services import hardship_identity_create, identity_list_preview
-from targets.models import ProgressJob, ProgressSnapshot
+from targets.models import BaselineImportBatch, ProgressJob, ProgressSnapshot, TargetSplitBatch
 from targets.rules import time_progress
+from targets.services.baselines import baseline_import_stage
+from targets.services.split import target_split_stage
 from tax_payments.loaders import tax_payment_match
 from tax_payments.models import TaxPaymentMatch, TaxPaymentRecord
 from uninsured.models import UninsuredLedgerImportBatch, UninsuredList, UninsuredPerson, UninsuredPushBatch
@@ -112,6 +114,9 @@ class World:
     found_person: UninsuredPerson  # its outcome may be recorded at once: no list waits to be signed first
     push_batch: UninsuredPushBatch  # the province's list of 玉井镇, previewed by the province's own user
     ledger_batch: UninsuredLedgerImportBatch  # 玉井镇's ledger as exported, previewed by its own official
+    split_batch: TargetSplitBatch  # 朔州's split, previewed by its own city staff
+    baseline_batch: BaselineImportBatch  # 山阴县's baseline, previewed by the province's own user
+    refused_baseline_batch: BaselineImportBatch  # a division unknown: its error rows to download
     fiscal_tier: FiscalTier
     progress_job: ProgressJob
     sentinels: tuple[str, ...] = field(default=SENTINELS)
@@ -128,6 +133,7 @@ BIRTH_LIST_HEADER = [
     "登记日期",
 ]
 IDENTITY_LIST_HEADER = ["姓名", "身份证号", "身份类别"]
+BASELINE_HEADER = ["区划代码", "区划名称", "年度", "户籍人口", "常住人口", "参加职工医保人数", "数据来源"]
 
 
 def xlsx(rows: Sequence[Sequence[object]]) -> bytes:
@@ -298,6 +304,19 @@ def world_build() -> World:
         content=_ledger_file(official=own[Role.TOWNSHIP_OFFICIAL], township=uninsured_list.township),
         today=timezone.localdate(),
     )
+    split_batch = target_split_stage(
+        actor=own[Role.CITY_STAFF],
+        city=Division.objects.get(code=SHUOZHOU),
+        year=2026,
+        file_name="朔州目标分解.xlsx",
+        content=split_file(),
+    )
+    baseline_batch = baseline_import_stage(actor=province, file_name="矩阵人口基数.xlsx", content=baseline_file())
+    refused_baseline_batch = baseline_import_stage(
+        actor=province,
+        file_name="矩阵人口基数（有错误）.xlsx",
+        content=xlsx([BASELINE_HEADER, ["149999", "不存在", 2026, 1, None, 0, "矩阵测试"]]),
+    )
     fiscal_tier = FiscalTier.objects.create(
         name="矩阵试点分档",
         region_id="14",
@@ -342,6 +361,9 @@ def world_build() -> World:
         found_person=found_person,
         push_batch=push_batch,
         ledger_batch=ledger_batch,
+        split_batch=split_batch,
+        baseline_batch=baseline_batch,
+        refused_baseline_batch=refused_baseline_batch,
         fiscal_tier=fiscal_tier,
         progress_job=progress_job,
     )
@@ -406,5 +428,4 @@ def split_file() -> bytes:
 
 def baseline_file() -> bytes:
     """山阴县's 2026 population baseline."""
-    header = ["区划代码", "区划名称", "年度", "户籍人口", "常住人口", "参加职工医保人数", "数据来源"]
-    return xlsx([header, [SHANYIN, "山阴县", 2026, 300000, None, 20000, "矩阵测试"]])
+    return xlsx([BASELINE_HEADER, [SHANYIN, "山阴县", 2026, 300000, None, 20000, "矩阵测试"]])

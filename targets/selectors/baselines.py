@@ -7,7 +7,7 @@ from accounts.scope import (
     scope_queryset,
 )
 
-from ..models import PopulationBaseline
+from ..models import BaselineImportBatch, PopulationBaseline
 
 
 def baseline_list(*, user: User, year: int) -> QuerySet[PopulationBaseline]:
@@ -19,3 +19,9 @@ def baseline_list(*, user: User, year: int) -> QuerySet[PopulationBaseline]:
         .order_by("division_id")
     )
     return scope_queryset(baselines, user=user, code_fields=("division__code",))
+
+
+def baseline_import_batches(*, user: User) -> QuerySet[BaselineImportBatch]:
+    """The baselines files uploaded within the user's scope: another division's upload does not exist for them."""
+    batches = BaselineImportBatch.objects.select_related("division", "uploaded_by", "confirmed_by")
+    return scope_queryset(batches, user=user, code_fields=("division__code",))

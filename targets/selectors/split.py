@@ -8,12 +8,13 @@ from accounts.models import User
 from accounts.scope import (
     DivisionOutOfScope,
     scope_or_above_queryset,
+    scope_queryset,
     user_can_see_division,
     user_scope_code_at,
 )
 from divisions.models import Division, DivisionLevel
 
-from ..models import Target, TargetMetric
+from ..models import Target, TargetMetric, TargetSplitBatch
 
 
 def split_city_get(*, user: User, city_code: str) -> Division:
@@ -66,3 +67,9 @@ def split_history(*, counties: list[Division], year: int, limit: int = 100) -> Q
         .order_by("-history_date", "-history_id")[:limit]
     )
     return history
+
+
+def target_split_batches(*, user: User) -> QuerySet[TargetSplitBatch]:
+    """The split files uploaded for the cities of the user's scope: another city's does not exist for them."""
+    batches = TargetSplitBatch.objects.select_related("city", "uploaded_by", "confirmed_by")
+    return scope_queryset(batches, user=user, code_fields=("city__code",))

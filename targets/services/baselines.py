@@ -10,16 +10,17 @@ from dataclasses import dataclass
 from typing import cast
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from accounts.models import User
 from accounts.scope import user_can_see_division
 from core import list_files
+from core.batches import CheckedRows, batch_confirm, batch_stage
 from core.history import history_save
 from core.tabular import cell_text
 from divisions.models import Division, DivisionLevel
 
-from ..models import PopulationBaseline
+from ..models import BaselineImportBatch, PopulationBaseline
+from ..selectors.baselines import baseline_import_batches
 from .split import whole_number
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -198,17 +199,48 @@ def _same(baseline: PopulationBaseline, fields: Mapping[str, object]) -> bool:
 BASELINE_FIELDS = ("registered_population", "resident_population", "employee_insured", "source_document")
 
 
-@dataclass(frozen=True)
-class BaselineImportResult:
-    created: int
-    updated: int
-    unchanged: int
+def baseline_import_stage(*, actor: User, file_name: str, content: bytes) -> BaselineImportBatch:
+    """Check a baselines file (`baseline_file_preview`) and keep what the check found as a batch to confirm: the
+    figures of each good row with what writing it changes, and the bad rows. A file unreadable or with any bad row
+    is refused whole; nothing else is written."""
+
+    def check(batch: BaselineImportBatch) -> CheckedRows:
+        preview = baseline_file_preview(user=actor, file_name=file_name, content=content)
+        return CheckedRows(
+            rows_total=len(preview.rows),
+            checked_rows=[
+                {
+                    "row": row.row,
+                    "values": row.values,
+                    "division_name": row.division_name,
+                    "change": row.change,
+                    **row.fields(),
+                }
+                for row in preview.good_rows
+            ],
+            row_errors=[
+                {"row": row.row, "values": row.values, "division_name": row.division_name, "errors": row.errors}
+                for row in preview.bad_rows
+            ],
+        )
+
+    batch = BaselineImportBatch(division=actor.division, file_name=file_name[:255], uploaded_by=actor)
+    return batch_stage(batch=batch, check=check)
 
 
-@transaction.atomic
-def baseline_import_confirm(*, actor: User, rows: list[Mapping[str, object]]) -> BaselineImportResult:
-    """Upsert the good rows of a previewed file (division code and year the key). Each row is checked again; if any
-    is no longer right nothing is written. An unchanged baseline is left as it was, its history untouched."""
+def baseline_import_confirm(*, actor: User, batch: BaselineImportBatch) -> BaselineImportBatch:
+    """Upsert the good rows of a previewed file (division code and year the key), once. Each row is checked again;
+    if any is no longer right nothing is written. An unchanged baseline is left as it was, its history untouched."""
+    return batch_confirm(
+        batches=baseline_import_batches(user=actor),
+        pk=batch.pk,
+        actor=actor,
+        write=lambda batch: _baselines_write(actor=actor, batch=batch),
+    )
+
+
+def _baselines_write(*, actor: User, batch: BaselineImportBatch) -> None:
+    rows: list[Mapping[str, object]] = batch.checked_rows
     codes = {str(row["division_code"]) for row in rows}
     divisions = {division.code: division for division in Division.objects.filter(code__in=codes)}
     problems = []
@@ -248,7 +280,7 @@ def baseline_import_confirm(*, actor: User, rows: list[Mapping[str, object]]) ->
             setattr(baseline, name, row[name])
         baseline.full_clean()
         history_save(baseline, actor=actor)
-    return BaselineImportResult(created=created, updated=updated, unchanged=unchanged)
+    batch.created_count, batch.updated_count, batch.unchanged_count = created, updated, unchanged
 
 
 def baseline_errors_file(*, preview_rows: list[Mapping[str, object]]) -> bytes:

@@ -7,7 +7,7 @@ every row is checked for the preview and checked again when it is confirmed.
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -15,12 +15,14 @@ from django.db import transaction
 
 from accounts.models import User
 from core import list_files
+from core.batches import BatchStatus, CheckedRows, batch_confirm, batch_stage
 from core.excel import workbook_bytes
 from core.history import history_save
 from core.tabular import cell_text
 from divisions.models import Division, DivisionLevel
 
-from ..models import Target, TargetMetric
+from ..models import Target, TargetMetric, TargetSplitBatch
+from ..selectors.split import target_split_batches
 
 SPLIT_METRIC = TargetMetric.SUBSIDISED_NEWBORNS
 
@@ -125,6 +127,7 @@ class SplitFileRow:
     name: str
     value: int | None
     errors: list[str]
+    cells: dict[str, str] = field(default_factory=dict)  # as sent, for a refused row
 
 
 @dataclass(frozen=True)
@@ -171,6 +174,7 @@ def target_split_file_preview(*, city: Division, year: int, file_name: str, cont
                 name=names.get(code) or cell_text(line.get("区县")),
                 value=value,
                 errors=errors,
+                cells={column: cell_text(line.get(column)) for column in SPLIT_COLUMNS},
             )
         )
     values = {row.code: row.value for row in rows if not row.errors and row.value is not None}
@@ -183,6 +187,59 @@ def target_split_file_preview(*, city: Division, year: int, file_name: str, cont
             city=city, year=year, values=values, counties=counties, city_target=city_target
         )
     return SplitFilePreview(rows=rows, problems=problems, values=values, total=sum(values.values()))
+
+
+def target_split_stage(*, actor: User, city: Division, year: int, file_name: str, content: bytes) -> TargetSplitBatch:
+    """Check a split file of the city (`target_split_file_preview`) and keep what the check found as a batch to
+    confirm. A file unreadable, a bad row or a problem of the split as a whole refuses it; nothing else is written.
+    """
+
+    def check(batch: TargetSplitBatch) -> CheckedRows:
+        preview = target_split_file_preview(city=city, year=year, file_name=file_name, content=content)
+        batch.problems = preview.problems
+        return CheckedRows(
+            rows_total=len(preview.rows),
+            checked_rows=[
+                {"row": row.row, "code": row.code, "name": row.name, "value": row.value}
+                for row in preview.rows
+                if not row.errors
+            ],
+            row_errors=[
+                {
+                    "row": row.row,
+                    "code": row.code,
+                    "name": row.name,
+                    "value": row.value,
+                    "values": row.cells,
+                    "errors": row.errors,
+                }
+                for row in preview.rows
+                if row.errors
+            ],
+        )
+
+    batch = batch_stage(
+        batch=TargetSplitBatch(city=city, year=year, file_name=file_name[:255], uploaded_by=actor), check=check
+    )
+    if batch.problems and batch.status == BatchStatus.PREVIEWED:
+        batch.status = BatchStatus.REFUSED
+        batch.save(update_fields=["status"])
+    return batch
+
+
+def target_split_confirm(*, actor: User, batch: TargetSplitBatch) -> TargetSplitBatch:
+    """Save the split a previewed file gave, once; the split is checked again as it is saved (`target_split_save`):
+    if the city's target changed meanwhile, nothing is saved."""
+    return batch_confirm(
+        batches=target_split_batches(user=actor),
+        pk=batch.pk,
+        actor=actor,
+        write=lambda batch: _split_write(actor=actor, batch=batch),
+    )
+
+
+def _split_write(*, actor: User, batch: TargetSplitBatch) -> None:
+    target_split_save(actor=actor, city=batch.city, year=batch.year, values=batch.values)
 
 
 def target_split_template(*, city: Division) -> bytes:

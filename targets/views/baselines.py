@@ -15,19 +15,25 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import IMPORT_BASELINES, VIEW_PROGRESS
 from accounts.requests import AuthenticatedHttpRequest
 from core.excel import xlsx_response
-from core.list_files import ListFileUnreadable
 
 from ..forms import (
+    ConfirmForm,
     ListUploadForm,
     SplitParametersForm,
 )
-from ..selectors.baselines import baseline_list
-from ..services.baselines import baseline_errors_file, baseline_file_preview, baseline_import_confirm, baseline_template
-from .split import PREVIEW_EXPIRED, _signed, _unsigned
+from ..models import BaselineImportBatch
+from ..selectors.baselines import baseline_import_batches, baseline_list
+from ..services.baselines import baseline_errors_file, baseline_import_confirm, baseline_import_stage, baseline_template
 
 PREVIEW_ROWS_SHOWN = 500
-BASELINE_SALT = "targets.baseline_import"
-BASELINE_ERRORS_SALT = "targets.baseline_import_errors"
+
+
+def _batch_or_404(request: AuthenticatedHttpRequest) -> BaselineImportBatch:
+    batch_id = ConfirmForm.batch_id(request.POST)
+    batch = baseline_import_batches(user=request.user).filter(pk=batch_id).first() if batch_id else None
+    if batch is None:
+        raise Http404(BaselineImportBatch.not_found_message)
+    return batch
 
 
 @login_required
@@ -49,23 +55,15 @@ def baseline_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
-            preview = baseline_file_preview(user=request.user, file_name=upload.name, content=upload.read())
-        except ListFileUnreadable as error:
-            form.add_error("file", str(error))
+        batch = baseline_import_stage(actor=request.user, file_name=upload.name, content=upload.read())
+        if batch.file_error:
+            form.add_error("file", batch.file_error)
         else:
             context.update(
-                preview=preview,
+                batch=batch,
                 rows_shown=PREVIEW_ROWS_SHOWN,
-                shown_rows=(preview.bad_rows + preview.good_rows)[:PREVIEW_ROWS_SHOWN],
-                file_name=upload.name,
+                shown_rows=(batch.row_errors + batch.checked_rows)[:PREVIEW_ROWS_SHOWN],  # a file's bad rows first
             )
-            if preview.good_rows and not preview.bad_rows:  # a file with a bad row is refused whole
-                rows = [row.fields() for row in preview.good_rows]
-                context["token"] = _signed({"user": request.user.pk, "rows": rows}, salt=BASELINE_SALT)
-            if preview.bad_rows:
-                errors = [{"row": row.row, "values": row.values, "errors": row.errors} for row in preview.bad_rows]
-                context["errors_token"] = _signed({"user": request.user.pk, "rows": errors}, salt=BASELINE_ERRORS_SALT)
             return render(request, "targets/baseline_import.html", context)
     return render(request, "targets/baseline_import.html", context, status=400 if form.errors else 200)
 
@@ -74,20 +72,18 @@ def baseline_import(request: AuthenticatedHttpRequest) -> HttpResponse:
 @permission_required(IMPORT_BASELINES, raise_exception=True)
 @require_POST
 def baseline_import_confirm_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    payload = _unsigned(request, salt=BASELINE_SALT)
-    if payload is None:
-        messages.error(request, PREVIEW_EXPIRED)
-        return redirect("baseline_import")
+    batch = _batch_or_404(request)
     try:
-        result = baseline_import_confirm(actor=request.user, rows=payload["rows"])
+        batch = baseline_import_confirm(actor=request.user, batch=batch)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
         return redirect("baseline_import")
     messages.success(
-        request, f"人口基数已导入：新增{result.created}条，更新{result.updated}条，无变化{result.unchanged}条。"
+        request,
+        f"人口基数已导入：新增{batch.created_count}条，更新{batch.updated_count}条，无变化{batch.unchanged_count}条。",
     )
-    years = sorted({row["year"] for row in payload["rows"]})
+    years = sorted({row["year"] for row in batch.checked_rows})
     return redirect(f"{reverse('baseline_list')}?{urlencode({'year': years[-1]})}" if years else "baseline_list")
 
 
@@ -95,10 +91,10 @@ def baseline_import_confirm_view(request: AuthenticatedHttpRequest) -> HttpRespo
 @permission_required(IMPORT_BASELINES, raise_exception=True)
 @require_POST
 def baseline_import_errors(request: AuthenticatedHttpRequest) -> HttpResponse:
-    payload = _unsigned(request, salt=BASELINE_ERRORS_SALT)
-    if payload is None:
-        raise Http404(PREVIEW_EXPIRED)
-    return xlsx_response(baseline_errors_file(preview_rows=payload["rows"]), "人口基数错误行.xlsx")
+    batch = _batch_or_404(request)
+    if not batch.row_errors:
+        raise Http404("该文件没有错误行。")
+    return xlsx_response(baseline_errors_file(preview_rows=batch.row_errors), "人口基数错误行.xlsx")
 
 
 @login_required

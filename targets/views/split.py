@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,7 +16,6 @@ from accounts.permissions import SPLIT_TARGETS
 from accounts.requests import AuthenticatedHttpRequest
 from accounts.scope import DivisionOutOfScope
 from core.excel import xlsx_response
-from core.list_files import ListFileUnreadable
 
 from ..forms import (
     ConfirmForm,
@@ -25,6 +23,7 @@ from ..forms import (
     SplitForm,
     SplitParametersForm,
 )
+from ..models import TargetSplitBatch
 from ..selectors.split import (
     split_cities,
     split_city_get,
@@ -33,30 +32,10 @@ from ..selectors.split import (
     split_default_city_code,
     split_history,
     split_targets,
+    target_split_batches,
 )
-from ..services.split import target_split_file_preview, target_split_save, target_split_template
+from ..services.split import target_split_confirm, target_split_save, target_split_stage, target_split_template
 from .progress import OUT_OF_SCOPE
-
-
-def _signed(payload: dict[str, Any], *, salt: str) -> str:
-    return signing.dumps(payload, salt=salt, compress=True)
-
-
-def _unsigned(request: AuthenticatedHttpRequest, *, salt: str) -> dict[str, Any] | None:
-    """The payload a preview signed, if it is this user's and still fresh."""
-    form = ConfirmForm(request.POST)
-    if not form.is_valid():
-        return None
-    try:
-        payload = signing.loads(form.cleaned_data["token"], salt=salt, max_age=PREVIEW_MAX_AGE)
-    except signing.BadSignature:
-        return None
-    return payload if payload.get("user") == request.user.pk else None
-
-
-SPLIT_SALT = "targets.split_import"
-PREVIEW_MAX_AGE = 60 * 60  # seconds a preview may be confirmed after the upload
-PREVIEW_EXPIRED = "预览已失效（超过1小时或不是您上传的文件），请重新上传。"
 
 
 def _split_parameters(request: AuthenticatedHttpRequest) -> SplitParametersForm:
@@ -139,16 +118,14 @@ def target_split_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"parameters": parameters, "city": city, "year": year, "form": form}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
-            preview = target_split_file_preview(city=city, year=year, file_name=upload.name, content=upload.read())
-        except ListFileUnreadable as error:
-            form.add_error("file", str(error))
+        batch = target_split_stage(
+            actor=request.user, city=city, year=year, file_name=upload.name, content=upload.read()
+        )
+        if batch.file_error:
+            form.add_error("file", batch.file_error)
         else:
-            context["preview"] = preview
+            context["batch"] = batch
             context["city_target"] = split_city_target(city=city, year=year)
-            if preview.can_confirm:
-                payload = {"user": request.user.pk, "city": city.code, "year": year, "values": preview.values}
-                context["token"] = _signed(payload, salt=SPLIT_SALT)
             return render(request, "targets/target_split_import.html", context)
     return render(request, "targets/target_split_import.html", context, status=400 if form.errors else 200)
 
@@ -157,19 +134,15 @@ def target_split_import(request: AuthenticatedHttpRequest) -> HttpResponse:
 @permission_required(SPLIT_TARGETS, raise_exception=True)
 @require_POST
 def target_split_import_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
-    payload = _unsigned(request, salt=SPLIT_SALT)
-    if payload is None:
-        messages.error(request, PREVIEW_EXPIRED)
-        return redirect("target_split")
+    batch_id = ConfirmForm.batch_id(request.POST)
+    batch = target_split_batches(user=request.user).filter(pk=batch_id).first() if batch_id else None
+    if batch is None:
+        raise Http404(TargetSplitBatch.not_found_message)
     try:
-        city = split_city_get(user=request.user, city_code=payload["city"])
-    except DivisionOutOfScope:
-        raise Http404(OUT_OF_SCOPE) from None
-    try:
-        target_split_save(actor=request.user, city=city, year=payload["year"], values=payload["values"])
+        target_split_confirm(actor=request.user, batch=batch)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, f"已按导入文件保存{city.name}{payload['year']}年度资助新生儿参保目标的分解。")
-    return redirect(_split_url(year=payload["year"], city=city.code))
+        messages.success(request, f"已按导入文件保存{batch.city.name}{batch.year}年度资助新生儿参保目标的分解。")
+    return redirect(_split_url(year=batch.year, city=batch.city.code))
