@@ -21,6 +21,8 @@ class UninsuredPersonAdmin(SimpleHistoryAdmin):
 
 
 class _PreviewBatchAdmin(admin.ModelAdmin):
+    """Read-only: a batch is written by its upload and its confirmation only."""
+
     list_filter = ["status"]
     exclude = ["checked_rows", "row_errors"]
 
