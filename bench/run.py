@@ -16,7 +16,7 @@ count: 1,000,000 residents and 10,000,000 enrollments at 1.0; BENCH_SCALE=0.01 i
    the same COPY into a table with the registry's indexes and foreign keys, and with its indexes alone.
 3. Enrollment histories generated set-based in SQL (INSERT … SELECT over generate_series): every resident from
    2016 or their birth year to 2026, with gaps and refunds, newborns of the programme in 2026; then the quarterly
-   progress job (targets.services.progress_job_run) over them.
+   progress job (targets.services.progress.progress_job_run) over them.
 4. gunicorn on 127.0.0.1 and 20 concurrent clients: p50/p95 of GET /api/v1/residents/?search=<ID number> and of
    POST /api/v1/policy/quote/, a bounded number of requests, with and without think time.
 """
@@ -441,7 +441,7 @@ def targets_and_baselines_create(residents: int) -> None:
 
 def progress_measure() -> dict:
     from targets.models import ProgressJob, ProgressSnapshot
-    from targets.services import progress_job_run
+    from targets.services.progress import progress_job_run
 
     timings = []
     for _ in range(2):
@@ -741,8 +741,8 @@ def report_write(results: dict) -> str:
         "0.8% refunded, 6% 特困 and 6% 低保 subsidised; "
         f"{enrollments['programme_newborns_2026']:,} programme newborns of {enrollments['enrollments_2026']:,} "
         f"enrollments in 2026 ({newborn_share:.2%}). "
-        f"`targets.services.progress_job_run` for 2026 as of {AS_OF} (province, city, county, townships; subsidised "
-        f"newborns and the overall enrollment rate): {progress['snapshots']} snapshots.",
+        f"`targets.services.progress.progress_job_run` for 2026 as of {AS_OF} (province, city, county, townships; "
+        f"subsidised newborns and the overall enrollment rate): {progress['snapshots']} snapshots.",
         "",
         "| run | time | goal: under 10 s |",
         "| --- | ---: | --- |",

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import PopulationBaseline, ProgressSnapshot, Target
+from .models import BaselineImportBatch, PopulationBaseline, ProgressSnapshot, Target, TargetSplitBatch
 
 
 @admin.register(Target)
@@ -33,3 +33,26 @@ class ProgressSnapshotAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class _PreviewBatchAdmin(admin.ModelAdmin):
+    """Read-only: a batch is written by its upload and its confirmation only."""
+
+    list_filter = ["status"]
+    exclude = ["checked_rows", "row_errors"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields if field.name not in self.exclude]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(TargetSplitBatch)
+class TargetSplitBatchAdmin(_PreviewBatchAdmin):
+    list_display = ["uploaded_at", "city", "year", "file_name", "status", "rows_total"]
+
+
+@admin.register(BaselineImportBatch)
+class BaselineImportBatchAdmin(_PreviewBatchAdmin):
+    list_display = ["uploaded_at", "division", "file_name", "status", "rows_total"]

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from accounts.permissions import VIEW_PROGRESS
 from accounts.scope import user_can_see_report_row
 
-from .services import LEVEL_CODE_LENGTHS, progress_compute
+from .services.progress import LEVEL_CODE_LENGTHS, progress_compute
 
 
 class ProgressQuerySerializer(serializers.Serializer):

@@ -9,6 +9,6 @@ class TargetsConfig(AppConfig):
         # The coverage tables of the apps below this one show the targets kept here.
         from enrollment.coverage import coverage_targets_lookup_register
 
-        from .selectors import coverage_targets_get
+        from .selectors.targets import coverage_targets_get
 
         coverage_targets_lookup_register(coverage_targets_get)

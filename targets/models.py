@@ -1,9 +1,10 @@
 from collections.abc import Mapping
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from core.batches import PreviewBatch
 from core.models import Job, JobStatus
 from enrollment.models import TargetMetric
 
@@ -124,3 +125,89 @@ class ProgressJob(Job):
 
     def __str__(self) -> str:
         return f"{self.year}年进度（截至{self.as_of:%Y-%m-%d}）"
+
+
+def _file_rows(batch: PreviewBatch) -> list[dict[str, Any]]:
+    """Every row of an uploaded file in its order, as its preview shows it: those refused with their errors."""
+    rows = [{**row, "errors": []} for row in batch.checked_rows] + list(batch.row_errors)
+    return sorted(rows, key=lambda row: int(row["row"]))
+
+
+class TargetSplitBatch(PreviewBatch):
+    """A city's split of its target among its counties, uploaded as a file (R10.1): first previewed, then confirmed.
+
+    A checked row is {"row", "code", "name", "value"}; a refused row also carries them, as the file wrote them.
+    `problems` are those of the split as a whole (a county missing, the sum not the city's target): any of them
+    refuses the file like a bad row.
+    """
+
+    city = models.ForeignKey(
+        "divisions.Division", verbose_name="市", on_delete=models.PROTECT, related_name="target_split_batches"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    problems = models.JSONField("分解问题", default=list, blank=True)
+
+    not_found_message = "没有找到该预览，请重新上传。"
+    already_confirmed_message = "该文件已保存，不能重复保存。"
+    refused_message = "文件有错误，未保存任何数据。请修改后重新上传。"
+
+    class Meta(PreviewBatch.Meta):
+        verbose_name = "目标分解导入批次"
+        verbose_name_plural = "目标分解导入批次"
+
+    def __str__(self) -> str:
+        return f"{self.year}年度目标分解 {self.file_name}"
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        return _file_rows(self)
+
+    @property
+    def total(self) -> int:
+        return sum(int(row["value"]) for row in self.checked_rows)
+
+    @property
+    def values(self) -> dict[str, int]:
+        """The county codes and their targets, as the split saves them."""
+        return {row["code"]: int(row["value"]) for row in self.checked_rows}
+
+
+class BaselineImportBatch(PreviewBatch):
+    """A file of population baselines the province uploaded (R10.2): first previewed, then confirmed.
+
+    A checked row holds the figures to write (division code, year, populations, source) with what writing it
+    changes (新增, 更新, 无变化) and the cells as sent. The batch belongs to the uploader's division, within which
+    every row's division was checked.
+    """
+
+    division = models.ForeignKey(
+        "divisions.Division",
+        verbose_name="上传单位",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text="空：全省（系统管理员）",
+    )
+    created_count = models.PositiveIntegerField("新增", default=0)
+    updated_count = models.PositiveIntegerField("更新", default=0)
+    unchanged_count = models.PositiveIntegerField("无变化", default=0)
+
+    not_found_message = "没有找到该预览，请重新上传。"
+    already_confirmed_message = "该文件已导入，不能重复导入。"
+    refused_message = "文件中有错误行，整份文件不能导入。请按错误行修改后重新上传。"
+
+    class Meta(PreviewBatch.Meta):
+        verbose_name = "人口基数导入批次"
+        verbose_name_plural = "人口基数导入批次"
+
+    def __str__(self) -> str:
+        return f"人口基数导入 {self.file_name}"
+
+    @property
+    def can_confirm(self) -> bool:
+        return super().can_confirm and bool(self.checked_rows)
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        return _file_rows(self)

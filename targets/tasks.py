@@ -3,7 +3,7 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
-from .services import progress_job_request, progress_job_run
+from .services.progress import progress_job_request, progress_job_run
 
 
 @shared_task(name="targets.progress_job_run")

@@ -27,14 +27,17 @@ from newborns.services import birth_import_preview, newborn_register, pre_enroll
 from reports.models import CountyFiscalTier, FiscalTier
 from subsidies.models import IdentityListBatch
 from subsidies.services import hardship_identity_create, identity_list_preview
-from targets.models import ProgressJob, ProgressSnapshot
+from targets.models import BaselineImportBatch, ProgressJob, ProgressSnapshot, TargetSplitBatch
 from targets.rules import time_progress
+from targets.services.baselines import baseline_import_stage
+from targets.services.split import target_split_stage
 from tax_payments.loaders import tax_payment_match
 from tax_payments.models import TaxPaymentMatch, TaxPaymentRecord
-from uninsured.models import UninsuredList, UninsuredPerson
+from uninsured.models import UninsuredLedgerImportBatch, UninsuredList, UninsuredPerson, UninsuredPushBatch
 from uninsured.resources import uninsured_ledger_report
 from uninsured.selectors import uninsured_ledger_rows
-from uninsured.services.uploads import StagedUpload, uninsured_upload_stage
+from uninsured.services.imports import uninsured_ledger_import_stage
+from uninsured.services.lists import uninsured_push_stage
 
 D = datetime.date
 SHUOZHOU = "1406"
@@ -108,6 +111,11 @@ class World:
     uninsured_list: UninsuredList
     uninsured_person: UninsuredPerson
     found_person: UninsuredPerson  # its outcome may be recorded at once: no list waits to be signed first
+    push_batch: UninsuredPushBatch  # the province's list of 玉井镇, previewed by the province's own user
+    ledger_batch: UninsuredLedgerImportBatch  # 玉井镇's ledger as exported, previewed by its own official
+    split_batch: TargetSplitBatch  # 朔州's split, previewed by its own city staff
+    baseline_batch: BaselineImportBatch  # 山阴县's baseline, previewed by the province's own user
+    refused_baseline_batch: BaselineImportBatch  # a division unknown: its error rows to download
     fiscal_tier: FiscalTier
     progress_job: ProgressJob
     sentinels: tuple[str, ...] = field(default=SENTINELS)
@@ -124,6 +132,7 @@ BIRTH_LIST_HEADER = [
     "登记日期",
 ]
 IDENTITY_LIST_HEADER = ["姓名", "身份证号", "身份类别"]
+BASELINE_HEADER = ["区划代码", "区划名称", "年度", "户籍人口", "常住人口", "参加职工医保人数", "数据来源"]
 
 
 def xlsx(rows: Sequence[Sequence[object]]) -> bytes:
@@ -279,6 +288,34 @@ def world_build() -> World:
         name=FOUND[0],
         id_number=FOUND[1],
     )
+    push_batch = uninsured_push_stage(
+        actor=province,
+        year=2027,
+        deadline=timezone.localdate() + datetime.timedelta(days=30),
+        file_name="矩阵未参保名单.xlsx",
+        content=push_list(),
+    )
+    ledger_batch = uninsured_ledger_import_stage(
+        actor=own[Role.TOWNSHIP_OFFICIAL],
+        township=uninsured_list.township,
+        year=2026,
+        file_name="玉井镇台账.xlsx",
+        content=_ledger_file(official=own[Role.TOWNSHIP_OFFICIAL], township=uninsured_list.township),
+        today=timezone.localdate(),
+    )
+    split_batch = target_split_stage(
+        actor=own[Role.CITY_STAFF],
+        city=Division.objects.get(code=SHUOZHOU),
+        year=2026,
+        file_name="朔州目标分解.xlsx",
+        content=split_file(),
+    )
+    baseline_batch = baseline_import_stage(actor=province, file_name="矩阵人口基数.xlsx", content=baseline_file())
+    refused_baseline_batch = baseline_import_stage(
+        actor=province,
+        file_name="矩阵人口基数（有错误）.xlsx",
+        content=xlsx([BASELINE_HEADER, ["149999", "不存在", 2026, 1, None, 0, "矩阵测试"]]),
+    )
     fiscal_tier = FiscalTier.objects.create(
         name="矩阵试点分档",
         region_id="14",
@@ -321,12 +358,17 @@ def world_build() -> World:
         uninsured_list=uninsured_list,
         uninsured_person=uninsured_person,
         found_person=found_person,
+        push_batch=push_batch,
+        ledger_batch=ledger_batch,
+        split_batch=split_batch,
+        baseline_batch=baseline_batch,
+        refused_baseline_batch=refused_baseline_batch,
         fiscal_tier=fiscal_tier,
         progress_job=progress_job,
     )
 
 
-# --- Uploads kept in a session between preview and confirm (uninsured.views.uploads) --------------------------------
+# --- The uninsured lists and ledgers uploaded ----------------------------------------------------------------------
 
 
 def push_list() -> bytes:
@@ -336,24 +378,16 @@ def push_list() -> bytes:
     )
 
 
-def push_upload() -> StagedUpload:
-    """The province's list, staged as the push form would."""
-    return uninsured_upload_stage(file_name="矩阵未参保名单.xlsx", content=push_list())
-
-
-def ledger_file(world: World) -> bytes:
-    """玉井镇's 2026 ledger as exported."""
-    rows = uninsured_ledger_rows(
-        user=world.own[Role.TOWNSHIP_OFFICIAL], township=world.uninsured_list.township, year=2026
-    )
+def _ledger_file(*, official: User, township: Division) -> bytes:
+    rows = uninsured_ledger_rows(user=official, township=township, year=2026)
     return report_xlsx(
         uninsured_ledger_report(title="玉井镇2026年度未参保人员台账", unit="山阴县玉井镇", as_of=JUNE_30, rows=rows)
     )
 
 
-def ledger_upload(world: World) -> StagedUpload:
-    """玉井镇's ledger, staged as the import form would."""
-    return uninsured_upload_stage(file_name="玉井镇台账.xlsx", content=ledger_file(world))
+def ledger_file(world: World) -> bytes:
+    """玉井镇's 2026 ledger as exported."""
+    return _ledger_file(official=world.own[Role.TOWNSHIP_OFFICIAL], township=world.uninsured_list.township)
 
 
 # --- The files the upload forms are sent: each names 山阴县 or its people ------------------------------------------
@@ -393,5 +427,4 @@ def split_file() -> bytes:
 
 def baseline_file() -> bytes:
     """山阴县's 2026 population baseline."""
-    header = ["区划代码", "区划名称", "年度", "户籍人口", "常住人口", "参加职工医保人数", "数据来源"]
-    return xlsx([header, [SHANYIN, "山阴县", 2026, 300000, None, 20000, "矩阵测试"]])
+    return xlsx([BASELINE_HEADER, [SHANYIN, "山阴县", 2026, 300000, None, 20000, "矩阵测试"]])

@@ -352,7 +352,7 @@ SPLIT = (
 
 
 def target_split_layout() -> Layout:
-    """A city's split of its newborn target among its counties (targets.target_services.target_split_file_preview).
+    """A city's split of its newborn target among its counties (targets.services.split.target_split_file_preview).
     The merge is over 右玉县 and 140671, whose shares are equal."""
     rows = tuple((code, name, value) for code, name, value in SPLIT)
     # The rows whose 目标人数 are merged are the fifth and sixth: the layout lists them first so that `merged` works
@@ -372,7 +372,7 @@ def target_split_layout() -> Layout:
 
 
 def baseline_layout() -> Layout:
-    """The province's population baselines (targets.target_services.baseline_file_preview)."""
+    """The province's population baselines (targets.services.baselines.baseline_file_preview)."""
     return Layout(
         name="baseline",
         file_stem="人口基数",

@@ -38,12 +38,8 @@ from subsidies.models import HardshipIdentity, IdentityListBatch
 from subsidies.resources import row_errors_file_build
 from subsidies.services import identity_list_confirm, identity_list_preview
 from targets.models import PopulationBaseline, Target
-from targets.target_services import (
-    baseline_errors_file,
-    baseline_file_preview,
-    target_split_file_preview,
-    target_split_save,
-)
+from targets.services.baselines import baseline_errors_file, baseline_file_preview
+from targets.services.split import target_split_file_preview, target_split_save
 from tax_payments.exports import tax_payment_report
 from tax_payments.loaders import ALREADY_IMPORTED
 from tax_payments.models import TaxPaymentMatch, TaxPaymentRecord
@@ -51,8 +47,12 @@ from tax_payments.selectors import tax_payment_records
 from uninsured.models import UninsuredList, UninsuredPerson
 from uninsured.resources import uninsured_ledger_report
 from uninsured.selectors import uninsured_ledger_rows
-from uninsured.services.imports import uninsured_ledger_import_check, uninsured_ledger_import_confirm
-from uninsured.services.lists import uninsured_push_check, uninsured_push_confirm
+from uninsured.services.imports import (
+    uninsured_ledger_import_check,
+    uninsured_ledger_import_confirm,
+    uninsured_ledger_import_stage,
+)
+from uninsured.services.lists import uninsured_push_check, uninsured_push_confirm, uninsured_push_stage
 
 from . import bad_files
 from .bad_files import LAYOUTS, PEOPLE, Layout
@@ -343,28 +343,39 @@ def layouts(*names: str) -> list:
     return [pytest.param(LAYOUTS[name], id=name) for name in (names or LAYOUTS)]
 
 
+def push_confirm(users, *, file_name: str, content: bytes) -> None:
+    """The province's list previewed, then confirmed, as the pages do."""
+    batch = uninsured_push_stage(
+        actor=users["province_staff"],
+        year=2027,
+        deadline=TODAY + datetime.timedelta(days=30),
+        file_name=file_name,
+        content=content,
+    )
+    uninsured_push_confirm(actor=users["province_staff"], batch=batch, today=TODAY)
+
+
+def ledger_import_confirm(users, *, file_name: str, content: bytes) -> None:
+    """玉井镇's ledger previewed, then confirmed, as the pages do."""
+    batch = uninsured_ledger_import_stage(
+        actor=users["province_staff"],
+        township=Division.objects.get(code=bad_files.YUJING_TOWN),
+        year=2026,
+        file_name=file_name,
+        content=content,
+        today=TODAY,
+    )
+    uninsured_ledger_import_confirm(actor=users["province_staff"], batch=batch, today=TODAY)
+
+
 def confirm_refused(users, layout: Layout, outcome: Outcome, content: bytes, extension: str = "xlsx") -> list[str]:
     """Try to confirm a file its check refused, as the pages would if asked: the import's refusal messages."""
     file_name = f"{layout.file_stem}.{extension}"
     attempts = {
         "identity_list": lambda: identity_list_confirm(actor=users["clerk"], batch=outcome.record),
         "birth": lambda: birth_import_confirm(actor=users["clerk"], batch=outcome.record),
-        "uninsured_push": lambda: uninsured_push_confirm(
-            actor=users["province_staff"],
-            year=2027,
-            deadline=TODAY + datetime.timedelta(days=30),
-            file_name=file_name,
-            content=content,
-            today=TODAY,
-        ),
-        "uninsured_ledger": lambda: uninsured_ledger_import_confirm(
-            actor=users["province_staff"],
-            township=Division.objects.get(code=bad_files.YUJING_TOWN),
-            year=2026,
-            file_name=file_name,
-            content=content,
-            today=TODAY,
-        ),
+        "uninsured_push": lambda: push_confirm(users, file_name=file_name, content=content),
+        "uninsured_ledger": lambda: ledger_import_confirm(users, file_name=file_name, content=content),
         "target_split": lambda: target_split_save(
             actor=users["clerk"],
             city=Division.objects.get(code="1406"),
@@ -616,14 +627,7 @@ def test_a_pushed_name_typed_as_a_formula_is_on_the_ledger_as_text_and_exported_
     layout = LAYOUTS["uninsured_push"]
     content = bad_files.formula_as_text(layout)
     # when
-    uninsured_push_confirm(
-        actor=users["province_staff"],
-        year=2027,
-        deadline=TODAY + datetime.timedelta(days=30),
-        file_name="名单.xlsx",
-        content=content,
-        today=TODAY,
-    )
+    push_confirm(users, file_name="名单.xlsx", content=content)
     cell = the_cell(ledger_cells(users["province_staff"], 2027), bad_files.HYPERLINK)
     # then
     assert UninsuredPerson.objects.get(id_number=PEOPLE[0].id_number).name == bad_files.HYPERLINK
@@ -635,14 +639,7 @@ def test_an_outreach_note_typed_as_a_formula_is_stored_as_text_and_exported_as_t
     users["request"].getfixturevalue("ledger")
     content = bad_files.formula_as_text(LAYOUTS["uninsured_ledger"])
     # when
-    uninsured_ledger_import_confirm(
-        actor=users["province_staff"],
-        township=Division.objects.get(code=bad_files.YUJING_TOWN),
-        year=2026,
-        file_name="台账.xlsx",
-        content=content,
-        today=TODAY,
-    )
+    ledger_import_confirm(users, file_name="台账.xlsx", content=content)
     cell = the_cell(ledger_cells(users["province_staff"], 2026), bad_files.HYPERLINK)
     # then
     assert UninsuredPerson.objects.get(id_number=PEOPLE[0].id_number).outreach_note == bad_files.HYPERLINK

@@ -76,7 +76,7 @@ def test_a_progress_job_that_dies_halfway_leaves_whole_levels_and_a_rerun_comple
     import datetime
 
     from targets.models import JobStatus, ProgressJob, ProgressSnapshot
-    from targets.services import progress_compute, progress_job_run
+    from targets.services.progress import progress_compute, progress_job_run
 
     # given a job whose third level fails, as if its worker were killed there
     job = ProgressJob.objects.create(year=2026, as_of=datetime.date(2026, 6, 30), levels_total=4)
@@ -88,7 +88,7 @@ def test_a_progress_job_that_dies_halfway_leaves_whole_levels_and_a_rerun_comple
             raise RuntimeError("worker lost")
         return progress_compute(**arguments)
 
-    with mock.patch("targets.services.progress_compute", side_effect=dies_at_the_county_level):
+    with mock.patch("targets.services.progress.progress_compute", side_effect=dies_at_the_county_level):
         with pytest.raises(RuntimeError):
             progress_job_run(job_id=job.pk)
     job.refresh_from_db()
@@ -110,7 +110,7 @@ def test_a_progress_job_that_dies_inside_a_level_keeps_nothing_of_that_level():
     import datetime
 
     from targets.models import JobStatus, ProgressJob, ProgressSnapshot
-    from targets.services import enrollment_rate_compute, progress_job_run
+    from targets.services.progress import enrollment_rate_compute, progress_job_run
 
     # given a job that dies at the cities, once their newborn counts are written but not their enrollment rates
     job = ProgressJob.objects.create(year=2026, as_of=datetime.date(2026, 6, 30), levels_total=4)
@@ -121,7 +121,7 @@ def test_a_progress_job_that_dies_inside_a_level_keeps_nothing_of_that_level():
         return enrollment_rate_compute(**arguments)
 
     # when
-    with mock.patch("targets.services.enrollment_rate_compute", side_effect=dies_after_the_city_newborns):
+    with mock.patch("targets.services.progress.enrollment_rate_compute", side_effect=dies_after_the_city_newborns):
         with pytest.raises(RuntimeError):
             progress_job_run(job_id=job.pk)
     # then the province is stored whole and counted done, and not one city snapshot is left

@@ -31,7 +31,7 @@ from divisions.models import Division
 from enrollment.rules import id_number_compose
 from enrollment.services import enrollment_create, resident_create
 from targets.models import JobStatus, PopulationBaseline, ProgressJob, ProgressSnapshot, Target
-from targets.services import PROGRESS_LEVELS, progress_job_create, progress_job_run
+from targets.services.progress import PROGRESS_LEVELS, progress_job_create, progress_job_run
 from targets.tests.test_progress import XIAODIAN_VILLAGE, birth
 
 pytestmark = [

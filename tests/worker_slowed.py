@@ -24,7 +24,7 @@ from django.db import connection  # noqa: E402
 
 from bulk import services as bulk_services  # noqa: E402
 from config.celery import app  # noqa: E402
-from targets import services  # noqa: E402
+from targets.services import progress as services  # noqa: E402
 
 PAUSE = float(os.environ.get("PROGRESS_LEVEL_PAUSE", "0"))
 level_store = services.progress_level_store

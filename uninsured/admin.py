@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import UninsuredList, UninsuredPerson
+from .models import UninsuredLedgerImportBatch, UninsuredList, UninsuredPerson, UninsuredPushBatch
 
 
 @admin.register(UninsuredList)
@@ -18,3 +18,27 @@ class UninsuredPersonAdmin(SimpleHistoryAdmin):
     list_filter = ["year", "reason", "step", "verification_status"]
     search_fields = ["name", "id_number"]
     raw_id_fields = ["township", "village", "uninsured_list"]
+
+
+class _PreviewBatchAdmin(admin.ModelAdmin):
+    """Read-only: a batch is written by its upload and its confirmation only."""
+
+    list_filter = ["status"]
+    exclude = ["checked_rows", "row_errors"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields if field.name not in self.exclude]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(UninsuredPushBatch)
+class UninsuredPushBatchAdmin(_PreviewBatchAdmin):
+    list_display = ["uploaded_at", "division", "year", "file_name", "status", "rows_total"]
+    exclude = ["checked_rows", "row_errors", "townships"]
+
+
+@admin.register(UninsuredLedgerImportBatch)
+class UninsuredLedgerImportBatchAdmin(_PreviewBatchAdmin):
+    list_display = ["uploaded_at", "township", "year", "file_name", "status", "rows_total"]

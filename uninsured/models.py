@@ -1,10 +1,13 @@
 """The uninsured ledgers (未参保台账, R13.5): lists pushed down by the province and the townships' follow-up.
 
-The tables keep the names they were created with when these models lived in the targets app.
+The tables of the lists and the ledger keep the names they were created with when these models lived in the targets
+app.
 """
 
 from django.db import models
 from simple_history.models import HistoricalRecords
+
+from core.batches import PreviewBatch
 
 
 class OutreachStep(models.TextChoices):
@@ -128,3 +131,70 @@ class UninsuredPerson(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.year}"
+
+
+class UninsuredPushBatch(PreviewBatch):
+    """A list the province uploaded to push down, as checked: first previewed, then confirmed.
+
+    The checked rows are the people to push (township and village codes, name, ID number, phone); `townships` is the
+    split per township shown in the preview. The batch belongs to the uploader's division, within which every
+    township of its rows was checked; nothing but this record is written before it is confirmed.
+    """
+
+    division = models.ForeignKey(
+        "divisions.Division",
+        verbose_name="下发单位",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text="空：全省（系统管理员）",
+    )
+    year = models.PositiveSmallIntegerField("参保年度")
+    deadline = models.DateField("反馈截止日期")
+    townships = models.JSONField("按乡镇拆分", default=list, blank=True)
+    created_count = models.PositiveIntegerField("新增", default=0)
+    linked_count = models.PositiveIntegerField("关联乡镇自行摸排", default=0)
+    kept_count = models.PositiveIntegerField("已在其他名单", default=0)
+
+    not_found_message = "没有找到该名单，请重新上传。"
+    already_confirmed_message = "该名单已下发，不能重复下发。"
+
+    class Meta(PreviewBatch.Meta):
+        verbose_name = "未参保人员名单下发批次"
+        verbose_name_plural = "未参保人员名单下发批次"
+
+    def __str__(self) -> str:
+        return f"{self.year}年度未参保人员名单 {self.file_name}"
+
+
+class UninsuredLedgerImportBatch(PreviewBatch):
+    """A township's Excel ledger sent back, as checked: first previewed, then confirmed.
+
+    The checked rows are the people whose entry the file changes, with the changes (dates as 2026-01-01); confirming
+    writes exactly those. A file that changes no one can be shown but not confirmed.
+    """
+
+    township = models.ForeignKey(
+        "divisions.Division",
+        verbose_name="乡镇（街道）",
+        on_delete=models.PROTECT,
+        related_name="uninsured_ledger_import_batches",
+    )
+    year = models.PositiveSmallIntegerField("参保年度")
+    columns = models.JSONField("导入的列", default=list, blank=True)
+    unchanged_count = models.PositiveIntegerField("无变化", default=0)
+
+    not_found_message = "没有找到该导入文件，请重新上传。"
+    already_confirmed_message = "该文件已导入，不能重复导入。"
+
+    class Meta(PreviewBatch.Meta):
+        verbose_name = "未参保台账导入批次"
+        verbose_name_plural = "未参保台账导入批次"
+
+    def __str__(self) -> str:
+        return f"{self.township_id} {self.year}年度台账导入 {self.file_name}"
+
+    @property
+    def can_confirm(self) -> bool:
+        return super().can_confirm and bool(self.checked_rows)

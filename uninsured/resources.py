@@ -9,6 +9,7 @@ and turns a cell into a value (a code, a choice). Whether a row may be written i
 import datetime
 import re
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.db.models import TextChoices
 from import_export import fields, resources, widgets
@@ -103,6 +104,15 @@ def push_file_read(*, file_name: str, content: bytes) -> tuple[list[dict[str, ob
     return list_files.list_file_read(
         file_name=file_name, content=content, aliases=UninsuredPushResource.HEADER_ALIASES, key_column="身份证号"
     )
+
+
+def row_error(row: dict[str, object], columns: dict[str, tuple[str, ...]], messages: list[str]) -> dict[str, Any]:
+    """A refused row of an uploaded file as the preview shows it: its row number, its cells, the reasons."""
+    return {
+        "row": row["行号"],
+        "values": {column: cell_text(row[column]) for column in columns if column in row},
+        "errors": messages,
+    }
 
 
 def push_template_bytes() -> bytes:

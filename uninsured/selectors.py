@@ -18,7 +18,14 @@ from accounts.scope import DivisionOutOfScope, scope_queryset, user_can_see_divi
 from divisions.models import Division, DivisionLevel
 from enrollment.models import Enrollment, EnrollmentStatus
 
-from .models import OutreachStep, UninsuredList, UninsuredPerson, UninsuredReason
+from .models import (
+    OutreachStep,
+    UninsuredLedgerImportBatch,
+    UninsuredList,
+    UninsuredPerson,
+    UninsuredPushBatch,
+    UninsuredReason,
+)
 
 TOWNSHIP_FIELDS = ("township__code",)
 NO_VILLAGE = "未分村（社区）"
@@ -107,6 +114,18 @@ def uninsured_townships(*, user: User) -> QuerySet[Division]:
         return townships.filter(code=own_township)
     townships = townships.filter(code__in=UninsuredPerson.objects.values("township_id"))
     return scope_queryset(townships, user=user, code_fields=("code",))
+
+
+def uninsured_push_batches(*, user: User) -> QuerySet[UninsuredPushBatch]:
+    """The lists uploaded to push within the user's scope: another division's upload does not exist for them."""
+    batches = UninsuredPushBatch.objects.select_related("division", "uploaded_by", "confirmed_by")
+    return scope_queryset(batches, user=user, code_fields=("division__code",))
+
+
+def uninsured_ledger_import_batches(*, user: User) -> QuerySet[UninsuredLedgerImportBatch]:
+    """The ledger files uploaded for the townships of the user's scope."""
+    batches = UninsuredLedgerImportBatch.objects.select_related("township", "uploaded_by", "confirmed_by")
+    return scope_queryset(batches, user=user, code_fields=TOWNSHIP_FIELDS)
 
 
 def uninsured_township_get(*, user: User, code: str) -> Division:

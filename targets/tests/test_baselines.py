@@ -14,7 +14,7 @@ from enrollment.models import Enrollment
 from enrollment.rules import id_number_compose
 from enrollment.services import enrollment_create, resident_create
 from targets.models import PopulationBaseline, ProgressJob, ProgressSnapshot
-from targets.services import PROGRESS_LEVELS, LevelUnknown, enrollment_rate_compute, progress_job_run
+from targets.services.progress import PROGRESS_LEVELS, LevelUnknown, enrollment_rate_compute, progress_job_run
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -60,14 +60,14 @@ def test_r10_2_baselines_preview_then_confirm(client, province_staff):
     # when
     preview = client.post("/targets/baselines/import/", {"file": upload})
     # then: shown, nothing stored yet
-    rows = preview.context["preview"].rows
-    assert [(row.row, row.division_name, row.errors, row.change) for row in rows] == [
+    rows = preview.context["batch"].rows
+    assert [(row["row"], row["division_name"], row["errors"], row["change"]) for row in rows] == [
         (2, "山阴县", [], "新增"),
         (3, "朔州市", [], "新增"),
     ]
     assert stored() == []
     # when confirmed
-    confirmed = client.post("/targets/baselines/import/confirm/", {"token": preview.context["token"]}, follow=True)
+    confirmed = client.post("/targets/baselines/import/confirm/", {"batch": preview.context["batch"].pk}, follow=True)
     # then
     assert stored() == [
         ("1406", 2026, 1750000, None, 260000, "朔州统计年鉴2025"),
@@ -98,7 +98,7 @@ def test_r10_2_bad_rows_are_shown_with_their_errors_and_the_file_cannot_be_confi
     preview = client.post("/targets/baselines/import/", {"file": upload})
     # then
     village = first_village(YUJING_TOWN).name
-    assert [(row.row, row.errors) for row in preview.context["preview"].rows] == [
+    assert [(row["row"], row["errors"]) for row in preview.context["batch"].rows] == [
         (2, ["区划代码「149999」不存在。"]),
         (3, ["户籍人口「-5」不能为负数。"]),
         (4, ["户籍人口「十万」不是数字。"]),
@@ -109,9 +109,9 @@ def test_r10_2_bad_rows_are_shown_with_their_errors_and_the_file_cannot_be_confi
         (9, ["数据来源为空。"]),
         (10, []),
     ]
-    assert "errors_token" in preview.context
+    assert len(preview.context["batch"].row_errors) == 8
     # and nothing of the refused file can be written: there is no confirmation to send
-    assert "token" not in preview.context
+    assert preview.context["batch"].can_confirm is False
     assert "确认导入" not in preview.content.decode()
     assert stored() == []
 
@@ -121,7 +121,7 @@ def test_r10_2_the_error_rows_as_excel(client, province_staff):
     client.force_login(province_staff)
     preview = client.post("/targets/baselines/import/", {"file": xlsx([("149999", "不存在", 2026, 1, 1, 0, "年鉴")])})
     # when
-    response = client.post("/targets/baselines/import/errors/", {"token": preview.context["errors_token"]})
+    response = client.post("/targets/baselines/import/errors/", {"batch": preview.context["batch"].pk})
     # then
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert [cell.value for cell in sheet[1]] == ["行号", *HEADER, "错误"]
@@ -153,9 +153,9 @@ def test_r10_2_a_gbk_csv_updates_a_changed_baseline_and_leaves_an_unchanged_one(
     client.force_login(province_staff)
     # when
     preview = client.post("/targets/baselines/import/", {"file": upload})
-    confirmed = client.post("/targets/baselines/import/confirm/", {"token": preview.context["token"]}, follow=True)
+    confirmed = client.post("/targets/baselines/import/confirm/", {"batch": preview.context["batch"].pk}, follow=True)
     # then
-    assert [row.change for row in preview.context["preview"].rows] == ["无变化", "更新"]
+    assert [row["change"] for row in preview.context["batch"].rows] == ["无变化", "更新"]
     assert "人口基数已导入：新增0条，更新1条，无变化1条。" in confirmed.content.decode()
     assert PopulationBaseline.objects.get(division_id="140602").registered_population == 510000
     assert PopulationBaseline.objects.get(division_id=SHANYIN).history.count() == 1
@@ -166,11 +166,37 @@ def test_r10_2_only_the_province_imports_baselines(client, city_staff):
     client.force_login(city_staff)
     responses = [
         client.post("/targets/baselines/import/", {"file": xlsx([("1406", "朔州市", 2026, 1, 1, 0, "年鉴")])}),
-        client.post("/targets/baselines/import/confirm/", {"token": "x"}),
+        client.post("/targets/baselines/import/confirm/", {"batch": "1"}),
     ]
     # then nothing changed
     assert [response.status_code for response in responses] == [403, 403]
     assert stored() == []
+
+
+def test_r10_2_a_previewed_file_is_imported_once_and_does_not_exist_for_another_province(client, province_staff):
+    # given a file previewed by Shanxi's province staff
+    client.force_login(province_staff)
+    preview = client.post(
+        "/targets/baselines/import/", {"file": xlsx([("140621", "山阴县", 2026, 228000, 201000, 31000, "年鉴")])}
+    )
+    pk = preview.context["batch"].pk
+    # when Hebei's province staff confirm it or ask for its errors
+    client.force_login(make_user("hebei", "province_staff", "13"))
+    refused = [
+        client.post("/targets/baselines/import/confirm/", {"batch": pk}),
+        client.post("/targets/baselines/import/errors/", {"batch": pk}),
+    ]
+    # then it does not exist for them, and nothing is written
+    assert [response.status_code for response in refused] == [404, 404]
+    assert stored() == []
+    # when its uploader confirms it, twice
+    client.force_login(province_staff)
+    client.post("/targets/baselines/import/confirm/", {"batch": pk})
+    again = client.post("/targets/baselines/import/confirm/", {"batch": pk}, follow=True)
+    # then exactly the previewed row is written, once
+    assert stored() == [(SHANYIN, 2026, 228000, 201000, 31000, "年鉴")]
+    assert "该文件已导入，不能重复导入。" in again.content.decode()
+    assert PopulationBaseline.objects.get().history.count() == 1
 
 
 def test_r10_2_the_baseline_list_is_limited_to_the_scope(client, city_staff):

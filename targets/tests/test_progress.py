@@ -11,7 +11,7 @@ from enrollment.models import Enrollment
 from enrollment.rules import id_number_compose
 from newborns.services import newborn_register
 from targets.models import ProgressSnapshot, Target
-from targets.services import progress_compute
+from targets.services.progress import progress_compute
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

@@ -8,10 +8,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from openpyxl import Workbook, load_workbook
 
+from accounts.models import Role
 from conftest import SHANYIN, make_user
+from core.batches import BatchStatus
 from divisions.models import Division
-from targets.models import Target
-from targets.target_services import target_split_save
+from targets.models import Target, TargetSplitBatch
+from targets.services.split import target_split_save
 
 pytestmark = pytest.mark.django_db
 SHUOZHOU_COUNTIES = ["140602", "140603", "140621", "140622", "140623", "140671", "140681"]
@@ -150,14 +152,14 @@ def test_r10_1_split_file_preview_then_confirm(client, city_staff):
     preview = client.post("/targets/split/import/?year=2026", {"file": upload})
     # then: shown, nothing saved yet
     assert preview.status_code == 200
-    assert [(row.row, row.code, row.name, row.value) for row in preview.context["preview"].rows][:2] == [
+    assert [(row["row"], row["code"], row["name"], row["value"]) for row in preview.context["batch"].rows][:2] == [
         (3, "140602", "朔城区", 1500),
         (4, "140603", "平鲁区", 600),
     ]
-    assert preview.context["preview"].total == 6000
+    assert preview.context["batch"].total == 6000
     assert county_targets() == {}
     # when confirmed
-    confirmed = client.post("/targets/split/import/confirm/", {"token": preview.context["token"]})
+    confirmed = client.post("/targets/split/import/confirm/", {"batch": preview.context["batch"].pk})
     # then
     assert confirmed["Location"] == "/targets/split/?year=2026&city=1406"
     assert county_targets() == {code: Decimal(value) for code, value in SPLIT.items()}
@@ -176,14 +178,15 @@ def test_r10_1_split_file_with_bad_rows_cannot_be_confirmed(client, city_staff):
     # when
     response = client.post("/targets/split/import/?year=2026", {"file": split_file(rows)})
     # then
-    assert [(row.row, row.errors) for row in response.context["preview"].rows] == [
+    assert [(row["row"], row["errors"]) for row in response.context["batch"].rows] == [
         (3, ["区县代码「140105」不是朔州市的区县。"]),
         (4, ["目标人数「-1」不能为负数。"]),
         (5, ["目标人数「六百」不是数字。"]),
         (6, ["区县代码「140621」在文件中重复（第6、7行）。"]),
         (7, ["区县代码「140621」在文件中重复（第6、7行）。"]),
     ]
-    assert "token" not in response.context
+    assert response.context["batch"].can_confirm is False
+    assert "确认保存" not in response.content.decode()
     assert "文件有错误，未保存任何数据。" in response.content.decode()
     assert county_targets() == {}
 
@@ -195,20 +198,48 @@ def test_r10_1_split_file_not_adding_up_cannot_be_confirmed(client, city_staff):
     # when
     response = client.post("/targets/split/import/?year=2026", {"file": upload})
     # then
-    assert response.context["preview"].problems == [
+    assert response.context["batch"].problems == [
         "各区县目标之和（5900人）与朔州市目标（6000人）不一致，相差+100人，未保存。"
     ]
-    assert "token" not in response.context
+    assert response.context["batch"].can_confirm is False
+    assert "确认保存" not in response.content.decode()
     assert county_targets() == {}
 
 
-def test_r10_1_a_tampered_confirmation_saves_nothing(client, city_staff):
-    # when
+def test_r10_1_a_confirmation_of_no_preview_or_of_another_citys_saves_nothing(client, city_staff):
+    # given a file previewed for 朔州市
     client.force_login(city_staff)
-    response = client.post("/targets/split/import/confirm/", {"token": "forged"}, follow=True)
-    # then
-    assert "预览已失效（超过1小时或不是您上传的文件），请重新上传。" in response.content.decode()
+    preview = client.post(
+        "/targets/split/import/?year=2026", {"file": split_file([(c, "", v) for c, v in SPLIT.items()])}
+    )
+    batch = preview.context["batch"]
+    # when a confirmation names no preview, and Taiyuan's city staff confirm 朔州's
+    forged = client.post("/targets/split/import/confirm/", {"batch": "forged"})
+    client.force_login(make_user("taiyuan", Role.CITY_STAFF, "1401"))
+    other = client.post("/targets/split/import/confirm/", {"batch": batch.pk})
+    # then neither exists, and nothing is saved
+    assert (forged.status_code, other.status_code) == (404, 404)
     assert county_targets() == {}
+    assert TargetSplitBatch.objects.get().status == BatchStatus.PREVIEWED
+
+
+def test_r10_1_a_split_file_is_saved_once_and_a_second_confirmation_changes_nothing(client, city_staff):
+    # given a file previewed, confirmed, then the split changed on the page
+    client.force_login(city_staff)
+    preview = client.post(
+        "/targets/split/import/?year=2026", {"file": split_file([(c, "", v) for c, v in SPLIT.items()])}
+    )
+    pk = preview.context["batch"].pk
+    client.post("/targets/split/import/confirm/", {"batch": pk})
+    assert county_targets() == {code: Decimal(value) for code, value in SPLIT.items()}
+    changed = {**SPLIT, "140602": 1400, "140603": 700}
+    client.post("/targets/split/?year=2026&city=1406", split_post(changed))
+    # when the file is confirmed again
+    again = client.post("/targets/split/import/confirm/", {"batch": pk}, follow=True)
+    # then refused, the page's split stays
+    assert "该文件已保存，不能重复保存。" in again.content.decode()
+    assert county_targets() == {code: Decimal(value) for code, value in changed.items()}
+    assert Target.history.filter(division_id="140602", year=2026).count() == 2
 
 
 def test_r10_1_the_split_template_lists_the_city_counties(client, city_staff):

@@ -2,21 +2,21 @@
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Subquery
 
 from accounts.models import User
+from core.batches import BatchStatus, CheckedRows, batch_confirm, batch_stage
 from core.list_files import ListFileUnreadable
 from divisions.models import Division
 from enrollment.models import Enrollment, EnrollmentStatus
 
-from ..models import UninsuredPerson
-from ..resources import UninsuredLedgerResource, ledger_file_read
+from ..models import UninsuredLedgerImportBatch, UninsuredPerson
+from ..resources import UninsuredLedgerResource, ledger_file_read, row_error
+from ..selectors import uninsured_ledger_import_batches
 from .people import OUTCOME_FIELDS, save_checked, uninsured_outcome_errors, unsigned_list_message
-from .uploads import row_error
 
 # --- The township's Excel ledger, imported back -------------------------------------------------------------------
 
@@ -158,27 +158,94 @@ def uninsured_ledger_import_check(
     )
 
 
-@transaction.atomic
-def uninsured_ledger_import_confirm(
+def _stored(value: object) -> object:
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+def _restored(field: str, value: object) -> object:
+    if field == "enrollment_date" and isinstance(value, str):
+        return datetime.date.fromisoformat(value)
+    return value
+
+
+def uninsured_ledger_import_stage(
     *, actor: User, township: Division, year: int, file_name: str, content: bytes, today: datetime.date
-) -> LedgerImportPreview:
-    """Write the outcomes of a checked ledger file; any bad row refuses the whole file, and nothing is written."""
-    people = UninsuredPerson.objects.select_for_update().filter(township=township, year=year)
-    list(people.values_list("pk", flat=True))  # lock the ledger while it is checked and written
-    preview = uninsured_ledger_import_check(
-        township=township, year=year, file_name=file_name, content=content, today=today
-    )
-    if preview.file_error:
-        raise ValidationError(preview.file_error)
-    if preview.row_errors:
-        raise ValidationError(f"文件中有{len(preview.row_errors)}行错误，台账未作任何修改。请按错误行修改后重新上传。")
-    if not preview.rows:
+) -> UninsuredLedgerImportBatch:
+    """Check the township's ledger file (`uninsured_ledger_import_check`) and keep what the check found as a batch
+    to confirm: whose outcome changes and how, or the file's or the rows' errors. Nothing else is written."""
+
+    def check(batch: UninsuredLedgerImportBatch) -> CheckedRows:
+        preview = uninsured_ledger_import_check(
+            township=township, year=year, file_name=file_name, content=content, today=today
+        )
+        if preview.file_error:
+            raise ListFileUnreadable(preview.file_error)
+        batch.columns = list(preview.columns)
+        batch.unchanged_count = preview.unchanged
+        rows = [
+            {
+                "row": row.row,
+                "person_id": row.person_id,
+                "name": row.name,
+                "id_number": row.id_number,
+                "changes": {field: _stored(value) for field, value in row.changes.items()},
+            }
+            for row in preview.rows
+        ]
+        return CheckedRows(rows_total=preview.rows_total, checked_rows=rows, row_errors=list(preview.row_errors))
+
+    batch = UninsuredLedgerImportBatch(township=township, year=year, file_name=file_name[:255], uploaded_by=actor)
+    return batch_stage(batch=batch, check=check)
+
+
+def uninsured_ledger_import_confirm(
+    *, actor: User, batch: UninsuredLedgerImportBatch, today: datetime.date
+) -> UninsuredLedgerImportBatch:
+    """Write the outcomes a previewed ledger file changes, exactly as the preview showed them, all or none, once.
+
+    Each person is checked again as they stand now: one no longer on the ledger, on a list not signed, or whose
+    outcome would contradict itself refuses the whole file, and nothing is written.
+    """
+    if batch.status == BatchStatus.REFUSED:
+        raise ValidationError(
+            batch.file_error or f"文件中有{len(batch.row_errors)}行错误，台账未作任何修改。请按错误行修改后重新上传。"
+        )
+    if not batch.checked_rows:
         raise ValidationError("文件与台账一致，没有需要更新的人员。")
-    locked = people.in_bulk([row.person_id for row in preview.rows])
-    for row in preview.rows:
-        person = locked[row.person_id]
-        for field, value in row.changes.items():
-            setattr(person, field, value)
+    return batch_confirm(
+        batches=uninsured_ledger_import_batches(user=actor),
+        pk=batch.pk,
+        actor=actor,
+        write=lambda batch: _ledger_import_write(actor=actor, batch=batch, today=today),
+    )
+
+
+def _ledger_import_write(*, actor: User, batch: UninsuredLedgerImportBatch, today: datetime.date) -> None:
+    people = UninsuredPerson.objects.select_for_update(of=("self",)).filter(township=batch.township, year=batch.year)
+    locked = people.select_related("uninsured_list").in_bulk([row["person_id"] for row in batch.checked_rows])
+    labels = {field.attribute: field.column_name for field in UninsuredLedgerResource().get_import_fields()}
+    for row in batch.checked_rows:
+        person = locked.get(row["person_id"])
+        if person is None:
+            _refuse(row, f"{batch.township.name}{batch.year}年度台账中已没有该人员。")
+        for field, value in row["changes"].items():
+            setattr(person, field, _restored(field, value))
+        rule_errors = uninsured_outcome_errors(
+            reason=person.reason,
+            insured_elsewhere_place=person.insured_elsewhere_place,
+            enrollment_date=person.enrollment_date,
+            step=person.step,
+            today=today,
+        )
+        messages = [f"{labels[field]}：{message}" for field, message in rule_errors.items()]
+        unsigned = unsigned_list_message(person)
+        if unsigned:
+            messages.append(unsigned)
+        if messages:
+            _refuse(row, "".join(messages))
         person.updated_by = actor
         save_checked(person, actor=actor)
-    return preview
+
+
+def _refuse(row: dict[str, Any], message: str) -> NoReturn:
+    raise ValidationError(f"第{row['row']}行（{row['name']}）{message}台账未作任何修改，请重新上传并预览。")

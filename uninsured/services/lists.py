@@ -1,5 +1,6 @@
 """The lists the province pushes down to the townships (R13.5), and the townships signing for them."""
 
+import dataclasses
 import datetime
 from collections import Counter
 from dataclasses import dataclass
@@ -12,14 +13,15 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Role, User
 from accounts.scope import user_can_see_division
+from core.batches import BatchStatus, CheckedRows, batch_confirm, batch_stage
 from core.list_files import ListFileUnreadable
 from core.tabular import cell_text
 from divisions.models import Division, DivisionLevel
 
-from ..models import UninsuredList, UninsuredPerson
-from ..resources import UninsuredPushResource, push_file_read
+from ..models import UninsuredList, UninsuredPerson, UninsuredPushBatch
+from ..resources import UninsuredPushResource, push_file_read, row_error
+from ..selectors import uninsured_push_batches
 from .people import NAME_MAX_LENGTH, save_checked
-from .uploads import row_error
 
 # --- The province pushes a list down ------------------------------------------------------------------------------
 
@@ -55,14 +57,6 @@ class PushPreview:
     @property
     def can_confirm(self) -> bool:
         return not self.file_error and not self.row_errors and bool(self.rows)
-
-
-@dataclass(frozen=True)
-class PushResult:
-    lists: tuple[UninsuredList, ...]
-    created: int  # people added to the ledgers
-    linked: int  # already on a ledger, found by the township itself: now linked to the list
-    kept: int  # already on a ledger from an earlier list: they stay there
 
 
 class _TownshipFinder:
@@ -192,58 +186,82 @@ def uninsured_push_check(*, actor: User, year: int, file_name: str, content: byt
     )
 
 
-@transaction.atomic
-def uninsured_push_confirm(
-    *,
-    actor: User,
-    year: int,
-    deadline: datetime.date,
-    file_name: str,
-    content: bytes,
-    today: datetime.date,
-) -> PushResult:
-    """Push a checked list down: one list per township of the file, its people added to the township's ledger.
+def uninsured_push_stage(
+    *, actor: User, year: int, deadline: datetime.date, file_name: str, content: bytes
+) -> UninsuredPushBatch:
+    """Check a list to push down (`uninsured_push_check`) and keep what the check found as a batch to confirm: the
+    people per township, or the file's or the rows' errors. Nothing else is written."""
+
+    def check(batch: UninsuredPushBatch) -> CheckedRows:
+        preview = uninsured_push_check(actor=actor, year=year, file_name=file_name, content=content)
+        if preview.file_error:
+            raise ListFileUnreadable(preview.file_error)
+        batch.townships = [dataclasses.asdict(township) for township in preview.townships]
+        return CheckedRows(
+            rows_total=preview.rows_total,
+            checked_rows=[dataclasses.asdict(row) for row in preview.rows],
+            row_errors=list(preview.row_errors),
+        )
+
+    batch = UninsuredPushBatch(
+        division=actor.division, year=year, deadline=deadline, file_name=file_name[:255], uploaded_by=actor
+    )
+    return batch_stage(batch=batch, check=check)
+
+
+def uninsured_push_confirm(*, actor: User, batch: UninsuredPushBatch, today: datetime.date) -> UninsuredPushBatch:
+    """Push a previewed list down: one list per township of the file, exactly the people the preview showed added to
+    the townships' ledgers, all or none, once.
 
     A person already on the township's ledger for the year stays as they are; if the township found them itself,
-    the list is linked to them. Any bad row refuses the whole file, and nothing is written.
+    the list is linked to them. A list refused at its check, or a deadline now past, writes nothing.
     """
-    if deadline < today:
+    if batch.status == BatchStatus.REFUSED:
+        raise ValidationError(
+            batch.file_error or f"名单中有{len(batch.row_errors)}行错误，未下发任何人员。请按错误行修改后重新上传。"
+        )
+    return batch_confirm(
+        batches=uninsured_push_batches(user=actor),
+        pk=batch.pk,
+        actor=actor,
+        write=lambda batch: _push_write(actor=actor, batch=batch, today=today),
+    )
+
+
+def _push_write(*, actor: User, batch: UninsuredPushBatch, today: datetime.date) -> None:
+    if batch.deadline < today:
         raise ValidationError({"deadline": "反馈截止日期不能早于今天。"})
-    preview = uninsured_push_check(actor=actor, year=year, file_name=file_name, content=content)
-    if preview.file_error:
-        raise ValidationError(preview.file_error)
-    if preview.row_errors:
-        raise ValidationError(f"名单中有{len(preview.row_errors)}行错误，未下发任何人员。请按错误行修改后重新上传。")
-    townships = Division.objects.in_bulk([township.code for township in preview.townships])
+    rows = [PushRow(**row) for row in batch.checked_rows]
+    townships = Division.objects.in_bulk({row.township_code for row in rows})
     lists: dict[str, UninsuredList] = {}
     for code, township in sorted(townships.items()):
         lists[code] = UninsuredList(
             township=township,
-            year=year,
-            title=f"{year}年度未参保人员名单（{township.name}）",
-            deadline=deadline,
+            year=batch.year,
+            title=f"{batch.year}年度未参保人员名单（{township.name}）",
+            deadline=batch.deadline,
             pushed_by=actor,
         )
         save_checked(lists[code], actor=actor)
     existing = {
         (person.township_id, person.id_number): person
-        for person in UninsuredPerson.objects.select_for_update().filter(year=year, township_id__in=townships)
+        for person in UninsuredPerson.objects.select_for_update().filter(year=batch.year, township_id__in=townships)
     }
     created, linked, kept = [], 0, 0
-    for row in preview.rows:
+    for row in rows:
         person = existing.get((row.township_code, row.id_number))
         if person is None:
             person = UninsuredPerson(
                 uninsured_list=lists[row.township_code],
                 township_id=row.township_code,
                 village_id=row.village_code or None,
-                year=year,
+                year=batch.year,
                 name=row.name,
                 id_number=row.id_number,
                 phone=row.phone,
                 updated_by=actor,
             )
-            # The natural key was checked above for the whole file; the unique constraint guards the rest.
+            # The natural key was checked for the whole file; the unique constraint guards the rest.
             person.full_clean(validate_unique=False, validate_constraints=False)
             created.append(person)
         elif person.uninsured_list_id is None:
@@ -254,10 +272,11 @@ def uninsured_push_confirm(
         else:
             kept += 1
     try:
-        bulk_create_with_history(created, UninsuredPerson, batch_size=500, default_user=actor)
+        with transaction.atomic():
+            bulk_create_with_history(created, UninsuredPerson, batch_size=500, default_user=actor)
     except IntegrityError:
         raise ValidationError("名单中的人员刚被他人加入台账，请重新上传并预览。") from None
-    return PushResult(lists=tuple(lists.values()), created=len(created), linked=linked, kept=kept)
+    batch.created_count, batch.linked_count, batch.kept_count = len(created), linked, kept
 
 
 # --- The township signs for its list ------------------------------------------------------------------------------

@@ -4,7 +4,6 @@ the outcome of their visits, add the people they find, count per village and ste
 
 import datetime
 import io
-import os
 
 import pytest
 from django.utils import timezone
@@ -12,21 +11,23 @@ from openpyxl import Workbook, load_workbook
 
 from accounts.models import Role
 from conftest import BEIZHOUZHUANG_TOWN, YUJING_TOWN, make_user
+from core.batches import BatchStatus
 from divisions.models import Division
 from enrollment.rules import id_number_compose
 from enrollment.services import enrollment_create
 from uninsured.models import (
     ContactResult,
     OutreachStep,
+    UninsuredLedgerImportBatch,
     UninsuredList,
     UninsuredPerson,
+    UninsuredPushBatch,
     UninsuredReason,
     VerificationStatus,
 )
 from uninsured.selectors import uninsured_ledger_counts, uninsured_list_progress
 from uninsured.services.lists import uninsured_push_check
 from uninsured.services.people import uninsured_outcome_errors
-from uninsured.services.uploads import uninsured_upload_stage
 
 pytestmark = pytest.mark.django_db
 
@@ -51,20 +52,14 @@ OUTCOME_FIELDS = (
 )
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
 @pytest.fixture
 def province_staff(db):
     return make_user("shanxi", Role.PROVINCE_STAFF, "14")
 
 
-def staged_files(media_root) -> list[str]:
-    directory = media_root / "uninsured_uploads"
-    return sorted(path.name for path in directory.iterdir()) if directory.exists() else []
+def batch_id(response) -> str:
+    """The id of the batch a preview redirects to (push/<id>/, ledger/import/<id>/)."""
+    return response["Location"].rstrip("/").rsplit("/", 1)[-1]
 
 
 def xlsx_upload(rows, name="未参保名单.xlsx") -> io.BytesIO:
@@ -135,9 +130,7 @@ def outcome_post(**changes) -> dict:
 # --- Push: preview, confirm, refusals -----------------------------------------------------------------------------
 
 
-def test_r13_5_push_preview_splits_the_file_per_township_and_writes_nothing_until_confirmed(
-    client, province_staff, media_root
-):
+def test_r13_5_push_preview_splits_the_file_per_township_and_writes_nothing_until_confirmed(client, province_staff):
     # given
     client.force_login(province_staff)
     rows = [
@@ -153,18 +146,17 @@ def test_r13_5_push_preview_splits_the_file_per_township_and_writes_nothing_unti
     assert response.status_code == 302
     preview = client.get(response["Location"])
     assert preview.status_code == 200
-    townships = [(t.code, t.people, t.on_ledger) for t in preview.context["preview"].townships]
+    townships = [(t["code"], t["people"], t["on_ledger"]) for t in preview.context["batch"].townships]
     assert townships == [(YUJING_TOWN, 3, 0), (BEIZHOUZHUANG_TOWN, 1, 0)]
     page = preview.content.decode()
     assert '<dd class="col-sm-2" id="rows-checked">4</dd>' in page
     assert "确认下发（2个乡镇，4人）" in page
     assert UninsuredList.objects.count() == 0
     assert UninsuredPerson.objects.count() == 0
-    assert len(staged_files(media_root)) == 1
+    assert UninsuredPushBatch.objects.get().status == BatchStatus.PREVIEWED
     # when confirmed
-    token = response["Location"].rstrip("/").rsplit("/", 1)[-1]
-    confirmed = client.post(f"/targets/uninsured/push/{token}/confirm/", follow=True)
-    # then one list per township, the people on the township's ledger, the staged file gone
+    confirmed = client.post(f"/targets/uninsured/push/{batch_id(response)}/confirm/", follow=True)
+    # then one list per township, the people on the township's ledger, the batch confirmed
     assert "已下发2份名单：新增4人，关联乡镇自行摸排的0人，已在其他名单中的0人保持不变。" in confirmed.content.decode()
     lists = list(UninsuredList.objects.order_by("township_id").values_list("township_id", "year", "title", "pushed_by"))
     assert lists == [
@@ -186,10 +178,11 @@ def test_r13_5_push_preview_splits_the_file_per_township_and_writes_nothing_unti
         key=lambda person: person[3],
     )
     assert UninsuredPerson.history.count() == 4
-    assert staged_files(media_root) == []
+    batch = UninsuredPushBatch.objects.get()
+    assert (batch.status, batch.confirmed_by, batch.created_count) == (BatchStatus.CONFIRMED, province_staff, 4)
 
 
-def test_r13_5_push_check_reports_every_bad_row_and_the_confirm_writes_nothing(client, media_root):
+def test_r13_5_push_check_reports_every_bad_row_and_the_confirm_writes_nothing(client):
     # given a pusher whose scope is Shuozhou (1406): Datong's townships are outside it
     pusher = make_user("pusher", Role.PROVINCE_STAFF, "1406")
     rows = [
@@ -228,8 +221,7 @@ def test_r13_5_push_check_reports_every_bad_row_and_the_confirm_writes_nothing(c
     client.force_login(pusher)
     response = push(client, rows)
     page = client.get(response["Location"]).content.decode()
-    token = response["Location"].rstrip("/").rsplit("/", 1)[-1]
-    confirmed = client.post(f"/targets/uninsured/push/{token}/confirm/", follow=True)
+    confirmed = client.post(f"/targets/uninsured/push/{batch_id(response)}/confirm/", follow=True)
     # then the errors were shown, no confirm was offered, and nothing is written
     assert "确认下发" not in page
     assert "乡镇：新荣镇（140212100）不在您的管辖范围内。" in page
@@ -278,10 +270,9 @@ def test_r13_5_push_keeps_people_already_on_the_ledger_and_links_those_the_towns
         ],
     )
     preview = client.get(response["Location"])
-    assert [(t.people, t.on_ledger) for t in preview.context["preview"].townships] == [(3, 2)]
+    assert [(t["people"], t["on_ledger"]) for t in preview.context["batch"].townships] == [(3, 2)]
     # when
-    token = response["Location"].rstrip("/").rsplit("/", 1)[-1]
-    confirmed = client.post(f"/targets/uninsured/push/{token}/confirm/", follow=True)
+    confirmed = client.post(f"/targets/uninsured/push/{batch_id(response)}/confirm/", follow=True)
     # then
     assert "已下发1份名单：新增1人，关联乡镇自行摸排的1人，已在其他名单中的1人保持不变。" in confirmed.content.decode()
     new_list = UninsuredList.objects.exclude(pk=earlier.pk).get()
@@ -293,54 +284,43 @@ def test_r13_5_push_keeps_people_already_on_the_ledger_and_links_those_the_towns
     assert UninsuredPerson.objects.count() == 3
 
 
-def test_r13_5_push_confirm_refuses_a_file_changed_or_gone_after_the_preview(client, province_staff, media_root):
-    # given a previewed list whose file is then changed on the server
+def test_r13_5_push_confirm_writes_the_previewed_rows_once_and_a_second_confirm_changes_nothing(client, province_staff):
+    # given a previewed list of two people
     client.force_login(province_staff)
-    rows = [["乡镇代码", "姓名", "身份证号"], [YUJING_TOWN, "张三", ZHANG]]
-    token = push(client, rows)["Location"].rstrip("/").rsplit("/", 1)[-1]
-    [stored] = staged_files(media_root)
-    (media_root / "uninsured_uploads" / stored).write_bytes(
-        xlsx_upload([["乡镇代码", "姓名", "身份证号"], [YUJING_TOWN, "李四", LI]]).read()
-    )
-    # when
-    confirmed = client.post(f"/targets/uninsured/push/{token}/confirm/", follow=True)
-    # then refused, the changed file dropped, nothing written
-    assert "上传的文件在预览后被改动，请重新上传并预览。" in confirmed.content.decode()
-    assert staged_files(media_root) == []
-    assert client.post(f"/targets/uninsured/push/{token}/confirm/").status_code == 404
-    assert UninsuredList.objects.count() == 0
-    assert UninsuredPerson.objects.count() == 0
-    # given another previewed list whose file has vanished
-    token = push(client, rows)["Location"].rstrip("/").rsplit("/", 1)[-1]
-    [stored] = staged_files(media_root)
-    (media_root / "uninsured_uploads" / stored).unlink()
-    # when
-    gone = client.post(f"/targets/uninsured/push/{token}/confirm/", follow=True)
-    # then
-    assert "上传的文件已失效（超过一天或已导入），请重新上传。" in gone.content.decode()
-    assert UninsuredList.objects.count() == 0
-    assert UninsuredPerson.objects.count() == 0
+    rows = [["乡镇代码", "姓名", "身份证号"], [YUJING_TOWN, "张三", ZHANG], [YUJING_TOWN, "李四", LI]]
+    pk = batch_id(push(client, rows))
+    # when confirmed
+    client.post(f"/targets/uninsured/push/{pk}/confirm/")
+    # then exactly the previewed people are on the ledger
+    batch = UninsuredPushBatch.objects.get(pk=pk)
+    assert [(row["name"], row["id_number"]) for row in batch.checked_rows] == [("张三", ZHANG), ("李四", LI)]
+    written = sorted(UninsuredPerson.objects.values_list("name", "id_number", "township_id", "uninsured_list__year"))
+    assert written == sorted([("张三", ZHANG, YUJING_TOWN, 2027), ("李四", LI, YUJING_TOWN, 2027)])
+    # when confirmed again
+    again = client.post(f"/targets/uninsured/push/{pk}/confirm/", follow=True)
+    # then refused, nothing more written
+    assert "该名单已下发，不能重复下发。" in again.content.decode()
+    assert UninsuredList.objects.count() == 1
+    assert UninsuredPerson.objects.count() == 2
+    assert UninsuredPerson.history.count() == 2
 
 
-def test_r13_5_a_previewed_upload_belongs_to_the_session_that_uploaded_it(client, province_staff):
-    # given
+def test_r13_5_a_previewed_list_of_another_scope_does_not_exist(client, province_staff):
+    # given a list previewed by a province user of Shanxi
     client.force_login(province_staff)
-    token = (
-        push(client, [["乡镇代码", "姓名", "身份证号"], [YUJING_TOWN, "张三", ZHANG]])["Location"]
-        .rstrip("/")
-        .rsplit("/", 1)[-1]
-    )
-    # when another session of the same user asks for it
-    client.logout()
-    client.force_login(province_staff)
-    # then it does not exist there
-    assert client.get(f"/targets/uninsured/push/{token}/").status_code == 404
-    assert client.post(f"/targets/uninsured/push/{token}/confirm/").status_code == 404
+    pk = batch_id(push(client, [["乡镇代码", "姓名", "身份证号"], [YUJING_TOWN, "张三", ZHANG]]))
+    # when a province user of Hebei asks for it
+    client.force_login(make_user("hebei", Role.PROVINCE_STAFF, "13"))
+    # then it does not exist for them, and nothing is written
+    assert client.get(f"/targets/uninsured/push/{pk}/").status_code == 404
+    assert client.post(f"/targets/uninsured/push/{pk}/confirm/").status_code == 404
     assert UninsuredList.objects.count() == 0
+    assert UninsuredPerson.objects.count() == 0
+    assert UninsuredPushBatch.objects.get().status == BatchStatus.PREVIEWED
 
 
 def test_r13_5_push_form_refuses_a_past_deadline_and_only_the_province_pushes(
-    client, province_staff, yujing_official, city_staff, media_root
+    client, province_staff, yujing_official, city_staff
 ):
     # given
     client.force_login(province_staff)
@@ -349,26 +329,13 @@ def test_r13_5_push_form_refuses_a_past_deadline_and_only_the_province_pushes(
     # then
     assert response.status_code == 400
     assert "反馈截止日期不能早于今天。" in response.content.decode()
-    assert staged_files(media_root) == []
+    assert UninsuredPushBatch.objects.count() == 0
     assert UninsuredList.objects.count() == 0
     for user in (yujing_official, city_staff):
         client.force_login(user)
         assert client.get("/targets/uninsured/push/").status_code == 403
         assert push(client, [["乡镇代码", "姓名", "身份证号"], [YUJING_TOWN, "张三", ZHANG]]).status_code == 403
     assert UninsuredList.objects.count() == 0
-
-
-def test_r13_5_staged_uploads_abandoned_for_more_than_a_day_are_removed(media_root):
-    # given an upload staged two days ago
-    old = uninsured_upload_stage(file_name="旧.xlsx", content=b"old")
-    path = media_root / "uninsured_uploads" / old.stored_name
-    two_days_ago = (timezone.now() - datetime.timedelta(days=2)).timestamp()
-    os.utime(path, (two_days_ago, two_days_ago))
-    # when another is staged
-    new = uninsured_upload_stage(file_name="新.csv", content=b"new")
-    # then
-    assert staged_files(media_root) == [new.stored_name]
-    assert new.stored_name.endswith(".csv")
 
 
 # --- 签领 -----------------------------------------------------------------------------------------------------------
@@ -833,8 +800,7 @@ def test_r13_5_the_exported_ledger_imported_back_updates_the_outcomes_it_changes
     )
     assert outcome_of(zhang)["reason"] == ""
     # when confirmed
-    token = response["Location"].rstrip("/").rsplit("/", 1)[-1]
-    confirmed = client.post(f"/targets/uninsured/ledger/import/{token}/confirm/", follow=True)
+    confirmed = client.post(f"/targets/uninsured/ledger/import/{batch_id(response)}/confirm/", follow=True)
     # then
     assert "已导入：更新1人，2人无变化。" in confirmed.content.decode()
     assert outcome_of(zhang) == {
@@ -872,7 +838,7 @@ def test_r13_5_import_reports_unknown_people_and_bad_cells_row_by_row_and_writes
     response = import_file(client, workbook)
     preview = client.get(response["Location"])
     # then
-    errors = [(error["row"], error["errors"]) for error in preview.context["preview"].row_errors]
+    errors = [(error["row"], error["errors"]) for error in preview.context["batch"].row_errors]
     assert errors == [
         (
             4,
@@ -886,11 +852,78 @@ def test_r13_5_import_reports_unknown_people_and_bad_cells_row_by_row_and_writes
     ]
     assert "确认导入" not in preview.content.decode()
     # when confirmed anyway
-    token = response["Location"].rstrip("/").rsplit("/", 1)[-1]
-    confirmed = client.post(f"/targets/uninsured/ledger/import/{token}/confirm/", follow=True)
+    confirmed = client.post(f"/targets/uninsured/ledger/import/{batch_id(response)}/confirm/", follow=True)
     # then nothing is written
     assert "文件中有4行错误，台账未作任何修改。请按错误行修改后重新上传。" in confirmed.content.decode()
     assert [outcome_of(person) for person in people] == before
+
+
+def zhang_door_to_door(client, yujing_official):
+    """The exported ledger with 张三 moved on to 精准摸排, uploaded and previewed: the batch's id."""
+    client.force_login(yujing_official)
+    workbook = load_workbook(
+        io.BytesIO(client.get(f"/targets/uninsured/ledger.xlsx?township={YUJING_TOWN}&year=2026").content)
+    )
+    workbook.active["K4"] = "精准摸排"
+    return batch_id(import_file(client, workbook))
+
+
+def test_r13_5_an_imported_ledger_is_written_once_and_a_second_confirm_changes_nothing(
+    client, clerk, province_staff, yujing_official, yujing_resident
+):
+    # given a previewed file changing 张三's step only
+    zhang, li, wang = ledger_with_three_people(province_staff, yujing_official, clerk, yujing_resident)
+    pk = zhang_door_to_door(client, yujing_official)
+    batch = UninsuredLedgerImportBatch.objects.get(pk=pk)
+    assert [(row["name"], row["changes"]) for row in batch.checked_rows] == [("张三", {"step": "door_to_door"})]
+    # when confirmed
+    client.post(f"/targets/uninsured/ledger/import/{pk}/confirm/")
+    # then exactly that change is written
+    assert outcome_of(zhang)["step"] == OutreachStep.DOOR_TO_DOOR
+    assert zhang.history.count() == 2
+    before = [outcome_of(person) for person in (zhang, li, wang)]
+    # when confirmed again
+    again = client.post(f"/targets/uninsured/ledger/import/{pk}/confirm/", follow=True)
+    # then refused, nothing more written
+    assert "该文件已导入，不能重复导入。" in again.content.decode()
+    assert [outcome_of(person) for person in (zhang, li, wang)] == before
+    assert zhang.history.count() == 2
+
+
+def test_r13_5_an_imported_ledger_whose_row_became_wrong_since_the_preview_writes_nothing(
+    client, clerk, province_staff, yujing_official, yujing_resident
+):
+    # given a previewed file moving 张三 back to 精准摸排
+    zhang, li, wang = ledger_with_three_people(province_staff, yujing_official, clerk, yujing_resident)
+    pk = zhang_door_to_door(client, yujing_official)
+    # and meanwhile 张三 has enrolled, recorded on the ledger
+    UninsuredPerson.objects.filter(pk=zhang.pk).update(enrollment_date=D(2026, 11, 1), step=OutreachStep.MOBILISATION)
+    before = [outcome_of(person) for person in (zhang, li, wang)]
+    # when confirmed
+    confirmed = client.post(f"/targets/uninsured/ledger/import/{pk}/confirm/", follow=True)
+    # then refused: the outcome would contradict itself; nothing is written
+    assert (
+        "第4行（张三）工作步骤：已填写参保日期，工作步骤须为「动员参保」或「汇总反馈」。"
+        "台账未作任何修改，请重新上传并预览。"
+    ) in confirmed.content.decode()
+    assert [outcome_of(person) for person in (zhang, li, wang)] == before
+    assert UninsuredLedgerImportBatch.objects.get(pk=pk).status == BatchStatus.PREVIEWED
+
+
+def test_r13_5_an_imported_ledger_of_another_township_does_not_exist(
+    client, clerk, province_staff, yujing_official, yujing_resident
+):
+    # given a file previewed by 玉井镇
+    people = ledger_with_three_people(province_staff, yujing_official, clerk, yujing_resident)
+    before = [outcome_of(person) for person in people]
+    pk = zhang_door_to_door(client, yujing_official)
+    # when 北周庄镇's official asks for it
+    client.force_login(make_user("beizhouzhuang", Role.TOWNSHIP_OFFICIAL, BEIZHOUZHUANG_TOWN))
+    # then it does not exist for them, and nothing is written
+    assert client.get(f"/targets/uninsured/ledger/import/{pk}/").status_code == 404
+    assert client.post(f"/targets/uninsured/ledger/import/{pk}/confirm/").status_code == 404
+    assert [outcome_of(person) for person in people] == before
+    assert UninsuredLedgerImportBatch.objects.get(pk=pk).status == BatchStatus.PREVIEWED
 
 
 # --- Scope and permissions ----------------------------------------------------------------------------------------

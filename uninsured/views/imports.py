@@ -1,27 +1,23 @@
 """Pages of the township's Excel ledger imported back (R13.5): upload, preview, confirm."""
 
-import datetime
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import CHANGE_UNINSURED_PERSON
-from accounts.scope import DivisionOutOfScope
-from divisions.models import Division
+from accounts.requests import AuthenticatedHttpRequest
 
 from ..forms import LedgerImportForm
-from ..models import UninsuredPerson
-from ..selectors import uninsured_township_get
-from ..services.imports import uninsured_ledger_import_check, uninsured_ledger_import_confirm
-from ..services.uploads import uninsured_upload_content, uninsured_upload_stage
+from ..models import UninsuredLedgerImportBatch, UninsuredPerson
+from ..selectors import uninsured_ledger_import_batches
+from ..services.imports import uninsured_ledger_import_confirm, uninsured_ledger_import_stage
 from .ledgers import NOT_FOUND, ledger_page_url, township_from, year_from
-from .uploads import ROWS_SHOWN, upload_forget, upload_remember, upload_remembered
+
+ROWS_SHOWN = 200
 
 # --- The township's Excel ledger, imported back -------------------------------------------------------------------
 
@@ -30,8 +26,6 @@ def _change_text(field_name: str, value: object) -> str:
     field = UninsuredPerson._meta.get_field(field_name)
     if value in (None, ""):
         return "（空）"
-    if isinstance(value, datetime.date):
-        return value.isoformat()
     return str(dict(field.choices or ()).get(value, value))  # type: ignore[union-attr]
 
 
@@ -42,9 +36,16 @@ def _changes_shown(changes: dict[str, object]) -> list[tuple[str, str]]:
     ]
 
 
+def _import_batch_or_404(request: AuthenticatedHttpRequest, pk: int) -> UninsuredLedgerImportBatch:
+    batch = uninsured_ledger_import_batches(user=request.user).filter(pk=pk).first()
+    if batch is None:
+        raise Http404(UninsuredLedgerImportBatch.not_found_message)
+    return batch
+
+
 @login_required
 @permission_required(CHANGE_UNINSURED_PERSON, raise_exception=True)
-def uninsured_ledger_import(request: HttpRequest) -> HttpResponse:
+def uninsured_ledger_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     township = township_from(request, request.GET.get("township"))
     if township is None:
         raise Http404(NOT_FOUND)
@@ -52,45 +53,33 @@ def uninsured_ledger_import(request: HttpRequest) -> HttpResponse:
     form = LedgerImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        staged = uninsured_upload_stage(file_name=upload.name, content=upload.read())
-        upload_remember(request, kind="ledger", staged=staged, parameters={"township": township.code, "year": year})
-        return redirect("uninsured_ledger_import_preview", token=staged.token)
+        batch = uninsured_ledger_import_stage(
+            actor=request.user,
+            township=township,
+            year=year,
+            file_name=upload.name,
+            content=upload.read(),
+            today=timezone.localdate(),
+        )
+        return redirect("uninsured_ledger_import_preview", pk=batch.pk)
     status = 400 if request.method == "POST" else 200
     context = {"township": township, "year": year, "form": form, "back": ledger_page_url(township, year)}
     return render(request, "uninsured/import.html", context, status=status)
 
 
-def _import_township(request: HttpRequest, parameters: dict[str, Any]) -> Division:
-    try:
-        return uninsured_township_get(user=request.user, code=parameters["township"])  # type: ignore[arg-type]
-    except DivisionOutOfScope:
-        raise Http404(NOT_FOUND) from None
-
-
 @login_required
 @permission_required(CHANGE_UNINSURED_PERSON, raise_exception=True)
-def uninsured_ledger_import_preview(request: HttpRequest, token: str) -> HttpResponse:
-    staged, parameters = upload_remembered(request, kind="ledger", token=token)
-    township = _import_township(request, parameters)
-    year = parameters["year"]
-    try:
-        content = uninsured_upload_content(staged=staged)
-    except ValidationError as error:
-        upload_forget(request, staged)
-        messages.error(request, "；".join(error.messages))
-        return redirect(ledger_page_url(township, year))
-    preview = uninsured_ledger_import_check(
-        township=township, year=year, file_name=staged.file_name, content=content, today=timezone.localdate()
-    )
+def uninsured_ledger_import_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    batch = _import_batch_or_404(request, pk)
+    rows = batch.checked_rows[:ROWS_SHOWN]
     context = {
-        "staged": staged,
-        "township": township,
-        "year": year,
-        "preview": preview,
-        "changes": [(row, _changes_shown(row.changes)) for row in preview.rows[:ROWS_SHOWN]],
-        "row_errors": preview.row_errors[:ROWS_SHOWN],
+        "batch": batch,
+        "township": batch.township,
+        "year": batch.year,
+        "changes": [(row, _changes_shown(row["changes"])) for row in rows],
+        "row_errors": batch.row_errors[:ROWS_SHOWN],
         "rows_shown": ROWS_SHOWN,
-        "back": ledger_page_url(township, year),
+        "back": ledger_page_url(batch.township, batch.year),
     }
     return render(request, "uninsured/import_preview.html", context)
 
@@ -98,22 +87,12 @@ def uninsured_ledger_import_preview(request: HttpRequest, token: str) -> HttpRes
 @login_required
 @permission_required(CHANGE_UNINSURED_PERSON, raise_exception=True)
 @require_POST
-def uninsured_ledger_import_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
-    staged, parameters = upload_remembered(request, kind="ledger", token=token)
-    township = _import_township(request, parameters)
-    year = parameters["year"]
+def uninsured_ledger_import_confirm_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    batch = _import_batch_or_404(request, pk)
     try:
-        preview = uninsured_ledger_import_confirm(
-            actor=request.user,  # type: ignore[arg-type]
-            township=township,
-            year=year,
-            file_name=staged.file_name,
-            content=uninsured_upload_content(staged=staged),
-            today=timezone.localdate(),
-        )
+        batch = uninsured_ledger_import_confirm(actor=request.user, batch=batch, today=timezone.localdate())
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
-        return redirect("uninsured_ledger_import_preview", token=token)
-    upload_forget(request, staged)
-    messages.success(request, f"已导入：更新{len(preview.rows)}人，{preview.unchanged}人无变化。")
-    return redirect(ledger_page_url(township, year))
+        return redirect("uninsured_ledger_import_preview", pk=batch.pk)
+    messages.success(request, f"已导入：更新{len(batch.checked_rows)}人，{batch.unchanged_count}人无变化。")
+    return redirect(ledger_page_url(batch.township, batch.year))

@@ -3,8 +3,6 @@
 A township or list outside the user's scope answers 404; a user without the permission answers 403.
 """
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -14,17 +12,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import CHANGE_UNINSURED_PERSON, PUSH_UNINSURED_LIST, VIEW_UNINSURED
+from accounts.requests import AuthenticatedHttpRequest
 from core.excel import xlsx_response
 from core.lists import list_page
 
 from ..forms import UninsuredPushForm
+from ..models import UninsuredPushBatch
 from ..resources import push_template_bytes
-from ..selectors import uninsured_list_progress, uninsured_lists
-from ..services.lists import uninsured_list_sign, uninsured_list_signer, uninsured_push_check, uninsured_push_confirm
-from ..services.uploads import uninsured_upload_content, uninsured_upload_stage
-from .uploads import ROWS_SHOWN, upload_forget, upload_remember, upload_remembered
+from ..selectors import uninsured_list_progress, uninsured_lists, uninsured_push_batches
+from ..services.lists import uninsured_list_sign, uninsured_list_signer, uninsured_push_confirm, uninsured_push_stage
 
 LISTS_PER_PAGE = 20
+ROWS_SHOWN = 200
 
 
 # --- The pushed lists ---------------------------------------------------------------------------------------------
@@ -74,49 +73,45 @@ def uninsured_list_sign_view(request: HttpRequest, pk: int) -> HttpResponse:
 # --- The province pushes a list down ------------------------------------------------------------------------------
 
 
+def _push_batch_or_404(request: AuthenticatedHttpRequest, pk: int) -> UninsuredPushBatch:
+    batch = uninsured_push_batches(user=request.user).filter(pk=pk).first()
+    if batch is None:
+        raise Http404(UninsuredPushBatch.not_found_message)
+    return batch
+
+
 @login_required
 @permission_required(PUSH_UNINSURED_LIST, raise_exception=True)
-def uninsured_push(request: HttpRequest) -> HttpResponse:
+def uninsured_push(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = UninsuredPushForm(request.POST or None, request.FILES or None, today=timezone.localdate())
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        staged = uninsured_upload_stage(file_name=upload.name, content=upload.read())
-        parameters = {"year": form.cleaned_data["year"], "deadline": form.cleaned_data["deadline"].isoformat()}
-        upload_remember(request, kind="push", staged=staged, parameters=parameters)
-        return redirect("uninsured_push_preview", token=staged.token)
+        batch = uninsured_push_stage(
+            actor=request.user,
+            year=form.cleaned_data["year"],
+            deadline=form.cleaned_data["deadline"],
+            file_name=upload.name,
+            content=upload.read(),
+        )
+        return redirect("uninsured_push_preview", pk=batch.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "uninsured/push.html", {"form": form}, status=status)
 
 
 @login_required
 @permission_required(PUSH_UNINSURED_LIST, raise_exception=True)
-def uninsured_push_template(request: HttpRequest) -> HttpResponse:
+def uninsured_push_template(request: AuthenticatedHttpRequest) -> HttpResponse:
     return xlsx_response(push_template_bytes(), "未参保人员名单模板.xlsx")
 
 
 @login_required
 @permission_required(PUSH_UNINSURED_LIST, raise_exception=True)
-def uninsured_push_preview(request: HttpRequest, token: str) -> HttpResponse:
-    staged, parameters = upload_remembered(request, kind="push", token=token)
-    try:
-        content = uninsured_upload_content(staged=staged)
-    except ValidationError as error:
-        upload_forget(request, staged)
-        messages.error(request, "；".join(error.messages))
-        return redirect("uninsured_push")
-    preview = uninsured_push_check(
-        actor=request.user,  # type: ignore[arg-type]
-        year=parameters["year"],
-        file_name=staged.file_name,
-        content=content,
-    )
+def uninsured_push_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    batch = _push_batch_or_404(request, pk)
     context = {
-        "staged": staged,
-        "year": parameters["year"],
-        "deadline": datetime.date.fromisoformat(parameters["deadline"]),
-        "preview": preview,
-        "rows": preview.rows[:ROWS_SHOWN],
-        "row_errors": preview.row_errors[:ROWS_SHOWN],
+        "batch": batch,
+        "rows": batch.checked_rows[:ROWS_SHOWN],
+        "row_errors": batch.row_errors[:ROWS_SHOWN],
         "rows_shown": ROWS_SHOWN,
     }
     return render(request, "uninsured/push_preview.html", context)
@@ -125,24 +120,16 @@ def uninsured_push_preview(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @permission_required(PUSH_UNINSURED_LIST, raise_exception=True)
 @require_POST
-def uninsured_push_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
-    staged, parameters = upload_remembered(request, kind="push", token=token)
+def uninsured_push_confirm_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    batch = _push_batch_or_404(request, pk)
     try:
-        result = uninsured_push_confirm(
-            actor=request.user,  # type: ignore[arg-type]
-            year=parameters["year"],
-            deadline=datetime.date.fromisoformat(parameters["deadline"]),
-            file_name=staged.file_name,
-            content=uninsured_upload_content(staged=staged),
-            today=timezone.localdate(),
-        )
+        batch = uninsured_push_confirm(actor=request.user, batch=batch, today=timezone.localdate())
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
-        return redirect("uninsured_push_preview", token=token)
-    upload_forget(request, staged)
+        return redirect("uninsured_push_preview", pk=batch.pk)
     messages.success(
         request,
-        f"已下发{len(result.lists)}份名单：新增{result.created}人，"
-        f"关联乡镇自行摸排的{result.linked}人，已在其他名单中的{result.kept}人保持不变。",
+        f"已下发{len(batch.townships)}份名单：新增{batch.created_count}人，"
+        f"关联乡镇自行摸排的{batch.linked_count}人，已在其他名单中的{batch.kept_count}人保持不变。",
     )
     return redirect("uninsured_lists")

@@ -6,7 +6,7 @@ from decimal import Decimal
 from core.excel import PERCENT_FORMAT
 from core.reports import Column, Report
 
-from .dashboard_selectors import ProgressDashboard
+from .selectors.progress import ProgressDashboard
 
 COUNT_COLUMNS = [
     Column("区划代码", 12),

@@ -10,7 +10,7 @@ from enrollment.models import Enrollment, EnrollmentStatus
 from enrollment.rules import NEWBORN_PROGRAMME
 from newborns.models import PreEnrollmentPlaceholder
 
-from .models import RATE_METRICS, Target
+from ..models import RATE_METRICS, Target
 
 # The divisions above a division whose rate target it takes when it has none of its own: its county, city, province.
 RATE_TARGET_LEVELS = (DivisionLevel.COUNTY, DivisionLevel.CITY, DivisionLevel.PROVINCE)

@@ -9,8 +9,8 @@ from django.http import QueryDict
 
 from divisions.models import Division
 
-from .dashboard_selectors import DASHBOARD_METRICS
 from .models import TargetMetric
+from .selectors.progress import DASHBOARD_METRICS
 
 FIRST_YEAR = 2000
 UPLOAD_MAX_BYTES = 5 * 1024 * 1024
@@ -153,4 +153,12 @@ class ListUploadForm(forms.Form):
 
 
 class ConfirmForm(forms.Form):
-    token = forms.CharField(widget=forms.HiddenInput, error_messages={"required": "预览已失效，请重新上传。"})
+    """The previewed batch a confirmation names."""
+
+    batch = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    @classmethod
+    def batch_id(cls, data: QueryDict) -> int | None:
+        """The id of the batch posted; None when there is none."""
+        form = cls(data)
+        return form.cleaned_data["batch"] if form.is_valid() else None

@@ -1,4 +1,4 @@
-"""Reads of the progress dashboards (R10.3), the target split page and the population baselines.
+"""Reads of the progress dashboards (R10.3).
 
 The dashboards read the stored snapshots only: a page view never computes progress. A page costs the same few
 queries whatever the number of divisions: the division and its ancestors, the snapshot dates, and the snapshots of
@@ -10,23 +10,20 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q
 from django.db.models.functions import Length
 
 from accounts.models import User
 from accounts.scope import (
     DivisionOutOfScope,
-    scope_or_above_queryset,
-    scope_queryset,
     user_can_see_division,
     user_scope_code,
-    user_scope_code_at,
 )
 from divisions.codes import PROVINCE_CODE, ancestor_codes, child_code_length, child_level, code_level, county_code_of
 from divisions.models import Division, DivisionLevel
 
-from .models import RATE_METRICS, PopulationBaseline, ProgressSnapshot, Target, TargetMetric
-from .rules import completion_rate
+from ..models import RATE_METRICS, ProgressSnapshot, TargetMetric
+from ..rules import completion_rate
 
 # Display choices, not policy (RULES.md R10 sets no colours): a row is green when it keeps pace with its benchmark
 # (the time progress for a count, the target rate for a rate), amber when it reaches 90% of it, red below that.
@@ -275,71 +272,3 @@ def progress_dashboard_get(
             for row in ([own, *rows] if own else rows)
         ],
     )
-
-
-# --- The target split -----------------------------------------------------------------------------------------
-
-
-def split_city_get(*, user: User, city_code: str) -> Division:
-    """The city whose target the user splits, if their scope reaches it."""
-    if not user_can_see_division(user=user, division_code=city_code):
-        raise DivisionOutOfScope(city_code)
-    city = Division.objects.filter(code=city_code, level=DivisionLevel.CITY).first()
-    if city is None:
-        raise DivisionOutOfScope(city_code)
-    return city
-
-
-def split_cities(*, user: User, year: int) -> QuerySet[Division]:
-    """The cities with a target of the year that a user may choose to split (province-wide users choose one)."""
-    cities = Division.objects.filter(
-        level=DivisionLevel.CITY, targets__year=year, targets__metric=TargetMetric.SUBSIDISED_NEWBORNS
-    ).order_by("code")
-    return scope_or_above_queryset(cities, user=user, code_fields=("code",))
-
-
-def split_default_city_code(*, user: User) -> str:
-    return user_scope_code_at(user=user, levels=(DivisionLevel.CITY,)) or ""
-
-
-def split_counties(*, city: Division) -> list[Division]:
-    return list(Division.objects.filter(parent=city, level=DivisionLevel.COUNTY).order_by("code"))
-
-
-def split_targets(*, counties: list[Division], year: int) -> dict[str, Target]:
-    """The counties' subsidised-newborn targets of the year, by county code."""
-    rows = Target.objects.filter(
-        division__in=counties, year=year, metric=TargetMetric.SUBSIDISED_NEWBORNS
-    ).select_related("division")
-    return {target.division_id: target for target in rows}
-
-
-def split_city_target(*, city: Division, year: int) -> Target | None:
-    return Target.objects.filter(division=city, year=year, metric=TargetMetric.SUBSIDISED_NEWBORNS).first()
-
-
-def split_history(*, counties: list[Division], year: int, limit: int = 100) -> QuerySet:
-    """Changes of the counties' targets, newest first, with who made them."""
-    return (
-        Target.history.filter(
-            division_id__in=[county.code for county in counties],
-            year=year,
-            metric=TargetMetric.SUBSIDISED_NEWBORNS,
-        )
-        .select_related("history_user", "division")
-        .order_by("-history_date", "-history_id")[:limit]
-    )
-
-
-# --- Population baselines -------------------------------------------------------------------------------------
-
-
-def baseline_list(*, user: User, year: int) -> QuerySet[PopulationBaseline]:
-    """The baselines of the year in the user's scope, by division code, with the base of the rate (`base`)."""
-    baselines = (
-        PopulationBaseline.objects.filter(year=year)
-        .annotate(base=F("registered_population") - F("employee_insured"))
-        .select_related("division")
-        .order_by("division_id")
-    )
-    return scope_queryset(baselines, user=user, code_fields=("division__code",))

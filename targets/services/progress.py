@@ -17,9 +17,9 @@ from core.models import JobStatus
 from divisions.codes import code_length, code_level, code_prefix
 from divisions.models import Division, DivisionLevel
 
-from .models import PopulationBaseline, ProgressJob, ProgressSnapshot, Target, TargetMetric
-from .rules import completion_rate, count_gap, rate_gap, time_progress
-from .selectors import enrolled_year_enrollments, programme_enrollments, targets_get
+from ..models import PopulationBaseline, ProgressJob, ProgressSnapshot, Target, TargetMetric
+from ..rules import completion_rate, count_gap, rate_gap, time_progress
+from ..selectors.targets import enrolled_year_enrollments, programme_enrollments, targets_get
 
 LEVEL_CODE_LENGTHS = {
     level.value: code_length(level)
@@ -165,7 +165,7 @@ def progress_job_request(*, actor: User | None, year: int, as_of: datetime.date)
 def progress_job_create(*, actor: User | None, year: int, as_of: datetime.date) -> ProgressJob:
     """Queue the computation of every level for a date. A job saved while the broker is unreachable stays queued, and
     joinable as above, until the sweep of core.jobs submits it."""
-    from .tasks import progress_job_run_task
+    from ..tasks import progress_job_run_task
 
     job = ProgressJob(year=year, as_of=as_of, requested_by=actor, levels_total=len(PROGRESS_LEVELS))
     job.full_clean()
