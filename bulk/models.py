@@ -4,7 +4,6 @@ from typing import ClassVar
 from django.db import models
 
 from core.models import Job, JobStatus
-from subsidies.models import CertifyingDepartment
 
 
 class BulkImportKind(models.TextChoices):
@@ -30,18 +29,11 @@ class BulkImportJob(Job):
     county = models.ForeignKey(
         "divisions.Division", verbose_name="区县", on_delete=models.PROTECT, related_name="bulk_import_jobs"
     )
-    department = models.CharField(
-        "认定部门", max_length=8, choices=CertifyingDepartment.choices, blank=True, help_text="仅困难身份名单。"
-    )
-    list_date = models.DateField("名单日期", null=True, blank=True, help_text="仅困难身份名单。")
-    identity_list_batch = models.OneToOneField(
-        "subsidies.IdentityListBatch",
-        verbose_name="困难身份名单批次",
-        on_delete=models.PROTECT,
-        related_name="bulk_import_job",
-        null=True,
+    parameters = models.JSONField(
+        "导入参数",
+        default=dict,
         blank=True,
-        help_text="困难身份名单写入时记录的名单批次。",
+        help_text="该类文件特有的参数，由导入该类文件的应用定义，如困难身份名单的认定部门和名单日期。",
     )
     file = models.FileField("导入文件", upload_to="bulk/%Y/%m/")
     file_name = models.CharField("原文件名", max_length=255)
@@ -81,6 +73,21 @@ class BulkImportJob(Job):
         if self.status == JobStatus.LOADING:
             return 99
         return min(99, self.rows_done * 100 // self.rows_total) if self.rows_total else 0
+
+    @property
+    def parameters_heading(self) -> str:
+        """The job's parameters as its page heads them (a list's department and date), by the kind's loader."""
+        from .registry import LOADERS
+
+        loader = LOADERS.get(self.kind)
+        return loader.parameters_heading(self.parameters) if loader is not None and self.parameters else ""
+
+    @property
+    def parameters_in_list(self) -> str:
+        from .registry import LOADERS
+
+        loader = LOADERS.get(self.kind)
+        return loader.parameters_in_list(self.parameters) if loader is not None and self.parameters else ""
 
     @property
     def rows_unchanged(self) -> int:

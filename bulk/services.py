@@ -1,7 +1,7 @@
 """Bulk imports of county files: the registry (一人一档) and enrollment history, 300,000 rows and more.
 
 django-import-export stays for small files in the admin; it loads row by row through the ORM at about 2,000 rows/s.
-This path streams the file once, checks every row in Python (the rules of bulk.rules), and stages every row in a
+This path streams the file once, checks every row in Python (the kind's row check), and stages every row in a
 TEMP table by COPY (PostgreSQL) or executemany (SQLite); the checks that need the whole file or the database run as
 set-based SQL on the stage. A file with any bad row is refused: the registry is not touched, and the clerk gets the
 report of the bad rows with their reasons. A clean file is then loaded from the stage in one transaction: on
@@ -11,11 +11,11 @@ stage through a server-side cursor.
 
 How each kind is checked and loaded, and how its history rows are written, is the owning app's loader, registered
 with bulk.registry: enrollment.loaders (the registry and enrollment history), subsidies.loaders (a department's
-identity list, whose columns and checks depend on the job's department and list date: BulkLoader.for_job) and
+identity list, whose columns and checks depend on the job's parameters, its department and list date:
+BulkLoader.for_job) and
 tax_payments.loaders (the tax bureau's payment records and their match to the enrollments).
 """
 
-import datetime
 import json
 import logging
 import os
@@ -68,11 +68,11 @@ def bulk_import_create(
     kind: str,
     county: Division,
     uploaded_file: UploadedFile,
-    department: str = "",
-    list_date: datetime.date | None = None,
+    **parameters: Any,
 ) -> BulkImportJob:
-    """Store the file under MEDIA_ROOT/bulk/ and queue its import once the job row is committed. `department` and
-    `list_date` are an identity list's, and ignored for the other kinds."""
+    """Store the file under MEDIA_ROOT/bulk/ and queue its import once the job row is committed. `parameters` are
+    the kind's own (an identity list's `department` and `list_date`), checked by its loader and kept on the job; a
+    kind that has none ignores them."""
     from .tasks import bulk_import_run_task
 
     loader = KINDS.get(kind)
@@ -85,15 +85,13 @@ def bulk_import_create(
     file_name = os.path.basename(uploaded_file.name or "")
     if not file_name.lower().endswith(ACCEPTED_EXTENSIONS):
         raise ValidationError({"file": "只能导入 xlsx 或 csv 文件。"})
-    if loader.job_check is not None:
-        loader.job_check(actor=actor, county=county, department=department, list_date=list_date)
-    else:
-        department, list_date = "", None
+    kept: dict[str, Any] = {}
+    if loader.parameters_check is not None:
+        kept = loader.parameters_check(actor=actor, county=county, parameters=parameters)
     job = BulkImportJob(
         kind=kind,
         county=county,
-        department=department,
-        list_date=list_date,
+        parameters=kept,
         file_name=file_name[:255],
         requested_by=actor,
     )

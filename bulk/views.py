@@ -39,8 +39,7 @@ def bulk_import_index(request: AuthenticatedHttpRequest) -> HttpResponse:
                 kind=form.cleaned_data["kind"],
                 county=form.cleaned_data["county"],
                 uploaded_file=form.cleaned_data["file"],
-                department=form.cleaned_data["department"],
-                list_date=form.cleaned_data["list_date"],
+                **form.kind_parameters,
             )
         except ValidationError as error:
             for field, messages in error.message_dict.items():
@@ -60,7 +59,8 @@ def bulk_import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     template = "bulk/progress.html" if request.headers.get("HX-Request") else "bulk/detail.html"
     context = {
         "job": job,
-        "identity_batch": job.identity_list_batch,
+        # the batch an identity list's load recorded (subsidies' side of the link); None for the other kinds
+        "identity_batch": getattr(job, "identity_list_batch", None),
         "submission_deferred": job_submission_deferred(task=bulk_import_run_task, job_id=job.pk),
         "submission_deferred_message": SUBMISSION_DEFERRED_MESSAGE,
     }

@@ -486,7 +486,7 @@ def test_the_form_ignores_the_department_and_date_for_other_kinds(client, clerk,
     # then
     job = BulkImportJob.objects.get()
     assert response["Location"] == f"/bulk/{job.pk}/"
-    assert (job.kind, job.department, job.list_date, job.status) == ("resident_registry", "", None, "succeeded")
+    assert (job.kind, job.parameters, job.status) == ("resident_registry", {}, "succeeded")
 
 
 def test_the_job_page_shows_the_list_and_what_it_did(client, clerk, people, django_capture_on_commit_callbacks):
