@@ -1,9 +1,7 @@
-from collections.abc import Mapping
-from typing import ClassVar
-
+from django.conf import settings
 from django.db import models
 
-from core.models import Job, JobStatus
+from core.models import AWAITING_CONFIRMATION_STATUSES, Job, JobStatus
 
 
 class BulkImportKind(models.TextChoices):
@@ -23,7 +21,13 @@ class BulkImportJob(Job):
     The row is the audit record of the import: who sent which file for which county, what it did, and the report
     of the rows it refused or skipped. The page polls it for progress; a job whose worker is gone (已中断) is
     retried from the page.
+
+    Like every uploaded list (core.batches), the file is checked first and written only once confirmed: the check
+    stops at 待确认 with its counts and report, and the clerk's confirmation queues the write. A caller that is not a
+    person at a page creates the job confirmed, and it runs through.
     """
+
+    status = models.CharField("状态", max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
 
     kind = models.CharField("导入内容", max_length=32, choices=BulkImportKind.choices)
     county = models.ForeignKey(
@@ -45,18 +49,23 @@ class BulkImportJob(Job):
     rows_skipped = models.PositiveIntegerField("跳过（已有记录）", default=0)
     error_count = models.PositiveIntegerField("错误行数", default=0)
     error_file = models.FileField("问题行报告", upload_to="bulk/reports/%Y/%m/", blank=True)
+    checked_at = models.DateTimeField(
+        "校验完成时间", null=True, blank=True, help_text="校验通过、等待确认时记录；确认写入前按此时的结果核对。"
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="确认人",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
 
     lock_class = 7_417
     started_status = JobStatus.VALIDATING
-    run_start_values: ClassVar[Mapping[str, object]] = {
-        "rows_total": 0,
-        "rows_done": 0,
-        "rows_valid": 0,
-        "rows_created": 0,
-        "rows_updated": 0,
-        "rows_skipped": 0,
-        "error_count": 0,
-    }
+    # The counts are set again by the run itself when it reads the file (bulk.services): a confirmed run compares
+    # its check with the counts the clerk confirmed.
 
     class Meta(Job.Meta):
         verbose_name = "批量导入任务"
@@ -64,6 +73,15 @@ class BulkImportJob(Job):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def awaiting_confirmation(self) -> bool:
+        return self.status in AWAITING_CONFIRMATION_STATUSES
+
+    @property
+    def running(self) -> bool:
+        """Neither finished nor waiting for the clerk: the page follows it."""
+        return not self.finished and not self.awaiting_confirmation
 
     @property
     def percent_done(self) -> int:

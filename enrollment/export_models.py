@@ -5,7 +5,7 @@ from typing import ClassVar
 
 from django.db import models
 
-from core.models import Job, JobStatus
+from core.models import RUN_THROUGH_STATUS_CHOICES, Job, JobStatus
 
 # The name the export code has always used for the statuses its jobs take.
 ExportJobStatus = JobStatus
@@ -20,7 +20,7 @@ class ExportJob(Job):
 
     kind = models.CharField("导出内容", max_length=32, choices=ExportKind.choices)
     # queued exports are stored as "pending", as they always were
-    status = models.CharField("状态", max_length=16, choices=JobStatus.choices, default=JobStatus.PENDING)
+    status = models.CharField("状态", max_length=16, choices=RUN_THROUGH_STATUS_CHOICES, default=JobStatus.PENDING)
     rows_done = models.PositiveIntegerField("已处理行数", default=0)
     rows_total = models.PositiveIntegerField("总行数", default=0)
     file = models.FileField("文件", upload_to="exports/%Y/%m/", blank=True)

@@ -105,6 +105,7 @@ class World:
     birth_batch: BirthImportBatch
     bulk_job: BulkImportJob
     interrupted_job: BulkImportJob  # its worker lost mid-way (已中断): it may be queued again
+    checked_job: BulkImportJob  # checked, waiting for the clerk (待确认): it may be confirmed or discarded
     export_jobs: dict[str, ExportJob]
     uninsured_list: UninsuredList
     uninsured_person: UninsuredPerson
@@ -229,6 +230,15 @@ def world_build() -> World:
         heartbeat_at=an_hour_ago,
         requested_by=clerk,
     )
+    checked_job = BulkImportJob.objects.create(
+        kind=BulkImportKind.RESIDENT_REGISTRY,
+        county=county,
+        file=ContentFile(resident_registry(), name="matrix-checked.csv"),
+        file_name="矩阵户籍人口（待确认）.csv",
+        status=BulkImportStatus.CHECKED,
+        checked_at=an_hour_ago,
+        requested_by=clerk,
+    )
     # The tax bureau's record of the resident's 2026 contribution, matched as an import matches it.
     TaxPaymentRecord.objects.create(
         voucher_number="314026251100000001",
@@ -318,6 +328,7 @@ def world_build() -> World:
         birth_batch=birth_batch,
         bulk_job=bulk_job,
         interrupted_job=interrupted_job,
+        checked_job=checked_job,
         export_jobs=export_jobs,
         uninsured_list=uninsured_list,
         uninsured_person=uninsured_person,

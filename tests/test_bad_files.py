@@ -255,6 +255,7 @@ def _bulk(kind: str, **job_fields: Any) -> Callable[..., Outcome]:
                 kind=kind,
                 county=Division.objects.get(code=bad_files.SHANYIN),
                 uploaded_file=SimpleUploadedFile(file_name, content),
+                confirm=True,
                 **job_fields,
             )
         job.refresh_from_db()

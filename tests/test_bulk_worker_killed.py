@@ -78,7 +78,9 @@ def test_a_pool_child_killed_while_writing_ten_times_in_a_row_each_time_ends_wit
     for trial in range(TRIALS):
         rows = people_of_trial(trial, villages)
         # when a file of five people is uploaded, and the pool child is killed while its rows are written
-        job = bulk_import_create(actor=clerk, kind="resident_registry", county=county, uploaded_file=csv_file(rows))
+        job = bulk_import_create(
+            actor=clerk, kind="resident_registry", county=county, uploaded_file=csv_file(rows), confirm=True
+        )
         paused = pauses / f"bulk-{job.pk}"
         wait_for(paused.exists, what=f"第 {trial + 1} 次：写入中暂停", worker=worker)
         [child] = pool_children(worker.pid)

@@ -66,6 +66,7 @@ def bulk_list(capture, actor, content: bytes, *, department="民政", list_date=
             uploaded_file=SimpleUploadedFile("名单.csv", content),
             department=department,
             list_date=list_date,
+            confirm=True,
         )
     job.refresh_from_db()
     return job
@@ -483,9 +484,12 @@ def test_the_form_ignores_the_department_and_date_for_other_kinds(client, clerk,
                 "file": SimpleUploadedFile("户籍.csv", registry.encode()),
             },
         )
-    # then
     job = BulkImportJob.objects.get()
     assert response["Location"] == f"/bulk/{job.pk}/"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/bulk/{job.pk}/confirm/")
+    # then
+    job.refresh_from_db()
     assert (job.kind, job.parameters, job.status) == ("resident_registry", {}, "succeeded")
 
 
