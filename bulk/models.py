@@ -1,10 +1,7 @@
-from collections.abc import Mapping
-from typing import ClassVar
-
+from django.conf import settings
 from django.db import models
 
-from core.models import Job, JobStatus
-from subsidies.models import CertifyingDepartment
+from core.models import AWAITING_CONFIRMATION_STATUSES, Job, JobStatus
 
 
 class BulkImportKind(models.TextChoices):
@@ -14,34 +11,29 @@ class BulkImportKind(models.TextChoices):
     IDENTITY_LIST = "identity_list", "困难身份名单（认定部门）"
 
 
-# The name the bulk code has always used for the statuses its jobs take.
-BulkImportStatus = JobStatus
-
-
 class BulkImportJob(Job):
     """A county's big file (a registry of 300,000 people, years of enrollment history) loaded by a Celery worker.
 
     The row is the audit record of the import: who sent which file for which county, what it did, and the report
     of the rows it refused or skipped. The page polls it for progress; a job whose worker is gone (已中断) is
     retried from the page.
+
+    Like every uploaded list (core.batches), the file is checked first and written only once confirmed: the check
+    stops at 待确认 with its counts and report, and the clerk's confirmation queues the write. A caller that is not a
+    person at a page creates the job confirmed, and it runs through.
     """
+
+    status = models.CharField("状态", max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
 
     kind = models.CharField("导入内容", max_length=32, choices=BulkImportKind.choices)
     county = models.ForeignKey(
         "divisions.Division", verbose_name="区县", on_delete=models.PROTECT, related_name="bulk_import_jobs"
     )
-    department = models.CharField(
-        "认定部门", max_length=8, choices=CertifyingDepartment.choices, blank=True, help_text="仅困难身份名单。"
-    )
-    list_date = models.DateField("名单日期", null=True, blank=True, help_text="仅困难身份名单。")
-    identity_list_batch = models.OneToOneField(
-        "subsidies.IdentityListBatch",
-        verbose_name="困难身份名单批次",
-        on_delete=models.PROTECT,
-        related_name="bulk_import_job",
-        null=True,
+    parameters = models.JSONField(
+        "导入参数",
+        default=dict,
         blank=True,
-        help_text="困难身份名单写入时记录的名单批次。",
+        help_text="该类文件特有的参数，由导入该类文件的应用定义，如困难身份名单的认定部门和名单日期。",
     )
     file = models.FileField("导入文件", upload_to="bulk/%Y/%m/")
     file_name = models.CharField("原文件名", max_length=255)
@@ -53,18 +45,23 @@ class BulkImportJob(Job):
     rows_skipped = models.PositiveIntegerField("跳过（已有记录）", default=0)
     error_count = models.PositiveIntegerField("错误行数", default=0)
     error_file = models.FileField("问题行报告", upload_to="bulk/reports/%Y/%m/", blank=True)
+    checked_at = models.DateTimeField(
+        "校验完成时间", null=True, blank=True, help_text="校验通过、等待确认时记录；确认写入前按此时的结果核对。"
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="确认人",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
 
     lock_class = 7_417
     started_status = JobStatus.VALIDATING
-    run_start_values: ClassVar[Mapping[str, object]] = {
-        "rows_total": 0,
-        "rows_done": 0,
-        "rows_valid": 0,
-        "rows_created": 0,
-        "rows_updated": 0,
-        "rows_skipped": 0,
-        "error_count": 0,
-    }
+    # The counts are set again by the run itself when it reads the file (bulk.services): a confirmed run compares
+    # its check with the counts the clerk confirmed.
 
     class Meta(Job.Meta):
         verbose_name = "批量导入任务"
@@ -74,6 +71,15 @@ class BulkImportJob(Job):
         return f"{self.get_kind_display()} #{self.pk}"
 
     @property
+    def awaiting_confirmation(self) -> bool:
+        return self.status in AWAITING_CONFIRMATION_STATUSES
+
+    @property
+    def running(self) -> bool:
+        """Neither finished nor waiting for the clerk: the page follows it."""
+        return not self.finished and not self.awaiting_confirmation
+
+    @property
     def percent_done(self) -> int:
         """Validation is the long part the bar follows; writing is shown by the status."""
         if self.status == JobStatus.SUCCEEDED:
@@ -81,6 +87,21 @@ class BulkImportJob(Job):
         if self.status == JobStatus.LOADING:
             return 99
         return min(99, self.rows_done * 100 // self.rows_total) if self.rows_total else 0
+
+    @property
+    def parameters_heading(self) -> str:
+        """The job's parameters as its page heads them (a list's department and date), by the kind's loader."""
+        from .registry import LOADERS
+
+        loader = LOADERS.get(self.kind)
+        return loader.parameters_heading(self.parameters) if loader is not None and self.parameters else ""
+
+    @property
+    def parameters_in_list(self) -> str:
+        from .registry import LOADERS
+
+        loader = LOADERS.get(self.kind)
+        return loader.parameters_in_list(self.parameters) if loader is not None and self.parameters else ""
 
     @property
     def rows_unchanged(self) -> int:

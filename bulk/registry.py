@@ -6,9 +6,11 @@ kind is the value stored in BulkImportJob.kind.
 """
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from django import forms
 
 from divisions.models import Division
 
@@ -21,6 +23,10 @@ def _no_row_context(county: Division) -> dict[str, object]:
     return {}
 
 
+def _no_text(parameters: Mapping[str, Any]) -> str:
+    return ""
+
+
 @dataclass(frozen=True)
 class BulkLoader:
     columns: tuple[Column, ...]
@@ -30,11 +36,19 @@ class BulkLoader:
     report_texts: Callable[[tuple[Any, ...]], list[str]]
     load: Callable[[Stage, BulkImportJob, datetime.datetime], tuple[int, int]]  # (created, updated)
     row_context: Callable[[Division], dict[str, object]] = field(default=_no_row_context)
-    # For a kind whose columns or checks depend on the job's own fields (an identity list's department and date):
+    # For a kind whose columns or checks depend on the job's parameters (an identity list's department and date):
     # the loader of one job. A ValidationError it raises refuses the job.
     for_job: Callable[["BulkLoader", BulkImportJob], "BulkLoader"] | None = None
-    # Checks the upload form's fields of the kind before the job is created; raises ValidationError.
-    job_check: Callable[..., None] | None = None
+    # The upload form's own fields of the kind, by name (an identity list's department and date), shown for this kind
+    # only; their values are the job's parameters.
+    form_fields: Callable[[], dict[str, forms.Field]] | None = None
+    # Checks the kind's parameters and the right to import it before the job is created, called with
+    # (actor=, county=, parameters=): returns the parameters to keep on the job (JSON values) or raises
+    # ValidationError keyed by the form's field names. A kind without it keeps no parameters.
+    parameters_check: Callable[..., dict[str, Any]] | None = None
+    # The job's parameters as its page heads them, and as the list of jobs shows them.
+    parameters_heading: Callable[[Mapping[str, Any]], str] = field(default=_no_text)
+    parameters_in_list: Callable[[Mapping[str, Any]], str] = field(default=_no_text)
     # What the downloadable template explains under its header.
     template_notes: tuple[str, ...] = ()
 

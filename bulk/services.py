@@ -1,7 +1,7 @@
 """Bulk imports of county files: the registry (一人一档) and enrollment history, 300,000 rows and more.
 
 django-import-export stays for small files in the admin; it loads row by row through the ORM at about 2,000 rows/s.
-This path streams the file once, checks every row in Python (the rules of bulk.rules), and stages every row in a
+This path streams the file once, checks every row in Python (the kind's row check), and stages every row in a
 TEMP table by COPY (PostgreSQL) or executemany (SQLite); the checks that need the whole file or the database run as
 set-based SQL on the stage. A file with any bad row is refused: the registry is not touched, and the clerk gets the
 report of the bad rows with their reasons. A clean file is then loaded from the stage in one transaction: on
@@ -11,11 +11,11 @@ stage through a server-side cursor.
 
 How each kind is checked and loaded, and how its history rows are written, is the owning app's loader, registered
 with bulk.registry: enrollment.loaders (the registry and enrollment history), subsidies.loaders (a department's
-identity list, whose columns and checks depend on the job's department and list date: BulkLoader.for_job) and
+identity list, whose columns and checks depend on the job's parameters, its department and list date:
+BulkLoader.for_job) and
 tax_payments.loaders (the tax bureau's payment records and their match to the enrollments).
 """
 
-import datetime
 import json
 import logging
 import os
@@ -68,11 +68,15 @@ def bulk_import_create(
     kind: str,
     county: Division,
     uploaded_file: UploadedFile,
-    department: str = "",
-    list_date: datetime.date | None = None,
+    confirm: bool = False,
+    **parameters: Any,
 ) -> BulkImportJob:
-    """Store the file under MEDIA_ROOT/bulk/ and queue its import once the job row is committed. `department` and
-    `list_date` are an identity list's, and ignored for the other kinds."""
+    """Store the file under MEDIA_ROOT/bulk/ and queue its check once the job row is committed; the check stops at
+    待确认 for the clerk to confirm (bulk_import_confirm). `confirm=True` is for a caller that is not a person at a
+    page (the benchmark, a script): the job is confirmed by `actor` now, and checked and written in one run.
+
+    `parameters` are the kind's own (an identity list's `department` and `list_date`), checked by its loader and
+    kept on the job; a kind that has none ignores them."""
     from .tasks import bulk_import_run_task
 
     loader = KINDS.get(kind)
@@ -85,22 +89,68 @@ def bulk_import_create(
     file_name = os.path.basename(uploaded_file.name or "")
     if not file_name.lower().endswith(ACCEPTED_EXTENSIONS):
         raise ValidationError({"file": "只能导入 xlsx 或 csv 文件。"})
-    if loader.job_check is not None:
-        loader.job_check(actor=actor, county=county, department=department, list_date=list_date)
-    else:
-        department, list_date = "", None
+    kept: dict[str, Any] = {}
+    if loader.parameters_check is not None:
+        kept = loader.parameters_check(actor=actor, county=county, parameters=parameters)
     job = BulkImportJob(
         kind=kind,
         county=county,
-        department=department,
-        list_date=list_date,
+        parameters=kept,
         file_name=file_name[:255],
         requested_by=actor,
+        confirmed_by=actor if confirm else None,
+        confirmed_at=timezone.now() if confirm else None,
     )
     job.file.save(file_name, uploaded_file, save=False)
     job.full_clean()
     job.save()
     job_submit(task=bulk_import_run_task, job_id=job.pk)
+    return job
+
+
+CONFIRM_OUT_OF_SCOPE = "只能确认本辖区区县的导入任务。"
+DISCARD_OUT_OF_SCOPE = "只能放弃本辖区区县的导入任务。"
+ALREADY_CONFIRMED = "该导入任务已确认，不能重复确认。"
+NOT_AWAITING_CONFIRMATION = "该导入任务不在待确认状态。"
+CHECK_CHANGED = (
+    "确认后重新校验的结果与确认前显示的不同（其间数据库中的记录有变化），未写入任何数据；请核对新的校验结果后重新确认。"
+)
+
+
+def _job_awaiting_confirmation(*, actor: User, job_id: int, out_of_scope: str) -> BulkImportJob:
+    """The job, locked, when `actor` may decide on it and it waits for that decision; else a Chinese refusal."""
+    job = BulkImportJob.objects.select_for_update().filter(pk=job_id).first()
+    if job is None or not user_can_see_division(user=actor, division_code=job.county_id):
+        raise ValidationError(out_of_scope)
+    if job.confirmed_at is not None:
+        raise ValidationError(ALREADY_CONFIRMED)
+    if not job.awaiting_confirmation:
+        raise ValidationError(NOT_AWAITING_CONFIRMATION)
+    return job
+
+
+@transaction.atomic
+def bulk_import_confirm(*, actor: User, job_id: int) -> BulkImportJob:
+    """Queue the write of a checked job (待确认), once: the worker reads the file again, checks it against the
+    database as it is then, and writes its good rows in one transaction only if the check finds what the clerk was
+    shown; otherwise the job waits again with the new result. The kind's own checks of the upload (the right to
+    import it, an identity list's order) are made again, as at the upload."""
+    from .tasks import bulk_import_run_task
+
+    job = _job_awaiting_confirmation(actor=actor, job_id=job_id, out_of_scope=CONFIRM_OUT_OF_SCOPE)
+    loader = KINDS[job.kind]
+    if loader.parameters_check is not None:
+        loader.parameters_check(actor=actor, county=job.county, parameters=job.parameters)
+    job_update(job=job, status=JobStatus.QUEUED, confirmed_by=actor, confirmed_at=timezone.now(), error_message="")
+    job_submit(task=bulk_import_run_task, job_id=job.pk)
+    return job
+
+
+@transaction.atomic
+def bulk_import_discard(*, actor: User, job_id: int) -> BulkImportJob:
+    """Give up a checked job (待确认): nothing of its file is written, and it can no longer be confirmed."""
+    job = _job_awaiting_confirmation(actor=actor, job_id=job_id, out_of_scope=DISCARD_OUT_OF_SCOPE)
+    job_update(job=job, status=JobStatus.DISCARDED, finished_at=timezone.now())
     return job
 
 
@@ -121,19 +171,42 @@ def bulk_import_retry(*, actor: User, job_id: int) -> BulkImportJob:
 
 
 def bulk_import_run(*, job_id: int) -> BulkImportJob:
-    """Check the job's file, and load it when every row is good; a file with a bad row is refused. Running it again
-    for a finished job changes nothing; a job left half-way by a lost worker starts again from the file (the load is
-    one transaction, so it left nothing behind)."""
+    """Check the job's file; a file with a bad row is refused. A job not yet confirmed then waits (待确认) with its
+    counts and report; a confirmed one is loaded when every row is good and, if it was checked before its
+    confirmation, the check finds what the clerk confirmed. Running it again for a finished or checked job changes
+    nothing; a job left half-way by a lost worker starts again from the file (the load is one transaction, so it
+    left nothing behind)."""
     return job_run(job_model=BulkImportJob, job_id=job_id, work=_import_work, select_related=("county", "requested_by"))
+
+
+# What a run sets again when it starts reading the file, so that it does not show the counts of the run before.
+RUN_START_VALUES: dict[str, object] = {
+    "rows_total": 0,
+    "rows_done": 0,
+    "rows_valid": 0,
+    "rows_created": 0,
+    "rows_updated": 0,
+    "rows_skipped": 0,
+    "error_count": 0,
+    "error_file": "",
+}
+
+
+def _checked_counts(job: BulkImportJob) -> tuple[int, int, int, int]:
+    """What a check showed: rows read, rows to write, rows skipped, rows refused."""
+    return job.rows_total, job.rows_valid, job.rows_skipped, job.error_count
 
 
 def _import_work(job: BulkImportJob, progress: ProgressReporter) -> None:
     spec = KINDS[job.kind]
+    # the counts the clerk confirmed, read before this run sets them again
+    confirmed_counts = _checked_counts(job) if job.checked_at is not None else None
+    job_update(job=job, **RUN_START_VALUES)
     stage = Stage(job_id=job.pk, columns=spec.stage_columns)
     try:
         stage.create()
         try:
-            _import(job, spec, stage, progress)
+            _import(job, spec, stage, progress, confirmed_counts)
         finally:
             stage.drop()
     except (FileUnreadable, HeaderMissing) as error:
@@ -146,7 +219,13 @@ def _refuse(job: BulkImportJob, *, message: str = "") -> None:
     job_update(job=job, status=JobStatus.REFUSED, error_message=message, finished_at=timezone.now())
 
 
-def _import(job: BulkImportJob, spec: BulkLoader, stage: Stage, progress: ProgressReporter) -> None:
+def _import(
+    job: BulkImportJob,
+    spec: BulkLoader,
+    stage: Stage,
+    progress: ProgressReporter,
+    confirmed_counts: tuple[int, int, int, int] | None,
+) -> None:
     started = time.monotonic()
     if spec.for_job is not None:
         spec = spec.for_job(spec, job)
@@ -170,6 +249,19 @@ def _import(job: BulkImportJob, spec: BulkLoader, stage: Stage, progress: Progre
     if errors:
         _refuse(job)
         logger.info("bulk import #%s refused: %s of %s rows bad", job.pk, errors, rows_read)
+        return
+    if job.confirmed_at is None:
+        job_update(job=job, status=JobStatus.CHECKED, checked_at=timezone.now())
+        return
+    if confirmed_counts is not None and confirmed_counts != _checked_counts(job):
+        job_update(
+            job=job,
+            status=JobStatus.CHECKED,
+            checked_at=timezone.now(),
+            confirmed_by=None,
+            confirmed_at=None,
+            error_message=CHECK_CHANGED,
+        )
         return
     job_update(job=job, status=JobStatus.LOADING)
     now = timezone.now()

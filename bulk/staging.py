@@ -29,48 +29,16 @@ class StageColumn:
     sqlite_type: str
 
 
-def _text(name: str, length: int) -> StageColumn:
+def text_column(name: str, length: int) -> StageColumn:
     return StageColumn(name, f"varchar({length})", "text")
 
 
-def _date(name: str) -> StageColumn:
+def date_column(name: str) -> StageColumn:
     return StageColumn(name, "date", "text")
 
 
-def _money(name: str) -> StageColumn:
+def money_column(name: str) -> StageColumn:
     return StageColumn(name, "numeric(12, 2)", "text")
-
-
-# The typed columns of each kind, in the order the rules return a good row's values.
-RESIDENT_STAGE_COLUMNS = (
-    _text("id_number", 18),
-    _text("name", 64),
-    _text("household_division_id", 12),
-    _text("phone", 20),
-    _text("residence_division_id", 12),
-    _text("gender", 1),
-    _date("birth_date"),
-)
-ENROLLMENT_STAGE_COLUMNS = (
-    _text("id_number", 18),
-    StageColumn("insurance_year", "smallint", "integer"),
-    _date("payment_date"),
-    _money("individual_due"),
-    _money("subsidy_amount"),
-    _text("subsidy_category", 32),
-    _date("benefit_start"),
-    _date("benefit_end"),
-    _text("status", 16),
-)
-TAX_PAYMENT_STAGE_COLUMNS = (
-    _text("voucher_number", 32),
-    _text("id_number", 18),
-    _text("name", 64),
-    StageColumn("insurance_year", "smallint", "integer"),
-    _money("amount"),
-    _date("paid_on"),
-    _date("deposited_on"),
-)
 
 
 class Stage:

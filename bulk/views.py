@@ -17,7 +17,7 @@ from core.lists import list_page
 from .forms import BulkImportForm
 from .models import BulkImportJob, BulkImportKind
 from .selectors import bulk_import_jobs
-from .services import KINDS, bulk_import_create, bulk_import_retry
+from .services import KINDS, bulk_import_confirm, bulk_import_create, bulk_import_discard, bulk_import_retry
 from .tasks import bulk_import_run_task
 
 
@@ -39,8 +39,7 @@ def bulk_import_index(request: AuthenticatedHttpRequest) -> HttpResponse:
                 kind=form.cleaned_data["kind"],
                 county=form.cleaned_data["county"],
                 uploaded_file=form.cleaned_data["file"],
-                department=form.cleaned_data["department"],
-                list_date=form.cleaned_data["list_date"],
+                **form.kind_parameters,
             )
         except ValidationError as error:
             for field, messages in error.message_dict.items():
@@ -60,7 +59,8 @@ def bulk_import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     template = "bulk/progress.html" if request.headers.get("HX-Request") else "bulk/detail.html"
     context = {
         "job": job,
-        "identity_batch": job.identity_list_batch,
+        # the batch an identity list's load recorded (subsidies' side of the link); None for the other kinds
+        "identity_batch": getattr(job, "identity_list_batch", None),
         "submission_deferred": job_submission_deferred(task=bulk_import_run_task, job_id=job.pk),
         "submission_deferred_message": SUBMISSION_DEFERRED_MESSAGE,
     }
@@ -79,6 +79,36 @@ def bulk_import_retry_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
             messages.error(request, message)
     else:
         messages.success(request, "已重新排队，导入将从文件开头重新进行。")
+    return redirect("bulk_import_detail", pk=job.pk)
+
+
+@login_required
+@permission_required(BULK_IMPORT, raise_exception=True)
+@require_POST
+def bulk_import_confirm_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    job = _job_or_404(request, pk)
+    try:
+        bulk_import_confirm(actor=request.user, job_id=job.pk)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "已确认，正在写入。")
+    return redirect("bulk_import_detail", pk=job.pk)
+
+
+@login_required
+@permission_required(BULK_IMPORT, raise_exception=True)
+@require_POST
+def bulk_import_discard_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    job = _job_or_404(request, pk)
+    try:
+        bulk_import_discard(actor=request.user, job_id=job.pk)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "已放弃该文件，未写入任何数据。")
     return redirect("bulk_import_detail", pk=job.pk)
 
 

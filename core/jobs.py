@@ -31,7 +31,18 @@ from django.db import DatabaseError, connection, connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .models import DONE_STATUSES, FINISHED_STATUSES, Job, JobStatus, PendingSubmission, job_heartbeat_stopped
+from .models import (
+    AWAITING_CONFIRMATION_STATUSES,
+    DONE_STATUSES,
+    FINISHED_STATUSES,
+    Job,
+    JobStatus,
+    PendingSubmission,
+    job_heartbeat_stopped,
+)
+
+# A job in one of these has nothing to run: done for good, or checked and waiting for a person's confirmation.
+RESTING_STATUSES = DONE_STATUSES | AWAITING_CONFIRMATION_STATUSES
 
 logger = logging.getLogger(__name__)
 
@@ -251,16 +262,17 @@ def job_run(
 ) -> JobT:
     """Run the job's `work` once, in the one worker holding the job's lock, and return the job as it ended.
 
-    A job already done (succeeded, refused) is returned as it is; so is a job whose lock a live worker holds. A job
-    left half-way by a lost worker, or failed, runs again from the start. The work records its progress and may
-    finish the job itself (with its last write, or as refused); a job the work left unfinished is recorded as
-    succeeded. An error of the work is recorded as failed, with a Chinese message, and raised again.
+    A job already done (succeeded, refused, discarded) or checked and waiting for a confirmation is returned as it
+    is; so is a job whose lock a live worker holds. A job left half-way by a lost worker, or failed, runs again from
+    the start. The work records its progress and may finish the job itself (with its last write, or as refused) or
+    stop it to wait for a confirmation (checked); a job the work left unfinished is recorded as succeeded. An error
+    of the work is recorded as failed, with a Chinese message, and raised again.
     """
     jobs = job_model._default_manager.all()
     if select_related:
         jobs = jobs.select_related(*select_related)
     job = jobs.get(pk=job_id)
-    if job.status in DONE_STATUSES:
+    if job.status in RESTING_STATUSES:
         return job
     with job_lock(
         lock_class=job_model.lock_class, job_id=job_id, heartbeat_read=lambda: _heartbeat_read(job_model, job_id)
@@ -268,8 +280,8 @@ def job_run(
         if not acquired:
             return job
         job.refresh_from_db()
-        if job.status in DONE_STATUSES:
-            return job  # done by the worker whose lock this was
+        if job.status in RESTING_STATUSES:
+            return job  # done (or checked) by the worker whose lock this was
         with job_heartbeat(beat=lambda: _heartbeat_record(job_model, job_id)):
             _work_run(job, work)
     job.refresh_from_db()
@@ -299,7 +311,7 @@ def _work_run(job: JobT, work: Callable[[JobT, ProgressReporter], None]) -> None
             job=job, status=JobStatus.FAILED, error_message=job_failure_message(error), finished_at=timezone.now()
         )
         raise
-    if job.status not in FINISHED_STATUSES:
+    if job.status not in FINISHED_STATUSES | AWAITING_CONFIRMATION_STATUSES:
         job_update(job=job, status=JobStatus.SUCCEEDED, finished_at=timezone.now())
 
 

@@ -57,7 +57,6 @@ def list_upload_size_check(upload: UploadedFile) -> UploadedFile:
 
 
 # The imports of lists catch it under this name; it is the tabular reader's refusal of a whole file.
-ListFileUnreadable = FileUnreadable
 
 
 def canonical_header(header: object, *, aliases: Mapping[str, Sequence[str]]) -> str | None:

@@ -41,12 +41,22 @@ class JobStatus(models.TextChoices):
     SUCCEEDED = "succeeded", "已完成"
     REFUSED = "refused", "已拒收（有错误行）"
     FAILED = "failed", "失败"
+    # A job whose write waits for a person's confirmation of what its check found (a bulk import: preview → confirm).
+    CHECKED = "checked", "待确认"
+    DISCARDED = "discarded", "已放弃"
 
 
 WAITING_STATUSES = frozenset({JobStatus.QUEUED, JobStatus.PENDING})
 # A job in one of these is done for good: running it again changes nothing. A failed job may be run again.
-DONE_STATUSES = frozenset({JobStatus.SUCCEEDED, JobStatus.REFUSED})
+DONE_STATUSES = frozenset({JobStatus.SUCCEEDED, JobStatus.REFUSED, JobStatus.DISCARDED})
 FINISHED_STATUSES = DONE_STATUSES | {JobStatus.FAILED}
+# Checked, and waiting for a person: nothing runs until the confirmation queues the job again.
+AWAITING_CONFIRMATION_STATUSES = frozenset({JobStatus.CHECKED})
+# The statuses only a job that stops for a confirmation takes; such a job lists them in its own field's choices.
+CONFIRMATION_STATUSES = AWAITING_CONFIRMATION_STATUSES | {JobStatus.DISCARDED}
+RUN_THROUGH_STATUS_CHOICES = [
+    (value, label) for value, label in JobStatus.choices if value not in CONFIRMATION_STATUSES
+]
 INTERRUPTED_LABEL = "已中断"
 
 
@@ -62,7 +72,7 @@ class Job(models.Model):
     that polls it and for the audit. Each kind of job adds its own fields and says, in the class attributes below,
     how it is locked, which status it starts in and where it counts its progress."""
 
-    status = models.CharField("状态", max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    status = models.CharField("状态", max_length=16, choices=RUN_THROUGH_STATUS_CHOICES, default=JobStatus.QUEUED)
     error_message = models.TextField("错误信息", blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="发起人", on_delete=models.PROTECT, related_name="+"
@@ -96,7 +106,7 @@ class Job(models.Model):
     @property
     def interrupted(self) -> bool:
         """Started, not finished, and its worker gone (its heartbeat stopped): 已中断."""
-        if self.finished or self.status in WAITING_STATUSES:
+        if self.finished or self.status in WAITING_STATUSES or self.status in AWAITING_CONFIRMATION_STATUSES:
             return False
         return job_heartbeat_stopped(heartbeat_at=self.heartbeat_at or self.started_at)
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from core.models import Job, JobStatus
+from core.models import RUN_THROUGH_STATUS_CHOICES, Job, JobStatus
 
 from .hardship_rules import HardshipTableInvalid, hardship_tiers_from_rows
 
@@ -442,7 +442,7 @@ class ExportJob(Job):
 
     kind = models.CharField("导出内容", max_length=32, choices=ExportKind.choices)
     # queued exports are stored as "pending", as they always were
-    status = models.CharField("状态", max_length=16, choices=JobStatus.choices, default=JobStatus.PENDING)
+    status = models.CharField("状态", max_length=16, choices=RUN_THROUGH_STATUS_CHOICES, default=JobStatus.PENDING)
     rows_done = models.PositiveIntegerField("已处理行数", default=0)
     rows_total = models.PositiveIntegerField("总行数", default=0)
     file = models.FileField("文件", upload_to="exports/%Y/%m/", blank=True)

@@ -21,6 +21,7 @@ import datetime
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
@@ -29,7 +30,7 @@ from accounts.models import User
 from accounts.permissions import IMPORT_IDENTITY_LIST
 from bulk.models import BulkImportJob, BulkImportKind
 from bulk.registry import BulkLoader, register_loader
-from bulk.rules import DEPARTMENT_REQUIRED, LIST_DATE_REQUIRED, REASON_SEPARATOR, Column
+from bulk.rules import REASON_SEPARATOR, Column
 from bulk.staging import (
     OUTCOME_ERROR,
     OUTCOME_SKIP,
@@ -40,16 +41,22 @@ from bulk.staging import (
     history_reason,
     mark_duplicates,
 )
-from core.list_files import ListFileUnreadable
+from config.forms import DateInput
+from core.batches import BatchStatus
+from core.tabular import FileUnreadable
 from divisions.models import Division
 from enrollment.models import Resident
 from enrollment.policy import PolicyNotFound
 
 from . import services as subsidies_services
-from .models import CertifyingDepartment, HardshipIdentity, IdentityListBatch, IdentityListStatus
+from .models import CertifyingDepartment, HardshipIdentity, IdentityListBatch
 from .resources import IdentityListResource
 
 NOT_REGISTERED = "档案中未找到该居民"
+# The upload form's fields an identity list needs (kept in the job's parameters).
+DEPARTMENT_REQUIRED = "导入困难身份名单须选择认定部门。"
+LIST_DATE_REQUIRED = "导入困难身份名单须填写名单日期。"
+LIST_DATE_IN_THE_FUTURE = "名单日期不能晚于今天。"
 IDENTITY_LIST_STAGE_COLUMNS = (
     StageColumn("id_number", "varchar(18)", "text"),
     StageColumn("name", "text", "text"),
@@ -75,41 +82,66 @@ def identity_list_columns(department: str) -> tuple[Column, ...]:
 IDENTITY_LIST_COLUMNS = identity_list_columns(CertifyingDepartment.CIVIL_AFFAIRS)
 
 
-def identity_list_job_check(*, actor: User, county: Division, department: str, list_date: datetime.date | None) -> None:
-    """What a job needs before its file is read: the right to import lists, a department and a date, and no newer
-    list of that department already imported for the county."""
+def identity_list_form_fields() -> dict[str, forms.Field]:
+    """The upload form's fields of a list: the department that certifies it and the list's date."""
+    return {
+        "department": forms.ChoiceField(
+            label="认定部门", choices=[("", "请选择（仅困难身份名单）"), *CertifyingDepartment.choices], required=False
+        ),
+        "list_date": forms.DateField(
+            label="名单日期",
+            help_text=IdentityListBatch._meta.get_field("list_date").help_text,
+            widget=DateInput(),
+            required=False,
+        ),
+    }
+
+
+def identity_list_parameters_check(*, actor: User, county: Division, parameters: Mapping[str, Any]) -> dict[str, Any]:
+    """What a job needs before its file is read: the right to import lists, a department and a date not after today,
+    and no newer list of that department already imported for the county. Returns the job's parameters."""
     if not actor.has_perm(IMPORT_IDENTITY_LIST):
         raise ValidationError({"kind": "没有导入困难身份名单的权限。"})
+    department, list_date = parameters.get("department") or "", parameters.get("list_date")
     errors = {}
     if department not in CertifyingDepartment.values:
         errors["department"] = DEPARTMENT_REQUIRED
-    if list_date is None:
+    if not isinstance(list_date, datetime.date):
         errors["list_date"] = LIST_DATE_REQUIRED
+    elif list_date > timezone.localdate():
+        errors["list_date"] = LIST_DATE_IN_THE_FUTURE
     if errors:
         raise ValidationError(errors)
+    list_date = cast(datetime.date, list_date)
     try:
-        subsidies_services.identity_list_order_check(county=county, department=department, list_date=list_date)  # type: ignore[arg-type]
+        subsidies_services.identity_list_order_check(county=county, department=department, list_date=list_date)
     except ValidationError as error:
         raise ValidationError({"list_date": error.messages}) from None
+    return {"department": department, "list_date": list_date.isoformat()}
+
+
+def list_parameters(parameters: Mapping[str, Any]) -> tuple[str, datetime.date]:
+    """The department and the list's date a job keeps (identity_list_parameters_check refuses a job without them)."""
+    return parameters["department"], datetime.date.fromisoformat(parameters["list_date"])
 
 
 def identity_list_row_context(job: BulkImportJob) -> dict[str, object]:
     """The department's category names on the list's date, looked up once for the whole file. A ValidationError
     refuses the job: a newer list already imported, or no subsidy table to certify against."""
-    list_date = cast(datetime.date, job.list_date)  # identity_list_job_check refuses a list without its date
-    subsidies_services.identity_list_order_check(county=job.county, department=job.department, list_date=list_date)
+    department, list_date = list_parameters(job.parameters)
+    subsidies_services.identity_list_order_check(county=job.county, department=department, list_date=list_date)
     try:
         categories = subsidies_services.identity_list_categories(
             county=job.county,
-            department=job.department,
+            department=department,
             list_date=list_date,
         )
-    except (ListFileUnreadable, PolicyNotFound) as error:
+    except (FileUnreadable, PolicyNotFound) as error:
         raise ValidationError(str(error)) from None
     return {
-        "department": job.department,
+        "department": department,
         "categories": categories,
-        "list_date": job.list_date,
+        "list_date": list_date,
         "today": timezone.localdate(),
     }
 
@@ -217,23 +249,24 @@ def identity_list_checks(stage: Stage, *, county_code: str, department: str, lis
 def identity_list_load(stage: Stage, *, job: BulkImportJob, now: datetime.datetime) -> tuple[int, int]:
     """Record the list's batch and apply the stage's good rows to the identities, with their history; returns
     (created, updated). The number ended is the batch's."""
-    list_date = cast(datetime.date, job.list_date)  # identity_list_job_check refuses a list without its date
-    subsidies_services.identity_list_order_check(county=job.county, department=job.department, list_date=list_date)
+    department, list_date = list_parameters(job.parameters)
+    subsidies_services.identity_list_order_check(county=job.county, department=department, list_date=list_date)
     batch = IdentityListBatch(
-        department=job.department,
+        department=department,
         county_id=job.county_id,
         list_date=list_date,
         file_name=job.file_name,
-        status=IdentityListStatus.CONFIRMED,
+        status=BatchStatus.CONFIRMED,
         rows_total=job.rows_total,
         uploaded_by=job.requested_by,
         confirmed_by=job.requested_by,
         confirmed_at=now,
+        bulk_import_job=job,
     )
     batch.full_clean()
     batch.save()
     params = {
-        "department": job.department,
+        "department": department,
         "scope": f"{job.county_id}%",
         "list_date": list_date,
         "day_before": list_date - datetime.timedelta(days=1),
@@ -249,7 +282,6 @@ def identity_list_load(stage: Stage, *, job: BulkImportJob, now: datetime.dateti
     IdentityListBatch.objects.filter(pk=batch.pk).update(
         uploaded_at=job.created_at, created_count=created, updated_count=updated, ended_count=ended
     )
-    BulkImportJob.objects.filter(pk=job.pk).update(identity_list_batch=batch)
     return created, updated
 
 
@@ -356,7 +388,7 @@ def _load_batched(
         held = HardshipIdentity.objects.in_bulk([row[-1] for row in rows if row[-1] is not None])
         recorded = set(
             HardshipIdentity.objects.filter(
-                resident_id__in=[row[1] for row in rows if row[-1] is None], department=job.department
+                resident_id__in=[row[1] for row in rows if row[-1] is None], department=params["department"]
             ).values_list("resident_id", "category", "valid_from", "valid_to", "disability_grade")
         )
         new, changed = [], []
@@ -365,7 +397,7 @@ def _load_batched(
             # A row without its own start keeps the start the identity already has; a new one starts on the list's
             # date (as identity_list_confirm).
             changes = {
-                "valid_from": _date(listed_from) or (identity.valid_from if identity else job.list_date),
+                "valid_from": _date(listed_from) or (identity.valid_from if identity else params["list_date"]),
                 "valid_to": _date(listed_to),
                 "disability_grade": grade,
             }
@@ -376,7 +408,7 @@ def _load_batched(
                     HardshipIdentity(
                         resident_id=resident_id,
                         category=category,
-                        department=job.department,
+                        department=params["department"],
                         batch=batch,
                         recorded_by=job.requested_by,
                         **changes,
@@ -438,17 +470,23 @@ def _date(value: object) -> datetime.date | None:
 
 def _identity_list_for_job(loader: BulkLoader, job: BulkImportJob) -> BulkLoader:
     context = identity_list_row_context(job)
+    department, list_date = list_parameters(job.parameters)
     return dataclasses.replace(
         loader,
-        columns=identity_list_columns(job.department),
+        columns=identity_list_columns(department),
         row_context=lambda county: context,
         checks=lambda stage, county_code: identity_list_checks(
-            stage,
-            county_code=county_code,
-            department=job.department,
-            list_date=job.list_date,  # type: ignore[arg-type]
+            stage, county_code=county_code, department=department, list_date=list_date
         ),
     )
+
+
+def _heading(parameters: Mapping[str, Any]) -> str:
+    return f"{parameters['department']}名单 · 名单日期 {parameters['list_date']}"
+
+
+def _in_list(parameters: Mapping[str, Any]) -> str:
+    return f"{parameters['department']} {parameters['list_date']}"
 
 
 IDENTITY_LIST_LOADER = BulkLoader(
@@ -459,7 +497,10 @@ IDENTITY_LIST_LOADER = BulkLoader(
     report_texts=identity_list_report_texts,
     load=lambda stage, job, now: identity_list_load(stage, job=job, now=now),
     for_job=_identity_list_for_job,
-    job_check=identity_list_job_check,
+    form_fields=identity_list_form_fields,
+    parameters_check=identity_list_parameters_check,
+    parameters_heading=_heading,
+    parameters_in_list=_in_list,
     template_notes=(
         "上传时选择认定部门和名单日期；一个文件为一个部门在本县（区）的完整名单。",
         "身份证号、姓名必填；民政、农业农村、卫健名单填写身份类别（如“低保对象”“特困人员”“边缘易致贫户”），"

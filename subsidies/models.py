@@ -1,7 +1,7 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from core.batches import BatchStatus, PreviewBatch
+from core.batches import PreviewBatch
 from enrollment.models import HardshipCategory
 
 
@@ -10,9 +10,6 @@ class CertifyingDepartment(models.TextChoices):
     AGRICULTURE = "农业农村", "农业农村"
     HEALTH = "卫健", "卫健"
     DISABLED_FEDERATION = "残联", "残联"
-
-
-IdentityListStatus = BatchStatus  # the statuses every preview batch has (core.batches)
 
 
 class IdentityListBatch(PreviewBatch):
@@ -34,6 +31,15 @@ class IdentityListBatch(PreviewBatch):
     created_count = models.PositiveIntegerField("新增身份", default=0)
     updated_count = models.PositiveIntegerField("更新身份", default=0)
     ended_count = models.PositiveIntegerField("终止身份", default=0)
+    bulk_import_job = models.OneToOneField(
+        "bulk.BulkImportJob",
+        verbose_name="批量导入任务",
+        on_delete=models.PROTECT,
+        related_name="identity_list_batch",
+        null=True,
+        blank=True,
+        help_text="经批量导入写入的名单：写入它的导入任务。",
+    )
 
     not_found_message = "没有找到该名单。"
     already_confirmed_message = "该名单已导入，不能重复导入。"

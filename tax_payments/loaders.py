@@ -32,6 +32,8 @@ yet matched when the clerk re-runs it after recording enrollments (tax_payments.
 """
 
 import datetime
+import re
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -40,9 +42,30 @@ from django.utils import timezone
 
 from bulk.models import BulkImportKind
 from bulk.registry import BulkLoader, register_loader
-from bulk.rules import TAX_PAYMENT_COLUMNS, tax_payment_row_check
-from bulk.staging import OUTCOME_ERROR, OUTCOME_SKIP, TAX_PAYMENT_STAGE_COLUMNS, Stage, mark_duplicates
+from bulk.rules import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    REASON_SEPARATOR,
+    Column,
+    cell_at,
+    cell_text_at,
+    date_check,
+    money_check,
+    name_problems,
+)
+from bulk.staging import (
+    OUTCOME_ERROR,
+    OUTCOME_SKIP,
+    Stage,
+    StageColumn,
+    date_column,
+    mark_duplicates,
+    money_column,
+    text_column,
+)
+from core.tabular import EXCEL_SCIENTIFIC_NOTATION, cell_text, stored_as_number_message
 from divisions.models import Division
+from enrollment.loaders.cells import id_number_check
 from enrollment.models import Enrollment, EnrollmentStatus, Resident
 
 from .models import TaxPaymentMatch, TaxPaymentRecord
@@ -52,6 +75,90 @@ VOUCHER_CONFLICT = (
     "该电子税票号码已导入，但身份证号、费款所属年度、实缴金额或日期与已导入的记录不同，请与税务部门核实。"
 )
 STAGE_NAMES = ["voucher_number", "id_number", "name", "insurance_year", "amount", "paid_on", "deposited_on"]
+
+TAX_PAYMENT_STAGE_COLUMNS = (
+    text_column("voucher_number", 32),
+    text_column("id_number", 18),
+    text_column("name", 64),
+    StageColumn("insurance_year", "smallint", "integer"),
+    money_column("amount"),
+    date_column("paid_on"),
+    date_column("deposited_on"),
+)
+
+
+TAX_PAYMENT_COLUMNS = (
+    Column("电子税票号码", ("电子税票号码", "电子税票号", "税票号码", "税票号")),
+    Column("身份证号", ("身份证号", "公民身份号码", "身份证号码", "证件号码")),
+    Column("姓名", ("姓名", "缴费人姓名", "缴费人")),
+    Column("费款所属年度", ("费款所属年度", "所属年度", "保险年度", "参保年度")),
+    Column("实缴金额", ("实缴金额", "实缴金额（元）", "实缴金额(元)", "缴费金额", "入库金额")),
+    Column("缴费日期", ("缴费日期", "缴款日期")),
+    Column("入库日期", ("入库日期",)),
+)
+VOUCHER_PATTERN = re.compile(r"^[0-9A-Za-z-]{1,32}$")
+EXACT_DIGITS_OF_A_NUMBER_CELL = 15  # Excel keeps 15 significant digits of a number
+
+
+def voucher_number_check(value: object) -> str | tuple[str]:
+    """(voucher number,) of a cell, or the reason it is not one."""
+    if (
+        isinstance(value, float)
+        or (isinstance(value, int) and len(str(abs(value))) > EXACT_DIGITS_OF_A_NUMBER_CELL)
+        or (isinstance(value, str) and EXCEL_SCIENTIFIC_NOTATION.match(value.strip()))
+    ):
+        return stored_as_number_message(column="电子税票号码")
+    text = cell_text(value)
+    if not text:
+        return "电子税票号码为空。"
+    if not VOUCHER_PATTERN.match(text):
+        return f"电子税票号码「{text}」只能包含数字和字母，且不超过32位。"
+    return (text,)
+
+
+def tax_payment_row_check(
+    cells: Sequence[object], *, positions: Mapping[str, int], today: datetime.date
+) -> tuple[tuple[Any, ...] | None, str]:
+    """A row of the tax bureau's payments deposited in the treasury (征缴入库明细): (voucher_number, id_number, name,
+    insurance_year, amount, paid_on, deposited_on) or reasons.
+
+    The insurance year is at most the year after the payment (the collection for Y runs in Y-1, R2.1; students pay
+    Y+1 in Y, R9.1); a year long before the payment is a back-payment (R4.5) and is accepted.
+    """
+    reasons = []
+    voucher = voucher_number_check(cell_at(cells, positions, "电子税票号码"))
+    if isinstance(voucher, str):
+        reasons.append(voucher)
+    identity = id_number_check(cell_at(cells, positions, "身份证号"))
+    if isinstance(identity, str):
+        reasons.append(identity)
+    name = cell_text_at(cells, positions, "姓名")
+    reasons += name_problems(name)
+    year_text = cell_text_at(cells, positions, "费款所属年度")
+    year_digits = year_text.removesuffix("年")
+    year = int(year_digits) if year_digits.isascii() and year_digits.isdigit() else 0
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        reasons.append(f"费款所属年度「{year_text}」应为{FIRST_YEAR}至{LAST_YEAR}之间的年份。")
+    amount = money_check(cell_at(cells, positions, "实缴金额"), column="实缴金额", required=True)
+    if isinstance(amount, str):
+        reasons.append(amount)
+    elif amount == 0:
+        reasons.append("实缴金额应大于0。")
+    paid_on = date_check(cell_at(cells, positions, "缴费日期"), column="缴费日期", required=True)
+    deposited_on = date_check(cell_at(cells, positions, "入库日期"), column="入库日期", required=True)
+    for checked in (paid_on, deposited_on):
+        if isinstance(checked, str):
+            reasons.append(checked)
+    if isinstance(paid_on, datetime.date):
+        if FIRST_YEAR <= year <= LAST_YEAR and year > paid_on.year + 1:
+            reasons.append(f"费款所属年度{year}年晚于缴费日期{paid_on.isoformat()}的次年，不能预缴两年以后的费款。")
+        if isinstance(deposited_on, datetime.date) and deposited_on < paid_on:
+            reasons.append(f"入库日期{deposited_on.isoformat()}早于缴费日期{paid_on.isoformat()}。")
+    if isinstance(deposited_on, datetime.date) and deposited_on > today:
+        reasons.append(f"入库日期{deposited_on.isoformat()}晚于今天（{today.isoformat()}）。")
+    if reasons:
+        return None, REASON_SEPARATOR.join(reasons)
+    return (voucher[0], identity[0], name, year, amount, paid_on, deposited_on), ""
 
 
 def tax_payment_checks(stage: Stage, *, county_code: str) -> None:

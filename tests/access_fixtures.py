@@ -14,7 +14,7 @@ from rest_framework.authtoken.models import Token
 
 from accounts.models import Role, User
 from accounts.scope import user_can_see_division
-from bulk.models import BulkImportJob, BulkImportKind, BulkImportStatus
+from bulk.models import BulkImportJob, BulkImportKind
 from conftest import SHANYIN, YUJING_TOWN, make_user
 from core.excel import report_xlsx
 from core.models import JobStatus
@@ -107,6 +107,7 @@ class World:
     birth_batch: BirthImportBatch
     bulk_job: BulkImportJob
     interrupted_job: BulkImportJob  # its worker lost mid-way (已中断): it may be queued again
+    checked_job: BulkImportJob  # checked, waiting for the clerk (待确认): it may be confirmed or discarded
     export_jobs: dict[str, ExportJob]
     uninsured_list: UninsuredList
     uninsured_person: UninsuredPerson
@@ -221,7 +222,7 @@ def world_build() -> World:
         county=county,
         file=ContentFile(b"id_number\n", name="matrix.csv"),
         file_name="矩阵户籍人口.csv",
-        status=BulkImportStatus.REFUSED,
+        status=JobStatus.REFUSED,
         error_count=1,
         error_file=ContentFile(xlsx([["行号", "错误"], [2, "身份证号校验位错误"]]), name="matrix-report.xlsx"),
         requested_by=clerk,
@@ -232,9 +233,18 @@ def world_build() -> World:
         county=county,
         file=ContentFile(resident_registry(), name="matrix-interrupted.csv"),
         file_name="矩阵户籍人口（中断）.csv",
-        status=BulkImportStatus.VALIDATING,
+        status=JobStatus.VALIDATING,
         started_at=an_hour_ago,
         heartbeat_at=an_hour_ago,
+        requested_by=clerk,
+    )
+    checked_job = BulkImportJob.objects.create(
+        kind=BulkImportKind.RESIDENT_REGISTRY,
+        county=county,
+        file=ContentFile(resident_registry(), name="matrix-checked.csv"),
+        file_name="矩阵户籍人口（待确认）.csv",
+        status=JobStatus.CHECKED,
+        checked_at=an_hour_ago,
         requested_by=clerk,
     )
     # The tax bureau's record of the resident's 2026 contribution, matched as an import matches it.
@@ -354,6 +364,7 @@ def world_build() -> World:
         birth_batch=birth_batch,
         bulk_job=bulk_job,
         interrupted_job=interrupted_job,
+        checked_job=checked_job,
         export_jobs=export_jobs,
         uninsured_list=uninsured_list,
         uninsured_person=uninsured_person,

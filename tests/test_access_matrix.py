@@ -495,6 +495,8 @@ ENDPOINTS: dict[str, Case | tuple[Case, ...]] = {
     "bulk_import_detail": get(BULK_IMPORT, OBJECT, kwargs=pk("bulk_job")),
     "bulk_import_report": get(BULK_IMPORT, OBJECT, kwargs=pk("bulk_job")),
     "bulk_import_retry": post(BULK_IMPORT, OBJECT, kwargs=pk("interrupted_job"), success=302),
+    "bulk_import_confirm": post(BULK_IMPORT, OBJECT, kwargs=pk("checked_job"), success=302),
+    "bulk_import_discard": post(BULK_IMPORT, OBJECT, kwargs=pk("checked_job"), success=302),
     "tax_payment_reconciliation": get(VIEW_TAX_PAYMENT, DIVISION, query=COUNTY_YEAR, shows=(RESIDENT[0],)),
     "tax_payment_export": get(VIEW_TAX_PAYMENT, DIVISION, query=COUNTY_YEAR, shows=(RESIDENT[1],)),
     "tax_payment_rematch": post(BULK_IMPORT, DIVISION, data=COUNTY_YEAR, success=302),

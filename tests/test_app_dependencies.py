@@ -10,10 +10,6 @@ from django.apps import apps
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LEFT_OUT_FOLDERS = {"tests", "migrations", "management"}
-# The one loop left: bulk still names the subsidies' departments and identity-list batches in its job model and form,
-# and its row checks call enrollment's ID-number rules, while the loaders of enrollment and subsidies register with
-# bulk. When those move into the loaders, this loop goes, and the test asks for this line to go with it.
-LOOPS_STILL_OPEN = [["bulk", "enrollment", "subsidies"]]
 
 
 def project_apps() -> list[str]:
@@ -91,7 +87,7 @@ def test_the_import_graph_has_no_cycle_between_apps():
         )
         for loop in loops
     ]
-    assert loops == LOOPS_STILL_OPEN, "应用之间有循环依赖：\n" + "\n".join(described)
+    assert loops == [], "应用之间有循环依赖：\n" + "\n".join(described)
 
 
 def test_a_loop_is_found_and_named_once():

@@ -21,11 +21,12 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.models import Role
-from bulk.models import BulkImportJob, BulkImportStatus
+from bulk.models import BulkImportJob
 from bulk.services import bulk_import_create
 from conftest import make_user
 from core.batches import BatchStatus
 from core.excel import report_xlsx
+from core.models import JobStatus
 from core.tabular import FileUnreadable
 from divisions.models import Division
 from enrollment.models import ClaimSummary, Enrollment, ExportJob, ExportKind, Payment, Resident, ResidentStatus
@@ -252,6 +253,7 @@ def _bulk(kind: str, **job_fields: Any) -> Callable[..., Outcome]:
                 kind=kind,
                 county=Division.objects.get(code=bad_files.SHANYIN),
                 uploaded_file=SimpleUploadedFile(file_name, content),
+                confirm=True,
                 **job_fields,
             )
         job.refresh_from_db()
@@ -271,7 +273,7 @@ def bulk_report(job: BulkImportJob) -> list[list[Any]]:
 def bulk_outcome(job: BulkImportJob) -> Outcome:
     report = bulk_report(job)
     errors = [(row[0], row[-1]) for row in report[1:] if row[-2] == "错误"]
-    loaded = job.status == BulkImportStatus.SUCCEEDED
+    loaded = job.status == JobStatus.SUCCEEDED
     values = {
         "resident_registry": lambda: Resident.objects.values_list(
             "id_number", "name", "household_division_id", "phone"
@@ -387,13 +389,13 @@ def confirm_refused(users, layout: Layout, outcome: Outcome, content: bytes, ext
         # The worker loads nothing of a refused file: the job counts each reported bad row, and records no identity
         # list batch.
         job = outcome.record
-        assert (job.status, job.error_count, job.rows_created, job.rows_updated, job.identity_list_batch_id) == (
-            BulkImportStatus.REFUSED,
-            len(outcome.row_errors),
-            0,
-            0,
-            None,
-        )
+        assert (
+            job.status,
+            job.error_count,
+            job.rows_created,
+            job.rows_updated,
+            IdentityListBatch.objects.filter(bulk_import_job=job).first(),
+        ) == (JobStatus.REFUSED, len(outcome.row_errors), 0, 0, None)
         return []
     if layout.name == "baseline":
         # Baselines are designed to import the good rows of a file and list the bad ones (targets/tests/
@@ -912,12 +914,12 @@ def test_a_file_imported_again_writes_nothing_more(users, layout):
     # then the tax payments are skipped as already recorded, and the identities the list repeats are unchanged
     job = again.record
     assert (first.record.status, first.record.rows_created, first.values) == (
-        BulkImportStatus.SUCCEEDED,
+        JobStatus.SUCCEEDED,
         len(layout.rows),
         BULK_LOADED[layout.name](),
     )
     assert (job.status, job.rows_valid, job.error_count, job.rows_created, job.rows_updated) == (
-        BulkImportStatus.SUCCEEDED,
+        JobStatus.SUCCEEDED,
         0 if layout.name == "tax_payments" else len(layout.rows),
         0,
         0,
@@ -925,7 +927,10 @@ def test_a_file_imported_again_writes_nothing_more(users, layout):
     )
     assert again.values == first.values
     if layout.name == "tax_payments":
-        assert (job.rows_skipped, job.identity_list_batch) == (len(layout.rows), None)
+        assert (job.rows_skipped, IdentityListBatch.objects.filter(bulk_import_job=job).first()) == (
+            len(layout.rows),
+            None,
+        )
         assert bulk_report(job)[1:] == [
             [line, *row[:4], f"{Decimal(row[4]):.2f}", *row[5:], "已跳过", ALREADY_IMPORTED]
             for line, row in enumerate(layout.rows, start=2)
@@ -958,7 +963,7 @@ def test_a_100000_row_registry_with_one_bad_row_near_the_end_is_refused_with_tha
     # then
     job = outcome.record
     assert (job.status, job.rows_total, job.rows_valid, job.error_count, job.rows_created) == (
-        BulkImportStatus.REFUSED,
+        JobStatus.REFUSED,
         100_000,
         99_999,
         1,
@@ -989,7 +994,7 @@ def test_a_100000_row_tax_payment_file_with_one_bad_row_near_the_end_is_refused_
     # then
     job = outcome.record
     assert (job.status, job.rows_total, job.rows_valid, job.error_count, job.rows_skipped, job.rows_created) == (
-        BulkImportStatus.REFUSED,
+        JobStatus.REFUSED,
         BIG,
         BIG - 1,
         1,
@@ -1054,14 +1059,17 @@ def test_a_100000_row_identity_list_with_one_bad_row_near_the_end_is_refused_wit
     # then every other person was found in the registry (none skipped), and the list refused whole
     job = outcome.record
     assert (job.status, job.rows_total, job.rows_valid, job.error_count, job.rows_skipped, job.rows_created) == (
-        BulkImportStatus.REFUSED,
+        JobStatus.REFUSED,
         BIG,
         BIG - 1,
         1,
         0,
         0,
     )
-    assert (job.identity_list_batch_id, IdentityListBatch.objects.count()) == (None, 0)
+    assert (IdentityListBatch.objects.filter(bulk_import_job=job).first(), IdentityListBatch.objects.count()) == (
+        None,
+        0,
+    )
     assert bulk_report(job) == [
         ["行号", *LAYOUTS["bulk_identity_list"].header, "类型", "原因"],
         [BAD_LINE, id_number, name, "低保", None, None, None, "错误", f"身份证号：{WRONG_CHECK}"],

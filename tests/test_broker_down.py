@@ -1,6 +1,6 @@
 """The broker truly down: a Redis of this test's own, stopped while a clerk uploads a bulk file. The upload is kept and
 the page says so in Chinese (no 500), the rest of the site answers; once Redis is back, the sweep, run by a real
-worker, submits the job and the worker completes it.
+worker, submits the job, the worker checks it, and once the clerk confirms, completes it.
 
 Run with `make test-worker` against PostgreSQL (the worker reads the committed test database); the Redis of
 CELERY_BROKER_URL is not used, the test starts `redis-server` on a free loopback port.
@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from bulk.models import BulkImportJob, BulkImportStatus
+from bulk.models import BulkImportJob
 from config.celery import app
 from core.jobs import SUBMISSION_DEFERRED_MESSAGE
-from core.models import PendingSubmission
+from core.models import JobStatus, PendingSubmission
 from core.tasks import job_submissions_sweep_task
 from core.tests.brokers import broker_at, bulk_upload_kept_while_broker_down, free_loopback_port
 from enrollment.models import Resident
@@ -94,9 +94,17 @@ def test_an_upload_while_the_broker_is_down_is_kept_and_completed_by_a_real_work
         redis_server.start()
         worker = workers("celery", CELERY_BROKER_URL=broker_url, DJANGO_MEDIA_ROOT=str(settings.MEDIA_ROOT))
         job_submissions_sweep_task.delay()
-        # then the worker ran the sweep, which submitted the job, and then the job, to the end
+        # then the worker ran the sweep, which submitted the job, and then the job's check
+        wait_for(
+            lambda: BulkImportJob.objects.filter(pk=job.pk, status=JobStatus.CHECKED).first(),
+            what="校验完成，待确认",
+            worker=worker,
+        )
+        assert Resident.objects.count() == 0
+        # when the clerk confirms, then the worker writes the file, to the end
+        assert client.post(f"/bulk/{job.pk}/confirm/").status_code == 302
         done = wait_for(
-            lambda: BulkImportJob.objects.filter(pk=job.pk, status=BulkImportStatus.SUCCEEDED).first(),
+            lambda: BulkImportJob.objects.filter(pk=job.pk, status=JobStatus.SUCCEEDED).first(),
             what="导入完成",
             worker=worker,
         )
@@ -105,13 +113,15 @@ def test_an_upload_while_the_broker_is_down_is_kept_and_completed_by_a_real_work
     assert PendingSubmission.objects.count() == 0
     # the task ends a moment after its job row says so
     log = wait_for(
-        lambda: "] succeeded" in worker.log().partition("bulk.bulk_import_run")[2] and worker.log(),
+        lambda: worker.log().count("] succeeded") == 3 and worker.log(),
         what="任务结束",
         worker=worker,
     )
     assert re.findall(r"Task (\S+)\[[0-9a-f-]+\] (received|succeeded)", log) == [
         ("core.job_submissions_sweep", "received"),
         ("core.job_submissions_sweep", "succeeded"),
+        ("bulk.bulk_import_run", "received"),
+        ("bulk.bulk_import_run", "succeeded"),
         ("bulk.bulk_import_run", "received"),
         ("bulk.bulk_import_run", "succeeded"),
     ]

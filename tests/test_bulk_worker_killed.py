@@ -13,10 +13,11 @@ import signal
 import pytest
 from django.db import connection
 
-from bulk.models import BulkImportJob, BulkImportStatus
+from bulk.models import BulkImportJob
 from bulk.services import bulk_import_create
 from bulk.tests.helpers import RESIDENT_HEADER, SHANYIN, csv_file, resident_row, shanyin_villages
 from bulk.tests.test_resident_import import REGISTRY_FIELDS, expected_registry
+from core.models import JobStatus
 from divisions.models import Division
 from enrollment.models import Resident
 from tests import test_worker_killed
@@ -78,12 +79,14 @@ def test_a_pool_child_killed_while_writing_ten_times_in_a_row_each_time_ends_wit
     for trial in range(TRIALS):
         rows = people_of_trial(trial, villages)
         # when a file of five people is uploaded, and the pool child is killed while its rows are written
-        job = bulk_import_create(actor=clerk, kind="resident_registry", county=county, uploaded_file=csv_file(rows))
+        job = bulk_import_create(
+            actor=clerk, kind="resident_registry", county=county, uploaded_file=csv_file(rows), confirm=True
+        )
         paused = pauses / f"bulk-{job.pk}"
         wait_for(paused.exists, what=f"第 {trial + 1} 次：写入中暂停", worker=worker)
         [child] = pool_children(worker.pid)
         assert int(paused.read_text()) == child
-        assert BulkImportJob.objects.get(pk=job.pk).status == BulkImportStatus.LOADING
+        assert BulkImportJob.objects.get(pk=job.pk).status == JobStatus.LOADING
         assert registry() == expected_registry(all_rows)  # nothing of this file committed
         os.kill(child, signal.SIGKILL)
         # then the job comes back to the worker, which takes its lock over and ends it with this file's rows, once
@@ -94,7 +97,7 @@ def test_a_pool_child_killed_while_writing_ten_times_in_a_row_each_time_ends_wit
             seconds=TRIAL_DEADLINE_SECONDS,
         )
         assert (done.status, done.rows_total, done.rows_valid, done.rows_created, done.rows_updated) == (
-            BulkImportStatus.SUCCEEDED,
+            JobStatus.SUCCEEDED,
             PEOPLE_PER_FILE,
             PEOPLE_PER_FILE,
             PEOPLE_PER_FILE,

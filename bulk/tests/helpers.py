@@ -8,8 +8,9 @@ from collections.abc import Sequence
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
-from bulk.models import BulkImportJob, BulkImportStatus
+from bulk.models import BulkImportJob
 from bulk.services import bulk_import_create
+from core.models import JobStatus
 from divisions.models import Division
 from enrollment.rules import id_number_compose
 
@@ -69,10 +70,15 @@ def xlsx_file(rows: Sequence[Sequence[object]], *, name: str = "户籍人口.xls
     return SimpleUploadedFile(name, buffer.getvalue())
 
 
-def run_import(capture, *, actor, upload, kind: str = "resident_registry", county: str = SHANYIN) -> BulkImportJob:
-    """Upload through the service and run the queued task eagerly, as the worker would once the row is committed."""
+def run_import(
+    capture, *, actor, upload, kind: str = "resident_registry", county: str = SHANYIN, confirm: bool = True
+) -> BulkImportJob:
+    """Upload through the service and run the queued task eagerly, as the worker would once the row is committed:
+    confirmed at the upload, checked and written in one run; with `confirm=False`, checked only (待确认)."""
     with capture(execute=True):
-        job = bulk_import_create(actor=actor, kind=kind, county=Division.objects.get(code=county), uploaded_file=upload)
+        job = bulk_import_create(
+            actor=actor, kind=kind, county=Division.objects.get(code=county), uploaded_file=upload, confirm=confirm
+        )
     job.refresh_from_db()
     return job
 
@@ -84,14 +90,16 @@ def report_rows(job: BulkImportJob) -> list[list[object]]:
 
 
 def job_loading(clerk, *, heartbeat_at: datetime.datetime, people: int, county: str = SHANYIN) -> BulkImportJob:
-    """A registry import of `people` people that a worker was writing when it was last heard of, at `heartbeat_at`
-    (not queued again here)."""
+    """A registry import of `people` people, confirmed at its upload, that a worker was writing when it was last heard
+    of, at `heartbeat_at` (not queued again here)."""
     job = BulkImportJob(
         kind="resident_registry",
         county=Division.objects.get(code=county),
         file_name="户籍人口.csv",
         requested_by=clerk,
-        status=BulkImportStatus.LOADING,
+        confirmed_by=clerk,
+        confirmed_at=heartbeat_at,
+        status=JobStatus.LOADING,
         started_at=heartbeat_at,
         heartbeat_at=heartbeat_at,
         rows_total=people,

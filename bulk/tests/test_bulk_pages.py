@@ -34,6 +34,17 @@ def test_a_clerk_uploads_a_file_and_follows_its_progress(client, clerk, django_c
             "/bulk/", {"kind": "resident_registry", "county": "140621", "file": csv_file(resident_rows(12))}
         )
     job = BulkImportJob.objects.get()
+    # then the file is checked, shown, and nothing written yet
+    assert response["Location"] == f"/bulk/{job.pk}/"
+    detail = client.get(response["Location"]).content.decode()
+    assert "状态：<strong>待确认</strong>" in detail
+    assert "校验完成，尚未写入任何数据。共 12 行：校验通过 12 行，确认后将一次性写入；错误 0 行。" in detail
+    assert f'<form method="post" action="/bulk/{job.pk}/confirm/"' in detail
+    assert "hx-get" not in detail  # waiting for the clerk: the page stops polling
+    assert Resident.objects.count() == 0
+    # when the clerk confirms
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/bulk/{job.pk}/confirm/")
     # then
     assert response["Location"] == f"/bulk/{job.pk}/"
     detail = client.get(response["Location"]).content.decode()

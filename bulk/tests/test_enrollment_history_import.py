@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from bulk.models import BulkImportStatus
 from conftest import make_user
+from core.models import JobStatus
 from enrollment.loaders.enrollment_history import ALREADY_ENROLLED, OUTSIDE_COUNTY, UNKNOWN_PERSON
 from enrollment.models import Enrollment, Payment
 
@@ -59,7 +59,7 @@ def test_history_is_loaded_with_payments_and_history_rows(clerk, people, django_
         django_capture_on_commit_callbacks, actor=clerk, upload=history_file(rows), kind="enrollment_history"
     )
     # then
-    assert job.status == BulkImportStatus.SUCCEEDED
+    assert job.status == JobStatus.SUCCEEDED
     assert (job.rows_total, job.rows_created, job.rows_skipped, job.error_count) == (4, 4, 0, 0)
     enrollments = sorted(Enrollment.objects.values_list(*ENROLLMENT_FIELDS))
     assert enrollments == sorted(
@@ -106,7 +106,7 @@ def test_person_years_already_enrolled_are_skipped_and_reported(clerk, people, d
         kind="enrollment_history",
     )  # fmt: skip
     # then
-    assert job.status == BulkImportStatus.SUCCEEDED
+    assert job.status == JobStatus.SUCCEEDED
     assert (job.rows_created, job.rows_skipped, job.error_count) == (1, 1, 0)
     assert report_rows(job)[1] == [
         3, people[0], "2024", "2023-12-01", "380.00", "0.00", None, "2024-01-01", "2024-12-31", "有效", "已跳过",
@@ -122,7 +122,7 @@ def test_person_years_already_enrolled_are_skipped_and_reported(clerk, people, d
         kind="enrollment_history",
     )  # fmt: skip
     # then nothing is doubled
-    assert (again.status, again.rows_created, again.rows_skipped) == (BulkImportStatus.SUCCEEDED, 0, 2)
+    assert (again.status, again.rows_created, again.rows_skipped) == (JobStatus.SUCCEEDED, 0, 2)
     assert Enrollment.objects.count() == 2
     assert Payment.objects.count() == 2
 
@@ -150,7 +150,7 @@ def test_unknown_people_other_counties_and_bad_cells_refuse_the_file(clerk, peop
         kind="enrollment_history",
     )  # fmt: skip
     # then
-    assert job.status == BulkImportStatus.REFUSED
+    assert job.status == JobStatus.REFUSED
     assert [(row[0], row[-1]) for row in report_rows(job)[1:]] == [
         (3, UNKNOWN_PERSON),
         (4, OUTSIDE_COUNTY),

@@ -11,9 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from openpyxl import load_workbook
 
-from bulk.models import BulkImportJob, BulkImportStatus
+from bulk.models import BulkImportJob
 from bulk.services import bulk_import_create, bulk_import_run
 from conftest import BEIZHOUZHUANG_TOWN, SHANYIN, YUJING_TOWN, first_village, make_user
+from core.models import JobStatus
 from divisions.models import Division
 from enrollment.rules import id_number_compose
 from enrollment.services import resident_create
@@ -66,6 +67,7 @@ def bulk_list(capture, actor, content: bytes, *, department="民政", list_date=
             uploaded_file=SimpleUploadedFile("名单.csv", content),
             department=department,
             list_date=list_date,
+            confirm=True,
         )
     job.refresh_from_db()
     return job
@@ -300,7 +302,7 @@ def test_r6_1_a_person_and_category_twice_in_the_file_refuses_it(clerk, people, 
     # when
     job = bulk_list(django_capture_on_commit_callbacks, clerk, list_file(rows))
     # then
-    assert job.status == BulkImportStatus.REFUSED
+    assert job.status == JobStatus.REFUSED
     assert [(row[0], row[-1]) for row in report_rows(job)[1:]] == [
         (2, "同一人同一类别在文件中重复出现（另见第3行）。"),
         (3, "同一人同一类别与第2行重复。"),
@@ -326,7 +328,7 @@ def test_r6_1_a_closing_date_before_the_recorded_start_refuses_the_file(
         list_date=DECEMBER,
     )  # fmt: skip
     # then
-    assert job.status == BulkImportStatus.REFUSED
+    assert job.status == JobStatus.REFUSED
     assert [(row[0], row[-1]) for row in report_rows(job)[1:]] == [
         (2, "有效期止：不能早于该身份已登记的有效期起（2026-03-01）。")
     ]
@@ -483,10 +485,13 @@ def test_the_form_ignores_the_department_and_date_for_other_kinds(client, clerk,
                 "file": SimpleUploadedFile("户籍.csv", registry.encode()),
             },
         )
-    # then
     job = BulkImportJob.objects.get()
     assert response["Location"] == f"/bulk/{job.pk}/"
-    assert (job.kind, job.department, job.list_date, job.status) == ("resident_registry", "", None, "succeeded")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/bulk/{job.pk}/confirm/")
+    # then
+    job.refresh_from_db()
+    assert (job.kind, job.parameters, job.status) == ("resident_registry", {}, "succeeded")
 
 
 def test_the_job_page_shows_the_list_and_what_it_did(client, clerk, people, django_capture_on_commit_callbacks):

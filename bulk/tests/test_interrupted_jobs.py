@@ -7,9 +7,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from bulk.models import BulkImportJob, BulkImportStatus
+from bulk.models import BulkImportJob
 from conftest import make_user
-from core.models import PendingSubmission
+from core.models import JobStatus, PendingSubmission
 from enrollment.models import Resident
 
 from .helpers import job_loading
@@ -74,7 +74,7 @@ def test_retry_queues_the_interrupted_job_again_and_it_runs_from_the_file(
     assert (response.status_code, response["Location"]) == (302, f"/bulk/{job.pk}/")
     job.refresh_from_db()
     assert (job.status, job.rows_total, job.rows_created, job.error_message) == (
-        BulkImportStatus.SUCCEEDED,
+        JobStatus.SUCCEEDED,
         12,
         12,
         "",

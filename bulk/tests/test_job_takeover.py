@@ -10,8 +10,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from bulk.models import BulkImportJob, BulkImportStatus
+from bulk.models import BulkImportJob
 from bulk.services import bulk_import_run
+from core.models import JobStatus
 from enrollment.models import Resident
 
 from .helpers import job_loading, resident_rows
@@ -57,7 +58,7 @@ def test_a_lock_whose_holder_stopped_beating_is_taken_over_and_the_job_completes
     with pytest.raises(psycopg.OperationalError):
         holder.execute("SELECT 1")
     assert (finished.status, finished.rows_total, finished.rows_created, finished.error_message) == (
-        BulkImportStatus.SUCCEEDED,
+        JobStatus.SUCCEEDED,
         5,
         5,
         "",
@@ -90,8 +91,8 @@ def test_a_lock_whose_holder_beats_is_left_alone_and_the_job_untouched(clerk):
         waited = time.monotonic() - started
         # then it returned within a beat or two, without writing anything, and the holder keeps its lock
         assert waited < 1
-        assert returned.status == BulkImportStatus.LOADING
-        assert job_values(job)[:-2] == before == (BulkImportStatus.LOADING, job.started_at, 5, 5, 0)
+        assert returned.status == JobStatus.LOADING
+        assert job_values(job)[:-2] == before == (JobStatus.LOADING, job.started_at, 5, 5, 0)
         assert Resident.objects.count() == 0
         assert holder.execute(
             "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = %s AND objid = %s AND pid = %s",
@@ -113,7 +114,7 @@ def test_a_holder_heard_of_recently_but_silent_is_taken_over_only_once_its_heart
     finished = bulk_import_run(job_id=job.pk)
     # then it waited for the heartbeat to go stale, then took over and completed the job
     assert time.monotonic() - started >= STALE_SECONDS - 0.1
-    assert (finished.status, finished.rows_created) == (BulkImportStatus.SUCCEEDED, 5)
+    assert (finished.status, finished.rows_created) == (JobStatus.SUCCEEDED, 5)
     assert Resident.objects.count() == 5
     with pytest.raises(psycopg.OperationalError):
         holder.execute("SELECT 1")

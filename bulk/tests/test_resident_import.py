@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.db import connection
 
-from bulk.models import BulkImportStatus
 from conftest import make_user
+from core.models import JobStatus
 from enrollment.loaders.residents import REGISTERED_ELSEWHERE
 from enrollment.models import Resident
 from enrollment.rules import id_number_compose, id_number_parse
@@ -54,7 +54,7 @@ def test_a_clean_utf8_csv_of_50_rows_registers_every_person_with_a_history_row(
     # when
     job = run_import(django_capture_on_commit_callbacks, actor=clerk, upload=csv_file(rows))
     # then
-    assert job.status == BulkImportStatus.SUCCEEDED
+    assert job.status == JobStatus.SUCCEEDED
     assert (job.rows_total, job.rows_valid, job.rows_created, job.rows_updated, job.error_count) == (50, 50, 50, 0, 0)
     assert not job.error_file
     assert registry() == expected_registry(rows)
@@ -71,7 +71,7 @@ def test_a_gbk_csv_is_read_as_gbk(clerk, django_capture_on_commit_callbacks):
     # when
     job = run_import(django_capture_on_commit_callbacks, actor=clerk, upload=csv_file(rows, encoding="gbk"))
     # then
-    assert job.status == BulkImportStatus.SUCCEEDED
+    assert job.status == JobStatus.SUCCEEDED
     assert registry() == expected_registry(rows)
     assert Resident.objects.get(id_number=rows[5][0]).name == "欧阳淼"
 
@@ -84,7 +84,7 @@ def test_an_xlsx_file_is_imported(clerk, django_capture_on_commit_callbacks):
     # when
     job = run_import(django_capture_on_commit_callbacks, actor=clerk, upload=xlsx_file(sheet))
     # then
-    assert job.status == BulkImportStatus.SUCCEEDED
+    assert job.status == JobStatus.SUCCEEDED
     assert (job.rows_total, job.rows_created) == (30, 30)
     assert registry() == expected_registry(rows)
 
@@ -101,7 +101,7 @@ def test_one_bad_row_among_many_refuses_the_file_with_its_report_and_writes_noth
     # when
     job = run_import(django_capture_on_commit_callbacks, actor=clerk, upload=csv_file(rows))
     # then
-    assert job.status == BulkImportStatus.REFUSED
+    assert job.status == JobStatus.REFUSED
     assert (job.rows_total, job.rows_valid, job.error_count, job.rows_created) == (40, 39, 1, 0)
     assert report_rows(job) == [
         ["行号", *RESIDENT_HEADER, "类型", "原因"],
@@ -131,7 +131,7 @@ def test_every_kind_of_bad_row_is_reported_in_file_order(clerk, django_capture_o
     # when
     job = run_import(django_capture_on_commit_callbacks, actor=clerk, upload=csv_file(rows))
     # then
-    assert job.status == BulkImportStatus.REFUSED
+    assert job.status == JobStatus.REFUSED
     assert [(row[0], row[-1]) for row in report_rows(job)[1:]] == [
         (3, "姓名为空。"),
         (4, "身份证号在文件中重复出现（另见第5行）。"),
@@ -150,11 +150,11 @@ def test_a_person_registered_in_another_county_is_refused(clerk, django_capture_
     other = [RESIDENT_HEADER, [rows[2][0], rows[2][1], "140602001001", "", ""]]
     assert run_import(
         django_capture_on_commit_callbacks, actor=shuocheng_clerk, upload=csv_file(other), county="140602"
-    ).status == (BulkImportStatus.SUCCEEDED)
+    ).status == (JobStatus.SUCCEEDED)
     # when 山阴县 imports the same number
     job = run_import(django_capture_on_commit_callbacks, actor=clerk, upload=csv_file(rows))
     # then
-    assert job.status == BulkImportStatus.REFUSED
+    assert job.status == JobStatus.REFUSED
     assert [(row[0], row[-1]) for row in report_rows(job)[1:]] == [(3, REGISTERED_ELSEWHERE)]
     assert Resident.objects.get(id_number=rows[2][0]).household_division_id == "140602001001"
     assert Resident.objects.count() == 1
@@ -169,7 +169,7 @@ def test_reimporting_the_same_file_changes_nothing(clerk, django_capture_on_comm
     # when
     job = run_import(django_capture_on_commit_callbacks, actor=clerk, upload=csv_file(rows))
     # then
-    assert job.status == BulkImportStatus.SUCCEEDED
+    assert job.status == JobStatus.SUCCEEDED
     assert (job.rows_valid, job.rows_created, job.rows_updated, job.rows_unchanged) == (25, 0, 0, 25)
     assert sorted(Resident.objects.values_list(*REGISTRY_FIELDS, "created_at", "updated_at")) == before
     assert Resident.history.count() == history_before
@@ -222,7 +222,7 @@ def test_a_file_without_the_header_is_refused(clerk, django_capture_on_commit_ca
     # when
     job = run_import(django_capture_on_commit_callbacks, actor=clerk, upload=csv_file(rows))
     # then
-    assert job.status == BulkImportStatus.REFUSED
+    assert job.status == JobStatus.REFUSED
     assert job.error_message == "没有找到表头：前5行中应有一行包含以下各列：身份证号、姓名、户籍地代码。"
     assert Resident.objects.count() == 0
 
@@ -234,7 +234,7 @@ def test_an_excel_number_for_an_id_is_explained(clerk, django_capture_on_commit_
     # when
     job = run_import(django_capture_on_commit_callbacks, actor=clerk, upload=xlsx_file(rows))
     # then
-    assert job.status == BulkImportStatus.REFUSED
+    assert job.status == JobStatus.REFUSED
     assert report_rows(job)[1][-1] == "身份证号被Excel存成了数字，超过15位的数字已被改写，请将该列设为文本后重新录入。"
 
 
@@ -256,7 +256,7 @@ def test_on_postgresql_rows_are_staged_by_copy_and_the_stage_is_dropped(
     # when
     job = run_import(django_capture_on_commit_callbacks, actor=clerk, upload=csv_file(resident_rows(15)))
     # then
-    assert job.status == BulkImportStatus.SUCCEEDED
+    assert job.status == JobStatus.SUCCEEDED
     assert statements == [
         f"COPY bulk_stage_{job.pk} (line, outcome, problem, raw, id_number, name, household_division_id, phone, "
         "residence_division_id, gender, birth_date) FROM STDIN"

@@ -42,6 +42,11 @@ def test_a_bulk_upload_while_the_broker_is_down_is_kept_said_so_and_submitted_by
         assert (BulkImportJob.objects.get().status, Resident.objects.count()) == (JobStatus.QUEUED, 0)
     # when the broker is back and the sweep runs
     assert job_submissions_sweep() == 1
+    # then the job's check ran, once, and waits for the clerk's confirmation
+    job.refresh_from_db()
+    assert (job.status, job.rows_total, Resident.objects.count()) == (JobStatus.CHECKED, 12, 0)
+    # when the clerk confirms
+    assert client.post(f"/bulk/{job.pk}/confirm/").status_code == 302
     # then the job ran, once
     job.refresh_from_db()
     assert (job.status, job.rows_total, job.rows_created) == (JobStatus.SUCCEEDED, 12, 12)

@@ -4,14 +4,26 @@ from django.utils import timezone
 
 from bulk.models import BulkImportKind
 from bulk.registry import BulkLoader, register_loader
-from bulk.rules import ENROLLMENT_COLUMNS, RESIDENT_COLUMNS, enrollment_row_check, resident_row_check
-from bulk.staging import ENROLLMENT_STAGE_COLUMNS, RESIDENT_STAGE_COLUMNS
 from divisions.models import Division, DivisionLevel
 from enrollment.models import HardshipCategory
 
 from ..rules import NEWBORN_PROGRAMME
-from .enrollment_history import enrollment_checks, enrollment_load, enrollment_report_texts
-from .residents import resident_checks, resident_load, resident_report_texts
+from .enrollment_history import (
+    ENROLLMENT_COLUMNS,
+    ENROLLMENT_STAGE_COLUMNS,
+    enrollment_checks,
+    enrollment_load,
+    enrollment_report_texts,
+    enrollment_row_check,
+)
+from .residents import (
+    RESIDENT_COLUMNS,
+    RESIDENT_STAGE_COLUMNS,
+    resident_checks,
+    resident_load,
+    resident_report_texts,
+    resident_row_check,
+)
 
 SUBSIDY_CATEGORY_NAMES = {
     **{category.value: category.label for category in HardshipCategory},

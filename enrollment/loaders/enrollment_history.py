@@ -16,19 +16,142 @@ file can be imported again (or overlap the window's own records) without doublin
 
 import datetime
 import json
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 from django.db import connection
 
 from accounts.models import User
-from bulk.staging import OUTCOME_ERROR, OUTCOME_SKIP, Stage, history_columns, history_reason, mark_duplicates
+from bulk.rules import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    REASON_SEPARATOR,
+    Column,
+    cell_at,
+    cell_text_at,
+    date_check,
+    money_check,
+)
+from bulk.staging import (
+    OUTCOME_ERROR,
+    OUTCOME_SKIP,
+    Stage,
+    StageColumn,
+    date_column,
+    history_columns,
+    history_reason,
+    mark_duplicates,
+    money_column,
+    text_column,
+)
 from enrollment.models import Enrollment, EnrollmentStatus, Payment, PaymentChannel, PaymentKind, Resident
+from enrollment.rules import RecordDateRefused, insurance_year_open_check, payment_date_check
+
+from .cells import id_number_check
 
 UNKNOWN_PERSON = "身份证号未在居民档案中登记，请先导入居民档案。"
 OUTSIDE_COUNTY = "该居民户籍和居住地均不在本县（区），不能由本县（区）导入其参保记录。"
 ALREADY_ENROLLED = "已有参保记录"
 HISTORY_CHANNEL = PaymentChannel.TAX
+
+ENROLLMENT_COLUMNS = (
+    Column("身份证号", ("身份证号", "公民身份号码", "身份证号码")),
+    Column("保险年度", ("保险年度", "参保年度")),
+    Column("缴费日期", ("缴费日期",)),
+    Column("个人缴费", ("个人缴费", "个人缴费金额", "个人缴费（元）")),
+    Column("资助金额", ("资助金额", "资助金额（元）"), required=False),
+    Column("资助类别", ("资助类别",), required=False),
+    Column("待遇开始", ("待遇开始", "待遇享受开始日期"), required=False),
+    Column("待遇截止", ("待遇截止", "待遇享受截止日期"), required=False),
+    Column("状态", ("状态", "参保状态"), required=False),
+)
+
+ENROLLMENT_STATUS_NAMES = {
+    "": "active",
+    "有效": "active",
+    "active": "active",
+    "已退费": "refunded",
+    "refunded": "refunded",
+}
+# The typed columns of the stage, in the order enrollment_row_check returns a good row's values.
+ENROLLMENT_STAGE_COLUMNS = (
+    text_column("id_number", 18),
+    StageColumn("insurance_year", "smallint", "integer"),
+    date_column("payment_date"),
+    money_column("individual_due"),
+    money_column("subsidy_amount"),
+    text_column("subsidy_category", 32),
+    date_column("benefit_start"),
+    date_column("benefit_end"),
+    text_column("status", 16),
+)
+
+
+def enrollment_row_check(
+    cells: Sequence[object],
+    *,
+    positions: Mapping[str, int],
+    subsidy_categories: Mapping[str, str],
+    today: datetime.date,
+) -> tuple[tuple[Any, ...] | None, str]:
+    """A row of enrollment history: (id_number, insurance_year, payment_date, individual_due, subsidy_amount,
+    subsidy_category, benefit_start, benefit_end, status) or reasons.
+
+    `subsidy_categories` maps each accepted name of a subsidy category (its code and its Chinese name) to the code.
+    The year and the payment date are checked as a payment at the window is (R13.0): no year whose collection has
+    not begun, no payment after today or before 1 January of the year before its insurance year.
+    """
+    reasons = []
+    identity = id_number_check(cell_at(cells, positions, "身份证号"))
+    if isinstance(identity, str):
+        reasons.append(identity)
+    year_text = cell_text_at(cells, positions, "保险年度")
+    year = int(year_text) if year_text.isdigit() else 0
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        reasons.append(f"保险年度「{year_text}」应为{FIRST_YEAR}至{LAST_YEAR}之间的年份。")
+    payment_date = date_check(cell_at(cells, positions, "缴费日期"), column="缴费日期", required=True)
+    individual_due = money_check(cell_at(cells, positions, "个人缴费"), column="个人缴费", required=True)
+    subsidy_amount = money_check(cell_at(cells, positions, "资助金额"), column="资助金额", required=False)
+    benefit_start = date_check(cell_at(cells, positions, "待遇开始"), column="待遇开始", required=False)
+    benefit_end = date_check(cell_at(cells, positions, "待遇截止"), column="待遇截止", required=False)
+    for checked in (payment_date, individual_due, subsidy_amount, benefit_start, benefit_end):
+        if isinstance(checked, str):
+            reasons.append(checked)
+    if FIRST_YEAR <= year <= LAST_YEAR:
+        try:
+            insurance_year_open_check(insurance_year=year, today=today)
+            if isinstance(payment_date, datetime.date):
+                payment_date_check(insurance_year=year, payment_date=payment_date, today=today)
+        except RecordDateRefused as error:
+            reasons.append(str(error))
+    category_text = cell_text_at(cells, positions, "资助类别")
+    category = subsidy_categories.get(category_text, "") if category_text else ""
+    if category_text and not category:
+        reasons.append(f"资助类别「{category_text}」不是已知的资助类别。")
+    status_text = cell_text_at(cells, positions, "状态")
+    status = ENROLLMENT_STATUS_NAMES.get(status_text)
+    if status is None:
+        reasons.append(f"状态「{status_text}」应为“有效”或“已退费”。")
+    dates_read = not isinstance(benefit_start, str) and not isinstance(benefit_end, str)
+    if dates_read and (benefit_start is None) != (benefit_end is None):
+        reasons.append("待遇开始与待遇截止应同时填写或同时留空。")
+    elif dates_read and benefit_start is not None and benefit_start > benefit_end:  # type: ignore[operator]
+        reasons.append("待遇开始不能晚于待遇截止。")
+    if reasons:
+        return None, REASON_SEPARATOR.join(reasons)
+    id_number = identity[0]
+    return (
+        id_number,
+        year,
+        payment_date,
+        individual_due,
+        subsidy_amount,
+        category,
+        benefit_start,
+        benefit_end,
+        status,
+    ), ""
 
 
 def explanation(job_id: int, file_name: str) -> list[dict[str, str]]:

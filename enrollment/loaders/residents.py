@@ -12,16 +12,88 @@ the importing user and the reason "批量导入 #<job>". Unchanged people get no
 """
 
 import datetime
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import connection
 
 from accounts.models import User
-from bulk.staging import OUTCOME_ERROR, Stage, history_columns, history_reason, mark_duplicates
+from bulk.rules import (
+    NAME_MAX_LENGTH,
+    PHONE_PATTERN,
+    REASON_SEPARATOR,
+    Column,
+    cells_at,
+    name_problems,
+    phone_is_plain,
+)
+from bulk.staging import (
+    OUTCOME_ERROR,
+    Stage,
+    date_column,
+    history_columns,
+    history_reason,
+    mark_duplicates,
+    text_column,
+)
+from core.tabular import cell_text
 from enrollment.models import Resident, ResidentStatus
+
+from .cells import id_number_check
 
 REGISTERED_ELSEWHERE = "该身份证号已在本县（区）以外登记，不能由本县（区）导入修改；如需迁入，请由原区县先办理迁出。"
 UPDATED_FIELDS = ("name", "phone", "household_division", "residence_division")
+
+RESIDENT_COLUMNS = (
+    Column("身份证号", ("身份证号", "公民身份号码", "身份证号码")),
+    Column("姓名", ("姓名",)),
+    Column("户籍地代码", ("户籍地代码", "户籍地区划代码", "户籍所在村（社区）代码", "户籍所在村代码")),
+    Column("联系电话", ("联系电话", "电话", "手机号码"), required=False),
+    Column("居住地代码", ("居住地代码", "居住地区划代码"), required=False),
+)
+RESIDENT_COLUMN_NAMES = tuple(column.name for column in RESIDENT_COLUMNS)  # the order resident_row_check reads
+# The typed columns of the stage, in the order resident_row_check returns a good row's values.
+RESIDENT_STAGE_COLUMNS = (
+    text_column("id_number", 18),
+    text_column("name", 64),
+    text_column("household_division_id", 12),
+    text_column("phone", 20),
+    text_column("residence_division_id", 12),
+    text_column("gender", 1),
+    date_column("birth_date"),
+)
+
+
+def resident_row_check(
+    cells: Sequence[object], *, positions: Mapping[str, int], division_codes: frozenset[str], today: datetime.date
+) -> tuple[tuple[Any, ...] | None, str]:
+    """A registry row: (id_number, name, household code, phone, residence code, gender, birth date) or reasons.
+
+    `division_codes` are the townships and villages of the importing county: a person is registered in one of them.
+    No one is registered with a birth date after today (R13.0).
+    """
+    id_cell, *texts = cells_at(cells, positions, RESIDENT_COLUMN_NAMES)
+    name, household, phone, residence = [cell.strip() if type(cell) is str else cell_text(cell) for cell in texts]
+    reasons = []
+    identity = id_number_check(id_cell)
+    if isinstance(identity, str):
+        reasons.append(identity)
+    elif identity[1] > today:
+        reasons.append(f"身份证号中的出生日期{identity[1].isoformat()}晚于今天（{today.isoformat()}）。")
+    if not name or len(name) > NAME_MAX_LENGTH:
+        reasons += name_problems(name)
+    if not household:
+        reasons.append("户籍地代码为空。")
+    elif household not in division_codes:
+        reasons.append(f"户籍地代码 {household} 不是本县（区）的乡镇（街道）或村（社区）代码。")
+    if residence and residence not in division_codes:
+        reasons.append(f"居住地代码 {residence} 不是本县（区）的乡镇（街道）或村（社区）代码。")
+    if not phone_is_plain(phone) and not PHONE_PATTERN.match(phone):
+        reasons.append("联系电话只能包含数字，且不超过20位。")
+    if reasons:
+        return None, REASON_SEPARATOR.join(reasons)
+    id_number, birth_date, gender = identity  # type: ignore[misc]
+    return (id_number, name, household, phone, residence or None, gender, birth_date), ""
 
 
 def resident_checks(stage: Stage, *, county_code: str) -> None:

@@ -133,7 +133,7 @@ def _division_problem(*, code: str, division: Division | None, user: User) -> st
 def baseline_file_preview(*, user: User, file_name: str, content: bytes) -> BaselineFilePreview:
     """Each row of a baselines file checked: a known division in the user's scope, whole non-negative numbers, the
     employee-insured not above the registered population, a code and year found once in the file; and for a good
-    row whether it adds a baseline, changes one or changes nothing. Raises ListFileUnreadable."""
+    row whether it adds a baseline, changes one or changes nothing. Raises FileUnreadable."""
     lines, _ = list_files.list_file_read(
         file_name=file_name, content=content, aliases=BASELINE_HEADER_ALIASES, key_column="区划代码"
     )

@@ -143,7 +143,7 @@ class SplitFilePreview:
 
 
 def target_split_file_preview(*, city: Division, year: int, file_name: str, content: bytes) -> SplitFilePreview:
-    """The rows of a split file checked one by one, then the split as a whole. Raises ListFileUnreadable."""
+    """The rows of a split file checked one by one, then the split as a whole. Raises FileUnreadable."""
     lines, _ = list_files.list_file_read(
         file_name=file_name, content=content, aliases=SPLIT_HEADER_ALIASES, key_column="区县代码"
     )

@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from bulk.models import BulkImportStatus
 from bulk.tests.helpers import report_rows, run_import, xlsx_file
 from conftest import SHANYIN, make_user
+from core.models import JobStatus
 from divisions.models import Division
 from enrollment.models import Resident
 from enrollment.services import enrollment_create
@@ -47,7 +47,7 @@ def test_payments_are_recorded_and_matched_person_year_by_person_year(
     # when
     job = import_payments(django_capture_on_commit_callbacks, clerk, tax_file(payment_rows(people)))
     # then
-    assert job.status == BulkImportStatus.SUCCEEDED
+    assert job.status == JobStatus.SUCCEEDED
     assert (job.rows_total, job.rows_valid, job.rows_created, job.rows_updated, job.rows_skipped) == (8, 8, 8, 0, 0)
     assert records() == [
         (voucher(1), "matched", "入库金额 400.00 元，与 2026 年度参保记录个人应缴 400.00 元一致。"),
@@ -173,7 +173,7 @@ def test_an_xlsx_file_with_the_tax_bureau_headers_and_a_title_row_is_read(
         upload=xlsx_file(rows, name="征缴入库明细.xlsx"),
     )  # fmt: skip
     # then
-    assert (job.status, job.rows_created) == (BulkImportStatus.SUCCEEDED, 1)
+    assert (job.status, job.rows_created) == (JobStatus.SUCCEEDED, 1)
     assert records() == [(voucher(1), "matched", "入库金额 400.00 元，与 2026 年度参保记录个人应缴 400.00 元一致。")]
 
 
@@ -184,7 +184,7 @@ def test_a_bad_row_refuses_the_whole_file_and_nothing_is_written(clerk, people, 
     # when
     job = import_payments(django_capture_on_commit_callbacks, clerk, tax_file(rows, encoding="gbk"))
     # then
-    assert (job.status, job.rows_total, job.error_count, job.rows_created) == (BulkImportStatus.REFUSED, 4, 1, 0)
+    assert (job.status, job.rows_total, job.error_count, job.rows_created) == (JobStatus.REFUSED, 4, 1, 0)
     assert report_rows(job)[1:] == [
         [
             5, voucher(9), people.ids[3][:-1] + "X", None, "2026", "0", "2025-11-20", "2025-11-19", "错误",
@@ -204,7 +204,7 @@ def test_a_voucher_twice_in_the_file_refuses_it(clerk, people, django_capture_on
     # when
     job = import_payments(django_capture_on_commit_callbacks, clerk, tax_file(rows))
     # then
-    assert (job.status, job.error_count) == (BulkImportStatus.REFUSED, 2)
+    assert (job.status, job.error_count) == (JobStatus.REFUSED, 2)
     assert [(row[0], row[-2], row[-1]) for row in report_rows(job)[1:]] == [
         (2, "错误", "电子税票号码在文件中重复出现（另见第4行）。"),
         (4, "错误", "电子税票号码与第2行重复。"),
@@ -222,7 +222,7 @@ def test_the_same_file_again_skips_every_voucher_and_writes_nothing(clerk, peopl
     # then
     assert (first.rows_created, first.rows_skipped) == (8, 0)
     assert (again.status, again.rows_valid, again.rows_created, again.rows_skipped) == (
-        BulkImportStatus.SUCCEEDED, 0, 0, 8,
+        JobStatus.SUCCEEDED, 0, 0, 8,
     )  # fmt: skip
     assert report_rows(again)[1] == [2, *rows[0][:4], "400.00", *rows[0][5:], "已跳过", ALREADY_IMPORTED]
     assert list(TaxPaymentRecord.objects.order_by("pk").values()) == before
@@ -240,7 +240,7 @@ def test_a_recorded_voucher_with_other_figures_refuses_the_file(clerk, people, d
     # when
     job = import_payments(django_capture_on_commit_callbacks, clerk, tax_file(changed))
     # then
-    assert (job.status, job.error_count, job.rows_created) == (BulkImportStatus.REFUSED, 1, 0)
+    assert (job.status, job.error_count, job.rows_created) == (JobStatus.REFUSED, 1, 0)
     assert [(row[0], row[-1]) for row in report_rows(job)[1:]] == [(2, VOUCHER_CONFLICT)]
     assert list(TaxPaymentRecord.objects.values()) == before
 

@@ -3,8 +3,9 @@
 import datetime
 from decimal import Decimal
 
-from bulk.rules import TAX_PAYMENT_COLUMNS, header_positions, tax_payment_row_check
+from bulk.rules import header_positions
 from enrollment.rules import id_number_compose
+from tax_payments.loaders import TAX_PAYMENT_COLUMNS, tax_payment_row_check
 
 D = datetime.date
 ID_NUMBER = id_number_compose(address_code="140621", birth_date=D(1985, 3, 12), sequence=17)

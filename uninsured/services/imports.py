@@ -9,7 +9,7 @@ from django.db.models import Subquery
 
 from accounts.models import User
 from core.batches import BatchStatus, CheckedRows, batch_confirm, batch_stage
-from core.list_files import ListFileUnreadable
+from core.tabular import FileUnreadable
 from divisions.models import Division
 from enrollment.models import Enrollment, EnrollmentStatus
 
@@ -58,10 +58,10 @@ def uninsured_ledger_import_check(
     try:
         rows, columns = ledger_file_read(file_name=file_name, content=content)
         if not rows:
-            raise ListFileUnreadable("文件中没有人员。")
+            raise FileUnreadable("文件中没有人员。")
         missing = [column for column in UninsuredLedgerResource.REQUIRED_COLUMNS if column not in columns]
         if missing:
-            raise ListFileUnreadable(f"缺少列：{'、'.join(missing)}。请使用导出的台账填写。")
+            raise FileUnreadable(f"缺少列：{'、'.join(missing)}。请使用导出的台账填写。")
         resource = UninsuredLedgerResource()
         imported = [
             field
@@ -69,8 +69,8 @@ def uninsured_ledger_import_check(
             if field.attribute in IMPORTED_FIELDS and field.column_name in columns
         ]
         if not imported:
-            raise ListFileUnreadable("文件中没有可导入的列（未参保原因、核实状态、联系结果、动员情况、参保日期等）。")
-    except ListFileUnreadable as error:
+            raise FileUnreadable("文件中没有可导入的列（未参保原因、核实状态、联系结果、动员情况、参保日期等）。")
+    except FileUnreadable as error:
         return LedgerImportPreview(rows_total=0, rows=(), unchanged=0, columns=(), row_errors=(), file_error=str(error))
     id_field = resource.fields["id_number"]
     name_field = resource.fields["name"]
@@ -179,7 +179,7 @@ def uninsured_ledger_import_stage(
             township=township, year=year, file_name=file_name, content=content, today=today
         )
         if preview.file_error:
-            raise ListFileUnreadable(preview.file_error)
+            raise FileUnreadable(preview.file_error)
         batch.columns = list(preview.columns)
         batch.unchanged_count = preview.unchanged
         rows = [

@@ -14,8 +14,7 @@ from simple_history.utils import bulk_create_with_history
 from accounts.models import Role, User
 from accounts.scope import user_can_see_division
 from core.batches import BatchStatus, CheckedRows, batch_confirm, batch_stage
-from core.list_files import ListFileUnreadable
-from core.tabular import cell_text
+from core.tabular import FileUnreadable, cell_text
 from divisions.models import Division, DivisionLevel
 
 from ..models import UninsuredList, UninsuredPerson, UninsuredPushBatch
@@ -104,13 +103,13 @@ def uninsured_push_check(*, actor: User, year: int, file_name: str, content: byt
     try:
         rows, columns = push_file_read(file_name=file_name, content=content)
         if not rows:
-            raise ListFileUnreadable("名单中没有数据行。")
+            raise FileUnreadable("名单中没有数据行。")
         missing = [column for column in UninsuredPushResource.REQUIRED_COLUMNS if column not in columns]
         if "乡镇代码" not in columns and "乡镇" not in columns:
             missing.append("乡镇代码（或乡镇）")
         if missing:
-            raise ListFileUnreadable(f"缺少列：{'、'.join(missing)}。请使用未参保人员名单模板。")
-    except ListFileUnreadable as error:
+            raise FileUnreadable(f"缺少列：{'、'.join(missing)}。请使用未参保人员名单模板。")
+    except FileUnreadable as error:
         return PushPreview(year=year, rows_total=0, rows=(), townships=(), row_errors=(), file_error=str(error))
     resource = UninsuredPushResource()
     finder = _TownshipFinder(user=actor, rows=rows)
@@ -195,7 +194,7 @@ def uninsured_push_stage(
     def check(batch: UninsuredPushBatch) -> CheckedRows:
         preview = uninsured_push_check(actor=actor, year=year, file_name=file_name, content=content)
         if preview.file_error:
-            raise ListFileUnreadable(preview.file_error)
+            raise FileUnreadable(preview.file_error)
         batch.townships = [dataclasses.asdict(township) for township in preview.townships]
         return CheckedRows(
             rows_total=preview.rows_total,
