@@ -188,7 +188,9 @@ def uninsured_ledger_import_stage(
                 "person_id": row.person_id,
                 "name": row.name,
                 "id_number": row.id_number,
-                "changes": {field: _stored(value) for field, value in row.changes.items()},
+                # pairs, not an object: PostgreSQL's jsonb does not keep the order of an object's keys, and the
+                # preview lists the changes in the ledger's column order
+                "changes": [[field, _stored(value)] for field, value in row.changes.items()],
             }
             for row in preview.rows
         ]
@@ -228,7 +230,7 @@ def _ledger_import_write(*, actor: User, batch: UninsuredLedgerImportBatch, toda
         person = locked.get(row["person_id"])
         if person is None:
             _refuse(row, f"{batch.township.name}{batch.year}年度台账中已没有该人员。")
-        for field, value in row["changes"].items():
+        for field, value in row["changes"]:
             setattr(person, field, _restored(field, value))
         rule_errors = uninsured_outcome_errors(
             reason=person.reason,

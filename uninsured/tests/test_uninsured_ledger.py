@@ -875,7 +875,7 @@ def test_r13_5_an_imported_ledger_is_written_once_and_a_second_confirm_changes_n
     zhang, li, wang = ledger_with_three_people(province_staff, yujing_official, clerk, yujing_resident)
     pk = zhang_door_to_door(client, yujing_official)
     batch = UninsuredLedgerImportBatch.objects.get(pk=pk)
-    assert [(row["name"], row["changes"]) for row in batch.checked_rows] == [("张三", {"step": "door_to_door"})]
+    assert [(row["name"], row["changes"]) for row in batch.checked_rows] == [("张三", [["step", "door_to_door"]])]
     # when confirmed
     client.post(f"/targets/uninsured/ledger/import/{pk}/confirm/")
     # then exactly that change is written

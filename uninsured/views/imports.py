@@ -29,10 +29,10 @@ def _change_text(field_name: str, value: object) -> str:
     return str(dict(field.choices or ()).get(value, value))  # type: ignore[union-attr]
 
 
-def _changes_shown(changes: dict[str, object]) -> list[tuple[str, str]]:
+def _changes_shown(changes: list[tuple[str, object]]) -> list[tuple[str, str]]:
     return [
         (str(UninsuredPerson._meta.get_field(field).verbose_name), _change_text(field, value))  # type: ignore[union-attr]
-        for field, value in changes.items()
+        for field, value in changes
     ]
 
 
