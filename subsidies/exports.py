@@ -2,12 +2,14 @@
 
 import datetime
 from collections.abc import Iterator, Sequence
+from urllib.parse import urlencode
 
 from django.db.models import QuerySet
+from django.urls import reverse
 
 from accounts.models import User
 from accounts.personal_data import id_number_for
-from core.reports import Report, columns_of
+from core.reports import Report, RowLink, columns_of
 from enrollment.models import Enrollment, Resident
 
 from .selectors import SubsidyLedger, SubsidyLedgerRow
@@ -39,9 +41,18 @@ def identities_text(resident: Resident) -> str:
 
 
 def subsidy_ledger_report(*, ledger: SubsidyLedger, today: datetime.date) -> Report:
-    """R6.3: the county's ledger per category, with the sums in the 合计 row."""
+    """R6.3: the county's ledger per category, with the sums in the 合计 row; on the page a category with people
+    links to their list."""
     rows: list[Sequence[object]] = [
         [row.name, row.people, row.individual_total, row.subsidy_total, row.fund] for row in ledger.rows
+    ]
+    people_url = reverse("subsidy_ledger_people")
+    query = {"year": ledger.year, "county": ledger.county_code}
+    links = [
+        RowLink(text="人员名单", url=f"{people_url}?{urlencode({**query, 'category': row.category})}")
+        if row.people
+        else None
+        for row in ledger.rows
     ]
     total = ledger.total
     return Report(
@@ -51,6 +62,7 @@ def subsidy_ledger_report(*, ledger: SubsidyLedger, today: datetime.date) -> Rep
         columns=columns_of(LEDGER_HEADERS, LEDGER_WIDTHS),
         rows=rows,
         totals=["", total.people, total.individual_total, total.subsidy_total, ""],
+        row_links=links,
     )
 
 

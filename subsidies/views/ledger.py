@@ -8,6 +8,7 @@ from accounts.personal_data import id_number_on_page
 from accounts.requests import AuthenticatedHttpRequest
 from core.excel import report_xlsx_response
 from core.lists import list_page
+from core.reports import report_page_table
 from divisions.models import DivisionLevel
 
 from ..exports import subsidy_ledger_people_report, subsidy_ledger_report
@@ -35,7 +36,8 @@ def subsidy_ledger_page(request: AuthenticatedHttpRequest, parameters: dict[str,
     if not parameters["county"]:
         return {}  # city and province staff choose a county first
     ledger = subsidy_ledger(user=request.user, county_code=parameters["county"], year=parameters["year"])
-    return {"ledger": ledger}
+    report = subsidy_ledger_report(ledger=ledger, today=timezone.localdate())
+    return {"ledger": ledger, "report": report, "table": report_page_table(report)}
 
 
 @report_view(template="subsidies/ledger.html", form_class=CountyReportForm)
