@@ -70,7 +70,7 @@ def ledger_file_row(row: list[object]) -> list[str]:
     """A ledger row of the file as the page writes it: the count whole, the two sums to the fen."""
     number, name, people, individual, subsidy, fund = row
     sums = [f"{Decimal(str(value)):.2f}" for value in (individual, subsidy)]
-    return [str(number), name or "", str(people), *sums, fund or ""]
+    return [str(number), str(name or ""), str(people), *sums, str(fund or "")]
 
 
 def resident(clerk, name, township, sequence):
@@ -291,6 +291,42 @@ def test_r6_3_ledger_people_xlsx_keeps_id_numbers_as_text(client, clerk, shanyin
         "@",
     )
     assert [cell.value for cell in sheet[6]] == ["合计", "2 人", None, None, None, None, 160, 640]
+
+
+def test_r6_3_people_page_table_shows_the_headers_rows_and_totals_of_the_excel_file(
+    client, city_staff, shanyin_enrollments
+):
+    # given city staff, who see ID numbers masked on the page and in the file
+    client.force_login(city_staff)
+    query = {"year": "2026", "county": SHANYIN, "category": "dibao"}
+    # when
+    page_rows = table_rows(client.get("/subsidies/reports/ledger/people/", query).content.decode())
+    file_rows = workbook_rows(client.get("/subsidies/reports/ledger/people.xlsx", query))
+    # then the header, the two people and the 合计 row with the category's sums are the file's
+    number = shanyin_enrollments["dibao_yujing"].id_number
+    assert page_rows[0] == file_rows[2]
+    assert page_rows[1][:3] == ["1", "张低保", id_number_mask(number)]
+    file_people = file_rows[3:5]
+    assert [row[:6] for row in page_rows[1:3]] == [[str(row[0]), *row[1:6]] for row in file_people]
+    file_sums = [[f"{Decimal(str(value)):.2f}" for value in row[6:]] for row in file_people]
+    assert [row[6:] for row in page_rows[1:3]] == file_sums
+    assert page_rows[3] == ["合计", "2 人", "", "", "", "", "160.00", "640.00"]
+    assert file_rows[5] == ["合计", "2 人", None, None, None, None, 160, 640]
+    assert len(page_rows) == len(file_rows) - 4
+
+
+def test_r6_3_people_page_masks_id_numbers_the_file_shows_whole(client, clerk, shanyin_enrollments):
+    # given the clerk, whose file carries whole ID numbers
+    client.force_login(clerk)
+    query = {"year": "2026", "county": SHANYIN, "category": "dibao"}
+    # when
+    page = client.get("/subsidies/reports/ledger/people/", query).content.decode()
+    file_rows = workbook_rows(client.get("/subsidies/reports/ledger/people.xlsx", query))
+    # then
+    number = shanyin_enrollments["dibao_yujing"].id_number
+    assert file_rows[3][2] == number
+    assert table_rows(page)[1][2] == id_number_mask(number)
+    assert number not in page
 
 
 def test_r6_3_refusals(client, clerk, shanyin_enrollments):
