@@ -59,8 +59,8 @@ class Report:
 
     `rows` may be a generator (a large list read from the database in chunks): it is read once, by the writer or
     by the page. Without `totals` the 合计 row counts the rows ("N 人"); with them it holds those values, one per
-    column. `row_keys` (the data- attributes a page's row is found by) and `row_links`, one per row when given,
-    are for the page alone.
+    column. `row_keys` (the data- attributes a page's row is found by), `row_links`, one per row when given, and
+    `first_number`, the 序号 of the first row on a later page of a long list, are for the page alone.
     """
 
     title: str
@@ -72,6 +72,7 @@ class Report:
     subtotals: Sequence[Subtotal] = ()
     row_keys: Sequence[Mapping[str, str]] | None = None
     row_links: Sequence[RowLink | None] | None = None
+    first_number: int = 1
 
     @property
     def headers(self) -> list[str]:
@@ -185,7 +186,7 @@ def report_page_table(report: Report) -> PageTable:
     for index, values in enumerate(report.rows):
         rows.append(
             PageRow(
-                label=str(index + 1),
+                label=str(report.first_number + index),
                 cells=_page_cells(report, values),
                 keys=report.row_keys[index] if report.row_keys is not None else {},
                 link=report.row_links[index] if report.row_links is not None else None,

@@ -1,13 +1,15 @@
 """The subsidy reports in the printed ledger layout (core.excel), built from what the report pages show."""
 
 import datetime
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from urllib.parse import urlencode
 
 from django.db.models import QuerySet
+from django.urls import reverse
 
 from accounts.models import User
-from accounts.personal_data import id_number_for
-from core.reports import Report, columns_of
+from accounts.personal_data import id_number_for, id_number_on_page
+from core.reports import Report, RowLink, columns_of
 from enrollment.models import Enrollment, Resident
 
 from .selectors import SubsidyLedger, SubsidyLedgerRow
@@ -39,9 +41,18 @@ def identities_text(resident: Resident) -> str:
 
 
 def subsidy_ledger_report(*, ledger: SubsidyLedger, today: datetime.date) -> Report:
-    """R6.3: the county's ledger per category, with the sums in the 合计 row."""
+    """R6.3: the county's ledger per category, with the sums in the 合计 row; on the page a category with people
+    links to their list."""
     rows: list[Sequence[object]] = [
         [row.name, row.people, row.individual_total, row.subsidy_total, row.fund] for row in ledger.rows
+    ]
+    people_url = reverse("subsidy_ledger_people")
+    query = {"year": ledger.year, "county": ledger.county_code}
+    links = [
+        RowLink(text="人员名单", url=f"{people_url}?{urlencode({**query, 'category': row.category})}")
+        if row.people
+        else None
+        for row in ledger.rows
     ]
     total = ledger.total
     return Report(
@@ -51,6 +62,7 @@ def subsidy_ledger_report(*, ledger: SubsidyLedger, today: datetime.date) -> Rep
         columns=columns_of(LEDGER_HEADERS, LEDGER_WIDTHS),
         rows=rows,
         totals=["", total.people, total.individual_total, total.subsidy_total, ""],
+        row_links=links,
     )
 
 
@@ -58,21 +70,27 @@ def subsidy_ledger_people_report(
     *,
     user: User,
     ledger_row: SubsidyLedgerRow,
-    enrollments: QuerySet[Enrollment],
+    enrollments: QuerySet[Enrollment] | Iterable[Enrollment],
     title: str,
     unit: str,
     today: datetime.date,
+    on_page: bool = False,
+    first_number: int = 1,
 ) -> Report:
-    """The people behind one row of the ledger, with the row's sums; ID numbers as text, masked unless the user
-    may see them whole."""
+    """The people behind one row of the ledger, with the row's sums; ID numbers as text. In the file they are
+    masked unless the user may see them whole; on the page (`on_page`, one page of the list) always masked."""
+
+    def shown_id_number(id_number: str) -> str:
+        return id_number_on_page(id_number) if on_page else id_number_for(user=user, id_number=id_number)
 
     def rows() -> Iterator[Sequence[object]]:
-        for enrollment in enrollments.iterator(chunk_size=ROWS_PER_CHUNK):
+        people = enrollments.iterator(chunk_size=ROWS_PER_CHUNK) if isinstance(enrollments, QuerySet) else enrollments
+        for enrollment in people:
             resident = enrollment.resident
             village = resident.household_division
             yield [
                 resident.name,
-                id_number_for(user=user, id_number=resident.id_number),
+                shown_id_number(resident.id_number),
                 village.parent.name if village.parent else "",
                 village.name,
                 enrollment.payment_date.isoformat(),
@@ -87,6 +105,7 @@ def subsidy_ledger_people_report(
         columns=columns_of(LEDGER_PEOPLE_HEADERS, LEDGER_PEOPLE_WIDTHS),
         rows=rows(),
         totals=[f"{ledger_row.people} 人", "", "", "", "", ledger_row.individual_total, ledger_row.subsidy_total],
+        first_number=first_number,
     )
 
 

@@ -105,6 +105,12 @@ def test_without_totals_the_page_counts_the_rows_as_the_file_does():
     assert [cell.text for cell in table.totals.cells] == ["1 人", "", "", ""]
 
 
+def test_a_later_page_of_a_list_numbers_its_rows_on_from_its_first_number():
+    table = report_page_table(ledger(first_number=51))
+    assert [row.label for row in table.rows] == ["51", "52"]
+    assert table.totals.label == "合计"
+
+
 def test_the_partial_renders_keys_links_badges_subtotals_and_totals():
     # given a report with a subtotal, the rows' keys and a link on the first row only
     report = ledger(

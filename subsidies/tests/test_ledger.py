@@ -3,6 +3,7 @@
 import datetime
 import io
 from decimal import Decimal
+from html.parser import HTMLParser
 
 import pytest
 from django.utils import timezone
@@ -21,6 +22,55 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 FUND = "医疗救助基金"
 ZERO = Decimal("0.00")
+
+
+class ReportTableCells(HTMLParser):
+    """The text of every cell of the page's report table, the cells kept from print (links) left out."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self.cell: list[str] | None = None
+        self.inside = False
+
+    def handle_starttag(self, tag, attrs):
+        classes = dict(attrs).get("class") or ""
+        if tag == "table":
+            self.inside = "report-table" in classes
+        elif self.inside and tag == "tr":
+            self.rows.append([])
+        elif self.inside and tag in ("td", "th") and "no-print" not in classes:
+            self.cell = []
+
+    def handle_endtag(self, tag):
+        if tag == "table":
+            self.inside = False
+        elif self.inside and tag in ("td", "th") and self.cell is not None:
+            self.rows[-1].append("".join(self.cell).strip())
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def table_rows(html: str) -> list[list[str]]:
+    parser = ReportTableCells()
+    parser.feed(html)
+    return parser.rows
+
+
+def workbook_rows(response) -> list[list[object]]:
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def ledger_file_row(row: list[object]) -> list[str]:
+    """A ledger row of the file as the page writes it: the count whole, the two sums to the fen."""
+    number, name, people, individual, subsidy, fund = row
+    sums = [f"{Decimal(str(value)):.2f}" for value in (individual, subsidy)]
+    return [str(number), str(name or ""), str(people), *sums, str(fund or "")]
 
 
 def resident(clerk, name, township, sequence):
@@ -130,8 +180,9 @@ def test_r6_3_ledger_page_shows_the_rows_the_total_and_links_to_the_people(clien
     page = response.content.decode()
     assert "山阴县2026年度困难群众资助参保台账" in page
     assert "/subsidies/reports/ledger/people/?year=2026&amp;county=140621&amp;category=dibao" in page
-    assert '<td class="text-end">2</td><td class="text-end">160.00</td><td class="text-end">640.00</td>' in page
-    assert '<td class="text-end">3</td><td class="text-end">160.00</td><td class="text-end">1040.00</td>' in page
+    cell = '<td class="text-nowrap text-end">'
+    assert f"{cell}2</td>{cell}160.00</td>{cell}640.00</td>" in page
+    assert f"{cell}3</td>{cell}160.00</td>{cell}1040.00</td>" in page
     assert "/subsidies/reports/ledger.xlsx?year=2026&amp;county=140621" in page
 
 
@@ -203,6 +254,25 @@ def test_r6_3_ledger_xlsx_has_the_title_the_rows_and_the_sums(client, clerk, sha
     assert [cell.value for cell in sheet[13]] == ["合计", None, 3, 160, 1040, None]
 
 
+def test_r6_3_ledger_page_table_shows_the_headers_rows_and_totals_of_the_excel_file(client, clerk, shanyin_enrollments):
+    # given
+    client.force_login(clerk)
+    query = {"year": "2026", "county": SHANYIN}
+    # when
+    page = client.get("/subsidies/reports/ledger/", query).content.decode()
+    page_rows = table_rows(page)
+    file_rows = workbook_rows(client.get("/subsidies/reports/ledger.xlsx", query))
+    # then the header, the nine categories and the 合计 row are the file's, amounts to the fen
+    assert page_rows[0] == file_rows[2]
+    assert page_rows[5] == ["5", "低保对象", "2", "160.00", "640.00", FUND]
+    assert page_rows[1:] == [ledger_file_row(row) for row in file_rows[3:13]]
+    assert page_rows[-1] == ["合计", "", "3", "160.00", "1040.00", ""]
+    # and on the page alone, a category with people links to their list
+    dibao_people = "/subsidies/reports/ledger/people/?year=2026&amp;county=140621&amp;category=dibao"
+    assert f'<a href="{dibao_people}">人员名单</a>' in page
+    assert len(page_rows) == len(file_rows) - 4  # the title, unit line and signature lines are not the table's
+
+
 def test_r6_3_ledger_people_xlsx_keeps_id_numbers_as_text(client, clerk, shanyin_enrollments):
     # given
     client.force_login(clerk)
@@ -221,6 +291,42 @@ def test_r6_3_ledger_people_xlsx_keeps_id_numbers_as_text(client, clerk, shanyin
         "@",
     )
     assert [cell.value for cell in sheet[6]] == ["合计", "2 人", None, None, None, None, 160, 640]
+
+
+def test_r6_3_people_page_table_shows_the_headers_rows_and_totals_of_the_excel_file(
+    client, city_staff, shanyin_enrollments
+):
+    # given city staff, who see ID numbers masked on the page and in the file
+    client.force_login(city_staff)
+    query = {"year": "2026", "county": SHANYIN, "category": "dibao"}
+    # when
+    page_rows = table_rows(client.get("/subsidies/reports/ledger/people/", query).content.decode())
+    file_rows = workbook_rows(client.get("/subsidies/reports/ledger/people.xlsx", query))
+    # then the header, the two people and the 合计 row with the category's sums are the file's
+    number = shanyin_enrollments["dibao_yujing"].id_number
+    assert page_rows[0] == file_rows[2]
+    assert page_rows[1][:3] == ["1", "张低保", id_number_mask(number)]
+    file_people = file_rows[3:5]
+    assert [row[:6] for row in page_rows[1:3]] == [[str(row[0]), *row[1:6]] for row in file_people]
+    file_sums = [[f"{Decimal(str(value)):.2f}" for value in row[6:]] for row in file_people]
+    assert [row[6:] for row in page_rows[1:3]] == file_sums
+    assert page_rows[3] == ["合计", "2 人", "", "", "", "", "160.00", "640.00"]
+    assert file_rows[5] == ["合计", "2 人", None, None, None, None, 160, 640]
+    assert len(page_rows) == len(file_rows) - 4
+
+
+def test_r6_3_people_page_masks_id_numbers_the_file_shows_whole(client, clerk, shanyin_enrollments):
+    # given the clerk, whose file carries whole ID numbers
+    client.force_login(clerk)
+    query = {"year": "2026", "county": SHANYIN, "category": "dibao"}
+    # when
+    page = client.get("/subsidies/reports/ledger/people/", query).content.decode()
+    file_rows = workbook_rows(client.get("/subsidies/reports/ledger/people.xlsx", query))
+    # then
+    number = shanyin_enrollments["dibao_yujing"].id_number
+    assert file_rows[3][2] == number
+    assert table_rows(page)[1][2] == id_number_mask(number)
+    assert number not in page
 
 
 def test_r6_3_refusals(client, clerk, shanyin_enrollments):

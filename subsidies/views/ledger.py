@@ -8,12 +8,14 @@ from accounts.personal_data import id_number_on_page
 from accounts.requests import AuthenticatedHttpRequest
 from core.excel import report_xlsx_response
 from core.lists import list_page
-from divisions.models import DivisionLevel
+from core.reports import report_page_table
+from divisions.models import Division, DivisionLevel
 
 from ..exports import subsidy_ledger_people_report, subsidy_ledger_report
 from ..forms.reports import CountyReportForm, LedgerPeopleForm
 from ..selectors import (
     ReportParameterInvalid,
+    SubsidyLedgerRow,
     report_division_get,
     subsidy_ledger,
     subsidy_ledger_people,
@@ -35,7 +37,8 @@ def subsidy_ledger_page(request: AuthenticatedHttpRequest, parameters: dict[str,
     if not parameters["county"]:
         return {}  # city and province staff choose a county first
     ledger = subsidy_ledger(user=request.user, county_code=parameters["county"], year=parameters["year"])
-    return {"ledger": ledger}
+    report = subsidy_ledger_report(ledger=ledger, today=timezone.localdate())
+    return {"ledger": ledger, "report": report, "table": report_page_table(report)}
 
 
 @report_view(template="subsidies/ledger.html", form_class=CountyReportForm)
@@ -60,17 +63,32 @@ def _ledger_people(request: AuthenticatedHttpRequest, parameters: dict[str, Any]
     return county, subsidy_ledger_row(**arguments), subsidy_ledger_people(**arguments)
 
 
+def _people_title(county: Division, year: int, ledger_row: SubsidyLedgerRow) -> str:
+    return f"{county.name}{year}年度{ledger_row.name}资助参保人员名单"
+
+
 @report_view(template="subsidies/ledger_people.html", form_class=LedgerPeopleForm)
 def subsidy_ledger_people_page(request: AuthenticatedHttpRequest, parameters: dict[str, Any]) -> ReportResult:
     county, ledger_row, enrollments = _ledger_people(request, parameters)
     listing = list_page(request, enrollments, per_page=PEOPLE_PER_PAGE)
-    rows = [(enrollment, id_number_on_page(enrollment.resident.id_number)) for enrollment in listing.page.object_list]
+    people = list(listing.page.object_list)
+    report = subsidy_ledger_people_report(
+        user=request.user,
+        ledger_row=ledger_row,
+        enrollments=people,
+        title=_people_title(county, parameters["year"], ledger_row),
+        unit=county.name,
+        today=timezone.localdate(),
+        on_page=True,
+        first_number=listing.page.start_index() or 1,
+    )
     return {
         "county": county,
         "year": parameters["year"],
         "ledger_row": ledger_row,
         "page": listing.page,
-        "rows": rows,
+        "rows": [(enrollment, id_number_on_page(enrollment.resident.id_number)) for enrollment in people],
+        "table": report_page_table(report),
         "query": listing.link_query,
     }
 
@@ -78,12 +96,11 @@ def subsidy_ledger_people_page(request: AuthenticatedHttpRequest, parameters: di
 @report_view(template="subsidies/ledger_people.html", form_class=LedgerPeopleForm)
 def subsidy_ledger_people_export(request: AuthenticatedHttpRequest, parameters: dict[str, Any]) -> ReportResult:
     county, ledger_row, enrollments = _ledger_people(request, parameters)
-    title = f"{county.name}{parameters['year']}年度{ledger_row.name}资助参保人员名单"
     report = subsidy_ledger_people_report(
         user=request.user,
         ledger_row=ledger_row,
         enrollments=enrollments,
-        title=title,
+        title=_people_title(county, parameters["year"], ledger_row),
         unit=county.name,
         today=timezone.localdate(),
     )
