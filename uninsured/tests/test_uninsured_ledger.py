@@ -7,7 +7,7 @@ import io
 
 import pytest
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from accounts.models import Role
 from conftest import BEIZHOUZHUANG_TOWN, YUJING_TOWN, make_user
@@ -16,6 +16,7 @@ from divisions.models import Division
 from enrollment.rules import id_number_compose
 from enrollment.services import enrollment_create
 from tests.bad_files import uninsured_ledger_layout
+from tests.factories import xlsx_bytes
 from uninsured.models import (
     ContactResult,
     OutreachStep,
@@ -55,12 +56,7 @@ def batch_id(response) -> str:
 
 
 def xlsx_upload(rows, name="未参保名单.xlsx") -> io.BytesIO:
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    buffer.seek(0)
+    buffer = io.BytesIO(xlsx_bytes(rows))
     buffer.name = name
     return buffer
 
