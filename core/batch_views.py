@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from .batches import PreviewBatch
+from .excel import xlsx_response
 
 Record = TypeVar("Record", bound=models.Model)
 Batch = TypeVar("Batch", bound=PreviewBatch)
@@ -61,6 +62,16 @@ def batch_rows_context(batch: PreviewBatch, *, rows_shown: int) -> dict[str, Any
         "rows_shown": rows_shown,
         "can_confirm": batch.can_confirm,
     }
+
+
+def batch_row_errors_response(
+    batch: PreviewBatch, *, build: Callable[..., bytes], no_errors_message: str
+) -> HttpResponse:
+    """The refused rows of `batch` as the xlsx `build(row_errors=...)` writes, named after the uploaded file; a batch
+    without refused rows answers 404 with `no_errors_message`."""
+    if not batch.row_errors:
+        raise Http404(no_errors_message)
+    return xlsx_response(build(row_errors=batch.row_errors), f"错误行-{batch.file_name}.xlsx")
 
 
 def action_response(

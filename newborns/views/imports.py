@@ -1,14 +1,20 @@
 """Birth lists from the health commission: upload and preview, confirm, the error rows, the template."""
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import ADD_BIRTH_RECORD
 from accounts.requests import AuthenticatedHttpRequest
-from core.batch_views import action_response, batch_or_404, batch_rows_context, batch_upload_stage
+from core.batch_views import (
+    action_response,
+    batch_or_404,
+    batch_row_errors_response,
+    batch_rows_context,
+    batch_upload_stage,
+)
 from core.excel import xlsx_response
 from core.lists import list_page
 
@@ -71,10 +77,9 @@ def birth_import_confirm_view(request: AuthenticatedHttpRequest, pk: int) -> Htt
 @login_required
 @permission_required(ADD_BIRTH_RECORD, raise_exception=True)
 def birth_import_errors_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    batch = _batch_or_404(request, pk)
-    if not batch.row_errors:
-        raise Http404("该批次没有错误行。")
-    return xlsx_response(birth_row_errors_file_build(row_errors=batch.row_errors), f"错误行-{batch.file_name}.xlsx")
+    return batch_row_errors_response(
+        _batch_or_404(request, pk), build=birth_row_errors_file_build, no_errors_message="该批次没有错误行。"
+    )
 
 
 @login_required

@@ -9,7 +9,13 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import IMPORT_IDENTITY_LIST
 from accounts.requests import AuthenticatedHttpRequest
-from core.batch_views import action_response, batch_or_404, batch_rows_context, batch_upload_stage
+from core.batch_views import (
+    action_response,
+    batch_or_404,
+    batch_row_errors_response,
+    batch_rows_context,
+    batch_upload_stage,
+)
 from core.excel import report_xlsx_response, xlsx_response
 from core.lists import list_page
 from core.reports import Report, columns_of
@@ -95,10 +101,9 @@ def identity_list_confirm_view(request: AuthenticatedHttpRequest, pk: int) -> Ht
 @login_required
 @permission_required(IMPORT_IDENTITY_LIST, raise_exception=True)
 def identity_list_errors_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    batch = _batch_or_404(request, pk)
-    if not batch.row_errors:
-        raise Http404("该名单没有错误行。")
-    return xlsx_response(row_errors_file_build(row_errors=batch.row_errors), f"错误行-{batch.file_name}.xlsx")
+    return batch_row_errors_response(
+        _batch_or_404(request, pk), build=row_errors_file_build, no_errors_message="该名单没有错误行。"
+    )
 
 
 @login_required
