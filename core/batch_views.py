@@ -1,5 +1,6 @@
 """The page steps every preview → confirm list shares: the scoped look-up of a batch, staging an upload from its
-form, the rows a preview page shows, and a confirming POST answered with a message and a redirect.
+form, the rows and refused rows a batch's pages give, and a POST that confirms (retries, discards…) a batch or a
+job, answered with a message and a redirect.
 
 Each app's views keep their own URLs, permissions, templates and words; these functions hold only what is the same.
 """
