@@ -1,14 +1,15 @@
 """Bulk import pages: upload, progress polled by htmx, the report of refused and skipped rows, the templates."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import BULK_IMPORT
 from accounts.requests import AuthenticatedHttpRequest
+from core.batch_views import action_response, batch_or_404
 from core.excel import xlsx_response
 from core.jobs import SUBMISSION_DEFERRED_MESSAGE, job_submission_deferred
 from core.list_files import list_template_bytes
@@ -22,10 +23,7 @@ from .tasks import bulk_import_run_task
 
 
 def _job_or_404(request: AuthenticatedHttpRequest, pk: int) -> BulkImportJob:
-    job = bulk_import_jobs(user=request.user).filter(pk=pk).first()
-    if job is None:
-        raise Http404("没有找到该导入任务。")
-    return job
+    return batch_or_404(bulk_import_jobs(user=request.user), pk, not_found_message="没有找到该导入任务。")
 
 
 @login_required
@@ -72,14 +70,12 @@ def bulk_import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 @require_POST
 def bulk_import_retry_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = _job_or_404(request, pk)
-    try:
-        bulk_import_retry(actor=request.user, job_id=job.pk)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, "已重新排队，导入将从文件开头重新进行。")
-    return redirect("bulk_import_detail", pk=job.pk)
+    return action_response(
+        request,
+        action=lambda: bulk_import_retry(actor=request.user, job_id=job.pk),
+        success_message=lambda _: "已重新排队，导入将从文件开头重新进行。",
+        next_url=reverse("bulk_import_detail", kwargs={"pk": job.pk}),
+    )
 
 
 @login_required
@@ -87,14 +83,12 @@ def bulk_import_retry_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
 @require_POST
 def bulk_import_confirm_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = _job_or_404(request, pk)
-    try:
-        bulk_import_confirm(actor=request.user, job_id=job.pk)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, "已确认，正在写入。")
-    return redirect("bulk_import_detail", pk=job.pk)
+    return action_response(
+        request,
+        action=lambda: bulk_import_confirm(actor=request.user, job_id=job.pk),
+        success_message=lambda _: "已确认，正在写入。",
+        next_url=reverse("bulk_import_detail", kwargs={"pk": job.pk}),
+    )
 
 
 @login_required
@@ -102,14 +96,12 @@ def bulk_import_confirm_view(request: AuthenticatedHttpRequest, pk: int) -> Http
 @require_POST
 def bulk_import_discard_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = _job_or_404(request, pk)
-    try:
-        bulk_import_discard(actor=request.user, job_id=job.pk)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, "已放弃该文件，未写入任何数据。")
-    return redirect("bulk_import_detail", pk=job.pk)
+    return action_response(
+        request,
+        action=lambda: bulk_import_discard(actor=request.user, job_id=job.pk),
+        success_message=lambda _: "已放弃该文件，未写入任何数据。",
+        next_url=reverse("bulk_import_detail", kwargs={"pk": job.pk}),
+    )
 
 
 @login_required

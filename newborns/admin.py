@@ -1,22 +1,18 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import PreviewBatchAdmin, ReadOnlyAdmin
+
 from .models import BirthImportBatch, BirthRecord, PreEnrollment, PreEnrollmentPlaceholder
 
 
 @admin.register(BirthRecord)
-class BirthRecordAdmin(SimpleHistoryAdmin):
+class BirthRecordAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     """Read-only: births are registered and completed through the pages and the API, where the rules run."""
 
     list_display = ["birth_certificate_no", "name", "gender", "birth_date", "registration_date", "channel", "resident"]
     list_filter = ["channel", "gender"]
     search_fields = ["birth_certificate_no", "name", "mother_id_number"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in BirthRecord._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
 
 
 class PlaceholderInline(admin.TabularInline):
@@ -30,27 +26,13 @@ class PlaceholderInline(admin.TabularInline):
 
 
 @admin.register(PreEnrollment)
-class PreEnrollmentAdmin(SimpleHistoryAdmin):
+class PreEnrollmentAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["mother", "expected_delivery_date", "application_date", "babies", "status"]
     list_filter = ["status", "insurance_year"]
     search_fields = ["mother__name", "mother__id_number"]
     inlines = [PlaceholderInline]
 
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in PreEnrollment._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(BirthImportBatch)
-class BirthImportBatchAdmin(admin.ModelAdmin):
+class BirthImportBatchAdmin(PreviewBatchAdmin):
     list_display = ["uploaded_at", "county", "file_name", "status", "rows_total"]
-    list_filter = ["status"]
-    exclude = ["checked_rows", "row_errors"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in BirthImportBatch._meta.fields if field.name not in self.exclude]
-
-    def has_add_permission(self, request):
-        return False

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import PreviewBatchAdmin
+
 from .models import HardshipIdentity, IdentityListBatch
 
 
@@ -13,19 +15,13 @@ class HardshipIdentityAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(IdentityListBatch)
-class IdentityListBatchAdmin(admin.ModelAdmin):
+class IdentityListBatchAdmin(PreviewBatchAdmin):
     """Read-only: lists are uploaded and confirmed on their own pages, where the rows are checked."""
 
     list_display = ["uploaded_at", "county", "department", "list_date", "file_name", "status", "rows_total"]
     list_filter = ["department", "status"]
     search_fields = ["file_name", "county__name"]
     exclude = ["checked_rows", "row_errors", "unmatched_rows"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in IdentityListBatch._meta.fields if field.name not in self.exclude]
-
-    def has_add_permission(self, request):
-        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

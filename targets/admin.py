@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import PreviewBatchAdmin, ReadOnlyAdmin
+
 from .models import BaselineImportBatch, PopulationBaseline, ProgressSnapshot, Target, TargetSplitBatch
 
 
@@ -21,38 +23,19 @@ class PopulationBaselineAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProgressSnapshot)
-class ProgressSnapshotAdmin(admin.ModelAdmin):
+class ProgressSnapshotAdmin(ReadOnlyAdmin):
     """Read-only: snapshots are written by the progress job only."""
 
     list_display = ["as_of", "division", "metric", "target", "actual", "completion_rate", "time_progress", "gap"]
     list_filter = ["year", "metric", "as_of"]
     search_fields = ["division__code", "division__name"]
 
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in ProgressSnapshot._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-
-class _PreviewBatchAdmin(admin.ModelAdmin):
-    """Read-only: a batch is written by its upload and its confirmation only."""
-
-    list_filter = ["status"]
-    exclude = ["checked_rows", "row_errors"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields if field.name not in self.exclude]
-
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(TargetSplitBatch)
-class TargetSplitBatchAdmin(_PreviewBatchAdmin):
+class TargetSplitBatchAdmin(PreviewBatchAdmin):
     list_display = ["uploaded_at", "city", "year", "file_name", "status", "rows_total"]
 
 
 @admin.register(BaselineImportBatch)
-class BaselineImportBatchAdmin(_PreviewBatchAdmin):
+class BaselineImportBatchAdmin(PreviewBatchAdmin):
     list_display = ["uploaded_at", "division", "file_name", "status", "rows_total"]

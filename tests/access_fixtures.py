@@ -2,14 +2,11 @@
 every role whose division holds them ("own") and a user of the same role whose division does not ("other")."""
 
 import datetime
-import io
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
-from openpyxl import Workbook
 from rest_framework.authtoken.models import Token
 
 from accounts.models import Role, User
@@ -24,7 +21,8 @@ from enrollment.rules import id_number_compose
 from enrollment.services import enrollment_create, resident_create
 from newborns.models import BirthImportBatch, BirthRecord, PreEnrollment
 from newborns.services import birth_import_preview, newborn_register, pre_enrollment_create
-from reports.models import CountyFiscalTier, FiscalTier
+from reports.models import FiscalTier
+from reports.tests.factories import pilot_tier_assign
 from subsidies.models import IdentityListBatch
 from subsidies.services import hardship_identity_create, identity_list_preview
 from targets.models import BaselineImportBatch, ProgressJob, ProgressSnapshot, TargetSplitBatch
@@ -33,6 +31,8 @@ from targets.services.baselines import baseline_import_stage
 from targets.services.split import target_split_stage
 from tax_payments.loaders import tax_payment_match
 from tax_payments.models import TaxPaymentMatch, TaxPaymentRecord
+from tests.bad_files import birth_layout
+from tests.factories import xlsx_bytes
 from uninsured.models import UninsuredLedgerImportBatch, UninsuredList, UninsuredPerson, UninsuredPushBatch
 from uninsured.resources import uninsured_ledger_report
 from uninsured.selectors import uninsured_ledger_rows
@@ -122,27 +122,9 @@ class World:
     sentinels: tuple[str, ...] = field(default=SENTINELS)
 
 
-BIRTH_LIST_HEADER = [
-    "出生医学证明编号",
-    "新生儿姓名",
-    "性别",
-    "出生日期",
-    "母亲身份证号",
-    "身份证号",
-    "户籍地代码",
-    "登记日期",
-]
+BIRTH_LIST_HEADER = list(birth_layout().header)
 IDENTITY_LIST_HEADER = ["姓名", "身份证号", "身份类别"]
 BASELINE_HEADER = ["区划代码", "区划名称", "年度", "户籍人口", "常住人口", "参加职工医保人数", "数据来源"]
-
-
-def xlsx(rows: Sequence[Sequence[object]]) -> bytes:
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def _users() -> tuple[dict[str, User], dict[str, User]]:
@@ -197,7 +179,7 @@ def world_build() -> World:
         department="民政",
         list_date=D(2025, 10, 1),
         file_name="矩阵低保名单.xlsx",
-        content=xlsx(
+        content=xlsx_bytes(
             [
                 IDENTITY_LIST_HEADER,
                 [RESIDENT[0], RESIDENT[1], "低保"],
@@ -210,7 +192,7 @@ def world_build() -> World:
         actor=clerk,
         county=county,
         file_name="矩阵出生信息.xlsx",
-        content=xlsx(
+        content=xlsx_bytes(
             [
                 BIRTH_LIST_HEADER,
                 ["M140000002", "柳二", "未知", D(2026, 11, 1), mother.id_number, None, YUJING_VILLAGE, D(2026, 11, 5)],
@@ -224,7 +206,7 @@ def world_build() -> World:
         file_name="矩阵户籍人口.csv",
         status=JobStatus.REFUSED,
         error_count=1,
-        error_file=ContentFile(xlsx([["行号", "错误"], [2, "身份证号校验位错误"]]), name="matrix-report.xlsx"),
+        error_file=ContentFile(xlsx_bytes([["行号", "错误"], [2, "身份证号校验位错误"]]), name="matrix-report.xlsx"),
         requested_by=clerk,
     )
     an_hour_ago = timezone.now() - datetime.timedelta(hours=1)  # a heartbeat that old: the worker is gone
@@ -270,7 +252,7 @@ def world_build() -> World:
             requested_by=user,
             status=JobStatus.SUCCEEDED,
             rows_total=1,
-            file=ContentFile(xlsx([["居民花名册"]]), name="matrix-roster.xlsx"),
+            file=ContentFile(xlsx_bytes([["居民花名册"]]), name="matrix-roster.xlsx"),
             finished_at=timezone.now(),
         )
         for role, user in own.items()
@@ -324,18 +306,9 @@ def world_build() -> World:
     refused_baseline_batch = baseline_import_stage(
         actor=province,
         file_name="矩阵人口基数（有错误）.xlsx",
-        content=xlsx([BASELINE_HEADER, ["149999", "不存在", 2026, 1, None, 0, "矩阵测试"]]),
+        content=xlsx_bytes([BASELINE_HEADER, ["149999", "不存在", 2026, 1, None, 0, "矩阵测试"]]),
     )
-    fiscal_tier = FiscalTier.objects.create(
-        name="矩阵试点分档",
-        region_id="14",
-        province_share=Decimal("0.6"),
-        city_share=Decimal("0.2"),
-        county_share=Decimal("0.2"),
-        valid_from=D(2026, 1, 1),
-        source_document="测试",
-    )
-    CountyFiscalTier.objects.filter(county_id=SHANYIN).update(tier=fiscal_tier)
+    fiscal_tier = pilot_tier_assign(name="矩阵试点分档", county=SHANYIN)
     for code, actual in ((SHANYIN, 3), (YUJING_TOWN, 2), ("140621101", 1)):
         ProgressSnapshot.objects.create(
             year=2026,
@@ -384,7 +357,7 @@ def world_build() -> World:
 
 def push_list() -> bytes:
     """The province's list of one uninsured person of 玉井镇."""
-    return xlsx(
+    return xlsx_bytes(
         [["乡镇代码", "乡镇", "村（社区）代码", "姓名", "身份证号"], [YUJING_TOWN, "", YUJING_VILLAGE, *PUSHED]]
     )
 
@@ -418,12 +391,12 @@ SHUOZHOU_SPLIT = {
 def birth_list() -> bytes:
     """The health commission's list of one more birth to 柳含烟 in 玉井村, without an ID number yet."""
     birth = ["M140000003", "柳四", "F", D(2026, 11, 2), MOTHER[1], None, YUJING_VILLAGE, D(2026, 11, 6)]
-    return xlsx([BIRTH_LIST_HEADER, birth])
+    return xlsx_bytes([BIRTH_LIST_HEADER, birth])
 
 
 def identity_list() -> bytes:
     """民政's 低保 list of 山阴县: the two residents of the world."""
-    return xlsx([IDENTITY_LIST_HEADER, [*RESIDENT, "低保"], [*SECOND_RESIDENT, "低保"]])
+    return xlsx_bytes([IDENTITY_LIST_HEADER, [*RESIDENT, "低保"], [*SECOND_RESIDENT, "低保"]])
 
 
 def resident_registry() -> bytes:
@@ -433,9 +406,11 @@ def resident_registry() -> bytes:
 
 def split_file() -> bytes:
     """朔州's split filled in, as its template would be."""
-    return xlsx([["区县代码", "区县", "目标人数"], *([code, "", value] for code, value in SHUOZHOU_SPLIT.items())])
+    return xlsx_bytes(
+        [["区县代码", "区县", "目标人数"], *([code, "", value] for code, value in SHUOZHOU_SPLIT.items())]
+    )
 
 
 def baseline_file() -> bytes:
     """山阴县's 2026 population baseline."""
-    return xlsx([BASELINE_HEADER, [SHANYIN, "山阴县", 2026, 300000, None, 20000, "矩阵测试"]])
+    return xlsx_bytes([BASELINE_HEADER, [SHANYIN, "山阴县", 2026, 300000, None, 20000, "矩阵测试"]])

@@ -2,9 +2,12 @@
 made-up resident or enrollment carries the same checks, computed figures and history rows as a real one."""
 
 import datetime
+import io
+from collections.abc import Sequence
 from typing import cast
 
 import factory
+from openpyxl import Workbook
 
 from accounts.models import Role, User
 from accounts.services import user_create
@@ -14,6 +17,20 @@ from enrollment.rules import id_number_compose
 from enrollment.services import enrollment_create, resident_create
 
 TEST_PASSWORD = "test-password-2026"
+SHUOZHOU_COUNTIES = ("140602", "140603", "140621", "140622", "140623", "140671", "140681")  # the seeded 朔州, by code
+
+
+def xlsx_bytes(rows: Sequence[Sequence[object]], *, title: str | None = None) -> bytes:
+    """An xlsx of `rows` on its first sheet, under a one-cell `title` row when given."""
+    workbook = Workbook()
+    sheet = workbook.active
+    if title:
+        sheet.append([title])
+    for row in rows:
+        sheet.append(list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 def division(code: str) -> Division:

@@ -43,8 +43,8 @@ from tests.access_fixtures import (
     YUJING_VILLAGE,
     World,
     world_build,
-    xlsx,
 )
+from tests.factories import xlsx_bytes
 from tests.test_access_matrix import PROJECT_APPS, allowed, api_route, body_text, row_counts
 
 D = datetime.date
@@ -98,7 +98,7 @@ def _pointing_at(label: str, values: tuple, world_rows: dict[str, dict[Any, tupl
 
 
 def _birth_list(rows: Sequence[Sequence[object]]) -> bytes:
-    return xlsx([BIRTH_LIST_HEADER, *rows])
+    return xlsx_bytes([BIRTH_LIST_HEADER, *rows])
 
 
 def _mother_row(village: Division) -> list[object]:

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import PreviewBatchAdmin
+
 from .models import UninsuredLedgerImportBatch, UninsuredList, UninsuredPerson, UninsuredPushBatch
 
 
@@ -20,25 +22,12 @@ class UninsuredPersonAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["township", "village", "uninsured_list"]
 
 
-class _PreviewBatchAdmin(admin.ModelAdmin):
-    """Read-only: a batch is written by its upload and its confirmation only."""
-
-    list_filter = ["status"]
-    exclude = ["checked_rows", "row_errors"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields if field.name not in self.exclude]
-
-    def has_add_permission(self, request):
-        return False
-
-
 @admin.register(UninsuredPushBatch)
-class UninsuredPushBatchAdmin(_PreviewBatchAdmin):
+class UninsuredPushBatchAdmin(PreviewBatchAdmin):
     list_display = ["uploaded_at", "division", "year", "file_name", "status", "rows_total"]
     exclude = ["checked_rows", "row_errors", "townships"]
 
 
 @admin.register(UninsuredLedgerImportBatch)
-class UninsuredLedgerImportBatchAdmin(_PreviewBatchAdmin):
+class UninsuredLedgerImportBatchAdmin(PreviewBatchAdmin):
     list_display = ["uploaded_at", "township", "year", "file_name", "status", "rows_total"]

@@ -6,13 +6,14 @@ import io
 from collections.abc import Sequence
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from bulk.models import BulkImportJob
 from bulk.services import bulk_import_create
 from core.models import JobStatus
 from divisions.models import Division
 from enrollment.rules import id_number_compose
+from tests.factories import xlsx_bytes
 
 SHANYIN = "140621"
 RESIDENT_HEADER = ["身份证号", "姓名", "户籍地代码", "联系电话", "居住地代码"]
@@ -62,12 +63,7 @@ def csv_file(
 
 
 def xlsx_file(rows: Sequence[Sequence[object]], *, name: str = "户籍人口.xlsx") -> SimpleUploadedFile:
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return SimpleUploadedFile(name, buffer.getvalue())
+    return SimpleUploadedFile(name, xlsx_bytes(rows))
 
 
 def run_import(

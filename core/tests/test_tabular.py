@@ -1,11 +1,9 @@
 """The one reader of CSV and xlsx files and the cell checks every import shares, without the database."""
 
 import datetime
-import io
 from decimal import Decimal
 
 import pytest
-from openpyxl import Workbook
 
 from core.tabular import (
     CellUnreadable,
@@ -17,19 +15,11 @@ from core.tabular import (
     csv_encoding,
     stored_as_number_message,
 )
+from tests.factories import xlsx_bytes
 
 # Excel keeps a date and time without a time zone, and openpyxl reads it so
 CELL_DATETIME = datetime.datetime(2026, 1, 2, 8, 30)  # noqa: DTZ001
 CELL_MIDNIGHT = datetime.datetime(2026, 1, 2)  # noqa: DTZ001
-
-
-def xlsx_bytes(rows: list[list[object]]) -> bytes:
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    stream = io.BytesIO()
-    workbook.save(stream)
-    return stream.getvalue()
 
 
 def test_a_utf8_csv_with_a_bom_is_read_with_the_file_s_row_numbers():

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from accounts.models import Role
 from conftest import BEIZHOUZHUANG_TOWN, SHANYIN, YUJING_TOWN, first_village, make_user
@@ -18,6 +18,7 @@ from enrollment.rules import id_number_compose
 from newborns.models import BirthImportBatch, BirthRecord
 from newborns.services import newborn_register
 from newborns.services.imports import birth_import_confirm, birth_import_preview
+from tests.factories import xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -27,18 +28,6 @@ MOTHER_B = id_number_compose(address_code=SHANYIN, birth_date=D(1996, 5, 6), seq
 MOTHER_C = id_number_compose(address_code=SHANYIN, birth_date=D(1998, 8, 9), sequence=66)
 GIRL_ID = id_number_compose(address_code=SHANYIN, birth_date=D(2026, 11, 21), sequence=12)  # even: a girl
 YUJING_VILLAGE = "140621100200"  # 玉井村委会
-
-
-def xlsx(rows, title=None):
-    workbook = Workbook()
-    sheet = workbook.active
-    if title:
-        sheet.append([title])
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def preview(user, content, *, file_name="出生信息.xlsx", county=SHANYIN):
@@ -64,7 +53,7 @@ def test_r7_1_a_good_file_is_previewed_without_writing_then_registers_three_free
     # given
     today = timezone.localdate()
     # when
-    batch = preview(clerk, xlsx(GOOD_ROWS))
+    batch = preview(clerk, xlsx_bytes(GOOD_ROWS))
     # then nothing is registered yet, and the rows are as they will be registered
     assert (batch.status, batch.rows_total, batch.row_errors, batch.file_error) == ("previewed", 3, [], "")
     fields = ["row", "birth_certificate_no", "gender", "birth_date", "id_number", "division_code", "division_name"]
@@ -108,7 +97,7 @@ def bad_file():
     future = timezone.localdate() + datetime.timedelta(days=1)
     bad_check = MOTHER_B[:17] + ("0" if MOTHER_B[17] != "0" else "1")
     as_number = float(MOTHER_C[:15] + "000")  # Excel keeps 15 significant digits of a number
-    return xlsx(
+    return xlsx_bytes(
         [
             HEADER,
             ["P140000001", "张一", "男", D(2026, 11, 20), MOTHER_A, None, YUJING_VILLAGE, None],
@@ -200,7 +189,7 @@ def test_r7_1_a_certificate_already_registered_is_skipped_not_duplicated(clerk):
     )
     before = written()
     # when
-    batch = preview(clerk, xlsx(GOOD_ROWS))
+    batch = preview(clerk, xlsx_bytes(GOOD_ROWS))
     # then it is listed as to be skipped, not as an error
     assert (batch.status, batch.row_errors) == ("previewed", [])
     assert [row["registered"] for row in batch.checked_rows] == [False, True, False]
@@ -216,7 +205,7 @@ def test_r7_1_a_certificate_already_registered_is_skipped_not_duplicated(clerk):
 
 def test_r7_1_confirming_twice_is_refused_and_registers_nothing_more(clerk):
     # given
-    batch = birth_import_confirm(actor=clerk, batch=preview(clerk, xlsx(GOOD_ROWS)))
+    batch = birth_import_confirm(actor=clerk, batch=preview(clerk, xlsx_bytes(GOOD_ROWS)))
     before = written()
     # when / then
     with pytest.raises(ValidationError, match="该批次已导入，不能重复导入。"):
@@ -227,7 +216,7 @@ def test_r7_1_confirming_twice_is_refused_and_registers_nothing_more(clerk):
 
 def test_r7_1_a_row_refused_at_confirmation_rolls_back_the_whole_file_and_is_shown(clerk):
     # given a county file with births in 玉井 (rows 2, 4) and 北周庄 (row 3), confirmed by a clerk of 玉井 only
-    batch = preview(clerk, xlsx(GOOD_ROWS))
+    batch = preview(clerk, xlsx_bytes(GOOD_ROWS))
     yujing_clerk = make_user("yujing_clerk", Role.WINDOW_CLERK, YUJING_TOWN)
     message = (
         "第3行（P140000002）户籍地代码：只能登记本辖区内的居民。本批次未登记任何新生儿，请处理后重新确认或重新上传。"
@@ -254,12 +243,16 @@ def test_r7_1_a_row_refused_at_confirmation_rolls_back_the_whole_file_and_is_sho
     ("content", "file_name", "message"),
     [
         (
-            xlsx([HEADER[:4], ["P1", "张", "男", "2026-11-01"]]),
+            xlsx_bytes([HEADER[:4], ["P1", "张", "男", "2026-11-01"]]),
             "出生.xlsx",
             "缺少列：母亲身份证号、户籍地代码。请使用出生登记导入模板。",
         ),
-        (xlsx([HEADER]), "出生.xlsx", "文件中没有数据行。"),
-        (xlsx([["姓名", "性别"], ["张", "男"]]), "出生.xlsx", "没有找到表头：前5行中应有「出生医学证明编号」一列。"),
+        (xlsx_bytes([HEADER]), "出生.xlsx", "文件中没有数据行。"),
+        (
+            xlsx_bytes([["姓名", "性别"], ["张", "男"]]),
+            "出生.xlsx",
+            "没有找到表头：前5行中应有「出生医学证明编号」一列。",
+        ),
         (b"x", "出生.doc", "只能导入 xlsx 或 csv 文件。"),
     ],
 )
@@ -269,7 +262,7 @@ def test_r7_1_unreadable_files_are_refused_whole(clerk, content, file_name, mess
 
 
 def test_r7_1_a_title_row_above_the_header_is_skipped(clerk):
-    batch = preview(clerk, xlsx(GOOD_ROWS[:2], title="山阴县2026年11月出生信息"))
+    batch = preview(clerk, xlsx_bytes(GOOD_ROWS[:2], title="山阴县2026年11月出生信息"))
     assert (batch.status, [row["row"] for row in batch.checked_rows]) == ("previewed", [3])
 
 
@@ -279,7 +272,7 @@ def test_r7_1_a_title_row_above_the_header_is_skipped(clerk):
 def test_pages_upload_preview_confirm(client, clerk):
     # given
     client.force_login(clerk)
-    upload = io.BytesIO(xlsx(GOOD_ROWS))
+    upload = io.BytesIO(xlsx_bytes(GOOD_ROWS))
     upload.name = "出生信息.xlsx"
     # when
     response = client.post(reverse("birth_import_index"), {"county": SHANYIN, "file": upload})
@@ -308,7 +301,7 @@ def test_pages_show_certificates_already_registered_as_skipped(client, clerk):
         division=first_village(YUJING_TOWN),
         registration_date=D(2026, 10, 10),
     )
-    batch = preview(clerk, xlsx(GOOD_ROWS))
+    batch = preview(clerk, xlsx_bytes(GOOD_ROWS))
     client.force_login(clerk)
     page = client.get(f"/newborns/imports/{batch.pk}/").content.decode()
     assert page.count("已登记，将跳过") == 2  # the count and the row
@@ -358,7 +351,7 @@ def test_pages_template_has_the_columns_as_text(client, clerk):
 
 def test_pages_another_county_s_clerk_gets_404_and_nothing_changes(client, clerk):
     # given
-    batch = preview(clerk, xlsx(GOOD_ROWS))
+    batch = preview(clerk, xlsx_bytes(GOOD_ROWS))
     client.force_login(make_user("yingxian", Role.WINDOW_CLERK, "140622"))
     # when / then
     assert client.get(f"/newborns/imports/{batch.pk}/").status_code == 404
@@ -372,7 +365,7 @@ def test_pages_another_county_s_clerk_gets_404_and_nothing_changes(client, clerk
 def test_pages_upload_for_another_county_is_refused(client):
     # given a clerk of 应县 posting a file for 山阴县
     client.force_login(make_user("yingxian", Role.WINDOW_CLERK, "140622"))
-    upload = io.BytesIO(xlsx(GOOD_ROWS))
+    upload = io.BytesIO(xlsx_bytes(GOOD_ROWS))
     upload.name = "出生信息.xlsx"
     # when
     response = client.post("/newborns/imports/", {"county": SHANYIN, "file": upload})

@@ -1,14 +1,20 @@
 """Birth lists from the health commission: upload and preview, confirm, the error rows, the template."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import ADD_BIRTH_RECORD
 from accounts.requests import AuthenticatedHttpRequest
+from core.batch_views import (
+    action_response,
+    batch_or_404,
+    batch_row_errors_response,
+    batch_rows_context,
+    batch_upload_stage,
+)
 from core.excel import xlsx_response
 from core.lists import list_page
 
@@ -22,10 +28,7 @@ ROWS_SHOWN = 200
 
 
 def _batch_or_404(request: AuthenticatedHttpRequest, pk: int) -> BirthImportBatch:
-    batch = birth_import_batches(user=request.user).filter(pk=pk).first()
-    if batch is None:
-        raise Http404("没有找到该批次。")
-    return batch
+    return batch_or_404(birth_import_batches(user=request.user), pk)
 
 
 @login_required
@@ -33,14 +36,10 @@ def _batch_or_404(request: AuthenticatedHttpRequest, pk: int) -> BirthImportBatc
 def birth_import_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     counties = birth_import_counties(user=request.user)
     form = BirthImportUploadForm(request.POST or None, request.FILES or None, counties=counties)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        batch = birth_import_preview(
-            actor=request.user,
-            county=form.cleaned_data["county"],
-            file_name=upload.name,
-            content=upload.read(),
-        )
+    batch = batch_upload_stage(
+        request, form, lambda data, **upload: birth_import_preview(actor=request.user, county=data["county"], **upload)
+    )
+    if batch is not None:
         return redirect("birth_import_detail", pk=batch.pk)
     listing = list_page(request, birth_import_batches(user=request.user), per_page=20)
     status = 400 if request.method == "POST" else 200
@@ -54,13 +53,9 @@ def birth_import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     batch = _batch_or_404(request, pk)
     to_skip = [row for row in batch.checked_rows if row["registered"]]
     context = {
-        "batch": batch,
-        "rows": batch.checked_rows[:ROWS_SHOWN],
-        "row_errors": batch.row_errors[:ROWS_SHOWN],
-        "rows_shown": ROWS_SHOWN,
+        **batch_rows_context(batch, rows_shown=ROWS_SHOWN),
         "to_register": len(batch.checked_rows) - len(to_skip),
         "to_skip": len(to_skip),
-        "can_confirm": batch.can_confirm,
     }
     return render(request, "newborns/import_detail.html", context)
 
@@ -70,22 +65,21 @@ def birth_import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 @require_POST
 def birth_import_confirm_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = _batch_or_404(request, pk)
-    try:
-        batch = birth_import_confirm(actor=request.user, batch=batch)
-    except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
-    else:
-        messages.success(request, f"已导入：新登记{batch.created_count}人，已登记跳过{batch.existing_count}人。")
-    return redirect("birth_import_detail", pk=batch.pk)
+    return action_response(
+        request,
+        action=lambda: birth_import_confirm(actor=request.user, batch=batch),
+        success_message=lambda done: f"已导入：新登记{done.created_count}人，已登记跳过{done.existing_count}人。",
+        next_url=reverse("birth_import_detail", kwargs={"pk": batch.pk}),
+        errors_joined=True,
+    )
 
 
 @login_required
 @permission_required(ADD_BIRTH_RECORD, raise_exception=True)
 def birth_import_errors_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    batch = _batch_or_404(request, pk)
-    if not batch.row_errors:
-        raise Http404("该批次没有错误行。")
-    return xlsx_response(birth_row_errors_file_build(row_errors=batch.row_errors), f"错误行-{batch.file_name}.xlsx")
+    return batch_row_errors_response(
+        _batch_or_404(request, pk), build=birth_row_errors_file_build, no_errors_message="该批次没有错误行。"
+    )
 
 
 @login_required

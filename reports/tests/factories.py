@@ -30,14 +30,10 @@ def birth(actor, county: str, born: datetime.date) -> None:
     )
 
 
-def shuozhou_with_pilot_tier() -> FiscalTier:
-    """朔州 (target 6000): 山阴 split 700; 应县 in a tier of its own (60/20/20), returned; the rest of the target
-    follows the 2025 births (朔城区 2, 应县 1); 2026 newborns: 山阴 3, 应县 1."""
-    Target.objects.create(
-        division_id=SHANYIN, year=2026, metric="subsidised_newborns", value=700, source_document="朔州市分解"
-    )
+def pilot_tier_assign(*, name: str, county: str) -> FiscalTier:
+    """A tier of Shanxi sharing 60/20/20 from 2026 (province/city/county), `county` moved into it."""
     tier = FiscalTier.objects.create(
-        name="试点分档",
+        name=name,
         region_id="14",
         province_share=Decimal("0.6"),
         city_share=Decimal("0.2"),
@@ -45,7 +41,17 @@ def shuozhou_with_pilot_tier() -> FiscalTier:
         valid_from=D(2026, 1, 1),
         source_document="测试",
     )
-    CountyFiscalTier.objects.filter(county_id="140622").update(tier=tier)
+    CountyFiscalTier.objects.filter(county_id=county).update(tier=tier)
+    return tier
+
+
+def shuozhou_with_pilot_tier() -> FiscalTier:
+    """朔州 (target 6000): 山阴 split 700; 应县 in a tier of its own (60/20/20), returned; the rest of the target
+    follows the 2025 births (朔城区 2, 应县 1); 2026 newborns: 山阴 3, 应县 1."""
+    Target.objects.create(
+        division_id=SHANYIN, year=2026, metric="subsidised_newborns", value=700, source_document="朔州市分解"
+    )
+    tier = pilot_tier_assign(name="试点分档", county="140622")
     clerks = {county: make_user(f"clerk{county}", "window_clerk", county) for county in ("140602", SHANYIN, "140622")}
     for county, born in [("140602", D(2025, 3, 1)), ("140602", D(2025, 5, 1)), ("140622", D(2025, 8, 1))]:
         birth(clerks[county], county, born)

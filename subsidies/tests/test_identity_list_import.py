@@ -5,7 +5,7 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from conftest import SHANYIN, YUJING_TOWN, first_village
 from core.batches import BatchStatus
@@ -15,22 +15,11 @@ from enrollment.services import enrollment_create, resident_create
 from subsidies.models import HardshipIdentity, IdentityListBatch
 from subsidies.resources import list_template_build, row_errors_file_build
 from subsidies.services import hardship_identity_create, identity_list_confirm, identity_list_preview
+from tests.factories import xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
 STRANGER = id_number_compose(address_code=SHANYIN, birth_date=D(1970, 1, 1), sequence=31)
-
-
-def xlsx(rows, title=None):
-    workbook = Workbook()
-    sheet = workbook.active
-    if title:
-        sheet.append([title])
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def preview(clerk, content, *, department="民政", list_date=None, file_name="名单.xlsx"):
@@ -52,7 +41,7 @@ def identities():
 
 def test_r6_1_good_list_is_previewed_without_writing_then_confirmed(clerk, yujing_resident, beizhouzhuang_resident):
     # given a 民政 list: one 低保, one 孤儿 (特困), one person not in the registry
-    content = xlsx(
+    content = xlsx_bytes(
         [
             ["序号", "姓名", "身份证号", "身份类别", "有效期起", "有效期止"],
             [1, "王玉井", yujing_resident.id_number, "低保", D(2025, 1, 1), None],
@@ -81,7 +70,7 @@ def test_r6_1_good_list_is_previewed_without_writing_then_confirmed(clerk, yujin
 def test_r6_1_bad_rows_are_reported_and_nothing_of_the_refused_list_is_written(clerk, yujing_resident):
     # given
     bad_check = yujing_resident.id_number[:17] + ("0" if yujing_resident.id_number[17] != "0" else "1")
-    content = xlsx(
+    content = xlsx_bytes(
         [
             ["姓名", "身份证号", "身份类别"],
             ["王玉井", yujing_resident.id_number, "低保"],
@@ -157,7 +146,9 @@ def test_r6_1_gbk_csv_with_a_bad_row_is_refused(clerk, yujing_resident):
 
 
 def test_r6_1_name_that_differs_from_the_registry_is_an_error(clerk, yujing_resident):
-    batch = preview(clerk, xlsx([["姓名", "身份证号", "身份类别"], ["王玉景", yujing_resident.id_number, "低保"]]))
+    batch = preview(
+        clerk, xlsx_bytes([["姓名", "身份证号", "身份类别"], ["王玉景", yujing_resident.id_number, "低保"]])
+    )
     assert batch.row_errors == [
         {
             "row": 2,
@@ -168,7 +159,7 @@ def test_r6_1_name_that_differs_from_the_registry_is_an_error(clerk, yujing_resi
 
 
 def test_r6_1_a_title_row_above_the_header_is_skipped(clerk, yujing_resident):
-    content = xlsx(
+    content = xlsx_bytes(
         [["公民身份号码", "姓名", "困难类别"], [yujing_resident.id_number, "王玉井", "低保"]], title="山阴县低保名单"
     )
     batch = preview(clerk, content)
@@ -178,9 +169,9 @@ def test_r6_1_a_title_row_above_the_header_is_skipped(clerk, yujing_resident):
 @pytest.mark.parametrize(
     ("content", "file_name", "message"),
     [
-        (xlsx([["姓名", "身份证号"], ["王", "1"]]), "名单.xlsx", "缺少列：身份类别。请使用民政名单模板。"),
-        (xlsx([["姓名", "身份证号", "身份类别"]]), "名单.xlsx", "名单中没有数据行。"),
-        (xlsx([["姓名", "电话"], ["王", "1"]]), "名单.xlsx", "没有找到表头：前5行中应有「身份证号」一列。"),
+        (xlsx_bytes([["姓名", "身份证号"], ["王", "1"]]), "名单.xlsx", "缺少列：身份类别。请使用民政名单模板。"),
+        (xlsx_bytes([["姓名", "身份证号", "身份类别"]]), "名单.xlsx", "名单中没有数据行。"),
+        (xlsx_bytes([["姓名", "电话"], ["王", "1"]]), "名单.xlsx", "没有找到表头：前5行中应有「身份证号」一列。"),
         (b"not a workbook", "名单.xlsx", "文件无法读取，请确认是 xlsx 或 csv 格式且未加密。"),
         (b"x", "名单.doc", "只能导入 xlsx 或 csv 文件。"),
     ],
@@ -197,7 +188,7 @@ def test_r6_1_reimport_updates_the_listed_and_ends_the_unlisted_with_the_batch_a
     # given a confirmed October list with both people
     first = preview(
         clerk,
-        xlsx(
+        xlsx_bytes(
             [
                 ["姓名", "身份证号", "身份类别"],
                 ["王玉井", yujing_resident.id_number, "低保"],
@@ -209,7 +200,7 @@ def test_r6_1_reimport_updates_the_listed_and_ends_the_unlisted_with_the_batch_a
     # when the December list names only 王玉井, with a closing date now
     second = preview(
         clerk,
-        xlsx(
+        xlsx_bytes(
             [["姓名", "身份证号", "身份类别", "有效期止"], ["王玉井", yujing_resident.id_number, "低保", "2026-06-30"]]
         ),
         list_date=D(2025, 12, 1),
@@ -226,7 +217,7 @@ def test_r6_1_reimport_updates_the_listed_and_ends_the_unlisted_with_the_batch_a
     assert ended.history.count() == 2
     # and an older list can no longer be confirmed over the newer one
     older = preview(
-        clerk, xlsx([["姓名", "身份证号", "身份类别"], ["李北周", beizhouzhuang_resident.id_number, "低保"]])
+        clerk, xlsx_bytes([["姓名", "身份证号", "身份类别"], ["李北周", beizhouzhuang_resident.id_number, "低保"]])
     )
     with pytest.raises(ValidationError, match="已导入2025年12月1日的民政名单，不能再导入较早的名单"):
         identity_list_confirm(actor=clerk, batch=older)
@@ -249,7 +240,7 @@ def test_r6_1_a_list_ends_identities_of_its_own_department_only(clerk, yujing_re
         name="赵外来",
         household_division=first_village(YUJING_TOWN),
     )
-    batch = preview(clerk, xlsx([["姓名", "身份证号", "身份类别"], ["赵外来", other.id_number, "低保"]]))
+    batch = preview(clerk, xlsx_bytes([["姓名", "身份证号", "身份类别"], ["赵外来", other.id_number, "低保"]]))
     # when
     batch = identity_list_confirm(actor=clerk, batch=batch)
     # then
@@ -264,7 +255,7 @@ def test_r6_2_disability_list_with_dibao_gives_the_free_tier(clerk, yujing_resid
     )
     batch = preview(
         clerk,
-        xlsx(
+        xlsx_bytes(
             [["姓名", "身份证号", "残疾等级", "认定日期"], ["王玉井", yujing_resident.id_number, "三级", "2025-05-01"]]
         ),
         department="残联",
@@ -282,14 +273,16 @@ def test_r6_2_disability_list_with_dibao_gives_the_free_tier(clerk, yujing_resid
 def test_r6_1_disability_list_without_grade_is_refused(clerk, yujing_resident):
     batch = preview(
         clerk,
-        xlsx([["姓名", "身份证号", "残疾等级"], ["王玉井", yujing_resident.id_number, "五级"]]),
+        xlsx_bytes([["姓名", "身份证号", "残疾等级"], ["王玉井", yujing_resident.id_number, "五级"]]),
         department="残联",
     )
     assert batch.row_errors[0]["errors"] == ["残疾等级：残疾等级「五级」应为1至4级。"]
 
 
 def test_r6_1_confirming_twice_is_refused(clerk, yujing_resident):
-    batch = preview(clerk, xlsx([["姓名", "身份证号", "身份类别"], ["王玉井", yujing_resident.id_number, "低保"]]))
+    batch = preview(
+        clerk, xlsx_bytes([["姓名", "身份证号", "身份类别"], ["王玉井", yujing_resident.id_number, "低保"]])
+    )
     identity_list_confirm(actor=clerk, batch=batch)
     with pytest.raises(ValidationError, match="该名单已导入，不能重复导入"):
         identity_list_confirm(actor=clerk, batch=batch)
@@ -328,13 +321,15 @@ def test_r6_1_each_department_s_list_good_rows_confirm_bad_rows_refuse(
     header = ["姓名", "身份证号", column]
     refused = preview(
         clerk,
-        xlsx([header, ["王玉井", yujing_resident.id_number, good], ["李北周", beizhouzhuang_resident.id_number, bad]]),
+        xlsx_bytes(
+            [header, ["王玉井", yujing_resident.id_number, good], ["李北周", beizhouzhuang_resident.id_number, bad]]
+        ),
         department=department,
     )
     assert (refused.status, [error["row"] for error in refused.row_errors]) == ("refused", [3])
     assert HardshipIdentity.objects.count() == 0
     # when the bad row is taken out
-    batch = preview(clerk, xlsx([header, ["王玉井", yujing_resident.id_number, good]]), department=department)
+    batch = preview(clerk, xlsx_bytes([header, ["王玉井", yujing_resident.id_number, good]]), department=department)
     identity_list_confirm(actor=clerk, batch=batch)
     # then
     assert list(HardshipIdentity.objects.values_list("category", "disability_grade", "department")) == [

@@ -1,15 +1,21 @@
 """Department identity lists: upload and preview, confirm, the error rows and the people not found, templates."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import IMPORT_IDENTITY_LIST
 from accounts.requests import AuthenticatedHttpRequest
+from core.batch_views import (
+    action_response,
+    batch_or_404,
+    batch_row_errors_response,
+    batch_rows_context,
+    batch_upload_stage,
+)
 from core.excel import report_xlsx_response, xlsx_response
 from core.lists import list_page
 from core.reports import Report, columns_of
@@ -33,26 +39,25 @@ def _category_names(batch: IdentityListBatch) -> dict[str, str]:
 
 
 def _batch_or_404(request: AuthenticatedHttpRequest, pk: int) -> IdentityListBatch:
-    batch = identity_list_batches(user=request.user).filter(pk=pk).first()
-    if batch is None:
-        raise Http404("没有找到该名单。")
-    return batch
+    return batch_or_404(identity_list_batches(user=request.user), pk)
 
 
 @login_required
 @permission_required(IMPORT_IDENTITY_LIST, raise_exception=True)
 def identity_list_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = IdentityListUploadForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        batch = identity_list_preview(
+    batch = batch_upload_stage(
+        request,
+        form,
+        lambda data, **upload: identity_list_preview(
             actor=request.user,
-            county=form.cleaned_data["county"],
-            department=form.cleaned_data["department"],
-            list_date=form.cleaned_data["list_date"],
-            file_name=upload.name,
-            content=upload.read(),
-        )
+            county=data["county"],
+            department=data["department"],
+            list_date=data["list_date"],
+            **upload,
+        ),
+    )
+    if batch is not None:
         return redirect("identity_list_detail", pk=batch.pk)
     batches = identity_list_batches(user=request.user).select_related("county", "uploaded_by")
     listing = list_page(request, batches, per_page=20)
@@ -70,11 +75,8 @@ def identity_list_index(request: AuthenticatedHttpRequest) -> HttpResponse:
 def identity_list_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = _batch_or_404(request, pk)
     context = {
-        "batch": batch,
-        "row_errors": batch.row_errors[:ROWS_SHOWN],
+        **batch_rows_context(batch, rows_shown=ROWS_SHOWN),
         "unmatched_rows": batch.unmatched_rows[:ROWS_SHOWN],
-        "rows_shown": ROWS_SHOWN,
-        "can_confirm": batch.can_confirm,
         "category_names": _category_names(batch),
     }
     return render(request, "subsidies/identity_list_detail.html", context)
@@ -85,25 +87,23 @@ def identity_list_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
 @require_POST
 def identity_list_confirm_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = _batch_or_404(request, pk)
-    try:
-        batch = identity_list_confirm(actor=request.user, batch=batch)
-    except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
-    else:
-        messages.success(
-            request,
-            f"已导入：新增{batch.created_count}项身份，更新{batch.updated_count}项，终止{batch.ended_count}项。",
-        )
-    return redirect("identity_list_detail", pk=batch.pk)
+    return action_response(
+        request,
+        action=lambda: identity_list_confirm(actor=request.user, batch=batch),
+        success_message=lambda done: (
+            f"已导入：新增{done.created_count}项身份，更新{done.updated_count}项，终止{done.ended_count}项。"
+        ),
+        next_url=reverse("identity_list_detail", kwargs={"pk": batch.pk}),
+        errors_joined=True,
+    )
 
 
 @login_required
 @permission_required(IMPORT_IDENTITY_LIST, raise_exception=True)
 def identity_list_errors_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    batch = _batch_or_404(request, pk)
-    if not batch.row_errors:
-        raise Http404("该名单没有错误行。")
-    return xlsx_response(row_errors_file_build(row_errors=batch.row_errors), f"错误行-{batch.file_name}.xlsx")
+    return batch_row_errors_response(
+        _batch_or_404(request, pk), build=row_errors_file_build, no_errors_message="该名单没有错误行。"
+    )
 
 
 @login_required

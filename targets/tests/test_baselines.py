@@ -6,7 +6,7 @@ import itertools
 from decimal import Decimal
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from conftest import SHANYIN, YUJING_TOWN, first_village, make_user
 from divisions.models import Division
@@ -15,6 +15,7 @@ from enrollment.rules import id_number_compose
 from enrollment.services import enrollment_create, resident_create
 from targets.models import PopulationBaseline, ProgressJob, ProgressSnapshot
 from targets.services.progress import PROGRESS_LEVELS, LevelUnknown, enrollment_rate_compute, progress_job_run
+from tests.factories import xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -29,13 +30,7 @@ def province_staff(db):
 
 
 def xlsx(rows, name="人口基数.xlsx"):
-    workbook = Workbook()
-    workbook.active.append(HEADER)
-    for row in rows:
-        workbook.active.append(list(row))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    upload = io.BytesIO(buffer.getvalue())
+    upload = io.BytesIO(xlsx_bytes([HEADER, *rows]))
     upload.name = name
     return upload
 

@@ -3,17 +3,16 @@
 from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import IMPORT_BASELINES, VIEW_PROGRESS
 from accounts.requests import AuthenticatedHttpRequest
+from core.batch_views import action_response, batch_or_404, batch_upload_stage
 from core.excel import xlsx_response
 
 from ..forms import (
@@ -29,11 +28,7 @@ PREVIEW_ROWS_SHOWN = 500
 
 
 def _batch_or_404(request: AuthenticatedHttpRequest) -> BaselineImportBatch:
-    batch_id = ConfirmForm.batch_id(request.POST)
-    batch = baseline_import_batches(user=request.user).filter(pk=batch_id).first() if batch_id else None
-    if batch is None:
-        raise Http404(BaselineImportBatch.not_found_message)
-    return batch
+    return batch_or_404(baseline_import_batches(user=request.user), ConfirmForm.batch_id(request.POST))
 
 
 @login_required
@@ -53,18 +48,19 @@ def baseline_list_page(request: AuthenticatedHttpRequest) -> HttpResponse:
 def baseline_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ListUploadForm(request.POST or None, request.FILES or None)
     context: dict[str, Any] = {"form": form}
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        batch = baseline_import_stage(actor=request.user, file_name=upload.name, content=upload.read())
-        if batch.file_error:
-            form.add_error("file", batch.file_error)
-        else:
-            context.update(
-                batch=batch,
-                rows_shown=PREVIEW_ROWS_SHOWN,
-                shown_rows=(batch.row_errors + batch.checked_rows)[:PREVIEW_ROWS_SHOWN],  # a file's bad rows first
-            )
-            return render(request, "targets/baseline_import.html", context)
+    batch = batch_upload_stage(
+        request,
+        form,
+        lambda _data, **upload: baseline_import_stage(actor=request.user, **upload),
+        file_error_on_form=True,
+    )
+    if batch is not None:
+        context.update(
+            batch=batch,
+            rows_shown=PREVIEW_ROWS_SHOWN,
+            shown_rows=(batch.row_errors + batch.checked_rows)[:PREVIEW_ROWS_SHOWN],  # a file's bad rows first
+        )
+        return render(request, "targets/baseline_import.html", context)
     return render(request, "targets/baseline_import.html", context, status=400 if form.errors else 200)
 
 
@@ -73,18 +69,16 @@ def baseline_import(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 def baseline_import_confirm_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     batch = _batch_or_404(request)
-    try:
-        batch = baseline_import_confirm(actor=request.user, batch=batch)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return redirect("baseline_import")
-    messages.success(
-        request,
-        f"人口基数已导入：新增{batch.created_count}条，更新{batch.updated_count}条，无变化{batch.unchanged_count}条。",
-    )
     years = sorted({row["year"] for row in batch.checked_rows})
-    return redirect(f"{reverse('baseline_list')}?{urlencode({'year': years[-1]})}" if years else "baseline_list")
+    return action_response(
+        request,
+        action=lambda: baseline_import_confirm(actor=request.user, batch=batch),
+        success_message=lambda done: (
+            f"人口基数已导入：新增{done.created_count}条，更新{done.updated_count}条，无变化{done.unchanged_count}条。"
+        ),
+        next_url=f"{reverse('baseline_list')}?{urlencode({'year': years[-1]})}" if years else reverse("baseline_list"),
+        refused_url=reverse("baseline_import"),
+    )
 
 
 @login_required

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import SPLIT_TARGETS
 from accounts.requests import AuthenticatedHttpRequest
 from accounts.scope import DivisionOutOfScope
+from core.batch_views import action_response, batch_or_404, batch_upload_stage
 from core.excel import xlsx_response
 
 from ..forms import (
@@ -116,17 +117,16 @@ def target_split_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     year = parameters.cleaned_data["year"]
     form = ListUploadForm(request.POST or None, request.FILES or None)
     context: dict[str, Any] = {"parameters": parameters, "city": city, "year": year, "form": form}
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        batch = target_split_stage(
-            actor=request.user, city=city, year=year, file_name=upload.name, content=upload.read()
-        )
-        if batch.file_error:
-            form.add_error("file", batch.file_error)
-        else:
-            context["batch"] = batch
-            context["city_target"] = split_city_target(city=city, year=year)
-            return render(request, "targets/target_split_import.html", context)
+    batch = batch_upload_stage(
+        request,
+        form,
+        lambda _data, **upload: target_split_stage(actor=request.user, city=city, year=year, **upload),
+        file_error_on_form=True,
+    )
+    if batch is not None:
+        context["batch"] = batch
+        context["city_target"] = split_city_target(city=city, year=year)
+        return render(request, "targets/target_split_import.html", context)
     return render(request, "targets/target_split_import.html", context, status=400 if form.errors else 200)
 
 
@@ -134,15 +134,10 @@ def target_split_import(request: AuthenticatedHttpRequest) -> HttpResponse:
 @permission_required(SPLIT_TARGETS, raise_exception=True)
 @require_POST
 def target_split_import_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
-    batch_id = ConfirmForm.batch_id(request.POST)
-    batch = target_split_batches(user=request.user).filter(pk=batch_id).first() if batch_id else None
-    if batch is None:
-        raise Http404(TargetSplitBatch.not_found_message)
-    try:
-        target_split_confirm(actor=request.user, batch=batch)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, f"已按导入文件保存{batch.city.name}{batch.year}年度资助新生儿参保目标的分解。")
-    return redirect(_split_url(year=batch.year, city=batch.city.code))
+    batch: TargetSplitBatch = batch_or_404(target_split_batches(user=request.user), ConfirmForm.batch_id(request.POST))
+    return action_response(
+        request,
+        action=lambda: target_split_confirm(actor=request.user, batch=batch),
+        success_message=lambda _: f"已按导入文件保存{batch.city.name}{batch.year}年度资助新生儿参保目标的分解。",
+        next_url=_split_url(year=batch.year, city=batch.city.code),
+    )

@@ -7,7 +7,7 @@ import io
 
 import pytest
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from accounts.models import Role
 from conftest import BEIZHOUZHUANG_TOWN, YUJING_TOWN, make_user
@@ -15,6 +15,8 @@ from core.batches import BatchStatus
 from divisions.models import Division
 from enrollment.rules import id_number_compose
 from enrollment.services import enrollment_create
+from tests.bad_files import uninsured_ledger_layout
+from tests.factories import xlsx_bytes
 from uninsured.models import (
     ContactResult,
     OutreachStep,
@@ -27,7 +29,7 @@ from uninsured.models import (
 )
 from uninsured.selectors import uninsured_ledger_counts, uninsured_list_progress
 from uninsured.services.lists import uninsured_push_check
-from uninsured.services.people import uninsured_outcome_errors
+from uninsured.services.people import OUTCOME_FIELDS, uninsured_outcome_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -41,15 +43,6 @@ LI = id_number_compose(address_code="140621", birth_date=D(1975, 5, 6), sequence
 WANG = id_number_compose(address_code="140621", birth_date=D(1990, 9, 9), sequence=13)
 ZHAO = id_number_compose(address_code="140621", birth_date=D(1968, 3, 3), sequence=14)
 BAD_CHECK = ZHANG[:17] + ("0" if ZHANG[17] != "0" else "1")
-OUTCOME_FIELDS = (
-    "reason",
-    "insured_elsewhere_place",
-    "verification_status",
-    "contact_result",
-    "outreach_note",
-    "enrollment_date",
-    "step",
-)
 
 
 @pytest.fixture
@@ -63,12 +56,7 @@ def batch_id(response) -> str:
 
 
 def xlsx_upload(rows, name="未参保名单.xlsx") -> io.BytesIO:
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    buffer.seek(0)
+    buffer = io.BytesIO(xlsx_bytes(rows))
     buffer.name = name
     return buffer
 
@@ -701,20 +689,8 @@ def test_r13_5_export_is_the_township_ledger_in_its_printed_layout(
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet["A1"].value == "玉井镇2026年度未参保人员台账"
     assert sheet["A2"].value == "填报单位：山阴县玉井镇"
-    assert [cell.value for cell in sheet[3]] == [
-        "序号",
-        "姓名",
-        "公民身份号码",
-        "联系电话",
-        "村（社区）",
-        "未参保原因",
-        "核实状态",
-        "联系结果",
-        "动员情况",
-        "参保日期",
-        "工作步骤",
-        "异地参保地",
-    ]
+    # the header a township's ledger is read back with (tests.bad_files spells it out)
+    assert [cell.value for cell in sheet[3]] == list(uninsured_ledger_layout().header)
     rows = [[cell.value for cell in sheet[number]] for number in (4, 5, 6)]
     assert rows[0] == [
         1,

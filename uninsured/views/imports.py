@@ -1,15 +1,15 @@
 """Pages of the township's Excel ledger imported back (R13.5): upload, preview, confirm."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import CHANGE_UNINSURED_PERSON
 from accounts.requests import AuthenticatedHttpRequest
+from core.batch_views import action_response, batch_or_404, batch_rows_context, batch_upload_stage
 
 from ..forms import LedgerImportForm
 from ..models import UninsuredLedgerImportBatch, UninsuredPerson
@@ -37,10 +37,7 @@ def _changes_shown(changes: list[tuple[str, object]]) -> list[tuple[str, str]]:
 
 
 def _import_batch_or_404(request: AuthenticatedHttpRequest, pk: int) -> UninsuredLedgerImportBatch:
-    batch = uninsured_ledger_import_batches(user=request.user).filter(pk=pk).first()
-    if batch is None:
-        raise Http404(UninsuredLedgerImportBatch.not_found_message)
-    return batch
+    return batch_or_404(uninsured_ledger_import_batches(user=request.user), pk)
 
 
 @login_required
@@ -51,16 +48,14 @@ def uninsured_ledger_import(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise Http404(NOT_FOUND)
     year = year_from(request, township)
     form = LedgerImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        batch = uninsured_ledger_import_stage(
-            actor=request.user,
-            township=township,
-            year=year,
-            file_name=upload.name,
-            content=upload.read(),
-            today=timezone.localdate(),
-        )
+    batch = batch_upload_stage(
+        request,
+        form,
+        lambda _data, **upload: uninsured_ledger_import_stage(
+            actor=request.user, township=township, year=year, today=timezone.localdate(), **upload
+        ),
+    )
+    if batch is not None:
         return redirect("uninsured_ledger_import_preview", pk=batch.pk)
     status = 400 if request.method == "POST" else 200
     context = {"township": township, "year": year, "form": form, "back": ledger_page_url(township, year)}
@@ -71,14 +66,12 @@ def uninsured_ledger_import(request: AuthenticatedHttpRequest) -> HttpResponse:
 @permission_required(CHANGE_UNINSURED_PERSON, raise_exception=True)
 def uninsured_ledger_import_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = _import_batch_or_404(request, pk)
-    rows = batch.checked_rows[:ROWS_SHOWN]
+    shown = batch_rows_context(batch, rows_shown=ROWS_SHOWN)
     context = {
-        "batch": batch,
+        **shown,
         "township": batch.township,
         "year": batch.year,
-        "changes": [(row, _changes_shown(row["changes"])) for row in rows],
-        "row_errors": batch.row_errors[:ROWS_SHOWN],
-        "rows_shown": ROWS_SHOWN,
+        "changes": [(row, _changes_shown(row["changes"])) for row in shown["rows"]],
         "back": ledger_page_url(batch.township, batch.year),
     }
     return render(request, "uninsured/import_preview.html", context)
@@ -89,10 +82,11 @@ def uninsured_ledger_import_preview(request: AuthenticatedHttpRequest, pk: int) 
 @require_POST
 def uninsured_ledger_import_confirm_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = _import_batch_or_404(request, pk)
-    try:
-        batch = uninsured_ledger_import_confirm(actor=request.user, batch=batch, today=timezone.localdate())
-    except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
-        return redirect("uninsured_ledger_import_preview", pk=batch.pk)
-    messages.success(request, f"已导入：更新{len(batch.checked_rows)}人，{batch.unchanged_count}人无变化。")
-    return redirect(ledger_page_url(batch.township, batch.year))
+    return action_response(
+        request,
+        action=lambda: uninsured_ledger_import_confirm(actor=request.user, batch=batch, today=timezone.localdate()),
+        success_message=lambda done: f"已导入：更新{len(done.checked_rows)}人，{done.unchanged_count}人无变化。",
+        next_url=ledger_page_url(batch.township, batch.year),
+        refused_url=reverse("uninsured_ledger_import_preview", kwargs={"pk": batch.pk}),
+        errors_joined=True,
+    )

@@ -3,16 +3,16 @@
 A township or list outside the user's scope answers 404; a user without the permission answers 403.
 """
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import CHANGE_UNINSURED_PERSON, PUSH_UNINSURED_LIST, VIEW_UNINSURED
 from accounts.requests import AuthenticatedHttpRequest
+from core.batch_views import action_response, batch_or_404, batch_rows_context, batch_upload_stage
 from core.excel import xlsx_response
 from core.lists import list_page
 
@@ -58,41 +58,35 @@ def uninsured_list_index(request: HttpRequest) -> HttpResponse:
 @permission_required(CHANGE_UNINSURED_PERSON, raise_exception=True)
 @require_POST
 def uninsured_list_sign_view(request: HttpRequest, pk: int) -> HttpResponse:
-    uninsured_list = uninsured_lists(user=request.user).filter(pk=pk).first()  # type: ignore[arg-type]
-    if uninsured_list is None:
-        raise Http404("没有找到该名单。")
-    try:
-        uninsured_list = uninsured_list_sign(actor=request.user, uninsured_list=uninsured_list)  # type: ignore[arg-type]
-    except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
-    else:
-        messages.success(request, f"已签领「{uninsured_list.title}」，请逐人反馈工作情况。")
-    return redirect("uninsured_lists")
+    uninsured_list = batch_or_404(uninsured_lists(user=request.user), pk, not_found_message="没有找到该名单。")  # type: ignore[arg-type]
+    return action_response(
+        request,
+        action=lambda: uninsured_list_sign(actor=request.user, uninsured_list=uninsured_list),  # type: ignore[arg-type]
+        success_message=lambda signed: f"已签领「{signed.title}」，请逐人反馈工作情况。",
+        next_url=reverse("uninsured_lists"),
+        errors_joined=True,
+    )
 
 
 # --- The province pushes a list down ------------------------------------------------------------------------------
 
 
 def _push_batch_or_404(request: AuthenticatedHttpRequest, pk: int) -> UninsuredPushBatch:
-    batch = uninsured_push_batches(user=request.user).filter(pk=pk).first()
-    if batch is None:
-        raise Http404(UninsuredPushBatch.not_found_message)
-    return batch
+    return batch_or_404(uninsured_push_batches(user=request.user), pk)
 
 
 @login_required
 @permission_required(PUSH_UNINSURED_LIST, raise_exception=True)
 def uninsured_push(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = UninsuredPushForm(request.POST or None, request.FILES or None, today=timezone.localdate())
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        batch = uninsured_push_stage(
-            actor=request.user,
-            year=form.cleaned_data["year"],
-            deadline=form.cleaned_data["deadline"],
-            file_name=upload.name,
-            content=upload.read(),
-        )
+    batch = batch_upload_stage(
+        request,
+        form,
+        lambda data, **upload: uninsured_push_stage(
+            actor=request.user, year=data["year"], deadline=data["deadline"], **upload
+        ),
+    )
+    if batch is not None:
         return redirect("uninsured_push_preview", pk=batch.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "uninsured/push.html", {"form": form}, status=status)
@@ -108,13 +102,7 @@ def uninsured_push_template(request: AuthenticatedHttpRequest) -> HttpResponse:
 @permission_required(PUSH_UNINSURED_LIST, raise_exception=True)
 def uninsured_push_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = _push_batch_or_404(request, pk)
-    context = {
-        "batch": batch,
-        "rows": batch.checked_rows[:ROWS_SHOWN],
-        "row_errors": batch.row_errors[:ROWS_SHOWN],
-        "rows_shown": ROWS_SHOWN,
-    }
-    return render(request, "uninsured/push_preview.html", context)
+    return render(request, "uninsured/push_preview.html", batch_rows_context(batch, rows_shown=ROWS_SHOWN))
 
 
 @login_required
@@ -122,14 +110,14 @@ def uninsured_push_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
 @require_POST
 def uninsured_push_confirm_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = _push_batch_or_404(request, pk)
-    try:
-        batch = uninsured_push_confirm(actor=request.user, batch=batch, today=timezone.localdate())
-    except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
-        return redirect("uninsured_push_preview", pk=batch.pk)
-    messages.success(
+    return action_response(
         request,
-        f"已下发{len(batch.townships)}份名单：新增{batch.created_count}人，"
-        f"关联乡镇自行摸排的{batch.linked_count}人，已在其他名单中的{batch.kept_count}人保持不变。",
+        action=lambda: uninsured_push_confirm(actor=request.user, batch=batch, today=timezone.localdate()),
+        success_message=lambda done: (
+            f"已下发{len(done.townships)}份名单：新增{done.created_count}人，"
+            f"关联乡镇自行摸排的{done.linked_count}人，已在其他名单中的{done.kept_count}人保持不变。"
+        ),
+        next_url=reverse("uninsured_lists"),
+        refused_url=reverse("uninsured_push_preview", kwargs={"pk": batch.pk}),
+        errors_joined=True,
     )
-    return redirect("uninsured_lists")
