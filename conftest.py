@@ -4,8 +4,10 @@ from io import StringIO
 
 import pytest
 from django.core import serializers
+from django.core.serializers.base import DeserializedObject
 from django.db import transaction
 from django.db.backends.base.creation import BaseDatabaseCreation
+from django.db.models import Model
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -41,7 +43,7 @@ def _deserialize_in_bulk(self: BaseDatabaseCreation, data: str) -> None:
     history row.
     """
     alias = self.connection.alias
-    deserialized_by_model: dict[type, list] = defaultdict(list)
+    deserialized_by_model: dict[type[Model], list[DeserializedObject]] = defaultdict(list)
     with transaction.atomic(using=alias), self.connection.constraint_checks_disabled():
         for deserialized in serializers.deserialize("json", StringIO(data), using=alias):
             deserialized_by_model[type(deserialized.object)].append(deserialized)

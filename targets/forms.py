@@ -26,6 +26,17 @@ def _year_validators(today: datetime.date) -> list:
     return [MinValueValidator(FIRST_YEAR, message), MaxValueValidator(last_year, message)]
 
 
+def _as_of_check(form: forms.Form, *, today: datetime.date | None = None) -> dict[str, Any]:
+    """The statistics date lies in the year asked for and, when `today` is given, not after it."""
+    cleaned = form.cleaned_data
+    as_of, year = cleaned.get("as_of"), cleaned.get("year")
+    if as_of and year and as_of.year != year:
+        form.add_error("as_of", "统计截止日应在所查年度之内。")
+    elif as_of and today and as_of > today:
+        form.add_error("as_of", "统计截止日不能晚于今天。")
+    return cleaned
+
+
 class DashboardForm(forms.Form):
     """The query string of a dashboard; what is missing takes its default (the year of today, the metric of the
     first tab, the user's own division, the latest snapshot date)."""
@@ -59,11 +70,7 @@ class DashboardForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         super().clean()
-        cleaned = self.cleaned_data
-        as_of, year = cleaned.get("as_of"), cleaned.get("year")
-        if as_of and year and as_of.year != year:
-            self.add_error("as_of", "统计截止日应在所查年度之内。")
-        return cleaned
+        return _as_of_check(self)
 
 
 class RefreshForm(forms.Form):
@@ -79,13 +86,7 @@ class RefreshForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         super().clean()
-        cleaned = self.cleaned_data
-        as_of, year = cleaned.get("as_of"), cleaned.get("year")
-        if as_of and year and as_of.year != year:
-            self.add_error("as_of", "统计截止日应在所查年度之内。")
-        elif as_of and as_of > self.today:
-            self.add_error("as_of", "统计截止日不能晚于今天。")
-        return cleaned
+        return _as_of_check(self, today=self.today)
 
 
 def default_refresh_date(*, year: int, today: datetime.date) -> datetime.date:
