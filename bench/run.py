@@ -337,7 +337,7 @@ INSERT INTO enrollment_enrollment (
     break_years, individual_due, subsidy_amount, subsidy_category, back_payment_due, waiting_fixed_months,
     waiting_variable_months, waiting_repaired_months, waiting_total_months, benefit_start, benefit_end,
     counts_as_enrolled_year, cap_base, cap_continuity_bonus, cap_zero_claim_bonus, cap_break_penalty, cap_effective,
-    explanation, recorded_by_id, created_at, refund_reason, refund_date)
+    explanation, recorded_by_id, created_at, refund_reason, refund_date, void_reason)
 SELECT r.id, y.year, CASE WHEN refunded THEN 'refunded' ELSE 'active' END, paid,
     CASE WHEN h.draw %% 10 < 8 THEN 'tax' ELSE 'window' END, '', '', NULL,
     CASE WHEN newborn THEN 'newborn' ELSE '' END, CASE WHEN newborn THEN r.birth_date END, 0, false,
@@ -350,7 +350,7 @@ SELECT r.id, y.year, CASE WHEN refunded THEN 'refunded' ELSE 'active' END, paid,
     0, 0, 0, 0, 0,
     CASE WHEN newborn THEN r.birth_date ELSE make_date(y.year, 1, 1) END, make_date(y.year, 12, 31), true,
     0, 0, 0, 0, 0, '[]'::jsonb, %(user)s, now(), CASE WHEN refunded THEN 'death' ELSE '' END,
-    CASE WHEN refunded THEN paid + 90 END
+    CASE WHEN refunded THEN paid + 90 END, ''
 FROM enrollment_resident r
 CROSS JOIN LATERAL generate_series(GREATEST(%(first)s, extract(year FROM r.birth_date)::int), %(last)s) AS y(year)
 CROSS JOIN LATERAL (SELECT abs(hashint8(r.id * 100 + y.year)::bigint) AS draw) h
