@@ -1,5 +1,7 @@
 """Bulk import pages: upload, progress polled by htmx, the report of refused and skipped rows, the templates."""
 
+from collections.abc import Callable
+
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
@@ -65,43 +67,30 @@ def bulk_import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     return render(request, template, context)
 
 
-@login_required
-@permission_required(BULK_IMPORT, raise_exception=True)
-@require_POST
-def bulk_import_retry_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    job = _job_or_404(request, pk)
-    return action_response(
-        request,
-        action=lambda: bulk_import_retry(actor=request.user, job_id=job.pk),
-        success_message=lambda _: "已重新排队，导入将从文件开头重新进行。",
-        next_url=reverse("bulk_import_detail", kwargs={"pk": job.pk}),
-    )
+def _job_action_view(
+    service: Callable[..., BulkImportJob], success_message: str
+) -> Callable[[AuthenticatedHttpRequest, int], HttpResponse]:
+    """A button on a job's page (retry, confirm, discard): the service on the job, then back to its page with the
+    message, or with the service's refusal."""
+
+    @login_required
+    @permission_required(BULK_IMPORT, raise_exception=True)
+    @require_POST
+    def view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+        job = _job_or_404(request, pk)
+        return action_response(
+            request,
+            action=lambda: service(actor=request.user, job_id=job.pk),
+            success_message=lambda _: success_message,
+            next_url=reverse("bulk_import_detail", kwargs={"pk": job.pk}),
+        )
+
+    return view
 
 
-@login_required
-@permission_required(BULK_IMPORT, raise_exception=True)
-@require_POST
-def bulk_import_confirm_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    job = _job_or_404(request, pk)
-    return action_response(
-        request,
-        action=lambda: bulk_import_confirm(actor=request.user, job_id=job.pk),
-        success_message=lambda _: "已确认，正在写入。",
-        next_url=reverse("bulk_import_detail", kwargs={"pk": job.pk}),
-    )
-
-
-@login_required
-@permission_required(BULK_IMPORT, raise_exception=True)
-@require_POST
-def bulk_import_discard_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    job = _job_or_404(request, pk)
-    return action_response(
-        request,
-        action=lambda: bulk_import_discard(actor=request.user, job_id=job.pk),
-        success_message=lambda _: "已放弃该文件，未写入任何数据。",
-        next_url=reverse("bulk_import_detail", kwargs={"pk": job.pk}),
-    )
+bulk_import_retry_view = _job_action_view(bulk_import_retry, "已重新排队，导入将从文件开头重新进行。")
+bulk_import_confirm_view = _job_action_view(bulk_import_confirm, "已确认，正在写入。")
+bulk_import_discard_view = _job_action_view(bulk_import_discard, "已放弃该文件，未写入任何数据。")
 
 
 @login_required
