@@ -90,31 +90,58 @@ class SubsidyLedger:
     within: str  # the user's division when they see only part of the county, else ""
 
 
-def _subsidised_enrollments(*, user: User, county_code: str, year: int) -> QuerySet[Enrollment]:
-    """Active enrollments of the year with a subsidy, of people whose household is in the county, in scope."""
+def _ledger_categories(tiers: tuple[HardshipTier, ...]) -> list[str]:
+    """The hardship categories the ledger counts: the certified ones and those of the county's table.
+
+    Any other subsidy is not the ledger's: a programme newborn's birth year (R7.2) is paid by finance, not by the
+    medical-assistance fund, and has its own pages.
+    """
+    return sorted(set(HardshipCategory.values) | {tier.category for tier in tiers})
+
+
+def _subsidised_enrollments(
+    *, user: User, county_code: str, year: int, tiers: tuple[HardshipTier, ...]
+) -> QuerySet[Enrollment]:
+    """Active enrollments of the year with a hardship subsidy, of people whose household is in the county, in scope."""
     enrollments = Enrollment.objects.filter(
         insurance_year=year,
         status=EnrollmentStatus.ACTIVE,
         resident__household_division__code__startswith=county_code,
-    ).exclude(subsidy_category="")
+        subsidy_category__in=_ledger_categories(tiers),
+    )
     return scope_queryset(enrollments, user=user, code_fields=("resident__household_division__code",))
 
 
+def _ledger_category_enrollments(
+    *, user: User, county_code: str, year: int, category: str
+) -> tuple[HardshipTier | None, QuerySet[Enrollment]]:
+    """The county table's tier of one ledger category (None for a category no longer in it) and its enrollments;
+    a category the ledger does not count is refused."""
+    report_division_get(user=user, division_code=county_code, levels=(DivisionLevel.COUNTY,))
+    tiers = _county_tiers(county_code=county_code, year=year)
+    if category not in _ledger_categories(tiers):
+        raise ReportParameterInvalid(f"资助类别 {category} 不存在。")
+    tier = next((tier for tier in tiers if tier.category == category), None)
+    enrollments = _subsidised_enrollments(user=user, county_code=county_code, year=year, tiers=tiers)
+    return tier, enrollments.filter(subsidy_category=category)
+
+
 def subsidy_ledger(*, user: User, county_code: str, year: int) -> SubsidyLedger:
-    """R6.3: per subsidy category of the county and year, the people, their payments, the subsidy and its fund.
+    """R6.3: per hardship category of the county and year, the people, their payments, the subsidy and its fund.
 
     Every subsidised tier of the county's table is a row, in the table's order, even with nobody in it; a
     category found in the enrollments but no longer in the table follows, named by its label.
     """
     county = report_division_get(user=user, division_code=county_code, levels=(DivisionLevel.COUNTY,))
+    county_tiers = _county_tiers(county_code=county_code, year=year)
     sums = {
         row["subsidy_category"]: row
-        for row in _subsidised_enrollments(user=user, county_code=county_code, year=year)
+        for row in _subsidised_enrollments(user=user, county_code=county_code, year=year, tiers=county_tiers)
         .values("subsidy_category")
         .annotate(people=Count("id"), individual_total=Sum("individual_due"), subsidy_total=Sum("subsidy_amount"))
         .order_by()
     }
-    tiers = {tier.category: tier for tier in _county_tiers(county_code=county_code, year=year)}
+    tiers = {tier.category: tier for tier in county_tiers}
     category_order = [category for category, tier in tiers.items() if tier.subsidy_amount > 0]
     category_order += sorted(
         (category for category in sums if category not in category_order), key=_category_label_position
@@ -163,14 +190,9 @@ def _category_label_position(category: str) -> tuple[int, str]:
 
 def subsidy_ledger_row(*, user: User, county_code: str, year: int, category: str) -> SubsidyLedgerRow:
     """One row of the ledger, for the page and the file of its people."""
-    report_division_get(user=user, division_code=county_code, levels=(DivisionLevel.COUNTY,))
-    tier = next((tier for tier in _county_tiers(county_code=county_code, year=year) if tier.category == category), None)
-    if tier is None and category not in HardshipCategory.values:
-        raise ReportParameterInvalid(f"资助类别 {category} 不存在。")
-    figures = (
-        _subsidised_enrollments(user=user, county_code=county_code, year=year)
-        .filter(subsidy_category=category)
-        .aggregate(people=Count("id"), individual_total=Sum("individual_due"), subsidy_total=Sum("subsidy_amount"))
+    tier, enrollments = _ledger_category_enrollments(user=user, county_code=county_code, year=year, category=category)
+    figures = enrollments.aggregate(
+        people=Count("id"), individual_total=Sum("individual_due"), subsidy_total=Sum("subsidy_amount")
     )
     return SubsidyLedgerRow(
         category=category,
@@ -184,12 +206,9 @@ def subsidy_ledger_row(*, user: User, county_code: str, year: int, category: str
 
 def subsidy_ledger_people(*, user: User, county_code: str, year: int, category: str) -> QuerySet[Enrollment]:
     """The enrollments behind one row of the ledger, by village and name."""
-    report_division_get(user=user, division_code=county_code, levels=(DivisionLevel.COUNTY,))
-    return (
-        _subsidised_enrollments(user=user, county_code=county_code, year=year)
-        .filter(subsidy_category=category)
-        .select_related("resident__household_division__parent")
-        .order_by("resident__household_division_id", "resident__name", "pk")
+    _, enrollments = _ledger_category_enrollments(user=user, county_code=county_code, year=year, category=category)
+    return enrollments.select_related("resident__household_division__parent").order_by(
+        "resident__household_division_id", "resident__name", "pk"
     )
 
 

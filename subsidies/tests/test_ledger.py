@@ -15,7 +15,8 @@ from accounts.scope import DivisionOutOfScope
 from conftest import BEIZHOUZHUANG_TOWN, SHANYIN, YUJING_TOWN, first_village, make_user
 from enrollment.rules import id_number_compose
 from enrollment.services import enrollment_create, refund_request, resident_create
-from subsidies.selectors import subsidy_ledger, subsidy_ledger_people
+from newborns.services import newborn_register
+from subsidies.selectors import ReportParameterInvalid, subsidy_ledger, subsidy_ledger_people
 from subsidies.services import hardship_identity_create
 from tests.factories import SHUOZHOU_COUNTIES
 
@@ -109,6 +110,29 @@ def shanyin_enrollments(clerk):
     certified_and_enrolled(clerk, people["stable"], "stable_poverty_alleviated")
     enrollment_create(actor=clerk, resident=people["ordinary"], insurance_year=2026, payment_date=D(2025, 11, 20))
     return people
+
+
+@pytest.fixture
+def dibao_and_programme_newborn(clerk):
+    """One dibao enrollment and one newborn of the R7.2 programme (individual 0, subsidy 400), both of Shanyin."""
+    certified_and_enrolled(clerk, resident(clerk, "张低保", YUJING_TOWN, 101), "dibao")
+    mother = resident(clerk, "刘芳", YUJING_TOWN, 124)
+    record, _ = newborn_register(
+        actor=clerk,
+        birth_certificate_no="P140012345",
+        name="刘小满",
+        gender="F",
+        birth_date=D(2026, 3, 1),
+        mother_id_number=mother.id_number,
+        division=first_village(YUJING_TOWN),
+        registration_date=D(2026, 3, 20),
+    )
+    newborn = record.enrollment
+    assert (newborn.insurance_year, newborn.subsidy_category, newborn.subsidy_amount) == (
+        2026,
+        "newborn_programme",
+        Decimal("400.00"),
+    )
 
 
 def figures(row):
@@ -376,3 +400,59 @@ def test_r6_3_other_county_clerk_sees_nothing_of_shanyin(client, shanyin_enrollm
     # then
     ledger = response.context["ledger"]
     assert (ledger.county_code, ledger.year, ledger.total.people) == ("140622", timezone.localdate().year, 0)
+
+
+def test_r6_3_ledger_counts_hardship_categories_only_not_programme_newborns(client, clerk, dibao_and_programme_newborn):
+    # given
+    client.force_login(clerk)
+    query = {"year": "2026", "county": SHANYIN}
+    # when
+    ledger = subsidy_ledger(user=clerk, county_code=SHANYIN, year=2026)
+    page = client.get("/subsidies/reports/ledger/", query).content.decode()
+    file_rows = workbook_rows(client.get("/subsidies/reports/ledger.xlsx", query))
+    # then the newborn is neither a row nor in the totals, in the ledger, on the page and in the file
+    assert [row.category for row in ledger.rows] == [
+        "tekun",
+        "severe_disability",
+        "dibao_disability",
+        "family_planning_hardship",
+        "dibao",
+        "edge_poverty",
+        "sudden_hardship",
+        "unstable_poverty_alleviated",
+        "returned_to_poverty",
+    ]
+    assert figures(ledger.rows[4]) == ("dibao", "低保对象", FUND, 1, "80.00", "320.00")
+    assert [row.people for row in ledger.rows] == [0, 0, 0, 0, 1, 0, 0, 0, 0]
+    assert figures(ledger.total) == ("", "合计", "", 1, "80.00", "320.00")
+    page_rows = table_rows(page)
+    assert page_rows[5] == ["5", "低保对象", "1", "80.00", "320.00", FUND]
+    assert page_rows[-1] == ["合计", "", "1", "80.00", "320.00", ""]
+    assert len(page_rows) == 11  # the header, the nine categories and the 合计 row
+    assert "newborn_programme" not in page
+    assert "享受困难群众分类资助的参保缴费（R6.3），新生儿参保资助不在此列" in page
+    assert file_rows[3:] == [
+        [1, "特困人员", 0, 0, 0, FUND],
+        [2, "二级及以上重度残疾人", 0, 0, 0, FUND],
+        [3, "低保户中的三级、四级残疾人", 0, 0, 0, FUND],
+        [4, "农村计划生育特殊困难家庭成员", 0, 0, 0, FUND],
+        [5, "低保对象", 1, 80, 320, FUND],
+        [6, "边缘易致贫户", 0, 0, 0, FUND],
+        [7, "突发严重困难户", 0, 0, 0, FUND],
+        [8, "脱贫不稳定户", 0, 0, 0, FUND],
+        [9, "返贫致贫人口", 0, 0, 0, FUND],
+        ["合计", None, 1, 80, 320, None],
+        *file_rows[13:],
+    ]
+
+
+def test_r6_3_people_of_the_newborn_programme_are_refused(client, clerk, dibao_and_programme_newborn):
+    # given
+    client.force_login(clerk)
+    query = {"year": "2026", "county": SHANYIN, "category": "newborn_programme"}
+    # then the selector, the page and the file refuse the category, in Chinese
+    with pytest.raises(ReportParameterInvalid):
+        subsidy_ledger_people(user=clerk, county_code=SHANYIN, year=2026, category="newborn_programme")
+    for url in ("/subsidies/reports/ledger/people/", "/subsidies/reports/ledger/people.xlsx"):
+        refused = client.get(url, query)
+        assert (refused.status_code, "资助类别 newborn_programme 不存在。" in refused.content.decode()) == (400, True)
