@@ -9,9 +9,10 @@ from django.urls import reverse
 
 from core.reports import Column, Report, RowLink, Subtotal, signed_format
 
+from .rules import TransferStatus
 from .selectors.prepay import PrepayTable
 from .selectors.settlement import SettlementTable
-from .selectors.transfers import TransferStatus, TransferStatusRow, TransferTable
+from .selectors.transfers import TransferStatusRow, TransferTable
 
 SETTLEMENT_FORMAT = signed_format(positive="补拨", negative="扣回", zero="持平")
 STATUS_BADGES = {

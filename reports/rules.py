@@ -3,8 +3,8 @@ of each level's transfer against its due date."""
 
 import datetime
 from dataclasses import dataclass
-from enum import StrEnum
 from decimal import ROUND_DOWN, Decimal
+from enum import StrEnum
 from fractions import Fraction
 
 FEN = Decimal("0.01")
@@ -117,9 +117,7 @@ def level_transfer_status(
         return LevelTransferStatus(
             status=TransferStatus.OVERDUE,
             days_late=None,
-            explanation=(
-                f"R11.3：拨付截止日期{due_date.isoformat()}已过，应拨{due}元仅拨付{paid}元，属逾期未拨付。"
-            ),
+            explanation=f"R11.3：拨付截止日期{due_date.isoformat()}已过，应拨{due}元仅拨付{paid}元，属逾期未拨付。",
         )
     if paid > 0:
         return LevelTransferStatus(

@@ -26,9 +26,6 @@ from .settlement import (
 )
 
 
-__all__ = ["TransferStatus"]  # re-exported for the exports and the views
-
-
 @dataclass(frozen=True)
 class TransferStatusRow:
     county_code: str
