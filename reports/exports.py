@@ -9,16 +9,18 @@ from django.urls import reverse
 
 from core.reports import Column, Report, RowLink, Subtotal, signed_format
 
+from .rules import TransferStatus
 from .selectors.prepay import PrepayTable
 from .selectors.settlement import SettlementTable
-from .selectors.transfers import TransferStatus, TransferStatusRow, TransferTable
+from .selectors.transfers import TransferStatusRow, TransferTable
 
 SETTLEMENT_FORMAT = signed_format(positive="补拨", negative="扣回", zero="持平")
 STATUS_BADGES = {
-    TransferStatus.TO_PAY.label: "secondary",
-    TransferStatus.PARTLY_PAID.label: "warning",
-    TransferStatus.PAID.label: "success",
-    TransferStatus.OVERDUE.label: "danger",
+    TransferStatus.TO_PAY: "secondary",
+    TransferStatus.PARTLY_PAID: "warning",
+    TransferStatus.PAID: "success",
+    TransferStatus.PAID_LATE: "danger",
+    TransferStatus.OVERDUE: "danger",
 }
 PREPAY_COLUMNS = [
     Column("区县", 16),
@@ -43,15 +45,21 @@ SETTLEMENT_COLUMNS = [
     Column("结算金额（元）", 18, number_format=SETTLEMENT_FORMAT),
     Column("补拨/扣回", 10),
 ]
-TRANSFER_COLUMNS = [
-    Column("区县", 16),
-    Column("财政层级", 10),
-    Column("应拨金额（元）", 16),
-    Column("已拨金额（元）", 16),
-    Column("未拨金额（元）", 16),
-    Column("拨付截止日期", 14),
-    Column("状态", 12, badges=STATUS_BADGES),
-]
+
+
+def transfer_columns(rows: Sequence[TransferStatusRow]) -> list[Column]:
+    """The transfer table's columns; the status cell names the days late of a 逾期拨付 level, so the page's badges are
+    keyed by the texts the rows show."""
+    badges = {row.status_text: STATUS_BADGES[row.status] for row in rows}
+    return [
+        Column("区县", 16),
+        Column("财政层级", 10),
+        Column("应拨金额（元）", 16),
+        Column("已拨金额（元）", 16),
+        Column("未拨金额（元）", 16),
+        Column("拨付截止日期", 14),
+        Column("状态", 20, badges=badges),
+    ]
 
 
 def fiscal_prepay_report(*, table: PrepayTable, as_of: datetime.date) -> Report:
@@ -141,7 +149,7 @@ def fiscal_transfer_report(*, table: TransferTable, record_links: bool = False) 
             row.paid,
             row.outstanding,
             row.due_date.isoformat() if row.due_date else "",
-            row.status_label,
+            row.status_text,
         ]
         for row in table.rows
     ]
@@ -149,7 +157,7 @@ def fiscal_transfer_report(*, table: TransferTable, record_links: bool = False) 
         title=f"{table.area_name}{table.year}年度新生儿参保资助资金拨付情况表",
         unit=table.area_name,
         as_of=table.as_of,
-        columns=TRANSFER_COLUMNS,
+        columns=transfer_columns(table.rows),
         rows=rows,
         totals=["", "", table.due, table.paid, table.outstanding, "", ""],
         row_keys=[{"county": row.county_code, "level": row.level} for row in table.rows],

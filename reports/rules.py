@@ -1,7 +1,10 @@
-"""R11 as pure functions: splitting people and money so that the parts add up exactly to the whole."""
+"""R11 as pure functions: splitting people and money so that the parts add up exactly to the whole, and the status
+of each level's transfer against its due date."""
 
+import datetime
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
+from enum import StrEnum
 from fractions import Fraction
 
 FEN = Decimal("0.01")
@@ -53,3 +56,77 @@ def county_settlement(
         LevelSettlement(level=level, share=shares[level], prepaid=prepaid[index], actual_cost=actual[index])
         for index, level in enumerate(levels)
     ]
+
+
+class TransferStatus(StrEnum):
+    TO_PAY = "to_pay"
+    PARTLY_PAID = "partly_paid"
+    PAID = "paid"
+    PAID_LATE = "paid_late"
+    OVERDUE = "overdue"
+
+    @property
+    def label(self) -> str:
+        return TRANSFER_STATUS_LABELS[self]
+
+
+TRANSFER_STATUS_LABELS = {
+    TransferStatus.TO_PAY: "待拨付",
+    TransferStatus.PARTLY_PAID: "部分拨付",
+    TransferStatus.PAID: "已拨付",
+    TransferStatus.PAID_LATE: "逾期拨付",
+    TransferStatus.OVERDUE: "逾期未拨付",
+}
+
+
+@dataclass(frozen=True)
+class LevelTransferStatus:
+    status: TransferStatus
+    days_late: int | None
+    explanation: str
+
+
+def level_transfer_status(
+    *,
+    due: Decimal,
+    paid: Decimal,
+    due_date: datetime.date | None,
+    last_transfer_date: datetime.date | None,
+    today: datetime.date,
+) -> LevelTransferStatus:
+    """R11.3: a level's transfer status as of `today`. Paid in full, it is 已拨付, or 逾期拨付 with the days its last
+    transfer came after the due date; not paid in full, it is 逾期未拨付 once the due date has passed, before that
+    部分拨付 or 待拨付."""
+    if paid >= due:
+        if due_date is not None and last_transfer_date is not None and last_transfer_date > due_date:
+            days_late = (last_transfer_date - due_date).days
+            return LevelTransferStatus(
+                status=TransferStatus.PAID_LATE,
+                days_late=days_late,
+                explanation=(
+                    f"R11.3：应拨{due}元已足额拨付，但最后一笔拨付日期{last_transfer_date.isoformat()}"
+                    f"晚于拨付截止日期{due_date.isoformat()}，逾期{days_late}天，属逾期拨付。"
+                ),
+            )
+        return LevelTransferStatus(
+            status=TransferStatus.PAID,
+            days_late=None,
+            explanation=f"R11.3：应拨{due}元已足额拨付，未逾期。",
+        )
+    if due_date is not None and today > due_date:
+        return LevelTransferStatus(
+            status=TransferStatus.OVERDUE,
+            days_late=None,
+            explanation=f"R11.3：拨付截止日期{due_date.isoformat()}已过，应拨{due}元仅拨付{paid}元，属逾期未拨付。",
+        )
+    if paid > 0:
+        return LevelTransferStatus(
+            status=TransferStatus.PARTLY_PAID,
+            days_late=None,
+            explanation=f"R11.3：应拨{due}元已拨付{paid}元，须在拨付截止日期前拨足。",
+        )
+    return LevelTransferStatus(
+        status=TransferStatus.TO_PAY,
+        days_late=None,
+        explanation="R11.3：尚未拨付，须在拨付截止日期前足额拨付。",
+    )

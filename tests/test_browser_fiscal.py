@@ -1,6 +1,8 @@
 """End to end in Debian's chromium (R11): a city's finance user opens 财政结算, sees 朔州's counties, records a
 transfer through the form and sees its status change."""
 
+import datetime
+
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -34,6 +36,9 @@ def test_finance_user_records_a_transfer_and_sees_the_status_change(live_server,
     expect(shanyin_province).to_contain_text("171400.00")
     before = "逾期未拨付" if today.isoformat() > "2026-10-31" else "待拨付"
     expect(shanyin_province.locator(".badge")).to_have_text(before)
+    # R11.3: paid in full today, after the due date of 31 October it is paid late by the days since
+    days_late = (today - datetime.date(2026, 10, 31)).days
+    after = f"逾期拨付（逾期{days_late}天）" if days_late > 0 else "已拨付"
     # when the province's transfer is recorded through the form
     shanyin_province.get_by_role("link", name="录入").click()
     expect(page.get_by_label("区县")).to_have_value("140621")
@@ -44,11 +49,11 @@ def test_finance_user_records_a_transfer_and_sees_the_status_change(live_server,
     page.get_by_role("button", name="录入拨付").click()
     # then
     expect(page.locator(".alert-success")).to_have_text("已录入山阴县省级拨付171400.00元（凭证号SX-2026-0601）。")
-    expect(page.locator('#county-status tr[data-level="province"] .badge')).to_have_text("已拨付")
+    expect(page.locator('#county-status tr[data-level="province"] .badge')).to_have_text(after)
     expect(page.locator("#transfer-list")).to_contain_text("SX-2026-0601")
     assert FiscalTransfer.objects.get().amount == 171400
     # and on the settlement page
     page.get_by_role("link", name="返回拨付情况").click()
-    expect(shanyin_province.locator(".badge")).to_have_text("已拨付")
+    expect(shanyin_province.locator(".badge")).to_have_text(after)
     expect(shanyin_province).to_contain_text("171400.00")
     expect(page.locator('#transfers tr[data-county="140621"][data-level="city"] .badge')).to_have_text(before)

@@ -4,8 +4,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import models
-from django.db.models import QuerySet, Sum
+from django.db.models import Max, QuerySet, Sum
 
 from accounts.models import User
 from accounts.scope import (
@@ -16,6 +15,7 @@ from divisions.codes import PROVINCE_CODE
 from divisions.models import Division, DivisionLevel
 
 from ..models import FiscalLevel, FiscalProgrammeYear, FiscalTransfer
+from ..rules import TransferStatus, level_transfer_status
 from .settlement import (
     LEVEL_ORDER,
     FiscalOutOfScope,
@@ -26,13 +26,6 @@ from .settlement import (
 )
 
 
-class TransferStatus(models.TextChoices):
-    TO_PAY = "to_pay", "待拨付"
-    PARTLY_PAID = "partly_paid", "部分拨付"
-    PAID = "paid", "已拨付"
-    OVERDUE = "overdue", "逾期未拨付"
-
-
 @dataclass(frozen=True)
 class TransferStatusRow:
     county_code: str
@@ -41,7 +34,9 @@ class TransferStatusRow:
     due: Decimal
     paid: Decimal
     due_date: datetime.date | None
-    status: str
+    status: TransferStatus
+    days_late: int | None = None
+    explanation: str = ""
 
     @property
     def outstanding(self) -> Decimal:
@@ -53,32 +48,39 @@ class TransferStatusRow:
 
     @property
     def status_label(self) -> str:
-        return TransferStatus(self.status).label
+        return self.status.label
+
+    @property
+    def status_text(self) -> str:
+        """The status as the table and the file show it: a late transfer with its days late."""
+        if self.days_late is not None:
+            return f"{self.status.label}（逾期{self.days_late}天）"
+        return self.status.label
 
 
 def transfer_status_list(*, year: int, city_code: str, today: datetime.date) -> list[TransferStatusRow]:
-    """R11.3: each county's and level's prepay against what it has transferred, flagged once past the due date."""
+    """R11.3: each county's and level's prepay against what it has transferred and the date of its last transfer,
+    flagged once past the due date, or when paid in full after it."""
     city_code = city_code_normalise(city_code)
     programme_year = FiscalProgrammeYear.objects.filter(year=year).first()
     due_date = programme_year.transfer_due_date if programme_year else None
-    paid = {
-        (row["county_id"], row["level"]): row["total"]
+    transfers = {
+        (row["county_id"], row["level"]): (row["total"], row["last_date"])
         for row in FiscalTransfer.objects.filter(year=year, county__code__startswith=city_code)
         .values("county_id", "level")
-        .annotate(total=Sum("amount"))
+        .annotate(total=Sum("amount"), last_date=Max("date"))
         .order_by()
     }
     rows = []
     for row in settlement_compute(year=year, city_code=city_code):
-        transferred = paid.get((row.county_code, row.level), Decimal("0.00"))
-        if transferred >= row.prepaid:
-            status = TransferStatus.PAID
-        elif due_date is not None and today > due_date:
-            status = TransferStatus.OVERDUE
-        elif transferred > 0:
-            status = TransferStatus.PARTLY_PAID
-        else:
-            status = TransferStatus.TO_PAY
+        transferred, last_transfer_date = transfers.get((row.county_code, row.level), (Decimal("0.00"), None))
+        state = level_transfer_status(
+            due=row.prepaid,
+            paid=transferred,
+            due_date=due_date,
+            last_transfer_date=last_transfer_date,
+            today=today,
+        )
         rows.append(
             TransferStatusRow(
                 county_code=row.county_code,
@@ -87,7 +89,9 @@ def transfer_status_list(*, year: int, city_code: str, today: datetime.date) -> 
                 due=row.prepaid,
                 paid=transferred,
                 due_date=due_date,
-                status=status,
+                status=state.status,
+                days_late=state.days_late,
+                explanation=state.explanation,
             )
         )
     return rows
@@ -128,11 +132,23 @@ class TransferTable:
         return [row for row in self.rows if row.status in (TransferStatus.TO_PAY, TransferStatus.PARTLY_PAID)]
 
     @property
+    def paid_late(self) -> list[TransferStatusRow]:
+        return [row for row in self.rows if row.status == TransferStatus.PAID_LATE]
+
+    @property
     def unpaid_by_county(self) -> list[tuple[str, list[TransferStatusRow]]]:
         """The reminder's lines: each county with its levels overdue or not yet paid in full."""
+        return self._by_county({TransferStatus.OVERDUE, TransferStatus.TO_PAY, TransferStatus.PARTLY_PAID})
+
+    @property
+    def paid_late_by_county(self) -> list[tuple[str, list[TransferStatusRow]]]:
+        """The reminder's lines for the levels paid in full after the due date (逾期拨付), with their days late."""
+        return self._by_county({TransferStatus.PAID_LATE})
+
+    def _by_county(self, statuses: set[TransferStatus]) -> list[tuple[str, list[TransferStatusRow]]]:
         grouped: dict[str, list[TransferStatusRow]] = {}
         for row in self.rows:
-            if row.status != TransferStatus.PAID:
+            if row.status in statuses:
                 grouped.setdefault(row.county_name, []).append(row)
         return list(grouped.items())
 
@@ -142,9 +158,11 @@ class TransferTable:
 
     @property
     def reminder_shown(self) -> bool:
-        """From 30 days before the due date on, while some level has not paid in full."""
+        """From 30 days before the due date on, while some level has not paid in full or paid after the due date."""
         return (
-            self.days_left is not None and self.days_left <= REMINDER_DAYS and bool(self.overdue or self.not_yet_paid)
+            self.days_left is not None
+            and self.days_left <= REMINDER_DAYS
+            and bool(self.overdue or self.not_yet_paid or self.paid_late)
         )
 
 

@@ -387,6 +387,91 @@ def test_r11_3_status_partly_paid_paid_and_overdue_as_of_a_date(pilot_tier, city
     )
 
 
+def shanyin_province_pays_in_full(actor, date):
+    fiscal_transfer_record(
+        actor=actor,
+        county=Division.objects.get(code=SHANYIN),
+        year=2026,
+        level="province",
+        date=date,
+        amount=Decimal("140000.00"),
+        voucher_no="SX-001",
+    )
+
+
+def shanyin_province_on_page_file_and_reminder(client):
+    query = {"year": 2026, "city": "1406", "as_of": "2026-11-26"}
+    response = client.get("/reports/fiscal/", query)
+    html = response.content.decode()
+    row = next(
+        row for row in response.context["transfers"].rows if (row.county_code, row.level) == (SHANYIN, "province")
+    )
+    page_row = section_table(html, "transfers")[7]
+    transfers_section = html.split('id="transfers">')[1]
+    badge = transfers_section.split('<tr data-county="140621" data-level="province">')[1].split("</tr>")[0]
+    file_row = workbook_rows(client.get("/reports/fiscal/transfers.xlsx", query))[9]
+    reminder = html.split('id="transfer-reminder"')[1].split("</div>")[0]
+    return row, page_row, badge, file_row, reminder
+
+
+def test_r11_3_paid_in_full_on_the_due_date_is_paid(pilot_tier, city_finance):
+    # given 山阴's province level transfers its whole 140000.00 on 31 October
+    shanyin_province_pays_in_full(city_finance, D(2026, 10, 31))
+    # when
+    row, page_row, badge, file_row, reminder = shanyin_province_on_page_file_and_reminder(logged_in(city_finance))
+    # then
+    assert (row.status, row.days_late, row.outstanding) == ("paid", None, ZERO)
+    assert page_row == ["7", "山阴县", "省级", "140000.00", "140000.00", "0.00", "2026-10-31", "已拨付"]
+    assert '<span class="badge text-bg-success">已拨付</span>' in badge
+    assert file_row == [7, "山阴县", "省级", 140000, 140000, 0, "2026-10-31", "已拨付"]
+    assert "山阴县</strong>：省级" not in reminder
+    assert 'id="transfer-paid-late"' not in reminder
+
+
+def test_r11_3_paid_in_full_on_5_november_is_paid_late_5_days_on_the_page_the_file_and_the_reminder(
+    pilot_tier, city_finance
+):
+    # given 山阴's province level transfers its whole 140000.00 on 5 November, 5 days after the due date
+    shanyin_province_pays_in_full(city_finance, D(2026, 11, 5))
+    # when
+    row, page_row, badge, file_row, reminder = shanyin_province_on_page_file_and_reminder(logged_in(city_finance))
+    # then
+    assert (row.status, row.days_late, row.outstanding) == ("paid_late", 5, ZERO)
+    assert row.explanation == (
+        "R11.3：应拨140000.00元已足额拨付，但最后一笔拨付日期2026-11-05晚于拨付截止日期2026-10-31，逾期5天，属逾期拨付。"
+    )
+    assert page_row == ["7", "山阴县", "省级", "140000.00", "140000.00", "0.00", "2026-10-31", "逾期拨付（逾期5天）"]
+    assert '<span class="badge text-bg-danger">逾期拨付（逾期5天）</span>' in badge
+    assert file_row == [7, "山阴县", "省级", 140000, 140000, 0, "2026-10-31", "逾期拨付（逾期5天）"]
+    paid_late = reminder.split('id="transfer-paid-late"')[1]
+    assert "<li><strong>山阴县</strong>：省级逾期拨付，逾期5天</li>" in paid_late
+    # and its city and county levels, still unpaid, are listed as before
+    unpaid = "<li><strong>山阴县</strong>：市级逾期未拨付，未拨70000.00元；县级逾期未拨付，未拨70000.00元</li>"
+    assert unpaid in reminder
+
+
+def test_r11_3_partly_paid_after_the_due_date_stays_overdue_with_the_missing_money(pilot_tier, city_finance):
+    # given 山阴's province level transfers 50000.00 of its 140000.00 on 5 November
+    fiscal_transfer_record(
+        actor=city_finance,
+        county=Division.objects.get(code=SHANYIN),
+        year=2026,
+        level="province",
+        date=D(2026, 11, 5),
+        amount=Decimal("50000.00"),
+        voucher_no="SX-001",
+    )
+    # when
+    row, page_row, badge, file_row, reminder = shanyin_province_on_page_file_and_reminder(logged_in(city_finance))
+    # then
+    assert (row.status, row.days_late, row.outstanding) == ("overdue", None, Decimal("90000.00"))
+    assert page_row == ["7", "山阴县", "省级", "140000.00", "50000.00", "90000.00", "2026-10-31", "逾期未拨付"]
+    assert '<span class="badge text-bg-danger">逾期未拨付</span>' in badge
+    assert file_row == [7, "山阴县", "省级", 140000, 50000, 90000, "2026-10-31", "逾期未拨付"]
+    assert "<li><strong>山阴县</strong>：省级逾期未拨付，未拨90000.00元；" in reminder
+    assert 'id="transfer-paid-late"' not in reminder
+
+
 # --- tiers, county assignments and the what-if ----------------------------------------------------------------------
 
 
