@@ -7,7 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from conftest import token_client
-from enrollment.models import Enrollment, Payment, ResidentStatus
+from enrollment.models import Enrollment, Payment, PolicyParameterSet, ResidentStatus
+from enrollment.policy import policy_resolve
 from enrollment.services import enrollment_create, refund_request
 
 pytestmark = pytest.mark.django_db
@@ -210,3 +211,59 @@ def test_r12_2_death_refund_through_the_api(clerk, yujing_resident):
     assert (response.json()["status"], response.json()["benefit_start"]) == ("refunded", None)
     yujing_resident.refresh_from_db()
     assert yujing_resident.status == "deceased"
+
+
+# --- refund parameters inherited (R12.3) --------------------------------------------------------------------------
+
+SHANYIN_REASONS = frozenset(
+    {"duplicate_payment", "employee_insured", "multi_channel", "died_before_benefit", "pregnancy_terminated"}
+)
+
+
+def test_r12_3_a_2025_refund_is_judged_by_2025s_rules(clerk, yujing_resident):
+    # given 2025 paid on 2024-11-20, inside its collection period (2024-10-17 .. 2025-02-25, the 2026 calendar
+    # shifted); Shanyin's refund reasons are set for 2026 only
+    enrollment = enroll(clerk, yujing_resident, insurance_year=2025, payment_date=D(2024, 11, 20))
+    before = state(enrollment)
+    # when refunded after 2025's window: refused by 2025's window, not by the reasons ("无")
+    with pytest.raises(ValidationError) as refusal:
+        refund_request(actor=clerk, enrollment=enrollment, reason="employee_insured", date=D(2026, 1, 10))
+    assert refusal.value.message_dict == {
+        "date": ["不予退费：退费申请仅在2025年度集中征缴期（2024年10月17日至2025年2月25日）内受理。"]
+    }
+    assert state(enrollment) == before
+    # when refunded inside it
+    refunded = refund_request(actor=clerk, enrollment=enrollment, reason="employee_insured", date=D(2025, 1, 10))
+    assert (refunded.status, refunded.refund_date, ledger(refunded)[-1]) == (
+        "refunded",
+        D(2025, 1, 10),
+        ("refund", Decimal("-400.00"), "employee_insured"),
+    )
+    assert refunded.explanation[-1]["source"] == "山政办发〔2025〕17号 四；朔医险发〔2020〕15号"
+
+
+def test_r12_3_a_later_year_with_its_own_parameters_but_no_refund_reasons_inherits_them():
+    # given the province sets 2028 figures of its own, none for refunds
+    province_2026 = PolicyParameterSet.objects.get(region_id="14", insurance_year=2026)
+    province_2026.pk = None
+    province_2026.insurance_year = 2028
+    for field in ("collection_opens", "normal_part_ends", "extended_part_starts", "extended_part_ends"):
+        setattr(
+            province_2026, field, getattr(province_2026, field).replace(year=getattr(province_2026, field).year + 2)
+        )
+    province_2026.effective_from, province_2026.effective_to = D(2028, 1, 1), D(2028, 12, 31)
+    province_2026.save()
+    # when
+    figures = policy_resolve(region_code="140621", insurance_year=2028)
+    # then Shanyin's 2026 refund rules apply, with 2028's own calendar
+    assert (figures.refund_reasons, figures.refund_anytime_reasons, str(figures.refund_source)) == (
+        SHANYIN_REASONS,
+        frozenset({"pregnancy_terminated"}),
+        "山政办发〔2025〕17号 四；朔医险发〔2020〕15号",
+    )
+    assert (figures.projected, figures.calendar.collection_opens) == (False, D(2027, 10, 17))
+
+
+def test_r12_3_a_region_that_never_set_refund_reasons_still_accepts_none():
+    taiyuan_county = "140105"
+    assert policy_resolve(region_code=taiyuan_county, insurance_year=2025).refund_reasons == frozenset()
