@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from conftest import token_client
 from enrollment.models import Enrollment, Payment, PolicyParameterSet, ResidentStatus
@@ -267,3 +268,18 @@ def test_r12_3_a_later_year_with_its_own_parameters_but_no_refund_reasons_inheri
 def test_r12_3_a_region_that_never_set_refund_reasons_still_accepts_none():
     taiyuan_county = "140105"
     assert policy_resolve(region_code=taiyuan_county, insurance_year=2025).refund_reasons == frozenset()
+
+
+def test_r13_0_death_date_after_today_is_refused_and_nothing_changes(clerk, yujing_resident):
+    enrollment = enroll(clerk, yujing_resident)
+    before, person_before = state(enrollment), resident_state(yujing_resident)
+    today = timezone.localdate()
+    tomorrow = today + datetime.timedelta(days=1)
+    with pytest.raises(ValidationError) as refusal:
+        refund_request(
+            actor=clerk, enrollment=enrollment, reason="died_before_benefit", date=D(2026, 2, 1), death_date=tomorrow
+        )
+    assert refusal.value.message_dict == {
+        "death_date": [f"死亡日期（{tomorrow:%Y年%-m月%-d日}）不能晚于今天（{today:%Y年%-m月%-d日}）。"]
+    }
+    assert (state(enrollment), resident_state(yujing_resident)) == (before, person_before)
