@@ -81,6 +81,8 @@ OPTIONAL_FIELDS = (
     "hardship_source",
     *NEWBORN_FIELDS,
 )
+# The refund reasons and the reasons accepted at any time, inherited together (R12.3).
+REFUND_FIELDS = ("refund_reasons", "refund_source", "refund_anytime_reasons")
 # Dates that name a fixed day of policy, not a day of the insurance calendar: never shifted to a later year.
 UNSHIFTED_FIELDS = frozenset({"newborn_programme_from"})
 # A region's figures are set for its county, its city and its province: the most specific first.
@@ -104,6 +106,41 @@ def _merge_fields(sets_most_specific_first: list[PolicyParameterSet]) -> dict[st
                 merged[field] = (value, parameter_set)
                 break
     return merged
+
+
+def _by_year_most_specific_first(sets: list[PolicyParameterSet]) -> dict[int, list[PolicyParameterSet]]:
+    by_year: dict[int, list[PolicyParameterSet]] = {}
+    for parameter_set in sorted(sets, key=lambda each: (each.insurance_year, -len(each.region_id))):
+        by_year.setdefault(parameter_set.insurance_year, []).append(parameter_set)
+    return by_year
+
+
+def _refund_fields_elsewhere(
+    *, chain: list[str], insurance_year: int, candidates: list[PolicyParameterSet]
+) -> dict[str, tuple[object, PolicyParameterSet]]:
+    """R12.3: the refund reasons and window rules of a year whose own parameter sets have none.
+
+    They are the nearest earlier year's, as every inherited figure (RULES.md, introduction). A year before the first
+    one that has them takes the first one's, as the years before 2026 take the 2026 calendar (same introduction):
+    the documents give those years only their standards. None of them are dates, so nothing is shifted.
+    """
+    earlier = _by_year_most_specific_first([each for each in candidates if each.refund_reasons])
+    if earlier:
+        return _refund_fields_of(earlier[max(earlier)])
+    later_sets = PolicyParameterSet.objects.filter(
+        region_id__in=chain, insurance_year__gt=insurance_year, refund_reasons__isnull=False
+    ).select_related("region")
+    later = _by_year_most_specific_first([each for each in later_sets if each.refund_reasons])
+    if later:
+        return _refund_fields_of(later[min(later)])
+    return {}
+
+
+def _refund_fields_of(
+    sets_most_specific_first: list[PolicyParameterSet],
+) -> dict[str, tuple[object, PolicyParameterSet]]:
+    merged = _merge_fields(sets_most_specific_first)
+    return {field: merged[field] for field in REFUND_FIELDS if field in merged}
 
 
 def _shift(value: object, years: int) -> object:
@@ -173,6 +210,8 @@ def _policy_read(*, region_code: str, insurance_year: int) -> PolicyFigures:
         key=lambda parameter_set: -len(parameter_set.region_id),
     )
     merged = _merge_fields(in_year)
+    if "refund_reasons" not in merged:
+        merged.update(_refund_fields_elsewhere(chain=chain, insurance_year=insurance_year, candidates=candidates))
     missing = [field for field in ALL_FIELDS if field not in merged]
     if missing:
         raise PolicyNotFound(f"{region_code} {source_year}年度政策参数不完整：{'、'.join(missing)}。")

@@ -3,7 +3,7 @@
 import datetime
 import functools
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -815,6 +815,9 @@ class RefundRefused(ValueError):
 
 
 PREGNANCY_TERMINATED = "pregnancy_terminated"
+DIED_BEFORE_BENEFIT = "died_before_benefit"
+# R12.2: reasons that return an extra payment and leave the enrollment and its cover as they are.
+EXTRA_PAYMENT_REASONS = frozenset({"duplicate_payment", "multi_channel"})
 
 
 def refund_check(
@@ -825,19 +828,26 @@ def refund_check(
     today: datetime.date,
     paid_on: datetime.date,
     unborn_placeholder: bool,
+    death_date: datetime.date | None = None,
+    benefit_start: datetime.date | None = None,
 ) -> Explanation:
     """R12.1: only the listed reasons, each on an enrollment it fits, only inside the collection period of the year
     paid (a reason of `refund_anytime_reasons` at any time), never before the last payment it returns (`paid_on`)
     and never after today (R13.0).
 
     A terminated pregnancy (R7.6) fits only the enrollment of a pre-enrolled baby not yet born
-    (`unborn_placeholder`, which the caller knows from the person's record).
+    (`unborn_placeholder`, which the caller knows from the person's record). A death (R12.2) needs the date of death,
+    not after today and before the enrollment's `benefit_start` (an empty benefit period has no start to reach).
     """
     if reason not in policy.refund_reasons:
         accepted = "、".join(REFUND_REASON_LABELS.get(code, code) for code in sorted(policy.refund_reasons)) or "无"
         raise RefundRefused("reason", f"不予退费：仅受理以下情形：{accepted}。")
     if reason == PREGNANCY_TERMINATED and not unborn_placeholder:
         raise RefundRefused("reason", "不予退费：终止妊娠退费仅适用于尚未出生的预参保新生儿（临时身份）的参保记录。")
+    if reason == DIED_BEFORE_BENEFIT:
+        _death_date_check(death_date=death_date, benefit_start=benefit_start, today=today)
+    elif death_date is not None:
+        raise RefundRefused("death_date", "只有“待遇享受期前死亡”退费才填写死亡日期。")
     try:
         date_not_in_future_check(value=date, today=today, field="date", label="退费日期")
     except RecordDateRefused as error:
@@ -854,8 +864,46 @@ def refund_check(
             f"不予退费：退费申请仅在{policy.insurance_year}年度集中征缴期"
             f"（{calendar.collection_opens:%Y年%-m月%-d日}至{calendar.extended_part_ends:%Y年%-m月%-d日}）内受理。",
         )
-    text = f"因{REFUND_REASON_LABELS.get(reason, reason)}退费，作废本年度待遇期，个人缴费退还缴费人、资助退回原资金"
+    label = REFUND_REASON_LABELS.get(reason, reason)
+    if reason in EXTRA_PAYMENT_REASONS:
+        text = f"因{label}退费，退还多缴的一笔个人缴费；本年度参保记录和待遇期保持不变"
+    elif reason == DIED_BEFORE_BENEFIT and death_date is not None:
+        text = (
+            f"因{label}退费（死亡日期{death_date:%Y年%-m月%-d日}），作废本年度待遇期，"
+            "个人缴费退还缴费人、资助退回原资金，人员状态记为死亡"
+        )
+    else:
+        text = f"因{label}退费，作废本年度待遇期，个人缴费退还缴费人、资助退回原资金"
     return Explanation("R12.2", text, str(policy.refund_source))
+
+
+def _death_date_check(
+    *, death_date: datetime.date | None, benefit_start: datetime.date | None, today: datetime.date
+) -> None:
+    if death_date is None:
+        raise RefundRefused("death_date", "因待遇享受期前死亡退费须填写死亡日期。")
+    try:
+        date_not_in_future_check(value=death_date, today=today, field="death_date", label="死亡日期")
+    except RecordDateRefused as error:
+        raise RefundRefused(error.field, str(error)) from None
+    if benefit_start is not None and death_date >= benefit_start:
+        raise RefundRefused(
+            "death_date",
+            f"不予退费：死亡日期（{death_date:%Y年%-m月%-d日}）不早于待遇开始日期"
+            f"（{benefit_start:%Y年%-m月%-d日}），不属于待遇享受期前死亡。",
+        )
+
+
+def refund_extra_payment(*, contributions: Sequence[Decimal], returned: Decimal) -> Decimal:
+    """R12.2: what a duplicate or two-channel refund returns: every individual contribution after the first, less
+    what such refunds returned before (`returned`, negative). The enrollment stays paid once; a refund for a
+    duplicate that does not exist is refused."""
+    extra = money(sum(contributions[1:], Decimal("0")) + returned)
+    if extra <= 0:
+        raise RefundRefused(
+            "reason", "不予退费：本年度只有一笔个人缴费（或多缴的缴费已退还），不存在重复缴费，无可退还的多缴金额。"
+        )
+    return extra
 
 
 def employee_years_credit(*, policy: PolicyFigures, resident_years_paid: int) -> tuple[Decimal, Explanation]:

@@ -45,6 +45,12 @@ class BackPaymentSerializer(serializers.Serializer):
 class RefundSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(choices=list(REFUND_REASON_LABELS.items()))
     date = serializers.DateField()
+    death_date = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="死亡日期：仅“待遇享受期前死亡”（died_before_benefit）退费填写且必填，须早于待遇开始日期。",
+    )
 
 
 class EnrollmentPermission(ReadRequiresViewPermission):

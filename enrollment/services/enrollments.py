@@ -22,9 +22,12 @@ from ..models import (
     PaymentChannel,
     PaymentKind,
     Resident,
+    ResidentStatus,
 )
 from ..policy import PolicyNotFound, policy_resolve, policy_resolve_covered
 from ..rules import (
+    DIED_BEFORE_BENEFIT,
+    EXTRA_PAYMENT_REASONS,
     BackPaymentRefused,
     PaymentDateRefused,
     PaymentDetailRefused,
@@ -40,6 +43,7 @@ from ..rules import (
     payment_details_check,
     quote_compute,
     refund_check,
+    refund_extra_payment,
 )
 from ..selectors import enrollment_region_code, person_history
 from .residents import record_date_check
@@ -338,11 +342,23 @@ def _is_unborn_placeholder(enrollment: Enrollment) -> bool:
 
 
 @transaction.atomic
-def refund_request(*, actor: User, enrollment: Enrollment, reason: str, date: datetime.date) -> Enrollment:
-    """R12: void the benefit period, return the individual part and the subsidy; keep everything in history.
+def refund_request(
+    *,
+    actor: User,
+    enrollment: Enrollment,
+    reason: str,
+    date: datetime.date,
+    death_date: datetime.date | None = None,
+) -> Enrollment:
+    """R12.2: undo what the reason says, keeping everything in history.
+
+    A duplicate or two-channel payment returns the extra contribution only: the enrollment and its cover stay. Any
+    other reason voids the benefit period and returns the individual part and the subsidy; a death before the benefit
+    start (`death_date`) also records the person as deceased.
 
     Refused (R12.1, R13.0): a reason the year's policy does not list or that does not fit the enrollment, a date
-    after today, before the last payment it returns, or outside the year's refund window.
+    after today, before the last payment it returns, or outside the year's refund window; a duplicate that does not
+    exist; a death without its date or not before the benefit start.
     """
     enrollment = Enrollment.objects.select_for_update().select_related("resident").get(pk=enrollment.pk)
     if enrollment.status != EnrollmentStatus.ACTIVE:
@@ -357,27 +373,49 @@ def refund_request(*, actor: User, enrollment: Enrollment, reason: str, date: da
             today=timezone.localdate(),
             paid_on=max(filter(None, (enrollment.payment_date, last_paid_on))),
             unborn_placeholder=_is_unborn_placeholder(enrollment),
+            death_date=death_date,
+            benefit_start=enrollment.benefit_start,
         )
+        if reason in EXTRA_PAYMENT_REASONS:
+            amount = -_extra_payment(enrollment)
+        else:
+            amount = -(enrollment.payments.aggregate(total=Sum("amount"))["total"] or Decimal("0.00"))
     except RefundRefused as error:
         raise ValidationError({error.field: str(error)}) from None
-    paid_in = enrollment.payments.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
-    enrollment.status = EnrollmentStatus.REFUNDED
-    enrollment.refund_reason = reason
-    enrollment.refund_date = date
-    enrollment.benefit_start = None
-    enrollment.benefit_end = None
-    enrollment.counts_as_enrolled_year = False
+    if reason not in EXTRA_PAYMENT_REASONS:
+        enrollment.status = EnrollmentStatus.REFUNDED
+        enrollment.refund_reason = reason
+        enrollment.refund_date = date
+        enrollment.benefit_start = None
+        enrollment.benefit_end = None
+        enrollment.counts_as_enrolled_year = False
     enrollment.explanation = [*enrollment.explanation, dataclasses.asdict(explanation)]
     history_save(enrollment, actor=actor)
     Payment.objects.create(
         enrollment=enrollment,
         kind=PaymentKind.REFUND,
-        amount=-paid_in,
+        amount=amount,
         date=date,
         reason=reason,
         recorded_by=actor,
     )
+    if reason == DIED_BEFORE_BENEFIT:
+        resident = Resident.objects.select_for_update().get(pk=enrollment.resident_id)
+        resident.status = ResidentStatus.DECEASED
+        history_save(resident, actor=actor, reason=f"待遇享受期前死亡退费，死亡日期{death_date:%Y年%-m月%-d日}")
     return enrollment
+
+
+def _extra_payment(enrollment: Enrollment) -> Decimal:
+    """R12.2: the contributions recorded after the first, less what earlier duplicate refunds returned."""
+    payments = enrollment.payments.order_by("date", "id")
+    return refund_extra_payment(
+        contributions=list(payments.filter(kind=PaymentKind.CONTRIBUTION).values_list("amount", flat=True)),
+        returned=payments.filter(kind=PaymentKind.REFUND, reason__in=EXTRA_PAYMENT_REASONS).aggregate(
+            total=Sum("amount")
+        )["total"]
+        or Decimal("0.00"),
+    )
 
 
 @transaction.atomic

@@ -123,7 +123,7 @@ def test_r4_5_back_payment_beyond_break_years_or_after_the_wait_is_refused(clerk
 
 def test_r12_2_refund_voids_the_period_returns_the_money_and_keeps_history(clerk, yujing_resident):
     enrollment = enroll(clerk, yujing_resident, accident_topup=Decimal("30"))
-    refunded = refund_request(actor=clerk, enrollment=enrollment, reason="duplicate_payment", date=D(2026, 1, 10))
+    refunded = refund_request(actor=clerk, enrollment=enrollment, reason="employee_insured", date=D(2026, 1, 10))
     assert (refunded.status, refunded.benefit_start, refunded.counts_as_enrolled_year) == ("refunded", None, False)
     assert ledger(refunded)[-1] == ("refund", Decimal("-430.00"), 0)
     assert refunded.history.count() == 2

@@ -27,7 +27,7 @@ def test_r13_0_cleanup_voids_enrollments_with_impossible_dates_and_lists_them(cl
     Enrollment.objects.filter(pk=future.pk).update(insurance_year=2099, payment_date=D(9802, 10, 4))
     Payment.objects.filter(enrollment=future).update(date=D(9802, 10, 4))
     other = enroll(clerk, yujing_resident, insurance_year=2027, payment_date=D(2026, 11, 20))
-    refunded = refund_request(actor=clerk, enrollment=other, reason="duplicate_payment", date=D(2026, 11, 21))
+    refunded = refund_request(actor=clerk, enrollment=other, reason="employee_insured", date=D(2026, 11, 21))
     Enrollment.objects.filter(pk=refunded.pk).update(refund_reason="pregnancy_terminated", refund_date=D(100, 1, 1))
     Payment.objects.filter(enrollment=refunded, kind="refund").update(date=D(100, 1, 1))
     payments_before = list(Payment.objects.order_by("id").values_list("id", "kind", "amount", "date"))

@@ -93,7 +93,7 @@ def shanyin_hardship(clerk):
     refunded = enroll(
         clerk, certify(clerk, add("refunded", "壬返贫", YUJING_TOWN, 217), "returned_to_poverty").resident
     )
-    refund_request(actor=clerk, enrollment=refunded, reason="duplicate_payment", date=D(2026, 1, 10))
+    refund_request(actor=clerk, enrollment=refunded, reason="employee_insured", date=D(2026, 1, 10))
     enroll(clerk, certify(clerk, add("beizhouzhuang_dibao", "癸低保", BEIZHOUZHUANG_TOWN, 219), "dibao").resident)
     return people
 

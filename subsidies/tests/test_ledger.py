@@ -106,7 +106,7 @@ def shanyin_enrollments(clerk):
     certified_and_enrolled(clerk, people["dibao_beizhouzhuang"], "dibao")
     certified_and_enrolled(clerk, people["tekun"], "tekun")
     refunded = certified_and_enrolled(clerk, people["refunded"], "dibao")
-    refund_request(actor=clerk, enrollment=refunded, reason="duplicate_payment", date=D(2026, 1, 10))
+    refund_request(actor=clerk, enrollment=refunded, reason="employee_insured", date=D(2026, 1, 10))
     certified_and_enrolled(clerk, people["stable"], "stable_poverty_alleviated")
     enrollment_create(actor=clerk, resident=people["ordinary"], insurance_year=2026, payment_date=D(2025, 11, 20))
     return people
