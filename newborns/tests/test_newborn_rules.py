@@ -1,8 +1,12 @@
 """R7.1-R7.4 through the quote (one engine for the API, the window and the services), on the seeded parameters."""
 
+import datetime
+
 import pytest
 
 from conftest import token_client
+from enrollment.policy import policy_resolve
+from enrollment.rules import newborn_first_insurance_year
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +151,19 @@ def test_r7_1a_registered_in_january_after_90_days_the_birth_year_stays_refused(
     response = quote(api, insurance_year=2026, payment_date="2027-01-15", special_date="2026-09-01")
     assert response.status_code == 400
     assert response.json() == {"payment_date": ["2026年已结束，不能再办理2026年度的新生儿参保，请办理2027年度参保。"]}
+
+
+@pytest.mark.parametrize(
+    ("birth_date", "registration_date", "year"),
+    [
+        (datetime.date(2026, 12, 20), datetime.date(2027, 1, 15), 2026),
+        (datetime.date(2026, 12, 20), datetime.date(2027, 3, 20), 2026),  # day 90
+        (datetime.date(2026, 12, 20), datetime.date(2027, 3, 21), 2027),  # day 91
+        (datetime.date(2026, 3, 1), datetime.date(2026, 12, 1), 2026),  # R7.3, within the birth year
+    ],
+)
+def test_r7_1a_the_first_insurance_year_is_the_birth_year_within_the_window(birth_date, registration_date, year):
+    policy = policy_resolve(region_code="140621", insurance_year=birth_date.year)
+    assert (
+        newborn_first_insurance_year(policy=policy, birth_date=birth_date, registration_date=registration_date) == year
+    )
