@@ -569,8 +569,9 @@ def newborn_registration_deadline(*, policy: PolicyFigures, birth_date: datetime
 def _newborn_benefit_period(
     *, policy: PolicyFigures, registration_date: datetime.date, birth_date: datetime.date
 ) -> BenefitPeriod | None:
-    """R7.1, R7.3 and R7.4: no waiting and no collection period for the birth year, nor for the next year when it is
-    paid within the window after birth; None when neither holds and the ordinary rules apply."""
+    """R7.1, R7.1a, R7.3 and R7.4: no waiting and no collection period for the birth year (registered within the
+    window after birth, even in the next calendar year, or within the birth year), nor for the next year when it is
+    paid within the window; None when neither holds and the ordinary rules apply."""
     year = policy.insurance_year
     parameters = policy.newborns
     source = str(parameters.source)
@@ -582,15 +583,21 @@ def _newborn_benefit_period(
         period = (Explanation("R7.6", text, str(parameters.pre_enrollment_source)),)
         return BenefitPeriod(PaymentPart.OUT_OF_PERIOD, True, 0, Waiting(), birth_date, year_end, period)
     if year == birth_date.year:
-        if registration_date > year_end:
+        if registration_date > year_end and not within:
             raise PaymentDateRefused(f"{year}年已结束，不能再办理{year}年度的新生儿参保，请办理{year + 1}年度参保。")
         if within:
             text = (
                 f"新生儿出生后{parameters.registration_days}日内（{deadline:%Y年%-m月%-d日}前）参保登记，"
                 f"自出生之日起享受待遇，不受集中征缴期限制，无等待期"
             )
-            period = (Explanation("R7.1", text, source),)
-            return BenefitPeriod(PaymentPart.OUT_OF_PERIOD, True, 0, Waiting(), birth_date, year_end, period)
+            reasons = [Explanation("R7.1", text, source)]
+            if registration_date > year_end:
+                text = (
+                    f"{registration_date:%Y年%-m月%-d日}登记，在出生后{parameters.registration_days}日内，"
+                    f"仍参加出生当年即{year}年度的参保，{year + 1}年度按出生次年另行缴费"
+                )
+                reasons.append(Explanation("R7.1a", text, source))
+            return BenefitPeriod(PaymentPart.OUT_OF_PERIOD, True, 0, Waiting(), birth_date, year_end, tuple(reasons))
         text = f"出生后超过{parameters.registration_days}日、在出生当年参保登记，自登记之日起享受待遇，无等待期"
         period = (Explanation("R7.3", text, source),)
         return BenefitPeriod(PaymentPart.OUT_OF_PERIOD, True, 0, Waiting(), registration_date, year_end, period)
@@ -602,6 +609,19 @@ def _newborn_benefit_period(
         period = (Explanation("R7.4", text, source),)
         return BenefitPeriod(PaymentPart.OUT_OF_PERIOD, True, 0, Waiting(), datetime.date(year, 1, 1), year_end, period)
     return None
+
+
+def newborn_first_insurance_year(
+    *, policy: PolicyFigures, birth_date: datetime.date, registration_date: datetime.date
+) -> int:
+    """R7.1a: a baby registered within the window after birth is first enrolled for its birth year, even when the
+    registration falls in the next calendar year; otherwise for the year of its registration. `policy` is the birth
+    year's, whose window counts."""
+    if registration_date.year == birth_date.year:
+        return birth_date.year
+    if registration_date <= newborn_registration_deadline(policy=policy, birth_date=birth_date):
+        return birth_date.year
+    return registration_date.year
 
 
 def newborn_rules_apply(*, policy: PolicyFigures, birth_date: datetime.date, payment_date: datetime.date) -> bool:

@@ -11,7 +11,7 @@ from core.history import history_save
 from divisions.models import Division
 from enrollment.models import Enrollment, EnrollmentStatus, Gender, PaymentChannel, Resident, ResidentStatus
 from enrollment.policy import PolicyNotFound, policy_resolve
-from enrollment.rules import IdNumberError, SpecialStatus, id_number_parse
+from enrollment.rules import IdNumberError, SpecialStatus, id_number_parse, newborn_first_insurance_year
 from enrollment.selectors import (
     REGISTERED_ELSEWHERE,
     enrollment_region_code,
@@ -153,7 +153,8 @@ def newborn_register(
     channel: str = RegistrationChannel.WINDOW,
 ) -> tuple[BirthRecord, bool]:
     """Register a birth once per certificate: the resident (a placeholder while the ID is unknown) and the enrollment
-    of the birth year (R7.1-R7.3; of the next year under R7.4 when registered after the birth year ended).
+    of the birth year (R7.1-R7.3, and R7.1a when registered in the next year within the window; of the registration's
+    year when registered after both the birth year and the window ended).
 
     Returns the record and whether it was created now; the same certificate again returns the existing record, if
     the user may see it: a certificate of another county is refused without saying more.
@@ -206,6 +207,22 @@ def _registered_certificate(*, actor: User, birth_certificate_no: str) -> BirthR
     return existing
 
 
+def _first_insurance_year(*, resident: Resident, record: BirthRecord) -> int:
+    """R7.1a: the birth year, also when registered in the next calendar year within the birth year's window."""
+    if record.registration_date.year == record.birth_date.year:
+        return record.birth_date.year
+    try:
+        policy = policy_resolve(
+            region_code=enrollment_region_code(resident=resident), insurance_year=record.birth_date.year
+        )
+    except PolicyNotFound:
+        # No figures for the birth year, so no window either: the registration's year, refused there if uncovered.
+        return record.registration_date.year
+    return newborn_first_insurance_year(
+        policy=policy, birth_date=record.birth_date, registration_date=record.registration_date
+    )
+
+
 def _newborn_register(*, actor: User, record: BirthRecord, id_number: str) -> BirthRecord:
     # The record goes in first: a concurrent post of the same certificate waits here on the unique index.
     record.full_clean(exclude=["resident", "enrollment"])
@@ -238,13 +255,13 @@ def _newborn_register(*, actor: User, record: BirthRecord, id_number: str) -> Bi
                 birth_date=record.birth_date,
                 division=record.division,
             )
-        year = record.birth_date.year if record.registration_date.year == record.birth_date.year else None
+        year = _first_insurance_year(resident=resident, record=record)
         enrollment = Enrollment.objects.filter(
-            resident=resident, insurance_year=year or record.registration_date.year, status=EnrollmentStatus.ACTIVE
+            resident=resident, insurance_year=year, status=EnrollmentStatus.ACTIVE
         ).first() or enrollment_create(
             actor=actor,
             resident=resident,
-            insurance_year=year or record.registration_date.year,
+            insurance_year=year,
             payment_date=record.registration_date,
             channel=CHANNEL_PAYMENT[RegistrationChannel(record.channel)],
             special_status=SpecialStatus.NEWBORN,

@@ -1,8 +1,12 @@
 """R7.1-R7.4 through the quote (one engine for the API, the window and the services), on the seeded parameters."""
 
+import datetime
+
 import pytest
 
 from conftest import token_client
+from enrollment.policy import policy_resolve
+from enrollment.rules import newborn_first_insurance_year
 
 pytestmark = pytest.mark.django_db
 
@@ -76,9 +80,9 @@ def test_r7_4_worked_example_born_20_december_pays_the_next_year_in_february(api
     next_year = quote(
         api, insurance_year=2027, payment_date="2027-02-10", special_date="2026-12-20", enrolled_years=[2026]
     ).json()
-    # then the birth year can no longer be registered in 2027, and 2027 runs from 1 January without waiting
-    assert birth_year.status_code == 400
-    assert birth_year.json() == {"payment_date": ["2026年已结束，不能再办理2026年度的新生儿参保，请办理2027年度参保。"]}
+    # then the birth year is still 2026's (R7.1a), and 2027 runs from 1 January without waiting
+    assert birth_year.status_code == 200
+    assert (birth_year.json()["insurance_year"], birth_year.json()["benefit_start"]) == (2026, "2026-12-20")
     assert summary(next_year) == {
         "individual_due": "400.00",
         "subsidy_amount": "0.00",
@@ -114,3 +118,52 @@ def test_r7_newborn_needs_its_birth_date_and_no_registration_before_birth(api):
     early = quote(api, insurance_year=2026, payment_date="2026-02-27", special_date="2026-03-01")
     assert missing.json() == {"special_date": ["新生儿须填写出生日期。"]}
     assert early.json() == {"payment_date": ["登记日期不能早于出生日期。"]}
+
+
+def test_r7_1a_registered_in_january_within_90_days_is_enrolled_for_the_birth_year_free(api):
+    # when RULES.md R7.1a's baby, born 2026-12-20, is quoted for 2026 on its registration date 2027-01-15 (day 26)
+    response = quote(api, insurance_year=2026, payment_date="2027-01-15", birth_date="2026-12-20")
+    # then 2026 is covered from the birth date, the programme pays S(2026)
+    body = response.json()
+    assert response.status_code == 200
+    assert (body["insurance_year"], body["contribution_standard"], body["in_collection_period"]) == (
+        2026,
+        "400.00",
+        False,
+    )
+    assert summary(body) == {
+        "individual_due": "0.00",
+        "subsidy_amount": "400.00",
+        "subsidy_category": "newborn_programme",
+        "benefit_start": "2026-12-20",
+        "benefit_end": "2026-12-31",
+        "counts_as_enrolled_year": True,
+        "waiting": 0,
+        "rules": ["R1.2", "R7.1", "R7.1a", "R7.2", "R5.1"],
+    }
+    assert body["explanation"][2]["text"] == (
+        "2027年1月15日登记，在出生后90日内，仍参加出生当年即2026年度的参保，2027年度按出生次年另行缴费"
+    )
+
+
+def test_r7_1a_registered_in_january_after_90_days_the_birth_year_stays_refused(api):
+    # born 2026-09-01, registered 2027-01-15: day 136, after the birth year and after the window
+    response = quote(api, insurance_year=2026, payment_date="2027-01-15", special_date="2026-09-01")
+    assert response.status_code == 400
+    assert response.json() == {"payment_date": ["2026年已结束，不能再办理2026年度的新生儿参保，请办理2027年度参保。"]}
+
+
+@pytest.mark.parametrize(
+    ("birth_date", "registration_date", "year"),
+    [
+        (datetime.date(2026, 12, 20), datetime.date(2027, 1, 15), 2026),
+        (datetime.date(2026, 12, 20), datetime.date(2027, 3, 20), 2026),  # day 90
+        (datetime.date(2026, 12, 20), datetime.date(2027, 3, 21), 2027),  # day 91
+        (datetime.date(2026, 3, 1), datetime.date(2026, 12, 1), 2026),  # R7.3, within the birth year
+    ],
+)
+def test_r7_1a_the_first_insurance_year_is_the_birth_year_within_the_window(birth_date, registration_date, year):
+    policy = policy_resolve(region_code="140621", insurance_year=birth_date.year)
+    assert (
+        newborn_first_insurance_year(policy=policy, birth_date=birth_date, registration_date=registration_date) == year
+    )

@@ -310,3 +310,69 @@ def test_r13_0_a_pre_enrollment_applied_for_after_today_is_refused_on_that_field
         "application_date": [f"申请日期（{tomorrow:%Y年%-m月%-d日}）不能晚于今天（{today:%Y年%-m月%-d日}）。"]
     }
     assert (PreEnrollment.objects.count(), Enrollment.objects.count()) == (0, 1)
+
+
+@pytest.fixture
+def today_2027_02_10(monkeypatch):
+    """R7.1a's example happens in 2027: fix today so that its dates are today or before (R13.0)."""
+    localdate = timezone.localdate
+    fixed = D(2027, 2, 10)
+    monkeypatch.setattr(
+        timezone, "localdate", lambda value=None, timezone=None: fixed if value is None else localdate(value, timezone)
+    )
+    return fixed
+
+
+def test_r7_1a_born_in_december_registered_in_january_is_enrolled_for_the_birth_year_free(
+    clerk, mother, today_2027_02_10
+):
+    # when RULES.md R7.1a's baby, born 2026-12-20, is registered on 2027-01-15 (day 26)
+    record, created = register(clerk, mother, birth_date=D(2026, 12, 20), registration_date=D(2027, 1, 15))
+    # then its first enrollment is for 2026, covered from birth, paid by the programme (R7.2)
+    enrollment = record.enrollment
+    assert created is True
+    assert (
+        enrollment.insurance_year,
+        enrollment.payment_date,
+        enrollment.special_status,
+        enrollment.benefit_start,
+        enrollment.benefit_end,
+        enrollment.waiting_total_months,
+        enrollment.individual_due,
+        enrollment.subsidy_amount,
+        enrollment.subsidy_category,
+        enrollment.counts_as_enrolled_year,
+    ) == (
+        2026,
+        D(2027, 1, 15),
+        "newborn",
+        D(2026, 12, 20),
+        D(2026, 12, 31),
+        0,
+        Decimal("0.00"),
+        Decimal("400.00"),
+        "newborn_programme",
+        True,
+    )
+    assert list(Enrollment.objects.filter(resident=record.resident).values_list("insurance_year", flat=True)) == [2026]
+    assert list(Payment.objects.filter(enrollment=enrollment).values_list("kind", "amount")) == [
+        ("contribution", Decimal("0.00"))
+    ]
+
+
+def test_r7_1a_r7_4_the_year_after_birth_paid_on_10_february_is_covered_from_1_january(clerk, mother, today_2027_02_10):
+    # given R7.1a's baby enrolled for 2026
+    record, _ = register(clerk, mother, birth_date=D(2026, 12, 20), registration_date=D(2027, 1, 15))
+    # when 2027 is paid on 2027-02-10 (day 52)
+    second = enrollment_create(actor=clerk, resident=record.resident, insurance_year=2027, payment_date=D(2027, 2, 10))
+    # then R7.4: paid normally, covered from 1 January, no waiting, continuous after 2026
+    assert (
+        second.special_status,
+        second.benefit_start,
+        second.benefit_end,
+        second.waiting_total_months,
+        second.continuous,
+        second.individual_due,
+        second.subsidy_category,
+    ) == ("newborn", D(2027, 1, 1), D(2027, 12, 31), 0, True, Decimal("400.00"), "")
+    assert second.explanation[1]["rule"] == "R7.4"
