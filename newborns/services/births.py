@@ -159,7 +159,8 @@ def _link_placeholder(
     enrollment = enrollment_recompute(actor=actor, enrollment=placeholder.enrollment, special_date=record.birth_date)
     placeholder.birth_record = record
     placeholder.linked_at = timezone.now()
-    placeholder.save(update_fields=["birth_record", "linked_at"])
+    placeholder.linked_on = record.registration_date
+    placeholder.save(update_fields=["birth_record", "linked_at", "linked_on"])
     PreEnrollment.objects.filter(pk=placeholder.pre_enrollment_id).update(status=PreEnrollmentStatus.BORN)
     return resident, enrollment
 

@@ -18,6 +18,7 @@ from newborns.services import (
     pre_enrollment_create,
     pre_enrollment_terminate,
 )
+from targets.selectors.targets import enrollments_as_of
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -287,6 +288,18 @@ def test_r7_6_a_birth_6_weeks_after_the_expected_date_links_the_placeholder(cler
     assert (placeholder.birth_record, record.resident) == (record, placeholder.resident)
     assert PreEnrollment.objects.get().status == "born"
     assert Enrollment.objects.count() == 2
+
+
+def test_r7_6_a_placeholder_counts_from_the_business_date_of_the_registration_that_linked_it(clerk, enrolled_mother):
+    # given a birth of 2026-09-20 registered with the business date 2026-09-25, typed in later (today)
+    placeholder = pre_enroll(clerk, enrolled_mother).placeholders.get()
+    register(clerk, enrolled_mother, birth_date=D(2026, 9, 20), registration_date=D(2026, 9, 25))
+    placeholder.refresh_from_db()
+    assert placeholder.linked_on == D(2026, 9, 25)
+    # then the baby's enrollment counts as of the registration date, not before
+    baby_enrollment = placeholder.enrollment_id
+    assert baby_enrollment in enrollments_as_of(year=2026, as_of=D(2026, 9, 25)).values_list("pk", flat=True)
+    assert baby_enrollment not in enrollments_as_of(year=2026, as_of=D(2026, 9, 24)).values_list("pk", flat=True)
 
 
 def test_r7_6_r12_a_terminated_pregnancy_is_refunded_outside_the_collection_period(clerk, enrolled_mother):
