@@ -222,6 +222,12 @@ class PolicyParameterSet(models.Model):
     pre_enrollment_link_months = models.PositiveSmallIntegerField(
         "预参保出生后完成身份变更时限（月）", null=True, blank=True
     )
+    pre_enrollment_birth_weeks_before = models.PositiveSmallIntegerField(
+        "预参保关联出生：早于预产期不超过（周）", null=True, blank=True
+    )
+    pre_enrollment_birth_weeks_after = models.PositiveSmallIntegerField(
+        "预参保关联出生：晚于预产期不超过（周）", null=True, blank=True
+    )
     pre_enrollment_source = models.CharField("预参保依据（文号）", max_length=200, blank=True)
     refund_anytime_reasons = models.JSONField(
         "不受征缴期限制的退费原因", null=True, blank=True, help_text='如 ["pregnancy_terminated"]'

@@ -70,6 +70,8 @@ NEWBORN_FIELDS = (
     "pre_enrollment_enabled",
     "pre_enrollment_weeks_before_delivery",
     "pre_enrollment_link_months",
+    "pre_enrollment_birth_weeks_before",
+    "pre_enrollment_birth_weeks_after",
     "pre_enrollment_source",
 )
 OPTIONAL_FIELDS = (
@@ -269,6 +271,8 @@ def _policy_read(*, region_code: str, insurance_year: int) -> PolicyFigures:
             pre_enrollment_enabled=bool(value.get("pre_enrollment_enabled")),
             pre_enrollment_weeks_before_delivery=value.get("pre_enrollment_weeks_before_delivery") or 0,
             pre_enrollment_link_months=value.get("pre_enrollment_link_months") or 0,
+            pre_enrollment_birth_weeks_before=value.get("pre_enrollment_birth_weeks_before") or 0,
+            pre_enrollment_birth_weeks_after=value.get("pre_enrollment_birth_weeks_after") or 0,
             pre_enrollment_source=SourcedFigure(str(value.get("pre_enrollment_source") or "")),
         ),
         refund_anytime_reasons=frozenset(value.get("refund_anytime_reasons") or ()),

@@ -435,6 +435,9 @@ class NewbornParameters:
     pre_enrollment_enabled: bool = False
     pre_enrollment_weeks_before_delivery: int = 0
     pre_enrollment_link_months: int = 0
+    # the window around the expected delivery in which a birth belongs to the pregnancy pre-enrolled for (R7.6)
+    pre_enrollment_birth_weeks_before: int = 0
+    pre_enrollment_birth_weeks_after: int = 0
     pre_enrollment_source: SourcedFigure = SourcedFigure("")
 
 

@@ -19,7 +19,7 @@ class PlaceholderInline(admin.TabularInline):
     model = PreEnrollmentPlaceholder
     extra = 0
     can_delete = False
-    readonly_fields = ["resident", "enrollment", "birth_record", "linked_at"]
+    readonly_fields = ["resident", "enrollment", "birth_record", "linked_on", "linked_at"]
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -133,6 +133,9 @@ class PreEnrollmentPlaceholder(models.Model):
         blank=True,
     )
     linked_at = models.DateTimeField("关联出生登记时间", null=True, blank=True)
+    # The business date of the registration that linked it (R7.6): counting "as of" a day uses it, not linked_at,
+    # the moment the registration was typed in.
+    linked_on = models.DateField("关联出生登记日期", null=True, blank=True)
 
     class Meta:
         verbose_name = "预参保临时身份"

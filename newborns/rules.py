@@ -60,3 +60,19 @@ def pre_enrollment_check(
 def placeholder_link_deadline(*, parameters: NewbornParameters, birth_or_expected: datetime.date) -> datetime.date:
     """R7.6: the real ID is due within the months after birth; past it the placeholder is listed for follow-up."""
     return birth_or_expected + relativedelta(months=parameters.pre_enrollment_link_months)
+
+
+def birth_consistent_with_pregnancy(
+    *,
+    parameters: NewbornParameters,
+    application_date: datetime.date,
+    expected_delivery_date: datetime.date,
+    birth_date: datetime.date,
+) -> bool:
+    """R7.6: a birth belongs to the pregnancy pre-enrolled for only if it happened on or after the application and
+    within the region's window around the expected delivery; any other birth of the mother is registered on its own."""
+    if birth_date < application_date:
+        return False
+    earliest = expected_delivery_date - datetime.timedelta(weeks=parameters.pre_enrollment_birth_weeks_before)
+    latest = expected_delivery_date + datetime.timedelta(weeks=parameters.pre_enrollment_birth_weeks_after)
+    return earliest <= birth_date <= latest

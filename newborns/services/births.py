@@ -30,7 +30,13 @@ from enrollment.services import (
 from subsidies.models import HardshipIdentity
 
 from ..models import BirthRecord, PreEnrollment, PreEnrollmentPlaceholder, PreEnrollmentStatus, RegistrationChannel
-from ..rules import PLACEHOLDER_SUFFIX, PreEnrollmentRefused, placeholder_suffixes, pre_enrollment_check
+from ..rules import (
+    PLACEHOLDER_SUFFIX,
+    PreEnrollmentRefused,
+    birth_consistent_with_pregnancy,
+    placeholder_suffixes,
+    pre_enrollment_check,
+)
 from ..selectors.births import birth_record_get, birth_record_list
 
 CERTIFICATE_REGISTERED_ELSEWHERE = "该出生医学证明已在其他辖区登记，请核对编号。"
@@ -100,11 +106,14 @@ def birth_check(
             raise ValidationError({"id_number": "身份证号中的出生日期或性别与出生医学证明不符。"})
 
 
-def _pending_placeholder(*, actor: User, mother_id_number: str) -> PreEnrollmentPlaceholder | None:
-    """The mother's pre-enrolled baby not yet linked to a birth (R7.6), the first of multiples first. A placeholder of
-    another county is not the user's to link: the birth is then registered on its own, and that county's
-    pre-enrollment stays as it was."""
-    return (
+def _pending_placeholder(
+    *, actor: User, mother_id_number: str, birth_date: datetime.date
+) -> PreEnrollmentPlaceholder | None:
+    """The mother's pre-enrolled baby not yet linked to a birth (R7.6), the first of multiples first, for a birth
+    consistent with that pregnancy: any other birth of the mother is registered on its own and the placeholder stays
+    pending. A placeholder of another county is not the user's to link: the birth is then registered on its own, and
+    that county's pre-enrollment stays as it was."""
+    pending = (
         PreEnrollmentPlaceholder.objects.select_for_update(of=("self",))
         .filter(
             pre_enrollment__mother__id_number=mother_id_number,
@@ -112,10 +121,26 @@ def _pending_placeholder(*, actor: User, mother_id_number: str) -> PreEnrollment
             pre_enrollment__status__in=[PreEnrollmentStatus.WAITING, PreEnrollmentStatus.BORN],
             birth_record__isnull=True,
         )
-        .select_related("resident", "enrollment", "pre_enrollment")
+        .select_related("resident", "enrollment", "pre_enrollment__mother")
         .order_by("pre_enrollment__application_date", "id")
-        .first()
     )
+    for placeholder in pending:
+        pre_enrollment = placeholder.pre_enrollment
+        try:
+            policy = policy_resolve(
+                region_code=enrollment_region_code(resident=pre_enrollment.mother),
+                insurance_year=pre_enrollment.insurance_year,
+            )
+        except PolicyNotFound:
+            continue
+        if birth_consistent_with_pregnancy(
+            parameters=policy.newborns,
+            application_date=pre_enrollment.application_date,
+            expected_delivery_date=pre_enrollment.expected_delivery_date,
+            birth_date=birth_date,
+        ):
+            return placeholder
+    return None
 
 
 def _link_placeholder(
@@ -134,7 +159,8 @@ def _link_placeholder(
     enrollment = enrollment_recompute(actor=actor, enrollment=placeholder.enrollment, special_date=record.birth_date)
     placeholder.birth_record = record
     placeholder.linked_at = timezone.now()
-    placeholder.save(update_fields=["birth_record", "linked_at"])
+    placeholder.linked_on = record.registration_date
+    placeholder.save(update_fields=["birth_record", "linked_at", "linked_on"])
     PreEnrollment.objects.filter(pk=placeholder.pre_enrollment_id).update(status=PreEnrollmentStatus.BORN)
     return resident, enrollment
 
@@ -227,7 +253,9 @@ def _newborn_register(*, actor: User, record: BirthRecord, id_number: str) -> Bi
     # The record goes in first: a concurrent post of the same certificate waits here on the unique index.
     record.full_clean(exclude=["resident", "enrollment"])
     history_save(record, actor=actor)
-    placeholder = _pending_placeholder(actor=actor, mother_id_number=record.mother_id_number)
+    placeholder = _pending_placeholder(
+        actor=actor, mother_id_number=record.mother_id_number, birth_date=record.birth_date
+    )
     known = None
     if id_number:
         found = resident_find(user=actor, id_number=id_number)

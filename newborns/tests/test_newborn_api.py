@@ -8,7 +8,7 @@ from conftest import SHANYIN, YUJING_TOWN, first_village, make_user, token_clien
 from enrollment.models import Enrollment, Resident
 from enrollment.rules import id_number_compose
 from enrollment.services import enrollment_create, resident_create
-from newborns.models import BirthRecord
+from newborns.models import BirthRecord, PreEnrollmentPlaceholder
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -129,6 +129,30 @@ def test_r7_6_pre_enrollment_answers_the_placeholders(api, clerk):
     assert [{key: p[key] for key in ("id_number", "name")} for p in response.json()["placeholders"]] == [
         {"id_number": f"{MOTHER_ID}B", "name": "刘芳B"}
     ]
+
+
+def test_r7_6_a_birth_before_the_application_is_posted_as_its_own_newborn(api, clerk):
+    # given a pre-enrollment applied for on 2026-07-01 for a delivery expected on 2026-10-01
+    mother = resident_create(
+        actor=clerk, id_number=MOTHER_ID, name="刘芳", household_division=first_village(YUJING_TOWN)
+    )
+    enrollment_create(actor=clerk, resident=mother, insurance_year=2026, payment_date=D(2025, 11, 20))
+    pre_enrollment = {
+        "mother_id_number": MOTHER_ID,
+        "expected_delivery_date": "2026-10-01",
+        "application_date": "2026-07-01",
+        "babies": 1,
+    }
+    assert api.post("/api/v1/newborns/pre-enrollments/", pre_enrollment, format="json").status_code == 201
+    # when the platform posts a birth of 2026-06-30
+    response = api.post(
+        "/api/v1/newborns/", birth(birth_date="2026-06-30", registration_date="2026-07-10"), format="json"
+    )
+    # then
+    assert response.status_code == 201
+    assert (response.json()["resident"], response.json()["id_number_is_placeholder"]) == (f"{MOTHER_ID}B2", True)
+    assert PreEnrollmentPlaceholder.objects.get().birth_record is None
+    assert Resident.objects.get(id_number=f"{MOTHER_ID}B").name == "刘芳B"
 
 
 def test_r7_6_pre_enrollment_too_early_is_400(api, clerk):

@@ -18,6 +18,7 @@ from newborns.services import (
     pre_enrollment_create,
     pre_enrollment_terminate,
 )
+from targets.selectors.targets import enrollments_as_of
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -243,6 +244,62 @@ def test_r7_6_the_birth_links_the_placeholder_and_recomputes_from_the_real_birth
     assert record.enrollment.benefit_start == D(2026, 9, 20)
     assert PreEnrollment.objects.get().status == "born"
     assert Enrollment.objects.count() == 2  # the mother's and the baby's: no second one for the baby
+
+
+@pytest.mark.parametrize(
+    ("birth_date", "registration_date"),
+    [
+        (D(2026, 6, 10), D(2026, 6, 20)),  # the day before the application (2026-06-11)
+        (D(2026, 11, 13), D(2026, 11, 20)),  # 6 weeks and 1 day after the expected date (2026-10-01)
+    ],
+)
+def test_r7_6_a_birth_inconsistent_with_the_pregnancy_is_registered_on_its_own(
+    clerk, enrolled_mother, birth_date, registration_date
+):
+    # given
+    pre_enrollment = pre_enroll(clerk, enrolled_mother)
+    placeholder = pre_enrollment.placeholders.get()
+    # when
+    record, created = register(clerk, enrolled_mother, birth_date=birth_date, registration_date=registration_date)
+    # then the baby is a newborn of its own, as for a mother without pre-enrollment
+    assert created is True
+    assert (record.resident.id_number, record.resident.name, record.resident.birth_date) == (
+        f"{enrolled_mother.id_number}B2",
+        "刘小满",
+        birth_date,
+    )
+    assert (record.enrollment.insurance_year, record.enrollment.benefit_start) == (2026, birth_date)
+    # and the placeholder stays pending, unchanged
+    placeholder.refresh_from_db()
+    placeholder.resident.refresh_from_db()
+    assert (placeholder.birth_record, placeholder.linked_at) == (None, None)
+    assert (placeholder.resident.name, placeholder.resident.birth_date) == (
+        f"{enrolled_mother.name}B",
+        D(2026, 10, 1),
+    )
+    assert PreEnrollment.objects.get().status == "waiting"
+    assert Enrollment.objects.count() == 3  # the mother's, the placeholder's, the baby's
+
+
+def test_r7_6_a_birth_6_weeks_after_the_expected_date_links_the_placeholder(clerk, enrolled_mother):
+    placeholder = pre_enroll(clerk, enrolled_mother).placeholders.get()
+    record, _ = register(clerk, enrolled_mother, birth_date=D(2026, 11, 12), registration_date=D(2026, 11, 20))
+    placeholder.refresh_from_db()
+    assert (placeholder.birth_record, record.resident) == (record, placeholder.resident)
+    assert PreEnrollment.objects.get().status == "born"
+    assert Enrollment.objects.count() == 2
+
+
+def test_r7_6_a_placeholder_counts_from_the_business_date_of_the_registration_that_linked_it(clerk, enrolled_mother):
+    # given a birth of 2026-09-20 registered with the business date 2026-09-25, typed in later (today)
+    placeholder = pre_enroll(clerk, enrolled_mother).placeholders.get()
+    register(clerk, enrolled_mother, birth_date=D(2026, 9, 20), registration_date=D(2026, 9, 25))
+    placeholder.refresh_from_db()
+    assert placeholder.linked_on == D(2026, 9, 25)
+    # then the baby's enrollment counts as of the registration date, not before
+    baby_enrollment = placeholder.enrollment_id
+    assert baby_enrollment in enrollments_as_of(year=2026, as_of=D(2026, 9, 25)).values_list("pk", flat=True)
+    assert baby_enrollment not in enrollments_as_of(year=2026, as_of=D(2026, 9, 24)).values_list("pk", flat=True)
 
 
 def test_r7_6_r12_a_terminated_pregnancy_is_refunded_outside_the_collection_period(clerk, enrolled_mother):

@@ -59,7 +59,7 @@ def enrollments_as_of(*, year: int, as_of: datetime.date) -> QuerySet[Enrollment
     that day still counts), and not a pre-enrolled placeholder still unlinked to a birth then (R7.6). Every progress
     figure builds on this, so that recomputing an old date gives the same result."""
     unlinked_placeholder = PreEnrollmentPlaceholder.objects.filter(resident=OuterRef("resident")).filter(
-        Q(birth_record__isnull=True) | Q(linked_at__date__gt=as_of)
+        Q(birth_record__isnull=True) | Q(linked_on__gt=as_of)
     )
     return (
         Enrollment.objects.filter(insurance_year=year, payment_date__lte=as_of)
