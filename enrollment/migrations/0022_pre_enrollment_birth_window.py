@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('enrollment', '0020_export_job_from_reports'),
+        ('enrollment', '0021_restore_duplicate_refunds'),
     ]
 
     operations = [

@@ -19,6 +19,6 @@ def unseed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("enrollment", "0021_pre_enrollment_birth_window")]
+    dependencies = [("enrollment", "0022_pre_enrollment_birth_window")]
 
     operations = [migrations.RunPython(seed, unseed)]
