@@ -18,6 +18,7 @@ from newborns.services import (
     pre_enrollment_create,
     pre_enrollment_terminate,
 )
+from reports.selectors.settlement import settlement_compute
 from targets.selectors.targets import enrollments_as_of
 
 pytestmark = pytest.mark.django_db
@@ -415,6 +416,19 @@ def test_r7_1a_born_in_december_registered_in_january_is_enrolled_for_the_birth_
     assert list(Payment.objects.filter(enrollment=enrollment).values_list("kind", "amount")) == [
         ("contribution", Decimal("0.00"))
     ]
+
+
+def test_r11_4_the_settlement_counts_a_december_birth_registered_in_january(clerk, mother, today_2027_02_10):
+    # given R7.1a's baby, born 2026-12-20 and registered on 2027-01-15, enrolled for 2026
+    register(clerk, mother, birth_date=D(2026, 12, 20), registration_date=D(2027, 1, 15))
+    # when the 2026 settlement is computed on 2027-02-10
+    rows = settlement_compute(year=2026, city_code="1406")
+    # then Shanyin's actual newborns of 2026 include it, at every level
+    assert {(row.level, row.actual_people) for row in rows if row.county_code == SHANYIN} == {
+        ("province", 1),
+        ("city", 1),
+        ("county", 1),
+    }
 
 
 def test_r7_1a_r7_4_the_year_after_birth_paid_on_10_february_is_covered_from_1_january(clerk, mother, today_2027_02_10):
