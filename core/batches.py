@@ -60,9 +60,15 @@ class PreviewBatch(models.Model):
         abstract = True
         ordering = ["-uploaded_at", "-id"]
 
+    # Set by a list whose confirmation means writing its rows: a batch with none is then shown but not confirmed, and
+    # confirming it is refused with this message. Left None, an empty batch is confirmed like any other.
+    nothing_to_write_message: ClassVar[str | None] = None
+
     @property
     def can_confirm(self) -> bool:
-        return self.status == BatchStatus.PREVIEWED
+        return self.status == BatchStatus.PREVIEWED and (
+            bool(self.checked_rows) or self.nothing_to_write_message is None
+        )
 
 
 Batch = TypeVar("Batch", bound=PreviewBatch)
@@ -120,6 +126,8 @@ def batch_confirm(*, batches: "models.QuerySet[Batch]", pk: int, actor: Any, wri
         raise ValidationError(batch.already_confirmed_message)
     if batch.status != BatchStatus.PREVIEWED:
         raise ValidationError(batch.refused_message)
+    if not batch.checked_rows and batch.nothing_to_write_message:
+        raise ValidationError(batch.nothing_to_write_message)
     write(batch)
     batch.status = BatchStatus.CONFIRMED
     batch.confirmed_by = actor

@@ -196,6 +196,7 @@ class BaselineImportBatch(PreviewBatch):
     not_found_message = "没有找到该预览，请重新上传。"
     already_confirmed_message = "该文件已导入，不能重复导入。"
     refused_message = "文件中有错误行，整份文件不能导入。请按错误行修改后重新上传。"
+    nothing_to_write_message = "文件中没有可导入的人口基数。"
 
     class Meta(PreviewBatch.Meta):
         verbose_name = "人口基数导入批次"
@@ -203,10 +204,6 @@ class BaselineImportBatch(PreviewBatch):
 
     def __str__(self) -> str:
         return f"人口基数导入 {self.file_name}"
-
-    @property
-    def can_confirm(self) -> bool:
-        return super().can_confirm and bool(self.checked_rows)
 
     @property
     def rows(self) -> list[dict[str, Any]]:

@@ -187,6 +187,7 @@ class UninsuredLedgerImportBatch(PreviewBatch):
 
     not_found_message = "没有找到该导入文件，请重新上传。"
     already_confirmed_message = "该文件已导入，不能重复导入。"
+    nothing_to_write_message = "文件与台账一致，没有需要更新的人员。"
 
     class Meta(PreviewBatch.Meta):
         verbose_name = "未参保台账导入批次"
@@ -194,7 +195,3 @@ class UninsuredLedgerImportBatch(PreviewBatch):
 
     def __str__(self) -> str:
         return f"{self.township_id} {self.year}年度台账导入 {self.file_name}"
-
-    @property
-    def can_confirm(self) -> bool:
-        return super().can_confirm and bool(self.checked_rows)

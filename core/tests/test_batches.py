@@ -143,3 +143,23 @@ def test_a_write_refused_midway_leaves_nothing_written_and_the_batch_to_be_confi
     assert refusal.value.messages == ["第2行无法登记。"]
     assert snapshot(batch) == before
     assert Division.objects.get(pk=county.pk).name == county.name
+
+
+def test_a_batch_with_nothing_to_write_is_shown_but_not_confirmed_when_its_list_says_so(clerk, monkeypatch):
+    # given a list whose confirmation means writing rows, and a batch that passed its check with none
+    monkeypatch.setattr(BirthImportBatch, "nothing_to_write_message", "文件中没有需要导入的人员。")
+    batch = staged(clerk, checked_rows=())
+    before = snapshot(batch)
+    # then it cannot be confirmed, and confirming it is refused with the list's message, nothing changed
+    assert batch.can_confirm is False
+    with pytest.raises(ValidationError) as refusal:
+        batch_confirm(batches=BirthImportBatch.objects.all(), pk=batch.pk, actor=clerk, write=pytest.fail)
+    assert refusal.value.messages == ["文件中没有需要导入的人员。"]
+    assert snapshot(batch) == before == (BatchStatus.PREVIEWED, None, None, 0, [])
+
+
+def test_an_empty_batch_of_a_list_without_that_message_is_confirmed_like_any_other(clerk):
+    batch = staged(clerk, checked_rows=())
+    assert batch.can_confirm is True
+    confirmed = batch_confirm(batches=BirthImportBatch.objects.all(), pk=batch.pk, actor=clerk, write=lambda b: None)
+    assert (confirmed.status, confirmed.confirmed_by_id) == (BatchStatus.CONFIRMED, clerk.pk)

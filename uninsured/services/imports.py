@@ -212,8 +212,6 @@ def uninsured_ledger_import_confirm(
         raise ValidationError(
             batch.file_error or f"文件中有{len(batch.row_errors)}行错误，台账未作任何修改。请按错误行修改后重新上传。"
         )
-    if not batch.checked_rows:
-        raise ValidationError("文件与台账一致，没有需要更新的人员。")
     return batch_confirm(
         batches=uninsured_ledger_import_batches(user=actor),
         pk=batch.pk,
