@@ -486,6 +486,14 @@ class PersonHistory:
 
 
 @dataclass(frozen=True)
+class PaymentSituation:
+    """Which group's rules a payment follows (R7, R8, R9), and the date those rules count from."""
+
+    special_status: str | None
+    special_date: datetime.date | None
+
+
+@dataclass(frozen=True)
 class Quote:
     insurance_year: int
     projected: bool
@@ -506,6 +514,8 @@ class Quote:
     # Which identity of the subsidy table applied, and where the table comes from (shown at the window).
     subsidy_name: str = ""
     subsidy_source: str = ""
+    # The group whose rules applied (payment_situation); what an enrollment stores as its special status.
+    situation: PaymentSituation | None = None
 
 
 def money(value: Decimal) -> Decimal:
@@ -644,6 +654,30 @@ def _newborn_programme_applies(*, policy: PolicyFigures, birth_date: datetime.da
     return start is not None and policy.insurance_year == birth_date.year and birth_date >= start
 
 
+def payment_situation(
+    *,
+    policy: PolicyFigures,
+    birth_date: datetime.date,
+    payment_date: datetime.date,
+    special_status: str | None,
+    special_date: datetime.date | None,
+) -> PaymentSituation:
+    """The one derivation of a payment's situation, for every caller (quote, window, enrollment, newborn paths).
+
+    The newborn rules (R7) follow from the birth date whether or not anyone said so, and count from the birth date;
+    the other groups (R8, R9) are facts only the clerk or the caller knows, with the date they give. Only a
+    pre-enrolled baby (R7.6, named a newborn by the pre-enrollment) is paid for before it is born."""
+    if payment_date < birth_date and special_status != SpecialStatus.NEWBORN:
+        raise PaymentDateRefused(
+            f"缴费日期（{payment_date:%Y年%-m月%-d日}）早于出生日期（{birth_date:%Y年%-m月%-d日}）。"
+        )
+    if not special_status and newborn_rules_apply(policy=policy, birth_date=birth_date, payment_date=payment_date):
+        return PaymentSituation(SpecialStatus.NEWBORN, birth_date)
+    if special_status == SpecialStatus.NEWBORN:
+        return PaymentSituation(special_status, birth_date)
+    return PaymentSituation(special_status or None, special_date)
+
+
 def quote_compute(
     *,
     policy: PolicyFigures,
@@ -653,7 +687,19 @@ def quote_compute(
     special_status: str | None = None,
     special_date: datetime.date | None = None,
 ) -> Quote:
-    """R1-R6, R8, R9 for one payment: what is owed, the subsidy, when coverage starts and why."""
+    """R1-R6, R8, R9 for one payment: what is owed, the subsidy, when coverage starts and why.
+
+    The payment's situation is derived here (payment_situation), so that every caller computes the same thing from
+    the same facts; the quote names the situation it applied."""
+    payment_year_check(insurance_year=policy.insurance_year, payment_date=payment_date)
+    situation = payment_situation(
+        policy=policy,
+        birth_date=history.birth_date,
+        payment_date=payment_date,
+        special_status=special_status,
+        special_date=special_date,
+    )
+    special_status, special_date = situation.special_status, situation.special_date
     period = _exempt_benefit_period(
         policy=policy,
         payment_date=payment_date,
@@ -736,6 +782,7 @@ def quote_compute(
         explanation=tuple(explanation),
         subsidy_name=subsidy.name if subsidy and subsidy.category else "",
         subsidy_source=subsidy.source if subsidy and subsidy.category else "",
+        situation=situation,
     )
 
 
@@ -773,11 +820,18 @@ def payment_date_check(*, insurance_year: int, payment_date: datetime.date, toda
     first-time student pays Y in Y-1 (R9.1), and a pre-enrollment is applied for at most some weeks before a delivery
     expected in Y (R7.6). The collection rules (R2) then judge the date inside that range."""
     date_not_in_future_check(value=payment_date, today=today, field="payment_date", label="缴费日期")
+    try:
+        payment_year_check(insurance_year=insurance_year, payment_date=payment_date)
+    except PaymentDateRefused as error:
+        raise RecordDateRefused("payment_date", str(error)) from None
+
+
+def payment_year_check(*, insurance_year: int, payment_date: datetime.date) -> None:
+    """R1.1: no payment for Y is dated before 1 January of Y-1 (see payment_date_check); part of every quote."""
     earliest = datetime.date(insurance_year - 1, 1, 1)
     if payment_date < earliest:
-        raise RecordDateRefused(
-            "payment_date",
-            f"缴费日期（{payment_date.isoformat()}）早于{earliest:%Y年%-m月%-d日}，不能缴纳{insurance_year}年度参保费。",
+        raise PaymentDateRefused(
+            f"缴费日期（{payment_date.isoformat()}）早于{earliest:%Y年%-m月%-d日}，不能缴纳{insurance_year}年度参保费。"
         )
 
 

@@ -38,7 +38,6 @@ from ..rules import (
     SpecialStatus,
     id_number_parse,
     money,
-    newborn_rules_apply,
     payment_date_check,
     payment_details_check,
     quote_compute,
@@ -88,6 +87,9 @@ def _quote(
 
 
 def _apply_quote(enrollment: Enrollment, quote: Quote) -> None:
+    if quote.situation is not None:
+        enrollment.special_status = quote.situation.special_status or ""
+        enrollment.special_date = quote.situation.special_date
     enrollment.projected = quote.projected
     enrollment.contribution_standard = quote.contribution_standard
     enrollment.in_collection_period = quote.in_collection_period
@@ -111,24 +113,6 @@ def _apply_quote(enrollment: Enrollment, quote: Quote) -> None:
     enrollment.cap_break_penalty = cap.break_penalty
     enrollment.cap_effective = cap.effective
     enrollment.explanation = [dataclasses.asdict(entry) for entry in quote.explanation]
-
-
-def _special_status_of(
-    *,
-    policy: PolicyFigures,
-    resident: Resident,
-    payment_date: datetime.date,
-    special_status: str,
-    special_date: datetime.date | None,
-) -> tuple[str, datetime.date | None]:
-    """The newborn rules (R7) follow from the person's birth date; other special groups are the clerk's to say."""
-    if not special_status and newborn_rules_apply(
-        policy=policy, birth_date=resident.birth_date, payment_date=payment_date
-    ):
-        return SpecialStatus.NEWBORN, resident.birth_date
-    if special_status == SpecialStatus.NEWBORN:
-        return special_status, resident.birth_date
-    return special_status, special_date
 
 
 def enrollment_preview(
@@ -155,13 +139,6 @@ def enrollment_preview(
         payment_date_check(insurance_year=insurance_year, payment_date=payment_date, today=today)
     except RecordDateRefused as error:
         raise ValidationError({error.field: str(error)}) from None
-    special_status, special_date = _special_status_of(
-        policy=policy,
-        resident=resident,
-        payment_date=payment_date,
-        special_status=special_status,
-        special_date=special_date,
-    )
     try:
         payment_details_check(
             policy=policy,
@@ -219,13 +196,6 @@ def enrollment_create(
         payer_id_number=payer_id_number,
         payer_relation=payer_relation,
     )
-    special_status, special_date = _special_status_of(
-        policy=_policy_for(resident, insurance_year),
-        resident=resident,
-        payment_date=payment_date,
-        special_status=special_status,
-        special_date=special_date,
-    )
     enrollment = Enrollment(
         resident=resident,
         insurance_year=insurance_year,
@@ -234,8 +204,6 @@ def enrollment_create(
         payer_id_number=payer_id_number.strip().upper(),
         payer_relation=payer_relation,
         accident_topup=money(accident_topup) if accident_topup is not None else None,
-        special_status=special_status,
-        special_date=special_date,
         back_paid_years=back_paid_years,
         recorded_by=actor,
     )

@@ -171,3 +171,27 @@ def test_quote_needs_authentication():
     from rest_framework.test import APIClient
 
     assert APIClient().post("/api/v1/policy/quote/", API_EXAMPLE, format="json").status_code == 401
+
+
+def test_r7_1_r7_2_a_baby_is_quoted_as_a_newborn_without_being_called_one(clerk):
+    # given a baby born 2026-03-01 whose registration is quoted on 2026-03-10, no special status given
+    # when
+    body = quote(
+        clerk,
+        insurance_year=2026,
+        payment_date="2026-03-10",
+        birth_date="2026-03-01",
+        categories=[],
+        disability_grade=None,
+        enrolled_years=[],
+        back_paid_years=0,
+    ).json()
+    # then the newborn rules apply, as at the window: covered from birth, no waiting, paid by the programme
+    assert (body["benefit_start"], body["benefit_end"]) == ("2026-03-01", "2026-12-31")
+    assert body["waiting"] == {"fixed_months": 0, "variable_months": 0, "repaired_months": 0, "total_months": 0}
+    assert (body["individual_due"], body["subsidy_amount"], body["subsidy_category"]) == (
+        "0.00",
+        "400.00",
+        "newborn_programme",
+    )
+    assert [entry["rule"] for entry in body["explanation"]][:3] == ["R1.2", "R7.1", "R7.2"]
