@@ -2,6 +2,21 @@
 
 from django.db import migrations, models
 
+PARAMETERS = "enrollment_policyparameterset"
+REVISION = "enrollment_policyrevision"
+
+
+def sqlite_revision_triggers_restore(apps, schema_editor):
+    """SQLite adds a NOT NULL column by rebuilding the table, which drops the triggers that replace the policy
+    revision token on every write (0017); put them back, as 0017 made them. PostgreSQL keeps its triggers."""
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    for event in ("insert", "update", "delete"):
+        schema_editor.execute(
+            f"CREATE TRIGGER IF NOT EXISTS policy_revision_after_{event} AFTER {event.upper()} ON {PARAMETERS} "
+            f"BEGIN UPDATE {REVISION} SET token = lower(hex(randomblob(16))); END"
+        )
+
 
 class Migration(migrations.Migration):
 
@@ -10,6 +25,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # undone last when the migration is reversed, after the columns are removed by another rebuild
+        migrations.RunPython(migrations.RunPython.noop, sqlite_revision_triggers_restore),
         migrations.AddField(
             model_name='historicalpolicyparameterset',
             name='newborn_birth_year_free_from',
@@ -30,4 +47,5 @@ class Migration(migrations.Migration):
             name='newborn_birth_year_free_source',
             field=models.CharField(blank=True, max_length=200, verbose_name='出生当年不缴费依据（文号及条款）'),
         ),
+        migrations.RunPython(sqlite_revision_triggers_restore, migrations.RunPython.noop),
     ]
