@@ -21,9 +21,10 @@ from enrollment.tests.test_catastrophic_cap_rules import SHANXI_CAP
 D = datetime.date
 STANDARD = Decimal("400.00")
 FREE_SOURCE = "晋医保发〔2025〕3号 一（四）"
+FREE_FROM = D(2025, 1, 1)
 
 
-def shanxi(year, *, free_from=D(2025, 1, 1)):
+def shanxi(year, *, free_from=FREE_FROM):
     return PolicyFigures(
         region_code="140621",
         insurance_year=year,
@@ -47,7 +48,7 @@ def shanxi(year, *, free_from=D(2025, 1, 1)):
     )
 
 
-def newborn_quote(year, *, born, paid, enrolled_years=frozenset(), free_from=D(2025, 1, 1)):
+def newborn_quote(year, *, born, paid, enrolled_years=frozenset(), free_from=FREE_FROM):
     return quote_compute(
         policy=shanxi(year, free_from=free_from),
         payment_date=paid,
@@ -75,8 +76,7 @@ def test_r7_2a_born_2025_registered_within_90_days_owes_nothing_borne_by_the_fun
     assert [entry.rule for entry in quote.explanation] == ["R1.2", "R7.1", "R7.2a", "R5.1"]
     entry = quote.explanation[2]
     assert entry.text == (
-        "2025年1月1日以后出生的新生儿，出生后90日内参保登记，出生当年不缴费，个人缴费400.00元由基金承担，"
-        "不属于财政资助"
+        "2025年1月1日以后出生的新生儿，出生后90日内参保登记，出生当年不缴费，个人缴费400.00元由基金承担，不属于财政资助"
     )
     assert entry.source == FREE_SOURCE
 
