@@ -578,7 +578,8 @@ def _newborn_benefit_period(
 ) -> BenefitPeriod | None:
     """R7.1, R7.1a, R7.3 and R7.4: no waiting and no collection period for the birth year (registered within the
     window after birth, even in the next calendar year, or within the birth year), nor for the next year when it is
-    paid within the window; None when neither holds and the ordinary rules apply."""
+    paid within the window, also the year of a pre-enrollment paid before a birth that came before its 1 January
+    (R7.6: from 1 January, never before); None when neither holds and the ordinary rules apply."""
     year = policy.insurance_year
     parameters = policy.newborns
     source = str(parameters.source)
@@ -594,11 +595,13 @@ def _newborn_benefit_period(
             f"出生次年参保，出生前已缴费（在出生后{parameters.registration_days}日内），不受集中征缴期限制，"
             f"自{year}年1月1日起享受待遇，无等待期"
         )
-        period = (
+        linked_reasons = (
             Explanation("R7.6", linked, str(parameters.pre_enrollment_source)),
             Explanation("R7.4", second_year, source),
         )
-        return BenefitPeriod(PaymentPart.OUT_OF_PERIOD, True, 0, Waiting(), datetime.date(year, 1, 1), year_end, period)
+        return BenefitPeriod(
+            PaymentPart.OUT_OF_PERIOD, True, 0, Waiting(), datetime.date(year, 1, 1), year_end, linked_reasons
+        )
     if registration_date < birth_date:
         text = "新生儿预参保（出生前登记缴费），自出生之日起享受待遇，无等待期"
         period = (Explanation("R7.6", text, str(parameters.pre_enrollment_source)),)

@@ -105,9 +105,9 @@ def _figures(apps, *, region_code, insurance_year):
     merged = {}
     for field in (*FIELDS, "source_document"):
         for parameter_set in in_year:
-            value = getattr(parameter_set, field)
-            if value is not None and value != "" and value != []:
-                merged[field] = (value, parameter_set)
+            stored = getattr(parameter_set, field)
+            if stored is not None and stored != "" and stored != []:
+                merged[field] = (stored, parameter_set)
                 break
     shift = insurance_year - source_year
 
