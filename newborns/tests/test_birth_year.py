@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from conftest import SHANYIN, YUJING_TOWN, first_village, token_client
 from enrollment.models import Enrollment, Payment
+from enrollment.policy import policy_resolve
 from enrollment.rules import id_number_compose
 from enrollment.services import enrollment_create, resident_create
 from newborns.models import PreEnrollmentPlaceholder
@@ -59,6 +60,17 @@ def contributions(enrollment):
 
 
 # --- R7.2a: births before the programme -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("year", "free_from"), [(2024, None), (2025, D(2025, 1, 1)), (2027, D(2025, 1, 1))])
+def test_r7_2a_the_free_birth_year_date_is_the_province_s_inherited_and_never_shifted(year, free_from):
+    # when Shanyin's figures are resolved (2027 projected from 2026, its dates shifted by a year)
+    newborns = policy_resolve(region_code=SHANYIN, insurance_year=year).newborns
+    # then the date is the province's, set from 2025, the same day in every year
+    assert (newborns.birth_year_free_from, str(newborns.birth_year_free_source)) == (
+        free_from,
+        "晋医保发〔2025〕3号 一（四）" if free_from else "",
+    )
 
 
 def test_r7_2a_a_2025_birth_posted_on_1_july_owes_nothing_and_is_not_the_programme(clerk, mother):
