@@ -215,6 +215,16 @@ class PolicyParameterSet(models.Model):
         help_text="此日（含）以后出生的新生儿，出生当年个人缴费由财政全额资助；留空则沿用上级，各级均无则不资助。",
     )
     newborn_programme_source = models.CharField("新生儿参保资助依据（文号）", max_length=200, blank=True)
+    newborn_birth_year_free_from = models.DateField(
+        "出生当年不缴费的出生日期起点",
+        null=True,
+        blank=True,
+        help_text=(
+            "此日（含）以后、财政资助起点以前出生并在出生后登记时限内参保的新生儿，出生当年个人不缴费，由基金承担"
+            "（不属于财政资助）；留空则沿用上级，各级均无则出生当年照常缴费。"
+        ),
+    )
+    newborn_birth_year_free_source = models.CharField("出生当年不缴费依据（文号及条款）", max_length=200, blank=True)
     pre_enrollment_enabled = models.BooleanField("开办新生儿预参保", null=True, blank=True)
     pre_enrollment_weeks_before_delivery = models.PositiveSmallIntegerField(
         "预参保申请距预产期不超过（周）", null=True, blank=True

@@ -67,6 +67,8 @@ NEWBORN_FIELDS = (
     "newborn_source",
     "newborn_programme_from",
     "newborn_programme_source",
+    "newborn_birth_year_free_from",
+    "newborn_birth_year_free_source",
     "pre_enrollment_enabled",
     "pre_enrollment_weeks_before_delivery",
     "pre_enrollment_link_months",
@@ -86,7 +88,7 @@ OPTIONAL_FIELDS = (
 # The refund reasons and the reasons accepted at any time, inherited together (R12.3).
 REFUND_FIELDS = ("refund_reasons", "refund_source", "refund_anytime_reasons")
 # Dates that name a fixed day of policy, not a day of the insurance calendar: never shifted to a later year.
-UNSHIFTED_FIELDS = frozenset({"newborn_programme_from"})
+UNSHIFTED_FIELDS = frozenset({"newborn_programme_from", "newborn_birth_year_free_from"})
 # A region's figures are set for its county, its city and its province: the most specific first.
 REGION_LEVELS = (DivisionLevel.COUNTY, DivisionLevel.CITY, DivisionLevel.PROVINCE)
 
@@ -268,6 +270,8 @@ def _policy_read(*, region_code: str, insurance_year: int) -> PolicyFigures:
             source=SourcedFigure(str(value.get("newborn_source") or "")),
             programme_from=value.get("newborn_programme_from"),
             programme_source=SourcedFigure(str(value.get("newborn_programme_source") or "")),
+            birth_year_free_from=value.get("newborn_birth_year_free_from"),
+            birth_year_free_source=SourcedFigure(str(value.get("newborn_birth_year_free_source") or "")),
             pre_enrollment_enabled=bool(value.get("pre_enrollment_enabled")),
             pre_enrollment_weeks_before_delivery=value.get("pre_enrollment_weeks_before_delivery") or 0,
             pre_enrollment_link_months=value.get("pre_enrollment_link_months") or 0,

@@ -432,6 +432,10 @@ class NewbornParameters:
     source: SourcedFigure = SourcedFigure("")
     programme_from: datetime.date | None = None  # births on or after it: the birth year paid by finance (R7.2)
     programme_source: SourcedFigure = SourcedFigure("")
+    # births on or after it and before the programme, registered within the window: the birth year costs the
+    # individual nothing, borne by the fund, not a fiscal subsidy (R7.2a)
+    birth_year_free_from: datetime.date | None = None
+    birth_year_free_source: SourcedFigure = SourcedFigure("")
     pre_enrollment_enabled: bool = False
     pre_enrollment_weeks_before_delivery: int = 0
     pre_enrollment_link_months: int = 0
@@ -584,13 +588,30 @@ def _newborn_benefit_period(
 ) -> BenefitPeriod | None:
     """R7.1, R7.1a, R7.3 and R7.4: no waiting and no collection period for the birth year (registered within the
     window after birth, even in the next calendar year, or within the birth year), nor for the next year when it is
-    paid within the window; None when neither holds and the ordinary rules apply."""
+    paid within the window, also the year of a pre-enrollment paid before a birth that came before its 1 January
+    (R7.6: from 1 January, never before); None when neither holds and the ordinary rules apply."""
     year = policy.insurance_year
     parameters = policy.newborns
     source = str(parameters.source)
     year_end = datetime.date(year, 12, 31)
     deadline = newborn_registration_deadline(policy=policy, birth_date=birth_date)
     within = registration_date <= deadline
+    if registration_date < birth_date and year == birth_date.year + 1:
+        linked = (
+            f"新生儿预参保（出生前登记缴费），{birth_date:%Y年%-m月%-d日}出生，早于{year}年1月1日："
+            f"出生当年即{birth_date.year}年度另行参保，{year}年度为出生次年"
+        )
+        second_year = (
+            f"出生次年参保，出生前已缴费（在出生后{parameters.registration_days}日内），不受集中征缴期限制，"
+            f"自{year}年1月1日起享受待遇，无等待期"
+        )
+        linked_reasons = (
+            Explanation("R7.6", linked, str(parameters.pre_enrollment_source)),
+            Explanation("R7.4", second_year, source),
+        )
+        return BenefitPeriod(
+            PaymentPart.OUT_OF_PERIOD, True, 0, Waiting(), datetime.date(year, 1, 1), year_end, linked_reasons
+        )
     if registration_date < birth_date:
         text = "新生儿预参保（出生前登记缴费），自出生之日起享受待遇，无等待期"
         period = (Explanation("R7.6", text, str(parameters.pre_enrollment_source)),)
@@ -678,6 +699,49 @@ def payment_situation(
     return PaymentSituation(special_status or None, special_date)
 
 
+def _newborn_birth_year_subsidy(
+    *,
+    policy: PolicyFigures,
+    payment_date: datetime.date,
+    birth_date: datetime.date,
+    special_status: str | None,
+    standard: Decimal,
+) -> HardshipSubsidy | None:
+    """Who bears a newborn's birth year: finance under the programme (R7.2, counted in R10.1 and R11), or the fund
+    for a baby born before the programme but on or after the region's free-birth-year date and registered within
+    the window after birth (R7.2a: no fiscal subsidy, so no subsidy category, counted in neither). None when the
+    individual pays as anyone else (hardship subsidies then apply)."""
+    if special_status != SpecialStatus.NEWBORN:
+        return None
+    parameters = policy.newborns
+    if _newborn_programme_applies(policy=policy, birth_date=birth_date):
+        text = f"{parameters.programme_from:%Y年%-m月%-d日}以后出生的新生儿，出生当年个人缴费{standard}元由财政全额资助"
+        return HardshipSubsidy(
+            Decimal("0.00"),
+            standard,
+            NEWBORN_PROGRAMME,
+            "新生儿参保财政资助",
+            "R7.2",
+            text,
+            str(parameters.programme_source),
+        )
+    free_from = parameters.birth_year_free_from
+    if (
+        free_from is None
+        or policy.insurance_year != birth_date.year
+        or birth_date < free_from
+        or payment_date > newborn_registration_deadline(policy=policy, birth_date=birth_date)
+    ):
+        return None
+    text = (
+        f"{free_from:%Y年%-m月%-d日}以后出生的新生儿，出生后{parameters.registration_days}日内参保登记，"
+        f"出生当年不缴费，个人缴费{standard}元由基金承担，不属于财政资助"
+    )
+    return HardshipSubsidy(
+        Decimal("0.00"), Decimal("0.00"), None, "", "R7.2a", text, str(parameters.birth_year_free_source)
+    )
+
+
 def quote_compute(
     *,
     policy: PolicyFigures,
@@ -727,18 +791,14 @@ def quote_compute(
         0, Explanation("R1.2", f"{policy.insurance_year}年度个人缴费标准{standard}元", str(policy.standard_source))
     )
     explanation.extend(period.explanation)
-    if special_status == SpecialStatus.NEWBORN and _newborn_programme_applies(
-        policy=policy, birth_date=history.birth_date
-    ):
-        programme = str(policy.newborns.programme_source)
-        text = (
-            f"{policy.newborns.programme_from:%Y年%-m月%-d日}以后出生的新生儿，"
-            f"出生当年个人缴费{standard}元由财政全额资助"
-        )
-        subsidy: HardshipSubsidy | None = HardshipSubsidy(
-            Decimal("0.00"), standard, NEWBORN_PROGRAMME, "新生儿参保财政资助", "R7.2", text, programme
-        )
-    else:
+    subsidy = _newborn_birth_year_subsidy(
+        policy=policy,
+        payment_date=payment_date,
+        birth_date=history.birth_date,
+        special_status=special_status,
+        standard=standard,
+    )
+    if subsidy is None:
         subsidy = hardship_subsidy_compute(
             tiers=policy.hardship_tiers,
             standard=standard,

@@ -24,9 +24,10 @@ COVERAGE_LEVELS = (DivisionLevel.PROVINCE, DivisionLevel.CITY, DivisionLevel.COU
 
 def newborn_coverage(*, user: User, division_code: str, year: int, as_of: datetime.date) -> CoverageTable:
     """R10.2 as of a date: the births of the year up to `as_of` (birth records by birth date, by the division the
-    baby is registered in), how many of them have an active enrollment for their birth year recorded by `as_of`
-    (created that day or before, so that a later registration does not change an earlier day's figure), the rate,
-    the target and the newborns still needed to reach it; per division one level below, and the total.
+    baby is registered in), how many of them have an active enrollment for their birth year paid by `as_of` (its
+    business date, the registration date for a newborn: R7.1a counts a baby registered in the next year within the
+    window from its registration on, never before, however late it was typed in or added), the rate, the target and
+    the newborns still needed to reach it; per division one level below, and the total.
 
     A user whose scope lies inside the division (a township official asking for their county) sees their own row,
     and a total of their scope only.
@@ -44,7 +45,7 @@ def newborn_coverage(*, user: User, division_code: str, year: int, as_of: dateti
             resident=OuterRef("resident"),
             insurance_year=year,
             status=EnrollmentStatus.ACTIVE,
-            created_at__date__lte=as_of,
+            payment_date__lte=as_of,
         )
     )
     counts = {

@@ -1,15 +1,26 @@
 """Newborns: registration (R7.1-R7.3), identity completion (R7.5) and pre-enrollment (R7.6)."""
 
 import datetime
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from accounts.models import User
 from core.history import history_save
 from divisions.models import Division
-from enrollment.models import Enrollment, EnrollmentStatus, Gender, PaymentChannel, Resident, ResidentStatus
+from enrollment.models import (
+    Enrollment,
+    EnrollmentStatus,
+    Gender,
+    Payment,
+    PaymentChannel,
+    PaymentKind,
+    Resident,
+    ResidentStatus,
+)
 from enrollment.policy import PolicyNotFound, policy_resolve
 from enrollment.rules import IdNumberError, SpecialStatus, id_number_parse, newborn_first_insurance_year
 from enrollment.selectors import (
@@ -147,7 +158,11 @@ def _link_placeholder(
     *, actor: User, placeholder: PreEnrollmentPlaceholder, record: BirthRecord, id_number: str
 ) -> tuple[Resident, Enrollment]:
     """The pre-enrolled placeholder becomes the baby: name, sex and birth date from the certificate, the real ID
-    if already known, and its enrollment recomputed from the real birth date."""
+    if already known, and its enrollment recomputed from the real birth date.
+
+    A baby born before 1 January of the placeholder's year (R7.6) is first enrolled for its birth year (R7.1a), paid
+    on the registration date, and the placeholder's enrollment becomes its second year (R7.4); the enrollment
+    returned is then the birth year's."""
     resident = placeholder.resident
     resident.name = record.name
     resident.gender = record.gender
@@ -156,13 +171,48 @@ def _link_placeholder(
         resident.id_number = id_number
         resident.id_number_is_placeholder = False
     _resident_save(resident, actor=actor)
+    birth_year_enrollment = None
+    if record.birth_date.year < placeholder.enrollment.insurance_year:
+        year = _first_insurance_year(resident=resident, record=record)
+        if year == record.birth_date.year:
+            birth_year_enrollment = enrollment_create(
+                actor=actor,
+                resident=resident,
+                insurance_year=year,
+                payment_date=record.registration_date,
+                channel=CHANNEL_PAYMENT[RegistrationChannel(record.channel)],
+                special_status=SpecialStatus.NEWBORN,
+                special_date=record.birth_date,
+            )
     enrollment = enrollment_recompute(actor=actor, enrollment=placeholder.enrollment, special_date=record.birth_date)
+    if record.birth_date.year < enrollment.insurance_year:
+        _second_year_balance_record(actor=actor, enrollment=enrollment)
     placeholder.birth_record = record
     placeholder.linked_at = timezone.now()
     placeholder.linked_on = record.registration_date
     placeholder.save(update_fields=["birth_record", "linked_at", "linked_on"])
     PreEnrollment.objects.filter(pk=placeholder.pre_enrollment_id).update(status=PreEnrollmentStatus.BORN)
-    return resident, enrollment
+    return resident, birth_year_enrollment or enrollment
+
+
+def _second_year_balance_record(*, actor: User, enrollment: Enrollment) -> None:
+    """R7.4, R7.6: the pre-enrollment paid the placeholder's year as if it were the birth year; as the second year
+    it is paid normally. The payment rows stay what was paid: the explanation says what was paid before birth, what
+    the second year owes and the difference still to be paid (or paid in excess)."""
+    paid = Payment.objects.filter(enrollment=enrollment, kind=PaymentKind.CONTRIBUTION).aggregate(total=Sum("amount"))[
+        "total"
+    ] or Decimal("0.00")
+    difference = enrollment.individual_due - paid
+    if not difference:
+        return
+    balance = f"尚需补缴{difference}元" if difference > 0 else f"多缴{-difference}元"
+    text = (
+        f"预参保时（{enrollment.payment_date:%Y年%-m月%-d日}）按出生当年缴费{paid}元；"
+        f"{enrollment.insurance_year}年度为出生次年，个人应缴{enrollment.individual_due}元，{balance}"
+    )
+    source = next((entry["source"] for entry in enrollment.explanation if entry["rule"] == "R7.4"), "")
+    enrollment.explanation = [*enrollment.explanation, {"rule": "R7.4", "text": text, "source": source}]
+    history_save(enrollment, actor=actor)
 
 
 def newborn_register(

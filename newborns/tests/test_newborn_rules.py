@@ -69,9 +69,31 @@ def test_r7_3_registered_on_day_91_is_covered_from_registration_and_still_free(a
     }
 
 
-def test_r7_2_a_baby_born_in_2025_pays_its_birth_year_itself(api):
-    body = quote(api, insurance_year=2025, payment_date="2025-12-20", special_date="2025-12-01").json()
-    assert (body["individual_due"], body["subsidy_category"], body["benefit_start"]) == ("400.00", None, "2025-12-01")
+def test_r7_2a_a_baby_born_in_2025_owes_nothing_for_its_birth_year_without_a_fiscal_subsidy(api):
+    # when a baby born 2025-06-01, before the programme, is quoted on its registration date 2025-07-01
+    body = quote(api, insurance_year=2025, payment_date="2025-07-01", special_date="2025-06-01").json()
+    # then the birth year is free, borne by the fund: no subsidy, no subsidy category (not newborn_programme)
+    assert summary(body) == {
+        "individual_due": "0.00",
+        "subsidy_amount": "0.00",
+        "subsidy_category": None,
+        "benefit_start": "2025-06-01",
+        "benefit_end": "2025-12-31",
+        "counts_as_enrolled_year": True,
+        "waiting": 0,
+        "rules": ["R1.2", "R7.1", "R7.2a", "R5.1"],
+    }
+    assert body["explanation"][2] == {
+        "rule": "R7.2a",
+        "text": "2025年1月1日以后出生的新生儿，出生后90日内参保登记，出生当年不缴费，个人缴费400.00元由基金承担，"
+        "不属于财政资助",
+        "source": "晋医保发〔2025〕3号 一（四）",
+    }
+
+
+def test_r7_2a_a_baby_born_in_2024_pays_its_birth_year_itself(api):
+    body = quote(api, insurance_year=2024, payment_date="2024-12-20", special_date="2024-12-01").json()
+    assert (body["individual_due"], body["subsidy_category"], body["benefit_start"]) == ("400.00", None, "2024-12-01")
 
 
 def test_r7_4_worked_example_born_20_december_pays_the_next_year_in_february(api):
