@@ -297,7 +297,7 @@ def test_r11_3_the_county_status_shows_the_transfer_reports_rows_of_the_county(p
     [
         ({"amount": "0"}, "金额不能为0。"),
         ({"amount": "-500.00"}, "冲正（负数金额）须写明原因。"),
-        ({"date": "tomorrow"}, "拨付日期不能晚于今天。"),
+        ({"date": "tomorrow"}, "）不能晚于今天（"),
         ({"county": "140622"}, "只能录入本辖区区县的拨付。"),
         ({"level": "township"}, "请选择省级、市级或县级。"),
         ({"amount": "12.345"}, "金额最多两位小数（到分）。"),
