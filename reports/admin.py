@@ -23,7 +23,7 @@ class CountyFiscalTierAdmin(SimpleHistoryAdmin):
 
 @admin.register(FiscalProgrammeYear)
 class FiscalProgrammeYearAdmin(SimpleHistoryAdmin):
-    list_display = ["year", "transfer_due_date", "source_document"]
+    list_display = ["year", "transfer_due_date", "source_document", "settlement_due_date", "settlement_source"]
 
 
 @admin.register(FiscalTransfer)

@@ -111,7 +111,7 @@ def fiscal_settlement_report(*, table: SettlementTable, as_of: datetime.date) ->
         for total in table.level_totals
     ]
     return Report(
-        title=f"{table.area_name}{table.year}年度新生儿参保资助资金结算表",
+        title=f"{table.area_name}{table.year}年度新生儿参保资助资金结算表{'（预结算）' if table.provisional else ''}",
         unit=table.area_name,
         as_of=as_of,
         columns=SETTLEMENT_COLUMNS,

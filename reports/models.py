@@ -80,11 +80,17 @@ class CountyFiscalTier(models.Model):
 
 
 class FiscalProgrammeYear(models.Model):
-    """The programme's figures for a year that are not the tiers: when every level's transfer is due (R11.3)."""
+    """The programme's figures for a year that are not the tiers: when every level's transfer is due (R11.3), and the
+    day after which the year's settlement is final (R11.4); a later year without its own row inherits the day."""
 
     year = models.PositiveSmallIntegerField("年度", unique=True)
     transfer_due_date = models.DateField("各级资金拨付截止日期")
     source_document = models.CharField("依据文件", max_length=200)
+    settlement_due_date = models.DateField(
+        "据实清算日期",
+        help_text="本年度出生的新生儿最晚可登记参保之日；此日之后计算的结算为据实清算，此前（含当日）为预结算。",
+    )
+    settlement_source = models.CharField("据实清算日期依据", max_length=200)
     history = HistoricalRecords(verbose_name="资助年度参数变更")
 
     class Meta:

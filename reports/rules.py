@@ -1,11 +1,14 @@
-"""R11 as pure functions: splitting people and money so that the parts add up exactly to the whole, and the status
-of each level's transfer against its due date."""
+"""R11 as pure functions: splitting people and money so that the parts add up exactly to the whole, the status
+of each level's transfer against its due date, and the day after which a year's settlement is final."""
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 from fractions import Fraction
+
+from dateutil.relativedelta import relativedelta
 
 FEN = Decimal("0.01")
 
@@ -129,4 +132,46 @@ def level_transfer_status(
         status=TransferStatus.TO_PAY,
         days_late=None,
         explanation="R11.3：尚未拨付，须在拨付截止日期前足额拨付。",
+    )
+
+
+@dataclass(frozen=True)
+class ProgrammeYearSettlementDay:
+    """A programme year's figure as stored: the day after which its settlement is final, and its source."""
+
+    year: int
+    settlement_due_date: datetime.date
+    source: str
+
+
+@dataclass(frozen=True)
+class SettlementDue:
+    """R11.4: the day after which the settlement of a year is final, with its explanation."""
+
+    year: int
+    date: datetime.date
+    explanation: str
+
+    def provisional_on(self, day: datetime.date) -> bool:
+        """A settlement computed on `day` is provisional (预结算) up to and including the due day: a newborn of the
+        year may still be registered that day (R7.1a)."""
+        return day <= self.date
+
+
+def settlement_due(*, year: int, programme_years: Sequence[ProgrammeYearSettlementDay]) -> SettlementDue | None:
+    """R11.4: the settlement of `year` is due after the last day a newborn of the year may be registered. A year
+    without its own figure inherits the latest earlier year's day, moved by as many years; None before the first."""
+    known = [figure for figure in programme_years if figure.year <= year]
+    if not known:
+        return None
+    figure = max(known, key=lambda figure: figure.year)
+    due_date = figure.settlement_due_date + relativedelta(years=year - figure.year)
+    inherited = "" if figure.year == year else f"，沿用{figure.year}年度的规定"
+    return SettlementDue(
+        year=year,
+        date=due_date,
+        explanation=(
+            f"R11.4：{year}年度出生的新生儿最晚于{due_date:%Y年%-m月%-d日}登记参保并计入当年，"
+            f"清算应于{due_date:%Y年%-m月%-d日}后进行；此前计算的结算为预结算（依据：{figure.source}{inherited}）。"
+        ),
     )

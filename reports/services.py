@@ -11,6 +11,7 @@ from core.history import history_save
 from divisions.codes import PROVINCE_CODE, code_is_within
 from divisions.models import Division, DivisionLevel
 from enrollment.rules import money
+from enrollment.services import record_date_check
 
 from .models import CountyFiscalTier, FiscalSettlement, FiscalTier, FiscalTransfer
 from .selectors.settlement import settlement_compute
@@ -76,8 +77,7 @@ def fiscal_transfer_record(
     today = timezone.localdate()
     if year > today.year + 1:
         raise ValidationError({"year": f"年度不能晚于{today.year + 1}年。"})
-    if date > today:
-        raise ValidationError({"date": "拨付日期不能晚于今天。"})
+    record_date_check(value=date, today=today, field="date", label="拨付日期")
     earliest = datetime.date(year - 1, 1, 1)
     if date < earliest:
         raise ValidationError({"date": f"{year}年度的拨付日期不能早于{earliest:%Y年%-m月%-d日}。"})

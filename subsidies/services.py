@@ -190,6 +190,7 @@ def identity_list_preview(
     Rows that cannot be right (ID number, category, dates, duplicates, a name that differs from the registry)
     refuse the whole list; people not in the county's registry are listed, to be registered, and do not.
     """
+    record_date_check(value=list_date, field="list_date", label="名单日期")
 
     def check(batch: IdentityListBatch) -> CheckedRows:
         rows, columns = list_file_read(file_name=file_name, content=content)

@@ -65,7 +65,7 @@ from bulk.staging import (
 )
 from core.tabular import EXCEL_SCIENTIFIC_NOTATION, cell_text, stored_as_number_message
 from divisions.models import Division
-from enrollment.loaders.cells import id_number_check
+from enrollment.loaders.cells import id_number_check, record_date_problem
 from enrollment.models import Enrollment, EnrollmentStatus, Resident
 
 from .models import TaxPaymentMatch, TaxPaymentRecord
@@ -129,7 +129,7 @@ def tax_payment_row_check(
     voucher = voucher_number_check(cell_at(cells, positions, "电子税票号码"))
     if isinstance(voucher, str):
         reasons.append(voucher)
-    identity = id_number_check(cell_at(cells, positions, "身份证号"))
+    identity = id_number_check(cell_at(cells, positions, "身份证号"), today=today)
     if isinstance(identity, str):
         reasons.append(identity)
     name = cell_text_at(cells, positions, "姓名")
@@ -154,8 +154,9 @@ def tax_payment_row_check(
             reasons.append(f"费款所属年度{year}年晚于缴费日期{paid_on.isoformat()}的次年，不能预缴两年以后的费款。")
         if isinstance(deposited_on, datetime.date) and deposited_on < paid_on:
             reasons.append(f"入库日期{deposited_on.isoformat()}早于缴费日期{paid_on.isoformat()}。")
-    if isinstance(deposited_on, datetime.date) and deposited_on > today:
-        reasons.append(f"入库日期{deposited_on.isoformat()}晚于今天（{today.isoformat()}）。")
+    for checked, label in ((paid_on, "缴费日期"), (deposited_on, "入库日期")):
+        if isinstance(checked, datetime.date) and checked > today:
+            reasons.append(record_date_problem(value=checked, today=today, label=label))
     if reasons:
         return None, REASON_SEPARATOR.join(reasons)
     return (voucher[0], identity[0], name, year, amount, paid_on, deposited_on), ""

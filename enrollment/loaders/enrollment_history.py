@@ -103,7 +103,7 @@ def enrollment_row_check(
     not begun, no payment after today or before 1 January of the year before its insurance year.
     """
     reasons = []
-    identity = id_number_check(cell_at(cells, positions, "身份证号"))
+    identity = id_number_check(cell_at(cells, positions, "身份证号"), today=today)
     if isinstance(identity, str):
         reasons.append(identity)
     year_text = cell_text_at(cells, positions, "保险年度")

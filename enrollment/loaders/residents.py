@@ -75,11 +75,9 @@ def resident_row_check(
     id_cell, *texts = cells_at(cells, positions, RESIDENT_COLUMN_NAMES)
     name, household, phone, residence = [cell.strip() if type(cell) is str else cell_text(cell) for cell in texts]
     reasons = []
-    identity = id_number_check(id_cell)
+    identity = id_number_check(id_cell, today=today)
     if isinstance(identity, str):
         reasons.append(identity)
-    elif identity[1] > today:
-        reasons.append(f"身份证号中的出生日期{identity[1].isoformat()}晚于今天（{today.isoformat()}）。")
     if not name or len(name) > NAME_MAX_LENGTH:
         reasons += name_problems(name)
     if not household:

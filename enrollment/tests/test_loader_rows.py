@@ -53,7 +53,7 @@ def test_r13_0_a_registry_row_born_after_today_is_refused():
         today=TODAY,
     )
     # then
-    assert (values, problem) == (None, "身份证号中的出生日期2026-12-04晚于今天（2026-12-03）。")
+    assert (values, problem) == (None, "身份证号中的出生日期（2026年12月4日）不能晚于今天（2026年12月3日）。")
 
 
 def test_r13_0_enrollment_history_rows_are_dated_as_a_payment_at_the_window_is():

@@ -61,9 +61,11 @@ CHANNEL_PAYMENT = {
 
 def _id_number(raw: str, field: str) -> str:
     try:
-        return id_number_parse(raw).id_number
+        facts = id_number_parse(raw)
     except IdNumberError as error:
         raise ValidationError({field: str(error)}) from None
+    record_date_check(value=facts.birth_date, field=field, label="身份证号中的出生日期")
+    return facts.id_number
 
 
 def _taken_suffixes(mother_id_number: str) -> frozenset[str]:

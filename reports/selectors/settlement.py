@@ -23,8 +23,14 @@ from newborns.models import BirthRecord
 from targets.models import Target, TargetMetric
 from targets.selectors import programme_enrollments
 
-from ..models import CountyFiscalTier, FiscalLevel, FiscalSettlement, FiscalTier
-from ..rules import county_settlement, largest_remainder_split
+from ..models import CountyFiscalTier, FiscalLevel, FiscalProgrammeYear, FiscalSettlement, FiscalTier
+from ..rules import (
+    ProgrammeYearSettlementDay,
+    SettlementDue,
+    county_settlement,
+    largest_remainder_split,
+    settlement_due,
+)
 
 # --- R11: what each county, level and year costs and was prepaid ---------------------------------------------------
 
@@ -251,10 +257,17 @@ class SettlementTable:
     area_name: str
     rows: list[SettlementRow]
     computed_at: datetime.datetime | None  # when the rows were stored; None: computed live, not stored
+    due: SettlementDue | None = None  # R11.4; None: no programme year gives the day
+    computed_on: datetime.date | None = None  # the day the rows were stored, or computed live
 
     @property
     def stored(self) -> bool:
         return self.computed_at is not None
+
+    @property
+    def provisional(self) -> bool:
+        """R11.4: computed on or before the due day, the settlement is a 预结算."""
+        return self.due is not None and self.computed_on is not None and self.due.provisional_on(self.computed_on)
 
     @property
     def counties(self) -> list[CountySettlement]:
@@ -355,4 +368,17 @@ def fiscal_settlement_table(
         area_name=fiscal_area_name(user=user, city=city),
         rows=visible,
         computed_at=computed_at,
+        due=fiscal_settlement_due(year=year),
+        computed_on=timezone.localdate(computed_at) if computed_at is not None else timezone.localdate(),
     )
+
+
+def fiscal_settlement_due(*, year: int) -> SettlementDue | None:
+    """R11.4: the day after which the settlement of `year` is final, from the programme years' figures."""
+    figures = [
+        ProgrammeYearSettlementDay(year=year_figure, settlement_due_date=due_date, source=source)
+        for year_figure, due_date, source in FiscalProgrammeYear.objects.filter(year__lte=year).values_list(
+            "year", "settlement_due_date", "settlement_source"
+        )
+    ]
+    return settlement_due(year=year, programme_years=figures)

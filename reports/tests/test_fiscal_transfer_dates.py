@@ -71,7 +71,10 @@ def test_r13_0_transfer_dated_after_today_refused_on_the_form(shanyin_finance):
     response = client.post("/reports/fiscal/transfers/new/", form)
     # then
     assert response.status_code == 400
-    assert response.context["form"].errors == {"date": ["拨付日期不能晚于今天。"]}
+    today = timezone.localdate()
+    assert response.context["form"].errors == {
+        "date": [f"拨付日期（{tomorrow:%Y年%-m月%-d日}）不能晚于今天（{today:%Y年%-m月%-d日}）。"]
+    }
     assert FiscalTransfer.objects.count() == 0
 
 

@@ -15,7 +15,8 @@ TAX_HEADER = ["电子税票号码", "身份证号", "姓名", "费款所属年�
 
 
 def person_id(sequence: int, county: str = SHANYIN) -> str:
-    birth_date = D(1980, 1, 1) + datetime.timedelta(days=sequence * 400)
+    # sequences up to 60 are born by 2023, in their order: an ID number born after today is refused (R13.0)
+    birth_date = D(1960, 1, 1) + datetime.timedelta(days=sequence * 380)
     return id_number_compose(address_code=county, birth_date=birth_date, sequence=sequence)
 
 

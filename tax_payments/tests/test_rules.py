@@ -90,7 +90,7 @@ def test_the_year_the_amount_and_the_dates_must_agree():
     )
     assert check("1", ID_NUMBER, "王玉井", "2026", "-400", "2026-02-20", "2026-03-02") == (
         None,
-        "实缴金额「-400」应为不小于0的金额。入库日期2026-03-02晚于今天（2026-03-01）。",
+        "实缴金额「-400」应为不小于0的金额。入库日期（2026年3月2日）不能晚于今天（2026年3月1日）。",
     )
     # a back-payment of an earlier year and a student paying the next year are accepted
     assert check("1", ID_NUMBER, "王玉井", "2024", "380", "2026-02-20", "2026-02-21")[1] == ""

@@ -5,11 +5,12 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from accounts.models import User
 from core.history import history_save
 from divisions.models import Division
-from enrollment.rules import IdNumberError, id_number_parse
+from enrollment.rules import IdNumberError, RecordDateRefused, date_not_in_future_check, id_number_parse
 
 from ..models import OutreachStep, UninsuredList, UninsuredPerson, UninsuredReason
 
@@ -51,8 +52,10 @@ def uninsured_outcome_errors(
     if step not in STEP_ORDER:
         errors["step"] = "请选择工作步骤。"
     if enrollment_date is not None:
-        if enrollment_date > today:
-            errors["enrollment_date"] = "参保日期不能晚于今天。"
+        try:
+            date_not_in_future_check(value=enrollment_date, today=today, field="enrollment_date", label="参保日期")
+        except RecordDateRefused as error:
+            errors[error.field] = str(error)
         if step in STEP_ORDER and STEP_ORDER.index(step) < STEP_ORDER.index(OutreachStep.MOBILISATION):
             errors["step"] = "已填写参保日期，工作步骤须为「动员参保」或「汇总反馈」。"
     return errors
@@ -82,8 +85,12 @@ def uninsured_person_create(
     """A person the township found itself (精准摸排): on its ledger without a pushed list."""
     errors: dict[str, str] = {}
     try:
-        id_number = id_number_parse(id_number).id_number
-    except IdNumberError as error:
+        facts = id_number_parse(id_number)
+        id_number = facts.id_number
+        date_not_in_future_check(
+            value=facts.birth_date, today=timezone.localdate(), field="id_number", label="身份证号中的出生日期"
+        )
+    except (IdNumberError, RecordDateRefused) as error:
         errors["id_number"] = str(error)
     if not name.strip():
         errors["name"] = "请填写姓名。"

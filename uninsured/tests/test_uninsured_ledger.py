@@ -396,7 +396,7 @@ def test_r13_5_outcome_rule_without_the_database():
     assert uninsured_outcome_errors(
         reason="", insured_elsewhere_place="", enrollment_date=D(2026, 11, 27), step="door_to_door", today=today
     ) == {
-        "enrollment_date": "参保日期不能晚于今天。",
+        "enrollment_date": "参保日期（2026年11月27日）不能晚于今天（2026年11月26日）。",
         "step": "已填写参保日期，工作步骤须为「动员参保」或「汇总反馈」。",
     }
     for step in ("mobilisation", "feedback"):
@@ -454,7 +454,10 @@ def test_r13_5_official_records_the_outcome_of_a_visit(client, province_staff, y
             {"reason": UninsuredReason.MOVED_AWAY, "insured_elsewhere_place": "太原"},
             "只有未参保原因为「已在外地参保」时才填写异地参保地。",
         ),
-        ({"enrollment_date": "2999-01-01", "step": OutreachStep.MOBILISATION}, "参保日期不能晚于今天。"),
+        (
+            {"enrollment_date": "2999-01-01", "step": OutreachStep.MOBILISATION},
+            "参保日期（2999年1月1日）不能晚于今天（",
+        ),
         ({"enrollment_date": "2026-01-05"}, "已填写参保日期，工作步骤须为「动员参保」或「汇总反馈」。"),
     ],
 )
