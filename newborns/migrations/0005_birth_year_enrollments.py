@@ -382,7 +382,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("newborns", "0004_fill_placeholder_linked_on"),
         ("enrollment", "0025_seed_newborn_birth_year_free"),
-        ("subsidies", "0003_identity_list_batch_bulk_import_job"),
+        ("subsidies", "0001_hardship_identity"),
     ]
 
     operations = [migrations.RunPython(add_birth_year_enrollments, migrations.RunPython.noop)]
