@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from accounts.permissions import VIEW_PROGRESS
 from accounts.scope import user_can_see_report_row
 
+from .rules import AS_OF_OUT_OF_REACH, as_of_in_reach
 from .services.progress import LEVEL_CODE_LENGTHS, progress_compute
 
 
@@ -19,8 +20,8 @@ class ProgressQuerySerializer(serializers.Serializer):
     level = serializers.ChoiceField(choices=[(level, level) for level in LEVEL_CODE_LENGTHS], default="city")
 
     def validate(self, attrs: dict) -> dict:
-        if attrs["as_of"].year != attrs["year"]:
-            raise serializers.ValidationError({"as_of": ["统计截止日应在所查年度之内。"]})
+        if not as_of_in_reach(as_of=attrs["as_of"], year=attrs["year"]):
+            raise serializers.ValidationError({"as_of": [AS_OF_OUT_OF_REACH]})
         return attrs
 
 

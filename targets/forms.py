@@ -10,6 +10,7 @@ from django.http import QueryDict
 from divisions.models import Division
 
 from .models import TargetMetric
+from .rules import AS_OF_OUT_OF_REACH, as_of_in_reach
 from .selectors.progress import DASHBOARD_METRICS
 
 FIRST_YEAR = 2000
@@ -30,8 +31,8 @@ def _as_of_check(form: forms.Form, *, today: datetime.date | None = None) -> dic
     """The statistics date lies in the year asked for and, when `today` is given, not after it."""
     cleaned = form.cleaned_data
     as_of, year = cleaned.get("as_of"), cleaned.get("year")
-    if as_of and year and as_of.year != year:
-        form.add_error("as_of", "统计截止日应在所查年度之内。")
+    if as_of and year and not as_of_in_reach(as_of=as_of, year=year):
+        form.add_error("as_of", AS_OF_OUT_OF_REACH)
     elif as_of and today and as_of > today:
         form.add_error("as_of", "统计截止日不能晚于今天。")
     return cleaned

@@ -220,3 +220,26 @@ def test_r7_1a_r10_a_december_birth_registered_in_january_counts_for_its_birth_y
     after = newborn_coverage(user=clerk, division_code=SHANYIN, year=2026, as_of=D(2027, 1, 15))
     assert (before.total.people, before.total.enrolled) == (1, 0)
     assert (after.total.people, after.total.enrolled, after.total.rate) == (1, 1, Decimal("1.0000"))
+
+
+def test_r7_1a_r10_3_progress_api_counts_a_january_registration_for_the_birth_year(
+    clerk, city_staff, mother, today_2027_02_10
+):
+    # given a baby born 2026-12-20 and registered on 2027-01-15, enrolled for 2026 under the programme
+    register(clerk, born=D(2026, 12, 20), registered=D(2027, 1, 15))
+    api = token_client(city_staff)
+
+    def shuozhou(as_of):
+        response = api.get("/api/v1/targets/progress/", {"year": 2026, "as_of": as_of, "level": "city"})
+        assert response.status_code == 200, response.json()
+        (row,) = [row for row in response.json()["results"] if row["division"] == "1406"]
+        return row["actual"], row["time_progress"]
+
+    # when 2026's progress is asked for as of days of 2027
+    # then the year is all gone by, and the baby counts from its registration day on, never before
+    assert shuozhou("2027-01-14") == (0, "1.0000")
+    assert shuozhou("2027-01-15") == (1, "1.0000")
+    # and a day two years on is no day of 2026's progress
+    response = api.get("/api/v1/targets/progress/", {"year": 2026, "as_of": "2028-01-15", "level": "city"})
+    assert response.status_code == 400
+    assert response.json() == {"as_of": ["统计截止日应在所查年度或其次年之内。"]}

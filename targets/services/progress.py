@@ -101,7 +101,7 @@ def progress_compute(
     targets = dict(
         Target.objects.filter(year=year, metric=metric, division__in=divisions).values_list("division_id", "value")
     )
-    progress = time_progress(as_of)
+    progress = time_progress(as_of, year=year)
     existing = {
         snapshot.division_id: snapshot
         for snapshot in ProgressSnapshot.objects.select_for_update().filter(
@@ -123,7 +123,7 @@ def progress_compute(
             base=None,
             completion_rate=completion_rate(actual=actual, target=target) if target is not None else None,
             time_progress=progress,
-            gap=count_gap(target=target, actual=actual, as_of=as_of) if target is not None else None,
+            gap=count_gap(target=target, actual=actual, as_of=as_of, year=year) if target is not None else None,
             computed_at=now,
         )
         snapshot = existing.get(division.code)
@@ -266,7 +266,7 @@ def enrollment_rate_compute(
     else:
         counts = _rolled_up(township_counts, level=level)
     targets = targets_get(division_codes=[baseline.division_id for baseline in baselines], year=year, metric=metric)
-    progress = time_progress(as_of)
+    progress = time_progress(as_of, year=year)
     existing = {
         snapshot.division_id: snapshot
         for snapshot in ProgressSnapshot.objects.select_for_update().filter(

@@ -222,7 +222,7 @@ def test_r10_3_township_officials_have_no_dashboard(client, yujing_official, cit
     ("query", "message"),
     [
         ({"year": "二〇二六"}, "年度应为四位数字，如2026。"),
-        ({"year": "2026", "as_of": "2025-12-31"}, "统计截止日应在所查年度之内。"),
+        ({"year": "2026", "as_of": "2025-12-31"}, "统计截止日应在所查年度或其次年之内。"),
         ({"division": "14062"}, "区划代码应为省（2位）、市（4位）或县区（6位）代码。"),
         ({"metric": "hardship_enrollment_rate"}, "没有该指标的进度。"),
     ],
@@ -349,7 +349,7 @@ def test_r10_3_the_nightly_schedule_joins_a_job_already_under_way(province_staff
 
 
 @pytest.mark.parametrize(
-    ("days_from_today", "message"), [(1, "统计截止日不能晚于今天。"), (-400, "统计截止日应在所查年度之内。")]
+    ("days_from_today", "message"), [(1, "统计截止日不能晚于今天。"), (-400, "统计截止日应在所查年度或其次年之内。")]
 )
 def test_r10_3_refresh_refused_for_a_future_or_other_year_date(
     client, city_staff, django_capture_on_commit_callbacks, days_from_today, message

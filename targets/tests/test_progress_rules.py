@@ -38,3 +38,9 @@ def test_r10_3_gap_is_target_times_time_progress_less_actual_to_a_whole_person()
 def test_r10_2_rate_gap_counts_part_of_a_person_as_one():
     assert rate_gap(target_rate=Decimal("0.9500"), actual=90, base=101) == 6  # 95.95 → 96
     assert rate_gap(target_rate=Decimal("0.9500"), actual=99, base=101) == 0
+
+
+def test_r10_3_r7_1a_time_progress_of_a_year_asked_for_in_the_next_is_complete():
+    assert time_progress(D(2027, 1, 20), year=2026) == Decimal("1.0000")
+    assert time_progress(D(2026, 12, 31), year=2026) == Decimal("1.0000")
+    assert count_gap(target=Decimal(6000), actual=5990, as_of=D(2027, 1, 20), year=2026) == 10
