@@ -1031,16 +1031,22 @@ def _death_date_check(
         )
 
 
-def refund_extra_payment(*, contributions: Sequence[Decimal], returned: Decimal) -> Decimal:
-    """R12.2: what a duplicate or two-channel refund returns: every individual contribution after the first, less
-    what such refunds returned before (`returned`, negative). The enrollment stays paid once; a refund for a
-    duplicate that does not exist is refused."""
-    extra = money(sum(contributions[1:], Decimal("0")) + returned)
+def refund_extra_payment(*, contributions: Sequence[Decimal], individual_due: Decimal, returned: Decimal) -> Decimal:
+    """R12.2: what a duplicate or two-channel refund returns: the individual contributions beyond what the year is
+    due, less what such refunds returned before (`returned`, negative). The enrollment stays paid once; a refund
+    for a duplicate that does not exist is refused."""
+    extra = money(sum(contributions, Decimal("0")) - individual_due + returned)
     if extra <= 0:
         raise RefundRefused(
             "reason", "不予退费：本年度只有一笔个人缴费（或多缴的缴费已退还），不存在重复缴费，无可退还的多缴金额。"
         )
     return extra
+
+
+def contribution_balance(*, individual_due: Decimal, contributions: Sequence[Decimal]) -> Decimal:
+    """What is still owed of the year's individual part: a pre-enrolled baby born before its placeholder's year
+    pays that year as its second (R7.6, R7.4), though the pre-enrollment collected the birth year's nothing."""
+    return max(Decimal("0.00"), money(individual_due - sum(contributions, Decimal("0"))))
 
 
 def employee_years_credit(*, policy: PolicyFigures, resident_years_paid: int) -> tuple[Decimal, Explanation]:

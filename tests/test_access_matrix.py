@@ -566,6 +566,9 @@ ENDPOINTS: dict[str, Case | tuple[Case, ...]] = {
         kwargs=pk("late_enrollment"),
         data=constant(years=1, payment_date="2026-04-01"),
     ),
+    "enrollment-payments": post(
+        ADD_ENROLLMENT, OBJECT, kwargs=pk("enrollment"), data=constant(payment_date="2026-02-01", amount="400.00")
+    ),
     "enrollment-refund": post(
         ADD_ENROLLMENT, OBJECT, kwargs=pk("enrollment"), data=constant(reason="employee_insured", date="2026-02-01")
     ),

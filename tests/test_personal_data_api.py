@@ -144,6 +144,12 @@ def enrollments_back_payment(world):
     return response, [world.row(path, world.beizhouzhuang)]
 
 
+def enrollments_payments(world):
+    path = f"/api/v1/enrollments/{world.enrollment.pk}/payments/"
+    response = world.client.post(path, {"payment_date": "2026-02-01", "amount": "400.00"}, format="json")
+    return response, [world.row(path, world.yujing), world.row(path, world.beizhouzhuang)]
+
+
 def enrollments_refund(world):
     path = f"/api/v1/enrollments/{world.enrollment.pk}/refund/"
     response = world.client.post(path, {"reason": "employee_insured", "date": "2026-02-01"}, format="json")
@@ -208,6 +214,7 @@ CALLS = {
     ("POST", "/api/v1/enrollments/"): enrollments_create,
     ("GET", "/api/v1/enrollments/{id}/"): enrollments_retrieve,
     ("POST", "/api/v1/enrollments/{id}/back-payment/"): enrollments_back_payment,
+    ("POST", "/api/v1/enrollments/{id}/payments/"): enrollments_payments,
     ("POST", "/api/v1/enrollments/{id}/refund/"): enrollments_refund,
     ("GET", "/api/v1/newborns/"): newborns_list,
     ("POST", "/api/v1/newborns/"): newborns_create,

@@ -17,7 +17,13 @@ from ..models import ClaimSummary, Enrollment, PayerRelation, PaymentChannel
 from ..rules import REFUND_REASON_LABELS
 from ..selectors import enrollment_get, enrollment_list
 from ..serializers import EnrollmentSerializer
-from ..services.enrollments import back_payment_add, claim_summary_upsert, enrollment_create, refund_request
+from ..services.enrollments import (
+    back_payment_add,
+    claim_summary_upsert,
+    contribution_payment_add,
+    enrollment_create,
+    refund_request,
+)
 from .base import ReadRequiresViewPermission, api_validation_error, resident_in_scope, resident_record_create
 from .quotes import SPECIAL_STATUS_CHOICES
 
@@ -40,6 +46,18 @@ class EnrollmentCreateSerializer(serializers.Serializer):
 class BackPaymentSerializer(serializers.Serializer):
     years = serializers.IntegerField(min_value=1)
     payment_date = serializers.DateField()
+
+
+class ContributionPaymentSerializer(serializers.Serializer):
+    payment_date = serializers.DateField()
+    amount = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="不填：收取尚欠的个人缴费；填写：登记同一人再次缴纳（如另一渠道）的金额，可按重复缴费退还（R12.2）。",
+    )
 
 
 class RefundSerializer(serializers.Serializer):
@@ -121,6 +139,11 @@ class EnrollmentViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewse
     @action(detail=True, methods=["post"], url_path="back-payment")
     def back_payment(self, request, pk=None):
         return self._change(request, BackPaymentSerializer, back_payment_add)
+
+    @extend_schema(request=ContributionPaymentSerializer, responses={200: EnrollmentSerializer})
+    @action(detail=True, methods=["post"])
+    def payments(self, request, pk=None):
+        return self._change(request, ContributionPaymentSerializer, contribution_payment_add)
 
     @extend_schema(request=RefundSerializer, responses={200: EnrollmentSerializer})
     @action(detail=True, methods=["post"])

@@ -3,6 +3,7 @@
 from .enrollments import (
     back_payment_add,
     claim_summary_upsert,
+    contribution_payment_add,
     enrollment_create,
     enrollment_preview,
     enrollment_recompute,
@@ -20,6 +21,7 @@ from .residents import (
 __all__ = [
     "back_payment_add",
     "claim_summary_upsert",
+    "contribution_payment_add",
     "enrollment_create",
     "enrollment_preview",
     "enrollment_recompute",

@@ -36,6 +36,7 @@ from ..rules import (
     RecordDateRefused,
     RefundRefused,
     SpecialStatus,
+    contribution_balance,
     id_number_parse,
     money,
     payment_date_check,
@@ -375,15 +376,61 @@ def refund_request(
 
 
 def _extra_payment(enrollment: Enrollment) -> Decimal:
-    """R12.2: the contributions recorded after the first, less what earlier duplicate refunds returned."""
+    """R12.2: the contributions recorded beyond what the year is due, less what earlier duplicate refunds returned."""
     payments = enrollment.payments.order_by("date", "id")
     return refund_extra_payment(
         contributions=list(payments.filter(kind=PaymentKind.CONTRIBUTION).values_list("amount", flat=True)),
+        individual_due=enrollment.individual_due,
         returned=payments.filter(kind=PaymentKind.REFUND, reason__in=EXTRA_PAYMENT_REASONS).aggregate(
             total=Sum("amount")
         )["total"]
         or Decimal("0.00"),
     )
+
+
+BALANCE_PAID = "补交欠缴"
+PAID_AGAIN = "重复缴费"
+
+
+@transaction.atomic
+def contribution_payment_add(
+    *, actor: User, enrollment: Enrollment, payment_date: datetime.date, amount: Decimal | None = None
+) -> Enrollment:
+    """A further individual contribution on an active enrollment, its figures and cover unchanged.
+
+    Without `amount`, the balance still owed (contribution_balance: a pre-enrolled baby's year that became its
+    second year, R7.6, R7.4). With `amount`, a payment the person made again, e.g. through another channel: the
+    enrollment is then paid twice, and a duplicate or two-channel refund returns it (R12.2).
+
+    Refused: an enrollment not active, a date after today (R13.0) or before the enrollment's payment, an amount not
+    above zero, nothing owed when no amount is given."""
+    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    if enrollment.status != EnrollmentStatus.ACTIVE:
+        raise ValidationError({"non_field_errors": f"该参保记录{enrollment.get_status_display()}，不能再收费。"})
+    record_date_check(value=payment_date, field="payment_date", label="缴费日期")
+    if payment_date < enrollment.payment_date:
+        raise ValidationError({"payment_date": "缴费日期不能早于参保缴费日期。"})
+    contributions = list(enrollment.payments.filter(kind=PaymentKind.CONTRIBUTION).values_list("amount", flat=True))
+    if amount is None:
+        amount = contribution_balance(individual_due=enrollment.individual_due, contributions=contributions)
+        if amount == 0:
+            raise ValidationError({"amount": "该参保记录没有欠缴的个人缴费。"})
+        reason = BALANCE_PAID
+    elif amount <= 0:
+        raise ValidationError({"amount": "缴费金额应大于0。"})
+    else:
+        amount = money(amount)
+        reason = PAID_AGAIN
+    Payment.objects.create(
+        enrollment=enrollment,
+        kind=PaymentKind.CONTRIBUTION,
+        amount=amount,
+        date=payment_date,
+        reason=reason,
+        recorded_by=actor,
+    )
+    history_save(enrollment, actor=actor, reason=f"{reason}{amount}元（{payment_date:%Y年%-m月%-d日}）")
+    return enrollment
 
 
 @transaction.atomic

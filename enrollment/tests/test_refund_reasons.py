@@ -10,7 +10,7 @@ from django.utils import timezone
 from conftest import token_client
 from enrollment.models import Enrollment, Payment, PolicyParameterSet, ResidentStatus
 from enrollment.policy import policy_resolve
-from enrollment.services import enrollment_create, refund_request
+from enrollment.services import contribution_payment_add, enrollment_create, refund_request
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -25,8 +25,8 @@ def enroll(clerk, resident, **changes):
 
 def second_payment(clerk, enrollment):
     """The same contribution collected a second time, through another channel."""
-    return Payment.objects.create(
-        enrollment=enrollment, kind="contribution", amount=Decimal("400.00"), date=D(2025, 12, 1), recorded_by=clerk
+    return contribution_payment_add(
+        actor=clerk, enrollment=enrollment, payment_date=D(2025, 12, 1), amount=Decimal("400.00")
     )
 
 
@@ -64,11 +64,11 @@ def test_r12_2_duplicate_refund_returns_the_extra_payment_and_keeps_the_cover(cl
         D(2026, 12, 31),
         True,
         "",
-        2,
+        3,
         [
             ("contribution", Decimal("400.00"), ""),
             ("accident_topup", Decimal("30.00"), ""),
-            ("contribution", Decimal("400.00"), ""),
+            ("contribution", Decimal("400.00"), "重复缴费"),
             ("refund", Decimal("-400.00"), reason),
         ],
     )
@@ -283,3 +283,79 @@ def test_r13_0_death_date_after_today_is_refused_and_nothing_changes(clerk, yuji
         "death_date": [f"死亡日期（{tomorrow:%Y年%-m月%-d日}）不能晚于今天（{today:%Y年%-m月%-d日}）。"]
     }
     assert (state(enrollment), resident_state(yujing_resident)) == (before, person_before)
+
+
+# --- further payments on an enrollment ---------------------------------------------------------------------------
+
+
+def test_r12_2_a_payment_made_again_is_recorded_with_the_cover_unchanged(clerk, yujing_resident):
+    # given 2026 paid at the window
+    enrollment = enroll(clerk, yujing_resident)
+    # when the same person's second payment, through another channel, is recorded
+    second_payment(clerk, enrollment)
+    # then the enrollment is unchanged but for its money, which now holds the second payment
+    enrollment.refresh_from_db()
+    assert (enrollment.status, enrollment.individual_due, enrollment.benefit_start) == (
+        "active",
+        Decimal("400.00"),
+        D(2026, 4, 1),
+    )
+    assert ledger(enrollment) == [
+        ("contribution", Decimal("400.00"), ""),
+        ("contribution", Decimal("400.00"), "重复缴费"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "refusal"),
+    [
+        (
+            {"payment_date": D(2025, 11, 19), "amount": Decimal("400")},
+            {"payment_date": ["缴费日期不能早于参保缴费日期。"]},
+        ),
+        ({"payment_date": D(2025, 12, 1), "amount": Decimal("0")}, {"amount": ["缴费金额应大于0。"]}),
+        ({"payment_date": D(2025, 12, 1)}, {"amount": ["该参保记录没有欠缴的个人缴费。"]}),
+    ],
+)
+def test_r12_2_a_further_payment_that_cannot_be_is_refused_and_nothing_changes(
+    clerk, yujing_resident, arguments, refusal
+):
+    enrollment = enroll(clerk, yujing_resident)
+    before = state(enrollment)
+    with pytest.raises(ValidationError) as refused:
+        contribution_payment_add(actor=clerk, enrollment=enrollment, **arguments)
+    assert refused.value.message_dict == refusal
+    assert state(enrollment) == before
+
+
+def test_r13_0_a_further_payment_dated_after_today_is_refused(clerk, yujing_resident):
+    enrollment = enroll(clerk, yujing_resident)
+    before = state(enrollment)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    with pytest.raises(ValidationError) as refused:
+        contribution_payment_add(actor=clerk, enrollment=enrollment, payment_date=tomorrow, amount=Decimal("400"))
+    assert list(refused.value.message_dict) == ["payment_date"]
+    assert state(enrollment) == before
+
+
+def test_r12_2_a_payment_made_again_through_the_api_is_then_refunded_as_a_duplicate(clerk, yujing_resident):
+    enrollment = enroll(clerk, yujing_resident)
+    client = token_client(clerk)
+    # when the second payment is recorded, then refunded as two-channel
+    paid = client.post(
+        f"/api/v1/enrollments/{enrollment.pk}/payments/",
+        {"payment_date": "2025-12-01", "amount": "400.00"},
+        format="json",
+    )
+    refunded = client.post(
+        f"/api/v1/enrollments/{enrollment.pk}/refund/", {"reason": "multi_channel", "date": "2026-01-10"}, format="json"
+    )
+    # then both answer the enrollment, active and covered, and the money is paid once
+    assert (paid.status_code, refunded.status_code) == (200, 200)
+    assert (refunded.json()["status"], refunded.json()["benefit_start"]) == ("active", "2026-04-01")
+    assert sum(amount for _, amount, _ in ledger(enrollment)) == Decimal("400.00")
+    # and a balance that is not owed is refused on its field, nothing written
+    before = state(enrollment)
+    owed = client.post(f"/api/v1/enrollments/{enrollment.pk}/payments/", {"payment_date": "2026-01-11"}, format="json")
+    assert (owed.status_code, owed.json()) == (400, {"amount": ["该参保记录没有欠缴的个人缴费。"]})
+    assert state(enrollment) == before

@@ -5,13 +5,14 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from conftest import SHANYIN, YUJING_TOWN, first_village, token_client
 from enrollment.models import Enrollment, Payment
 from enrollment.policy import policy_resolve
 from enrollment.rules import id_number_compose
-from enrollment.services import enrollment_create, resident_create
+from enrollment.services import contribution_payment_add, enrollment_create, resident_create
 from newborns.models import PreEnrollmentPlaceholder
 from newborns.selectors.coverage import newborn_coverage
 from newborns.services import newborn_register, pre_enrollment_create
@@ -190,6 +191,15 @@ def test_r7_6_birth_before_placeholder_year_gets_its_own_birth_year_enrollment(c
     # and neither year is a programme newborn any more (R10.1, R11)
     assert programme_enrollments(year=2026, as_of=D(2026, 12, 31)).count() == 0
     assert PreEnrollmentPlaceholder.objects.get().birth_record == record
+    # and the family pays the second year's balance: 400.00, the year now paid in full and nothing more owed
+    contribution_payment_add(actor=clerk, enrollment=second, payment_date=D(2026, 1, 5))
+    assert [
+        (kind, amount, reason)
+        for kind, amount, reason in Payment.objects.filter(enrollment=second).values_list("kind", "amount", "reason")
+    ] == [("contribution", Decimal("0.00"), ""), ("contribution", Decimal("400.00"), "补交欠缴")]
+    with pytest.raises(ValidationError) as refusal:
+        contribution_payment_add(actor=clerk, enrollment=second, payment_date=D(2026, 1, 6))
+    assert refusal.value.message_dict == {"amount": ["该参保记录没有欠缴的个人缴费。"]}
 
 
 # --- R7.1a and R10: a December birth registered in January ------------------------------------------------------
