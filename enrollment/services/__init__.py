@@ -1,5 +1,6 @@
 """The writes of enrollment, one module per topic; other apps import them from here."""
 
+from .employee_years import employee_insured_years_record
 from .enrollments import (
     back_payment_add,
     claim_summary_upsert,
@@ -20,6 +21,7 @@ from .residents import (
 __all__ = [
     "back_payment_add",
     "claim_summary_upsert",
+    "employee_insured_years_record",
     "enrollment_create",
     "enrollment_preview",
     "enrollment_recompute",

@@ -3,6 +3,7 @@ settlement system's claim summaries the rules read (R5.3)."""
 
 import dataclasses
 import datetime
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from core.history import history_save
 
 from ..models import (
     ClaimSummary,
+    EmployeeYearSource,
     Enrollment,
     EnrollmentStatus,
     Gender,
@@ -27,8 +29,12 @@ from ..models import (
 from ..policy import PolicyNotFound, policy_resolve, policy_resolve_covered
 from ..rules import (
     DIED_BEFORE_BENEFIT,
+    EMPLOYEE_INSURED,
+    EXIT_KIND_LABELS,
     EXTRA_PAYMENT_REASONS,
     BackPaymentRefused,
+    ExitKind,
+    Explanation,
     PaymentDateRefused,
     PaymentDetailRefused,
     PolicyFigures,
@@ -46,6 +52,7 @@ from ..rules import (
     refund_extra_payment,
 )
 from ..selectors import enrollment_region_code, person_history
+from .employee_years import employee_insured_years_record
 from .residents import record_date_check
 
 
@@ -71,6 +78,7 @@ def _quote(
     back_paid_years: int,
     special_status: str,
     special_date: datetime.date | None,
+    exit_kind: str = "",
 ) -> Quote:
     try:
         return quote_compute(
@@ -80,6 +88,7 @@ def _quote(
             back_paid_years=back_paid_years,
             special_status=special_status or None,
             special_date=special_date,
+            exit_kind=exit_kind or None,
         )
     except PaymentDateRefused as error:
         raise ValidationError({"payment_date": str(error)}) from None
@@ -143,6 +152,7 @@ def enrollment_preview(
     accident_topup: Decimal | None = None,
     payer_id_number: str = "",
     payer_relation: str = "",
+    exit_kind: str = "",
 ) -> Quote:
     """What enrollment_create would compute, with the person's history from the database; writes nothing.
 
@@ -182,7 +192,23 @@ def enrollment_preview(
         back_paid_years=back_paid_years,
         special_status=special_status,
         special_date=special_date,
+        exit_kind=exit_kind,
     )
+
+
+def _exit_details_check(*, special_status: str, exit_kind: str, employee_years: Sequence[int]) -> None:
+    """R8.1: the kind of exit and the employee years recorded with it belong to a person leaving another scheme."""
+    if exit_kind and exit_kind not in EXIT_KIND_LABELS:
+        raise ValidationError({"exit_kind": f"退出类别应为：{'、'.join(EXIT_KIND_LABELS.values())}。"})
+    if special_status != SpecialStatus.EXITED_OTHER_SCHEME:
+        if exit_kind:
+            raise ValidationError({"exit_kind": "只有退出其他制度保障人员才填写退出类别。"})
+        if employee_years:
+            raise ValidationError({"employee_years": "只有退出其他制度保障人员才随参保登记职工医保参保年度。"})
+    elif employee_years and exit_kind not in ("", ExitKind.EMPLOYEE_INSURANCE):
+        raise ValidationError(
+            {"employee_years": f"退出类别为{EXIT_KIND_LABELS[exit_kind]}，不随参保登记职工医保参保年度。"}
+        )
 
 
 @transaction.atomic
@@ -199,14 +225,29 @@ def enrollment_create(
     accident_topup: Decimal | None = None,
     payer_id_number: str = "",
     payer_relation: str = "",
+    exit_kind: str = "",
+    employee_years: Sequence[int] = (),
 ) -> Enrollment:
-    """Compute and store one year's enrollment with its payments. Two clerks at once: the constraint decides."""
+    """Compute and store one year's enrollment with its payments. Two clerks at once: the constraint decides.
+
+    A person leaving another scheme may come with the kind of exit (`exit_kind`, R8.1) and, for an employee-insurance
+    stop, the years insured under it (`employee_years`): they are recorded first (as of the exit date, `special_date`)
+    so that the rules see them (R8.1, R8.2); a refusal of the enrollment records none of them."""
+    _exit_details_check(special_status=special_status, exit_kind=exit_kind, employee_years=employee_years)
     # Lock the person so that concurrent payments for them queue here instead of racing.
     Resident.objects.select_for_update().filter(pk=resident.pk).first()
     if Enrollment.objects.filter(
         resident=resident, insurance_year=insurance_year, status=EnrollmentStatus.ACTIVE
     ).exists():
         raise ValidationError({"non_field_errors": f"该居民{insurance_year}年度已有有效参保记录，不能重复参保。"})
+    if employee_years:
+        employee_insured_years_record(
+            actor=actor,
+            resident=resident,
+            years=employee_years,
+            source=EmployeeYearSource.EXIT,
+            exit_date=special_date,
+        )
     quote = enrollment_preview(
         resident=resident,
         insurance_year=insurance_year,
@@ -218,6 +259,7 @@ def enrollment_create(
         accident_topup=accident_topup,
         payer_id_number=payer_id_number,
         payer_relation=payer_relation,
+        exit_kind=exit_kind,
     )
     special_status, special_date = _special_status_of(
         policy=_policy_for(resident, insurance_year),
@@ -236,6 +278,7 @@ def enrollment_create(
         accident_topup=money(accident_topup) if accident_topup is not None else None,
         special_status=special_status,
         special_date=special_date,
+        exit_kind=exit_kind,
         back_paid_years=back_paid_years,
         recorded_by=actor,
     )
@@ -286,6 +329,7 @@ def back_payment_add(*, actor: User, enrollment: Enrollment, years: int, payment
             back_paid_years=total_years,
             special_status=enrollment.special_status,
             special_date=enrollment.special_date,
+            exit_kind=enrollment.exit_kind,
         )
     except ValidationError as error:
         if "back_paid_years" in error.message_dict:
@@ -322,6 +366,7 @@ def enrollment_recompute(
         back_paid_years=enrollment.back_paid_years,
         special_status=enrollment.special_status,
         special_date=enrollment.special_date,
+        exit_kind=enrollment.exit_kind,
     )
     _apply_quote(enrollment, quote)
     history_save(enrollment, actor=actor)
@@ -389,7 +434,12 @@ def refund_request(
         enrollment.benefit_start = None
         enrollment.benefit_end = None
         enrollment.counts_as_enrolled_year = False
-    enrollment.explanation = [*enrollment.explanation, dataclasses.asdict(explanation)]
+    explanations = [explanation]
+    if reason == EMPLOYEE_INSURED:
+        text = f"{enrollment.insurance_year}年度记为参加职工基本医疗保险，不计为断保年度，不扣减大病保险限额"
+        # before the refund's own R12.2 entry, which stays the last word of the record
+        explanations.insert(0, Explanation("R8.2", text, str(policy.special_groups.source)))
+    enrollment.explanation = [*enrollment.explanation, *(dataclasses.asdict(entry) for entry in explanations)]
     history_save(enrollment, actor=actor)
     Payment.objects.create(
         enrollment=enrollment,
@@ -399,6 +449,14 @@ def refund_request(
         reason=reason,
         recorded_by=actor,
     )
+    if reason == EMPLOYEE_INSURED:
+        # R12.2, R8.2: the year refunded because employee insurance was paid for it is an employee year, no break.
+        employee_insured_years_record(
+            actor=actor,
+            resident=enrollment.resident,
+            years=[enrollment.insurance_year],
+            source=EmployeeYearSource.REFUND,
+        )
     if reason == DIED_BEFORE_BENEFIT:
         resident = Resident.objects.select_for_update().get(pk=enrollment.resident_id)
         resident.status = ResidentStatus.DECEASED
