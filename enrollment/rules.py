@@ -736,17 +736,17 @@ def _exit_kind_explanation(
         text = f"退出类别为{EXIT_KIND_LABELS.get(kind, kind)}，不要求职工医保连续参保年限"
         return Explanation("R8.1", text, source)
     run = employee_years_run_at_exit(employee_insured_years=history.employee_insured_years, exit_year=exit_date.year)
-    found = _employee_years_text(history.employee_insured_years) or "无"
-    continuous = f"{_employee_years_text(run)}连续{len(run)}年" if run else "0年"
+    if not history.employee_insured_years:
+        found = "未登记职工医保参保年度"
+    else:
+        found = f"登记的职工医保参保年度为{_employee_years_text(history.employee_insured_years)}，截至停保"
+        found += f"{_employee_years_text(run)}连续{len(run)}年" if run else "无连续参保年度"
     if len(run) >= minimum:
-        text = (
-            f"职工医保停保（{exit_date:%Y年%-m月%-d日}），登记的职工医保参保年度为{found}，截至停保{continuous}，"
-            f"满足连续{minimum}年（含{minimum}年）以上的条件"
-        )
+        text = f"职工医保停保（{exit_date:%Y年%-m月%-d日}），{found}，满足连续{minimum}年（含{minimum}年）以上的条件"
     else:
         text = (
-            f"职工医保停保（{exit_date:%Y年%-m月%-d日}），登记的职工医保参保年度为{found}，截至停保{continuous}，"
-            f"不满足连续{minimum}年（含{minimum}年）以上的条件，不适用免等待期，按一般规定计算等待期"
+            f"职工医保停保（{exit_date:%Y年%-m月%-d日}），{found}，不满足连续{minimum}年（含{minimum}年）以上的条件，"
+            "不适用免等待期，按一般规定计算等待期"
         )
     return Explanation("R8.1", text, source)
 
