@@ -42,6 +42,7 @@ from ..rules import (
     RecordDateRefused,
     RefundRefused,
     SpecialStatus,
+    employee_insured_years_check,
     id_number_parse,
     money,
     newborn_rules_apply,
@@ -79,12 +80,18 @@ def _quote(
     special_status: str,
     special_date: datetime.date | None,
     exit_kind: str = "",
+    employee_years: Sequence[int] = (),
 ) -> Quote:
+    history = person_history(resident=resident, before_year=policy.insurance_year, on_date=payment_date)
+    if employee_years:  # a preview of an exit whose years are not recorded yet (R8.1)
+        history = dataclasses.replace(
+            history, employee_insured_years=history.employee_insured_years | frozenset(employee_years)
+        )
     try:
         return quote_compute(
             policy=policy,
             payment_date=payment_date,
-            history=person_history(resident=resident, before_year=policy.insurance_year, on_date=payment_date),
+            history=history,
             back_paid_years=back_paid_years,
             special_status=special_status or None,
             special_date=special_date,
@@ -153,6 +160,7 @@ def enrollment_preview(
     payer_id_number: str = "",
     payer_relation: str = "",
     exit_kind: str = "",
+    employee_years: Sequence[int] = (),
 ) -> Quote:
     """What enrollment_create would compute, with the person's history from the database; writes nothing.
 
@@ -160,6 +168,9 @@ def enrollment_preview(
     or before the year before the insurance year, a payer born after today (R13.0).
     """
     today = timezone.localdate()
+    _exit_details_check(
+        resident=resident, special_status=special_status, exit_kind=exit_kind, employee_years=employee_years
+    )
     policy = _policy_for(resident, insurance_year, today=today)
     try:
         payment_date_check(insurance_year=insurance_year, payment_date=payment_date, today=today)
@@ -193,11 +204,15 @@ def enrollment_preview(
         special_status=special_status,
         special_date=special_date,
         exit_kind=exit_kind,
+        employee_years=employee_years,
     )
 
 
-def _exit_details_check(*, special_status: str, exit_kind: str, employee_years: Sequence[int]) -> None:
-    """R8.1: the kind of exit and the employee years recorded with it belong to a person leaving another scheme."""
+def _exit_details_check(
+    *, resident: Resident, special_status: str, exit_kind: str, employee_years: Sequence[int]
+) -> None:
+    """R8.1: the kind of exit and the employee years recorded with it belong to a person leaving another scheme;
+    the years are ones that can be recorded (R13.0)."""
     if exit_kind and exit_kind not in EXIT_KIND_LABELS:
         raise ValidationError({"exit_kind": f"退出类别应为：{'、'.join(EXIT_KIND_LABELS.values())}。"})
     if special_status != SpecialStatus.EXITED_OTHER_SCHEME:
@@ -209,6 +224,13 @@ def _exit_details_check(*, special_status: str, exit_kind: str, employee_years: 
         raise ValidationError(
             {"employee_years": f"退出类别为{EXIT_KIND_LABELS[exit_kind]}，不随参保登记职工医保参保年度。"}
         )
+    if employee_years:
+        try:
+            employee_insured_years_check(
+                years=employee_years, birth_date=resident.birth_date, today=timezone.localdate()
+            )
+        except RecordDateRefused as error:
+            raise ValidationError({error.field: str(error)}) from None
 
 
 @transaction.atomic
@@ -233,7 +255,9 @@ def enrollment_create(
     A person leaving another scheme may come with the kind of exit (`exit_kind`, R8.1) and, for an employee-insurance
     stop, the years insured under it (`employee_years`): they are recorded first (as of the exit date, `special_date`)
     so that the rules see them (R8.1, R8.2); a refusal of the enrollment records none of them."""
-    _exit_details_check(special_status=special_status, exit_kind=exit_kind, employee_years=employee_years)
+    _exit_details_check(
+        resident=resident, special_status=special_status, exit_kind=exit_kind, employee_years=employee_years
+    )
     # Lock the person so that concurrent payments for them queue here instead of racing.
     Resident.objects.select_for_update().filter(pk=resident.pk).first()
     if Enrollment.objects.filter(

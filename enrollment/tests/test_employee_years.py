@@ -318,3 +318,50 @@ def test_r8_1_api_quote_exit_kind_without_exit_is_refused(clerk):
     body = {**QUOTE, "special_status": None, "special_date": None, "exit_kind": "veteran"}
     response = token_client(clerk).post("/api/v1/policy/quote/", body, format="json")
     assert (response.status_code, response.json()) == (400, {"exit_kind": ["只有退出其他制度保障人员才填写退出类别。"]})
+
+
+# --- the pages ---------------------------------------------------------------------------------------------------
+
+WINDOW_PAYMENT = {
+    "insurance_year": "2026",
+    "payment_date": "2026-11-20",
+    "back_paid_years": "0",
+    "channel": "window",
+    "accident_topup": "",
+    "special_status": "exited_other_scheme",
+    "special_date": "2026-10-01",
+    "exit_kind": "employee_insurance",
+    "employee_years": "2025-2026",
+    "payer_id_number": "",
+    "payer_relation": "",
+}
+
+
+def test_r8_1_window_quote_sees_the_years_typed_and_writes_nothing(client, clerk, yujing_resident):
+    client.force_login(clerk)
+    page = client.post(f"/window/residents/{yujing_resident.pk}/", {**WINDOW_PAYMENT, "action": "quote"})
+    content = page.content.decode()
+    assert "2026-11-21 至 2026-12-31" in content
+    assert "截至停保2025年、2026年连续2年" in content
+    assert (Enrollment.objects.count(), EmployeeInsuredYear.objects.count()) == (0, 0)
+
+
+def test_r8_1_window_payment_records_the_years_and_the_resident_page_lists_them(client, clerk, yujing_resident):
+    client.force_login(clerk)
+    paid = client.post(
+        f"/window/residents/{yujing_resident.pk}/", {**WINDOW_PAYMENT, "employee_years": "2025，2026", "action": "pay"}
+    )
+    assert paid.status_code == 302
+    assert recorded(yujing_resident) == [(2025, "exit", D(2026, 10, 1)), (2026, "exit", D(2026, 10, 1))]
+    page = client.get(f"/residents/{yujing_resident.pk}/").content.decode()
+    assert "职工医保参保年度" in page
+    assert "<td>2025</td><td>退出职工医保登记</td><td>2026-10-01</td>" in page
+
+
+def test_r8_1_window_unreadable_years_are_refused_in_chinese(client, clerk, yujing_resident):
+    client.force_login(clerk)
+    page = client.post(
+        f"/window/residents/{yujing_resident.pk}/", {**WINDOW_PAYMENT, "employee_years": "去年", "action": "pay"}
+    ).content.decode()
+    assert "职工医保参保年度请填写四位年份" in page
+    assert (Enrollment.objects.count(), EmployeeInsuredYear.objects.count()) == (0, 0)
