@@ -442,6 +442,15 @@ class EmployeeInsuredYear(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="经办人", on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    bulk_import_job = models.ForeignKey(
+        "bulk.BulkImportJob",
+        verbose_name="导入任务",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text="由职工医保停保名单导入时，记录导入任务。",
+    )
     history = HistoricalRecords(verbose_name="职工医保参保年度变更记录")
 
     class Meta:
