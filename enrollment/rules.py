@@ -3,7 +3,7 @@
 import datetime
 import functools
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -247,7 +247,7 @@ def break_years_count(
     return count
 
 
-def _employee_years_text(years: Sequence[int] | frozenset[int]) -> str:
+def _employee_years_text(years: Iterable[int]) -> str:
     return "、".join(f"{year}年" for year in sorted(years))
 
 
@@ -688,13 +688,13 @@ def _exempt_benefit_period(
         f"退出其他制度保障{groups.window_months}个月内（{special_date:%Y年%-m月%-d日}起）于征缴期后参保，"
         f"无等待期，自缴费{when}起享受待遇"
     )
-    explanation = (
+    reasons = (
         Explanation("R8.1", text, str(groups.source)),
         _exit_kind_explanation(policy=policy, history=history, exit_date=special_date, kind=kind),
     )
     if start > datetime.date(year, 12, 31):
-        return BenefitPeriod(part, continuous, breaks, Waiting(), None, None, explanation)
-    return BenefitPeriod(part, continuous, breaks, Waiting(), start, datetime.date(year, 12, 31), explanation)
+        return BenefitPeriod(part, continuous, breaks, Waiting(), None, None, reasons)
+    return BenefitPeriod(part, continuous, breaks, Waiting(), start, datetime.date(year, 12, 31), reasons)
 
 
 def exit_kind_of(*, exit_kind: str | None, history: PersonHistory) -> str | None:

@@ -75,7 +75,7 @@ def employee_stop_row_check(
         reasons.append(f"停保日期（{exit_date.isoformat()}）晚于今天（{today.isoformat()}）。")
     if reasons:
         return None, REASON_SEPARATOR.join(reasons)
-    return (identity[0], name, first, last, exit_date), ""  # type: ignore[index]
+    return (identity[0], name, first, last, exit_date), ""
 
 
 def employee_stop_checks(stage: Stage, *, county_code: str) -> None:
