@@ -9,6 +9,7 @@ class BulkImportKind(models.TextChoices):
     ENROLLMENT_HISTORY = "enrollment_history", "历史参保记录"
     TAX_PAYMENTS = "tax_payments", "征缴入库明细（税务）"
     IDENTITY_LIST = "identity_list", "困难身份名单（认定部门）"
+    EMPLOYEE_STOP_LIST = "employee_stop_list", "职工医保停保名单"
 
 
 class BulkImportJob(Job):

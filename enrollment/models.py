@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from core.models import RUN_THROUGH_STATUS_CHOICES, Job, JobStatus
 
 from .hardship_rules import HardshipTableInvalid, hardship_tiers_from_rows
+from .rules import EXIT_KIND_LABELS
 
 
 class Gender(models.TextChoices):
@@ -180,6 +181,9 @@ class PolicyParameterSet(models.Model):
     special_group_benefit_offset_days = models.PositiveSmallIntegerField(
         "退出其他制度人员待遇起始（缴费后第几日）", null=True, blank=True
     )
+    special_group_employee_min_years = models.PositiveSmallIntegerField(
+        "职工医保停保人员免等待期须连续参保年数", null=True, blank=True
+    )
     special_group_source = models.CharField("特殊群体依据（文号及条款）", max_length=200, blank=True)
     student_source = models.CharField("大中专学生参保依据（文号及条款）", max_length=200, blank=True)
     accident_topup_options = models.JSONField(
@@ -333,6 +337,7 @@ class Enrollment(models.Model):
     )
     special_status = models.CharField("特殊群体", max_length=32, blank=True)
     special_date = models.DateField("特殊群体日期", null=True, blank=True)
+    exit_kind = models.CharField("退出类别", max_length=32, choices=EXIT_KIND_LABELS, blank=True)
     back_paid_years = models.PositiveSmallIntegerField("补缴年数", default=0)
 
     projected = models.BooleanField("按推定参数计算", default=False)
@@ -423,6 +428,55 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount}"
+
+
+class EmployeeYearSource(models.TextChoices):
+    """Where a year insured under employee insurance was learnt from (R8.2)."""
+
+    EXIT = "exit", "退出职工医保登记"
+    REFUND = "refund", "职工医保退费"
+    IMPORT = "import", "职工医保停保名单导入"
+
+
+class EmployeeInsuredYear(models.Model):
+    """A year the person was insured under employee insurance (职工医保), as recorded: not a break year, no cap
+    penalty (R8.2), and the years an employee-insurance stopper's exemption is checked from (R8.1). Never deleted."""
+
+    resident = models.ForeignKey(
+        Resident, verbose_name="居民", on_delete=models.PROTECT, related_name="employee_insured_years"
+    )
+    year = models.PositiveSmallIntegerField("职工医保参保年度")
+    source = models.CharField("来源", max_length=16, choices=EmployeeYearSource.choices)
+    exit_date = models.DateField("职工医保停保日期", null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="经办人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    bulk_import_job = models.ForeignKey(
+        "bulk.BulkImportJob",
+        verbose_name="导入任务",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text="由职工医保停保名单导入时，记录导入任务。",
+    )
+    history = HistoricalRecords(verbose_name="职工医保参保年度变更记录")
+
+    class Meta:
+        verbose_name = "职工医保参保年度"
+        verbose_name_plural = "职工医保参保年度"
+        ordering = ["resident_id", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resident", "year"],
+                name="one_employee_insured_year_per_person_year",
+                violation_error_message="该居民该年度的职工医保参保已登记。",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resident.name} {self.year}年度职工医保"
 
 
 class ClaimSummary(models.Model):

@@ -50,7 +50,11 @@ CAP_FIELDS = (
     "cap_penalty_limit",
     "incentive_start_year",
 )
-SPECIAL_GROUP_FIELDS = ("special_group_window_months", "special_group_benefit_offset_days")
+SPECIAL_GROUP_FIELDS = (
+    "special_group_window_months",
+    "special_group_benefit_offset_days",
+    "special_group_employee_min_years",
+)
 SOURCE_FIELDS = ("waiting_source", "cap_source", "special_group_source", "student_source")
 ALL_FIELDS = (
     "contribution_standard",
@@ -250,6 +254,7 @@ def _policy_read(*, region_code: str, insurance_year: int) -> PolicyFigures:
         benefit_offset_days=value["special_group_benefit_offset_days"],
         source=SourcedFigure(value["special_group_source"]),
         student_source=SourcedFigure(value["student_source"]),
+        employee_min_continuous_years=value["special_group_employee_min_years"],
     )
     return PolicyFigures(
         region_code=region_code,

@@ -3,7 +3,7 @@
 import datetime
 import functools
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -227,16 +227,41 @@ class BenefitPeriod:
 
 
 def break_years_count(
-    *, insurance_year: int, enrolled_years: frozenset[int], birth_year: int, break_counting_start_year: int
+    *,
+    insurance_year: int,
+    enrolled_years: frozenset[int],
+    birth_year: int,
+    break_counting_start_year: int,
+    employee_insured_years: frozenset[int] = frozenset(),
 ) -> int:
-    """R4.2: consecutive non-enrolled years right before the insurance year, from the counting start and birth."""
+    """R4.2: consecutive non-enrolled years right before the insurance year, from the counting start and birth.
+
+    R8.2: a year recorded as insured under employee insurance is basic insurance too, so it is not a break year: the
+    run of break years stops at it as at an enrolled year."""
     earliest = max(break_counting_start_year, birth_year)
     count = 0
     year = insurance_year - 1
-    while year >= earliest and year not in enrolled_years:
+    while year >= earliest and year not in enrolled_years and year not in employee_insured_years:
         count += 1
         year -= 1
     return count
+
+
+def _employee_years_text(years: Iterable[int]) -> str:
+    return "、".join(f"{year}年" for year in sorted(years))
+
+
+def _employee_years_stopping_breaks(
+    *, insurance_year: int, enrolled_years: frozenset[int], employee_insured_years: frozenset[int], earliest: int
+) -> tuple[int, ...]:
+    """The employee years (R8.2) that end the run of non-enrolled years before the insurance year, latest first:
+    the years the break count would have gone through had they not been recorded."""
+    stopping: list[int] = []
+    year = insurance_year - 1
+    while year >= earliest and year not in enrolled_years and year in employee_insured_years:
+        stopping.append(year)
+        year -= 1
+    return tuple(stopping)
 
 
 def waiting_compute(
@@ -266,8 +291,13 @@ def benefit_period_compute(
     enrolled_years: frozenset[int],
     birth_date: datetime.date,
     back_paid_years: int = 0,
+    employee_insured_years: frozenset[int] = frozenset(),
 ) -> BenefitPeriod:
-    """R2-R4 for an ordinary payment: which part of the period, break years, waiting and the benefit period."""
+    """R2-R4 for an ordinary payment: which part of the period, break years, waiting and the benefit period.
+
+    R8.2: recorded employee years are not break years, so they shorten or remove the wait; `continuous` keeps its
+    meaning of R4.1 (the year before was an enrolled year), so a person whose year before was an employee year is
+    not continuous but has no break."""
     year = parameters.insurance_year
     part = payment_part(parameters, payment_date)
     breaks = break_years_count(
@@ -275,6 +305,13 @@ def benefit_period_compute(
         enrolled_years=enrolled_years,
         birth_year=birth_date.year,
         break_counting_start_year=parameters.break_counting_start_year,
+        employee_insured_years=employee_insured_years,
+    )
+    continuous = breaks == 0 and not _employee_years_stopping_breaks(
+        insurance_year=year,
+        enrolled_years=enrolled_years,
+        employee_insured_years=employee_insured_years,
+        earliest=max(parameters.break_counting_start_year, birth_date.year),
     )
     if back_paid_years > breaks:
         raise BackPaymentRefused(f"补缴年数不能超过断保年数（{breaks}年）。")
@@ -288,6 +325,15 @@ def benefit_period_compute(
     explanation: list[Explanation] = []
     if out_of_period:
         explanation.append(Explanation("R2.3", f"缴费日期在{year}年度集中征缴期结束之后，属于征缴期外参保", collection))
+    explanation.extend(
+        _employee_years_not_breaks(
+            insurance_year=year,
+            enrolled_years=enrolled_years,
+            employee_insured_years=employee_insured_years,
+            earliest=max(parameters.break_counting_start_year, birth_date.year),
+            source=waiting_source,
+        )
+    )
     if breaks:
         explanation.append(Explanation("R4.2", f"{year}年度之前连续断保{breaks}年", waiting_source))
     if waiting.total_months == 0:
@@ -327,8 +373,29 @@ def benefit_period_compute(
         explanation.append(
             Explanation("R4.1", f"等待期超过{year}年12月31日，本年度无待遇期，不计为参保年度", waiting_source)
         )
-        return BenefitPeriod(part, breaks == 0, breaks, waiting, None, None, tuple(explanation))
-    return BenefitPeriod(part, breaks == 0, breaks, waiting, start, year_end, tuple(explanation))
+        return BenefitPeriod(part, continuous, breaks, waiting, None, None, tuple(explanation))
+    return BenefitPeriod(part, continuous, breaks, waiting, start, year_end, tuple(explanation))
+
+
+def _employee_years_not_breaks(
+    *,
+    insurance_year: int,
+    enrolled_years: frozenset[int],
+    employee_insured_years: frozenset[int],
+    earliest: int,
+    source: str,
+) -> tuple[Explanation, ...]:
+    """R8.2, said when it changes the break count: the employee years that end the run of non-enrolled years."""
+    stopping = _employee_years_stopping_breaks(
+        insurance_year=insurance_year,
+        enrolled_years=enrolled_years,
+        employee_insured_years=employee_insured_years,
+        earliest=earliest,
+    )
+    if not stopping:
+        return ()
+    text = f"{_employee_years_text(stopping)}参加职工基本医疗保险，同属基本医保，不计为断保年度"
+    return (Explanation("R8.2", text, source),)
 
 
 # --- Catastrophic-illness cap (R5) ---------------------------------------------------------------------------
@@ -365,13 +432,25 @@ def catastrophic_cap_compute(
     zero_claim_years: frozenset[int],
     reward_used_years: frozenset[int],
     birth_year: int,
+    employee_insured_years: frozenset[int] = frozenset(),
 ) -> CatastrophicCap:
-    """R5: base cap plus continuity and zero-claim bonuses, less break penalties, each side within its limit."""
+    """R5: base cap plus continuity and zero-claim bonuses, less break penalties, each side within its limit.
+
+    R8.2 [reading]: a recorded employee year (not also an enrolled year) is basic insurance, so it is no break: it
+    carries no penalty (R5.4) and does not reset the run of consecutive years (R5.2); but it is not a year of
+    resident insurance either, so it does not count toward that run's n."""
     years = enrolled_years | ({insurance_year} if current_year_counts else frozenset())
+    employee_only = employee_insured_years - years
     consecutive = 0
+    passed_over: list[int] = []
     year = insurance_year
-    while year >= parameters.incentive_start_year and year in years:
-        consecutive += 1
+    while year >= parameters.incentive_start_year:
+        if year in years:
+            consecutive += 1
+        elif year in employee_only:
+            passed_over.append(year)  # R8.2: neither counted nor a break
+        else:
+            break
         year -= 1
     continuity = parameters.step * max(0, consecutive - parameters.continuity_free_years)
 
@@ -383,7 +462,12 @@ def catastrophic_cap_compute(
             zero_claim += parameters.step
 
     first_counted = max(parameters.break_counting_start_year, birth_year)
-    missed = [year for year in range(first_counted, insurance_year) if year not in enrolled_years]
+    missed = [
+        year
+        for year in range(first_counted, insurance_year)
+        if year not in enrolled_years and year not in employee_insured_years
+    ]
+    unpenalised = [year for year in range(first_counted, insurance_year) if year in employee_only]
     penalty = min(parameters.step * len(missed), parameters.penalty_limit)
 
     bonus_total = continuity + zero_claim
@@ -397,6 +481,12 @@ def catastrophic_cap_compute(
         explanation.append(Explanation("R5.2", f"连续参保{consecutive}年，提高{continuity:,.0f}元", source))
     if zero_claim:
         explanation.append(Explanation("R5.3", f"基金零报销奖励累计{zero_claim:,.0f}元", source))
+    if unpenalised or passed_over:
+        text = (
+            f"{_employee_years_text(set(unpenalised) | set(passed_over))}参加职工基本医疗保险，不属断保，不扣减限额；"
+            "不计入连续参保年数，也不中断连续参保"
+        )
+        explanation.append(Explanation("R8.2", text, source))
     if penalty:
         missed_text = "、".join(str(year) for year in missed)
         explanation.append(Explanation("R5.4", f"{missed_text}年未参保，降低{penalty:,.0f}元", source))
@@ -422,6 +512,9 @@ class SpecialGroupParameters:
     benefit_offset_days: int
     source: SourcedFigure
     student_source: SourcedFigure
+    # R8.1: continuous employee years an employee-insurance stopper needs (连续2年（含2年）以上). Policy data always
+    # gives it; 0, for figures built by hand, asks for none.
+    employee_min_continuous_years: int = 0
 
 
 @dataclass(frozen=True)
@@ -476,6 +569,23 @@ class SpecialStatus:
     STUDENT_FIRST_ENROLLMENT = "student_first_enrollment"
 
 
+class ExitKind:
+    """R8.1: which scheme a person leaving another scheme left (退出类别)."""
+
+    EMPLOYEE_INSURANCE = "employee_insurance"
+    VETERAN = "veteran"
+    VETERAN_SPOUSE = "veteran_spouse"
+    PRISON_RELEASE = "prison_release"
+
+
+EXIT_KIND_LABELS = {
+    ExitKind.EMPLOYEE_INSURANCE: "职工医保停保",
+    ExitKind.VETERAN: "退役军人",
+    ExitKind.VETERAN_SPOUSE: "随军未就业配偶",
+    ExitKind.PRISON_RELEASE: "刑满释放",
+}
+
+
 @dataclass(frozen=True)
 class PersonHistory:
     """What the rules know of a person: enrolled years (R4.1) before the insurance year, claims, birth date,
@@ -487,6 +597,9 @@ class PersonHistory:
     reward_used_years: frozenset[int] = frozenset()
     hardship_categories: frozenset[str] = frozenset()
     disability_grade: int | None = None
+    # R8.2: years recorded as insured under employee insurance (the exit record's years, an employee refund, the
+    # employee system's stop list); any year, the insurance year's included, for R8.1's run ending at the exit
+    employee_insured_years: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -534,6 +647,7 @@ def _exempt_benefit_period(
     history: PersonHistory,
     special_status: str | None,
     special_date: datetime.date | None,
+    exit_kind: str | None = None,
 ) -> BenefitPeriod | None:
     """R8.1 and R9.1: the groups that do not wait, when their conditions hold; None when ordinary rules apply."""
     year = policy.insurance_year
@@ -543,6 +657,17 @@ def _exempt_benefit_period(
         enrolled_years=history.enrolled_years,
         birth_year=history.birth_date.year,
         break_counting_start_year=policy.calendar.break_counting_start_year,
+        employee_insured_years=history.employee_insured_years,
+    )
+    # R4.1: continuous means the year before was an enrolled year; an employee year (R8.2) is no break but not that
+    continuous = (
+        break_years_count(
+            insurance_year=year,
+            enrolled_years=history.enrolled_years,
+            birth_year=history.birth_date.year,
+            break_counting_start_year=policy.calendar.break_counting_start_year,
+        )
+        == 0
     )
     if special_status == SpecialStatus.STUDENT_FIRST_ENROLLMENT:
         if payment_date.year != year - 1:
@@ -551,7 +676,7 @@ def _exempt_benefit_period(
         explanation = (Explanation("R9.1", text, str(groups.student_source)),)
         return BenefitPeriod(
             PaymentPart.OUT_OF_PERIOD,
-            breaks == 0,
+            continuous,
             breaks,
             Waiting(),
             payment_date,
@@ -566,16 +691,99 @@ def _exempt_benefit_period(
     deadline = months_after(special_date, groups.window_months)
     if part != PaymentPart.OUT_OF_PERIOD or not special_date <= payment_date <= deadline:
         return None
+    kind = exit_kind_of(exit_kind=exit_kind, history=history)
+    if kind == ExitKind.EMPLOYEE_INSURANCE and not employee_exit_condition_met(
+        policy=policy, history=history, exit_date=special_date
+    ):
+        return None
     start = payment_date + datetime.timedelta(days=groups.benefit_offset_days)
     when = "次日" if groups.benefit_offset_days == 1 else "之日"
     text = (
         f"退出其他制度保障{groups.window_months}个月内（{special_date:%Y年%-m月%-d日}起）于征缴期后参保，"
         f"无等待期，自缴费{when}起享受待遇"
     )
-    explanation = (Explanation("R8.1", text, str(groups.source)),)
+    reasons = (
+        Explanation("R8.1", text, str(groups.source)),
+        _exit_kind_explanation(policy=policy, history=history, exit_date=special_date, kind=kind),
+    )
     if start > datetime.date(year, 12, 31):
-        return BenefitPeriod(part, breaks == 0, breaks, Waiting(), None, None, explanation)
-    return BenefitPeriod(part, breaks == 0, breaks, Waiting(), start, datetime.date(year, 12, 31), explanation)
+        return BenefitPeriod(part, continuous, breaks, Waiting(), None, None, reasons)
+    return BenefitPeriod(part, continuous, breaks, Waiting(), start, datetime.date(year, 12, 31), reasons)
+
+
+def exit_kind_of(*, exit_kind: str | None, history: PersonHistory) -> str | None:
+    """R8.1: the kind of exit as given; not given, an employee-insurance stop when employee years are recorded for the
+    person, else unknown (None: the clerk's declaration of the exit stands, as before exits had a kind)."""
+    if exit_kind:
+        return exit_kind
+    return ExitKind.EMPLOYEE_INSURANCE if history.employee_insured_years else None
+
+
+def employee_years_run_at_exit(*, employee_insured_years: frozenset[int], exit_year: int) -> tuple[int, ...]:
+    """R8.1: the run of consecutive recorded employee years ending in the exit year, or in the year before it (a stop
+    on 1 January ends the previous year's insurance), earliest first."""
+    year = exit_year if exit_year in employee_insured_years else exit_year - 1
+    run: list[int] = []
+    while year in employee_insured_years:
+        run.append(year)
+        year -= 1
+    return tuple(reversed(run))
+
+
+def employee_exit_condition_met(*, policy: PolicyFigures, history: PersonHistory, exit_date: datetime.date) -> bool:
+    """R8.1: an employee-insurance stopper has at least the minimum of continuous employee years ending at the exit."""
+    run = employee_years_run_at_exit(employee_insured_years=history.employee_insured_years, exit_year=exit_date.year)
+    return len(run) >= policy.special_groups.employee_min_continuous_years
+
+
+def _exit_kind_explanation(
+    *, policy: PolicyFigures, history: PersonHistory, exit_date: datetime.date, kind: str | None
+) -> Explanation:
+    """R8.1: why the exit's own condition holds (or fails, for an employee-insurance stopper)."""
+    groups = policy.special_groups
+    source = str(groups.source)
+    minimum = groups.employee_min_continuous_years
+    if kind is None:
+        text = "未填写退出类别，也未登记职工医保参保年度，按经办人申报的退出其他制度保障办理，未核对连续参保年限"
+        return Explanation("R8.1", text, source)
+    if kind != ExitKind.EMPLOYEE_INSURANCE:
+        text = f"退出类别为{EXIT_KIND_LABELS.get(kind, kind)}，不要求职工医保连续参保年限"
+        return Explanation("R8.1", text, source)
+    run = employee_years_run_at_exit(employee_insured_years=history.employee_insured_years, exit_year=exit_date.year)
+    if not history.employee_insured_years:
+        found = "未登记职工医保参保年度"
+    else:
+        found = f"登记的职工医保参保年度为{_employee_years_text(history.employee_insured_years)}，截至停保"
+        found += f"{_employee_years_text(run)}连续{len(run)}年" if run else "无连续参保年度"
+    if len(run) >= minimum:
+        text = f"职工医保停保（{exit_date:%Y年%-m月%-d日}），{found}，满足连续{minimum}年（含{minimum}年）以上的条件"
+    else:
+        text = (
+            f"职工医保停保（{exit_date:%Y年%-m月%-d日}），{found}，不满足连续{minimum}年（含{minimum}年）以上的条件，"
+            "不适用免等待期，按一般规定计算等待期"
+        )
+    return Explanation("R8.1", text, source)
+
+
+def exit_not_exempt_explanation(
+    *,
+    policy: PolicyFigures,
+    history: PersonHistory,
+    payment_date: datetime.date,
+    special_date: datetime.date,
+    exit_kind: str | None = None,
+) -> Explanation:
+    """R8.1, for a person leaving another scheme whom the ordinary rules cover: past the window or inside the
+    collection period, or an employee-insurance stopper without the continuous years (naming the years found)."""
+    groups = policy.special_groups
+    deadline = months_after(special_date, groups.window_months)
+    in_window = special_date <= payment_date <= deadline
+    out_of_period = payment_date > policy.calendar.extended_part_ends
+    kind = exit_kind_of(exit_kind=exit_kind, history=history)
+    if in_window and out_of_period and kind == ExitKind.EMPLOYEE_INSURANCE:
+        return _exit_kind_explanation(policy=policy, history=history, exit_date=special_date, kind=kind)
+    text = f"未在退出其他制度保障{groups.window_months}个月内于征缴期后参保，按一般规定计算等待期"
+    return Explanation("R8.1", text, str(groups.source))
 
 
 def newborn_registration_deadline(*, policy: PolicyFigures, birth_date: datetime.date) -> datetime.date:
@@ -750,6 +958,7 @@ def quote_compute(
     back_paid_years: int = 0,
     special_status: str | None = None,
     special_date: datetime.date | None = None,
+    exit_kind: str | None = None,
 ) -> Quote:
     """R1-R6, R8, R9 for one payment: what is owed, the subsidy, when coverage starts and why.
 
@@ -770,19 +979,27 @@ def quote_compute(
         history=history,
         special_status=special_status,
         special_date=special_date,
+        exit_kind=exit_kind,
     )
     explanation: list[Explanation] = []
     if period is None:
         if special_status == SpecialStatus.EXITED_OTHER_SCHEME and special_date is not None:
-            window = policy.special_groups.window_months
-            text = f"未在退出其他制度保障{window}个月内于征缴期后参保，按一般规定计算等待期"
-            explanation.append(Explanation("R8.1", text, str(policy.special_groups.source)))
+            explanation.append(
+                exit_not_exempt_explanation(
+                    policy=policy,
+                    history=history,
+                    payment_date=payment_date,
+                    special_date=special_date,
+                    exit_kind=exit_kind,
+                )
+            )
         period = benefit_period_compute(
             parameters=policy.calendar,
             payment_date=payment_date,
             enrolled_years=history.enrolled_years,
             birth_date=history.birth_date,
             back_paid_years=back_paid_years,
+            employee_insured_years=history.employee_insured_years,
         )
     elif back_paid_years > period.break_years:
         raise BackPaymentRefused(f"补缴年数不能超过断保年数（{period.break_years}年）。")
@@ -821,6 +1038,7 @@ def quote_compute(
         zero_claim_years=history.zero_claim_years,
         reward_used_years=history.reward_used_years,
         birth_year=history.birth_date.year,
+        employee_insured_years=history.employee_insured_years,
     )
     explanation.extend(cap.explanation)
     return Quote(
@@ -862,6 +1080,30 @@ def date_not_in_future_check(*, value: datetime.date, today: datetime.date, fiel
     `field` is the request field the refusal belongs to."""
     if value > today:
         raise RecordDateRefused(field, f"{label}（{value:%Y年%-m月%-d日}）不能晚于今天（{today:%Y年%-m月%-d日}）。")
+
+
+def employee_insured_years_check(
+    *, years: Sequence[int], birth_date: datetime.date, today: datetime.date, paid_ahead: bool = False
+) -> None:
+    """R13.0 and R8.2: a year recorded as insured under employee insurance has begun (not after today's year) and is
+    not before the person's birth year; at least one year is given. `paid_ahead`: the year is known from a refund of
+    a resident enrollment because employee insurance is paid for it (R12.2), which may be next year's, whose
+    collection period opens this autumn (R2.1)."""
+    if not years:
+        raise RecordDateRefused("employee_years", "请填写职工医保参保年度。")
+    latest = today.year + 1 if paid_ahead else today.year
+    too_late = sorted(year for year in set(years) if year > latest)
+    if too_late:
+        raise RecordDateRefused(
+            "employee_years",
+            f"职工医保参保年度{_employee_years_text(too_late)}晚于{latest}年，不能登记尚未开始的年度。",
+        )
+    too_early = sorted(year for year in set(years) if year < birth_date.year)
+    if too_early:
+        raise RecordDateRefused(
+            "employee_years",
+            f"职工医保参保年度{_employee_years_text(too_early)}早于出生年份（{birth_date.year}年）。",
+        )
 
 
 def insurance_year_open_check(*, insurance_year: int, today: datetime.date) -> None:
@@ -953,6 +1195,7 @@ class RefundRefused(ValueError):
 
 PREGNANCY_TERMINATED = "pregnancy_terminated"
 DIED_BEFORE_BENEFIT = "died_before_benefit"
+EMPLOYEE_INSURED = "employee_insured"  # R12.2: the year is recorded as insured under employee insurance (R8.2)
 # R12.2: reasons that return an extra payment and leave the enrollment and its cover as they are.
 EXTRA_PAYMENT_REASONS = frozenset({"duplicate_payment", "multi_channel"})
 

@@ -8,7 +8,7 @@ from accounts.models import User
 from accounts.scope import scope_queryset
 from divisions.codes import county_code_of
 
-from .models import ClaimSummary, Enrollment, EnrollmentStatus, ExportJob, Resident
+from .models import ClaimSummary, EmployeeInsuredYear, Enrollment, EnrollmentStatus, ExportJob, Resident
 from .policy import PolicyNotFound, policy_resolve
 from .rules import Explanation, PersonHistory, employee_years_credit
 
@@ -69,8 +69,9 @@ def resident_find(*, user: User, id_number: str, for_update: bool = False) -> Re
 
 
 def person_history(*, resident: Resident, before_year: int, on_date: datetime.date) -> PersonHistory:
-    """What the rules need of a person, from the database: enrolled years (R4.1), claim summaries (R5.3) and
-    the hardship identities valid on the payment date (R6.1)."""
+    """What the rules need of a person, from the database: enrolled years (R4.1), claim summaries (R5.3), the
+    hardship identities valid on the payment date (R6.1) and the years recorded as insured under employee insurance
+    (R8.2; all of them, the exit's run of R8.1 may end in the insurance year)."""
     enrolled_years = Enrollment.objects.filter(
         resident=resident,
         status=EnrollmentStatus.ACTIVE,
@@ -92,7 +93,15 @@ def person_history(*, resident: Resident, before_year: int, on_date: datetime.da
         enrolled_years=frozenset(enrolled_years),
         zero_claim_years=frozenset(year for year, paid, _ in summaries if paid == 0),
         reward_used_years=frozenset(year for year, _, reward_used in summaries if reward_used),
+        employee_insured_years=frozenset(
+            EmployeeInsuredYear.objects.filter(resident=resident).values_list("year", flat=True)
+        ),
     )
+
+
+def employee_insured_year_list(*, resident: Resident) -> QuerySet[EmployeeInsuredYear]:
+    """The employee years recorded for a person the caller already found in scope, by year."""
+    return EmployeeInsuredYear.objects.filter(resident=resident).order_by("year")
 
 
 def enrollment_region_code(*, resident: Resident) -> str:

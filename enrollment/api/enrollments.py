@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from accounts.requests import AuthenticatedRequest
 
 from ..models import ClaimSummary, Enrollment, PayerRelation, PaymentChannel
-from ..rules import REFUND_REASON_LABELS
+from ..rules import EXIT_KIND_LABELS, REFUND_REASON_LABELS
 from ..selectors import enrollment_get, enrollment_list
 from ..serializers import EnrollmentSerializer
 from ..services.enrollments import (
@@ -40,6 +40,19 @@ class EnrollmentCreateSerializer(serializers.Serializer):
     payer_id_number = serializers.CharField(max_length=18, required=False, allow_null=True, allow_blank=True)
     payer_relation = serializers.ChoiceField(
         choices=PayerRelation.choices, required=False, allow_null=True, allow_blank=True
+    )
+    exit_kind = serializers.ChoiceField(
+        choices=list(EXIT_KIND_LABELS.items()),
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        help_text="退出类别（退出其他制度保障人员，R8.1）；不填时，有职工医保参保年度即按职工医保停保。",
+    )
+    employee_years = serializers.ListField(
+        child=serializers.IntegerField(min_value=1900, max_value=2100),
+        required=False,
+        default=list,
+        help_text="随退出登记的职工医保参保年度，登记后计算（R8.1 连续参保年限，R8.2 不计断保）。",
     )
 
 
@@ -130,6 +143,8 @@ class EnrollmentViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewse
                 accident_topup=data.get("accident_topup"),
                 payer_id_number=data.get("payer_id_number") or "",
                 payer_relation=data.get("payer_relation") or "",
+                exit_kind=data.get("exit_kind") or "",
+                employee_years=data["employee_years"],
             )
         except DjangoValidationError as error:
             raise api_validation_error(error) from None

@@ -11,7 +11,15 @@ from rest_framework.views import APIView
 
 from ..models import HardshipCategory
 from ..policy import PolicyNotFound, policy_resolve
-from ..rules import BackPaymentRefused, PaymentDateRefused, PersonHistory, Quote, SpecialStatus, quote_compute
+from ..rules import (
+    EXIT_KIND_LABELS,
+    BackPaymentRefused,
+    PaymentDateRefused,
+    PersonHistory,
+    Quote,
+    SpecialStatus,
+    quote_compute,
+)
 
 UNKNOWN_BIRTH_DATE = datetime.date(1900, 1, 1)  # the birth year then limits no break counting
 SPECIAL_STATUS_CHOICES = [
@@ -36,10 +44,25 @@ class QuoteRequestSerializer(serializers.Serializer):
     back_paid_years = serializers.IntegerField(min_value=0, required=False, default=0)
     special_status = serializers.ChoiceField(choices=SPECIAL_STATUS_CHOICES, required=False, allow_null=True)
     special_date = serializers.DateField(required=False, allow_null=True)
+    exit_kind = serializers.ChoiceField(
+        choices=list(EXIT_KIND_LABELS.items()),
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        help_text="退出类别（退出其他制度保障人员，R8.1）；不填时，有职工医保参保年度即按职工医保停保。",
+    )
+    employee_insured_years = serializers.ListField(
+        child=serializers.IntegerField(min_value=1900, max_value=2100),
+        required=False,
+        default=list,
+        help_text="参加职工医保的年度（R8.2：不计断保、不扣减限额；R8.1：职工医保停保人员的连续参保年限）。",
+    )
 
     def validate(self, attrs: dict) -> dict:
         if attrs.get("special_status") == SpecialStatus.EXITED_OTHER_SCHEME and not attrs.get("special_date"):
             raise ValidationError({"special_date": ["退出其他制度保障人员须填写退出日期。"]})
+        if attrs.get("exit_kind") and attrs.get("special_status") != SpecialStatus.EXITED_OTHER_SCHEME:
+            raise ValidationError({"exit_kind": ["只有退出其他制度保障人员才填写退出类别。"]})
         if attrs.get("special_status") == SpecialStatus.NEWBORN:
             birth_date = attrs.get("special_date") or attrs.get("birth_date")
             if birth_date is None:
@@ -105,6 +128,7 @@ def quote_for_request(data: dict) -> Quote:
         reward_used_years=frozenset(data["reward_used_years"]),
         hardship_categories=frozenset(data["categories"]),
         disability_grade=data.get("disability_grade"),
+        employee_insured_years=frozenset(data["employee_insured_years"]),
     )
     try:
         return quote_compute(
@@ -114,6 +138,7 @@ def quote_for_request(data: dict) -> Quote:
             back_paid_years=data["back_paid_years"],
             special_status=data.get("special_status"),
             special_date=data.get("special_date"),
+            exit_kind=data.get("exit_kind") or None,
         )
     except PaymentDateRefused as error:
         raise ValidationError({"payment_date": [str(error)]}) from None

@@ -8,6 +8,14 @@ from divisions.models import Division, DivisionLevel
 from enrollment.models import HardshipCategory
 
 from ..rules import NEWBORN_PROGRAMME
+from .employee_stop_list import (
+    EMPLOYEE_STOP_COLUMNS,
+    EMPLOYEE_STOP_STAGE_COLUMNS,
+    employee_stop_checks,
+    employee_stop_load,
+    employee_stop_report_texts,
+    employee_stop_row_check,
+)
 from .enrollment_history import (
     ENROLLMENT_COLUMNS,
     ENROLLMENT_STAGE_COLUMNS,
@@ -80,6 +88,23 @@ ENROLLMENT_HISTORY_LOADER = BulkLoader(
 )
 
 
+EMPLOYEE_STOP_LIST_LOADER = BulkLoader(
+    columns=EMPLOYEE_STOP_COLUMNS,
+    stage_columns=EMPLOYEE_STOP_STAGE_COLUMNS,
+    row_check=employee_stop_row_check,
+    checks=employee_stop_checks,
+    report_texts=employee_stop_report_texts,
+    load=lambda stage, job, now: employee_stop_load(stage, job_id=job.pk, actor=job.requested_by, now=now),
+    row_context=lambda county: {"today": timezone.localdate()},
+    template_notes=(
+        "身份证号须已在本县（区）居民档案中登记，姓名须与档案一致；起止年度为四位年份，停保日期必填。",
+        "起始至终止年度的每一年记为参加职工医保（不计断保、不扣减大病保险限额）；已登记的年度保持不变。",
+        "任何一行有错误，整个文件不导入；请按问题行报告改正后重新上传。",
+    ),
+)
+
+
 def loaders_register() -> None:
     register_loader(BulkImportKind.RESIDENT_REGISTRY, RESIDENT_REGISTRY_LOADER)
     register_loader(BulkImportKind.ENROLLMENT_HISTORY, ENROLLMENT_HISTORY_LOADER)
+    register_loader(BulkImportKind.EMPLOYEE_STOP_LIST, EMPLOYEE_STOP_LIST_LOADER)

@@ -1,5 +1,6 @@
 """The writes of enrollment, one module per topic; other apps import them from here."""
 
+from .employee_years import employee_insured_years_record
 from .enrollments import (
     back_payment_add,
     claim_summary_upsert,
@@ -22,6 +23,7 @@ __all__ = [
     "back_payment_add",
     "claim_summary_upsert",
     "contribution_payment_add",
+    "employee_insured_years_record",
     "enrollment_create",
     "enrollment_preview",
     "enrollment_recompute",

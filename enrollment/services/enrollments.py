@@ -3,6 +3,7 @@ settlement system's claim summaries the rules read (R5.3)."""
 
 import dataclasses
 import datetime
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from core.history import history_save
 
 from ..models import (
     ClaimSummary,
+    EmployeeYearSource,
     Enrollment,
     EnrollmentStatus,
     Gender,
@@ -27,8 +29,12 @@ from ..models import (
 from ..policy import PolicyNotFound, policy_resolve, policy_resolve_covered
 from ..rules import (
     DIED_BEFORE_BENEFIT,
+    EMPLOYEE_INSURED,
+    EXIT_KIND_LABELS,
     EXTRA_PAYMENT_REASONS,
     BackPaymentRefused,
+    ExitKind,
+    Explanation,
     PaymentDateRefused,
     PaymentDetailRefused,
     PolicyFigures,
@@ -37,6 +43,7 @@ from ..rules import (
     RefundRefused,
     SpecialStatus,
     contribution_balance,
+    employee_insured_years_check,
     id_number_parse,
     money,
     payment_date_check,
@@ -46,6 +53,7 @@ from ..rules import (
     refund_extra_payment,
 )
 from ..selectors import enrollment_region_code, person_history
+from .employee_years import employee_insured_years_record
 from .residents import record_date_check
 
 
@@ -71,15 +79,23 @@ def _quote(
     back_paid_years: int,
     special_status: str,
     special_date: datetime.date | None,
+    exit_kind: str = "",
+    employee_years: Sequence[int] = (),
 ) -> Quote:
+    history = person_history(resident=resident, before_year=policy.insurance_year, on_date=payment_date)
+    if employee_years:  # a preview of an exit whose years are not recorded yet (R8.1)
+        history = dataclasses.replace(
+            history, employee_insured_years=history.employee_insured_years | frozenset(employee_years)
+        )
     try:
         return quote_compute(
             policy=policy,
             payment_date=payment_date,
-            history=person_history(resident=resident, before_year=policy.insurance_year, on_date=payment_date),
+            history=history,
             back_paid_years=back_paid_years,
             special_status=special_status or None,
             special_date=special_date,
+            exit_kind=exit_kind or None,
         )
     except PaymentDateRefused as error:
         raise ValidationError({"payment_date": str(error)}) from None
@@ -128,6 +144,8 @@ def enrollment_preview(
     accident_topup: Decimal | None = None,
     payer_id_number: str = "",
     payer_relation: str = "",
+    exit_kind: str = "",
+    employee_years: Sequence[int] = (),
 ) -> Quote:
     """What enrollment_create would compute, with the person's history from the database; writes nothing.
 
@@ -135,6 +153,9 @@ def enrollment_preview(
     or before the year before the insurance year, a payer born after today (R13.0).
     """
     today = timezone.localdate()
+    _exit_details_check(
+        resident=resident, special_status=special_status, exit_kind=exit_kind, employee_years=employee_years
+    )
     policy = _policy_for(resident, insurance_year, today=today)
     try:
         payment_date_check(insurance_year=insurance_year, payment_date=payment_date, today=today)
@@ -160,7 +181,34 @@ def enrollment_preview(
         back_paid_years=back_paid_years,
         special_status=special_status,
         special_date=special_date,
+        exit_kind=exit_kind,
+        employee_years=employee_years,
     )
+
+
+def _exit_details_check(
+    *, resident: Resident, special_status: str, exit_kind: str, employee_years: Sequence[int]
+) -> None:
+    """R8.1: the kind of exit and the employee years recorded with it belong to a person leaving another scheme;
+    the years are ones that can be recorded (R13.0)."""
+    if exit_kind and exit_kind not in EXIT_KIND_LABELS:
+        raise ValidationError({"exit_kind": f"退出类别应为：{'、'.join(EXIT_KIND_LABELS.values())}。"})
+    if special_status != SpecialStatus.EXITED_OTHER_SCHEME:
+        if exit_kind:
+            raise ValidationError({"exit_kind": "只有退出其他制度保障人员才填写退出类别。"})
+        if employee_years:
+            raise ValidationError({"employee_years": "只有退出其他制度保障人员才随参保登记职工医保参保年度。"})
+    elif employee_years and exit_kind not in ("", ExitKind.EMPLOYEE_INSURANCE):
+        raise ValidationError(
+            {"employee_years": f"退出类别为{EXIT_KIND_LABELS[exit_kind]}，不随参保登记职工医保参保年度。"}
+        )
+    if employee_years:
+        try:
+            employee_insured_years_check(
+                years=employee_years, birth_date=resident.birth_date, today=timezone.localdate()
+            )
+        except RecordDateRefused as error:
+            raise ValidationError({error.field: str(error)}) from None
 
 
 @transaction.atomic
@@ -177,14 +225,31 @@ def enrollment_create(
     accident_topup: Decimal | None = None,
     payer_id_number: str = "",
     payer_relation: str = "",
+    exit_kind: str = "",
+    employee_years: Sequence[int] = (),
 ) -> Enrollment:
-    """Compute and store one year's enrollment with its payments. Two clerks at once: the constraint decides."""
+    """Compute and store one year's enrollment with its payments. Two clerks at once: the constraint decides.
+
+    A person leaving another scheme may come with the kind of exit (`exit_kind`, R8.1) and, for an employee-insurance
+    stop, the years insured under it (`employee_years`): they are recorded first (as of the exit date, `special_date`)
+    so that the rules see them (R8.1, R8.2); a refusal of the enrollment records none of them."""
+    _exit_details_check(
+        resident=resident, special_status=special_status, exit_kind=exit_kind, employee_years=employee_years
+    )
     # Lock the person so that concurrent payments for them queue here instead of racing.
     Resident.objects.select_for_update().filter(pk=resident.pk).first()
     if Enrollment.objects.filter(
         resident=resident, insurance_year=insurance_year, status=EnrollmentStatus.ACTIVE
     ).exists():
         raise ValidationError({"non_field_errors": f"该居民{insurance_year}年度已有有效参保记录，不能重复参保。"})
+    if employee_years:
+        employee_insured_years_record(
+            actor=actor,
+            resident=resident,
+            years=employee_years,
+            source=EmployeeYearSource.EXIT,
+            exit_date=special_date,
+        )
     quote = enrollment_preview(
         resident=resident,
         insurance_year=insurance_year,
@@ -196,6 +261,7 @@ def enrollment_create(
         accident_topup=accident_topup,
         payer_id_number=payer_id_number,
         payer_relation=payer_relation,
+        exit_kind=exit_kind,
     )
     enrollment = Enrollment(
         resident=resident,
@@ -205,6 +271,7 @@ def enrollment_create(
         payer_id_number=payer_id_number.strip().upper(),
         payer_relation=payer_relation,
         accident_topup=money(accident_topup) if accident_topup is not None else None,
+        exit_kind=exit_kind,
         back_paid_years=back_paid_years,
         recorded_by=actor,
     )
@@ -255,6 +322,7 @@ def back_payment_add(*, actor: User, enrollment: Enrollment, years: int, payment
             back_paid_years=total_years,
             special_status=enrollment.special_status,
             special_date=enrollment.special_date,
+            exit_kind=enrollment.exit_kind,
         )
     except ValidationError as error:
         if "back_paid_years" in error.message_dict:
@@ -291,6 +359,7 @@ def enrollment_recompute(
         back_paid_years=enrollment.back_paid_years,
         special_status=enrollment.special_status,
         special_date=enrollment.special_date,
+        exit_kind=enrollment.exit_kind,
     )
     _apply_quote(enrollment, quote)
     history_save(enrollment, actor=actor)
@@ -358,7 +427,12 @@ def refund_request(
         enrollment.benefit_start = None
         enrollment.benefit_end = None
         enrollment.counts_as_enrolled_year = False
-    enrollment.explanation = [*enrollment.explanation, dataclasses.asdict(explanation)]
+    explanations = [explanation]
+    if reason == EMPLOYEE_INSURED:
+        text = f"{enrollment.insurance_year}年度记为参加职工基本医疗保险，不计为断保年度，不扣减大病保险限额"
+        # before the refund's own R12.2 entry, which stays the last word of the record
+        explanations.insert(0, Explanation("R8.2", text, str(policy.special_groups.source)))
+    enrollment.explanation = [*enrollment.explanation, *(dataclasses.asdict(entry) for entry in explanations)]
     history_save(enrollment, actor=actor)
     Payment.objects.create(
         enrollment=enrollment,
@@ -368,6 +442,14 @@ def refund_request(
         reason=reason,
         recorded_by=actor,
     )
+    if reason == EMPLOYEE_INSURED:
+        # R12.2, R8.2: the year refunded because employee insurance was paid for it is an employee year, no break.
+        employee_insured_years_record(
+            actor=actor,
+            resident=enrollment.resident,
+            years=[enrollment.insurance_year],
+            source=EmployeeYearSource.REFUND,
+        )
     if reason == DIED_BEFORE_BENEFIT:
         resident = Resident.objects.select_for_update().get(pk=enrollment.resident_id)
         resident.status = ResidentStatus.DECEASED

@@ -15,7 +15,7 @@ from core.lists import list_page
 
 from ..forms.residents import ResidentEditForm, ResidentForm
 from ..models import Resident
-from ..selectors import resident_employee_years_credit, resident_get, resident_list
+from ..selectors import employee_insured_year_list, resident_employee_years_credit, resident_get, resident_list
 from ..services.residents import id_number_address_warnings, resident_create, resident_update
 
 RESIDENTS_PER_PAGE = 30
@@ -65,6 +65,7 @@ def resident_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "enrollments": resident.enrollments.order_by("-insurance_year", "-id"),
         "identities": resident.hardship_identities.order_by("-valid_from"),
         "employee_years_credit": resident_employee_years_credit(resident=resident, today=timezone.localdate()),
+        "employee_insured_years": employee_insured_year_list(resident=resident),
         "reasons": PAGE_REVEAL_REASONS,
         "phone_shown": phone_on_page(resident.phone),
     }

@@ -43,6 +43,8 @@ def _payment_arguments(form: WindowPaymentForm) -> dict:
         "accident_topup": data["accident_topup"],
         "payer_id_number": data["payer_id_number"],
         "payer_relation": data["payer_relation"],
+        "exit_kind": data["exit_kind"],
+        "employee_years": data["employee_years"],
     }
 
 
