@@ -51,7 +51,7 @@ def employee_stop_row_check(
     """A stop-list row: (id_number, name, first year, last year, stop date) or reasons. No year after this one, none
     before the birth year, no stop date after today (R13.0)."""
     reasons: list[str] = []
-    identity = id_number_check(cell_at(cells, positions, "身份证号"))
+    identity = id_number_check(cell_at(cells, positions, "身份证号"), today=today)
     if isinstance(identity, str):
         reasons.append(identity)
     name = cell_text_at(cells, positions, "姓名")
