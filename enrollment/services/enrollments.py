@@ -279,10 +279,7 @@ def _held_elsewhere_refusal(resident: Resident, insurance_year: int) -> Validati
     if held is None:
         return None
     return ValidationError(
-        {
-            "non_field_errors": f"该居民{insurance_year}年度已在{held.enrolling_county.name}参保，"
-            "一人一年度在全省只能有一条有效参保记录，不能重复参保。"
-        }
+        {"non_field_errors": f"该居民{insurance_year}年度已在{held.enrolling_county.name}参保，不能重复参保。"}
     )
 
 
