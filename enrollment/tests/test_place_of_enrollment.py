@@ -1,0 +1,277 @@
+"""R13.0a: the place of enrollment (参保地): the household county by default, or the county of residence or work with
+its proof; one active enrollment per person and year in the province, whichever county holds it."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from accounts.models import Role
+from conftest import make_user, token_client
+from enrollment.models import Enrollment, Payment, PolicyParameterSet, Resident
+from enrollment.selectors import enrollment_list, resident_get
+from enrollment.services import enrollment_create
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+SHANYIN, YINGXIAN, YOUYU = "140621", "140622", "140623"
+PERMIT = {
+    "enrolling_county": YINGXIAN,
+    "enrollment_basis": "residence",
+    "basis_document_no": "140622202400123",
+    "basis_valid_from": D(2024, 9, 1),
+    "basis_valid_to": D(2027, 8, 31),
+}
+
+
+@pytest.fixture
+def yingxian_figures():
+    """应县 sets its own 2026 standard (a figure of this test, not of a real notice)."""
+    return PolicyParameterSet.objects.create(
+        region_id=YINGXIAN,
+        insurance_year=2026,
+        source_document="应县2026年度城乡居民医保征缴通知",
+        effective_from=D(2025, 10, 1),
+        contribution_standard=Decimal("420.00"),
+    )
+
+
+@pytest.fixture
+def yingxian_clerk(db):
+    return make_user("yingxian", Role.WINDOW_CLERK, YINGXIAN)
+
+
+def enroll(actor, resident, **changes):
+    arguments = {"insurance_year": 2026, "payment_date": D(2025, 11, 20), **changes}
+    return enrollment_create(actor=actor, resident=resident, **arguments)
+
+
+def test_r13_0a_household_county_is_the_default_place(clerk, yujing_resident):
+    # when no place is named
+    enrollment = enroll(clerk, yujing_resident)
+    # then it is held in 山阴县 on the household basis, with 山阴's figures and an explanation naming both
+    assert (enrollment.enrolling_county_id, enrollment.enrollment_basis) == (SHANYIN, "household")
+    assert (enrollment.basis_document_no, enrollment.basis_valid_from, enrollment.basis_valid_to) == ("", None, None)
+    assert enrollment.contribution_standard == Decimal("400.00")
+    assert enrollment.explanation[0] == {
+        "rule": "R13.0a",
+        "text": "在户籍地山阴县参保，适用山阴县的缴费标准和政策",
+        "source": "山政办发〔2025〕17号",
+    }
+
+
+def test_r13_0a_residence_permit_in_another_county_uses_that_countys_figures(
+    yingxian_clerk, yujing_resident, yingxian_figures
+):
+    # when a 山阴 resident living in 应县 with a residence permit pays there
+    enrollment = enroll(yingxian_clerk, yujing_resident, **PERMIT)
+    # then 应县 holds it and its standard applies
+    assert (enrollment.enrolling_county_id, enrollment.enrollment_basis) == (YINGXIAN, "residence")
+    assert (enrollment.basis_document_no, enrollment.basis_valid_to) == ("140622202400123", D(2027, 8, 31))
+    assert (enrollment.contribution_standard, enrollment.individual_due) == (Decimal("420.00"), Decimal("420.00"))
+    assert enrollment.explanation[0] == {
+        "rule": "R13.0a",
+        "text": "以居住地（居住证）为依据在应县参保（居住证号140622202400123），适用应县的缴费标准和政策",
+        "source": "应县2026年度城乡居民医保征缴通知",
+    }
+    assert list(Payment.objects.values_list("amount", flat=True)) == [Decimal("420.00")]
+
+
+def test_r13_0a_expired_residence_permit_is_refused_and_nothing_written(
+    yingxian_clerk, yujing_resident, yingxian_figures
+):
+    # when the permit ran out before the payment date
+    with pytest.raises(ValidationError) as refusal:
+        enroll(yingxian_clerk, yujing_resident, **{**PERMIT, "basis_valid_to": D(2025, 6, 30)})
+    # then
+    assert refusal.value.message_dict == {
+        "basis_valid_to": [
+            "居住证有效期为2024年9月1日至2025年6月30日，缴费日期2025年11月20日不在有效期内，不能在应县参保。"
+        ]
+    }
+    assert (Enrollment.objects.count(), Payment.objects.count()) == (0, 0)
+
+
+def test_r13_0a_another_county_without_a_basis_or_document_is_refused(yingxian_clerk, yujing_resident):
+    # when 应县 is named on the household basis, then on a residence basis with no permit number
+    with pytest.raises(ValidationError) as household:
+        enroll(yingxian_clerk, yujing_resident, enrolling_county=YINGXIAN)
+    with pytest.raises(ValidationError) as undocumented:
+        enroll(yingxian_clerk, yujing_resident, **{**PERMIT, "basis_document_no": " "})
+    # then each is refused on its field and nothing is written
+    assert household.value.message_dict == {
+        "basis": ["应县不是该居民的户籍地，在户籍地以外参保须选择居住地、就业地或新生儿随父母常住地作为参保依据。"]
+    }
+    assert undocumented.value.message_dict == {"basis_document_no": ["以居住地（居住证）为依据参保，须填写居住证号。"]}
+    assert (Enrollment.objects.count(), Payment.objects.count()) == (0, 0)
+
+
+def test_r13_0a_a_county_that_is_not_a_county_of_the_province_is_refused(clerk, yujing_resident):
+    with pytest.raises(ValidationError) as refusal:
+        enroll(clerk, yujing_resident, enrolling_county="110105", enrollment_basis="employment")
+    assert refusal.value.message_dict == {"enrolling_county": ["参保地应为本省的县（市、区），请填写6位县级区划代码。"]}
+    assert Enrollment.objects.count() == 0
+
+
+def test_r13_0a_employment_in_another_county_needs_no_validity_dates(yingxian_clerk, yujing_resident):
+    enrollment = enroll(
+        yingxian_clerk,
+        yujing_resident,
+        enrolling_county=YINGXIAN,
+        enrollment_basis="employment",
+        basis_document_no="JY-2025-0087",
+    )
+    assert (enrollment.enrolling_county_id, enrollment.enrollment_basis) == (YINGXIAN, "employment")
+    assert (
+        enrollment.explanation[0]["text"]
+        == "以就业地为依据在应县参保（就业证明编号JY-2025-0087），适用应县的缴费标准和政策"
+    )
+
+
+def test_r13_0a_second_county_is_refused_naming_the_first(clerk, yingxian_clerk, yujing_resident):
+    # given 2026 held in 山阴县
+    first = enroll(clerk, yujing_resident)
+    # when 应县 takes the same person's 2026 payment on a residence permit
+    with pytest.raises(ValidationError) as refusal:
+        enroll(yingxian_clerk, yujing_resident, **PERMIT)
+    # then
+    assert refusal.value.message_dict == {"non_field_errors": ["该居民2026年度已在山阴县参保，不能重复参保。"]}
+    assert list(Enrollment.objects.values_list("pk", "enrolling_county_id")) == [(first.pk, SHANYIN)]
+    assert Payment.objects.count() == 1
+
+
+def test_r13_0a_second_county_is_refused_by_the_database_itself(clerk, yujing_resident):
+    # given 2026 held in 山阴县
+    first = enroll(clerk, yujing_resident)
+    # when a second active row for the same person and year, held in 应县, is inserted past the service
+    second = Enrollment.objects.get(pk=first.pk)
+    second.pk = None
+    second.enrolling_county_id = YINGXIAN
+    second.enrollment_basis = "residence"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        second.save()
+    # and a second record of the same person (ID number) is registered in 应县's territory
+    twin = Resident.objects.get(pk=yujing_resident.pk)
+    twin.pk = None
+    twin.household_division_id = "140622100"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        twin.save()
+    # then the province keeps one person and one enrollment
+    assert list(Enrollment.objects.values_list("pk", flat=True)) == [first.pk]
+    assert Resident.objects.count() == 1
+
+
+def test_r13_0a_api_second_county_is_400_naming_the_first(clerk, yingxian_clerk, yujing_resident):
+    # given 2026 held in 山阴县, through the API
+    body = {"id_number": yujing_resident.id_number, "insurance_year": 2026, "payment_date": "2025-11-20"}
+    created = token_client(clerk).post("/api/v1/enrollments/", body, format="json")
+    assert created.status_code == 201
+    assert (created.json()["county"], created.json()["basis"]) == (SHANYIN, "household")
+    # when 应县 posts the same person with a residence permit
+    second = token_client(yingxian_clerk).post(
+        "/api/v1/enrollments/",
+        {
+            **body,
+            "county": YINGXIAN,
+            "basis": "residence",
+            "basis_document_no": "140622202400123",
+            "basis_valid_from": "2024-09-01",
+            "basis_valid_to": "2027-08-31",
+        },
+        format="json",
+    )
+    # then
+    assert second.status_code == 400
+    assert second.json() == {"non_field_errors": ["该居民2026年度已在山阴县参保，不能重复参保。"]}
+    assert (Enrollment.objects.count(), Payment.objects.count()) == (1, 1)
+
+
+def test_r13_0a_api_enrolls_in_the_county_of_residence(yingxian_clerk, yujing_resident, yingxian_figures):
+    # when the 应县 clerk posts a 山阴 resident with a residence permit
+    created = token_client(yingxian_clerk).post(
+        "/api/v1/enrollments/",
+        {
+            "id_number": yujing_resident.id_number,
+            "insurance_year": 2026,
+            "payment_date": "2025-11-20",
+            "county": YINGXIAN,
+            "basis": "residence",
+            "basis_document_no": "140622202400123",
+            "basis_valid_from": "2024-09-01",
+            "basis_valid_to": None,
+        },
+        format="json",
+    )
+    # then
+    assert created.status_code == 201
+    body = created.json()
+    assert (body["county"], body["basis"], body["contribution_standard"]) == (YINGXIAN, "residence", "420.00")
+    assert body["explanation"][0]["rule"] == "R13.0a"
+
+
+def test_r13_0a_api_refusal_answers_on_the_request_field(yingxian_clerk, yujing_resident):
+    refused = token_client(yingxian_clerk).post(
+        "/api/v1/enrollments/",
+        {
+            "id_number": yujing_resident.id_number,
+            "insurance_year": 2026,
+            "payment_date": "2025-11-20",
+            "county": YINGXIAN,
+            "basis": "residence",
+            "basis_document_no": "",
+        },
+        format="json",
+    )
+    assert refused.status_code == 400
+    assert refused.json() == {"basis_document_no": ["以居住地（居住证）为依据参保，须填写居住证号。"]}
+    assert Enrollment.objects.count() == 0
+
+
+def test_r13_0a_api_without_a_basis_another_countys_person_does_not_exist(yingxian_clerk, yujing_resident):
+    # when the 应县 clerk names a 山阴 person with no basis: as for any person outside their scope
+    client = token_client(yingxian_clerk)
+    refused = client.post(
+        "/api/v1/enrollments/",
+        {"id_number": yujing_resident.id_number, "insurance_year": 2026, "payment_date": "2025-11-20"},
+        format="json",
+    )
+    unknown = client.post(
+        "/api/v1/enrollments/",
+        {
+            "id_number": "140622198503120013",
+            "insurance_year": 2026,
+            "payment_date": "2025-11-20",
+            "county": YINGXIAN,
+            "basis": "residence",
+            "basis_document_no": "X1",
+            "basis_valid_from": "2024-01-01",
+        },
+        format="json",
+    )
+    # then both answer alike
+    assert refused.status_code == unknown.status_code == 400
+    assert refused.json() == unknown.json() == {"id_number": ["没有找到该身份证号的居民，请先登记居民档案。"]}
+    assert Enrollment.objects.count() == 0
+
+
+def test_r13_0a_scope_enrolling_county_sees_the_enrollment_third_county_does_not(
+    clerk, yingxian_clerk, yujing_resident
+):
+    # given a 山阴 resident enrolled in 应县
+    enrollment = enroll(yingxian_clerk, yujing_resident, **PERMIT)
+    youyu_clerk = make_user("youyu", Role.WINDOW_CLERK, YOUYU)
+    # then 应县 lists the enrollment, 右玉县 does not, 山阴县 sees it and keeps the person's record
+    assert list(enrollment_list(user=yingxian_clerk)) == [enrollment]
+    assert list(enrollment_list(user=youyu_clerk)) == []
+    assert list(enrollment_list(user=clerk)) == [enrollment]
+    assert resident_get(user=clerk, id_number=yujing_resident.id_number) == yujing_resident
+    assert resident_get(user=yingxian_clerk, id_number=yujing_resident.id_number) is None
+    # and over the API: 应县 and 山阴 read it, 右玉 gets 404 as for an enrollment that does not exist
+    path = f"/api/v1/enrollments/{enrollment.pk}/"
+    youyu = token_client(youyu_clerk)
+    assert token_client(yingxian_clerk).get(path).status_code == 200
+    assert token_client(clerk).get(path).status_code == 200
+    assert youyu.get(path).json() == youyu.get("/api/v1/enrollments/999999/").json()
+    assert youyu.get(path).status_code == 404
