@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from accounts.models import User
 from accounts.scope import scope_queryset, user_can_see_division
 from divisions.codes import PROVINCE_CODE, county_code_of
+from divisions.models import Division, DivisionLevel
 
 from .models import ClaimSummary, Enrollment, EnrollmentBasis, EnrollmentStatus, ExportJob, Resident
 from .policy import PolicyNotFound, policy_resolve
@@ -122,18 +123,32 @@ def enrollment_list(*, user: User) -> QuerySet[Enrollment]:
     return enrollments.select_related("resident", "enrolling_county")
 
 
-def resident_for_enrollment(*, user: User, id_number: str, county_code: str, basis: str) -> Resident | None:
+def enrolling_county_choices() -> list[tuple[str, str]]:
+    """The counties of the province a person may enroll in (R13.0a), by code."""
+    return list(
+        Division.objects.filter(level=DivisionLevel.COUNTY, code__startswith=PROVINCE_CODE)
+        .order_by("code")
+        .values_list("code", "name")
+    )
+
+
+def resident_for_enrollment(
+    *, user: User, county_code: str, basis: str, id_number: str | None = None, pk: int | None = None
+) -> Resident | None:
     """The person a payment names by ID number (R13.0a): one in the user's scope; or, for a payment in a county of the
     user's scope on a basis other than the household (a residence permit, proof of work, a parent's residence), the
     person of that ID number anywhere in the province, whose record stays with the household county. None answers
     alike for "not in scope" and "does not exist"."""
-    resident = resident_get(user=user, id_number=id_number)
+    resident = resident_get(user=user, id_number=id_number, pk=pk)
     if resident is not None or not county_code or basis in ("", EnrollmentBasis.HOUSEHOLD):
         return resident
     if not user_can_see_division(user=user, division_code=county_code):
         return None
+    lookup: dict[str, str | int | None] = (
+        {"id_number": id_number.strip().upper()} if id_number is not None else {"pk": pk}
+    )
     return (
-        Resident.objects.filter(id_number=id_number.strip().upper(), household_division__code__startswith=PROVINCE_CODE)
+        Resident.objects.filter(**lookup, household_division__code__startswith=PROVINCE_CODE)
         .exclude(household_division__code__startswith=county_code)
         .select_related("household_division__parent", "residence_division")
         .first()
