@@ -9,10 +9,19 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.models import Role
-from conftest import make_user, token_client
+from conftest import YUJING_TOWN, first_village, make_user, token_client
+from divisions.models import Division
 from enrollment.models import Enrollment, Payment, PolicyParameterSet, Resident
+from enrollment.rules import id_number_compose
 from enrollment.selectors import enrollment_list, resident_get
-from enrollment.services import enrollment_create
+from enrollment.services import enrollment_create, resident_create
+from newborns.models import BirthRecord
+from newborns.services import newborn_register
+from reports.selectors.settlement import settlement_compute
+from targets.models import Target
+from targets.services.progress import progress_compute, township_counts_read
+from uninsured.models import UninsuredPerson
+from uninsured.selectors import uninsured_ledger_counts, uninsured_ledger_rows
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -275,3 +284,115 @@ def test_r13_0a_scope_enrolling_county_sees_the_enrollment_third_county_does_not
     assert token_client(clerk).get(path).status_code == 200
     assert youyu.get(path).json() == youyu.get("/api/v1/enrollments/999999/").json()
     assert youyu.get(path).status_code == 404
+
+
+# --- Newborns, reports and ledgers count an enrollment where it is held -------------------------------------------
+
+BIRTH = D(2026, 3, 1)
+
+
+@pytest.fixture
+def newborn_in_yingxian(clerk):
+    """A 山阴 baby registered by 山阴 and enrolled in 应县, the county where the mother lives on a residence permit."""
+    mother = resident_create(
+        actor=clerk,
+        id_number=id_number_compose(address_code=SHANYIN, birth_date=D(1995, 6, 1), sequence=24),
+        name="刘芳",
+        household_division=first_village(YUJING_TOWN),
+    )
+    record, _ = newborn_register(
+        actor=clerk,
+        birth_certificate_no="P140012345",
+        name="刘小满",
+        gender="F",
+        birth_date=BIRTH,
+        mother_id_number=mother.id_number,
+        division=first_village(YUJING_TOWN),
+        registration_date=D(2026, 3, 20),
+        enrolling_county=YINGXIAN,
+        basis_document_no="140622202300456",
+        basis_valid_from=D(2023, 5, 1),
+    )
+    return record
+
+
+def test_r13_0a_newborn_enrolls_in_the_parents_county_of_residence(newborn_in_yingxian):
+    enrollment = newborn_in_yingxian.enrollment
+    assert (enrollment.enrolling_county_id, enrollment.enrollment_basis) == (YINGXIAN, "parent_residence")
+    assert (enrollment.subsidy_category, enrollment.individual_due) == ("newborn_programme", Decimal("0.00"))
+    assert enrollment.explanation[0]["text"] == (
+        "以新生儿随父母常住地为依据在应县参保（父（母）居住证号140622202300456），适用应县的缴费标准和政策"
+    )
+    # the baby's record stays with the household
+    assert newborn_in_yingxian.resident.household_division_id.startswith(SHANYIN)
+
+
+def test_r13_0a_newborn_in_the_parents_county_needs_the_permit(clerk):
+    mother = resident_create(
+        actor=clerk,
+        id_number=id_number_compose(address_code=SHANYIN, birth_date=D(1995, 6, 1), sequence=24),
+        name="刘芳",
+        household_division=first_village(YUJING_TOWN),
+    )
+    with pytest.raises(ValidationError) as refusal:
+        newborn_register(
+            actor=clerk,
+            birth_certificate_no="P140012345",
+            name="刘小满",
+            gender="F",
+            birth_date=BIRTH,
+            mother_id_number=mother.id_number,
+            division=first_village(YUJING_TOWN),
+            registration_date=D(2026, 3, 20),
+            enrolling_county=YINGXIAN,
+        )
+    assert refusal.value.message_dict == {
+        "basis_document_no": ["以新生儿随父母常住地为依据参保，须填写父（母）居住证号。"]
+    }
+    assert (BirthRecord.objects.count(), Enrollment.objects.count()) == (0, 0)
+
+
+def test_r13_0a_settlement_counts_the_newborn_once_in_the_county_holding_it(newborn_in_yingxian):
+    # when the 2026 settlement of 朔州 is computed
+    rows = settlement_compute(year=2026, city_code="1406")
+    # then 应县 counts the baby at every level and 山阴县 does not
+    counted = {(row.county_code, row.level): row.actual_people for row in rows if row.actual_people}
+    assert counted == {(YINGXIAN, "province"): 1, (YINGXIAN, "city"): 1, (YINGXIAN, "county"): 1}
+
+
+def test_r13_0a_newborn_progress_counts_the_enrollment_once_where_held(newborn_in_yingxian):
+    # given targets for both counties
+    for county in (SHANYIN, YINGXIAN):
+        Target.objects.create(
+            division_id=county, year=2026, metric="subsidised_newborns", value=100, source_document="测试目标"
+        )
+    # when progress is computed by county, directly and rolled up from the townships
+    direct = progress_compute(year=2026, as_of=D(2026, 6, 30), level="county")
+    townships = township_counts_read(year=2026, as_of=D(2026, 6, 30)).programme_newborns
+    rolled = progress_compute(year=2026, as_of=D(2026, 6, 30), level="county", township_counts=townships)
+    # then the baby is 应县's, not also 山阴's
+    assert {row.division_id: row.actual for row in direct} == {SHANYIN: 0, YINGXIAN: 1}
+    assert {row.division_id: row.actual for row in rolled} == {SHANYIN: 0, YINGXIAN: 1}
+
+
+def test_r13_0a_uninsured_ledger_marks_a_year_held_in_another_county(
+    clerk, yingxian_clerk, yujing_resident, beizhouzhuang_resident
+):
+    # given two 山阴 people on 玉井镇's 2026 ledger: one enrolled in 应县, one enrolled at home
+    enroll(yingxian_clerk, yujing_resident, **PERMIT)
+    enroll(clerk, beizhouzhuang_resident)
+    township = Division.objects.get(code=YUJING_TOWN)
+    for person in (yujing_resident, beizhouzhuang_resident):
+        UninsuredPerson.objects.create(
+            township=township, year=2026, name=person.name, id_number=person.id_number, village=None
+        )
+    # when the ledger is read
+    rows = {row[0]: (row[4], row[10]) for row in uninsured_ledger_rows(user=clerk, township=township, year=2026)}
+    counts = uninsured_ledger_counts(township=township, year=2026)
+    # then the 应县 enrollment is marked 已在外地参保 with its county; the one at home is not
+    assert rows == {"王玉井": ("已在外地参保", "应县"), "李北周": ("", "")}
+    assert [(reason.label, reason.people) for reason in counts.reasons if reason.people] == [
+        ("已在外地参保", 1),
+        ("未填写原因", 1),
+    ]
+    assert counts.enrolled == 2

@@ -42,7 +42,7 @@ def _programme_counts(*, year: int, as_of: datetime.date, code_length: int) -> d
     residence = Case(
         When(held_at_home, then=Coalesce("resident__residence_division_id", "resident__household_division_id")),
         When(
-            resident__residence_division_id__startswith=F("enrolling_county_id"),
+            resident__residence_division__code__startswith=F("enrolling_county_id"),
             then=F("resident__residence_division_id"),
         ),
         default=F("enrolling_county_id"),
