@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
-from accounts.scope import scope_queryset, user_can_see_division
+from accounts.scope import scope_queryset, user_can_see_division, user_can_see_report_row
 from divisions.codes import PROVINCE_CODE, county_code_of
 from divisions.models import Division, DivisionLevel
 
@@ -157,6 +157,12 @@ def resident_for_enrollment(
 
 def enrollment_get(*, user: User, pk: int) -> Enrollment | None:
     return enrollment_list(user=user).filter(pk=pk).first()
+
+
+def enrollment_held_for_user(*, user: User, enrollment: Enrollment) -> bool:
+    """Whether the enrollment is held in the user's county (R13.0a): only there is its money changed (back-payment,
+    refund); the household county of a person enrolled elsewhere reads it."""
+    return user_can_see_report_row(user=user, division_code=str(enrollment.enrolling_county_id))
 
 
 def resident_years_paid(*, resident: Resident) -> int:

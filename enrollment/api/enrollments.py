@@ -15,7 +15,7 @@ from accounts.requests import AuthenticatedRequest
 
 from ..models import ClaimSummary, Enrollment, EnrollmentBasis, PayerRelation, PaymentChannel
 from ..rules import REFUND_REASON_LABELS
-from ..selectors import enrollment_get, enrollment_list, resident_for_enrollment
+from ..selectors import enrollment_get, enrollment_held_for_user, enrollment_list, resident_for_enrollment
 from ..serializers import EnrollmentSerializer
 from ..services.enrollments import back_payment_add, claim_summary_upsert, enrollment_create, refund_request
 from .base import ReadRequiresViewPermission, api_validation_error, resident_in_scope, resident_record_create
@@ -124,6 +124,11 @@ class EnrollmentViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewse
     ) -> Response:
         """A POST on one enrollment (back-payment, refund): the request checked, `service` called with its fields."""
         enrollment = self.get_object()
+        if not enrollment_held_for_user(user=request.user, enrollment=enrollment):
+            county = enrollment.enrolling_county.name
+            raise serializers.ValidationError(
+                {"non_field_errors": [f"该参保记录由{county}办理，补缴、退费请到{county}办理。"]}
+            )
         serializer = request_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:

@@ -121,7 +121,17 @@ def _apply_quote(enrollment: Enrollment, quote: Quote) -> None:
     enrollment.cap_zero_claim_bonus = cap.zero_claim_bonus
     enrollment.cap_break_penalty = cap.break_penalty
     enrollment.cap_effective = cap.effective
-    enrollment.explanation = [dataclasses.asdict(entry) for entry in quote.explanation]
+    computed = [dataclasses.asdict(entry) for entry in quote.explanation]
+    # A recomputation keeps where the enrollment is held and why (R13.0a): the place is not computed again.
+    kept = [] if any(entry["rule"] == PLACE_RULE for entry in computed) else _place_entries(enrollment)
+    enrollment.explanation = [*computed, *kept]
+
+
+PLACE_RULE = "R13.0a"
+
+
+def _place_entries(enrollment: Enrollment) -> list[dict[str, str]]:
+    return [entry for entry in enrollment.explanation or [] if entry.get("rule") == PLACE_RULE]
 
 
 def _special_status_of(
@@ -265,7 +275,7 @@ def _place_and_quote(
         special_status=special_status,
         special_date=special_date,
     )
-    return place, dataclasses.replace(quote, explanation=(place.explanation, *quote.explanation))
+    return place, dataclasses.replace(quote, explanation=(*quote.explanation, place.explanation))
 
 
 def _held_elsewhere_refusal(resident: Resident, insurance_year: int) -> ValidationError | None:

@@ -14,7 +14,7 @@ from divisions.models import Division
 from enrollment.models import Enrollment, Payment, PolicyParameterSet, Resident
 from enrollment.rules import id_number_compose
 from enrollment.selectors import enrollment_list, resident_get
-from enrollment.services import enrollment_create, resident_create
+from enrollment.services import back_payment_add, enrollment_create, resident_create
 from newborns.models import BirthRecord
 from newborns.services import newborn_register
 from reports.selectors.settlement import settlement_compute
@@ -64,7 +64,7 @@ def test_r13_0a_household_county_is_the_default_place(clerk, yujing_resident):
     assert (enrollment.enrolling_county_id, enrollment.enrollment_basis) == (SHANYIN, "household")
     assert (enrollment.basis_document_no, enrollment.basis_valid_from, enrollment.basis_valid_to) == ("", None, None)
     assert enrollment.contribution_standard == Decimal("400.00")
-    assert enrollment.explanation[0] == {
+    assert enrollment.explanation[-1] == {
         "rule": "R13.0a",
         "text": "在户籍地山阴县参保，适用山阴县的缴费标准和政策",
         "source": "山政办发〔2025〕17号",
@@ -80,7 +80,7 @@ def test_r13_0a_residence_permit_in_another_county_uses_that_countys_figures(
     assert (enrollment.enrolling_county_id, enrollment.enrollment_basis) == (YINGXIAN, "residence")
     assert (enrollment.basis_document_no, enrollment.basis_valid_to) == ("140622202400123", D(2027, 8, 31))
     assert (enrollment.contribution_standard, enrollment.individual_due) == (Decimal("420.00"), Decimal("420.00"))
-    assert enrollment.explanation[0] == {
+    assert enrollment.explanation[-1] == {
         "rule": "R13.0a",
         "text": "以居住地（居住证）为依据在应县参保（居住证号140622202400123），适用应县的缴费标准和政策",
         "source": "应县2026年度城乡居民医保征缴通知",
@@ -134,7 +134,7 @@ def test_r13_0a_employment_in_another_county_needs_no_validity_dates(yingxian_cl
     )
     assert (enrollment.enrolling_county_id, enrollment.enrollment_basis) == (YINGXIAN, "employment")
     assert (
-        enrollment.explanation[0]["text"]
+        enrollment.explanation[-1]["text"]
         == "以就业地为依据在应县参保（就业证明编号JY-2025-0087），适用应县的缴费标准和政策"
     )
 
@@ -217,7 +217,7 @@ def test_r13_0a_api_enrolls_in_the_county_of_residence(yingxian_clerk, yujing_re
     assert created.status_code == 201
     body = created.json()
     assert (body["county"], body["basis"], body["contribution_standard"]) == (YINGXIAN, "residence", "420.00")
-    assert body["explanation"][0]["rule"] == "R13.0a"
+    assert body["explanation"][-1]["rule"] == "R13.0a"
 
 
 def test_r13_0a_api_refusal_answers_on_the_request_field(yingxian_clerk, yujing_resident):
@@ -320,7 +320,7 @@ def test_r13_0a_newborn_enrolls_in_the_parents_county_of_residence(newborn_in_yi
     enrollment = newborn_in_yingxian.enrollment
     assert (enrollment.enrolling_county_id, enrollment.enrollment_basis) == (YINGXIAN, "parent_residence")
     assert (enrollment.subsidy_category, enrollment.individual_due) == ("newborn_programme", Decimal("0.00"))
-    assert enrollment.explanation[0]["text"] == (
+    assert enrollment.explanation[-1]["text"] == (
         "以新生儿随父母常住地为依据在应县参保（父（母）居住证号140622202300456），适用应县的缴费标准和政策"
     )
     # the baby's record stays with the household
@@ -396,3 +396,30 @@ def test_r13_0a_uninsured_ledger_marks_a_year_held_in_another_county(
         ("未填写原因", 1),
     ]
     assert counts.enrolled == 2
+
+
+def test_r13_0a_only_the_county_holding_the_enrollment_refunds_it(clerk, yingxian_clerk, yujing_resident):
+    # given a 山阴 resident's 2026 enrollment held in 应县
+    enrollment = enroll(yingxian_clerk, yujing_resident, **PERMIT)
+    # when 山阴县, which reads it, asks for a refund
+    refused = token_client(clerk).post(
+        f"/api/v1/enrollments/{enrollment.pk}/refund/", {"reason": "employee_insured", "date": "2026-02-01"}
+    )
+    # then it is refused naming the county holding it, and nothing changed
+    assert refused.status_code == 400
+    assert refused.json() == {"non_field_errors": ["该参保记录由应县办理，补缴、退费请到应县办理。"]}
+    assert Enrollment.objects.get().status == "active"
+    assert Payment.objects.count() == 1
+
+
+def test_r13_0a_back_payment_uses_the_holding_countys_figures_and_keeps_the_place(
+    yingxian_clerk, yujing_resident, yingxian_figures
+):
+    # given 2026 held in 应县 after a 2025 break
+    enrollment = enroll(yingxian_clerk, yujing_resident, **PERMIT)
+    # when the missed year is back-paid (R4.5)
+    repaired = back_payment_add(actor=yingxian_clerk, enrollment=enrollment, years=1, payment_date=D(2025, 11, 24))
+    # then at 应县's standard, and the explanation still names where and why it is held
+    assert (repaired.back_payment_due, repaired.enrolling_county_id) == (Decimal("420.00"), YINGXIAN)
+    assert [entry["rule"] for entry in repaired.explanation].count("R13.0a") == 1
+    assert repaired.explanation[-1]["text"].startswith("以居住地（居住证）为依据在应县参保")
