@@ -423,3 +423,38 @@ def test_r13_0a_back_payment_uses_the_holding_countys_figures_and_keeps_the_plac
     assert (repaired.back_payment_due, repaired.enrolling_county_id) == (Decimal("420.00"), YINGXIAN)
     assert [entry["rule"] for entry in repaired.explanation].count("R13.0a") == 1
     assert repaired.explanation[-1]["text"].startswith("以居住地（居住证）为依据在应县参保")
+
+
+def test_r13_0a_window_of_the_county_of_residence_finds_the_person_only_with_a_basis(
+    client, yingxian_clerk, yujing_resident, yingxian_figures
+):
+    client.force_login(yingxian_clerk)
+    # when 应县's window looks the 山阴 person up without and with a basis
+    without = client.get("/window/", {"id_number": yujing_resident.id_number})
+    found = client.get("/window/", {"id_number": yujing_resident.id_number, "basis": "residence"})
+    # then only the search with a basis opens the person's window page
+    assert without.status_code == 200
+    assert "本辖区没有该身份证号的居民档案" in without.content.decode()
+    page_url = f"/window/residents/{yujing_resident.pk}/?basis=residence"
+    assert found["Location"] == page_url
+    assert client.get(f"/window/residents/{yujing_resident.pk}/").status_code == 404
+    # when the payment is taken on the residence permit
+    payment = {
+        "insurance_year": "2026",
+        "payment_date": "2025-11-20",
+        "back_paid_years": "0",
+        "channel": "window",
+        "enrolling_county": YINGXIAN,
+        "enrollment_basis": "residence",
+        "basis_document_no": "140622202400123",
+        "basis_valid_from": "2024-09-01",
+        "basis_valid_to": "",
+    }
+    quote = client.post(page_url, {**payment, "action": "quote"}).content.decode()
+    paid = client.post(page_url, {**payment, "action": "pay"})
+    # then the quote names the place, and the enrollment is 应县's
+    assert "以居住地（居住证）为依据在应县参保（居住证号140622202400123）" in quote
+    assert "¥420.00" in quote
+    enrollment = Enrollment.objects.get()
+    assert paid["Location"] == f"/window/enrollments/{enrollment.pk}/receipt/"
+    assert (enrollment.enrolling_county_id, enrollment.enrollment_basis) == (YINGXIAN, "residence")
