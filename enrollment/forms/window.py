@@ -1,4 +1,5 @@
 import datetime
+from typing import cast
 
 from django import forms
 
@@ -42,7 +43,8 @@ class WindowPaymentForm(forms.Form):
         # the household county first: the default place of enrollment
         choices = county_choices or []
         household = [choice for choice in choices if choice[0] == region_code]
-        self.fields["enrolling_county"].choices = [
+        county_field = cast(forms.ChoiceField, self.fields["enrolling_county"])
+        county_field.choices = [
             *((code, f"{name}（户籍地）") for code, name in household),
             *(choice for choice in choices if choice[0] != region_code),
         ]
