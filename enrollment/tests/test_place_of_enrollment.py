@@ -2,9 +2,11 @@
 its proof; one active enrollment per person and year in the province, whichever county holds it."""
 
 import datetime
+import importlib
 from decimal import Decimal
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
@@ -24,6 +26,7 @@ from uninsured.models import UninsuredPerson
 from uninsured.selectors import uninsured_ledger_counts, uninsured_ledger_rows
 
 pytestmark = pytest.mark.django_db
+place_forward = importlib.import_module("enrollment.migrations.0025_enrolling_county_from_household")
 D = datetime.date
 SHANYIN, YINGXIAN, YOUYU = "140621", "140622", "140623"
 PERMIT = {
@@ -458,3 +461,21 @@ def test_r13_0a_window_of_the_county_of_residence_finds_the_person_only_with_a_b
     enrollment = Enrollment.objects.get()
     assert paid["Location"] == f"/window/enrollments/{enrollment.pk}/receipt/"
     assert (enrollment.enrolling_county_id, enrollment.enrollment_basis) == (YINGXIAN, "residence")
+
+
+def test_r13_0a_migration_places_recorded_enrollments_in_the_household_county(
+    clerk, yujing_resident, beizhouzhuang_resident
+):
+    # The migration's function runs on today's models, whose enrollments must name their county: their history rows,
+    # which may not, stand for the rows recorded before the place of enrollment was kept.
+    # given two enrollments whose history rows do not say where they are held
+    for person in (yujing_resident, beizhouzhuang_resident):
+        enroll(clerk, person)
+    Enrollment.history.update(enrolling_county=None, enrollment_basis="")
+    # when
+    place_forward.household_county_forward(django_apps, None)
+    # then each is placed in the person's household county on the household basis
+    assert sorted(Enrollment.history.values_list("resident__name", "enrolling_county_id", "enrollment_basis")) == [
+        ("李北周", SHANYIN, "household"),
+        ("王玉井", SHANYIN, "household"),
+    ]
