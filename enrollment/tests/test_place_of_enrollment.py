@@ -20,6 +20,8 @@ from enrollment.services import back_payment_add, enrollment_create, resident_cr
 from newborns.models import BirthRecord
 from newborns.services import newborn_register
 from reports.selectors.settlement import settlement_compute
+from subsidies.selectors import subsidy_ledger
+from subsidies.services import hardship_identity_create
 from targets.models import Target
 from targets.services.progress import progress_compute, township_counts_read
 from uninsured.models import UninsuredPerson
@@ -479,3 +481,28 @@ def test_r13_0a_migration_places_recorded_enrollments_in_the_household_county(
         ("李北周", SHANYIN, "household"),
         ("王玉井", SHANYIN, "household"),
     ]
+
+
+def test_r13_0a_subsidy_ledger_counts_the_enrollment_in_the_county_holding_it(clerk, yingxian_clerk, yujing_resident):
+    # given 应县 subsidises dibao as 山阴 does, and a 山阴 dibao holder enrolls in 应县 on a residence permit
+    shanyin_table = PolicyParameterSet.objects.get(region_id=SHANYIN, insurance_year=2026)
+    PolicyParameterSet.objects.create(
+        region_id=YINGXIAN,
+        insurance_year=2026,
+        source_document="应县2026年度城乡居民医保征缴通知",
+        effective_from=D(2025, 10, 1),
+        hardship_tiers=shanyin_table.hardship_tiers,
+        hardship_source="应县困难群众参保资助文件（测试）",
+    )
+    hardship_identity_create(
+        actor=clerk, resident=yujing_resident, category="dibao", department="民政", valid_from=D(2025, 1, 1)
+    )
+    enrollment = enroll(yingxian_clerk, yujing_resident, **PERMIT)
+    assert enrollment.subsidy_category == "dibao"
+    # when each county's 2026 ledger is read
+    province = make_user("province", Role.PROVINCE_STAFF, "14")
+    shanyin = subsidy_ledger(user=province, county_code=SHANYIN, year=2026)
+    yingxian = subsidy_ledger(user=province, county_code=YINGXIAN, year=2026)
+    # then the subsidy is 应县's, once
+    assert (shanyin.total.people, yingxian.total.people) == (0, 1)
+    assert yingxian.total.subsidy_total == enrollment.subsidy_amount
