@@ -510,3 +510,37 @@ def test_r13_0a_subsidy_ledger_counts_the_enrollment_in_the_county_holding_it(cl
     # then the subsidy is 应县's, once
     assert (shanyin.total.people, yingxian.total.people) == (0, 1)
     assert yingxian.total.subsidy_total == enrollment.subsidy_amount
+
+
+def test_r13_0a_birth_platform_enrolls_the_newborn_in_the_parents_county_of_residence(clerk):
+    # given the mother of a 山阴 baby lives in 应县 on a residence permit
+    mother_id = id_number_compose(address_code=SHANYIN, birth_date=D(1995, 6, 1), sequence=24)
+    newborn = {
+        "birth_certificate_no": "P140099001",
+        "name": "刘小满",
+        "gender": "M",
+        "birth_date": "2026-03-01",
+        "mother_id_number": mother_id,
+        "id_number": None,
+        "division": first_village(YUJING_TOWN).code,
+        "registration_date": "2026-03-20",
+    }
+    api = token_client(clerk)
+    # when the birth platform posts the birth with 应县 and the permit, and another with a county that is none
+    refused = api.post("/api/v1/newborns/", {**newborn, "county": "140699"}, format="json")
+    created = api.post(
+        "/api/v1/newborns/",
+        {**newborn, "county": YINGXIAN, "basis_document_no": "140622202300456", "basis_valid_from": "2023-05-01"},
+        format="json",
+    )
+    # then the first is refused on the county, writing nothing, and the second is enrolled in 应县
+    assert refused.status_code == 400
+    assert refused.json() == {"county": ["参保地应为本省的县（市、区），请填写6位县级区划代码。"]}
+    assert created.status_code == 201
+    enrollment = created.json()["enrollment"]
+    assert (enrollment["county"], enrollment["basis"], enrollment["individual_due"]) == (
+        YINGXIAN,
+        "parent_residence",
+        "0.00",
+    )
+    assert (BirthRecord.objects.count(), Enrollment.objects.count()) == (1, 1)
