@@ -11,6 +11,7 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.scope import user_can_see_report_row
 from core.history import history_save
 from divisions.codes import PROVINCE_CODE, code_is_within, code_level
 from divisions.models import Division, DivisionLevel
@@ -337,6 +338,12 @@ def enrollment_create(
         basis_valid_from=basis_valid_from,
         basis_valid_to=basis_valid_to,
     )
+    if special_status != SpecialStatus.NEWBORN and not user_can_see_report_row(
+        user=actor, division_code=place.county_code
+    ):
+        # The county holding an enrollment takes its money; only a newborn's registration may place the baby in a
+        # parent's county of residence from the household county (出生一件事).
+        raise ValidationError({"enrolling_county": "参保地不在您的管辖范围内，请由参保地经办机构办理。"})
     special_status, special_date = _special_status_of(
         policy=_policy_for(resident, insurance_year, county_code=place.county_code),
         resident=resident,

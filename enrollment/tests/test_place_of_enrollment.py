@@ -544,3 +544,12 @@ def test_r13_0a_birth_platform_enrolls_the_newborn_in_the_parents_county_of_resi
         "0.00",
     )
     assert (BirthRecord.objects.count(), Enrollment.objects.count()) == (1, 1)
+
+
+def test_r13_0a_a_clerk_does_not_take_a_payment_for_a_county_outside_their_scope(clerk, yujing_resident):
+    # when 山阴's clerk records its own resident's payment as held in 应县
+    with pytest.raises(ValidationError) as refusal:
+        enroll(clerk, yujing_resident, **PERMIT)
+    # then
+    assert refusal.value.message_dict == {"enrolling_county": ["参保地不在您的管辖范围内，请由参保地经办机构办理。"]}
+    assert (Enrollment.objects.count(), Payment.objects.count()) == (0, 0)
