@@ -322,6 +322,15 @@ class PayerRelation(models.TextChoices):
     GRANDCHILD = "grandchild", "孙子女、外孙子女"
 
 
+class EnrollmentBasis(models.TextChoices):
+    """R13.0a: why the person is enrolled in the county that holds the enrollment."""
+
+    HOUSEHOLD = "household", "户籍地"
+    RESIDENCE = "residence", "居住地（居住证）"
+    EMPLOYMENT = "employment", "就业地"
+    PARENT_RESIDENCE = "parent_residence", "新生儿随父母常住地"
+
+
 class Enrollment(models.Model):
     """One person's enrollment for one insurance year, with everything the rules computed for it."""
 
@@ -339,6 +348,20 @@ class Enrollment(models.Model):
     special_date = models.DateField("特殊群体日期", null=True, blank=True)
     exit_kind = models.CharField("退出类别", max_length=32, choices=EXIT_KIND_LABELS, blank=True)
     back_paid_years = models.PositiveSmallIntegerField("补缴年数", default=0)
+    # R13.0a: where the enrollment is held and why; the county's policy figures apply and its reports count it.
+    enrolling_county = models.ForeignKey(
+        "divisions.Division",
+        verbose_name="参保地（县）",
+        on_delete=models.PROTECT,
+        related_name="held_enrollments",
+        db_index=False,
+    )
+    enrollment_basis = models.CharField(
+        "参保依据", max_length=16, choices=EnrollmentBasis.choices, default=EnrollmentBasis.HOUSEHOLD
+    )
+    basis_document_no = models.CharField("居住证号或就业证明编号", max_length=64, blank=True)
+    basis_valid_from = models.DateField("证明有效期起", null=True, blank=True)
+    basis_valid_to = models.DateField("证明有效期止", null=True, blank=True)
 
     projected = models.BooleanField("按推定参数计算", default=False)
     contribution_standard = models.DecimalField("个人缴费标准", max_digits=12, decimal_places=2)
@@ -379,7 +402,11 @@ class Enrollment(models.Model):
         # The set-based reports group a year's enrollments by category: progress of programme newborns (R10),
         # the subsidy ledger (R6.3), the settlement (R11).
         indexes = [
-            models.Index(fields=["insurance_year", "subsidy_category", "status"], name="enrollment_year_category")
+            models.Index(fields=["insurance_year", "subsidy_category", "status"], name="enrollment_year_category"),
+            # the county's lists and reports find the enrollments it holds (R13.0a); prefix searches of a city too
+            models.Index(
+                fields=["enrolling_county"], name="enrollment_enrolling_county", opclasses=["varchar_pattern_ops"]
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -5,10 +5,19 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
-from accounts.scope import scope_queryset
-from divisions.codes import county_code_of
+from accounts.scope import scope_queryset, user_can_see_division, user_can_see_report_row
+from divisions.codes import PROVINCE_CODE, county_code_of
+from divisions.models import Division, DivisionLevel
 
-from .models import ClaimSummary, EmployeeInsuredYear, Enrollment, EnrollmentStatus, ExportJob, Resident
+from .models import (
+    ClaimSummary,
+    EmployeeInsuredYear,
+    Enrollment,
+    EnrollmentBasis,
+    EnrollmentStatus,
+    ExportJob,
+    Resident,
+)
 from .policy import PolicyNotFound, policy_resolve
 from .rules import Explanation, PersonHistory, employee_years_credit
 
@@ -104,18 +113,73 @@ def employee_insured_year_list(*, resident: Resident) -> QuerySet[EmployeeInsure
     return EmployeeInsuredYear.objects.filter(resident=resident).order_by("year")
 
 
-def enrollment_region_code(*, resident: Resident) -> str:
-    """A resident is insured in the county of their household registration."""
+def household_county_code(*, resident: Resident) -> str:
+    """The county of the person's household registration: where they enroll by default (R13.0a)."""
     return county_code_of(str(resident.household_division_id))
 
 
+def enrollment_region_code(*, resident: Resident, enrollment: Enrollment | None = None) -> str:
+    """The county whose policy figures apply (R13.0a): the county holding the enrollment; without one, the household
+    county, where a person enrolls by default."""
+    if enrollment is not None and enrollment.enrolling_county_id:
+        return str(enrollment.enrolling_county_id)
+    return household_county_code(resident=resident)
+
+
+# An enrollment is in the scope of the county that holds it and of the person's household or residence division.
+ENROLLMENT_DIVISION_FIELDS = (
+    "enrolling_county__code",
+    *(f"resident__{field}" for field in RESIDENT_DIVISION_FIELDS),
+)
+
+
 def enrollment_list(*, user: User) -> QuerySet[Enrollment]:
-    residents = resident_list(user=user)
-    return Enrollment.objects.filter(resident__in=residents).select_related("resident")
+    """Enrollments the user may see: those their county holds (R13.0a), and every enrollment of a person whose
+    record is theirs, wherever it is held."""
+    enrollments = scope_queryset(Enrollment.objects.all(), user=user, code_fields=ENROLLMENT_DIVISION_FIELDS)
+    return enrollments.select_related("resident", "enrolling_county")
+
+
+def enrolling_county_choices() -> list[tuple[str, str]]:
+    """The counties of the province a person may enroll in (R13.0a), by code."""
+    return list(
+        Division.objects.filter(level=DivisionLevel.COUNTY, code__startswith=PROVINCE_CODE)
+        .order_by("code")
+        .values_list("code", "name")
+    )
+
+
+def resident_for_enrollment(
+    *, user: User, county_code: str, basis: str, id_number: str | None = None, pk: int | None = None
+) -> Resident | None:
+    """The person a payment names by ID number (R13.0a): one in the user's scope; or, for a payment in a county of the
+    user's scope on a basis other than the household (a residence permit, proof of work, a parent's residence), the
+    person of that ID number anywhere in the province, whose record stays with the household county. None answers
+    alike for "not in scope" and "does not exist"."""
+    resident = resident_get(user=user, id_number=id_number, pk=pk)
+    if resident is not None or not county_code or basis in ("", EnrollmentBasis.HOUSEHOLD):
+        return resident
+    if not user_can_see_division(user=user, division_code=county_code):
+        return None
+    lookup: dict[str, str | int | None] = (
+        {"id_number": id_number.strip().upper()} if id_number is not None else {"pk": pk}
+    )
+    return (
+        Resident.objects.filter(**lookup, household_division__code__startswith=PROVINCE_CODE)
+        .exclude(household_division__code__startswith=county_code)
+        .select_related("household_division__parent", "residence_division")
+        .first()
+    )
 
 
 def enrollment_get(*, user: User, pk: int) -> Enrollment | None:
     return enrollment_list(user=user).filter(pk=pk).first()
+
+
+def enrollment_held_for_user(*, user: User, enrollment: Enrollment) -> bool:
+    """Whether the enrollment is held in the user's county (R13.0a): only there is its money changed (back-payment,
+    refund); the household county of a person enrolled elsewhere reads it."""
+    return user_can_see_report_row(user=user, division_code=str(enrollment.enrolling_county_id))
 
 
 def resident_years_paid(*, resident: Resident) -> int:

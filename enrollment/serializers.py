@@ -47,6 +47,14 @@ class EnrollmentSerializer(serializers.ModelSerializer):
     catastrophic_cap = serializers.SerializerMethodField()
     subsidy_category = serializers.SerializerMethodField()
     special_status = serializers.SerializerMethodField()
+    county = serializers.CharField(
+        source="enrolling_county_id", read_only=True, help_text="参保地：持有该参保记录的县（6位代码，R13.0a）。"
+    )
+    basis = serializers.CharField(
+        source="enrollment_basis",
+        read_only=True,
+        help_text="参保依据：household、residence、employment 或 parent_residence。",
+    )
 
     class Meta:
         model = Enrollment
@@ -55,6 +63,8 @@ class EnrollmentSerializer(serializers.ModelSerializer):
             "id_number",
             "status",
             "insurance_year",
+            "county",
+            "basis",
             "payment_date",
             "channel",
             "payer_id_number",

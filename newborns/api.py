@@ -68,8 +68,15 @@ class NewbornViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.
                 division=data["division"],
                 registration_date=data["registration_date"],
                 channel=RegistrationChannel.BIRTH_PLATFORM,
+                enrolling_county=data.get("county"),
+                basis_document_no=data.get("basis_document_no") or "",
+                basis_valid_from=data.get("basis_valid_from"),
+                basis_valid_to=data.get("basis_valid_to"),
             )
         except DjangoValidationError as error:
+            error_fields = getattr(error, "error_dict", {})
+            if "enrolling_county" in error_fields:
+                error_fields["county"] = error_fields.pop("enrolling_county")
             raise api_validation_error(error) from None
         return self._respond(record, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 

@@ -19,6 +19,18 @@ class NewbornRegisterSerializer(serializers.Serializer):
         queryset=Division.objects.all(), help_text="户籍（拟落户）所在乡镇或村的9/12位代码"
     )
     registration_date = serializers.DateField()
+    county = serializers.RegexField(
+        r"^[0-9]{6}$",
+        required=False,
+        allow_null=True,
+        help_text="参保地：父母常住地所在县的6位代码；不填为户籍所在县（R13.0a）。",
+        error_messages={"invalid": "参保地应为6位县级区划代码。"},
+    )
+    basis_document_no = serializers.CharField(
+        max_length=64, required=False, allow_null=True, allow_blank=True, help_text="父（母）居住证号。"
+    )
+    basis_valid_from = serializers.DateField(required=False, allow_null=True)
+    basis_valid_to = serializers.DateField(required=False, allow_null=True)
 
 
 class BirthRecordSerializer(serializers.ModelSerializer):

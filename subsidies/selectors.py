@@ -102,14 +102,17 @@ def _ledger_categories(tiers: tuple[HardshipTier, ...]) -> list[str]:
 def _subsidised_enrollments(
     *, user: User, county_code: str, year: int, tiers: tuple[HardshipTier, ...]
 ) -> QuerySet[Enrollment]:
-    """Active enrollments of the year with a hardship subsidy, of people whose household is in the county, in scope."""
+    """Active enrollments of the year with a hardship subsidy held in the county (R13.0a: the county paying the
+    subsidy, whose figures applied, whatever the person's household), in scope."""
     enrollments = Enrollment.objects.filter(
         insurance_year=year,
         status=EnrollmentStatus.ACTIVE,
-        resident__household_division__code__startswith=county_code,
+        enrolling_county_id=county_code,
         subsidy_category__in=_ledger_categories(tiers),
     )
-    return scope_queryset(enrollments, user=user, code_fields=("resident__household_division__code",))
+    return scope_queryset(
+        enrollments, user=user, code_fields=("resident__household_division__code", "enrolling_county__code")
+    )
 
 
 def _ledger_category_enrollments(

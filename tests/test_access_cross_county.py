@@ -26,7 +26,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.models import Role, User
-from accounts.permissions import ADD_BIRTH_RECORD, ADD_PRE_ENROLLMENT, CHANGE_BIRTH_RECORD
+from accounts.permissions import ADD_BIRTH_RECORD, ADD_ENROLLMENT, ADD_PRE_ENROLLMENT, CHANGE_BIRTH_RECORD
 from conftest import first_village
 from core.batches import BatchStatus
 from divisions.models import Division
@@ -39,6 +39,7 @@ from tests.access_fixtures import (
     EXPECTING_MOTHER,
     MOTHER,
     NEWBORN,
+    SECOND_RESIDENT,
     SENTINELS,
     YUJING_VILLAGE,
     World,
@@ -306,7 +307,37 @@ CASES = {
         302,
         kwargs=lambda cross: {"pk": cross.baby_list.pk},
     ),
+    # 参保缴费 (R13.0a): 应县 finds 山阴县's person by ID number only on a basis, and only to enroll them in 应县
+    "API: enrollment of a 山阴县 person without a basis": CrossCase(
+        "enrollment-list",
+        "post",
+        ADD_ENROLLMENT,
+        REFUSED,
+        400,
+        data=lambda cross: {"id_number": SECOND_RESIDENT[1], "insurance_year": 2027, "payment_date": "2026-11-20"},
+    ),
+    "API: enrollment of a 山阴县 person in 山阴县 on a basis": CrossCase(
+        "enrollment-list",
+        "post",
+        ADD_ENROLLMENT,
+        REFUSED,
+        400,
+        data=lambda cross: {**_permit(SHANYIN), "id_number": SECOND_RESIDENT[1]},
+    ),
 }
+
+
+def _permit(county: str) -> dict[str, Any]:
+    """A 2027 payment on a residence permit of `county`."""
+    return {
+        "insurance_year": 2027,
+        "payment_date": "2026-11-20",
+        "county": county,
+        "basis": "residence",
+        "basis_document_no": "140622202400123",
+        "basis_valid_from": "2024-09-01",
+    }
+
 
 OTHER_ROLES = [role for role, _ in Role.choices if role != Role.SYSTEM_ADMIN]  # a superuser's division is every one
 
@@ -409,3 +440,30 @@ def test_the_other_county_list_naming_this_county_baby_is_refused_at_preview(cro
         }
     ]
     assert cross.mother_list.status == BatchStatus.PREVIEWED
+
+
+@pytest.mark.django_db
+def test_r13_0a_the_other_county_enrolls_this_countys_person_on_a_permit_and_changes_nothing_of_this_one(cross):
+    # given a person of 山阴县 living in 应县 on a residence permit
+    case = CrossCase(
+        "enrollment-list",
+        "post",
+        ADD_ENROLLMENT,
+        DONE_IN_OWN_COUNTY,
+        201,
+        data=lambda cross: {**_permit("140622"), "id_number": SECOND_RESIDENT[1]},
+        done="enrollment.Enrollment",
+    )
+    # when 应县's clerk takes their 2027 payment
+    answer = _send(cross, case, cross.world.other[Role.WINDOW_CLERK])
+    # then the enrollment is held in 应县, and no row of 山阴县 changed
+    assert (answer.status, answer.counts_after["enrollment.Enrollment"]) == (
+        201,
+        answer.counts_before["enrollment.Enrollment"] + 1,
+    )
+    assert '"county":"140622"' in answer.text.replace(" ", "")
+    assert '"basis":"residence"' in answer.text.replace(" ", "")
+    for label, rows in cross.world_rows.items():
+        assert {pk: answer.rows_after[label].get(pk) for pk in rows} == rows, label
+    shown = [person for person in (*SENTINELS, *BABY) if person in answer.text and person not in answer.asked]
+    assert shown == []

@@ -10,11 +10,13 @@ import datetime
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Substr
 
 from accounts.models import User
 from accounts.personal_data import id_number_for
 from accounts.scope import DivisionOutOfScope, scope_queryset, user_can_see_division, user_scope_code_at
+from divisions.codes import code_length
 from divisions.models import Division, DivisionLevel
 from enrollment.models import Enrollment, EnrollmentStatus
 
@@ -41,6 +43,24 @@ def _registry_enrollments() -> QuerySet[Enrollment]:
 def registry_enrolled() -> Exists:
     """Whether the registry holds an active enrollment of the person (by ID number) for the ledger's year."""
     return Exists(_registry_enrollments())
+
+
+def _registry_elsewhere_place() -> Subquery:
+    """R13.5 with R13.0a: the county holding the person's active enrollment for the ledger's year when it is not the
+    township's own county (已在外地参保, found in the registry); None otherwise."""
+    own_county = Substr(OuterRef("township_id"), 1, code_length(DivisionLevel.COUNTY))
+    return Subquery(
+        _registry_enrollments().exclude(enrolling_county_id=own_county).values("enrolling_county__name")[:1]
+    )
+
+
+def _reason_marked() -> Case:
+    """The reason recorded, or 已在外地参保 when none is and the registry holds the year in another county (needs the
+    registry_elsewhere_place annotation)."""
+    return Case(
+        When(Q(reason="") & Q(registry_elsewhere_place__isnull=False), then=Value(UninsuredReason.INSURED_ELSEWHERE)),
+        default=F("reason"),
+    )
 
 
 ENROLLED = Q(enrollment_date__isnull=False) | Q(registry_enrolled=True)
@@ -165,14 +185,18 @@ def uninsured_ledger_people(
         people = people.filter(Q(name__contains=query) | Q(id_number=query.upper()))
     return (
         people.select_related("village", "uninsured_list", "updated_by")
-        .annotate(registry_payment_date=Subquery(_registry_enrollments().values("payment_date")[:1]))
+        .annotate(
+            registry_payment_date=Subquery(_registry_enrollments().values("payment_date")[:1]),
+            registry_elsewhere_place=_registry_elsewhere_place(),
+        )
         .order_by("village_id", "name", "id")
     )
 
 
 def uninsured_person_get(*, user: User, pk: int) -> UninsuredPerson | None:
     people = UninsuredPerson.objects.select_related("township", "village", "uninsured_list").annotate(
-        registry_payment_date=Subquery(_registry_enrollments().values("payment_date")[:1])
+        registry_payment_date=Subquery(_registry_enrollments().values("payment_date")[:1]),
+        registry_elsewhere_place=_registry_elsewhere_place(),
     )
     return scope_queryset(people, user=user, code_fields=TOWNSHIP_FIELDS).filter(pk=pk).first()
 
@@ -231,7 +255,12 @@ def uninsured_ledger_counts(*, township: Division, year: int) -> LedgerCounts:
         for code in sorted(matrix, key=lambda code: (code == "", code))
     )
     step_totals = tuple(sum(row.counts[index] for row in villages) for index in range(len(steps)))
-    by_reason = dict(people.values_list("reason").annotate(people=Count("id")).order_by())
+    by_reason = dict(
+        people.annotate(registry_elsewhere_place=_registry_elsewhere_place(), reason_marked=_reason_marked())
+        .values_list("reason_marked")
+        .annotate(people=Count("id"))
+        .order_by()
+    )
     reasons = (
         *(
             ReasonCount(reason=str(value), label=str(label), people=by_reason.get(value, 0))
@@ -265,11 +294,20 @@ def uninsured_ledger_rows(*, user: User, township: Division, year: int) -> Itera
             id_number_for(user=user, id_number=person.id_number),
             person.phone,
             person.village.name if person.village else "",
-            person.get_reason_display() if person.reason else "",
+            person.get_reason_display() if person.reason else _elsewhere_label(person),
             person.get_verification_status_display(),
             person.get_contact_result_display(),
             person.outreach_note,
             person.enrollment_date or person.registry_payment_date,  # type: ignore[attr-defined]
             person.get_step_display(),
-            person.insured_elsewhere_place,
+            person.insured_elsewhere_place or _elsewhere_place(person),
         ]
+
+
+def _elsewhere_place(person: UninsuredPerson) -> str:
+    return str(getattr(person, "registry_elsewhere_place", None) or "")
+
+
+def _elsewhere_label(person: UninsuredPerson) -> str:
+    """已在外地参保 for a person without a recorded reason whose year is held in another county (R13.0a)."""
+    return str(UninsuredReason.INSURED_ELSEWHERE.label) if _elsewhere_place(person) else ""

@@ -13,9 +13,9 @@ from rest_framework.views import APIView
 
 from accounts.requests import AuthenticatedRequest
 
-from ..models import ClaimSummary, Enrollment, PayerRelation, PaymentChannel
+from ..models import ClaimSummary, Enrollment, EnrollmentBasis, PayerRelation, PaymentChannel
 from ..rules import EXIT_KIND_LABELS, REFUND_REASON_LABELS
-from ..selectors import enrollment_get, enrollment_list
+from ..selectors import enrollment_get, enrollment_held_for_user, enrollment_list, resident_for_enrollment
 from ..serializers import EnrollmentSerializer
 from ..services.enrollments import (
     back_payment_add,
@@ -53,6 +53,45 @@ class EnrollmentCreateSerializer(serializers.Serializer):
         required=False,
         default=list,
         help_text="随退出登记的职工医保参保年度，登记后计算（R8.1 连续参保年限，R8.2 不计断保）。",
+    )
+    county = serializers.RegexField(
+        r"^[0-9]{6}$",
+        required=False,
+        allow_null=True,
+        help_text="参保地：6位县级区划代码；不填为户籍所在县（R13.0a）。",
+        error_messages={"invalid": "参保地应为6位县级区划代码。"},
+    )
+    basis = serializers.ChoiceField(
+        choices=EnrollmentBasis.choices,
+        required=False,
+        allow_null=True,
+        help_text="参保依据：household 户籍地（默认）、residence 居住地（居住证）、employment 就业地、"
+        "parent_residence 新生儿随父母常住地。",
+    )
+    basis_document_no = serializers.CharField(
+        max_length=64, required=False, allow_null=True, allow_blank=True, help_text="居住证号或就业证明编号。"
+    )
+    basis_valid_from = serializers.DateField(required=False, allow_null=True, help_text="证明有效期起。")
+    basis_valid_to = serializers.DateField(required=False, allow_null=True, help_text="证明有效期止；长期有效不填。")
+
+
+# The request fields of the place of enrollment and the service's names for them (R13.0a).
+PLACE_FIELDS = {
+    "county": "enrolling_county",
+    "basis": "enrollment_basis",
+    "basis_document_no": "basis_document_no",
+    "basis_valid_from": "basis_valid_from",
+    "basis_valid_to": "basis_valid_to",
+}
+
+
+def _place_fields_named(error: serializers.ValidationError) -> serializers.ValidationError:
+    """A refusal on a place-of-enrollment argument answered on the request field it came from."""
+    if not isinstance(error.detail, dict):
+        return error
+    request_field = {argument: field for field, argument in PLACE_FIELDS.items()}
+    return serializers.ValidationError(
+        {request_field.get(str(name), str(name)): messages for name, messages in error.detail.items()}
     )
 
 
@@ -116,6 +155,11 @@ class EnrollmentViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewse
     ) -> Response:
         """A POST on one enrollment (back-payment, refund): the request checked, `service` called with its fields."""
         enrollment = self.get_object()
+        if not enrollment_held_for_user(user=request.user, enrollment=enrollment):
+            county = enrollment.enrolling_county.name
+            raise serializers.ValidationError(
+                {"non_field_errors": [f"该参保记录由{county}办理，补缴、退费请到{county}办理。"]}
+            )
         serializer = request_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
@@ -129,7 +173,15 @@ class EnrollmentViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewse
         serializer = EnrollmentCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        resident = resident_in_scope(request, data["id_number"])
+        resident = resident_for_enrollment(
+            user=request.user,
+            id_number=data["id_number"],
+            county_code=data.get("county") or "",
+            basis=data.get("basis") or "",
+        )
+        if resident is None:
+            resident = resident_in_scope(request, data["id_number"])  # answers as for a person who does not exist
+        place = {argument: data.get(field) for field, argument in PLACE_FIELDS.items()}
         try:
             enrollment = enrollment_create(
                 actor=request.user,
@@ -145,9 +197,14 @@ class EnrollmentViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewse
                 payer_relation=data.get("payer_relation") or "",
                 exit_kind=data.get("exit_kind") or "",
                 employee_years=data["employee_years"],
+                enrolling_county=place["enrolling_county"],
+                enrollment_basis=place["enrollment_basis"] or "",
+                basis_document_no=place["basis_document_no"] or "",
+                basis_valid_from=place["basis_valid_from"],
+                basis_valid_to=place["basis_valid_to"],
             )
         except DjangoValidationError as error:
-            raise api_validation_error(error) from None
+            raise _place_fields_named(api_validation_error(error)) from None
         return self._respond(enrollment, status.HTTP_201_CREATED)
 
     @extend_schema(request=BackPaymentSerializer, responses={200: EnrollmentSerializer})

@@ -1,12 +1,13 @@
 import datetime
 import re
+from typing import cast
 
 from django import forms
 
 from config.forms import DateInput
 
 from ..api.quotes import SPECIAL_STATUS_CHOICES
-from ..models import PayerRelation, PaymentChannel
+from ..models import EnrollmentBasis, PayerRelation, PaymentChannel
 from ..policy import insurance_year_collecting
 from ..rules import EXIT_KIND_LABELS
 
@@ -30,6 +31,14 @@ class WindowPaymentForm(forms.Form):
     payer_relation = forms.ChoiceField(
         label="与代缴人关系", choices=[("", "—"), *PayerRelation.choices], required=False
     )
+    # R13.0a: where the person enrolls and why; the household county needs no proof
+    enrolling_county = forms.ChoiceField(label="参保地", required=False)
+    enrollment_basis = forms.ChoiceField(
+        label="参保依据", choices=EnrollmentBasis.choices, initial=EnrollmentBasis.HOUSEHOLD, required=False
+    )
+    basis_document_no = forms.CharField(label="居住证号/证明编号", max_length=64, required=False)
+    basis_valid_from = forms.DateField(label="有效期起", required=False, widget=DateInput())
+    basis_valid_to = forms.DateField(label="有效期止（长期不填）", required=False, widget=DateInput())
 
     def clean_employee_years(self) -> list[int]:
         """R8.1: the years insured under employee insurance, as "2023,2024,2025" or "2023-2025"."""
@@ -47,8 +56,24 @@ class WindowPaymentForm(forms.Form):
             years.update(range(first, last + 1))
         return sorted(years)
 
-    def __init__(self, *args, today: datetime.date, region_code: str, **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        today: datetime.date,
+        region_code: str,
+        county_choices: list[tuple[str, str]] | None = None,
+        **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        # the household county first: the default place of enrollment
+        choices = county_choices or []
+        household = [choice for choice in choices if choice[0] == region_code]
+        county_field = cast(forms.ChoiceField, self.fields["enrolling_county"])
+        county_field.choices = [
+            *((code, f"{name}（户籍地）") for code, name in household),
+            *(choice for choice in choices if choice[0] != region_code),
+        ]
+        self.fields["enrolling_county"].initial = region_code
         self.fields["insurance_year"].initial = insurance_year_collecting(region_code=region_code, today=today)
         self.fields["payment_date"].initial = today
         for field in self.fields.values():

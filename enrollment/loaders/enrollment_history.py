@@ -45,7 +45,17 @@ from bulk.staging import (
     money_column,
     text_column,
 )
-from enrollment.models import Enrollment, EnrollmentStatus, Payment, PaymentChannel, PaymentKind, Resident
+from divisions.codes import code_length, county_code_of
+from divisions.models import DivisionLevel
+from enrollment.models import (
+    Enrollment,
+    EnrollmentBasis,
+    EnrollmentStatus,
+    Payment,
+    PaymentChannel,
+    PaymentKind,
+    Resident,
+)
 from enrollment.rules import RecordDateRefused, insurance_year_open_check, payment_date_check
 
 from .cells import id_number_check
@@ -245,14 +255,16 @@ def _load_postgresql(stage: Stage, *, job_id: int, file_name: str, actor: User, 
                 back_payment_due, waiting_fixed_months, waiting_variable_months, waiting_repaired_months,
                 waiting_total_months, benefit_start, benefit_end, counts_as_enrolled_year, cap_base,
                 cap_continuity_bonus, cap_zero_claim_bonus, cap_break_penalty, cap_effective, explanation,
-                recorded_by_id, created_at, refund_reason, refund_date, void_reason)
+                recorded_by_id, created_at, refund_reason, refund_date, void_reason,
+                enrolling_county_id, enrollment_basis, basis_document_no, basis_valid_from, basis_valid_to)
             SELECT r.id, s.insurance_year, s.status, s.payment_date, %(channel)s, '', '',
                 NULL, '', NULL, 0, false, s.individual_due + s.subsidy_amount,
                 s.payment_date < make_date(s.insurance_year, 1, 1), false, 0, s.individual_due, s.subsidy_amount,
                 s.subsidy_category, 0, 0, 0, 0,
                 0, s.benefit_start, s.benefit_end, s.benefit_start IS NOT NULL, 0,
                 0, 0, 0, 0, %(explanation)s::jsonb,
-                %(user)s, %(now)s, '', NULL, ''
+                %(user)s, %(now)s, '', NULL, '',
+                substr(r.household_division_id, 1, %(county_length)s), %(basis)s, '', NULL, NULL
             FROM {stage.name} s JOIN {Resident._meta.db_table} r ON r.id_number = s.id_number
             WHERE s.outcome IS NULL
             ORDER BY r.id, s.insurance_year
@@ -277,6 +289,8 @@ def _load_postgresql(stage: Stage, *, job_id: int, file_name: str, actor: User, 
         "reason": history_reason(job_id),
         "kind": PaymentKind.CONTRIBUTION,
         "active": EnrollmentStatus.ACTIVE,
+        "county_length": code_length(DivisionLevel.COUNTY),
+        "basis": EnrollmentBasis.HOUSEHOLD,
     }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -300,9 +314,12 @@ def _load_batched(stage: Stage, *, job_id: int, file_name: str, actor: User, now
     ]
     note = explanation(job_id, file_name)
     for batch in stage.good_row_batches(names):
-        resident_ids = dict(
-            Resident.objects.filter(id_number__in=[row[0] for row in batch]).values_list("id_number", "id")
-        )
+        residents = {
+            id_number: (pk, county_code_of(household))
+            for id_number, pk, household in Resident.objects.filter(
+                id_number__in=[row[0] for row in batch]
+            ).values_list("id_number", "id", "household_division_id")
+        }
         enrollments = []
         for id_number, year, paid_on, individual, subsidy, category, start, end, status in batch:
             payment_date = datetime.date.fromisoformat(paid_on)
@@ -310,7 +327,8 @@ def _load_batched(stage: Stage, *, job_id: int, file_name: str, actor: User, now
             benefit_start = datetime.date.fromisoformat(start) if start else None
             enrollments.append(
                 Enrollment(
-                    resident_id=resident_ids[id_number],
+                    resident_id=residents[id_number][0],
+                    enrolling_county_id=residents[id_number][1],  # the household county (R13.0a)
                     insurance_year=year,
                     status=status,
                     payment_date=payment_date,

@@ -12,7 +12,10 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.scope import user_can_see_report_row
 from core.history import history_save
+from divisions.codes import PROVINCE_CODE, code_is_within, code_level
+from divisions.models import Division, DivisionLevel
 
 from ..models import (
     ClaimSummary,
@@ -26,6 +29,7 @@ from ..models import (
     Resident,
     ResidentStatus,
 )
+from ..place_rules import EnrollmentPlace, PlaceRefused, enrollment_place_check
 from ..policy import PolicyNotFound, policy_resolve, policy_resolve_covered
 from ..rules import (
     DIED_BEFORE_BENEFIT,
@@ -52,15 +56,23 @@ from ..rules import (
     refund_check,
     refund_extra_payment,
 )
-from ..selectors import enrollment_region_code, person_history
+from ..selectors import enrollment_region_code, household_county_code, person_history
 from .employee_years import employee_insured_years_record
 from .residents import record_date_check
 
 
-def _policy_for(resident: Resident, insurance_year: int, *, today: datetime.date | None = None) -> PolicyFigures:
-    """The figures of the person's region and year; with `today`, for a new record, only for a year the policy data
-    covers (policy_resolve_covered)."""
-    region_code = enrollment_region_code(resident=resident)
+def _policy_for(
+    resident: Resident,
+    insurance_year: int,
+    *,
+    today: datetime.date | None = None,
+    enrollment: Enrollment | None = None,
+    county_code: str | None = None,
+) -> PolicyFigures:
+    """The figures of the enrolling county and year (R13.0a: `county_code`, else the county holding `enrollment`, else
+    the household county); with `today`, for a new record, only for a year the policy data covers
+    (policy_resolve_covered)."""
+    region_code = county_code or enrollment_region_code(resident=resident, enrollment=enrollment)
     try:
         if today is not None:
             return policy_resolve_covered(region_code=region_code, insurance_year=insurance_year, today=today)
@@ -129,7 +141,17 @@ def _apply_quote(enrollment: Enrollment, quote: Quote) -> None:
     enrollment.cap_zero_claim_bonus = cap.zero_claim_bonus
     enrollment.cap_break_penalty = cap.break_penalty
     enrollment.cap_effective = cap.effective
-    enrollment.explanation = [dataclasses.asdict(entry) for entry in quote.explanation]
+    computed = [dataclasses.asdict(entry) for entry in quote.explanation]
+    # A recomputation keeps where the enrollment is held and why (R13.0a): the place is not computed again.
+    kept = [] if any(entry["rule"] == PLACE_RULE for entry in computed) else _place_entries(enrollment)
+    enrollment.explanation = [*computed, *kept]
+
+
+PLACE_RULE = "R13.0a"
+
+
+def _place_entries(enrollment: Enrollment) -> list[dict[str, str]]:
+    return [entry for entry in enrollment.explanation or [] if entry.get("rule") == PLACE_RULE]
 
 
 def enrollment_preview(
@@ -146,17 +168,77 @@ def enrollment_preview(
     payer_relation: str = "",
     exit_kind: str = "",
     employee_years: Sequence[int] = (),
+    enrolling_county: str | None = None,
+    enrollment_basis: str = "",
+    basis_document_no: str = "",
+    basis_valid_from: datetime.date | None = None,
+    basis_valid_to: datetime.date | None = None,
 ) -> Quote:
     """What enrollment_create would compute, with the person's history from the database; writes nothing.
 
     Refused like the payment itself: an insurance year the policy data does not cover, a payment date after today
-    or before the year before the insurance year, a payer born after today (R13.0).
+    or before the year before the insurance year, a payer born after today (R13.0), a place of enrollment without
+    its basis (R13.0a).
     """
-    today = timezone.localdate()
     _exit_details_check(
         resident=resident, special_status=special_status, exit_kind=exit_kind, employee_years=employee_years
     )
-    policy = _policy_for(resident, insurance_year, today=today)
+    _place, quote = _place_and_quote(
+        resident=resident,
+        insurance_year=insurance_year,
+        payment_date=payment_date,
+        channel=channel,
+        back_paid_years=back_paid_years,
+        special_status=special_status,
+        special_date=special_date,
+        accident_topup=accident_topup,
+        payer_id_number=payer_id_number,
+        payer_relation=payer_relation,
+        exit_kind=exit_kind,
+        employee_years=employee_years,
+        enrolling_county=enrolling_county,
+        enrollment_basis=enrollment_basis,
+        basis_document_no=basis_document_no,
+        basis_valid_from=basis_valid_from,
+        basis_valid_to=basis_valid_to,
+    )
+    return quote
+
+
+def _enrolling_county(code: str | None, resident: Resident) -> Division:
+    """The county that is to hold the enrollment (R13.0a): the one named, else the household county."""
+    code = (code or "").strip() or household_county_code(resident=resident)
+    county = None
+    if code_level(code) == DivisionLevel.COUNTY and code_is_within(code, PROVINCE_CODE):
+        county = Division.objects.filter(code=code, level=DivisionLevel.COUNTY).first()
+    if county is None:
+        raise ValidationError({"enrolling_county": "参保地应为本省的县（市、区），请填写6位县级区划代码。"})
+    return county
+
+
+def _place_and_quote(
+    *,
+    resident: Resident,
+    insurance_year: int,
+    payment_date: datetime.date,
+    channel: str,
+    back_paid_years: int,
+    special_status: str,
+    special_date: datetime.date | None,
+    accident_topup: Decimal | None,
+    payer_id_number: str,
+    payer_relation: str,
+    exit_kind: str,
+    employee_years: Sequence[int],
+    enrolling_county: str | None,
+    enrollment_basis: str,
+    basis_document_no: str,
+    basis_valid_from: datetime.date | None,
+    basis_valid_to: datetime.date | None,
+) -> tuple[EnrollmentPlace, Quote]:
+    today = timezone.localdate()
+    county = _enrolling_county(enrolling_county, resident)
+    policy = _policy_for(resident, insurance_year, today=today, county_code=county.code)
     try:
         payment_date_check(insurance_year=insurance_year, payment_date=payment_date, today=today)
     except RecordDateRefused as error:
@@ -174,7 +256,7 @@ def enrollment_preview(
     if payer_id_number:
         payer_birth_date = id_number_parse(payer_id_number).birth_date
         record_date_check(value=payer_birth_date, field="payer_id_number", label="代缴人身份证号中的出生日期")
-    return _quote(
+    quote = _quote(
         policy=policy,
         resident=resident,
         payment_date=payment_date,
@@ -183,6 +265,37 @@ def enrollment_preview(
         special_date=special_date,
         exit_kind=exit_kind,
         employee_years=employee_years,
+    )
+    try:
+        place = enrollment_place_check(
+            household_county_code=household_county_code(resident=resident),
+            county_code=county.code,
+            county_name=county.name,
+            basis=enrollment_basis,
+            document_no=basis_document_no,
+            valid_from=basis_valid_from,
+            valid_to=basis_valid_to,
+            payment_date=payment_date,
+            newborn=quote.situation is not None and quote.situation.special_status == SpecialStatus.NEWBORN,
+            source=policy.standard_source.document,
+        )
+    except PlaceRefused as error:
+        raise ValidationError({error.field: str(error)}) from None
+    return place, dataclasses.replace(quote, explanation=(*quote.explanation, place.explanation))
+
+
+def _held_elsewhere_refusal(resident: Resident, insurance_year: int) -> ValidationError | None:
+    """R13.0a: one active resident enrollment per person and year in the province; the refusal names the county
+    that holds it."""
+    held = (
+        Enrollment.objects.filter(resident=resident, insurance_year=insurance_year, status=EnrollmentStatus.ACTIVE)
+        .select_related("enrolling_county")
+        .first()
+    )
+    if held is None:
+        return None
+    return ValidationError(
+        {"non_field_errors": f"该居民{insurance_year}年度已在{held.enrolling_county.name}参保，不能重复参保。"}
     )
 
 
@@ -227,8 +340,14 @@ def enrollment_create(
     payer_relation: str = "",
     exit_kind: str = "",
     employee_years: Sequence[int] = (),
+    enrolling_county: str | None = None,
+    enrollment_basis: str = "",
+    basis_document_no: str = "",
+    basis_valid_from: datetime.date | None = None,
+    basis_valid_to: datetime.date | None = None,
 ) -> Enrollment:
-    """Compute and store one year's enrollment with its payments. Two clerks at once: the constraint decides.
+    """Compute and store one year's enrollment with its payments, held in the enrolling county (R13.0a: the household
+    county unless another is named with its basis). Two clerks at once: the constraint decides.
 
     A person leaving another scheme may come with the kind of exit (`exit_kind`, R8.1) and, for an employee-insurance
     stop, the years insured under it (`employee_years`): they are recorded first (as of the exit date, `special_date`)
@@ -238,10 +357,9 @@ def enrollment_create(
     )
     # Lock the person so that concurrent payments for them queue here instead of racing.
     Resident.objects.select_for_update().filter(pk=resident.pk).first()
-    if Enrollment.objects.filter(
-        resident=resident, insurance_year=insurance_year, status=EnrollmentStatus.ACTIVE
-    ).exists():
-        raise ValidationError({"non_field_errors": f"该居民{insurance_year}年度已有有效参保记录，不能重复参保。"})
+    refusal = _held_elsewhere_refusal(resident, insurance_year)
+    if refusal is not None:
+        raise refusal
     if employee_years:
         employee_insured_years_record(
             actor=actor,
@@ -250,7 +368,7 @@ def enrollment_create(
             source=EmployeeYearSource.EXIT,
             exit_date=special_date,
         )
-    quote = enrollment_preview(
+    place, quote = _place_and_quote(
         resident=resident,
         insurance_year=insurance_year,
         payment_date=payment_date,
@@ -262,7 +380,18 @@ def enrollment_create(
         payer_id_number=payer_id_number,
         payer_relation=payer_relation,
         exit_kind=exit_kind,
+        employee_years=(),  # recorded above: the history now holds them
+        enrolling_county=enrolling_county,
+        enrollment_basis=enrollment_basis,
+        basis_document_no=basis_document_no,
+        basis_valid_from=basis_valid_from,
+        basis_valid_to=basis_valid_to,
     )
+    newborn = quote.situation is not None and quote.situation.special_status == SpecialStatus.NEWBORN
+    if not newborn and not user_can_see_report_row(user=actor, division_code=place.county_code):
+        # The county holding an enrollment takes its money; only a newborn's registration may place the baby in a
+        # parent's county of residence from the household county (出生一件事).
+        raise ValidationError({"enrolling_county": "参保地不在您的管辖范围内，请由参保地经办机构办理。"})
     enrollment = Enrollment(
         resident=resident,
         insurance_year=insurance_year,
@@ -273,6 +402,11 @@ def enrollment_create(
         accident_topup=money(accident_topup) if accident_topup is not None else None,
         exit_kind=exit_kind,
         back_paid_years=back_paid_years,
+        enrolling_county_id=place.county_code,
+        enrollment_basis=place.basis,
+        basis_document_no=place.document_no,
+        basis_valid_from=place.valid_from,
+        basis_valid_to=place.valid_to,
         recorded_by=actor,
     )
     _apply_quote(enrollment, quote)
@@ -281,7 +415,7 @@ def enrollment_create(
         with transaction.atomic():
             history_save(enrollment, actor=actor)
     except IntegrityError:
-        raise ValidationError(
+        raise _held_elsewhere_refusal(resident, insurance_year) or ValidationError(
             {"non_field_errors": f"该居民{insurance_year}年度已有有效参保记录，不能重复参保。"}
         ) from None
     payments = [Payment(kind=PaymentKind.CONTRIBUTION, amount=enrollment.individual_due)]
@@ -312,7 +446,7 @@ def back_payment_add(*, actor: User, enrollment: Enrollment, years: int, payment
         raise ValidationError({"payment_date": "补缴日期不能早于参保缴费日期。"})
     if enrollment.benefit_start is not None and payment_date >= enrollment.benefit_start:
         raise ValidationError({"payment_date": "等待期已结束，不能再通过补缴修复等待期。"})
-    policy = _policy_for(enrollment.resident, enrollment.insurance_year)
+    policy = _policy_for(enrollment.resident, enrollment.insurance_year, enrollment=enrollment)
     total_years = enrollment.back_paid_years + years
     try:
         quote = _quote(
@@ -353,7 +487,7 @@ def enrollment_recompute(
     if special_date is not None:
         enrollment.special_date = special_date
     quote = _quote(
-        policy=_policy_for(enrollment.resident, enrollment.insurance_year),
+        policy=_policy_for(enrollment.resident, enrollment.insurance_year, enrollment=enrollment),
         resident=enrollment.resident,
         payment_date=enrollment.payment_date,
         back_paid_years=enrollment.back_paid_years,
@@ -401,7 +535,7 @@ def refund_request(
     enrollment = Enrollment.objects.select_for_update().select_related("resident").get(pk=enrollment.pk)
     if enrollment.status != EnrollmentStatus.ACTIVE:
         raise ValidationError({"non_field_errors": f"该参保记录{enrollment.get_status_display()}。"})
-    policy = _policy_for(enrollment.resident, enrollment.insurance_year)
+    policy = _policy_for(enrollment.resident, enrollment.insurance_year, enrollment=enrollment)
     last_paid_on = enrollment.payments.exclude(kind=PaymentKind.REFUND).aggregate(last=Max("date"))["last"]
     try:
         explanation = refund_check(

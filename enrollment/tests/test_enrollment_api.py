@@ -81,7 +81,7 @@ def test_second_active_enrollment_is_400_and_writes_nothing(clerk, yujing_reside
     post_enrollment(client, yujing_resident)
     second = post_enrollment(client, yujing_resident, payment_date="2026-11-21")
     assert second.status_code == 400
-    assert second.json() == {"non_field_errors": ["该居民2027年度已有有效参保记录，不能重复参保。"]}
+    assert second.json() == {"non_field_errors": ["该居民2027年度已在山阴县参保，不能重复参保。"]}
     assert (Enrollment.objects.count(), Payment.objects.count()) == (1, 1)
 
 

@@ -38,6 +38,6 @@ def test_only_one_active_enrollment_when_two_clerks_submit_at_once(clerk, yujing
     for thread in clerks:
         thread.join()
     # then
-    assert sorted(outcomes) == ["saved", "该居民2026年度已有有效参保记录，不能重复参保。"]
+    assert sorted(outcomes) == ["saved", "该居民2026年度已在山阴县参保，不能重复参保。"]
     assert Enrollment.objects.filter(resident=yujing_resident, insurance_year=2026).count() == 1
     assert Payment.objects.count() == 1

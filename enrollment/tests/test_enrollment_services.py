@@ -47,7 +47,7 @@ def test_second_active_enrollment_is_refused_and_nothing_changes(clerk, yujing_r
     first = enroll(clerk, yujing_resident)
     with pytest.raises(ValidationError) as refusal:
         enroll(clerk, yujing_resident, payment_date=D(2025, 12, 1))
-    assert refusal.value.message_dict == {"non_field_errors": ["该居民2026年度已有有效参保记录，不能重复参保。"]}
+    assert refusal.value.message_dict == {"non_field_errors": ["该居民2026年度已在山阴县参保，不能重复参保。"]}
     assert list(Enrollment.objects.values_list("pk", flat=True)) == [first.pk]
     assert Payment.objects.count() == 1
 

@@ -385,4 +385,8 @@ class Migration(migrations.Migration):
         ("subsidies", "0001_hardship_identity"),
     ]
 
+    # The enrollments it adds are written in the models of before the place of enrollment (R13.0a), whose own
+    # migration then places them, with every other, in the household county.
+    run_before = [("enrollment", "0028_enrollment_place_fields")]
+
     operations = [migrations.RunPython(add_birth_year_enrollments, migrations.RunPython.noop)]

@@ -1,7 +1,9 @@
 """Newborns: registration (R7.1-R7.3), identity completion (R7.5) and pre-enrollment (R7.6)."""
 
 import datetime
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -13,6 +15,7 @@ from core.history import history_save
 from divisions.models import Division
 from enrollment.models import (
     Enrollment,
+    EnrollmentBasis,
     EnrollmentStatus,
     Gender,
     Payment,
@@ -229,6 +232,10 @@ def newborn_register(
     registration_date: datetime.date,
     id_number: str = "",
     channel: str = RegistrationChannel.WINDOW,
+    enrolling_county: str | None = None,
+    basis_document_no: str = "",
+    basis_valid_from: datetime.date | None = None,
+    basis_valid_to: datetime.date | None = None,
 ) -> tuple[BirthRecord, bool]:
     """Register a birth once per certificate: the resident (a placeholder while the ID is unknown) and the enrollment
     of the birth year (R7.1-R7.3, and R7.1a when registered in the next year within the window; of the registration's
@@ -236,7 +243,19 @@ def newborn_register(
 
     Returns the record and whether it was created now; the same certificate again returns the existing record, if
     the user may see it: a certificate of another county is refused without saying more.
+
+    R13.0a: the baby enrolls in the household county, or with `enrolling_county` in a parent's county of residence
+    (basis 新生儿随父母常住地, with the parent's residence permit: `basis_document_no` and its validity).
     """
+    place: dict[str, Any] = {}
+    if enrolling_county:
+        place = {
+            "enrolling_county": enrolling_county,
+            "enrollment_basis": EnrollmentBasis.PARENT_RESIDENCE,
+            "basis_document_no": basis_document_no,
+            "basis_valid_from": basis_valid_from,
+            "basis_valid_to": basis_valid_to,
+        }
     birth_certificate_no = birth_certificate_no.strip()
     existing = _registered_certificate(actor=actor, birth_certificate_no=birth_certificate_no)
     if existing is not None:
@@ -267,6 +286,7 @@ def newborn_register(
                     registered_by=actor,
                 ),
                 id_number=id_number,
+                place=place,
             ), True
     except IntegrityError:
         # The same certificate was posted at the same moment: the first post's record stands.
@@ -301,7 +321,9 @@ def _first_insurance_year(*, resident: Resident, record: BirthRecord) -> int:
     )
 
 
-def _newborn_register(*, actor: User, record: BirthRecord, id_number: str) -> BirthRecord:
+def _newborn_register(
+    *, actor: User, record: BirthRecord, id_number: str, place: Mapping[str, Any] | None = None
+) -> BirthRecord:
     # The record goes in first: a concurrent post of the same certificate waits here on the unique index.
     record.full_clean(exclude=["resident", "enrollment"])
     history_save(record, actor=actor)
@@ -346,6 +368,7 @@ def _newborn_register(*, actor: User, record: BirthRecord, id_number: str) -> Bi
             channel=CHANNEL_PAYMENT[RegistrationChannel(record.channel)],
             special_status=SpecialStatus.NEWBORN,
             special_date=record.birth_date,
+            **(place or {}),
         )
     record.resident = resident
     record.enrollment = enrollment

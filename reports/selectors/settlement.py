@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
 
@@ -122,13 +122,14 @@ def county_targets(*, city_code: str, year: int, counties: list[Division]) -> di
 
 
 def _actual_people(*, city_code: str, year: int) -> dict[str, int]:
-    """R7.2 newborns of the year by the county they are insured in (属地参保: the household registration), counted
-    as registered by the day the settlement is computed (R11.4): a December birth registered in January is enrolled
-    for its birth year (R7.1a) and is in that year's settlement."""
+    """R7.2 newborns of the year by the county they are insured in (R13.0a: the county holding the enrollment, the
+    household county unless a parent's county of residence), counted as registered by the day the settlement is
+    computed (R11.4): a December birth registered in January is enrolled for its birth year (R7.1a) and is in that
+    year's settlement."""
     rows = (
         programme_enrollments(year=year, as_of=max(datetime.date(year, 12, 31), timezone.localdate()))
-        .filter(resident__household_division__code__startswith=city_code)
-        .annotate(county=Substr("resident__household_division_id", 1, code_length(DivisionLevel.COUNTY)))
+        .filter(enrolling_county__code__startswith=city_code)
+        .annotate(county=F("enrolling_county_id"))
         .values("county")
         .annotate(people=Count("id"))
         .order_by()

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Case, Count, F, Q, When
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
@@ -33,8 +33,20 @@ class LevelUnknown(ValueError):
 
 
 def _programme_counts(*, year: int, as_of: datetime.date, code_length: int) -> dict[str, int]:
-    """Programme newborns per division of residence (where they live, else their household) at one level."""
-    residence = Coalesce("resident__residence_division_id", "resident__household_division_id")
+    """Programme newborns per division of residence (where they live, else their household) at one level. An
+    enrollment held in a parent's county of residence (R13.0a) is counted there, once: in the division of residence
+    when it lies in that county, else in the county itself (no township below it then)."""
+    held_at_home = Q(
+        enrolling_county_id=Substr("resident__household_division_id", 1, LEVEL_CODE_LENGTHS[DivisionLevel.COUNTY])
+    )
+    residence = Case(
+        When(held_at_home, then=Coalesce("resident__residence_division_id", "resident__household_division_id")),
+        When(
+            resident__residence_division__code__startswith=F("enrolling_county_id"),
+            then=F("resident__residence_division_id"),
+        ),
+        default=F("enrolling_county_id"),
+    )
     rows = (
         programme_enrollments(year=year, as_of=as_of)
         .annotate(code=Substr(residence, 1, code_length))
