@@ -5,10 +5,11 @@ a newborn in the household county or a parent's county of residence. Which count
 policy figures that apply; the explanation names the county and the basis.
 """
 
+import dataclasses
 import datetime
 from dataclasses import dataclass
 
-from .rules import Explanation
+from .rules import Explanation, Quote, SpecialStatus
 
 HOUSEHOLD = "household"
 RESIDENCE = "residence"
@@ -100,3 +101,14 @@ def enrollment_place_check(
         f"适用{county_name}的缴费标准和政策"
     )
     return EnrollmentPlace(county_code, basis, document_no, valid_from, valid_to, Explanation("R13.0a", text, source))
+
+
+def quote_placed(quote: Quote, place: EnrollmentPlace) -> Quote:
+    """The quote with where it is held and why named last in its explanation (R13.0a): what the quote API and the
+    enrollment both answer."""
+    return dataclasses.replace(quote, explanation=(*quote.explanation, place.explanation))
+
+
+def quote_is_newborn(quote: Quote) -> bool:
+    """Whether the quote applied the newborn rules (R7), which let a baby follow a parent's residence."""
+    return quote.situation is not None and quote.situation.special_status == SpecialStatus.NEWBORN

@@ -77,6 +77,7 @@ def _history_enrollment(*, resident, year: int, actor) -> Enrollment:
         cap_break_penalty=Decimal("0.00"),
         cap_effective=Decimal("400000.00"),
         recorded_by=actor,
+        enrolling_county_id="140621",
     )
 
 

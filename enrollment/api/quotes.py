@@ -9,7 +9,10 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..models import HardshipCategory
+from divisions.models import Division
+
+from ..models import EnrollmentBasis, HardshipCategory
+from ..place_rules import PlaceRefused, enrollment_place_check, quote_is_newborn, quote_placed
 from ..policy import PolicyNotFound, policy_resolve
 from ..rules import (
     EXIT_KIND_LABELS,
@@ -51,6 +54,17 @@ class QuoteRequestSerializer(serializers.Serializer):
         allow_blank=True,
         help_text="退出类别（退出其他制度保障人员，R8.1）；不填时，有职工医保参保年度即按职工医保停保。",
     )
+    basis = serializers.ChoiceField(
+        choices=EnrollmentBasis.choices,
+        required=False,
+        allow_null=True,
+        help_text="参保依据（R13.0a）：不填为户籍地，即 region 为户籍所在县；其他依据须填写证明编号。",
+    )
+    basis_document_no = serializers.CharField(
+        max_length=64, required=False, allow_null=True, allow_blank=True, help_text="居住证号或就业证明编号。"
+    )
+    basis_valid_from = serializers.DateField(required=False, allow_null=True)
+    basis_valid_to = serializers.DateField(required=False, allow_null=True)
     employee_insured_years = serializers.ListField(
         child=serializers.IntegerField(min_value=1900, max_value=2100),
         required=False,
@@ -131,7 +145,7 @@ def quote_for_request(data: dict) -> Quote:
         employee_insured_years=frozenset(data["employee_insured_years"]),
     )
     try:
-        return quote_compute(
+        quote = quote_compute(
             policy=policy,
             payment_date=data["payment_date"],
             history=history,
@@ -144,6 +158,25 @@ def quote_for_request(data: dict) -> Quote:
         raise ValidationError({"payment_date": [str(error)]}) from None
     except BackPaymentRefused as error:
         raise ValidationError({"back_paid_years": [str(error)]}) from None
+    # R13.0a: the region is the household county unless another basis is named, as at the window.
+    basis = data.get("basis") or EnrollmentBasis.HOUSEHOLD
+    county = Division.objects.filter(code=data["region"]).first()
+    try:
+        place = enrollment_place_check(
+            household_county_code=data["region"] if basis == EnrollmentBasis.HOUSEHOLD else "",
+            county_code=data["region"],
+            county_name=county.name if county is not None else data["region"],
+            basis=basis,
+            document_no=data.get("basis_document_no") or "",
+            valid_from=data.get("basis_valid_from"),
+            valid_to=data.get("basis_valid_to"),
+            payment_date=data["payment_date"],
+            newborn=quote_is_newborn(quote),
+            source=policy.standard_source.document,
+        )
+    except PlaceRefused as error:
+        raise ValidationError({error.field: [str(error)]}) from None
+    return quote_placed(quote, place)
 
 
 class PolicyQuoteView(APIView):

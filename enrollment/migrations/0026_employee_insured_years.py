@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bulk', '0011_job_confirmation'),
+        ('bulk', '0006_bulk_import_job_is_a_job'),
         ('enrollment', '0025_seed_newborn_birth_year_free'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

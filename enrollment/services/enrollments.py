@@ -29,7 +29,7 @@ from ..models import (
     Resident,
     ResidentStatus,
 )
-from ..place_rules import EnrollmentPlace, PlaceRefused, enrollment_place_check
+from ..place_rules import EnrollmentPlace, PlaceRefused, enrollment_place_check, quote_is_newborn, quote_placed
 from ..policy import PolicyNotFound, policy_resolve, policy_resolve_covered
 from ..rules import (
     DIED_BEFORE_BENEFIT,
@@ -276,12 +276,12 @@ def _place_and_quote(
             valid_from=basis_valid_from,
             valid_to=basis_valid_to,
             payment_date=payment_date,
-            newborn=quote.situation is not None and quote.situation.special_status == SpecialStatus.NEWBORN,
+            newborn=quote_is_newborn(quote),
             source=policy.standard_source.document,
         )
     except PlaceRefused as error:
         raise ValidationError({error.field: str(error)}) from None
-    return place, dataclasses.replace(quote, explanation=(*quote.explanation, place.explanation))
+    return place, quote_placed(quote, place)
 
 
 def _held_elsewhere_refusal(resident: Resident, insurance_year: int) -> ValidationError | None:
@@ -387,8 +387,7 @@ def enrollment_create(
         basis_valid_from=basis_valid_from,
         basis_valid_to=basis_valid_to,
     )
-    newborn = quote.situation is not None and quote.situation.special_status == SpecialStatus.NEWBORN
-    if not newborn and not user_can_see_report_row(user=actor, division_code=place.county_code):
+    if not quote_is_newborn(quote) and not user_can_see_report_row(user=actor, division_code=place.county_code):
         # The county holding an enrollment takes its money; only a newborn's registration may place the baby in a
         # parent's county of residence from the household county (出生一件事).
         raise ValidationError({"enrolling_county": "参保地不在您的管辖范围内，请由参保地经办机构办理。"})

@@ -71,7 +71,9 @@ def test_r6_2_api_example_is_reproduced_exactly(clerk):
         "R6.4",
         "R5.1",
         "R5.4",
+        "R13.0a",
     ]
+    assert explanation[-1]["text"] == "在户籍地山阴县参保，适用山阴县的缴费标准和政策"
 
 
 def test_r6_2_no_subsidy_gives_null_category_and_zero(clerk):

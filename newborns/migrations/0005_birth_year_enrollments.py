@@ -244,6 +244,16 @@ def _history_row(apps, model_name, instance, *, now, history_type, reason):
     )
 
 
+PLACE_FIELDS = ("enrolling_county_id", "enrollment_basis", "basis_document_no", "basis_valid_from", "basis_valid_to")
+
+
+def _place_of(Enrollment, later) -> dict:
+    """Where the added birth year is held: where its later year is (R13.0a), when the models already know the place
+    (the function also runs on today's models, after the place of enrollment was added)."""
+    known = {field.attname for field in Enrollment._meta.concrete_fields}
+    return {name: getattr(later, name) for name in PLACE_FIELDS if name in known}
+
+
 def birth_year_enrollments_add(apps, *, write=print):
     """Add the missing birth-year enrollments; returns {birth record id: what was done, or why it was left}."""
     from enrollment.rules import PaymentDateRefused
@@ -311,6 +321,7 @@ def birth_year_enrollments_add(apps, *, write=print):
                     special_date=record.birth_date,
                     recorded_by_id=record.registered_by_id,
                     **fields,
+                    **_place_of(Enrollment, later),
                 )
             ]
         )

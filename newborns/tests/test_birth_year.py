@@ -103,7 +103,7 @@ def test_r7_2a_a_2025_birth_posted_on_1_july_owes_nothing_and_is_not_the_program
         "subsidy_category": None,
         "benefit_start": "2025-06-01",
     }
-    assert [entry["rule"] for entry in enrollment["explanation"]] == ["R1.2", "R7.1", "R7.2a", "R5.1"]
+    assert [entry["rule"] for entry in enrollment["explanation"]] == ["R1.2", "R7.1", "R7.2a", "R5.1", "R13.0a"]
     stored = Enrollment.objects.get(resident__id_number=f"{MOTHER_ID}B")
     assert (stored.subsidy_category, contributions(stored)) == ("", [("contribution", Decimal("0.00"), D(2025, 7, 1))])
 
@@ -156,7 +156,7 @@ def test_r7_6_birth_before_placeholder_year_gets_its_own_birth_year_enrollment(c
         "",
         True,
     )
-    assert [entry["rule"] for entry in birth_year.explanation] == ["R1.2", "R7.1", "R7.1a", "R7.2a", "R5.1"]
+    assert [entry["rule"] for entry in birth_year.explanation] == ["R1.2", "R7.1", "R7.1a", "R7.2a", "R5.1", "R13.0a"]
     assert contributions(birth_year) == [("contribution", Decimal("0.00"), D(2026, 1, 5))]
     # and the placeholder's 2026 enrollment is its second year: from 1 January, paid normally, no longer the programme
     second = Enrollment.objects.get(pk=placeholder.enrollment_id)
@@ -171,7 +171,7 @@ def test_r7_6_birth_before_placeholder_year_gets_its_own_birth_year_enrollment(c
         True,
     )
     assert (second.continuous, second.break_years, second.waiting_total_months) == (True, 0, 0)
-    assert [entry["rule"] for entry in second.explanation] == ["R1.2", "R7.6", "R7.4", "R5.1", "R7.4"]
+    assert [entry["rule"] for entry in second.explanation] == ["R1.2", "R7.6", "R7.4", "R5.1", "R13.0a", "R7.4"]
     assert second.explanation[1]["text"] == (
         "新生儿预参保（出生前登记缴费），2025年12月28日出生，早于2026年1月1日：出生当年即2025年度另行参保，"
         "2026年度为出生次年"
