@@ -465,8 +465,6 @@ def test_r13_0a_window_of_the_county_of_residence_finds_the_person_only_with_a_b
     assert (enrollment.enrolling_county_id, enrollment.enrollment_basis) == (YINGXIAN, "residence")
     receipt = client.get(paid["Location"]).content.decode()
     assert "<th>参保地</th><td>应县</td><th>参保依据</th><td>居住地（居住证）（140622202400123）</td>" in receipt
-    receipt = client.get(paid["Location"]).content.decode()
-    assert "<th>参保地</th><td>应县</td><th>参保依据</th><td>居住地（居住证）（140622202400123）</td>" in receipt
 
 
 def test_r13_0a_migration_places_recorded_enrollments_in_the_household_county(
@@ -553,3 +551,17 @@ def test_r13_0a_a_clerk_does_not_take_a_payment_for_a_county_outside_their_scope
     # then
     assert refusal.value.message_dict == {"enrolling_county": ["参保地不在您的管辖范围内，请由参保地经办机构办理。"]}
     assert (Enrollment.objects.count(), Payment.objects.count()) == (0, 0)
+
+
+def test_r13_0a_the_household_county_reads_where_each_year_is_held(
+    client, clerk, yingxian_clerk, yujing_resident, yingxian_figures
+):
+    # given 2026 held in 应县 on a residence permit, and 2027 at home
+    enroll(yingxian_clerk, yujing_resident, **PERMIT)
+    enroll(clerk, yujing_resident, insurance_year=2027, payment_date=D(2026, 11, 20))
+    client.force_login(clerk)
+    # when 山阴's clerk opens the person's record
+    page = client.get(f"/residents/{yujing_resident.pk}/").content.decode()
+    # then each year names the county holding it and the basis
+    assert "<td>应县（居住地（居住证））</td>" in page
+    assert "<td>山阴县（户籍地）</td>" in page

@@ -62,7 +62,7 @@ def resident_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "resident": resident,
         "shown_id_number": shown_id_number(request, resident),
         "changes": changes,
-        "enrollments": resident.enrollments.order_by("-insurance_year", "-id"),
+        "enrollments": resident.enrollments.select_related("enrolling_county").order_by("-insurance_year", "-id"),
         "identities": resident.hardship_identities.order_by("-valid_from"),
         "employee_years_credit": resident_employee_years_credit(resident=resident, today=timezone.localdate()),
         "employee_insured_years": employee_insured_year_list(resident=resident),

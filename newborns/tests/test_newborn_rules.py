@@ -47,7 +47,7 @@ def test_r7_1_r7_2_registered_on_day_90_is_covered_from_birth_and_free(api):
         "benefit_end": "2026-12-31",
         "counts_as_enrolled_year": True,
         "waiting": 0,
-        "rules": ["R1.2", "R7.1", "R7.2", "R5.1"],
+        "rules": ["R1.2", "R7.1", "R7.2", "R5.1", "R13.0a"],
     }
     assert body["explanation"][1]["text"] == (
         "新生儿出生后90日内（2026年5月30日前）参保登记，自出生之日起享受待遇，不受集中征缴期限制，无等待期"
@@ -81,7 +81,7 @@ def test_r7_2a_a_baby_born_in_2025_owes_nothing_for_its_birth_year_without_a_fis
         "benefit_end": "2025-12-31",
         "counts_as_enrolled_year": True,
         "waiting": 0,
-        "rules": ["R1.2", "R7.1", "R7.2a", "R5.1"],
+        "rules": ["R1.2", "R7.1", "R7.2a", "R5.1", "R13.0a"],
     }
     assert body["explanation"][2] == {
         "rule": "R7.2a",
@@ -113,7 +113,7 @@ def test_r7_4_worked_example_born_20_december_pays_the_next_year_in_february(api
         "benefit_end": "2027-12-31",
         "counts_as_enrolled_year": True,
         "waiting": 0,
-        "rules": ["R1.2", "R7.4", "R5.1"],
+        "rules": ["R1.2", "R7.4", "R5.1", "R13.0a"],
     }
 
 
@@ -161,7 +161,7 @@ def test_r7_1a_registered_in_january_within_90_days_is_enrolled_for_the_birth_ye
         "benefit_end": "2026-12-31",
         "counts_as_enrolled_year": True,
         "waiting": 0,
-        "rules": ["R1.2", "R7.1", "R7.1a", "R7.2", "R5.1"],
+        "rules": ["R1.2", "R7.1", "R7.1a", "R7.2", "R5.1", "R13.0a"],
     }
     assert body["explanation"][2]["text"] == (
         "2027年1月15日登记，在出生后90日内，仍参加出生当年即2026年度的参保，2027年度按出生次年另行缴费"
