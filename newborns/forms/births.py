@@ -9,6 +9,7 @@ from config.forms import DateInput
 from divisions.models import Division
 from divisions.selectors import residence_divisions_under
 from enrollment.forms import DivisionChoiceField
+from enrollment.selectors import enrolling_county_choices
 
 AWAITING_ID_DEFAULT_DAYS = 60
 
@@ -33,11 +34,23 @@ class NewbornRegistrationForm(forms.Form):
     )
     division = DivisionChoiceField(label="户籍所在村（社区）", queryset=Division.objects.none(), empty_label="请选择")
     registration_date = forms.DateField(label="参保登记日期", widget=DateInput())
+    # R13.0a: the household county, or a parent's county of residence on the parent's residence permit
+    enrolling_county = forms.ChoiceField(label="参保地（不选为户籍地）", required=False)
+    basis_document_no = forms.CharField(
+        label="父（母）居住证号（随父母常住地参保时填写）", max_length=64, required=False
+    )
+    basis_valid_from = forms.DateField(label="居住证有效期起", widget=DateInput(), required=False)
+    basis_valid_to = forms.DateField(label="居住证有效期止（长期有效不填）", widget=DateInput(), required=False)
 
     def __init__(self, *args, scope_code: str | None, today: datetime.date, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         division_field = cast(forms.ModelChoiceField, self.fields["division"])
         division_field.queryset = residence_divisions_under(root_code=scope_code or "")
+        county_field = cast(forms.ChoiceField, self.fields["enrolling_county"])
+        county_field.choices = [
+            ("", "户籍地"),
+            *((code, f"{name}（随父母常住地）") for code, name in enrolling_county_choices()),
+        ]
         self.fields["registration_date"].initial = today
         _style(self)
         self.fields["birth_certificate_no"].widget.attrs["autofocus"] = True

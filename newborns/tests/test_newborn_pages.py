@@ -497,3 +497,30 @@ def test_r7_6_a_birth_linked_a_year_ago_without_an_id_is_counted_from_the_birth(
     assert [values[3:8] for _, values in response.context["rows"]] == [
         ["刘早早", f"{MOTHER_ID}B", "P140012345", "2025-09-20", "2026-09-20"]
     ]
+
+
+def test_r13_0a_a_baby_registered_at_the_page_in_a_parents_county_of_residence(client, clerk, mother):
+    client.force_login(clerk)
+    # when 山阴's window registers the baby in 应县, where the mother lives on a residence permit
+    response = client.post(
+        "/newborns/new/",
+        registration(
+            enrolling_county="140622",
+            basis_document_no="140622202300456",
+            basis_valid_from="2023-05-01",
+            basis_valid_to="",
+        ),
+    )
+    # then the baby's record is 山阴's and its birth year is held in 应县, on the parent's residence
+    record = BirthRecord.objects.get()
+    assert response["Location"] == "/newborns/P140012345/"
+    assert (record.enrollment.enrolling_county_id, record.enrollment.enrollment_basis) == ("140622", "parent_residence")
+    assert record.resident.household_division_id == VILLAGE
+
+
+def test_r13_0a_a_parents_county_without_the_permit_is_refused_at_the_page_and_nothing_written(client, clerk, mother):
+    client.force_login(clerk)
+    response = client.post("/newborns/new/", registration(enrolling_county="140622"))
+    assert response.status_code == 200
+    assert "须填写父（母）居住证号" in response.content.decode()
+    assert (BirthRecord.objects.count(), Enrollment.objects.filter(resident__id_number__endswith="B").count()) == (0, 0)
