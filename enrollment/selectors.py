@@ -2,7 +2,8 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from accounts.scope import scope_queryset, user_can_see_division, user_can_see_report_row
@@ -16,6 +17,7 @@ from .models import (
     EnrollmentBasis,
     EnrollmentStatus,
     ExportJob,
+    PaymentKind,
     Resident,
 )
 from .policy import PolicyNotFound, policy_resolve
@@ -174,6 +176,19 @@ def resident_for_enrollment(
 
 def enrollment_get(*, user: User, pk: int) -> Enrollment | None:
     return enrollment_list(user=user).filter(pk=pk).first()
+
+
+def enrollments_with_balance(enrollments: QuerySet[Enrollment]) -> QuerySet[Enrollment]:
+    """The enrollments with `balance`: what the individual part still owes after the contributions recorded (a
+    pre-enrolled baby's year that became its second year, R7.6, R7.4); not above zero when nothing is owed."""
+    contributed = Coalesce(
+        Sum("payments__amount", filter=Q(payments__kind=PaymentKind.CONTRIBUTION)), Value(Decimal("0.00"))
+    )
+    return enrollments.annotate(
+        balance=ExpressionWrapper(
+            F("individual_due") - contributed, output_field=DecimalField(max_digits=12, decimal_places=2)
+        )
+    )
 
 
 def enrollment_held_for_user(*, user: User, enrollment: Enrollment) -> bool:

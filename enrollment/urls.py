@@ -18,6 +18,7 @@ window_urlpatterns = [
     path("", window.window_search, name="window_search"),
     path("residents/<int:pk>/", window.window_resident, name="window_resident"),
     path("enrollments/<int:pk>/receipt/", window.window_receipt, name="window_receipt"),
+    path("enrollments/<int:pk>/balance/", window.window_balance_pay, name="window_balance_pay"),
 ]
 
 # under /reports/exports/, where the resident roster's export has always been

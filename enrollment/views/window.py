@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from accounts.personal_data import PAGE_REVEAL_REASONS
 from accounts.requests import AuthenticatedHttpRequest
@@ -18,13 +19,15 @@ from ..models import Enrollment, EnrollmentBasis
 from ..selectors import (
     enrolling_county_choices,
     enrollment_get,
+    enrollment_held_for_user,
     enrollment_list,
     enrollment_region_code,
+    enrollments_with_balance,
     resident_employee_years_credit,
     resident_for_enrollment,
     resident_get,
 )
-from ..services.enrollments import enrollment_create, enrollment_preview
+from ..services.enrollments import contribution_payment_add, enrollment_create, enrollment_preview
 from .residents import shown_id_number
 
 WINDOW_PERMISSION = "enrollment.add_enrollment"
@@ -108,7 +111,9 @@ def window_resident(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "resident": resident,
         "shown_id_number": shown_id_number(request, resident),
         "reasons": PAGE_REVEAL_REASONS,
-        "enrollments": enrollment_list(user=request.user).filter(resident=resident).order_by("-insurance_year", "-id"),
+        "enrollments": enrollments_with_balance(enrollment_list(user=request.user).filter(resident=resident)).order_by(
+            "-insurance_year", "-id"
+        ),
         "identities": resident.hardship_identities.none()
         if from_elsewhere
         else resident.hardship_identities.order_by("-valid_from"),
@@ -118,6 +123,28 @@ def window_resident(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "employee_years_credit": resident_employee_years_credit(resident=resident, today=timezone.localdate()),
     }
     return render(request, "enrollment/window_resident.html", context)
+
+
+@login_required
+@permission_required(WINDOW_PERMISSION, raise_exception=True)
+@require_POST
+def window_balance_pay(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """收取欠缴: the balance an enrollment still owes, paid today at the window, in the county holding it."""
+    enrollment: Enrollment | None = enrollment_get(user=request.user, pk=pk)
+    if enrollment is None:
+        raise Http404("没有找到该缴费记录。")
+    if not enrollment_held_for_user(user=request.user, enrollment=enrollment):
+        messages.error(request, f"该参保记录由{enrollment.enrolling_county.name}办理，请到参保地缴费。")
+        return redirect("window_resident", pk=enrollment.resident_id)
+    try:
+        contribution_payment_add(actor=request.user, enrollment=enrollment, payment_date=timezone.localdate())
+    except ValidationError as error:
+        messages.error(
+            request, "；".join(message for messages_ in error.message_dict.values() for message in messages_)
+        )
+        return redirect("window_resident", pk=enrollment.resident_id)
+    messages.success(request, f"已收取{enrollment.insurance_year}年度欠缴的个人缴费。")
+    return redirect("window_receipt", pk=enrollment.pk)
 
 
 @login_required

@@ -253,3 +253,28 @@ def test_r7_1a_r10_3_progress_api_counts_a_january_registration_for_the_birth_ye
     response = api.get("/api/v1/targets/progress/", {"year": 2026, "as_of": "2028-01-15", "level": "city"})
     assert response.status_code == 400
     assert response.json() == {"as_of": ["统计截止日应在所查年度或其次年之内。"]}
+
+
+def test_r7_6_r7_4_the_window_shows_and_takes_the_second_years_balance(client, clerk, mother):
+    # given a baby born on 2025-12-28 to a pregnancy pre-enrolled for 2026: its 2026 year still owes 400.00
+    enrollment_create(actor=clerk, resident=mother, insurance_year=2025, payment_date=D(2024, 11, 20))
+    pre_enrollment_create(
+        actor=clerk, mother_id_number=MOTHER_ID, expected_delivery_date=D(2026, 1, 20), application_date=D(2025, 10, 1)
+    )
+    record = register(clerk, born=D(2025, 12, 28), registered=D(2026, 1, 5))
+    second = Enrollment.objects.get(resident=record.resident, insurance_year=2026)
+    client.force_login(clerk)
+    # when the clerk opens the baby at the window
+    page = client.get(f"/window/residents/{record.resident.pk}/").content.decode()
+    # then the balance is shown with its button
+    assert "尚欠¥400.00" in page
+    # when the clerk takes it
+    response = client.post(f"/window/enrollments/{second.pk}/balance/")
+    # then the receipt follows and the year is paid in full
+    assert response["Location"] == f"/window/enrollments/{second.pk}/receipt/"
+    assert contributions(second)[-1] == ("contribution", Decimal("400.00"), timezone.localdate())
+    assert "尚欠" not in client.get(f"/window/residents/{record.resident.pk}/").content.decode()
+    # and taking it again is refused, nothing written
+    again = client.post(f"/window/enrollments/{second.pk}/balance/", follow=True)
+    assert "该参保记录没有欠缴的个人缴费。" in again.content.decode()
+    assert len(contributions(second)) == 2
