@@ -13,8 +13,8 @@ from rest_framework.views import APIView
 
 from accounts.requests import AuthenticatedRequest
 
-from ..models import ClaimSummary, Enrollment, EnrollmentBasis, PayerRelation, PaymentChannel
-from ..rules import EXIT_KIND_LABELS, REFUND_REASON_LABELS
+from ..models import ClaimSummary, Enrollment, PayerRelation, PaymentChannel
+from ..rules import REFUND_REASON_LABELS
 from ..selectors import enrollment_get, enrollment_held_for_user, enrollment_list, resident_for_enrollment
 from ..serializers import EnrollmentSerializer
 from ..services.enrollments import (
@@ -25,28 +25,19 @@ from ..services.enrollments import (
     refund_request,
 )
 from .base import ReadRequiresViewPermission, api_validation_error, resident_in_scope, resident_record_create
-from .quotes import SPECIAL_STATUS_CHOICES
+from .quotes import PaymentSituationRequestFields
 
 
-class EnrollmentCreateSerializer(serializers.Serializer):
+class EnrollmentCreateSerializer(PaymentSituationRequestFields):
     id_number = serializers.CharField(max_length=18)
     insurance_year = serializers.IntegerField(min_value=2000, max_value=2100)
     payment_date = serializers.DateField()
     back_paid_years = serializers.IntegerField(min_value=0, default=0)
-    special_status = serializers.ChoiceField(choices=SPECIAL_STATUS_CHOICES, required=False, allow_null=True)
-    special_date = serializers.DateField(required=False, allow_null=True)
     channel = serializers.ChoiceField(choices=PaymentChannel.choices, default=PaymentChannel.WINDOW)
     accident_topup = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True)
     payer_id_number = serializers.CharField(max_length=18, required=False, allow_null=True, allow_blank=True)
     payer_relation = serializers.ChoiceField(
         choices=PayerRelation.choices, required=False, allow_null=True, allow_blank=True
-    )
-    exit_kind = serializers.ChoiceField(
-        choices=list(EXIT_KIND_LABELS.items()),
-        required=False,
-        allow_null=True,
-        allow_blank=True,
-        help_text="退出类别（退出其他制度保障人员，R8.1）；不填时，有职工医保参保年度即按职工医保停保。",
     )
     employee_years = serializers.ListField(
         child=serializers.IntegerField(min_value=1900, max_value=2100),
@@ -61,18 +52,6 @@ class EnrollmentCreateSerializer(serializers.Serializer):
         help_text="参保地：6位县级区划代码；不填为户籍所在县（R13.0a）。",
         error_messages={"invalid": "参保地应为6位县级区划代码。"},
     )
-    basis = serializers.ChoiceField(
-        choices=EnrollmentBasis.choices,
-        required=False,
-        allow_null=True,
-        help_text="参保依据：household 户籍地（默认）、residence 居住地（居住证）、employment 就业地、"
-        "parent_residence 新生儿随父母常住地。",
-    )
-    basis_document_no = serializers.CharField(
-        max_length=64, required=False, allow_null=True, allow_blank=True, help_text="居住证号或就业证明编号。"
-    )
-    basis_valid_from = serializers.DateField(required=False, allow_null=True, help_text="证明有效期起。")
-    basis_valid_to = serializers.DateField(required=False, allow_null=True, help_text="证明有效期止；长期有效不填。")
 
 
 # The request fields of the place of enrollment and the service's names for them (R13.0a).

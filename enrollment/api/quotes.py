@@ -32,19 +32,10 @@ SPECIAL_STATUS_CHOICES = [
 ]
 
 
-class QuoteRequestSerializer(serializers.Serializer):
-    region = serializers.RegexField(r"^\d{6}$", help_text="6位县级区划代码")
-    insurance_year = serializers.IntegerField(min_value=2000, max_value=2100)
-    payment_date = serializers.DateField()
-    birth_date = serializers.DateField(required=False, allow_null=True)
-    categories = serializers.ListField(
-        child=serializers.ChoiceField(choices=HardshipCategory.choices), required=False, default=list
-    )
-    disability_grade = serializers.IntegerField(min_value=1, max_value=4, required=False, allow_null=True)
-    enrolled_years = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
-    zero_claim_years = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
-    reward_used_years = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
-    back_paid_years = serializers.IntegerField(min_value=0, required=False, default=0)
+class PaymentSituationRequestFields(serializers.Serializer):
+    """The request fields the quote and the enrollment share beyond the payment: the kind of exit (R8.1) and the
+    basis of the place of enrollment (R13.0a)."""
+
     special_status = serializers.ChoiceField(choices=SPECIAL_STATUS_CHOICES, required=False, allow_null=True)
     special_date = serializers.DateField(required=False, allow_null=True)
     exit_kind = serializers.ChoiceField(
@@ -58,13 +49,29 @@ class QuoteRequestSerializer(serializers.Serializer):
         choices=EnrollmentBasis.choices,
         required=False,
         allow_null=True,
-        help_text="参保依据（R13.0a）：不填为户籍地，即 region 为户籍所在县；其他依据须填写证明编号。",
+        help_text="参保依据（R13.0a）：household 户籍地（默认）、residence 居住地（居住证）、employment 就业地、"
+        "parent_residence 新生儿随父母常住地；户籍地以外须填写证明编号。",
     )
     basis_document_no = serializers.CharField(
         max_length=64, required=False, allow_null=True, allow_blank=True, help_text="居住证号或就业证明编号。"
     )
-    basis_valid_from = serializers.DateField(required=False, allow_null=True)
-    basis_valid_to = serializers.DateField(required=False, allow_null=True)
+    basis_valid_from = serializers.DateField(required=False, allow_null=True, help_text="证明有效期起。")
+    basis_valid_to = serializers.DateField(required=False, allow_null=True, help_text="证明有效期止；长期有效不填。")
+
+
+class QuoteRequestSerializer(PaymentSituationRequestFields):
+    region = serializers.RegexField(r"^\d{6}$", help_text="6位县级区划代码")
+    insurance_year = serializers.IntegerField(min_value=2000, max_value=2100)
+    payment_date = serializers.DateField()
+    birth_date = serializers.DateField(required=False, allow_null=True)
+    categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=HardshipCategory.choices), required=False, default=list
+    )
+    disability_grade = serializers.IntegerField(min_value=1, max_value=4, required=False, allow_null=True)
+    enrolled_years = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    zero_claim_years = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    reward_used_years = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    back_paid_years = serializers.IntegerField(min_value=0, required=False, default=0)
     employee_insured_years = serializers.ListField(
         child=serializers.IntegerField(min_value=1900, max_value=2100),
         required=False,

@@ -18,6 +18,7 @@ from bulk.staging import OUTCOME_ERROR, Stage, StageColumn, date_column, history
 from enrollment.models import EmployeeInsuredYear, EmployeeYearSource, Resident
 
 from .cells import id_number_check
+from .people import registry_person_checks
 
 UNKNOWN_PERSON = "身份证号未在居民档案中登记，请先登记或导入居民档案。"
 OUTSIDE_COUNTY = "该居民户籍和居住地均不在本县（区），不能由本县（区）导入其职工医保参保年度。"
@@ -80,27 +81,8 @@ def employee_stop_row_check(
 
 def employee_stop_checks(stage: Stage, *, county_code: str) -> None:
     """People not in the registry, registered outside the county, or named otherwise than in the registry."""
+    registry_person_checks(stage, county_code=county_code, unknown_person=UNKNOWN_PERSON, outside_county=OUTSIDE_COUNTY)
     resident_table = Resident._meta.db_table
-    scope = f"{county_code}%"
-    stage.execute(
-        f"""
-        UPDATE {{stage}} SET outcome = %s, problem = %s
-        WHERE outcome IS NULL
-          AND NOT EXISTS (SELECT 1 FROM {resident_table} r WHERE r.id_number = {{stage}}.id_number)
-        """,
-        [OUTCOME_ERROR, UNKNOWN_PERSON],
-    )
-    stage.execute(
-        f"""
-        UPDATE {{stage}} SET outcome = %s, problem = %s
-        WHERE outcome IS NULL AND EXISTS (
-            SELECT 1 FROM {resident_table} r
-            WHERE r.id_number = {{stage}}.id_number
-              AND r.household_division_id NOT LIKE %s
-              AND (r.residence_division_id IS NULL OR r.residence_division_id NOT LIKE %s))
-        """,
-        [OUTCOME_ERROR, OUTSIDE_COUNTY, scope, scope],
-    )
     stage.execute(
         f"""
         UPDATE {{stage}} SET outcome = %s, problem = %s

@@ -34,7 +34,6 @@ from bulk.rules import (
     money_check,
 )
 from bulk.staging import (
-    OUTCOME_ERROR,
     OUTCOME_SKIP,
     Stage,
     StageColumn,
@@ -59,6 +58,7 @@ from enrollment.models import (
 from enrollment.rules import RecordDateRefused, insurance_year_open_check, payment_date_check
 
 from .cells import id_number_check
+from .people import registry_person_checks
 
 UNKNOWN_PERSON = "身份证号未在居民档案中登记，请先导入居民档案。"
 OUTSIDE_COUNTY = "该居民户籍和居住地均不在本县（区），不能由本县（区）导入其参保记录。"
@@ -180,27 +180,8 @@ def explanation(job_id: int, file_name: str) -> list[dict[str, str]]:
 def enrollment_checks(stage: Stage, *, county_code: str) -> None:
     """Unknown people, people of another county, the same active person-year twice in the file, and person-years
     already recorded (skipped, not refused)."""
+    registry_person_checks(stage, county_code=county_code, unknown_person=UNKNOWN_PERSON, outside_county=OUTSIDE_COUNTY)
     resident_table = Resident._meta.db_table
-    scope = f"{county_code}%"
-    stage.execute(
-        f"""
-        UPDATE {{stage}} SET outcome = %s, problem = %s
-        WHERE outcome IS NULL
-          AND NOT EXISTS (SELECT 1 FROM {resident_table} r WHERE r.id_number = {{stage}}.id_number)
-        """,
-        [OUTCOME_ERROR, UNKNOWN_PERSON],
-    )
-    stage.execute(
-        f"""
-        UPDATE {{stage}} SET outcome = %s, problem = %s
-        WHERE outcome IS NULL AND EXISTS (
-            SELECT 1 FROM {resident_table} r
-            WHERE r.id_number = {{stage}}.id_number
-              AND r.household_division_id NOT LIKE %s
-              AND (r.residence_division_id IS NULL OR r.residence_division_id NOT LIKE %s))
-        """,
-        [OUTCOME_ERROR, OUTSIDE_COUNTY, scope, scope],
-    )
     mark_duplicates(
         stage, key="id_number, insurance_year", where="AND status = 'active'", what="同一人同一保险年度的有效记录"
     )
