@@ -236,6 +236,9 @@ def _place_and_quote(
     basis_valid_from: datetime.date | None,
     basis_valid_to: datetime.date | None,
 ) -> tuple[EnrollmentPlace, Quote]:
+    """What a payment computes, with the figures of the county that is to hold it: the payment's checks, the quote,
+    then the place, whose check needs the situation the quote applied (a newborn may follow a parent's residence,
+    R13.0a); writes nothing."""
     today = timezone.localdate()
     county = _enrolling_county(enrolling_county, resident)
     policy = _policy_for(resident, insurance_year, today=today, county_code=county.code)
