@@ -337,7 +337,8 @@ INSERT INTO enrollment_enrollment (
     break_years, individual_due, subsidy_amount, subsidy_category, back_payment_due, waiting_fixed_months,
     waiting_variable_months, waiting_repaired_months, waiting_total_months, benefit_start, benefit_end,
     counts_as_enrolled_year, cap_base, cap_continuity_bonus, cap_zero_claim_bonus, cap_break_penalty, cap_effective,
-    explanation, recorded_by_id, created_at, refund_reason, refund_date, void_reason)
+    explanation, recorded_by_id, created_at, refund_reason, refund_date, void_reason, exit_kind,
+    enrolling_county_id, enrollment_basis, basis_document_no, basis_valid_from, basis_valid_to)
 SELECT r.id, y.year, CASE WHEN refunded THEN 'refunded' ELSE 'active' END, paid,
     CASE WHEN h.draw %% 10 < 8 THEN 'tax' ELSE 'window' END, '', '', NULL,
     CASE WHEN newborn THEN 'newborn' ELSE '' END, CASE WHEN newborn THEN r.birth_date END, 0, false,
@@ -350,7 +351,8 @@ SELECT r.id, y.year, CASE WHEN refunded THEN 'refunded' ELSE 'active' END, paid,
     0, 0, 0, 0, 0,
     CASE WHEN newborn THEN r.birth_date ELSE make_date(y.year, 1, 1) END, make_date(y.year, 12, 31), true,
     0, 0, 0, 0, 0, '[]'::jsonb, %(user)s, now(), CASE WHEN refunded THEN 'death' ELSE '' END,
-    CASE WHEN refunded THEN paid + 90 END, ''
+    CASE WHEN refunded THEN paid + 90 END, '', '',
+    substr(r.household_division_id, 1, 6), 'household', '', NULL, NULL
 FROM enrollment_resident r
 CROSS JOIN LATERAL generate_series(GREATEST(%(first)s, extract(year FROM r.birth_date)::int), %(last)s) AS y(year)
 CROSS JOIN LATERAL (SELECT abs(hashint8(r.id * 100 + y.year)::bigint) AS draw) h
