@@ -246,6 +246,7 @@ ENDPOINTS: dict[str, Case | tuple[Case, ...]] = {
         ),
     ),
     "window_receipt": get(VIEW_ENROLLMENT, OBJECT, kwargs=pk("enrollment")),
+    "window_balance_pay": post(ADD_ENROLLMENT, OBJECT, kwargs=pk("enrollment"), success=302),
     # --- reports: exports and the fiscal pages (R11)
     "resident_roster_export": post(VIEW_RESIDENT, ROWS, success=302),
     "export_job_detail": get(None, OWNER, kwargs=own_export),
