@@ -46,6 +46,7 @@ def todo_register(
 def todo_lines(*, user: User, today: datetime.date) -> list[TodoLine]:
     """The to-dos of the user's role, in their order, each counted in the user's scope as of `today`."""
     todos = sorted(
-        ((key, todo) for key, todo in TODOS.items() if user.role in todo.roles), key=lambda item: (item[1].order, item[0])
+        ((key, todo) for key, todo in TODOS.items() if user.role in todo.roles),
+        key=lambda item: (item[1].order, item[0]),
     )
     return [todo.line(user, today) for _, todo in todos]

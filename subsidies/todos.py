@@ -20,4 +20,6 @@ def identity_lists_to_confirm_line(user: User, today: datetime.date) -> TodoLine
 
 
 def todos_register() -> None:
-    todo_register(key="subsidies.identity_lists", roles={Role.WINDOW_CLERK}, order=20, line=identity_lists_to_confirm_line)
+    todo_register(
+        key="subsidies.identity_lists", roles={Role.WINDOW_CLERK}, order=20, line=identity_lists_to_confirm_line
+    )

@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, Max, Q, QuerySet
+from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Length
 
 from accounts.models import User
@@ -275,7 +275,6 @@ def progress_dashboard_get(
     )
 
 
-
 # --- City and province staff's to-dos on the home page -------------------------------------------------------------
 
 # A snapshot behind its benchmark, short of green as `pace_status` judges it: a rate below its target rate, a count's
@@ -290,14 +289,13 @@ def _snapshots_in_scope(*, user: User) -> QuerySet[ProgressSnapshot]:
 
 
 def progress_divisions_behind(*, user: User) -> QuerySet[Division]:
-    """R10.3: the divisions below the user's own whose completion rate on some metric is behind its benchmark in
-    the latest snapshots of the user's scope (the latest year, and its latest date)."""
-    snapshots = _snapshots_in_scope(user=user)
-    latest = snapshots.order_by("-year", "-as_of").values("year", "as_of").first()
-    if latest is None:
-        return Division.objects.none()
+    """R10.3: the divisions below the user's own whose latest snapshot of some metric is behind its benchmark."""
+    latest = ProgressSnapshot.objects.filter(division_id=OuterRef("division_id"), metric=OuterRef("metric")).order_by(
+        "-as_of", "-year"
+    )
     behind = (
-        snapshots.filter(year=latest["year"], as_of=latest["as_of"])
+        _snapshots_in_scope(user=user)
+        .filter(pk=Subquery(latest.values("pk")[:1]))
         .exclude(division_id=user_scope_code(user=user))
         .filter(BEHIND_BENCHMARK)
     )
