@@ -220,6 +220,11 @@ PROGRESS_JOB_JOIN_MINUTES = int(os.environ.get("PROGRESS_JOB_JOIN_MINUTES", "30"
 # A running job whose worker has not recorded a heartbeat for this long is taken for gone (core.jobs): shown as
 # 已中断, and its lock is taken over by the next delivery. Technical, not policy: the heartbeat comes every sixth of it.
 JOB_HEARTBEAT_STALE_SECONDS = float(os.environ.get("JOB_HEARTBEAT_STALE_SECONDS", "30"))
+# The home page's to-dos (accounts.todos). Working reminders, not policy: a township official is reminded of the
+# people of a pushed list still without an outcome this many days before its feedback deadline; city and province
+# staff of the progress snapshots whose latest date is older than this many days.
+TODO_DEADLINE_NEAR_DAYS = int(os.environ.get("TODO_DEADLINE_NEAR_DAYS", "7"))
+TODO_PROGRESS_SNAPSHOT_STALE_DAYS = int(os.environ.get("TODO_PROGRESS_SNAPSHOT_STALE_DAYS", "31"))
 
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 

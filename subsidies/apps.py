@@ -9,3 +9,7 @@ class SubsidiesConfig(AppConfig):
         from .loaders import loaders_register
 
         loaders_register()  # the bulk import's file kind(s) this app owns
+
+        from .todos import todos_register
+
+        todos_register()  # the home page's line of identity lists to confirm

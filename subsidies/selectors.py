@@ -18,6 +18,7 @@ from accounts.scope import (
     scope_queryset,
     user_can_see_report_row,
 )
+from core.batches import BatchStatus
 from divisions.codes import code_length, county_code_of
 from divisions.models import Division, DivisionLevel
 from enrollment.coverage import CoverageTable, coverage_table, scope_narrower_than
@@ -310,3 +311,9 @@ def identity_list_batches(*, user: User) -> QuerySet[IdentityListBatch]:
     """The lists uploaded for the counties of the user's scope (or for the county their scope lies in)."""
     batches = IdentityListBatch.objects.order_by("-uploaded_at", "-id")
     return scope_or_above_queryset(batches, user=user, code_fields=("county__code",))
+
+
+def identity_lists_to_confirm(*, user: User) -> QuerySet[IdentityListBatch]:
+    """R6.1: the lists of the user's scope uploaded and checked but not yet confirmed (待确认): nothing of them is
+    written until a clerk confirms them."""
+    return identity_list_batches(user=user).filter(status=BatchStatus.PREVIEWED)

@@ -12,3 +12,7 @@ class TargetsConfig(AppConfig):
         from .selectors.targets import coverage_targets_get
 
         coverage_targets_lookup_register(coverage_targets_get)
+
+        from .todos import todos_register
+
+        todos_register()  # the home page's lines of divisions behind time progress and stale snapshots

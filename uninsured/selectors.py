@@ -311,3 +311,32 @@ def _elsewhere_place(person: UninsuredPerson) -> str:
 def _elsewhere_label(person: UninsuredPerson) -> str:
     """已在外地参保 for a person without a recorded reason whose year is held in another county (R13.0a)."""
     return str(UninsuredReason.INSURED_ELSEWHERE.label) if _elsewhere_place(person) else ""
+
+
+# --- The township's to-dos on the home page -----------------------------------------------------------------------
+
+
+def uninsured_lists_to_sign(*, user: User) -> QuerySet[UninsuredList]:
+    """The lists pushed down to the user's scope that no official has signed for yet (待签领)."""
+    return uninsured_lists(user=user).filter(signed_at__isnull=True)
+
+
+def uninsured_people_deadline_near(*, user: User, today: datetime.date, days: int) -> QuerySet[UninsuredPerson]:
+    """The people of the pushed lists of the user's scope still without an outcome, whose list's feedback deadline
+    falls between today and `days` days from today (both included)."""
+    people = UninsuredPerson.objects.filter(
+        uninsured_list__deadline__gte=today, uninsured_list__deadline__lte=today + datetime.timedelta(days=days)
+    )
+    people = people.annotate(registry_enrolled=registry_enrolled()).filter(PENDING)
+    return scope_queryset(people, user=user, code_fields=TOWNSHIP_FIELDS)
+
+
+def uninsured_lists_overdue(*, user: User, today: datetime.date) -> QuerySet[UninsuredList]:
+    """The lists of the user's scope past their feedback deadline with people still without an outcome
+    (`list_overdue`)."""
+    pending = (
+        UninsuredPerson.objects.filter(uninsured_list=OuterRef("pk"))
+        .annotate(registry_enrolled=registry_enrolled())
+        .filter(PENDING)
+    )
+    return uninsured_lists(user=user).filter(deadline__lt=today).filter(Exists(pending))

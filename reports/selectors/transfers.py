@@ -18,9 +18,11 @@ from ..models import FiscalLevel, FiscalProgrammeYear, FiscalTransfer
 from ..rules import TransferStatus, level_transfer_status
 from .settlement import (
     LEVEL_ORDER,
+    FiscalDataMissing,
     FiscalOutOfScope,
     city_code_normalise,
     fiscal_area_name,
+    fiscal_cities,
     money_total,
     settlement_compute,
 )
@@ -206,3 +208,35 @@ def fiscal_transfer_list(*, user: User, year: int, county_code: str) -> QuerySet
         .select_related("recorded_by")
         .order_by("level", "date", "id")
     )
+
+
+# --- The home page's line: levels overdue ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OverdueTransfers:
+    """R11.3: the levels of the user's scope overdue (逾期未拨付) for the latest programme year whose due date has
+    passed; year None when no year's due date has passed yet."""
+
+    year: int | None
+    rows: list[TransferStatusRow]
+
+
+def fiscal_transfers_overdue(*, user: User, today: datetime.date) -> OverdueTransfers:
+    """R11.3: each county and level of the user's cities (their own county's, for a county user) that has not paid
+    its prepay in full by the due date of the latest programme year whose due date has passed. An earlier year's
+    shortfall is the business of its settlement in the year after (R11.2). A city whose figures are incomplete
+    (FiscalDataMissing) counts none: its page says what is missing."""
+    programme_year = (
+        FiscalProgrammeYear.objects.filter(transfer_due_date__lt=today).order_by("-year").values("year").first()
+    )
+    if programme_year is None:
+        return OverdueTransfers(year=None, rows=[])
+    year = programme_year["year"]
+    rows: list[TransferStatusRow] = []
+    for city in fiscal_cities(user=user):
+        try:
+            rows.extend(fiscal_transfer_table(user=user, year=year, city=city, today=today).overdue)
+        except FiscalDataMissing:
+            continue
+    return OverdueTransfers(year=year, rows=rows)

@@ -10,12 +10,13 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Length
 
 from accounts.models import User
 from accounts.scope import (
     DivisionOutOfScope,
+    scope_queryset,
     user_can_see_division,
     user_scope_code,
 )
@@ -272,3 +273,43 @@ def progress_dashboard_get(
             for row in ([own, *rows] if own else rows)
         ],
     )
+
+
+# --- City and province staff's to-dos on the home page -------------------------------------------------------------
+
+# A snapshot behind its benchmark, short of green as `pace_status` judges it: a rate below its target rate, a count's
+# completion rate below the time progress.
+BEHIND_BENCHMARK = Q(metric__in=RATE_METRICS, completion_rate__lt=F("target") * GREEN_SHARE_OF_BENCHMARK) | (
+    ~Q(metric__in=RATE_METRICS) & Q(completion_rate__lt=F("time_progress") * GREEN_SHARE_OF_BENCHMARK)
+)
+
+
+def _snapshots_in_scope(*, user: User) -> QuerySet[ProgressSnapshot]:
+    return scope_queryset(ProgressSnapshot.objects.all(), user=user, code_fields=("division__code",))
+
+
+def progress_divisions_behind(*, user: User) -> QuerySet[Division]:
+    """R10.3: the divisions below the user's own whose latest snapshot of some metric is behind its benchmark."""
+    latest = ProgressSnapshot.objects.filter(division_id=OuterRef("division_id"), metric=OuterRef("metric")).order_by(
+        "-as_of", "-year"
+    )
+    behind = (
+        _snapshots_in_scope(user=user)
+        .filter(pk=Subquery(latest.values("pk")[:1]))
+        .exclude(division_id=user_scope_code(user=user))
+        .filter(BEHIND_BENCHMARK)
+    )
+    return Division.objects.filter(code__in=behind.values("division_id"))
+
+
+def progress_divisions_stale(*, user: User, today: datetime.date, days: int) -> QuerySet[Division]:
+    """The divisions of the user's scope whose latest progress snapshot counts up to a date more than `days` days
+    before today: their progress wants refreshing."""
+    stale = (
+        _snapshots_in_scope(user=user)
+        .values("division_id")
+        .annotate(latest=Max("as_of"))
+        .filter(latest__lt=today - datetime.timedelta(days=days))
+        .values("division_id")
+    )
+    return Division.objects.filter(code__in=stale)
