@@ -168,8 +168,9 @@ class WindowPaymentForm(forms.Form):
         """The rarely used fields are shown when one of them is refused, filled, or asked for (a basis of enrollment
         for a person of another county, R13.0a)."""
         more = [name for name in self.fields if name not in self.COMMON_FIELDS]
+        changed = self.changed_data if self.is_bound else []
         return bool(self.initial.get("enrollment_basis")) or any(
-            name in self.errors or name in self.changed_data for name in more
+            name in self.errors or name in changed for name in more
         )
 
     def focus(self, *, quoted: bool) -> None:
