@@ -52,3 +52,34 @@ def test_clerk_quotes_takes_payment_and_sees_the_receipt_with_the_keyboard(live_
     # then
     expect(page.locator("h1")).to_have_text("城乡居民基本医疗保险缴费凭证")
     expect(page.locator("table").first).to_contain_text("2026年4月1日 至 2026年12月31日")
+
+
+def test_clerk_walks_the_window_by_keyboard_only(live_server, page):
+    # given
+    call_command("seed_demo", residents=3, hardship_share=0, enrolled_share=0, stdout=io.StringIO())
+    resident = Resident.objects.order_by("id").first()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("用户名").fill("clerk")
+    page.get_by_label("密码").fill("canbao-demo-2026")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/window/")
+    # when: the ID number and Enter open the person with the cursor in the year
+    expect(page.get_by_label("身份证号")).to_be_focused()
+    page.keyboard.type(resident.id_number)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/window/residents/{resident.pk}/")
+    expect(page.get_by_label("保险年度")).to_be_focused()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("2026")
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("缴费日期")).to_be_focused()
+    page.keyboard.type("11202025")  # month, day, year in the browser's language
+    # Enter quotes; the confirm button then has the cursor, and Enter again takes the payment
+    page.keyboard.press("Enter")
+    expect(page.locator("#quote")).to_contain_text("2026-04-01 至 2026-12-31")
+    expect(page.get_by_role("button", name="确认收费 ¥400.00")).to_be_focused()
+    page.keyboard.press("Enter")
+    # then the receipt
+    expect(page.locator("h1")).to_have_text("城乡居民基本医疗保险缴费凭证")
+    expect(page.locator("table").first).to_contain_text("2026年4月1日 至 2026年12月31日")
