@@ -89,9 +89,7 @@ def test_r13_4_short_digits_found_nowhere_say_a_whole_number_has_18(client, cler
     status, location, page = search(client, "12345")
     # then
     assert (status, location) == (200, "")
-    assert (
-        "本辖区没有身份证号以12345结尾或联系电话为12345的居民。若输入的是完整身份证号：身份证号应为18位。" in page
-    )
+    assert "本辖区没有身份证号以12345结尾或联系电话为12345的居民。若输入的是完整身份证号：身份证号应为18位。" in page
     assert records() == before
 
 
@@ -239,10 +237,8 @@ def test_r13_0a_paid_year_is_refused_at_the_quote_and_nothing_is_written(client,
     # when the clerk quotes (or pays) 2026 again
     page = client.post(f"/window/residents/{yujing_resident.pk}/", {**QUOTE, "action": action}).content.decode()
     # then
-    assert (
-        '<div class="text-danger small" role="alert">该居民2026年度已参保（山阴县，2025年11月20日缴费），不能重复缴费。</div>'
-        in page
-    )
+    refusal = "该居民2026年度已参保（山阴县，2025年11月20日缴费），不能重复缴费。"
+    assert f'<div class="text-danger small" role="alert">{refusal}</div>' in page
     assert 'value="pay"' not in page
     assert 'id="quote"' not in page
     assert records() == before
@@ -270,7 +266,7 @@ def test_the_year_has_the_focus_when_a_person_is_opened(client, clerk, yujing_re
     assert autofocused(page) == ["insurance_year"]
     assert page.index('name="insurance_year"') < page.index('name="payment_date"') < page.index('name="channel"')
     assert page.index('name="channel"') < page.index("<details") < page.index('name="special_status"')
-    assert "<details class=\"mt-2\">" in page  # the rarely used fields folded away
+    assert '<details class="mt-2">' in page  # the rarely used fields folded away
 
 
 def test_the_confirm_button_has_the_focus_after_a_quote(client, clerk, yujing_resident):
@@ -288,10 +284,8 @@ def test_a_refused_field_has_the_focus_and_its_section_is_open(client, clerk, yu
     # given
     client.force_login(clerk)
     # when the top-up is refused
-    page = client.post(
-        f"/window/residents/{yujing_resident.pk}/", {**QUOTE, "accident_topup": "40"}
-    ).content.decode()
+    page = client.post(f"/window/residents/{yujing_resident.pk}/", {**QUOTE, "accident_topup": "40"}).content.decode()
     # then
     assert autofocused(page) == ["accident_topup"]
-    assert "<details class=\"mt-2\" open>" in page
+    assert '<details class="mt-2" open>' in page
     assert Enrollment.objects.count() == 0
