@@ -19,7 +19,7 @@ from ..rules import EXIT_KIND_LABELS, IdNumberError, id_number_read
 # which a string of digits is taken for a whole ID number typed or scanned (a first-generation number has 15).
 SEARCH_DIGITS_MIN = 4
 WHOLE_ID_NUMBER_MIN = 15
-SEARCH_TOO_SHORT = "按身份证号后几位或电话查询请至少输入4位数字；完整的身份证号为18位。"
+SEARCH_TOO_SHORT = f"按身份证号后几位或电话查询请至少输入{SEARCH_DIGITS_MIN}位数字；完整的身份证号为18位。"
 
 
 class SearchKind:
@@ -43,18 +43,21 @@ class WindowSearchForm(forms.Form):
     q = forms.CharField(label="身份证号、姓名或电话", max_length=40, strip=True)
 
     def clean_q(self) -> WindowQuery:
-        text = re.sub(r"\s+", "", self.cleaned_data["q"]).upper()
+        # spaces and hyphens are how numbers are written down (138-1234-5678), never part of one
+        text = re.sub(r"[\s\-－]+", "", self.cleaned_data["q"]).upper()
         if not re.search(r"\d", text):
             return WindowQuery(kind=SearchKind.NAME, text=text)
-        if re.fullmatch(r"\d+X?", text) and len(text) < WHOLE_ID_NUMBER_MIN:
+        if re.fullmatch(r"[0-9]+X?", text) and len(text) < WHOLE_ID_NUMBER_MIN:
             if len(text) < SEARCH_DIGITS_MIN:
                 raise forms.ValidationError(SEARCH_TOO_SHORT)
             return WindowQuery(kind=SearchKind.DIGITS, text=text)
+        # a newborn still without an ID number has its mother's with B, B1, B2 … after it (R7.5)
+        placeholder = re.fullmatch(r"(.{18})(B[0-9]*)", text)
         try:
-            id_number, _birth_date, _sex = id_number_read(text)
+            id_number, _birth_date, _sex = id_number_read(placeholder[1] if placeholder else text)
         except IdNumberError as error:
             raise forms.ValidationError(str(error)) from None
-        return WindowQuery(kind=SearchKind.ID_NUMBER, text=id_number)
+        return WindowQuery(kind=SearchKind.ID_NUMBER, text=id_number + (placeholder[2] if placeholder else ""))
 
 
 def id_number_problem(text: str) -> str:

@@ -11,6 +11,7 @@ from accounts.models import Role
 from conftest import SHANYIN, make_user
 from enrollment.forms.window import WindowPaymentForm
 from enrollment.models import Enrollment, Payment, Resident
+from newborns.services import pre_enrollment_create
 from tests.factories import EnrollmentFactory, ResidentFactory, first_village
 
 pytestmark = pytest.mark.django_db
@@ -113,6 +114,25 @@ def test_valid_id_number_of_no_one_here_is_not_found(client, clerk, yujing_resid
     assert "本辖区没有该身份证号的居民档案，请核对号码或先登记居民。" in page
 
 
+def test_r7_6_newborn_placeholder_opens_the_baby(client, clerk):
+    # given a baby pre-enrolled under the mother's number with B, awaiting its own
+    mother = ResidentFactory(actor=clerk, name="王母亲", birth_date=datetime.date(1995, 4, 2), sequence=18)
+    EnrollmentFactory(actor=clerk, resident=mother, insurance_year=2025, payment_date=datetime.date(2024, 11, 20))
+    pre_enrollment = pre_enrollment_create(
+        actor=clerk,
+        mother_id_number=mother.id_number,
+        expected_delivery_date=datetime.date(2026, 1, 20),
+        application_date=datetime.date(2025, 10, 1),
+    )
+    baby = pre_enrollment.placeholders.get().resident
+    client.force_login(clerk)
+    # when
+    status, location, _page = search(client, f"{mother.id_number.lower()}b")
+    # then
+    assert baby.id_number == f"{mother.id_number}B"
+    assert (status, location) == (302, f"/window/residents/{baby.pk}/")
+
+
 # --- Search by name, last digits, phone: in scope; one hit opens the person, several are listed ----------------
 
 
@@ -178,7 +198,7 @@ def test_search_by_phone_opens_the_person_in_scope_only(client, clerk, yingxian_
     client.force_login(clerk)
     phoned = ResidentFactory(actor=clerk, name="赵电话", phone="13812345678", sequence=45)
     # when
-    found = search(client, "138 1234 5678")
+    found = search(client, "138-1234 5678")
     elsewhere = search(client, "13900001111")
     # then
     assert found[:2] == (302, f"/window/residents/{phoned.pk}/")
