@@ -43,6 +43,36 @@ def resident_list(*, user: User, search: str = "", division_code: str = "") -> Q
     return residents.select_related("household_division__parent", "residence_division")
 
 
+def resident_window_search(*, user: User, name: str = "", digits: str = "") -> QuerySet[Resident]:
+    """The window's search, in the user's scope: by part of the name, or by digits that end an ID number (4 or more,
+    an X included) or are a phone number; by name, then ID number."""
+    residents = resident_list(user=user)
+    if digits:
+        residents = residents.filter(Q(id_number__endswith=digits.upper()) | Q(phone=digits))
+    elif name:
+        residents = residents.filter(name__contains=name)
+    else:
+        residents = residents.none()
+    return residents.order_by("name", "id_number")
+
+
+def resident_paid_years(*, resident: Resident) -> dict[int, str]:
+    """The years a person found in scope holds an active enrollment for, anywhere in the province (R13.0a: one a year),
+    each with the county holding it and the payment date, in Chinese for the window."""
+    enrollments = (
+        Enrollment.objects.filter(resident=resident, status=EnrollmentStatus.ACTIVE)
+        .select_related("enrolling_county")
+        .order_by("insurance_year")
+    )
+    return {
+        enrollment.insurance_year: (
+            f"{enrollment.enrolling_county.name}，{enrollment.payment_date.year}年"
+            f"{enrollment.payment_date.month}月{enrollment.payment_date.day}日缴费"
+        )
+        for enrollment in enrollments
+    }
+
+
 def resident_get(*, user: User, id_number: str | None = None, pk: int | None = None) -> Resident | None:
     """One resident in the user's scope, or None: outside the scope a person does not exist for this user."""
     residents = resident_list(user=user)

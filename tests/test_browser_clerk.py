@@ -6,8 +6,10 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from accounts.models import User
 from accounts.personal_data import id_number_mask
 from enrollment.models import Resident
+from tests.factories import EnrollmentFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -52,3 +54,64 @@ def test_clerk_quotes_takes_payment_and_sees_the_receipt_with_the_keyboard(live_
     # then
     expect(page.locator("h1")).to_have_text("城乡居民基本医疗保险缴费凭证")
     expect(page.locator("table").first).to_contain_text("2026年4月1日 至 2026年12月31日")
+
+
+def test_clerk_walks_the_window_by_keyboard_only(live_server, page):
+    # given
+    call_command("seed_demo", residents=3, hardship_share=0, enrolled_share=0, stdout=io.StringIO())
+    resident = Resident.objects.order_by("id").first()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("用户名").fill("clerk")
+    page.get_by_label("密码").fill("canbao-demo-2026")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/window/")
+    # when: the ID number and Enter open the person with the cursor in the year
+    expect(page.get_by_label("身份证号")).to_be_focused()
+    page.keyboard.type(resident.id_number)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/window/residents/{resident.pk}/")
+    expect(page.get_by_label("保险年度")).to_be_focused()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("2026")
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("缴费日期")).to_be_focused()
+    page.keyboard.type("11202025")  # month, day, year in the browser's language
+    # Enter quotes; the confirm button then has the cursor, and Enter again takes the payment
+    page.keyboard.press("Enter")
+    expect(page.locator("#quote")).to_contain_text("2026-04-01 至 2026-12-31")
+    expect(page.get_by_role("button", name="确认收费 ¥400.00")).to_be_focused()
+    page.keyboard.press("Enter")
+    # then the receipt
+    expect(page.locator("h1")).to_have_text("城乡居民基本医疗保险缴费凭证")
+    expect(page.locator("table").first).to_contain_text("2026年4月1日 至 2026年12月31日")
+
+
+def test_window_names_a_paid_year_as_it_is_typed_and_withdraws_a_stale_confirm_button(live_server, page):
+    # given the first person has paid 2026, the second has not
+    call_command("seed_demo", residents=3, hardship_share=0, enrolled_share=0, stdout=io.StringIO())
+    paid, unpaid = Resident.objects.order_by("id")[:2]
+    EnrollmentFactory(actor=User.objects.get(username="clerk"), resident=paid)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("用户名").fill("clerk")
+    page.get_by_label("密码").fill("canbao-demo-2026")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/")
+    # when 2026 is typed for the first person
+    page.goto(f"{live_server.url}/window/residents/{paid.pk}/")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("2026")
+    # then it is named at once, and Enter answers with the refusal and no confirm button
+    expect(page.locator("[data-paid-years-note]")).to_contain_text("（2026年度已参保，请换一个年度）")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("alert")).to_contain_text("该居民2026年度已参保（")
+    expect(page.get_by_role("button", name="确认收费")).to_have_count(0)
+    # when the second person is quoted and a field then changed
+    page.goto(f"{live_server.url}/window/residents/{unpaid.pk}/")
+    page.get_by_label("保险年度").fill("2026")
+    page.get_by_label("缴费日期").fill("2025-11-20")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="确认收费 ¥400.00")).to_be_focused()
+    page.get_by_label("缴费日期").fill("2025-11-21")
+    # then the amount no longer holds: the button is withdrawn until Enter quotes again
+    expect(page.get_by_role("button", name="内容已修改，请回车重新测算")).to_be_disabled()

@@ -12,10 +12,11 @@ from django.views.decorators.http import require_POST
 from accounts.personal_data import PAGE_REVEAL_REASONS
 from accounts.requests import AuthenticatedHttpRequest
 from accounts.scope import user_scope_code_at
+from core.lists import list_page
 from divisions.models import DivisionLevel
 
-from ..forms.window import WindowPaymentForm
-from ..models import Enrollment, EnrollmentBasis
+from ..forms.window import SearchKind, WindowPaymentForm, WindowQuery, WindowSearchForm, id_number_problem
+from ..models import Enrollment, EnrollmentBasis, Resident
 from ..selectors import (
     enrolling_county_choices,
     enrollment_get,
@@ -26,11 +27,14 @@ from ..selectors import (
     resident_employee_years_credit,
     resident_for_enrollment,
     resident_get,
+    resident_paid_years,
+    resident_window_search,
 )
 from ..services.enrollments import contribution_payment_add, enrollment_create, enrollment_preview
 from .residents import shown_id_number
 
 WINDOW_PERMISSION = "enrollment.add_enrollment"
+WINDOW_SEARCH_PER_PAGE = 20
 # The bases on which a person of another county enrolls here (R13.0a).
 OTHER_COUNTY_BASES = [choice for choice in EnrollmentBasis.choices if choice[0] != EnrollmentBasis.HOUSEHOLD]
 
@@ -38,18 +42,58 @@ OTHER_COUNTY_BASES = [choice for choice in EnrollmentBasis.choices if choice[0] 
 @login_required
 @permission_required(WINDOW_PERMISSION, raise_exception=True)
 def window_search(request: AuthenticatedHttpRequest) -> HttpResponse:
-    id_number = request.GET.get("id_number", "").strip().upper()
+    """One search box: a whole ID number opens the person (checked first, R13.4: what is wrong with it is said before
+    any search); a name, the last 4 or more digits of an ID number, or a phone number list the people of the user's
+    scope it finds, and a single one is opened."""
+    # `id_number` is what the box was called before it took names and digits too; old links and scanners keep working
+    text = request.GET.get("q", request.GET.get("id_number", "")).strip()
     basis = request.GET.get("basis", "")
-    if id_number:
-        resident = resident_for_enrollment(
-            user=request.user, id_number=id_number, county_code=_own_county(request), basis=basis
-        )
-        if resident is not None:
-            query = f"?basis={basis}" if basis and resident_get(user=request.user, pk=resident.pk) is None else ""
-            return redirect(reverse("window_resident", kwargs={"pk": resident.pk}) + query)
-        messages.warning(request, "本辖区没有该身份证号的居民档案，请核对号码或先登记居民。")
-    context = {"id_number": id_number, "basis": basis, "basis_choices": OTHER_COUNTY_BASES}
+    form = WindowSearchForm({"q": text} if text else None)
+    listing = None
+    not_found = ""
+    if form.is_valid():
+        query: WindowQuery = form.cleaned_data["q"]
+        if query.kind == SearchKind.ID_NUMBER:
+            resident = resident_for_enrollment(
+                user=request.user, id_number=query.text, county_code=_own_county(request), basis=basis
+            )
+            if resident is not None:
+                return _open_resident(request, resident, basis)
+            not_found = "本辖区没有该身份证号的居民档案，请核对号码或先登记居民。"
+        else:
+            residents = resident_window_search(
+                user=request.user,
+                name=query.text if query.kind == SearchKind.NAME else "",
+                digits=query.text if query.kind == SearchKind.DIGITS else "",
+            )
+            listing = list_page(request, residents, per_page=WINDOW_SEARCH_PER_PAGE)
+            if listing.page.paginator.count == 1:
+                return _open_resident(request, listing.page.object_list[0], "")
+            if listing.page.paginator.count == 0:
+                not_found = (
+                    f"本辖区没有姓名含“{query.text}”的居民。"
+                    if query.kind == SearchKind.NAME
+                    else f"本辖区没有身份证号以{query.text}结尾或联系电话为{query.text}的居民。"
+                    f"若输入的是完整身份证号：{id_number_problem(query.text)}"
+                )
+    rows = [(resident, shown_id_number(request, resident)) for resident in listing.page.object_list] if listing else []
+    context = {
+        "form": form,
+        "query": text,
+        "not_found": not_found,
+        "rows": rows,
+        "page": listing.page if listing else None,
+        "page_query": listing.link_query if listing else "",
+        "basis": basis,
+        "basis_choices": OTHER_COUNTY_BASES,
+    }
     return render(request, "enrollment/window_search.html", context)
+
+
+def _open_resident(request: AuthenticatedHttpRequest, resident: Resident, basis: str) -> HttpResponse:
+    """The person's window page; a person of another county keeps the basis they enroll here on (R13.0a)."""
+    query = f"?basis={basis}" if basis and resident_get(user=request.user, pk=resident.pk) is None else ""
+    return redirect(reverse("window_resident", kwargs={"pk": resident.pk}) + query)
 
 
 def _payment_arguments(form: WindowPaymentForm) -> dict:
@@ -95,6 +139,7 @@ def window_resident(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         today=timezone.localdate(),
         region_code=enrollment_region_code(resident=resident),
         county_choices=enrolling_county_choices(),
+        paid_years=resident_paid_years(resident=resident),
     )
     quote = None
     if request.method == "POST" and form.is_valid():
@@ -107,6 +152,7 @@ def window_resident(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             for field, field_messages in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, field_messages)
+    form.focus(quoted=quote is not None)
     context = {
         "resident": resident,
         "shown_id_number": shown_id_number(request, resident),

@@ -29,3 +29,40 @@ document.addEventListener("DOMContentLoaded", function () {
     showFieldsOfKind(select);
   }
 });
+// The window (窗口办理) by keyboard: Enter quotes, and after a quote the confirm button has the focus, so Enter again
+// takes the payment. Once a field changes after the quote, the amount on that button no longer holds: the button is
+// withdrawn until Enter quotes again. A year the person has already paid for is named as soon as it is typed.
+function withdrawPayment(form) {
+  var pay = form.querySelector("[data-pay]");
+  if (pay && !pay.disabled) {
+    pay.disabled = true;
+    pay.textContent = "内容已修改，请回车重新测算";
+    var note = form.querySelector("[data-pay-note]");
+    if (note) {
+      note.hidden = true;
+    }
+  }
+}
+function notePaidYear(input) {
+  var paid = (input.getAttribute("data-paid-years") || "").split(",");
+  var note = input.parentElement.querySelector("[data-paid-years-note]");
+  if (note) {
+    var taken = paid.indexOf(input.value.trim()) !== -1;
+    note.classList.toggle("text-danger", taken);
+    note.textContent = note.textContent.replace(/^（.*?年度已参保，请换一个年度）/, "");
+    if (taken) {
+      note.textContent = "（" + input.value.trim() + "年度已参保，请换一个年度）" + note.textContent;
+    }
+  }
+}
+["input", "change"].forEach(function (kind) {
+  document.addEventListener(kind, function (event) {
+    var form = event.target.form;
+    if (form && form.matches("[data-quote-form]")) {
+      withdrawPayment(form);
+      if (event.target.matches("[data-paid-years]")) {
+        notePaidYear(event.target);
+      }
+    }
+  });
+});
