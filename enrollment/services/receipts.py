@@ -93,9 +93,7 @@ def receipt_print_record(*, actor: User, receipt: Receipt, paper: str = "a4") ->
     if paper not in PAPERS:
         raise ValidationError({"paper": "纸型应为A4或80毫米小票。"})
     receipt = Receipt.objects.select_for_update().get(pk=receipt.pk)
-    printed = ReceiptPrint(
-        receipt=receipt, printed_by=actor, reprint=receipt.prints.exists(), paper=paper
-    )
+    printed = ReceiptPrint(receipt=receipt, printed_by=actor, reprint=receipt.prints.exists(), paper=paper)
     printed.full_clean()
     printed.save()
     return printed

@@ -29,3 +29,9 @@ document.addEventListener("DOMContentLoaded", function () {
     showFieldsOfKind(select);
   }
 });
+// A receipt opened right after its print was recorded (打印 / 补打) prints itself.
+document.addEventListener("DOMContentLoaded", function () {
+  if (document.querySelector("[data-print-on-load]")) {
+    window.print();
+  }
+});
