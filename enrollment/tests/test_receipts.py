@@ -218,7 +218,7 @@ def test_receipt_print_button_records_print_then_reprint_marked_on_the_page(clie
     assert response["Location"] == f"/window/receipts/{receipt.pk}/?format=ticket&print=1"
     page = client.get(response["Location"]).content.decode()
     assert "data-print-on-load" in page
-    assert "80mm auto" in page
+    assert "size: 80mm 200mm" in page
     assert '<span class="receipt-reprint">补打</span>' not in page
     # when printed again
     page = client.get(client.post(f"/window/receipts/{receipt.pk}/print/", {"paper": "a4"})["Location"]).content
