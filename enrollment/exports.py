@@ -3,8 +3,10 @@
 import datetime
 from collections.abc import Sequence
 
+from django.urls import reverse
+
 from accounts.personal_data import id_number_on_page
-from core.reports import Report, Subtotal, columns_of
+from core.reports import Report, RowLink, Subtotal, columns_of
 
 from .models import Payment
 from .receipt_rules import DayMovement, DayTotals
@@ -22,14 +24,18 @@ def clerk_day_report(
     totals: DayTotals,
 ) -> Report:
     """A clerk's day (日结): every receipt and refund of the day, a subtotal per channel and per subsidy category,
-    and the net in the 合计 row; refunds negative. ID numbers masked, on the page and in the file alike."""
+    and the net in the 合计 row; refunds negative. ID numbers masked, on the page and in the file alike; on the page
+    a row with a receipt links to it (to reprint it)."""
     blanks = [""] * (len(CLERK_DAY_HEADERS) - 2)
     rows: list[Sequence[object]] = []
+    links: list[RowLink | None] = []
     for payment, movement in movements:
+        receipt = payment.receipt
+        links.append(RowLink("凭证", reverse("receipt_detail", kwargs={"pk": receipt.pk})) if receipt else None)
         resident = payment.enrollment.resident
         rows.append(
             [
-                payment.receipt.number_text if payment.receipt else "",
+                receipt.number_text if receipt else "",
                 resident.name,
                 id_number_on_page(resident.id_number),
                 payment.enrollment.insurance_year,
@@ -53,4 +59,5 @@ def clerk_day_report(
         rows=rows,
         totals=[f"{len(rows)} 笔", *blanks, totals.net],
         subtotals=subtotals,
+        row_links=links,
     )

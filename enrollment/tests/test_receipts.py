@@ -379,6 +379,7 @@ def test_day_close_page_lists_the_day_totals_and_closes_it(client, clerk, yujing
     assert f"140621-{this_year()}-000001" in page
     assert "收款 2 笔，¥430.00；退费 0 笔，¥0.00；净额 ¥430.00。" in page
     assert "窗口缴费" in page and "无资助" in page
+    assert f'<a href="/window/receipts/{Receipt.objects.get().pk}/">凭证</a>' in page
     assert ">日结</button>" in page
     # when closed from the page
     response = client.post("/window/day/close/", {"date": "2025-11-20"})
