@@ -447,6 +447,15 @@ class Payment(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="经办人", on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
+    # the receipt (缴费凭证 / 退费凭证) issued at the window for this movement, in the same transaction
+    receipt = models.ForeignKey(
+        "Receipt",
+        verbose_name="凭证",
+        on_delete=models.PROTECT,
+        related_name="payments",
+        null=True,
+        blank=True,
+    )
 
     class Meta:
         verbose_name = "缴费流水"
@@ -525,6 +534,124 @@ class ClaimSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resident.name} {self.year}"
+
+
+# --- Receipts (缴费凭证), their prints and the clerk's day (日结) -------------------------------------------------
+
+
+class ReceiptKind(models.TextChoices):
+    PAYMENT = "payment", "缴费凭证"
+    REFUND = "refund", "退费凭证"
+
+
+class ReceiptCounter(models.Model):
+    """The last receipt number a county issued in a year. Locked with select_for_update in the transaction that
+    records the money, so a number is taken once and a rolled-back payment gives its number back: no gap, no
+    duplicate."""
+
+    county = models.ForeignKey(
+        "divisions.Division", verbose_name="县（市、区）", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    last_number = models.PositiveIntegerField("已用到的号码", default=0)
+
+    class Meta:
+        verbose_name = "凭证号计数"
+        verbose_name_plural = "凭证号计数"
+        constraints = [models.UniqueConstraint(fields=["county", "year"], name="one_receipt_counter_per_county_year")]
+
+    def __str__(self) -> str:
+        return f"{self.county_id}-{self.year}: {self.last_number}"
+
+
+class Receipt(models.Model):
+    """A receipt issued at the window for one money movement (a payment with its parts, or a refund), numbered in
+    the county's sequence of the year it is issued. Never edited or deleted."""
+
+    county = models.ForeignKey(
+        "divisions.Division", verbose_name="县（市、区）", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    number = models.PositiveIntegerField("序号")
+    kind = models.CharField("凭证类型", max_length=16, choices=ReceiptKind.choices)
+    enrollment = models.ForeignKey(
+        Enrollment, verbose_name="参保记录", on_delete=models.PROTECT, related_name="receipts"
+    )
+    amount = models.DecimalField("金额（元，退费为负）", max_digits=12, decimal_places=2)
+    date = models.DateField("收付日期")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="经办人", on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField("开具时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "缴费凭证"
+        verbose_name_plural = "缴费凭证"
+        ordering = ["county_id", "year", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "year", "number"],
+                name="one_receipt_per_county_year_number",
+                violation_error_message="该凭证号已被使用。",
+            )
+        ]
+        indexes = [models.Index(fields=["issued_by", "date"], name="receipt_clerk_day")]
+
+    def __str__(self) -> str:
+        return self.number_text
+
+    @property
+    def number_text(self) -> str:
+        """The number as printed: county code, year, six-digit sequence (140621-2026-000123)."""
+        return f"{self.county_id}-{self.year}-{self.number:06d}"
+
+
+class ReceiptPrint(models.Model):
+    """One print of a receipt: the first is 打印, every later one 补打."""
+
+    receipt = models.ForeignKey(Receipt, verbose_name="凭证", on_delete=models.PROTECT, related_name="prints")
+    printed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="打印人", on_delete=models.PROTECT, related_name="+"
+    )
+    printed_at = models.DateTimeField("打印时间", auto_now_add=True)
+    reprint = models.BooleanField("补打", default=False)
+    paper = models.CharField("纸型", max_length=8, choices=[("a4", "A4"), ("ticket", "80毫米小票")], default="a4")
+
+    class Meta:
+        verbose_name = "凭证打印记录"
+        verbose_name_plural = "凭证打印记录"
+        ordering = ["receipt_id", "printed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.receipt} {'补打' if self.reprint else '打印'}"
+
+
+class ClerkDayClose(models.Model):
+    """A clerk's closed day (日结): the day's totals as they stood at the close. After it, no money record of that
+    clerk dated that day can be written."""
+
+    clerk = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="经办人", on_delete=models.PROTECT, related_name="+"
+    )
+    date = models.DateField("日期")
+    county = models.ForeignKey(
+        "divisions.Division", verbose_name="县（市、区）", on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField("日结时间", auto_now_add=True)
+    totals = models.JSONField("日结汇总", default=dict)
+
+    class Meta:
+        verbose_name = "经办人日结"
+        verbose_name_plural = "经办人日结"
+        ordering = ["-date", "clerk_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clerk", "date"], name="one_day_close_per_clerk_date", violation_error_message="该日已日结。"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clerk_id} {self.date} 日结"
 
 
 # --- The resident roster's export: a long export of residents run by a Celery worker ---------------------------

@@ -17,10 +17,14 @@ from .models import (
     EnrollmentBasis,
     EnrollmentStatus,
     ExportJob,
+    HardshipCategory,
+    Payment,
     PaymentKind,
+    Receipt,
     Resident,
 )
 from .policy import PolicyNotFound, policy_resolve
+from .receipt_rules import DayMovement
 from .rules import Explanation, PersonHistory, employee_years_credit
 
 RESIDENT_DIVISION_FIELDS = ("household_division__code", "residence_division__code")
@@ -249,3 +253,47 @@ def resident_employee_years_credit(*, resident: Resident, today: datetime.date) 
 def export_job_list(*, user: User) -> QuerySet[ExportJob]:
     """A user sees only the exports they asked for: each holds data of the asker's scope."""
     return ExportJob.objects.filter(requested_by=user)
+
+
+# --- receipts and the clerk's day (日结) ----------------------------------------------------------------------------
+
+# The categories a clerk's day is added up by: the enrollment's subsidy category (R6, R7.2), none for a full payer.
+OTHER_SUBSIDY_CATEGORIES = {"": "无资助", "newborn_programme": "新生儿参保资助"}
+
+
+def subsidy_category_label(category: str) -> str:
+    return dict(HardshipCategory.choices).get(category) or OTHER_SUBSIDY_CATEGORIES.get(category, category)
+
+
+def receipt_get(*, user: User, pk: int) -> Receipt | None:
+    """A receipt of an enrollment the user may see; None alike for "not in scope" and "does not exist"."""
+    return (
+        Receipt.objects.filter(pk=pk, enrollment__in=enrollment_list(user=user))
+        .select_related("county", "issued_by", "enrollment__resident", "enrollment__enrolling_county")
+        .first()
+    )
+
+
+def receipt_list_for_enrollment(*, enrollment: Enrollment) -> QuerySet[Receipt]:
+    return enrollment.receipts.select_related("county").order_by("issued_at", "id")
+
+
+def clerk_day_movements(*, clerk: User, date: datetime.date) -> list[tuple[Payment, DayMovement]]:
+    """The money the clerk recorded dated on the day, in the order recorded, each with what the day's totals add
+    up (its amount, channel and subsidy category)."""
+    payments = (
+        Payment.objects.filter(recorded_by=clerk, date=date)
+        .select_related("enrollment__resident", "receipt")
+        .order_by("created_at", "id")
+    )
+    return [
+        (
+            payment,
+            DayMovement(
+                amount=payment.amount,
+                channel=payment.enrollment.get_channel_display(),
+                category=subsidy_category_label(payment.enrollment.subsidy_category),
+            ),
+        )
+        for payment in payments
+    ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import exports, residents, window
+from .views import exports, receipts, residents, window
 
 # under /residents/
 urlpatterns = [
@@ -17,8 +17,13 @@ urlpatterns = [
 window_urlpatterns = [
     path("", window.window_search, name="window_search"),
     path("residents/<int:pk>/", window.window_resident, name="window_resident"),
-    path("enrollments/<int:pk>/receipt/", window.window_receipt, name="window_receipt"),
+    path("enrollments/<int:pk>/receipt/", receipts.enrollment_receipt, name="window_receipt"),
     path("enrollments/<int:pk>/balance/", window.window_balance_pay, name="window_balance_pay"),
+    path("enrollments/<int:pk>/refund/", receipts.refund_new, name="window_refund"),
+    path("receipts/<int:pk>/", receipts.receipt_detail, name="receipt_detail"),
+    path("receipts/<int:pk>/print/", receipts.receipt_print, name="receipt_print"),
+    path("day/", receipts.day_close_page, name="day_close"),
+    path("day/close/", receipts.day_close_submit, name="day_close_submit"),
 ]
 
 # under /reports/exports/, where the resident roster's export has always been

@@ -168,6 +168,11 @@ def pk(attribute: str) -> Builder:
     return lambda world, user: {"pk": getattr(world, attribute).pk}
 
 
+def enrollment_receipt(world: World, user: User) -> dict[str, Any]:
+    """The receipt the window issued for the world's enrollment."""
+    return {"pk": world.enrollment.receipts.get().pk}
+
+
 def own_export(world: World, user: User) -> dict[str, Any]:
     return {"pk": world.export_jobs[user.role].pk}
 
@@ -247,6 +252,20 @@ ENDPOINTS: dict[str, Case | tuple[Case, ...]] = {
     ),
     "window_receipt": get(VIEW_ENROLLMENT, OBJECT, kwargs=pk("enrollment")),
     "window_balance_pay": post(ADD_ENROLLMENT, OBJECT, kwargs=pk("enrollment"), success=302),
+    "window_refund": (
+        get(ADD_ENROLLMENT, OBJECT, kwargs=pk("enrollment")),
+        post(
+            ADD_ENROLLMENT,
+            OBJECT,
+            kwargs=pk("enrollment"),
+            data=constant(reason="employee_insured", date="2026-01-10"),
+            success=302,
+        ),
+    ),
+    "receipt_detail": get(VIEW_ENROLLMENT, OBJECT, kwargs=enrollment_receipt),
+    "receipt_print": post(ADD_ENROLLMENT, OBJECT, kwargs=enrollment_receipt, success=302),
+    "day_close": get(ADD_ENROLLMENT, ROWS, query=constant(date="2025-11-20")),
+    "day_close_submit": post(ADD_ENROLLMENT, ROWS, data=constant(date="2025-11-20"), success=302),
     # --- reports: exports and the fiscal pages (R11)
     "resident_roster_export": post(VIEW_RESIDENT, ROWS, success=302),
     "export_job_detail": get(None, OWNER, kwargs=own_export),

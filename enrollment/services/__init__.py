@@ -11,6 +11,7 @@ from .enrollments import (
     refund_request,
 )
 from .exports import export_job_create, export_job_run, resident_roster_build
+from .receipts import clerk_day_close, day_close_check, receipt_issue, receipt_print_record
 from .residents import (
     id_number_address_warnings,
     record_date_check,
@@ -22,7 +23,9 @@ from .residents import (
 __all__ = [
     "back_payment_add",
     "claim_summary_upsert",
+    "clerk_day_close",
     "contribution_payment_add",
+    "day_close_check",
     "employee_insured_years_record",
     "enrollment_create",
     "enrollment_preview",
@@ -30,6 +33,8 @@ __all__ = [
     "export_job_create",
     "export_job_run",
     "id_number_address_warnings",
+    "receipt_issue",
+    "receipt_print_record",
     "record_date_check",
     "refund_request",
     "resident_create",

@@ -58,6 +58,7 @@ from ..rules import (
 )
 from ..selectors import enrollment_region_code, household_county_code, person_history
 from .employee_years import employee_insured_years_record
+from .receipts import receipt_issue
 from .residents import record_date_check
 
 
@@ -432,6 +433,7 @@ def enrollment_create(
         payment.date = payment_date
         payment.recorded_by = actor
     Payment.objects.bulk_create(payments)
+    receipt_issue(actor=actor, enrollment=enrollment, payments=payments, field="payment_date")
     return enrollment
 
 
@@ -468,7 +470,7 @@ def back_payment_add(*, actor: User, enrollment: Enrollment, years: int, payment
     enrollment.back_paid_years = total_years
     _apply_quote(enrollment, quote)
     history_save(enrollment, actor=actor)
-    Payment.objects.create(
+    payment = Payment.objects.create(
         enrollment=enrollment,
         kind=PaymentKind.BACK_PAYMENT,
         amount=enrollment.back_payment_due - previous_due,
@@ -476,6 +478,7 @@ def back_payment_add(*, actor: User, enrollment: Enrollment, years: int, payment
         date=payment_date,
         recorded_by=actor,
     )
+    receipt_issue(actor=actor, enrollment=enrollment, payments=[payment], field="payment_date")
     return enrollment
 
 
@@ -570,7 +573,7 @@ def refund_request(
         explanations.insert(0, Explanation("R8.2", text, str(policy.special_groups.source)))
     enrollment.explanation = [*enrollment.explanation, *(dataclasses.asdict(entry) for entry in explanations)]
     history_save(enrollment, actor=actor)
-    Payment.objects.create(
+    payment = Payment.objects.create(
         enrollment=enrollment,
         kind=PaymentKind.REFUND,
         amount=amount,
@@ -578,6 +581,7 @@ def refund_request(
         reason=reason,
         recorded_by=actor,
     )
+    receipt_issue(actor=actor, enrollment=enrollment, payments=[payment], field="date")
     if reason == EMPLOYEE_INSURED:
         # R12.2, R8.2: the year refunded because employee insurance was paid for it is an employee year, no break.
         employee_insured_years_record(
@@ -639,7 +643,7 @@ def contribution_payment_add(
     else:
         amount = money(amount)
         reason = PAID_AGAIN
-    Payment.objects.create(
+    payment = Payment.objects.create(
         enrollment=enrollment,
         kind=PaymentKind.CONTRIBUTION,
         amount=amount,
@@ -647,6 +651,7 @@ def contribution_payment_add(
         reason=reason,
         recorded_by=actor,
     )
+    receipt_issue(actor=actor, enrollment=enrollment, payments=[payment], field="payment_date")
     history_save(enrollment, actor=actor, reason=f"{reason}{amount}元（{payment_date:%Y年%-m月%-d日}）")
     return enrollment
 

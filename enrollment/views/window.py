@@ -191,17 +191,3 @@ def window_balance_pay(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         return redirect("window_resident", pk=enrollment.resident_id)
     messages.success(request, f"已收取{enrollment.insurance_year}年度欠缴的个人缴费。")
     return redirect("window_receipt", pk=enrollment.pk)
-
-
-@login_required
-@permission_required("enrollment.view_enrollment", raise_exception=True)
-def window_receipt(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    enrollment: Enrollment | None = enrollment_get(user=request.user, pk=pk)
-    if enrollment is None:
-        raise Http404("没有找到该缴费记录。")
-    context = {
-        "enrollment": enrollment,
-        "shown_id_number": shown_id_number(request, enrollment.resident),
-        "payments": enrollment.payments.select_related("recorded_by"),
-    }
-    return render(request, "enrollment/window_receipt.html", context)

@@ -66,3 +66,9 @@ function notePaidYear(input) {
     }
   });
 });
+// A receipt opened right after its print was recorded (打印 / 补打) prints itself.
+document.addEventListener("DOMContentLoaded", function () {
+  if (document.querySelector("[data-print-on-load]")) {
+    window.print();
+  }
+});
