@@ -17,11 +17,13 @@ from divisions.models import Division
 from reports.models import CountyFiscalTier, FiscalSettlement, FiscalTier, FiscalTransfer
 from reports.services import county_fiscal_tier_assign, fiscal_transfer_record, settlement_store
 from reports.tests.factories import birth, shuozhou_with_pilot_tier
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
 SHUOZHOU_COUNTIES = ["朔城区", "平鲁区", "山阴县", "应县", "右玉县", "山西朔州经济开发区", "怀仁市"]
 ZERO = Decimal("0.00")
+ORDINARY_SHARES = ["50.00%", "25.00%", "25.00%"]
 
 
 @pytest.fixture
@@ -98,9 +100,30 @@ def test_r11_1_r11_2_prepay_table_per_county_with_tier_shares_target_and_standar
         for row in prepay.rows
         if row.target_people
     ] == [
-        ("朔城区", "一般县", ["50.00%", "25.00%", "25.00%"], 3533, Decimal("400.00"), amounts("706600", "353300", "353300")),
-        ("山阴县", "一般县", ["50.00%", "25.00%", "25.00%"], 700, Decimal("400.00"), amounts("140000", "70000", "70000")),
-        ("应县", "试点分档", ["60.00%", "20.00%", "20.00%"], 1767, Decimal("400.00"), amounts("424080", "141360", "141360")),
+        (
+            "朔城区",
+            "一般县",
+            ["50.00%", "25.00%", "25.00%"],
+            3533,
+            Decimal("400.00"),
+            amounts("706600", "353300", "353300"),
+        ),
+        (
+            "山阴县",
+            "一般县",
+            ["50.00%", "25.00%", "25.00%"],
+            700,
+            Decimal("400.00"),
+            amounts("140000", "70000", "70000"),
+        ),
+        (
+            "应县",
+            "试点分档",
+            ["60.00%", "20.00%", "20.00%"],
+            1767,
+            Decimal("400.00"),
+            amounts("424080", "141360", "141360"),
+        ),
     ]
     assert [row.county_name for row in prepay.rows] == SHUOZHOU_COUNTIES
     assert (prepay.target_people, prepay.prepaid_by_level, prepay.prepaid) == (
@@ -287,7 +310,16 @@ def test_r11_3_the_county_status_shows_the_transfer_reports_rows_of_the_county(p
         "拨付截止日期",
         "状态",
     ]
-    assert parser.rows[1] == ["1", "山阴县", "省级", "140,000.00", "50,000.00", "90,000.00", "2026-10-31", province_status]
+    assert parser.rows[1] == [
+        "1",
+        "山阴县",
+        "省级",
+        "140,000.00",
+        "50,000.00",
+        "90,000.00",
+        "2026-10-31",
+        province_status,
+    ]
     assert parser.rows[-1] == ["合计", "", "", "280,000.00", "50,000.00", "230,000.00", "", ""]
     assert len(parser.rows) == 5
     assert '<tr data-county="140621" data-level="city">' in html
@@ -838,7 +870,16 @@ def test_r11_the_page_tables_show_the_headers_rows_and_totals_of_the_excel_files
     # then the transfer table's header, rows and 合计 row are the file's, each amount to the fen
     transfers_page = section_table(html, "transfers")
     assert transfers_page[0] == transfers_file[2]
-    assert transfers_page[7] == ["7", "山阴县", "省级", "140,000.00", "50,000.00", "90,000.00", "2026-10-31", "逾期未拨付"]
+    assert transfers_page[7] == [
+        "7",
+        "山阴县",
+        "省级",
+        "140,000.00",
+        "50,000.00",
+        "90,000.00",
+        "2026-10-31",
+        "逾期未拨付",
+    ]
     file_rows = [[str(row[0]), *map(file_text, row[1:])] for row in transfers_file[3:25]]
     assert transfers_page[1:] == file_rows
     assert transfers_page[-1][:6] == ["合计", "", "", "2,400,000.00", "50,000.00", "2,350,000.00"]
@@ -906,3 +947,23 @@ def test_r11_2_the_settlement_table_words_the_sign_and_has_the_level_subtotals_o
         ["合计", None, None, None, 4, 2400000, 1600, -2398400],
     ]
     assert len(page_rows) == len(file_rows) - 4
+
+
+def test_r11_1_the_tier_pages_show_shares_as_percentages_and_the_editor_by_name(pilot_tier):
+    # given 朔州's finance officer 王芳 sets the split of the pilot tier
+    editor = UserFactory(username="shuozhou_wangfang", role="finance", division_code="1406", full_name="王芳")
+    client = logged_in(editor)
+    client.post(
+        f"/reports/fiscal/tiers/{pilot_tier.pk}/edit/",
+        {"province_share": "0.6", "city_share": "0.1", "county_share": "0.3", "source_document": "朔政办发〔2026〕8号"},
+    )
+    # when
+    history = client.get(f"/reports/fiscal/tiers/{pilot_tier.pk}/edit/").content.decode()
+    tiers = client.get("/reports/fiscal/tiers/").content.decode()
+    # then: the history names the person, not the user name, and every share is a percentage to two places
+    assert (
+        "</td><td>王芳</td>\n      <td>60.00%</td><td>10.00%</td><td>30.00%</td><td>朔政办发〔2026〕8号</td>" in history
+    )
+    assert "<td>shuozhou_wangfang</td>" not in history
+    assert "<td>50.00%</td><td>25.00%</td><td>25.00%</td>" in tiers
+    assert "<td>0.5000</td>" not in tiers
