@@ -19,7 +19,7 @@ def test_a_division_out_of_scope_answers_the_chinese_404_page(client, clerk):
     # then
     page = response.content.decode()
     assert response.status_code == 404
-    assert [template.name for template in response.templates][0] == "404.html"
+    assert response.templates[0].name == "404.html"
     assert "没有找到要访问的页面或记录，或不在您的管辖范围内。" in page
     assert "URLconf" not in page
     assert "Page not found" not in page
