@@ -3,6 +3,15 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# `make run` serves pages as users get them: DEBUG off, so errors show the Chinese 403/404/500 pages and never
+# Django's technical pages; a secret key generated once for this machine; static files collected and served by
+# WhiteNoise; plain HTTP on the loopback address. `DJANGO_DEBUG=1 make run` brings Django's debug pages back.
+DJANGO_DEBUG ?= 0
+DJANGO_ALLOWED_HOSTS ?= 127.0.0.1,localhost
+SECRET_KEY_FILE := .django-secret-key
+RUN_ENV = DJANGO_DEBUG=$(DJANGO_DEBUG) DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat $(SECRET_KEY_FILE))}" \
+	DJANGO_ALLOWED_HOSTS=$(DJANGO_ALLOWED_HOSTS) DJANGO_SECURE_COOKIES=0 DJANGO_SECURE_SSL_REDIRECT=0 \
+	DJANGO_HSTS_SECONDS=0
 
 .PHONY: run test test-worker install migrate lint chromium bench load
 
@@ -17,9 +26,13 @@ install: $(BIN)/python
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
-run: migrate
+$(SECRET_KEY_FILE):
+	umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+run: migrate $(SECRET_KEY_FILE)
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The browser tests drive Debian's chromium; install it when it is missing (needs root).
 chromium:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils import timezone
+from .formatting import count_text, date_table_text, grouped, moment_text
 
 TEXT_FORMAT = "@"  # ID numbers as text: Excel keeps only 15 significant digits of a number
 MONEY_FORMAT = "#,##0.00"
@@ -125,7 +125,8 @@ _FORMAT_PART = re.compile(r'"([^"]*)"|([#0,.]+%?)|(.)')
 
 def number_text(value: Decimal | int | float, number_format: str) -> str:
     """A number as an Excel number format of this project shows it (up to three sections: positive; negative, its
-    sign left to the words; zero), but without thousands separators, as every page of the project shows amounts."""
+    sign left to the words; zero), with thousands separators where the format has them (#,##0.00 → 1,234,567.50),
+    as every page of the project writes amounts (core.formatting)."""
     number = value if isinstance(value, Decimal) else Decimal(str(value))
     sections = _SECTION.findall(number_format)
     section = sections[0]
@@ -140,24 +141,30 @@ def number_text(value: Decimal | int | float, number_format: str) -> str:
             continue
         percent = digits.endswith("%")
         places = len(digits.rstrip("%").partition(".")[2])
-        shown = (number * 100 if percent else number).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
-        parts.append(f"{shown:f}{'%' if percent else ''}")
+        scaled = number * 100 if percent else number
+        if "," in digits:
+            shown = grouped(scaled, places)
+        else:
+            shown = f"{scaled.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP):f}"
+        parts.append(f"{shown}{'%' if percent else ''}")
     return "".join(parts)
 
 
 def cell_text(value: object, number_format: str | None = None) -> str:
-    """A value as the page shows it: money to the fen, a rate as its column's percentage, a date as 2026年1月1日, a
-    moment in local time."""
+    """A value as the page's table shows it (core.formatting): money to the fen, a count with thousands separators, a
+    rate as its column's percentage, a date as 2026-01-01, a moment in local time."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, datetime.datetime):
-        return f"{timezone.localtime(value) if timezone.is_aware(value) else value:%Y-%m-%d %H:%M}"
+        return moment_text(value)
     if isinstance(value, datetime.date):
-        return f"{value.year}年{value.month}月{value.day}日"
+        return date_table_text(value)
     if isinstance(value, Decimal | int | float) and (number_format or isinstance(value, Decimal)):
         return number_text(value, number_format or MONEY_FORMAT)
+    if isinstance(value, int):
+        return count_text(value)
     return str(value)
 
 
@@ -194,7 +201,7 @@ def report_page_table(report: Report) -> PageTable:
         )
     if report.totals is None:
         blanks = [PageCell("") for _ in report.columns[1:]]
-        totals = PageRow(label="合计", cells=[PageCell(f"{len(rows)} 人"), *blanks])
+        totals = PageRow(label="合计", cells=[PageCell(f"{count_text(len(rows))} 人"), *blanks])
     else:
         totals = PageRow(label="合计", cells=_page_cells(report, report.totals))
     return PageTable(

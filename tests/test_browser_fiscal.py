@@ -33,7 +33,7 @@ def test_finance_user_records_a_transfer_and_sees_the_status_change(live_server,
         expect(settlement).to_contain_text(county)
     expect(page.locator("#computed-state")).to_contain_text("实时计算，尚未保存")
     shanyin_province = page.locator('#transfers tr[data-county="140621"][data-level="province"]')
-    expect(shanyin_province).to_contain_text("171400.00")
+    expect(shanyin_province).to_contain_text("171,400.00")
     before = "逾期未拨付" if today.isoformat() > "2026-10-31" else "待拨付"
     expect(shanyin_province.locator(".badge")).to_have_text(before)
     # R11.3: paid in full today, after the due date of 31 October it is paid late by the days since
@@ -48,12 +48,12 @@ def test_finance_user_records_a_transfer_and_sees_the_status_change(live_server,
     page.get_by_label("凭证号").fill("SX-2026-0601")
     page.get_by_role("button", name="录入拨付").click()
     # then
-    expect(page.locator(".alert-success")).to_have_text("已录入山阴县省级拨付171400.00元（凭证号SX-2026-0601）。")
+    expect(page.locator(".alert-success")).to_have_text("已录入山阴县省级拨付171,400.00元（凭证号SX-2026-0601）。")
     expect(page.locator('#county-status tr[data-level="province"] .badge')).to_have_text(after)
     expect(page.locator("#transfer-list")).to_contain_text("SX-2026-0601")
     assert FiscalTransfer.objects.get().amount == 171400
     # and on the settlement page
     page.get_by_role("link", name="返回拨付情况").click()
     expect(shanyin_province.locator(".badge")).to_have_text(after)
-    expect(shanyin_province).to_contain_text("171400.00")
+    expect(shanyin_province).to_contain_text("171,400.00")
     expect(page.locator('#transfers tr[data-county="140621"][data-level="city"] .badge')).to_have_text(before)

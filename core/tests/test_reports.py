@@ -47,18 +47,19 @@ def ledger(**changes: object) -> Report:
 @pytest.mark.parametrize(
     ("value", "number_format", "text"),
     [
-        (Decimal("1234567.5"), MONEY_FORMAT, "1234567.50"),
+        (Decimal("1234567.5"), MONEY_FORMAT, "1,234,567.50"),
         (Decimal("-90.5"), MONEY_FORMAT, "-90.50"),
         (Decimal("0.9512"), PERCENT_FORMAT, "95.12%"),
         (0.5, PERCENT_FORMAT, "50.00%"),
         (Decimal("0.12345"), PERCENT_FORMAT, "12.35%"),
-        (Decimal("-139400.00"), SETTLED, "扣回 139400.00"),
+        (Decimal("-139400.00"), SETTLED, "扣回 139,400.00"),
         (Decimal("200.00"), SETTLED, "补拨 200.00"),
         (Decimal("0.00"), SETTLED, "持平"),
         (12, "0", "12"),
+        (123456, "0", "123456"),
     ],
 )
-def test_a_number_is_written_as_its_excel_format_shows_it_without_thousands_separators(value, number_format, text):
+def test_a_number_is_written_as_its_excel_format_shows_it_with_its_thousands_separators(value, number_format, text):
     assert number_text(value, number_format) == text
 
 
@@ -67,9 +68,10 @@ def test_a_number_is_written_as_its_excel_format_shows_it_without_thousands_sepa
     [
         (None, ""),
         ("140621199001010011", "140621199001010011"),
-        (6000, "6000"),
+        (6000, "6,000"),
         (Decimal("400"), "400.00"),
-        (datetime.date(2026, 1, 5), "2026年1月5日"),
+        (Decimal("1200000"), "1,200,000.00"),
+        (datetime.date(2026, 1, 5), "2026-01-05"),
         (datetime.datetime(2026, 1, 5, 1, 3, tzinfo=datetime.UTC), "2026-01-05 09:03"),
         (True, "是"),
     ],
@@ -84,18 +86,18 @@ def test_the_page_table_has_the_reports_headers_numbered_rows_and_totals():
     # then
     assert table.headers == ["区县", "应拨金额（元）", "结算金额（元）", "状态"]
     assert [(row.label, [cell.text for cell in row.cells]) for row in table.rows] == [
-        ("1", ["山阴县", "140000.00", "扣回 139400.00", "已拨付"]),
-        ("2", ["应县", "1234567.50", "持平", "待拨付"]),
+        ("1", ["山阴县", "140,000.00", "扣回 139,400.00", "已拨付"]),
+        ("2", ["应县", "1,234,567.50", "持平", "待拨付"]),
     ]
     assert table.rows[0].cells == [
         PageCell("山阴县"),
-        PageCell("140000.00", numeric=True),
-        PageCell("扣回 139400.00", numeric=True, tone="down"),
+        PageCell("140,000.00", numeric=True),
+        PageCell("扣回 139,400.00", numeric=True, tone="down"),
         PageCell("已拨付", badge="success"),
     ]
     assert (table.totals.label, [cell.text for cell in table.totals.cells]) == (
         "合计",
-        ["", "1374567.50", "扣回 139400.00", ""],
+        ["", "1,374,567.50", "扣回 139,400.00", ""],
     )
     assert (table.subtotals, table.has_links, table.rows[0].keys, table.rows[0].link) == ([], False, {}, None)
 
@@ -128,8 +130,8 @@ def test_the_partial_renders_keys_links_badges_subtotals_and_totals():
     ) in html
     assert (
         '<tr data-county="140621"><td>1</td><td class="text-nowrap">山阴县</td>'
-        '<td class="text-nowrap text-end">140000.00</td>'
-        '<td class="text-nowrap text-end text-danger">扣回 139400.00</td>'
+        '<td class="text-nowrap text-end">140,000.00</td>'
+        '<td class="text-nowrap text-end text-danger">扣回 139,400.00</td>'
         '<td class="text-nowrap"><span class="badge text-bg-success">已拨付</span></td>'
         '<td class="no-print"><a href="/reports/fiscal/transfers/new/?year=2026&amp;county=140621">录入</a></td></tr>'
     ) in html

@@ -16,6 +16,7 @@ from accounts.scope import (
     user_scope_code_at,
     user_scope_lies_inside,
 )
+from core.formatting import percent_text
 from divisions.codes import PROVINCE_CODE, city_code_of, code_length, code_level
 from divisions.models import Division, DivisionLevel
 from enrollment.policy import PolicyNotFound, policy_resolve
@@ -190,8 +191,8 @@ class FiscalOutOfScope(LookupError):
 
 
 def share_text(share: Decimal) -> str:
-    """0.2500 as 25%, 0.3333 as 33.33%."""
-    return f"{(share * 100).quantize(Decimal('0.01')).normalize():f}%"
+    """0.2500 as 25.00%, 0.3333 as 33.33%: a share as every page writes it (core.formatting)."""
+    return percent_text(share)
 
 
 def settlement_wording(amount: Decimal) -> str:

@@ -17,11 +17,13 @@ from divisions.models import Division
 from reports.models import CountyFiscalTier, FiscalSettlement, FiscalTier, FiscalTransfer
 from reports.services import county_fiscal_tier_assign, fiscal_transfer_record, settlement_store
 from reports.tests.factories import birth, shuozhou_with_pilot_tier
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
 SHUOZHOU_COUNTIES = ["朔城区", "平鲁区", "山阴县", "应县", "右玉县", "山西朔州经济开发区", "怀仁市"]
 ZERO = Decimal("0.00")
+ORDINARY_SHARES = ["50.00%", "25.00%", "25.00%"]
 
 
 @pytest.fixture
@@ -98,9 +100,30 @@ def test_r11_1_r11_2_prepay_table_per_county_with_tier_shares_target_and_standar
         for row in prepay.rows
         if row.target_people
     ] == [
-        ("朔城区", "一般县", ["50%", "25%", "25%"], 3533, Decimal("400.00"), amounts("706600", "353300", "353300")),
-        ("山阴县", "一般县", ["50%", "25%", "25%"], 700, Decimal("400.00"), amounts("140000", "70000", "70000")),
-        ("应县", "试点分档", ["60%", "20%", "20%"], 1767, Decimal("400.00"), amounts("424080", "141360", "141360")),
+        (
+            "朔城区",
+            "一般县",
+            ["50.00%", "25.00%", "25.00%"],
+            3533,
+            Decimal("400.00"),
+            amounts("706600", "353300", "353300"),
+        ),
+        (
+            "山阴县",
+            "一般县",
+            ["50.00%", "25.00%", "25.00%"],
+            700,
+            Decimal("400.00"),
+            amounts("140000", "70000", "70000"),
+        ),
+        (
+            "应县",
+            "试点分档",
+            ["60.00%", "20.00%", "20.00%"],
+            1767,
+            Decimal("400.00"),
+            amounts("424080", "141360", "141360"),
+        ),
     ]
     assert [row.county_name for row in prepay.rows] == SHUOZHOU_COUNTIES
     assert (prepay.target_people, prepay.prepaid_by_level, prepay.prepaid) == (
@@ -139,8 +162,8 @@ def test_r11_2_settlement_table_per_county_and_level_with_wording_and_city_total
         ("county", Decimal("564660.00"), Decimal("380.00")),
     ]
     html = response.content.decode()
-    assert "扣回 139400.00" in html
-    assert "扣回 2398400.00" in html
+    assert "扣回 139,400.00" in html
+    assert "扣回 2,398,400.00" in html
 
 
 def test_r11_2_a_level_whose_actual_cost_exceeds_its_prepay_tops_up(pilot_tier, city_finance):
@@ -182,11 +205,11 @@ def test_r11_2_the_three_excel_files_have_the_ledger_title_and_exact_totals(pilo
         "人均资助标准（元）",
     ]
     assert prepay[2][8:] == ["省级预拨（元）", "市级预拨（元）", "县级预拨（元）", "预拨合计（元）"]
-    assert prepay[5] == [3, "山阴县", "一般县", "50%", "25%", "25%", 700, 400, 140000, 70000, 70000, 280000]
+    assert prepay[5] == [3, "山阴县", "一般县", "50.00%", "25.00%", "25.00%", 700, 400, 140000, 70000, 70000, 280000]
     assert total_row(prepay)[6:] == [6000, None, 1270680, 564660, 564660, 2400000]
     provisional = "（预结算）" if timezone.localdate() <= D(2027, 3, 31) else ""  # R11.4
     assert settlement[0][0] == f"朔州市2026年度新生儿参保资助资金结算表{provisional}"
-    assert settlement[9] == [7, "山阴县", "省级", "50%", 3, 140000, 600, -139400, "扣回"]
+    assert settlement[9] == [7, "山阴县", "省级", "50.00%", 3, 140000, 600, -139400, "扣回"]
     assert total_row(settlement)[4:] == [4, 2400000, 1600, -2398400, "扣回"]
     assert transfers[0][0] == "朔州市2026年度新生儿参保资助资金拨付情况表"
     assert transfers[9] == [7, "山阴县", "省级", 140000, 50000, 90000, "2026-10-31", "逾期未拨付"]
@@ -261,7 +284,7 @@ def test_r11_3_a_transfer_recorded_through_the_form(pilot_tier, shanyin_finance)
     ) == (2026, SHANYIN, "province", D(2026, 9, 1), Decimal("50000.00"), "SX-2026-001", shanyin_finance)
     assert response.redirect_chain == [("/reports/fiscal/transfers/new/?year=2026&county=140621", 302)]
     html = response.content.decode()
-    assert "已录入山阴县省级拨付50000.00元（凭证号SX-2026-001）。" in html
+    assert "已录入山阴县省级拨付50,000.00元（凭证号SX-2026-001）。" in html
     assert "SX-2026-001" in html.split('id="transfer-list"')[1]
     status = {row.level: (row.paid, row.outstanding) for row in response.context["status_rows"]}
     assert status["province"] == (Decimal("50000.00"), Decimal("90000.00"))
@@ -287,8 +310,17 @@ def test_r11_3_the_county_status_shows_the_transfer_reports_rows_of_the_county(p
         "拨付截止日期",
         "状态",
     ]
-    assert parser.rows[1] == ["1", "山阴县", "省级", "140000.00", "50000.00", "90000.00", "2026-10-31", province_status]
-    assert parser.rows[-1] == ["合计", "", "", "280000.00", "50000.00", "230000.00", "", ""]
+    assert parser.rows[1] == [
+        "1",
+        "山阴县",
+        "省级",
+        "140,000.00",
+        "50,000.00",
+        "90,000.00",
+        "2026-10-31",
+        province_status,
+    ]
+    assert parser.rows[-1] == ["合计", "", "", "280,000.00", "50,000.00", "230,000.00", "", ""]
     assert len(parser.rows) == 5
     assert '<tr data-county="140621" data-level="city">' in html
 
@@ -374,13 +406,13 @@ def test_r11_3_status_partly_paid_paid_and_overdue_as_of_a_date(pilot_tier, city
     html = page(city_finance, city="1406", as_of="2026-10-15").content.decode()
     assert "距拨付截止日期（2026年10月31日）还有16天" in html
     reminder = html.split('id="transfer-reminder"')[1].split("</div>")[0]
-    assert "<li><strong>山阴县</strong>：市级待拨付，未拨70000.00元</li>" in reminder
+    assert "<li><strong>山阴县</strong>：市级待拨付，未拨70,000.00元</li>" in reminder
     # when the due date has passed, the city level is overdue
     transfers, status = statuses("2026-11-26")
     assert status == {"province": "paid", "city": "overdue", "county": "paid"}
     html = page(city_finance, city="1406", as_of="2026-11-26").content.decode()
-    assert "<li><strong>山阴县</strong>：市级逾期未拨付，未拨70000.00元</li>" in html
-    assert "<li><strong>应县</strong>：省级逾期未拨付，未拨424080.00元；市级逾期未拨付，未拨141360.00元；" in html
+    assert "<li><strong>山阴县</strong>：市级逾期未拨付，未拨70,000.00元</li>" in html
+    assert "<li><strong>应县</strong>：省级逾期未拨付，未拨424,080.00元；市级逾期未拨付，未拨141,360.00元；" in html
     assert (transfers.due, transfers.paid, transfers.outstanding) == (
         Decimal("2400000.00"),
         Decimal("210000.00"),
@@ -422,7 +454,7 @@ def test_r11_3_paid_in_full_on_the_due_date_is_paid(pilot_tier, city_finance):
     row, page_row, badge, file_row, reminder = shanyin_province_on_page_file_and_reminder(logged_in(city_finance))
     # then
     assert (row.status, row.days_late, row.outstanding) == ("paid", None, ZERO)
-    assert page_row == ["7", "山阴县", "省级", "140000.00", "140000.00", "0.00", "2026-10-31", "已拨付"]
+    assert page_row == ["7", "山阴县", "省级", "140,000.00", "140,000.00", "0.00", "2026-10-31", "已拨付"]
     assert '<span class="badge text-bg-success">已拨付</span>' in badge
     assert file_row == [7, "山阴县", "省级", 140000, 140000, 0, "2026-10-31", "已拨付"]
     assert "山阴县</strong>：省级" not in reminder
@@ -441,13 +473,13 @@ def test_r11_3_paid_in_full_on_5_november_is_paid_late_5_days_on_the_page_the_fi
     assert row.explanation == (
         "R11.3：应拨140000.00元已足额拨付，但最后一笔拨付日期2026-11-05晚于拨付截止日期2026-10-31，逾期5天，属逾期拨付。"
     )
-    assert page_row == ["7", "山阴县", "省级", "140000.00", "140000.00", "0.00", "2026-10-31", "逾期拨付（逾期5天）"]
+    assert page_row == ["7", "山阴县", "省级", "140,000.00", "140,000.00", "0.00", "2026-10-31", "逾期拨付（逾期5天）"]
     assert '<span class="badge text-bg-danger">逾期拨付（逾期5天）</span>' in badge
     assert file_row == [7, "山阴县", "省级", 140000, 140000, 0, "2026-10-31", "逾期拨付（逾期5天）"]
     paid_late = reminder.split('id="transfer-paid-late"')[1]
     assert "<li><strong>山阴县</strong>：省级逾期拨付，逾期5天</li>" in paid_late
     # and its city and county levels, still unpaid, are listed as before
-    unpaid = "<li><strong>山阴县</strong>：市级逾期未拨付，未拨70000.00元；县级逾期未拨付，未拨70000.00元</li>"
+    unpaid = "<li><strong>山阴县</strong>：市级逾期未拨付，未拨70,000.00元；县级逾期未拨付，未拨70,000.00元</li>"
     assert unpaid in reminder
 
 
@@ -466,10 +498,10 @@ def test_r11_3_partly_paid_after_the_due_date_stays_overdue_with_the_missing_mon
     row, page_row, badge, file_row, reminder = shanyin_province_on_page_file_and_reminder(logged_in(city_finance))
     # then
     assert (row.status, row.days_late, row.outstanding) == ("overdue", None, Decimal("90000.00"))
-    assert page_row == ["7", "山阴县", "省级", "140000.00", "50000.00", "90000.00", "2026-10-31", "逾期未拨付"]
+    assert page_row == ["7", "山阴县", "省级", "140,000.00", "50,000.00", "90,000.00", "2026-10-31", "逾期未拨付"]
     assert '<span class="badge text-bg-danger">逾期未拨付</span>' in badge
     assert file_row == [7, "山阴县", "省级", 140000, 50000, 90000, "2026-10-31", "逾期未拨付"]
-    assert "<li><strong>山阴县</strong>：省级逾期未拨付，未拨90000.00元；" in reminder
+    assert "<li><strong>山阴县</strong>：省级逾期未拨付，未拨90,000.00元；" in reminder
     assert 'id="transfer-paid-late"' not in reminder
 
 
@@ -818,11 +850,11 @@ def section_table(html: str, section: str) -> list[list[str]]:
 
 
 def file_text(value) -> str:
-    """A cell of the file as the page writes it: amounts to the fen without separators, signs as 补拨 and 扣回."""
+    """A cell of the file as the page writes it: amounts to the fen with thousands separators."""
     if value is None:
         return ""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return f"{Decimal(str(value)):.2f}"
+        return f"{Decimal(str(value)):,.2f}"
     return str(value)
 
 
@@ -838,10 +870,19 @@ def test_r11_the_page_tables_show_the_headers_rows_and_totals_of_the_excel_files
     # then the transfer table's header, rows and 合计 row are the file's, each amount to the fen
     transfers_page = section_table(html, "transfers")
     assert transfers_page[0] == transfers_file[2]
-    assert transfers_page[7] == ["7", "山阴县", "省级", "140000.00", "50000.00", "90000.00", "2026-10-31", "逾期未拨付"]
+    assert transfers_page[7] == [
+        "7",
+        "山阴县",
+        "省级",
+        "140,000.00",
+        "50,000.00",
+        "90,000.00",
+        "2026-10-31",
+        "逾期未拨付",
+    ]
     file_rows = [[str(row[0]), *map(file_text, row[1:])] for row in transfers_file[3:25]]
     assert transfers_page[1:] == file_rows
-    assert transfers_page[-1][:6] == ["合计", "", "", "2400000.00", "50000.00", "2350000.00"]
+    assert transfers_page[-1][:6] == ["合计", "", "", "2,400,000.00", "50,000.00", "2,350,000.00"]
     # and on the page alone, each row is found by its county and level, its status is a badge and it links the form
     transfers_section = html.split('id="transfers">')[1]
     shanyin_province = transfers_section.split('<tr data-county="140621" data-level="province">')[1].split("</tr>")[0]
@@ -854,15 +895,15 @@ def test_r11_the_page_tables_show_the_headers_rows_and_totals_of_the_excel_files
         "3",
         "山阴县",
         "一般县",
-        "50%",
-        "25%",
-        "25%",
+        "50.00%",
+        "25.00%",
+        "25.00%",
         "700",
         "400.00",
-        "140000.00",
-        "70000.00",
-        "70000.00",
-        "280000.00",
+        "140,000.00",
+        "70,000.00",
+        "70,000.00",
+        "280,000.00",
     ]
     assert prepay_page[-1] == [
         "合计",
@@ -871,12 +912,12 @@ def test_r11_the_page_tables_show_the_headers_rows_and_totals_of_the_excel_files
         "",
         "",
         "",
-        "6000",
+        "6,000",
         "",
-        "1270680.00",
-        "564660.00",
-        "564660.00",
-        "2400000.00",
+        "1,270,680.00",
+        "564,660.00",
+        "564,660.00",
+        "2,400,000.00",
     ]
     assert len(prepay_page) == len(prepay_file) - 4  # the title, unit line and signature lines are not the table's
     # and under the table the page names the tier whose shares are provisional
@@ -891,13 +932,13 @@ def test_r11_2_the_settlement_table_words_the_sign_and_has_the_level_subtotals_o
     file_rows = workbook_rows(client.get("/reports/fiscal/settlement.xlsx", query))
     # then
     assert page_rows[0] == file_rows[2]
-    assert page_rows[7] == ["7", "山阴县", "省级", "50%", "3", "140000.00", "600.00", "扣回 139400.00", "扣回"]
-    assert file_rows[9] == [7, "山阴县", "省级", "50%", 3, 140000, 600, -139400, "扣回"]
+    assert page_rows[7] == ["7", "山阴县", "省级", "50.00%", "3", "140,000.00", "600.00", "扣回 139,400.00", "扣回"]
+    assert file_rows[9] == [7, "山阴县", "省级", "50.00%", 3, 140000, 600, -139400, "扣回"]
     assert page_rows[-4:] == [
-        ["省级小计", "", "", "", "", "1270680.00", "840.00", "扣回 1269840.00", "扣回"],
-        ["市级小计", "", "", "", "", "564660.00", "380.00", "扣回 564280.00", "扣回"],
-        ["县级小计", "", "", "", "", "564660.00", "380.00", "扣回 564280.00", "扣回"],
-        ["合计", "", "", "", "4", "2400000.00", "1600.00", "扣回 2398400.00", "扣回"],
+        ["省级小计", "", "", "", "", "1,270,680.00", "840.00", "扣回 1,269,840.00", "扣回"],
+        ["市级小计", "", "", "", "", "564,660.00", "380.00", "扣回 564,280.00", "扣回"],
+        ["县级小计", "", "", "", "", "564,660.00", "380.00", "扣回 564,280.00", "扣回"],
+        ["合计", "", "", "", "4", "2,400,000.00", "1,600.00", "扣回 2,398,400.00", "扣回"],
     ]
     assert [row[:8] for row in file_rows[-6:-2]] == [
         ["省级小计", None, None, None, None, 1270680, 840, -1269840],
@@ -906,3 +947,23 @@ def test_r11_2_the_settlement_table_words_the_sign_and_has_the_level_subtotals_o
         ["合计", None, None, None, 4, 2400000, 1600, -2398400],
     ]
     assert len(page_rows) == len(file_rows) - 4
+
+
+def test_r11_1_the_tier_pages_show_shares_as_percentages_and_the_editor_by_name(pilot_tier):
+    # given 朔州's finance officer 王芳 sets the split of the pilot tier
+    editor = UserFactory(username="shuozhou_wangfang", role="finance", division_code="1406", full_name="王芳")
+    client = logged_in(editor)
+    client.post(
+        f"/reports/fiscal/tiers/{pilot_tier.pk}/edit/",
+        {"province_share": "0.6", "city_share": "0.1", "county_share": "0.3", "source_document": "朔政办发〔2026〕8号"},
+    )
+    # when
+    history = client.get(f"/reports/fiscal/tiers/{pilot_tier.pk}/edit/").content.decode()
+    tiers = client.get("/reports/fiscal/tiers/").content.decode()
+    # then: the history names the person, not the user name, and every share is a percentage to two places
+    assert (
+        "</td><td>王芳</td>\n      <td>60.00%</td><td>10.00%</td><td>30.00%</td><td>朔政办发〔2026〕8号</td>" in history
+    )
+    assert "<td>shuozhou_wangfang</td>" not in history
+    assert "<td>50.00%</td><td>25.00%</td><td>25.00%</td>" in tiers
+    assert "<td>0.5000</td>" not in tiers

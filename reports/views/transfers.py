@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.permissions import ADD_FISCAL_TRANSFER
 from accounts.requests import AuthenticatedHttpRequest
+from core.formatting import yuan_text
 from core.reports import report_page_table
 from divisions.codes import city_code_of
 from divisions.models import Division
@@ -67,7 +68,7 @@ def fiscal_transfer_new(request: AuthenticatedHttpRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    f"已录入{transfer.county.name}{transfer.get_level_display()}拨付{transfer.amount}元"
+                    f"已录入{transfer.county.name}{transfer.get_level_display()}拨付{yuan_text(transfer.amount)}元"
                     f"（凭证号{transfer.voucher_no}）。",
                 )
                 query = urlencode({"year": transfer.year, "county": transfer.county_id})

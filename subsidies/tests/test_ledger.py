@@ -69,10 +69,17 @@ def workbook_rows(response) -> list[list[object]]:
 
 
 def ledger_file_row(row: list[object]) -> list[str]:
-    """A ledger row of the file as the page writes it: the count whole, the two sums to the fen."""
+    """A ledger row of the file as the page writes it: the count whole, the two sums to the fen, with thousands
+    separators."""
     number, name, people, individual, subsidy, fund = row
-    sums = [f"{Decimal(str(value)):.2f}" for value in (individual, subsidy)]
-    return [str(number), str(name or ""), str(people), *sums, str(fund or "")]
+    sums = [f"{Decimal(str(value)):,.2f}" for value in (individual, subsidy)]
+    return [
+        str(number),
+        str(name or ""),
+        f"{people:,}" if isinstance(people, int) else str(people),
+        *sums,
+        str(fund or ""),
+    ]
 
 
 def resident(clerk, name, township, sequence):
@@ -207,7 +214,7 @@ def test_r6_3_ledger_page_shows_the_rows_the_total_and_links_to_the_people(clien
     assert "/subsidies/reports/ledger/people/?year=2026&amp;county=140621&amp;category=dibao" in page
     cell = '<td class="text-nowrap text-end">'
     assert f"{cell}2</td>{cell}160.00</td>{cell}640.00</td>" in page
-    assert f"{cell}3</td>{cell}160.00</td>{cell}1040.00</td>" in page
+    assert f"{cell}3</td>{cell}160.00</td>{cell}1,040.00</td>" in page
     assert "/subsidies/reports/ledger.xlsx?year=2026&amp;county=140621" in page
 
 
@@ -283,7 +290,7 @@ def test_r6_3_ledger_page_table_shows_the_headers_rows_and_totals_of_the_excel_f
     assert page_rows[0] == file_rows[2]
     assert page_rows[5] == ["5", "低保对象", "2", "160.00", "640.00", FUND]
     assert page_rows[1:] == [ledger_file_row(row) for row in file_rows[3:13]]
-    assert page_rows[-1] == ["合计", "", "3", "160.00", "1040.00", ""]
+    assert page_rows[-1] == ["合计", "", "3", "160.00", "1,040.00", ""]
     # and on the page alone, a category with people links to their list
     dibao_people = "/subsidies/reports/ledger/people/?year=2026&amp;county=140621&amp;category=dibao"
     assert f'<a href="{dibao_people}">人员名单</a>' in page
