@@ -10,6 +10,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.models import Role
+from accounts.personal_data import id_number_mask
 from conftest import BEIZHOUZHUANG_TOWN, YUJING_TOWN, make_user
 from core.batches import BatchStatus
 from divisions.models import Division
@@ -139,6 +140,9 @@ def test_r13_5_push_preview_splits_the_file_per_township_and_writes_nothing_unti
     page = preview.content.decode()
     assert '<dd class="col-sm-2" id="rows-checked">4</dd>' in page
     assert "确认下发（2个乡镇，4人）" in page
+    # and it shows ID and phone numbers masked, like every page
+    assert ZHANG not in page and "13800000001" not in page
+    assert f'<td class="id-number">{id_number_mask(ZHANG)}</td><td>138****0001</td>' in page
     assert UninsuredList.objects.count() == 0
     assert UninsuredPerson.objects.count() == 0
     assert UninsuredPushBatch.objects.get().status == BatchStatus.PREVIEWED
@@ -982,3 +986,16 @@ def test_r13_5_ledger_filters_by_village_step_and_name_or_whole_id_number(client
     assert names(f"&q={LI}") == ["李四"]
     assert names(f"&q={LI[:10]}") == []
     assert client.get(base + "&step=nonsense").status_code == 400
+
+
+def test_the_person_page_shows_the_phone_number_masked(client, province_staff, yujing_official):
+    # given a person on a signed list, with a phone number
+    person = make_person(
+        ZHANG, "张三", uninsured_list=make_list(province_staff, signed_by=yujing_official), phone="13800000001"
+    )
+    client.force_login(yujing_official)
+    # when the township official opens the person to record a visit
+    page = client.get(f"/targets/uninsured/people/{person.pk}/edit/").content.decode()
+    # then the phone number is masked like the ID number, without a reason asked
+    assert "13800000001" not in page
+    assert " · 电话 138****0001</p>" in page
