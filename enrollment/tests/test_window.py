@@ -1,8 +1,11 @@
 """窗口办理 pages: quote before payment, record it, print the receipt; R13.3 on the page."""
 
+from decimal import Decimal
+
 import pytest
 
 from enrollment.models import Enrollment
+from tests.factories import EnrollmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +83,15 @@ def test_r13_3_resident_page_shows_years_identities_and_the_credit(client, clerk
     # then
     assert "可折算职工医保缴费年限 0.20 年（R13.3）" in page
     assert "2026-04-01 至 2026-12-31" in page
+
+
+def test_the_window_page_writes_money_and_dates_in_the_house_formats(client, clerk, yujing_resident):
+    # given 2026 paid on 2025-11-20
+    enrollment = EnrollmentFactory(actor=clerk, resident=yujing_resident)
+    client.force_login(clerk)
+    # when the person is opened at the window
+    page = client.get(f"/window/residents/{yujing_resident.pk}/").content.decode()
+    # then money has its thousands separators and the table's dates are written 2026-01-01
+    assert "<td>2026-04-01 至 2026-12-31</td>" in page
+    assert enrollment.cap_effective == Decimal("397000.00")  # the 2025 break's penalty (R5.4)
+    assert "<td>¥397,000.00</td></tr>" in page
