@@ -566,3 +566,19 @@ def test_r13_0a_the_household_county_reads_where_each_year_is_held(
     # then each year names the county holding it and the basis
     assert "<td>应县（居住地（居住证））</td>" in page
     assert "<td>山阴县（户籍地）</td>" in page
+
+
+@pytest.mark.parametrize(("path", "doing"), [("refund/", "申请退费"), ("balance/", "缴费")], ids=["refund", "balance"])
+def test_r13_0a_the_household_windows_money_pages_send_to_the_county_holding_the_year(
+    client, clerk, yingxian_clerk, yujing_resident, yingxian_figures, path, doing
+):
+    # given 2026 held in 应县 on a residence permit
+    enrollment = enroll(yingxian_clerk, yujing_resident, **PERMIT)
+    payments = Payment.objects.count()
+    client.force_login(clerk)
+    # when 山阴's window asks to change its money
+    response = client.post(f"/window/enrollments/{enrollment.pk}/{path}", follow=True)
+    # then it is sent back to the person's page, told where to go, and nothing is written
+    assert response.redirect_chain == [(f"/window/residents/{yujing_resident.pk}/", 302)]
+    assert f"该参保记录由应县办理，请到参保地{doing}。" in response.content.decode()
+    assert Payment.objects.count() == payments

@@ -31,7 +31,7 @@ from ..selectors import (
 from ..services.enrollments import refund_request
 from ..services.receipts import clerk_day_close, receipt_print_record
 from .residents import shown_id_number
-from .window import WINDOW_PERMISSION
+from .window import WINDOW_PERMISSION, held_enrollment_get
 
 PAPER_TICKET = "ticket"
 
@@ -116,12 +116,9 @@ def receipt_print(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @permission_required(WINDOW_PERMISSION, raise_exception=True)
 def refund_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """退费申请 at the window (R12): the reason, the date and, for a death, its date; the refund receipt follows."""
-    enrollment: Enrollment | None = enrollment_get(user=request.user, pk=pk)
-    if enrollment is None:
-        raise Http404("没有找到该缴费记录。")
-    if not enrollment_held_for_user(user=request.user, enrollment=enrollment):
-        messages.error(request, f"该参保记录由{enrollment.enrolling_county.name}办理，请到参保地申请退费。")
-        return redirect("window_receipt", pk=enrollment.pk)
+    enrollment = held_enrollment_get(request, pk, doing="申请退费")
+    if not isinstance(enrollment, Enrollment):
+        return enrollment
     form = RefundForm(request.POST or None, initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -171,17 +171,26 @@ def window_resident(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "enrollment/window_resident.html", context)
 
 
+def held_enrollment_get(request: AuthenticatedHttpRequest, pk: int, *, doing: str) -> Enrollment | HttpResponse:
+    """The enrollment whose money the window is to change (R13.0a: only the county holding it changes it): 404 out of
+    scope, else, held in another county, the person's window page with a message naming that county and `doing`."""
+    enrollment: Enrollment | None = enrollment_get(user=request.user, pk=pk)
+    if enrollment is None:
+        raise Http404("没有找到该缴费记录。")
+    if not enrollment_held_for_user(user=request.user, enrollment=enrollment):
+        messages.error(request, f"该参保记录由{enrollment.enrolling_county.name}办理，请到参保地{doing}。")
+        return redirect("window_resident", pk=enrollment.resident_id)
+    return enrollment
+
+
 @login_required
 @permission_required(WINDOW_PERMISSION, raise_exception=True)
 @require_POST
 def window_balance_pay(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """收取欠缴: the balance an enrollment still owes, paid today at the window, in the county holding it."""
-    enrollment: Enrollment | None = enrollment_get(user=request.user, pk=pk)
-    if enrollment is None:
-        raise Http404("没有找到该缴费记录。")
-    if not enrollment_held_for_user(user=request.user, enrollment=enrollment):
-        messages.error(request, f"该参保记录由{enrollment.enrolling_county.name}办理，请到参保地缴费。")
-        return redirect("window_resident", pk=enrollment.resident_id)
+    enrollment = held_enrollment_get(request, pk, doing="缴费")
+    if not isinstance(enrollment, Enrollment):
+        return enrollment
     try:
         contribution_payment_add(actor=request.user, enrollment=enrollment, payment_date=timezone.localdate())
     except ValidationError as error:
