@@ -7,6 +7,7 @@ the result is flagged `projected`.
 
 import dataclasses
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -179,19 +180,30 @@ def policy_resolve(*, region_code: str, insurance_year: int) -> PolicyFigures:
     figures are never older than the token they are kept under, even with threads. The division tree is reference
     data that migrations load, so a county found once stays found. A refusal is never kept.
     """
+    return policy_resolve_many(region_codes=[region_code], insurance_year=insurance_year)[region_code]
+
+
+def policy_resolve_many(*, region_codes: Iterable[str], insurance_year: int) -> dict[str, PolicyFigures]:
+    """policy_resolve for many counties of one year with one read of the token: a city's or the province's
+    settlement asks for every county's standard at once. The first county without figures raises PolicyNotFound."""
     global _resolved
     token = _revision_token()
     if token is None:  # no revision row (a flushed test database): nothing can be trusted to stay
-        return _policy_read(region_code=region_code, insurance_year=insurance_year)
+        return {
+            code: _policy_read(region_code=code, insurance_year=insurance_year) for code in dict.fromkeys(region_codes)
+        }
     held = _resolved
     if held is None or held.token != token or len(held.by_region_and_year) >= RESOLVED_FIGURES_LIMIT:
         held = _resolved = _ResolvedFigures(token=token)
-    key = (region_code, insurance_year)
-    figures = held.by_region_and_year.get(key)
-    if figures is None:
-        figures = _policy_read(region_code=region_code, insurance_year=insurance_year)
-        held.by_region_and_year[key] = figures
-    return figures
+    figures_by_region = {}
+    for region_code in region_codes:
+        key = (region_code, insurance_year)
+        figures = held.by_region_and_year.get(key)
+        if figures is None:
+            figures = _policy_read(region_code=region_code, insurance_year=insurance_year)
+            held.by_region_and_year[key] = figures
+        figures_by_region[region_code] = figures
+    return figures_by_region
 
 
 def _revision_token() -> str | None:

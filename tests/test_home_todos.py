@@ -6,7 +6,9 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Role
@@ -256,3 +258,18 @@ def test_each_role_sees_only_its_own_lines(clerk, yujing_official, city_staff):
     assert [label for label, _, _ in home_todos(city_staff)] == [PROGRESS_BEHIND, TRANSFERS_OVERDUE, SNAPSHOTS_STALE]
     assert [label for label, _, _ in home_todos(finance)] == [TRANSFERS_OVERDUE]
     assert home_todos(admin) == []
+
+
+def test_r11_3_the_provinces_overdue_line_reads_tiers_and_policy_once_per_city_not_once_per_county(
+    progress_and_transfers,
+):
+    # given the province's 11 cities and 117 counties
+    province = make_user("shanxi", Role.PROVINCE_STAFF, "14")
+    cities = Division.objects.filter(level=DivisionLevel.CITY, code__startswith="14").count()
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        home_todos(province)
+    # then each city's settlement reads its counties' tiers in one query and the policy token once
+    statements = [query["sql"] for query in queries.captured_queries]
+    assert sum('FROM "reports_countyfiscaltier"' in sql for sql in statements) == cities == 11
+    assert sum("FROM enrollment_policyrevision" in sql for sql in statements) == cities

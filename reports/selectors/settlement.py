@@ -19,7 +19,7 @@ from accounts.scope import (
 from core.formatting import percent_text
 from divisions.codes import PROVINCE_CODE, city_code_of, code_length, code_level
 from divisions.models import Division, DivisionLevel
-from enrollment.policy import PolicyNotFound, policy_resolve
+from enrollment.policy import PolicyNotFound, policy_resolve_many
 from newborns.models import BirthRecord
 from targets.models import Target, TargetMetric
 from targets.selectors import programme_enrollments
@@ -78,17 +78,23 @@ def city_code_normalise(code: str) -> str:
     return city_code_of(code) if code_level(code) == DivisionLevel.COUNTY and code.endswith("00") else code
 
 
-def county_tier_get(*, county_code: str, year: int, tiers: dict[int, FiscalTier] | None = None) -> FiscalTier:
-    """The tier a county is in on 31 December of the year; `tiers` replaces a tier's shares for a what-if run."""
-    assignment = (
-        CountyFiscalTier.objects.filter(county_id=county_code, valid_from__lte=datetime.date(year, 12, 31))
+def county_tiers_get(
+    *, county_codes: list[str], year: int, tiers: dict[int, FiscalTier] | None = None
+) -> dict[str, FiscalTier]:
+    """The tier each county is in on 31 December of the year, read at once; `tiers` replaces a tier's shares for a
+    what-if run. The first county (in the order given) without a tier raises FiscalDataMissing."""
+    assignments = (
+        CountyFiscalTier.objects.filter(county_id__in=county_codes, valid_from__lte=datetime.date(year, 12, 31))
         .select_related("tier")
-        .order_by("-valid_from")
-        .first()
+        .order_by("county_id", "-valid_from")
     )
-    if assignment is None:
-        raise FiscalDataMissing(f"区县{county_code}没有财政分档，请先在系统管理中指定。")
-    return (tiers or {}).get(assignment.tier_id, assignment.tier)
+    latest: dict[str, FiscalTier] = {}
+    for assignment in assignments:
+        latest.setdefault(assignment.county_id, assignment.tier)
+    for county_code in county_codes:
+        if county_code not in latest:
+            raise FiscalDataMissing(f"区县{county_code}没有财政分档，请先在系统管理中指定。")
+    return {code: (tiers or {}).get(tier.id, tier) for code, tier in latest.items()}
 
 
 def _previous_year_births(*, city_code: str, year: int) -> dict[str, int]:
@@ -145,13 +151,16 @@ def settlement_compute(*, year: int, city_code: str, tiers: dict[int, FiscalTier
     counties = list(Division.objects.filter(level=DivisionLevel.COUNTY, code__startswith=city_code).order_by("code"))
     targets = county_targets(city_code=city_code, year=year, counties=counties)
     actual = _actual_people(city_code=city_code, year=year)
+    county_codes = [county.code for county in counties]
+    tier_of = county_tiers_get(county_codes=county_codes, year=year, tiers=tiers)
+    try:
+        figures_of = policy_resolve_many(region_codes=county_codes, insurance_year=year)
+    except PolicyNotFound as error:
+        raise FiscalDataMissing(str(error)) from None
     rows = []
     for county in counties:
-        tier = county_tier_get(county_code=county.code, year=year, tiers=tiers)
-        try:
-            standard = policy_resolve(region_code=county.code, insurance_year=year).contribution_standard
-        except PolicyNotFound as error:
-            raise FiscalDataMissing(str(error)) from None
+        tier = tier_of[county.code]
+        standard = figures_of[county.code].contribution_standard
         shares: dict[str, Decimal] = {
             FiscalLevel.PROVINCE: tier.province_share,
             FiscalLevel.CITY: tier.city_share,
