@@ -231,6 +231,12 @@ def enrollment_held_for_user(*, user: User, enrollment: Enrollment) -> bool:
     return user_can_see_report_row(user=user, division_code=str(enrollment.enrolling_county_id))
 
 
+def enrollment_held_elsewhere_message(*, enrollment: Enrollment, doing: str) -> str:
+    """The refusal, on the pages and in the API alike, of a money change asked for outside the county holding the
+    enrollment (R13.0a), naming that county and what was asked (`doing`: 缴费, 申请退费…)."""
+    return f"该参保记录由{enrollment.enrolling_county.name}办理，请到参保地{doing}。"
+
+
 def resident_years_paid(*, resident: Resident) -> int:
     """R13.3: insurance years the person paid for and was not refunded."""
     return (

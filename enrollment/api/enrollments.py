@@ -15,7 +15,13 @@ from accounts.requests import AuthenticatedRequest
 
 from ..models import ClaimSummary, Enrollment, PayerRelation, PaymentChannel
 from ..rules import REFUND_REASON_LABELS
-from ..selectors import enrollment_get, enrollment_held_for_user, enrollment_list, resident_for_enrollment
+from ..selectors import (
+    enrollment_get,
+    enrollment_held_elsewhere_message,
+    enrollment_held_for_user,
+    enrollment_list,
+    resident_for_enrollment,
+)
 from ..serializers import EnrollmentSerializer
 from ..services.enrollments import (
     back_payment_add,
@@ -130,15 +136,19 @@ class EnrollmentViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewse
         return Response(EnrollmentSerializer(enrollment, context=self.get_serializer_context()).data, status=code)
 
     def _change(
-        self, request, request_serializer: type[serializers.Serializer], service: Callable[..., Enrollment]
+        self,
+        request,
+        request_serializer: type[serializers.Serializer],
+        service: Callable[..., Enrollment],
+        *,
+        doing: str,
     ) -> Response:
-        """A POST on one enrollment (back-payment, refund): the request checked, `service` called with its fields."""
+        """A POST on one enrollment (back-payment, refund): the request checked, `service` called with its fields;
+        `doing` names it in the refusal of a county not holding the enrollment."""
         enrollment = self.get_object()
         if not enrollment_held_for_user(user=request.user, enrollment=enrollment):
-            county = enrollment.enrolling_county.name
-            raise serializers.ValidationError(
-                {"non_field_errors": [f"该参保记录由{county}办理，补缴、退费请到{county}办理。"]}
-            )
+            message = enrollment_held_elsewhere_message(enrollment=enrollment, doing=doing)
+            raise serializers.ValidationError({"non_field_errors": [message]})
         serializer = request_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
@@ -189,17 +199,17 @@ class EnrollmentViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewse
     @extend_schema(request=BackPaymentSerializer, responses={200: EnrollmentSerializer})
     @action(detail=True, methods=["post"], url_path="back-payment")
     def back_payment(self, request, pk=None):
-        return self._change(request, BackPaymentSerializer, back_payment_add)
+        return self._change(request, BackPaymentSerializer, back_payment_add, doing="补缴")
 
     @extend_schema(request=ContributionPaymentSerializer, responses={200: EnrollmentSerializer})
     @action(detail=True, methods=["post"])
     def payments(self, request, pk=None):
-        return self._change(request, ContributionPaymentSerializer, contribution_payment_add)
+        return self._change(request, ContributionPaymentSerializer, contribution_payment_add, doing="缴费")
 
     @extend_schema(request=RefundSerializer, responses={200: EnrollmentSerializer})
     @action(detail=True, methods=["post"])
     def refund(self, request, pk=None):
-        return self._change(request, RefundSerializer, refund_request)
+        return self._change(request, RefundSerializer, refund_request, doing="申请退费")
 
 
 class ClaimSummaryCreateSerializer(serializers.Serializer):

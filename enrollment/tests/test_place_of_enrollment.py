@@ -412,7 +412,7 @@ def test_r13_0a_only_the_county_holding_the_enrollment_refunds_it(clerk, yingxia
     )
     # then it is refused naming the county holding it, and nothing changed
     assert refused.status_code == 400
-    assert refused.json() == {"non_field_errors": ["该参保记录由应县办理，补缴、退费请到应县办理。"]}
+    assert refused.json() == {"non_field_errors": ["该参保记录由应县办理，请到参保地申请退费。"]}
     assert Enrollment.objects.get().status == "active"
     assert Payment.objects.count() == 1
 

@@ -20,6 +20,7 @@ from ..models import Enrollment, EnrollmentBasis, Resident
 from ..selectors import (
     enrolling_county_choices,
     enrollment_get,
+    enrollment_held_elsewhere_message,
     enrollment_held_for_user,
     enrollment_list,
     enrollment_region_code,
@@ -178,7 +179,7 @@ def held_enrollment_get(request: AuthenticatedHttpRequest, pk: int, *, doing: st
     if enrollment is None:
         raise Http404("没有找到该缴费记录。")
     if not enrollment_held_for_user(user=request.user, enrollment=enrollment):
-        messages.error(request, f"该参保记录由{enrollment.enrolling_county.name}办理，请到参保地{doing}。")
+        messages.error(request, enrollment_held_elsewhere_message(enrollment=enrollment, doing=doing))
         return redirect("window_resident", pk=enrollment.resident_id)
     return enrollment
 
