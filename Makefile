@@ -13,7 +13,7 @@ RUN_ENV = DJANGO_DEBUG=$(DJANGO_DEBUG) DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-
 	DJANGO_ALLOWED_HOSTS=$(DJANGO_ALLOWED_HOSTS) DJANGO_SECURE_COOKIES=0 DJANGO_SECURE_SSL_REDIRECT=0 \
 	DJANGO_HSTS_SECONDS=0
 
-.PHONY: run test test-worker install migrate lint chromium bench load
+.PHONY: run test test-worker install migrate lint chromium bench load screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -71,3 +71,8 @@ load: install
 	createdb -h 127.0.0.1 -U postgres $(LOAD_DB)
 	DATABASE_URL=$(BENCH_PG)/$(LOAD_DB) $(BIN)/python bench/load.py; \
 		status=$$?; dropdb -h 127.0.0.1 -U postgres --force --if-exists $(LOAD_DB); exit $$status
+
+# The README's screenshots (docs/window.png, docs/dashboard.png) from the demo: run `make run` first, in another terminal.
+screenshots: install chromium
+	@fc-list :lang=zh | grep -q . || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk)
+	$(BIN)/python scripts/screenshots.py
