@@ -9,7 +9,7 @@ from accounts.personal_data import id_number_on_page
 from core.reports import Report, RowLink, Subtotal, columns_of
 
 from .models import Payment
-from .receipt_rules import DayMovement, DayTotals
+from .rules import DayMovement, DayTotals
 
 CLERK_DAY_HEADERS = ["凭证号", "姓名", "公民身份号码", "保险年度", "类型", "缴费渠道", "资助类别", "金额（元）"]
 CLERK_DAY_WIDTHS = [22, 10, 22, 10, 16, 12, 24, 14]

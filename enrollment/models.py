@@ -8,8 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from core.models import RUN_THROUGH_STATUS_CHOICES, Job, JobStatus
 
-from .hardship_rules import HardshipTableInvalid, hardship_tiers_from_rows
-from .rules import EXIT_KIND_LABELS
+from .rules import EXIT_KIND_LABELS, HardshipTableInvalid, hardship_tiers_from_rows
 
 
 class Gender(models.TextChoices):

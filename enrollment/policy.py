@@ -17,7 +17,6 @@ from django.db import connection
 from divisions.codes import code_prefix, code_reaches
 from divisions.models import Division, DivisionLevel
 
-from .hardship_rules import hardship_tiers_from_rows
 from .models import PolicyParameterSet, PolicyRevision
 from .rules import (
     CalendarParameters,
@@ -26,6 +25,7 @@ from .rules import (
     PolicyFigures,
     SourcedFigure,
     SpecialGroupParameters,
+    hardship_tiers_from_rows,
     insurance_year_open_check,
 )
 

@@ -24,8 +24,7 @@ from .models import (
     Resident,
 )
 from .policy import PolicyNotFound, policy_resolve
-from .receipt_rules import DayMovement
-from .rules import Explanation, PersonHistory, employee_years_credit
+from .rules import DayMovement, Explanation, PersonHistory, employee_years_credit
 
 RESIDENT_DIVISION_FIELDS = ("household_division__code", "residence_division__code")
 

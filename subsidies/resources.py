@@ -8,8 +8,8 @@ from import_export import fields, resources, widgets
 
 from core import list_files
 from core.list_files import ListDateWidget, TextWidget
-from enrollment.hardship_rules import HardshipTier
 from enrollment.list_widgets import IdNumberWidget
+from enrollment.rules import HardshipTier
 
 from .models import CertifyingDepartment
 

@@ -22,10 +22,9 @@ from core.batches import BatchStatus
 from divisions.codes import code_length, county_code_of
 from divisions.models import Division, DivisionLevel
 from enrollment.coverage import CoverageTable, coverage_table, scope_narrower_than
-from enrollment.hardship_rules import HardshipTier
 from enrollment.models import Enrollment, EnrollmentStatus, Resident, ResidentStatus, TargetMetric
 from enrollment.policy import PolicyNotFound, policy_resolve
-from enrollment.rules import money
+from enrollment.rules import HardshipTier, money
 
 from .models import HardshipCategory, HardshipIdentity, IdentityListBatch
 

@@ -13,9 +13,9 @@ from core.batches import BatchStatus, CheckedRows, batch_confirm, batch_stage
 from core.history import history_save
 from core.tabular import FileUnreadable, cell_text
 from divisions.models import Division
-from enrollment.hardship_rules import HardshipTier
 from enrollment.models import Resident
 from enrollment.policy import PolicyNotFound, policy_resolve
+from enrollment.rules import HardshipTier
 from enrollment.services import record_date_check
 
 from .models import CertifyingDepartment, HardshipCategory, HardshipIdentity, IdentityListBatch

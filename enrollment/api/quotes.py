@@ -12,16 +12,19 @@ from rest_framework.views import APIView
 from divisions.models import Division
 
 from ..models import EnrollmentBasis, HardshipCategory
-from ..place_rules import PlaceRefused, enrollment_place_check, quote_is_newborn, quote_placed
 from ..policy import PolicyNotFound, policy_resolve
 from ..rules import (
     EXIT_KIND_LABELS,
     BackPaymentRefused,
     PaymentDateRefused,
     PersonHistory,
+    PlaceRefused,
     Quote,
     SpecialStatus,
+    enrollment_place_check,
     quote_compute,
+    quote_is_newborn,
+    quote_placed,
 )
 
 UNKNOWN_BIRTH_DATE = datetime.date(1900, 1, 1)  # the birth year then limits no break counting

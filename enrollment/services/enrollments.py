@@ -29,7 +29,6 @@ from ..models import (
     Resident,
     ResidentStatus,
 )
-from ..place_rules import EnrollmentPlace, PlaceRefused, enrollment_place_check, quote_is_newborn, quote_placed
 from ..policy import PolicyNotFound, policy_resolve, policy_resolve_covered
 from ..rules import (
     DIED_BEFORE_BENEFIT,
@@ -37,10 +36,12 @@ from ..rules import (
     EXIT_KIND_LABELS,
     EXTRA_PAYMENT_REASONS,
     BackPaymentRefused,
+    EnrollmentPlace,
     ExitKind,
     Explanation,
     PaymentDateRefused,
     PaymentDetailRefused,
+    PlaceRefused,
     PolicyFigures,
     Quote,
     RecordDateRefused,
@@ -48,11 +49,14 @@ from ..rules import (
     SpecialStatus,
     contribution_balance,
     employee_insured_years_check,
+    enrollment_place_check,
     id_number_parse,
     money,
     payment_date_check,
     payment_details_check,
     quote_compute,
+    quote_is_newborn,
+    quote_placed,
     refund_check,
     refund_extra_payment,
 )

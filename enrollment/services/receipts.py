@@ -29,7 +29,7 @@ from ..models import (
     ReceiptKind,
     ReceiptPrint,
 )
-from ..receipt_rules import day_totals
+from ..rules import day_totals
 from ..selectors import clerk_day_movements
 from .residents import record_date_check
 

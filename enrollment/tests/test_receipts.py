@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from accounts.models import Role
 from enrollment.models import ClerkDayClose, Enrollment, Payment, Receipt, ReceiptCounter, ReceiptPrint
-from enrollment.receipt_rules import DayMovement, amount_in_capitals, day_totals
+from enrollment.rules import DayMovement, amount_in_capitals, day_totals
 from enrollment.services import (
     back_payment_add,
     clerk_day_close,

@@ -19,8 +19,7 @@ from divisions.models import Division, DivisionLevel
 from ..exports import clerk_day_report
 from ..forms.receipts import ClerkDayForm, RefundForm
 from ..models import ClerkDayClose, Enrollment, Receipt, ReceiptKind
-from ..receipt_rules import amount_in_capitals, day_totals
-from ..rules import REFUND_REASON_LABELS
+from ..rules import REFUND_REASON_LABELS, amount_in_capitals, day_totals
 from ..selectors import (
     clerk_day_movements,
     enrollment_get,

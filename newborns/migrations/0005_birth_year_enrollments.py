@@ -83,7 +83,7 @@ class FiguresMissing(LookupError):
 def _figures(apps, *, region_code, insurance_year):
     """The rules' PolicyFigures of a county and year, merged and inherited as enrollment.policy does (RULES.md,
     introduction), from the parameter sets as this migration's state knows them."""
-    from enrollment.hardship_rules import hardship_tiers_from_rows
+    from enrollment.rules import hardship_tiers_from_rows
     from enrollment.rules import (
         CalendarParameters,
         CapParameters,

@@ -6,7 +6,7 @@ from importlib import import_module
 
 import pytest
 
-from enrollment.hardship_rules import HardshipTableInvalid, hardship_subsidy_compute, hardship_tiers_from_rows
+from enrollment.rules import HardshipTableInvalid, hardship_subsidy_compute, hardship_tiers_from_rows
 
 STANDARD = Decimal("400.00")
 SHANYIN = hardship_tiers_from_rows(

@@ -9,7 +9,8 @@ import dataclasses
 import datetime
 from dataclasses import dataclass
 
-from .rules import Explanation, Quote, SpecialStatus
+from .base import Explanation
+from .quotes import Quote, SpecialStatus
 
 HOUSEHOLD = "household"
 RESIDENCE = "residence"
