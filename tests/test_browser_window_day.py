@@ -94,9 +94,15 @@ def test_clerk_prints_and_reprints_a_receipt_by_keyboard_and_the_reprint_says_so
     assert list(ReceiptPrint.objects.order_by("id").values_list("reprint", "paper", "printed_by__username")) == [
         (False, "a4", "clerk")
     ]
+    # when the page is reloaded: it does not print an unrecorded copy, and says the next print is a reprint
+    page.reload()
+    expect(page.locator(".receipt-reprint")).to_have_text("补打")
+    assert page.evaluate("window.__printed") is None
+    assert ReceiptPrint.objects.count() == 1
     # when the receipt is opened again: the next print is a reprint, and says so before it is made
     page.goto(f"{live_server.url}/window/receipts/{receipt.pk}/")
     expect(page.locator(".receipt-reprint")).to_have_text("补打")
+    expect(page.get_by_role("button", name="补打凭证")).to_be_visible()
     tab_to(page, page.get_by_role("button", name="补打凭证"))
     page.keyboard.press("Enter")
     # then the reprint is recorded, marked 补打 on the receipt and in the record of prints, and printed once
