@@ -227,6 +227,22 @@ def test_receipt_print_button_records_print_then_reprint_marked_on_the_page(clie
     assert list(ReceiptPrint.objects.order_by("id").values_list("reprint", flat=True)) == [False, True]
 
 
+@pytest.mark.django_db
+def test_receipt_page_reloaded_after_its_print_does_not_print_again_unrecorded(client, clerk, yujing_resident):
+    # given a receipt printed once, its page opened to print itself
+    receipt = Receipt.objects.get(enrollment=enroll(clerk, yujing_resident))
+    client.force_login(clerk)
+    location = client.post(f"/window/receipts/{receipt.pk}/print/", {"paper": "a4"})["Location"]
+    assert "data-print-on-load" in client.get(location).content.decode()
+    # when the same address is opened again (reloaded, or from the browser's history)
+    page = client.get(location).content.decode()
+    # then it does not print itself: an unrecorded copy without 补打 would be a second original; the next print is
+    # a reprint and the page says so
+    assert "data-print-on-load" not in page
+    assert '<span class="receipt-reprint">补打</span>' in page
+    assert list(ReceiptPrint.objects.values_list("reprint", flat=True)) == [False]
+
+
 # --- refunds at the window (R12) ----------------------------------------------------------------------------------
 
 

@@ -33,6 +33,9 @@ from .residents import shown_id_number
 from .window import WINDOW_PERMISSION, held_enrollment_get
 
 PAPER_TICKET = "ticket"
+# The session remembers a print just recorded, until the receipt's page that prints it opens once: the same address
+# opened again (reloaded, from the history) does not print an unrecorded copy.
+PRINT_PENDING = "receipt_print_pending"
 
 
 def _clerk_name(user: object) -> str:
@@ -42,7 +45,7 @@ def _clerk_name(user: object) -> str:
 def _receipt_context(request: AuthenticatedHttpRequest, receipt: Receipt) -> dict:
     enrollment = receipt.enrollment
     paper = PAPER_TICKET if request.GET.get("format") == PAPER_TICKET else "a4"
-    printing = request.GET.get("print") == "1"
+    printing = request.GET.get("print") == "1" and request.session.pop(PRINT_PENDING, None) == receipt.pk
     prints = list(receipt.prints.select_related("printed_by"))
     # 补打 on the receipt: the one printed just now was a reprint, or, before printing, the next one will be
     reprint = (printing and bool(prints) and prints[-1].reprint) or (not printing and bool(prints))
@@ -108,6 +111,7 @@ def receipt_print(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         raise Http404("没有找到该凭证。")
     paper = PAPER_TICKET if request.POST.get("paper") == PAPER_TICKET else "a4"
     receipt_print_record(actor=request.user, receipt=receipt, paper=paper)
+    request.session[PRINT_PENDING] = receipt.pk
     return redirect(f"{reverse('receipt_detail', kwargs={'pk': receipt.pk})}?format={paper}&print=1")
 
 
