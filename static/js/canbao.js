@@ -72,3 +72,40 @@ document.addEventListener("DOMContentLoaded", function () {
     window.print();
   }
 });
+// On a phone a table's rows are cards (canbao.css): every cell of the body and the foot carries the heading of its
+// column as its label, counted through the cells that span several columns.
+function labelTableCells(root) {
+  root.querySelectorAll("table.table").forEach(function (table) {
+    var headings = [];
+    if (table.tHead && table.tHead.rows.length) {
+      Array.prototype.forEach.call(table.tHead.rows[table.tHead.rows.length - 1].cells, function (heading) {
+        for (var span = 0; span < heading.colSpan; span++) {
+          headings.push(heading.textContent.trim());
+        }
+      });
+    }
+    Array.prototype.forEach.call(table.tBodies, function (body) {
+      labelRows(body.rows, headings);
+    });
+    if (table.tFoot) {
+      labelRows(table.tFoot.rows, headings);
+    }
+  });
+}
+function labelRows(rows, headings) {
+  Array.prototype.forEach.call(rows, function (row) {
+    var column = 0;
+    Array.prototype.forEach.call(row.cells, function (cell) {
+      if (cell.colSpan === 1 && headings[column] && !cell.hasAttribute("data-label")) {
+        cell.setAttribute("data-label", headings[column]);
+      }
+      column += cell.colSpan;
+    });
+  });
+}
+document.addEventListener("DOMContentLoaded", function () {
+  labelTableCells(document);
+});
+document.addEventListener("htmx:afterSettle", function () {
+  labelTableCells(document);
+});
