@@ -109,3 +109,23 @@ document.addEventListener("DOMContentLoaded", function () {
 document.addEventListener("htmx:afterSettle", function () {
   labelTableCells(document);
 });
+// A long list of villages (村、社区) is chosen by typing part of a name: every select marked data-searchable (the
+// SearchableSelect widget of config/forms.py) becomes a Tom Select; the select itself keeps the value the form sends.
+document.addEventListener("DOMContentLoaded", function () {
+  if (typeof TomSelect === "undefined") {
+    return;
+  }
+  document.querySelectorAll("select[data-searchable]").forEach(function (select) {
+    new TomSelect(select, {
+      allowEmptyOption: true,
+      maxOptions: null,
+      create: false,
+      refreshThrottle: 0, // the list follows every key at once, so a quick Enter takes what was typed
+      render: {
+        no_results: function () {
+          return '<div class="no-results">没有相符的选项</div>';
+        },
+      },
+    });
+  });
+});
