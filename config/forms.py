@@ -10,3 +10,11 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class SearchableSelect(forms.Select):
+    """A long list chosen from by typing part of a name (a village among a county's hundreds): canbao.js turns every
+    select that carries `data-searchable` into a Tom Select; without script it is the plain list."""
+
+    def __init__(self, attrs: dict | None = None, choices=()) -> None:
+        super().__init__(attrs={"data-searchable": "", **(attrs or {})}, choices=choices)

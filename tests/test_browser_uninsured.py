@@ -130,3 +130,30 @@ def test_r13_5_township_official_signs_records_an_outcome_with_the_keyboard_and_
         OutreachStep.MOBILISATION,
         yujing_official.pk,
     )
+
+
+def test_r13_5_township_official_picks_a_village_by_typing_part_of_its_name(live_server, page, yujing_official):
+    # given 玉井镇's twenty-odd villages behind one field
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("用户名").fill("yujing")
+    page.get_by_label("密码").fill("test-password-2026")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/targets/uninsured/people/new/?township={YUJING_TOWN}&year=2026")
+    page.get_by_label("姓名").fill("孙立")
+    page.get_by_label("身份证号").fill(
+        id_number_compose(address_code="140621", birth_date=datetime.date(1990, 5, 6), sequence=31)
+    )
+    # when part of a name is typed, then only the villages whose name holds it are offered
+    page.get_by_role("combobox", name="村（社区）").focus()
+    page.keyboard.type("庄窝")
+    offered = page.get_by_role("listbox", name="村（社区）").get_by_role("option")
+    expect(offered).to_have_text(["沈庄窝村委会", "董庄窝村委会", "老庄窝村委会", "米庄窝村委会"])
+    # when one is picked and the form sent
+    offered.filter(has_text="米庄窝村委会").click()
+    page.get_by_role("button", name="加入台账").click()
+    # then the person is on the ledger in that village
+    page.wait_for_url(f"{live_server.url}/targets/uninsured/ledger/?township={YUJING_TOWN}&year=2026")
+    expect(page.locator(".alert-success")).to_have_text("已将孙立加入玉井镇2026年度未参保台账。")
+    person = UninsuredPerson.objects.get(name="孙立")
+    assert (person.village_id, person.township_id, person.year) == ("140621100213", YUJING_TOWN, 2026)

@@ -5,6 +5,7 @@ from typing import cast
 
 from django import forms
 
+from config.forms import SearchableSelect
 from divisions.models import Division
 
 from .models import ContactResult, OutreachStep, UninsuredReason, VerificationStatus
@@ -73,7 +74,7 @@ class UninsuredPushForm(forms.Form):
 
 class LedgerFilterForm(forms.Form):
     year = year_field(required=False)
-    village = forms.ChoiceField(label="村（社区）", required=False)
+    village = forms.ChoiceField(label="村（社区）", required=False, widget=SearchableSelect)
     step = forms.ChoiceField(label="工作步骤", required=False, choices=[("", "全部步骤"), *OutreachStep.choices])
     q = forms.CharField(label="姓名或身份证号", required=False, max_length=40)
 
@@ -125,7 +126,11 @@ class UninsuredPersonForm(forms.Form):
     )
     phone = forms.CharField(label="联系电话", required=False, max_length=20)
     village = forms.ModelChoiceField(
-        label="村（社区）", required=False, queryset=Division.objects.none(), empty_label="（未分村）"
+        label="村（社区）",
+        required=False,
+        queryset=Division.objects.none(),
+        empty_label="（未分村）",
+        widget=SearchableSelect,
     )
     year = year_field()
     step = forms.ChoiceField(label="工作步骤", choices=OutreachStep.choices, initial=OutreachStep.DOOR_TO_DOOR)

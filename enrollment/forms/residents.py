@@ -2,6 +2,7 @@ from typing import cast
 
 from django import forms
 
+from config.forms import SearchableSelect
 from divisions.models import Division
 from divisions.selectors import residence_divisions_under
 
@@ -18,8 +19,12 @@ class ResidentForm(forms.Form):
     id_number = forms.CharField(label="公民身份号码", max_length=18)
     name = forms.CharField(label="姓名", max_length=64)
     phone = forms.CharField(label="联系电话", max_length=20, required=False)
-    household_division = DivisionChoiceField(label="户籍所在村（社区）", queryset=Division.objects.none())
-    residence_division = DivisionChoiceField(label="居住地", queryset=Division.objects.none(), required=False)
+    household_division = DivisionChoiceField(
+        label="户籍所在村（社区）", queryset=Division.objects.none(), widget=SearchableSelect
+    )
+    residence_division = DivisionChoiceField(
+        label="居住地", queryset=Division.objects.none(), required=False, widget=SearchableSelect
+    )
 
     def __init__(self, *args, scope_code: str | None, **kwargs) -> None:
         super().__init__(*args, **kwargs)

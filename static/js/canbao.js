@@ -72,3 +72,60 @@ document.addEventListener("DOMContentLoaded", function () {
     window.print();
   }
 });
+// On a phone a table's rows are cards (canbao.css): every cell of the body and the foot carries the heading of its
+// column as its label, counted through the cells that span several columns.
+function labelTableCells(root) {
+  root.querySelectorAll("table.table").forEach(function (table) {
+    var headings = [];
+    if (table.tHead && table.tHead.rows.length) {
+      Array.prototype.forEach.call(table.tHead.rows[table.tHead.rows.length - 1].cells, function (heading) {
+        for (var span = 0; span < heading.colSpan; span++) {
+          headings.push(heading.textContent.trim());
+        }
+      });
+    }
+    Array.prototype.forEach.call(table.tBodies, function (body) {
+      labelRows(body.rows, headings);
+    });
+    if (table.tFoot) {
+      labelRows(table.tFoot.rows, headings);
+    }
+  });
+}
+function labelRows(rows, headings) {
+  Array.prototype.forEach.call(rows, function (row) {
+    var column = 0;
+    Array.prototype.forEach.call(row.cells, function (cell) {
+      if (cell.colSpan === 1 && headings[column] && !cell.hasAttribute("data-label")) {
+        cell.setAttribute("data-label", headings[column]);
+      }
+      column += cell.colSpan;
+    });
+  });
+}
+document.addEventListener("DOMContentLoaded", function () {
+  labelTableCells(document);
+});
+document.addEventListener("htmx:afterSettle", function () {
+  labelTableCells(document);
+});
+// A long list of villages (村、社区) is chosen by typing part of a name: every select marked data-searchable (the
+// SearchableSelect widget of config/forms.py) becomes a Tom Select; the select itself keeps the value the form sends.
+document.addEventListener("DOMContentLoaded", function () {
+  if (typeof TomSelect === "undefined") {
+    return;
+  }
+  document.querySelectorAll("select[data-searchable]").forEach(function (select) {
+    new TomSelect(select, {
+      allowEmptyOption: true,
+      maxOptions: null,
+      create: false,
+      refreshThrottle: 0, // the list follows every key at once, so a quick Enter takes what was typed
+      render: {
+        no_results: function () {
+          return '<div class="no-results">没有相符的选项</div>';
+        },
+      },
+    });
+  });
+});
