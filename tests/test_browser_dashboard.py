@@ -1,9 +1,12 @@
 """End to end in Debian's chromium: province staff open 目标进度, see the chart and the ranking, drill into a city."""
 
 import datetime
-from decimal import Decimal
+import io
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+from django.core.management import call_command
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from conftest import make_user
@@ -58,3 +61,36 @@ def test_province_staff_open_the_dashboard_and_drill_down_to_counties(live_serve
     expect(page.locator("#ranking tbody tr")).to_have_count(2)
     expect(page.locator("#ranking tbody tr").first).to_contain_text("山阴县")
     expect(page.locator("#completion-chart canvas").first).to_be_attached()
+
+
+COMPLETION_CHART = "echarts.getInstanceByDom(document.getElementById('completion-chart'))"
+
+
+def test_the_completion_chart_draws_the_time_progress_line_inside_its_grid(live_server, page):
+    # given the demo data of `make run`: few newborns against the city targets, every bar far below the time progress
+    call_command("seed_demo", residents=20, stdout=io.StringIO())
+    today = timezone.localdate()
+    as_of = min(today, datetime.date(2026, 12, 31))
+    days_in_year = (datetime.date(2026, 12, 31) - datetime.date(2025, 12, 31)).days
+    expected = (Decimal(as_of.timetuple().tm_yday * 100) / days_in_year).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("用户名").fill("province")
+    page.get_by_label("密码").fill("canbao-demo-2026")
+    page.get_by_role("button", name="登录").click()
+    # when
+    page.get_by_role("link", name="目标进度").click()
+    # then: the page states the time progress, and the chart carries the same figure as its dashed line
+    expect(page.locator("p.lead strong").first).to_have_text(f"{expected}%")
+    expect(page.locator("#completion-chart canvas").first).to_be_attached()
+    mark_line = page.evaluate(f"{COMPLETION_CHART}.getOption().series[0].markLine")
+    assert [item["yAxis"] for item in mark_line["data"]] == [float(expected)]
+    assert mark_line["label"]["formatter"] == f"时间进度 {expected}%"
+    # and the line lies inside the plotting area, not above the value axis' top where nothing is drawn
+    inside = page.evaluate(
+        f"(function () {{ var chart = {COMPLETION_CHART};"
+        f" var point = chart.convertToPixel({{seriesIndex: 0}}, [0, {expected}]);"
+        f" return chart.containPixel({{gridIndex: 0}}, point); }})()"
+    )
+    assert inside is True
+    highest_bar = max(page.evaluate(f"{COMPLETION_CHART}.getOption().series[0].data.map(d => d.value)"))
+    assert highest_bar < float(expected)
