@@ -244,6 +244,20 @@ def test_r10_3_no_snapshot_yet_says_so(client, province_staff):
     assert "山西省2026年度尚无总体参保率的进度数据。" in " ".join(response.content.decode().split())
 
 
+def test_r10_3_a_county_whose_target_is_not_split_to_its_townships_shows_its_own_progress(client, clerk):
+    # given 山阴县's progress on 30 June, and none of its townships (their targets not split)
+    snapshot(SHANYIN, JUNE_30, actual=400, target=700, rate="0.5714", gap=-53)
+    # when its clerk opens the dashboard
+    response = page_of(client, clerk)
+    # then the county's own figures, and why there is no row below it
+    text = " ".join(response.content.decode().split())
+    assert "统计截止2026年6月30日，时间进度 <strong>49.59%</strong>。" in text
+    assert "山阴县： 目标 700 人，已完成 400 人，完成率 <strong>57.14%</strong>，已达到时间进度。" in text
+    assert "山阴县的目标尚未分解到各乡（镇、街道），这里只有山阴县本级的进度。" in text
+    assert "尚无" not in text
+    assert 'id="ranking"' not in text
+
+
 # --- The refresh button -------------------------------------------------------------------------------------------
 
 
