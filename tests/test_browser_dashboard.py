@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
@@ -94,3 +95,14 @@ def test_the_completion_chart_draws_the_time_progress_line_inside_its_grid(live_
     assert inside is True
     highest_bar = max(page.evaluate(f"{COMPLETION_CHART}.getOption().series[0].data.map(d => d.value)"))
     assert highest_bar < float(expected)
+    # when drilling down to 朔州市, then to 山阴县
+    page.locator("#ranking").get_by_role("link", name="朔州市").click()
+    # then the city's seven counties with their split targets, 山阴县 first with the demo's 2 newborns
+    expect(page.locator("h1")).to_have_text("朔州市2026年度目标进度")
+    expect(page.locator("#ranking tbody tr")).to_have_count(7)
+    expect(page.locator("#ranking tbody tr").first.locator("td")).to_have_text(
+        ["1", "山阴县", "700", "2", "0.29%", f"{expected}%", re.compile(r"^\d{3}$"), "落后于时间进度"]
+    )
+    page.locator("#ranking").get_by_role("link", name="山阴县").click()
+    expect(page.locator("h1")).to_have_text("山阴县2026年度目标进度")
+    expect(page.locator("p.lead")).to_contain_text("山阴县： 目标 700 人，已完成 2 人，完成率 0.29%")
