@@ -1,9 +1,13 @@
 """End to end in Debian's chromium: province staff open 目标进度, see the chart and the ranking, drill into a city."""
 
 import datetime
-from decimal import Decimal
+import io
+import re
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+from django.core.management import call_command
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from conftest import make_user
@@ -58,3 +62,47 @@ def test_province_staff_open_the_dashboard_and_drill_down_to_counties(live_serve
     expect(page.locator("#ranking tbody tr")).to_have_count(2)
     expect(page.locator("#ranking tbody tr").first).to_contain_text("山阴县")
     expect(page.locator("#completion-chart canvas").first).to_be_attached()
+
+
+COMPLETION_CHART = "echarts.getInstanceByDom(document.getElementById('completion-chart'))"
+
+
+def test_the_completion_chart_draws_the_time_progress_line_inside_its_grid(live_server, page):
+    # given the demo data of `make run`: few newborns against the city targets, every bar far below the time progress
+    call_command("seed_demo", residents=20, stdout=io.StringIO())
+    today = timezone.localdate()
+    as_of = min(today, datetime.date(2026, 12, 31))
+    days_in_year = (datetime.date(2026, 12, 31) - datetime.date(2025, 12, 31)).days
+    expected = (Decimal(as_of.timetuple().tm_yday * 100) / days_in_year).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("用户名").fill("province")
+    page.get_by_label("密码").fill("canbao-demo-2026")
+    page.get_by_role("button", name="登录").click()
+    # when
+    page.get_by_role("link", name="目标进度").click()
+    # then: the page states the time progress, and the chart carries the same figure as its dashed line
+    expect(page.locator("p.lead strong").first).to_have_text(f"{expected}%")
+    expect(page.locator("#completion-chart canvas").first).to_be_attached()
+    mark_line = page.evaluate(f"{COMPLETION_CHART}.getOption().series[0].markLine")
+    assert [item["yAxis"] for item in mark_line["data"]] == [float(expected)]
+    assert mark_line["label"]["formatter"] == f"时间进度 {expected}%"
+    # and the line lies inside the plotting area, not above the value axis' top where nothing is drawn
+    inside = page.evaluate(
+        f"(function () {{ var chart = {COMPLETION_CHART};"
+        f" var point = chart.convertToPixel({{seriesIndex: 0}}, [0, {expected}]);"
+        f" return chart.containPixel({{gridIndex: 0}}, point); }})()"
+    )
+    assert inside is True
+    highest_bar = max(page.evaluate(f"{COMPLETION_CHART}.getOption().series[0].data.map(d => d.value)"))
+    assert highest_bar < float(expected)
+    # when drilling down to 朔州市, then to 山阴县
+    page.locator("#ranking").get_by_role("link", name="朔州市").click()
+    # then the city's seven counties with their split targets, 山阴县 first with the demo's 2 newborns
+    expect(page.locator("h1")).to_have_text("朔州市2026年度目标进度")
+    expect(page.locator("#ranking tbody tr")).to_have_count(7)
+    expect(page.locator("#ranking tbody tr").first.locator("td")).to_have_text(
+        ["1", "山阴县", "700", "2", "0.29%", f"{expected}%", re.compile(r"^\d{3}$"), "落后于时间进度"]
+    )
+    page.locator("#ranking").get_by_role("link", name="山阴县").click()
+    expect(page.locator("h1")).to_have_text("山阴县2026年度目标进度")
+    expect(page.locator("p.lead")).to_contain_text("山阴县： 目标 700 人，已完成 2 人，完成率 0.29%")

@@ -3,15 +3,20 @@ table in the ledger layout, and recompute through the refresh button's job."""
 
 import datetime
 import io
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from accounts.models import User
 from conftest import SHANYIN, make_user
+from divisions.models import Division
+from enrollment.rules import id_number_compose
+from newborns.services import newborn_register
 from targets.models import PopulationBaseline, ProgressJob, ProgressSnapshot
 from targets.rules import time_progress
 from targets.tasks import progress_scheduled_task
@@ -239,6 +244,20 @@ def test_r10_3_no_snapshot_yet_says_so(client, province_staff):
     assert "山西省2026年度尚无总体参保率的进度数据。" in " ".join(response.content.decode().split())
 
 
+def test_r10_3_a_county_whose_target_is_not_split_to_its_townships_shows_its_own_progress(client, clerk):
+    # given 山阴县's progress on 30 June, and none of its townships (their targets not split)
+    snapshot(SHANYIN, JUNE_30, actual=400, target=700, rate="0.5714", gap=-53)
+    # when its clerk opens the dashboard
+    response = page_of(client, clerk)
+    # then the county's own figures, and why there is no row below it
+    text = " ".join(response.content.decode().split())
+    assert "统计截止2026年6月30日，时间进度 <strong>49.59%</strong>。" in text
+    assert "山阴县： 目标 700 人，已完成 400 人，完成率 <strong>57.14%</strong>，已达到时间进度。" in text
+    assert "山阴县的目标尚未分解到各乡（镇、街道），这里只有山阴县本级的进度。" in text
+    assert "尚无" not in text
+    assert 'id="ranking"' not in text
+
+
 # --- The refresh button -------------------------------------------------------------------------------------------
 
 
@@ -346,6 +365,47 @@ def test_r10_3_the_nightly_schedule_joins_a_job_already_under_way(province_staff
     asked = ProgressJob.objects.create(year=yesterday.year, as_of=yesterday, status="queued", levels_total=4)
     assert progress_scheduled_task() == asked.pk
     assert ProgressJob.objects.count() == 1
+
+
+def test_r10_3_the_nightly_schedule_recomputes_the_rows_the_dashboard_reads(
+    client, monkeypatch, django_capture_on_commit_callbacks
+):
+    # given the demo, its progress computed as of 30 June among other dates, and a birth of 20 June registered on
+    # 30 June afterwards
+    call_command("seed_demo", residents=10, stdout=io.StringIO())
+    city_staff = User.objects.get(username="city")
+    before = client_row(client, city_staff, SHANYIN, as_of=JUNE_30)
+    newborn_register(
+        actor=User.objects.get(username="clerk"),
+        birth_certificate_no="P140621000001",
+        name="王小明",
+        gender="M",
+        birth_date=D(2026, 6, 20),
+        mother_id_number=id_number_compose(address_code=SHANYIN, birth_date=D(1995, 3, 8), sequence=122),
+        division=Division.objects.get(code="140621100201"),
+        registration_date=JUNE_30,
+        id_number=id_number_compose(address_code=SHANYIN, birth_date=D(2026, 6, 20), sequence=131),
+    )
+    assert client_row(client, city_staff, SHANYIN, as_of=JUNE_30) == before
+    # when the beat's task runs in the night of 1 July, its job at once (Celery eager)
+    monkeypatch.setattr("targets.tasks.timezone.localdate", lambda: D(2026, 7, 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        job_id = progress_scheduled_task()
+    # then the job computed as of 30 June, and the city's dashboard counts the baby in 山阴县
+    job = ProgressJob.objects.get(pk=job_id)
+    assert (job.as_of, job.status, job.requested_by) == (JUNE_30, "succeeded", None)
+    target, actual = before[0], before[1] + 1
+    gap = int((Decimal(target) * 181 / 365 - actual).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    assert client_row(client, city_staff, SHANYIN, as_of=JUNE_30) == [target, actual, gap]
+
+
+def client_row(client, user, code, *, as_of):
+    """目标人数, 实际人数 and 差距 of a county's row on its city's dashboard as of a date, as the page shows them."""
+    client.force_login(user)
+    response = client.get("/targets/", {"year": 2026, "division": code[:4], "as_of": as_of.isoformat()})
+    row = response.content.decode().split(f'data-division="{code}"')[1].split("</tr>")[0]
+    cells = [cell.split("</td>")[0] for cell in row.split('<td class="text-end">')[1:]]
+    return [int(cells[0].replace(",", "")), int(cells[1].replace(",", "")), int(cells[4].replace(",", ""))]
 
 
 @pytest.mark.parametrize(
