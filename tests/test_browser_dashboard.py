@@ -46,6 +46,7 @@ def test_province_staff_open_the_dashboard_and_drill_down_to_counties(live_serve
     page.get_by_label("密码").fill("test-password-2026")
     page.get_by_role("button", name="登录").click()
     # when
+    page.get_by_role("button", name="统计报表").click()
     page.get_by_role("link", name="目标进度").click()
     # then: the chart is drawn and the ranking lists the cities
     expect(page.locator("h1")).to_have_text("山西省2026年度目标进度")
@@ -79,6 +80,7 @@ def test_the_completion_chart_draws_the_time_progress_line_inside_its_grid(live_
     page.get_by_label("密码").fill("canbao-demo-2026")
     page.get_by_role("button", name="登录").click()
     # when
+    page.get_by_role("button", name="统计报表").click()
     page.get_by_role("link", name="目标进度").click()
     # then: the page states the time progress, and the chart carries the same figure as its dashed line
     expect(page.locator("p.lead strong").first).to_have_text(f"{expected}%")

@@ -24,6 +24,7 @@ def test_finance_user_records_a_transfer_and_sees_the_status_change(live_server,
     page.get_by_label("密码").fill("test-password-2026")
     page.get_by_role("button", name="登录").click()
     # when
+    page.get_by_role("button", name="统计报表").click()
     page.get_by_role("link", name="财政结算").click()
     page.goto(f"{live_server.url}/reports/fiscal/?year=2026")
     # then

@@ -394,8 +394,8 @@ def test_r6_3_user_without_the_permission_is_refused(client, db):
 def test_r6_3_navbar_links_for_those_who_may_see_the_reports(client, yujing_official):
     client.force_login(yujing_official)
     page = client.get("/").content.decode()
-    assert '<a class="nav-link" href="/subsidies/reports/ledger/">资助台账</a>' in page
-    assert '<a class="nav-link" href="/subsidies/reports/coverage/">困难群众参保率</a>' in page
+    assert '<a class="dropdown-item" href="/subsidies/reports/ledger/">资助台账</a>' in page
+    assert '<a class="dropdown-item" href="/subsidies/reports/coverage/">困难群众参保率</a>' in page
 
 
 def test_r6_3_other_county_clerk_sees_nothing_of_shanyin(client, shanyin_enrollments):
