@@ -37,7 +37,7 @@ from accounts.models import User
 from accounts.scope import user_can_see_division
 from core.jobs import ProgressReporter, job_run, job_submit, job_update
 from core.models import JobStatus
-from core.tabular import FileUnreadable, TableReader
+from core.tabular import FileUnreadable, TableReader, header_find
 from divisions.models import Division, DivisionLevel
 
 from .models import BulkImportJob
@@ -317,13 +317,10 @@ def _stage_file(
 
 def _header(rows: Iterator[tuple[int, Sequence[object]]], columns: Sequence[Column]) -> dict[str, int]:
     """The positions of our columns, from the first of the first rows that names them all."""
-    for line, cells in rows:
-        positions = header_positions(cells, columns)
-        if positions is not None:
-            return positions
-        if line >= HEADER_SEARCH_ROWS:
-            break
-    raise HeaderMissing(header_missing_message(columns))
+    positions = header_find(rows, match=lambda cells: header_positions(cells, columns), search_rows=HEADER_SEARCH_ROWS)
+    if positions is None:
+        raise HeaderMissing(header_missing_message(columns))
+    return positions
 
 
 REPORT_WIDTHS = {"身份证号": 22, "原因": 60}

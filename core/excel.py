@@ -3,6 +3,10 @@
 Row 1 the title across the table; row 2 the reporting unit and the as-of date; row 3 the column headers after 序号;
 then one numbered row per record, the subtotals, the 合计 row, and the signature line. The header rows stay in view
 (freeze panes) and are repeated on every printed page; the sheet prints landscape on A4, as wide as the page.
+
+A report with summaries (the small tables its page shows above the list) has them from row 3 on, each a heading,
+its column headers and its rows, a blank row after each; the list's column headers follow them. Reading such a file
+back, an import finds the header row by its headings (core.tabular.header_find), not by its place.
 """
 
 import datetime
@@ -18,7 +22,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .reports import DATE_FORMAT, MONEY_FORMAT, TEXT_FORMAT, Report
+from .reports import DATE_FORMAT, MONEY_FORMAT, TEXT_FORMAT, Report, Summary
 from .reports import PERCENT_FORMAT as PERCENT_FORMAT  # the column formats are the writer's, read from here too
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -28,8 +32,8 @@ TITLE_FONT = Font(name="宋体", size=16, bold=True)
 BOLD = Font(bold=True)
 SHEET_TITLE_MAX_LENGTH = 31  # Excel refuses longer sheet names
 NUMBER_COLUMN_WIDTH = 6
-TITLE_ROW, HEADER_LINE_ROW, COLUMN_HEADER_ROW = 1, 2, 3
-FIRST_DATA_ROW = COLUMN_HEADER_ROW + 1
+TITLE_ROW, HEADER_LINE_ROW, COLUMN_HEADER_ROW = 1, 2, 3  # the list's headers, when no summary is above them
+SUMMARY_FIRST_COLUMN = 2  # the 序号 column is too narrow for a village's or a reason's name
 SIGNATURES = ((1, "制表人："), (3, "审核人："), (5, "日期："))
 
 
@@ -41,12 +45,14 @@ def report_workbook(report: Report) -> Workbook:
     sheet.title = report.title[:SHEET_TITLE_MAX_LENGTH]
     width = len(report.columns) + 1  # the 序号 column first
     _title_rows(sheet, report, width)
-    row_count = _data_rows(sheet, report)
-    total_row = _subtotal_rows(sheet, report, FIRST_DATA_ROW + row_count)
+    header_row = _summary_rows(sheet, report.summaries, COLUMN_HEADER_ROW)
+    _column_headers(sheet, report, header_row)
+    row_count = _data_rows(sheet, report, header_row + 1)
+    total_row = _subtotal_rows(sheet, report, header_row + 1 + row_count)
     _totals_row(sheet, report, total_row, row_count)
     for column, text in SIGNATURES:
         sheet.cell(row=total_row + 2, column=column, value=text)
-    _page_layout(sheet, report)
+    _page_layout(sheet, report, header_row)
     return workbook
 
 
@@ -58,17 +64,35 @@ def _title_rows(sheet: Worksheet, report: Report, width: int) -> None:
     unit_line, as_of_line = report.header_lines
     sheet.cell(row=HEADER_LINE_ROW, column=1, value=unit_line)
     sheet.cell(row=HEADER_LINE_ROW, column=width, value=as_of_line)
+
+
+def _summary_rows(sheet: Worksheet, summaries: Sequence[Summary], first_row: int) -> int:
+    """Writes the summaries from `first_row` on, a blank row after each; returns the row after them."""
+    row_number = first_row
+    for summary in summaries:
+        sheet.cell(row=row_number, column=SUMMARY_FIRST_COLUMN, value=summary.title).font = BOLD
+        lines = [summary.headers, *summary.rows]
+        for line_number, values in enumerate(lines, start=row_number + 1):
+            for offset, value in enumerate(values):
+                cell = _write_cell(sheet.cell(row=line_number, column=SUMMARY_FIRST_COLUMN + offset), value)
+                if line_number == row_number + 1:
+                    cell.font = BOLD
+        row_number += 1 + len(lines) + 1
+    return row_number
+
+
+def _column_headers(sheet: Worksheet, report: Report, header_row: int) -> None:
     for column, header in enumerate(["序号", *report.headers], start=1):
-        cell = sheet.cell(row=COLUMN_HEADER_ROW, column=column, value=header)
+        cell = sheet.cell(row=header_row, column=column, value=header)
         cell.font = BOLD
         cell.border = BORDER
 
 
-def _data_rows(sheet: Worksheet, report: Report) -> int:
-    """Writes the numbered rows; returns how many there are."""
+def _data_rows(sheet: Worksheet, report: Report, first_row: int) -> int:
+    """Writes the numbered rows from `first_row` on; returns how many there are."""
     count = 0
     for count, row in enumerate(report.rows, start=1):
-        row_number = FIRST_DATA_ROW + count - 1
+        row_number = first_row + count - 1
         _write_cell(sheet.cell(row=row_number, column=1), count)
         _write_values(sheet, report, row_number, row)
     return count
@@ -122,12 +146,13 @@ def _write_cell(cell: Cell, value: object, column_format: str | None = None) -> 
     return cell
 
 
-def _page_layout(sheet: Worksheet, report: Report) -> None:
+def _page_layout(sheet: Worksheet, report: Report, header_row: int) -> None:
     widths = [NUMBER_COLUMN_WIDTH, *(column.width for column in report.columns)]
     for column_number, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column_number)].width = width
-    sheet.freeze_panes = f"A{FIRST_DATA_ROW}"
-    sheet.print_title_rows = f"{COLUMN_HEADER_ROW}:{COLUMN_HEADER_ROW}"
+    if not report.summaries:  # frozen summaries would leave no room on the screen for the list
+        sheet.freeze_panes = f"A{header_row + 1}"
+    sheet.print_title_rows = f"{header_row}:{header_row}"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1

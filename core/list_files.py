@@ -27,6 +27,7 @@ from .tabular import (
     cell_date,
     cell_text,
     file_extension,
+    header_find,
 )
 
 MAX_LIST_BYTES = 20 * 1024 * 1024
@@ -69,30 +70,39 @@ def canonical_header(header: object, *, aliases: Mapping[str, Sequence[str]]) ->
 
 
 def list_file_read(
-    *, file_name: str, content: bytes, aliases: Mapping[str, Sequence[str]], key_column: str
+    *,
+    file_name: str,
+    content: bytes,
+    aliases: Mapping[str, Sequence[str]],
+    key_column: str,
+    required_columns: Sequence[str] = (),
+    header_search_rows: int = HEADER_SEARCH_ROWS,
 ) -> tuple[list[dict[str, object]], set[str]]:
     """The data rows of a list as {column: cell}, keyed by our column names, and the columns the header has.
 
-    The header is the first of the first rows that names `key_column`; `aliases` gives each column's usual names.
-    Rows that are entirely blank (spacers, the blank rest of a template) are dropped; the row numbers the
-    clerk sees ("行号") are those of the file, counted from 1 at its first line.
+    The header is the first of the first `header_search_rows` rows that names `key_column` and every one of
+    `required_columns` (core.tabular.header_find); `aliases` gives each column's usual names. Rows that are
+    entirely blank (spacers, the blank rest of a template) are dropped; the row numbers the clerk sees ("行号") are
+    those of the file, counted from 1 at its first line.
     """
     if file_extension(file_name) not in ("xlsx", "csv"):
         raise FileUnreadable("只能导入 xlsx 或 csv 文件。")
-    lines = list(TableReader.of_bytes(content, file_name=file_name).rows())
-    header_index = next(
-        (
-            index
-            for index, (_, line) in enumerate(lines[:HEADER_SEARCH_ROWS])
-            if key_column in (canonical_header(cell, aliases=aliases) for cell in line)
-        ),
-        None,
-    )
-    if header_index is None:
-        raise FileUnreadable(f"没有找到表头：前{HEADER_SEARCH_ROWS}行中应有「{key_column}」一列。")
-    columns = [canonical_header(cell, aliases=aliases) for cell in lines[header_index][1]]
+    expected = {key_column, *required_columns}
+
+    def header_columns(line: Sequence[object]) -> list[str | None] | None:
+        columns = [canonical_header(cell, aliases=aliases) for cell in line]
+        return columns if expected <= set(columns) else None
+
+    lines = TableReader.of_bytes(content, file_name=file_name).rows()
+    columns = header_find(lines, match=header_columns, search_rows=header_search_rows)
+    if columns is None:
+        others = [column for column in required_columns if column != key_column]
+        if not others:
+            raise FileUnreadable(f"没有找到表头：前{header_search_rows}行中应有「{key_column}」一列。")
+        named = "、".join([key_column, *others])
+        raise FileUnreadable(f"没有找到表头：前{header_search_rows}行中应有一行包含以下各列：{named}。")
     rows = []
-    for row_number, line in lines[header_index + 1 :]:
+    for row_number, line in lines:
         if all(cell is None or str(cell).strip() == "" for cell in line):
             continue
         cells = {column: cell for column, cell in zip(columns, line, strict=False) if column}

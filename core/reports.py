@@ -54,13 +54,24 @@ class Subtotal:
 
 
 @dataclass(frozen=True)
+class Summary:
+    """A small table the page shows above a ledger's list (六步工作法进度, 未参保原因), carried by the file above its
+    list too: a heading, its column headers and its rows, each row's first value its label (a village, a reason)."""
+
+    title: str
+    headers: Sequence[str]
+    rows: Sequence[Sequence[object]]
+
+
+@dataclass(frozen=True)
 class Report:
     """A table in the printed ledger layout (台账): title, reporting unit and date, columns, rows and the 合计 row.
 
     `rows` may be a generator (a large list read from the database in chunks): it is read once, by the writer or
     by the page. Without `totals` the 合计 row counts the rows ("N 人"); with them it holds those values, one per
     column. `row_keys` (the data- attributes a page's row is found by), `row_links`, one per row when given, and
-    `first_number`, the 序号 of the first row on a later page of a long list, are for the page alone.
+    `first_number`, the 序号 of the first row on a later page of a long list, are for the page alone. `summaries`
+    are written above the list's header, in the order given.
     """
 
     title: str
@@ -73,6 +84,7 @@ class Report:
     row_keys: Sequence[Mapping[str, str]] | None = None
     row_links: Sequence[RowLink | None] | None = None
     first_number: int = 1
+    summaries: Sequence[Summary] = ()
 
     @property
     def headers(self) -> list[str]:

@@ -14,8 +14,8 @@ import datetime
 import io
 import re
 import zipfile
-from collections.abc import Iterator, Sequence
-from typing import BinaryIO
+from collections.abc import Callable, Iterator, Sequence
+from typing import BinaryIO, TypeVar
 
 from openpyxl import load_workbook
 
@@ -124,6 +124,31 @@ class TableReader:
                 yield self._row_number, cells
         finally:
             workbook.close()
+
+
+HeaderFound = TypeVar("HeaderFound")
+
+
+def header_find(
+    rows: Iterator[tuple[int, Sequence[object]]],
+    *,
+    match: Callable[[Sequence[object]], HeaderFound | None],
+    search_rows: int,
+) -> HeaderFound | None:
+    """The header of a file: the first row, among the first `search_rows`, that `match` recognises (it answers what
+    it read of the row, e.g. the positions of the columns; None for a row that is not the header).
+
+    Rows above it (a title, the unit and date, the summaries an exported ledger carries above its list) are
+    skipped; `rows` is left at the first row after the header, so the reader goes on streaming the data rows.
+    None when no row of the first `search_rows` is the header.
+    """
+    for line, cells in rows:
+        found = match(cells)
+        if found is not None:
+            return found
+        if line >= search_rows:
+            break
+    return None
 
 
 # --- Cells ---------------------------------------------------------------------------------------------------------

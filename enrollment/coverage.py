@@ -11,7 +11,7 @@ look-up here when it starts (targets.apps).
 
 import datetime
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_CEILING, ROUND_DOWN, Decimal
 from typing import Protocol
 
@@ -134,7 +134,8 @@ def coverage_table(
 ) -> CoverageTable:
     """The table of `division` from `counts` ({child code: (people, enrolled)}, already limited to the user's
     scope): a row per child division (only the user's own when their scope lies inside one), and the total of the
-    counts, each against its target of `metric` for the year."""
+    counts, each against its target of `metric` for the year. The total is named after what it counts: the
+    division, or the user's own division when their scope lies inside it."""
     children_list = list(Division.objects.filter(parent=division).order_by("code"))
     if user_scope_lies_inside(user=user, division_code=division.code):
         children_list = [
@@ -153,6 +154,9 @@ def coverage_table(
         people=sum(people for people, _ in counts.values()),
         enrolled=sum(enrolled for _, enrolled in counts.values()),
     )
+    within = scope_narrower_than(user=user, division_code=division.code)
+    if within:
+        total = replace(total, name=within)
     division_target = targets[division.code]
     return CoverageTable(
         division_code=division.code,
@@ -162,5 +166,5 @@ def coverage_table(
         rows=tuple(rows),
         total=total,
         target_source=division_target.source_document if division_target else "",
-        within=scope_narrower_than(user=user, division_code=division.code),
+        within=within,
     )

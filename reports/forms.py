@@ -29,6 +29,18 @@ SHARE_MESSAGES = {
 YEAR_MESSAGES = {"required": "请填写年度。", "invalid": "年度应为四位数字，如2026。"}
 
 
+class FieldsMarkedForm(forms.Form):
+    """A form whose fields with errors are marked (Bootstrap's is-invalid) once it has been submitted and checked;
+    a form not yet submitted marks nothing."""
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+
 def _style(form: forms.Form) -> None:
     for field in form.fields.values():
         if isinstance(field.widget, forms.CheckboxInput):
@@ -96,7 +108,7 @@ class FiscalPageForm(forms.Form):
         self.fields["year"] = _year_field(today=today)
 
 
-class FiscalTransferForm(forms.Form):
+class FiscalTransferForm(FieldsMarkedForm):
     """R11.3: one transfer into the city's social-security fund account."""
 
     year = forms.IntegerField(label="年度", error_messages=YEAR_MESSAGES)
@@ -133,7 +145,7 @@ class FiscalTransferForm(forms.Form):
         _style(self)
 
 
-class TierSharesForm(forms.Form):
+class TierSharesForm(FieldsMarkedForm):
     """R11.1: the province's, the city's and the county's share of a tier."""
 
     province_share = _share_field("省级负担比例")
@@ -160,7 +172,7 @@ class FiscalTierForm(TierSharesForm):
         _style(self)
 
 
-class CountyTierAssignForm(forms.Form):
+class CountyTierAssignForm(FieldsMarkedForm):
     """R11.1: the tier a county is in from a date."""
 
     county = _choice_field("区县", required="请选择区县。", invalid="只能指定本辖区区县的财政分档。", divisions=True)

@@ -19,7 +19,7 @@ from accounts.scope import (
     user_can_see_report_row,
 )
 from core.batches import BatchStatus
-from divisions.codes import code_length, county_code_of
+from divisions.codes import child_level, code_length, code_prefix, county_code_of
 from divisions.models import Division, DivisionLevel
 from enrollment.coverage import CoverageTable, coverage_table, scope_narrower_than
 from enrollment.models import Enrollment, EnrollmentStatus, Resident, ResidentStatus, TargetMetric
@@ -225,12 +225,12 @@ def _identities_valid_on(as_of: datetime.date) -> QuerySet[HardshipIdentity]:
 
 
 def _hardship_residents(
-    *, user: User, division_code: str, tiers: tuple[HardshipTier, ...], as_of: datetime.date
+    *, user: User, division_codes: tuple[str, ...], tiers: tuple[HardshipTier, ...], as_of: datetime.date
 ) -> QuerySet[Resident]:
-    """Residents of the division (household), in the user's scope, who on `as_of` hold an identity placing them in
+    """Residents of the divisions (household), in the user's scope, who on `as_of` hold an identity placing them in
     a tier of the table: its category, or a disability grade of the tier together with the categories it requires
     (R6 combination rules; the grade is the most severe one certified, as for the subsidy itself)."""
-    if not tiers:
+    if not tiers or not division_codes:
         return Resident.objects.none()
     identities = _identities_valid_on(as_of).filter(resident=OuterRef("pk"))
     holds_a_tier = Q(Exists(identities.filter(category__in=sorted({tier.category for tier in tiers}))))
@@ -244,9 +244,12 @@ def _hardship_residents(
     most_severe_grade = Subquery(
         identities.filter(disability_grade__isnull=False).order_by("disability_grade").values("disability_grade")[:1]
     )
-    residents = Resident.objects.filter(
-        household_division__code__startswith=division_code, status=ResidentStatus.NORMAL
-    ).alias(disability_grade_held=most_severe_grade)
+    in_divisions = Q()
+    for division_code in division_codes:
+        in_divisions |= Q(household_division__code__startswith=division_code)
+    residents = Resident.objects.filter(in_divisions, status=ResidentStatus.NORMAL).alias(
+        disability_grade_held=most_severe_grade
+    )
     return scope_queryset(residents, user=user, code_fields=HOUSEHOLD_DIVISION_FIELDS).filter(holds_a_tier)
 
 
@@ -264,7 +267,7 @@ def hardship_coverage(*, user: User, county_code: str, year: int, as_of: datetim
     """
     county = report_division_get(user=user, division_code=county_code, levels=(DivisionLevel.COUNTY,))
     residents = _hardship_residents(
-        user=user, division_code=county_code, tiers=_county_tiers(county_code=county_code, year=year), as_of=as_of
+        user=user, division_codes=(county_code,), tiers=_county_tiers(county_code=county_code, year=year), as_of=as_of
     )
     counts = {
         row["township"]: (row["people"], row["enrolled"])
@@ -283,13 +286,81 @@ def hardship_coverage(*, user: User, county_code: str, year: int, as_of: datetim
     )
 
 
+def _hardship_counts_per_county(
+    *, user: User, division_code: str, year: int, as_of: datetime.date
+) -> dict[str, tuple[int, int]]:
+    """{county code: (hardship residents, of them enrolled)} for the counties under the division, each county
+    counted against its own subsidy table, in the user's scope: the figures of each county's coverage page.
+
+    Counted in a few grouped queries whatever the number of counties: one finds the counties where anybody holds an
+    identity on `as_of` (only their tables are read, from the policy kept in memory), then one counts per distinct
+    table, grouped by county.
+    """
+    county_length = code_length(DivisionLevel.COUNTY)
+    identities = scope_queryset(
+        _identities_valid_on(as_of).filter(
+            resident__household_division__code__startswith=division_code, resident__status=ResidentStatus.NORMAL
+        ),
+        user=user,
+        code_fields=("resident__household_division__code",),
+    )
+    counties_with_identities = sorted(
+        set(
+            identities.annotate(county=Substr("resident__household_division_id", 1, county_length))
+            .values_list("county", flat=True)
+            .distinct()
+            .order_by()
+        )
+    )
+    counties_by_table: dict[tuple[HardshipTier, ...], list[str]] = {}
+    for county_code in counties_with_identities:
+        tiers = _county_tiers(county_code=county_code, year=year)
+        if tiers:
+            counties_by_table.setdefault(tiers, []).append(county_code)
+    counts: dict[str, tuple[int, int]] = {}
+    for tiers, county_codes in counties_by_table.items():
+        residents = _hardship_residents(user=user, division_codes=tuple(county_codes), tiers=tiers, as_of=as_of)
+        for row in (
+            residents.annotate(county=Substr("household_division_id", 1, county_length))
+            .values("county")
+            .annotate(people=Count("id"), enrolled=Count("id", filter=Q(_enrolled_in(year))))
+            .order_by()
+        ):
+            counts[row["county"]] = (row["people"], row["enrolled"])
+    return counts
+
+
+def hardship_coverage_overview(*, user: User, division_code: str, year: int, as_of: datetime.date) -> CoverageTable:
+    """R10.2 for a city (a row per county) or the province (a row per city): each row has the figures of the
+    county's own coverage page (for a city, their sum), against the row's own target; and the division's total."""
+    division = report_division_get(
+        user=user, division_code=division_code, levels=(DivisionLevel.PROVINCE, DivisionLevel.CITY)
+    )
+    children = child_level(division.code)
+    counts: dict[str, tuple[int, int]] = {}
+    for county_code, (people, enrolled) in _hardship_counts_per_county(
+        user=user, division_code=division.code, year=year, as_of=as_of
+    ).items():
+        child_code = code_prefix(county_code, children)
+        child_people, child_enrolled = counts.get(child_code, (0, 0))
+        counts[child_code] = (child_people + people, child_enrolled + enrolled)
+    return coverage_table(
+        user=user,
+        division=division,
+        counts=counts,
+        year=year,
+        as_of=as_of,
+        metric=TargetMetric.HARDSHIP_ENROLLMENT_RATE,
+    )
+
+
 def hardship_unenrolled(*, user: User, year: int, as_of: datetime.date, division_code: str) -> QuerySet[Resident]:
     """R10.2: the hardship residents of a township or county with no active enrollment for the year, by village and
     name, each with the identities valid on `as_of` in `identities_held`."""
     report_division_get(user=user, division_code=division_code, levels=(DivisionLevel.COUNTY, DivisionLevel.TOWNSHIP))
     tiers = _county_tiers(county_code=county_code_of(division_code), year=year)
     return (
-        _hardship_residents(user=user, division_code=division_code, tiers=tiers, as_of=as_of)
+        _hardship_residents(user=user, division_codes=(division_code,), tiers=tiers, as_of=as_of)
         .exclude(_enrolled_in(year))
         .select_related("household_division__parent")
         .prefetch_related(

@@ -35,7 +35,7 @@ from tests.bad_files import birth_layout
 from tests.factories import xlsx_bytes
 from uninsured.models import UninsuredLedgerImportBatch, UninsuredList, UninsuredPerson, UninsuredPushBatch
 from uninsured.resources import uninsured_ledger_report
-from uninsured.selectors import uninsured_ledger_rows
+from uninsured.selectors import uninsured_ledger_counts, uninsured_ledger_rows
 from uninsured.services.imports import uninsured_ledger_import_stage
 from uninsured.services.lists import uninsured_push_stage
 
@@ -364,8 +364,10 @@ def push_list() -> bytes:
 
 def _ledger_file(*, official: User, township: Division) -> bytes:
     rows = uninsured_ledger_rows(user=official, township=township, year=2026)
+    counts = uninsured_ledger_counts(township=township, year=2026)
+    title = "玉井镇2026年度未参保人员台账"
     return report_xlsx(
-        uninsured_ledger_report(title="玉井镇2026年度未参保人员台账", unit="山阴县玉井镇", as_of=JUNE_30, rows=rows)
+        uninsured_ledger_report(title=title, unit="山阴县玉井镇", as_of=JUNE_30, year=2026, counts=counts, rows=rows)
     )
 
 

@@ -47,7 +47,7 @@ from tax_payments.models import TaxPaymentMatch, TaxPaymentRecord
 from tax_payments.selectors import tax_payment_records
 from uninsured.models import UninsuredList, UninsuredPerson
 from uninsured.resources import uninsured_ledger_report
-from uninsured.selectors import uninsured_ledger_rows
+from uninsured.selectors import uninsured_ledger_counts, uninsured_ledger_rows
 from uninsured.services.imports import (
     uninsured_ledger_import_check,
     uninsured_ledger_import_confirm,
@@ -413,7 +413,7 @@ WRONG_HEADER_MESSAGES = {
     "identity_list": "没有找到表头：前5行中应有「身份证号」一列。",
     "birth": "没有找到表头：前5行中应有「出生医学证明编号」一列。",
     "uninsured_push": "没有找到表头：前5行中应有「身份证号」一列。",
-    "uninsured_ledger": "没有找到表头：前5行中应有「公民身份号码」一列。",
+    "uninsured_ledger": "没有找到表头：前1000行中应有一行包含以下各列：公民身份号码、姓名。",
     "target_split": "没有找到表头：前5行中应有「区县代码」一列。",
     "baseline": "没有找到表头：前5行中应有「区划代码」一列。",
     "registry": "没有找到表头：前5行中应有一行包含以下各列：身份证号、姓名、户籍地代码。",
@@ -620,7 +620,9 @@ def ledger_cells(user, year: int) -> list:
     """The cells of 玉井镇's ledger as exported (uninsured.resources.uninsured_ledger_report)."""
     township = Division.objects.get(code=bad_files.YUJING_TOWN)
     rows = uninsured_ledger_rows(user=user, township=township, year=year)
-    content = report_xlsx(uninsured_ledger_report(title="台账", unit="玉井镇", as_of=TODAY, rows=rows))
+    counts = uninsured_ledger_counts(township=township, year=year)
+    report = uninsured_ledger_report(title="台账", unit="玉井镇", as_of=TODAY, year=year, counts=counts, rows=rows)
+    content = report_xlsx(report)
     return [cell for row in load_workbook(io.BytesIO(content)).active.iter_rows() for cell in row]
 
 

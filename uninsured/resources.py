@@ -16,11 +16,12 @@ from import_export import fields, resources, widgets
 
 from core import list_files
 from core.list_files import ListDateWidget, TextWidget
-from core.reports import Report, columns_of
+from core.reports import Report, Summary, columns_of
 from core.tabular import cell_text
 from enrollment.list_widgets import IdNumberWidget
 
 from .models import ContactResult, OutreachStep, UninsuredReason, VerificationStatus
+from .selectors import LedgerCounts
 
 
 class DivisionCodeWidget(widgets.Widget):
@@ -146,6 +147,9 @@ LEDGER_HEADERS = [
 ]
 LEDGER_WIDTHS = [10, 22, 14, 18, 22, 20, 12, 30, 12, 12, 18]
 TOTAL_ROW_MARKER = "合计"  # the ledger layout's total row: what follows it is the footer, not people
+# The exported ledger carries its summaries above the list, a row per village: its header is searched further down
+# than a clerk's list's (a township has far fewer villages).
+LEDGER_HEADER_SEARCH_ROWS = 1000
 
 
 class UninsuredLedgerResource(resources.Resource):
@@ -198,7 +202,12 @@ class UninsuredLedgerResource(resources.Resource):
 def ledger_file_read(*, file_name: str, content: bytes) -> tuple[list[dict[str, object]], set[str]]:
     """The people of a township's ledger file as {column: cell}, without the 合计 row and the signatures below it."""
     rows, columns = list_files.list_file_read(
-        file_name=file_name, content=content, aliases=UninsuredLedgerResource.HEADER_ALIASES, key_column="公民身份号码"
+        file_name=file_name,
+        content=content,
+        aliases=UninsuredLedgerResource.HEADER_ALIASES,
+        key_column="公民身份号码",
+        required_columns=UninsuredLedgerResource.REQUIRED_COLUMNS,
+        header_search_rows=LEDGER_HEADER_SEARCH_ROWS,
     )
     people = []
     for row in rows:
@@ -208,6 +217,46 @@ def ledger_file_read(*, file_name: str, content: bytes) -> tuple[list[dict[str, 
     return people, columns
 
 
-def uninsured_ledger_report(*, title: str, unit: str, as_of: datetime.date, rows: Iterable[Sequence[object]]) -> Report:
-    """The ledger in the township's format (core.excel writes ID numbers as text), read back by `ledger_file_read`."""
-    return Report(title=title, unit=unit, as_of=as_of, columns=columns_of(LEDGER_HEADERS, LEDGER_WIDTHS), rows=rows)
+def uninsured_ledger_summaries(*, counts: LedgerCounts, year: int) -> list[Summary]:
+    """The summaries the ledger page shows above its list, for the file: the six steps per village, the reasons and
+    the people enrolled, from the same counts (selectors.uninsured_ledger_counts)."""
+    steps = Summary(
+        title=f"六步工作法进度（本乡镇{year}年度全部人员）",
+        headers=["村（社区）", *(label for _value, label in counts.steps), "合计"],
+        rows=[
+            *([row.village_name, *row.counts, row.total] for row in counts.villages),
+            ["合计", *counts.step_totals, counts.total],
+        ],
+    )
+    reasons = Summary(
+        title="未参保原因",
+        headers=["未参保原因", "人数"],
+        rows=[[reason.label, reason.people] for reason in counts.reasons],
+    )
+    enrolled = Summary(
+        title="参保情况",
+        headers=["参保情况", "人数"],
+        rows=[["已参保", counts.enrolled], ["待反馈（未查明原因且未参保）", counts.pending]],
+    )
+    return [steps, reasons, enrolled]
+
+
+def uninsured_ledger_report(
+    *,
+    title: str,
+    unit: str,
+    as_of: datetime.date,
+    year: int,
+    counts: LedgerCounts,
+    rows: Iterable[Sequence[object]],
+) -> Report:
+    """The ledger in the township's format (core.excel writes ID numbers as text), its page's summaries above the
+    list; read back by `ledger_file_read`."""
+    return Report(
+        title=title,
+        unit=unit,
+        as_of=as_of,
+        columns=columns_of(LEDGER_HEADERS, LEDGER_WIDTHS),
+        rows=rows,
+        summaries=uninsured_ledger_summaries(counts=counts, year=year),
+    )

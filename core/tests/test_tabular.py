@@ -13,6 +13,7 @@ from core.tabular import (
     cell_stored_as_number,
     cell_text,
     csv_encoding,
+    header_find,
     stored_as_number_message,
 )
 from tests.factories import xlsx_bytes
@@ -129,3 +130,24 @@ def test_the_message_for_a_code_stored_as_a_number_shows_the_number_when_given()
     assert stored_as_number_message(column="身份证号", shown="140621198801020096") == (
         "身份证号被Excel存成了数字（140621198801020096），超过15位的数字已被改写，请将该列设为文本后重新录入。"
     )
+
+
+def test_the_header_is_the_first_row_the_caller_recognises_and_the_rows_go_on_after_it():
+    # given a file with a title and a summary above its list, the summary naming one of the list's columns
+    content = "台账\n村（社区）,人数\n玉井村,2\n姓名,身份证号\n张三,140621198802290012\n".encode()
+    rows = TableReader.of_bytes(content, file_name="台账.csv").rows()
+
+    def names_both(cells):
+        return list(cells) if {"姓名", "身份证号"} <= set(cells) else None
+
+    # when
+    header = header_find(rows, match=names_both, search_rows=10)
+    # then
+    assert header == ["姓名", "身份证号"]
+    assert list(rows) == [(5, ["张三", "140621198802290012"])]
+
+
+def test_no_header_among_the_rows_searched_is_none():
+    content = "台账\n说明\n姓名,身份证号\n".encode()
+    rows = TableReader.of_bytes(content, file_name="台账.csv").rows()
+    assert header_find(rows, match=lambda cells: cells if "姓名" in cells else None, search_rows=2) is None

@@ -967,3 +967,37 @@ def test_r11_1_the_tier_pages_show_shares_as_percentages_and_the_editor_by_name(
     assert "<td>shuozhou_wangfang</td>" not in history
     assert "<td>50.00%</td><td>25.00%</td><td>25.00%</td>" in tiers
     assert "<td>0.5000</td>" not in tiers
+
+
+def test_r11_2_the_what_if_opens_on_a_blank_form_without_errors(pilot_tier, city_finance):
+    # when the page is opened, nothing submitted yet
+    response = logged_in(city_finance).get("/reports/fiscal/tiers/what-if/")
+    # then the form to fill in, this year's and the user's city's: no field marked, no message, no result
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert not response.context["what_if_form"].is_bound
+    assert ("is-invalid" in html, "aria-invalid" in html, "text-danger" in html) == (False, False, False)
+    assert '<input type="number" name="province_share" min="0" max="1" step="0.0001" class="form-control"' in html
+    assert "what_if" not in response.context
+
+
+def test_r11_2_a_what_if_submitted_with_a_bad_share_marks_that_field_only(pilot_tier, city_finance):
+    # when
+    response = logged_in(city_finance).get(
+        "/reports/fiscal/tiers/what-if/",
+        {"year": 2026, "city": "1406", "tier": pilot_tier.pk, **WHAT_IF_SHARES, "county_share": "abc"},
+    )
+    # then the county's share alone is marked, with its message under it
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert response.context["what_if_form"].errors == {"county_share": ["负担比例应为0至1之间的小数，如0.25。"]}
+    assert html.count("is-invalid") == 1
+    assert (
+        '<input type="number" name="county_share" value="abc" min="0" max="1" step="0.0001" '
+        'class="form-control is-invalid" required aria-invalid="true" aria-describedby="id_county_share_error"'
+    ) in html
+    assert (
+        '<div class="text-danger small" id="id_county_share_error">'
+        "<div>负担比例应为0至1之间的小数，如0.25。</div></div>" in html
+    )
+    assert "what_if" not in response.context

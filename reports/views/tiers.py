@@ -126,7 +126,12 @@ def fiscal_what_if_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     cities = fiscal_cities(user=user)
     if request.GET.get("city") and not cities.filter(code=request.GET["city"]).exists():
         raise Http404(OUT_OF_SCOPE)
-    form = WhatIfForm(request.GET, cities=cities, today=timezone.localdate())
+    today = timezone.localdate()
+    if not request.GET:  # opened, not yet submitted: the form to fill in, no errors
+        default_city = cities.filter(code=fiscal_default_city_code(user=user) or "").first()
+        form = WhatIfForm(initial={"city": default_city}, cities=cities, today=today)
+        return render(request, "reports/what_if.html", {"what_if_form": form})
+    form = WhatIfForm(request.GET, cities=cities, today=today)
     context: dict[str, Any] = {"what_if_form": form}
     status = 200
     if form.is_valid():

@@ -72,12 +72,12 @@ class AsOfMixin(forms.Form):
 
 
 class CoverageForm(AsOfMixin, CountyReportForm):
-    pass
+    city = forms.CharField(
+        label="市",
+        required=False,
+        validators=[RegexValidator(r"^\d{4}$", "市级区划代码应为4位数字。")],
+    )
 
 
 class UnenrolledForm(AsOfMixin, ReportParametersForm):
-    division = forms.CharField(
-        label="乡镇或区县",
-        validators=[division_code_validator],
-        error_messages={"required": "请先在困难群众参保率页面选择乡镇。"},
-    )
+    division = forms.CharField(label="乡镇或区县", required=False, validators=[division_code_validator])

@@ -7,13 +7,15 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
+from accounts.models import Role
 from accounts.personal_data import id_number_mask
 from accounts.scope import DivisionOutOfScope
-from conftest import BEIZHOUZHUANG_TOWN, SHANYIN, YUJING_TOWN, first_village
+from conftest import BEIZHOUZHUANG_TOWN, SHANYIN, YUJING_TOWN, first_village, make_user
 from enrollment.coverage import coverage_gap, coverage_rate
+from enrollment.models import PolicyParameterSet
 from enrollment.rules import id_number_compose
 from enrollment.services import enrollment_create, refund_request, resident_create
-from subsidies.selectors import hardship_coverage, hardship_unenrolled
+from subsidies.selectors import hardship_coverage, hardship_coverage_overview, hardship_unenrolled
 from subsidies.services import hardship_identity_create
 
 D = datetime.date
@@ -292,3 +294,166 @@ def test_r10_2_user_without_the_permission_is_refused(client):
     client.force_login(visitor)
     assert client.get("/subsidies/reports/coverage/").status_code == 403
     assert client.get("/subsidies/reports/coverage/unenrolled/").status_code == 403
+
+
+# --- the overview of a city's counties and of the province's cities ------------------------------------------------
+
+YINGXIAN = "140622"
+JINCHENG_TOWN = "140622100"
+YANGGAO = "140221"
+LONGQUAN_TOWN = "140221100"
+
+
+def county_dibao_table(county_code, source):
+    """A county's 2026 subsidy table of dibao alone (a figure of these tests, not of a real notice)."""
+    shanyin = PolicyParameterSet.objects.get(region_id=SHANYIN, insurance_year=2026)
+    return PolicyParameterSet.objects.create(
+        region_id=county_code,
+        insurance_year=2026,
+        source_document=source,
+        effective_from=D(2025, 10, 1),
+        hardship_tiers=[tier for tier in shanyin.hardship_tiers if tier["category"] == "dibao"],
+        hardship_source=source,
+    )
+
+
+def resident_of(clerk, name, address_code, township, sequence):
+    return resident_create(
+        actor=clerk,
+        id_number=id_number_compose(address_code=address_code, birth_date=D(1970, 3, 3), sequence=sequence),
+        name=name,
+        household_division=first_village(township),
+    )
+
+
+@pytest.fixture
+def two_cities_hardship(shanyin_hardship):
+    """Besides 山阴 (7 hardship residents, 4 enrolled): 应县 of the same city, whose table has dibao alone — two
+    dibao holders of whom one enrolled, and a tekun who is no hardship resident there; 阳高县 of 大同, with dibao
+    alone too — one dibao holder, not enrolled."""
+    superuser = make_user("admin", Role.SYSTEM_ADMIN, "14")
+    superuser.is_superuser = True
+    superuser.save()
+    county_dibao_table(YINGXIAN, "应县困难群众参保资助文件（测试）")
+    county_dibao_table(YANGGAO, "阳高县困难群众参保资助文件（测试）")
+    enroll(
+        superuser, certify(superuser, resident_of(superuser, "子低保", YINGXIAN, JINCHENG_TOWN, 301), "dibao").resident
+    )
+    certify(superuser, resident_of(superuser, "丑低保", YINGXIAN, JINCHENG_TOWN, 303), "dibao")
+    certify(superuser, resident_of(superuser, "寅特困", YINGXIAN, JINCHENG_TOWN, 305), "tekun")
+    certify(superuser, resident_of(superuser, "卯低保", YANGGAO, LONGQUAN_TOWN, 307), "dibao")
+    return superuser
+
+
+@pytest.fixture
+def province_staff(db):
+    return make_user("shanxi", Role.PROVINCE_STAFF, "14")
+
+
+@pytest.mark.django_db
+def test_r10_2_city_overview_has_each_county_with_its_own_page_figures(city_staff, two_cities_hardship):
+    # when
+    overview = hardship_coverage_overview(user=city_staff, division_code="1406", year=2026, as_of=AS_OF)
+    # then: every county of 朔州 and none of 大同, each with the figures of its own page
+    rows = {row.code: row for row in overview.rows}
+    assert sorted(rows) == ["140602", "140603", SHANYIN, YINGXIAN, "140623", "140671", "140681"]
+    assert figures(rows[SHANYIN]) == (SHANYIN, "山阴县", 7, 4, Decimal("0.5714"), 3, True)
+    assert figures(rows[YINGXIAN]) == (YINGXIAN, "应县", 2, 1, Decimal("0.5000"), None, False)
+    assert figures(rows["140602"]) == ("140602", "朔城区", 0, 0, None, None, False)
+    assert figures(overview.total) == ("1406", "朔州市", 9, 5, Decimal("0.5555"), None, False)
+    for code in (SHANYIN, YINGXIAN):
+        county_total = hardship_coverage(user=city_staff, county_code=code, year=2026, as_of=AS_OF).total
+        assert figures(rows[code]) == figures(county_total)
+
+
+@pytest.mark.django_db
+def test_r10_2_overview_counts_in_a_few_queries_whatever_the_number_of_counties(
+    city_staff, two_cities_hardship, django_assert_max_num_queries
+):
+    # then: divisions, targets, the counties holding identities, their tables, one count per distinct table
+    with django_assert_max_num_queries(12):
+        hardship_coverage_overview(user=city_staff, division_code="1406", year=2026, as_of=AS_OF)
+
+
+@pytest.mark.django_db
+def test_r10_2_province_overview_has_a_row_per_city_summing_its_counties(province_staff, two_cities_hardship):
+    # when
+    overview = hardship_coverage_overview(user=province_staff, division_code="14", year=2026, as_of=AS_OF)
+    # then
+    rows = {row.code: row for row in overview.rows}
+    assert len(rows) == 11
+    assert figures(rows["1406"]) == ("1406", "朔州市", 9, 5, Decimal("0.5555"), None, False)
+    assert figures(rows["1402"]) == ("1402", "大同市", 1, 0, Decimal("0.0000"), None, False)
+    assert figures(rows["1401"])[2:4] == (0, 0)
+    assert (overview.total.name, overview.total.people, overview.total.enrolled) == ("山西省", 10, 5)
+
+
+@pytest.mark.django_db
+def test_r10_2_city_staff_open_the_page_on_their_counties_and_follow_a_row(client, city_staff, two_cities_hardship):
+    # given
+    client.force_login(city_staff)
+    # when no county is chosen
+    response = client.get("/subsidies/reports/coverage/", {"year": "2026", "as_of": "2026-06-30"})
+    # then the overview of 朔州, each county leading to its page and its list of the unenrolled
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "朔州市2026年度困难群众参保率" in page
+    assert [row.code for row in response.context["overview"].rows][:3] == ["140602", "140603", SHANYIN]
+    assert '<a href="?year=2026&amp;county=140622&amp;as_of=2026-06-30">应县</a>' in page
+    assert "/subsidies/reports/coverage/unenrolled/?year=2026&amp;division=140622&amp;as_of=2026-06-30" in page
+    assert "合计（朔州市）" in page
+    assert "大同" not in page.split("<table")[1]
+    # and another city is not theirs
+    assert client.get("/subsidies/reports/coverage/", {"year": "2026", "city": "1402"}).status_code == 404
+    # when they follow 应县
+    county = client.get("/subsidies/reports/coverage/", {"year": "2026", "county": YINGXIAN, "as_of": "2026-06-30"})
+    assert (county.context["coverage"].total.people, county.context["coverage"].total.enrolled) == (2, 1)
+
+
+@pytest.mark.django_db
+def test_r10_2_province_staff_see_cities_then_a_city_s_counties(client, province_staff, two_cities_hardship):
+    # given
+    client.force_login(province_staff)
+    # when
+    cities = client.get("/subsidies/reports/coverage/", {"year": "2026", "as_of": "2026-06-30"})
+    counties = client.get("/subsidies/reports/coverage/", {"year": "2026", "city": "1406", "as_of": "2026-06-30"})
+    # then
+    assert cities.status_code == counties.status_code == 200
+    assert "山西省2026年度困难群众参保率" in cities.content.decode()
+    assert '<a href="?year=2026&amp;city=1406&amp;as_of=2026-06-30">朔州市</a>' in cities.content.decode()
+    assert counties.context["overview"].total.people == 9
+    assert '<a href="?year=2026&amp;county=140621&amp;as_of=2026-06-30">山阴县</a>' in counties.content.decode()
+    assert "返回全省各市汇总" in counties.content.decode()
+
+
+@pytest.mark.django_db
+def test_r10_2_city_staff_asking_for_the_unenrolled_without_a_county_are_told_to_choose_one(
+    client, city_staff, shanyin_hardship
+):
+    # given
+    client.force_login(city_staff)
+    # when
+    response = client.get("/subsidies/reports/coverage/unenrolled/", {"year": "2026", "as_of": "2026-06-30"})
+    export = client.get("/subsidies/reports/coverage/unenrolled.xlsx", {"year": "2026", "as_of": "2026-06-30"})
+    # then
+    assert response.status_code == 200
+    assert "请先在" in response.content.decode()
+    assert "页面选择区县，再点击其未参保人数查看名单。" in response.content.decode()
+    assert "rows" not in response.context
+    assert (export.status_code, export["Location"]) == (
+        302,
+        "/subsidies/reports/coverage/unenrolled/?year=2026&as_of=2026-06-30",
+    )
+
+
+@pytest.mark.django_db
+def test_r10_2_township_total_row_is_named_after_the_township(client, yujing_official, shanyin_hardship):
+    # when
+    coverage = hardship_coverage(user=yujing_official, county_code=SHANYIN, year=2026, as_of=AS_OF)
+    # then
+    assert (coverage.total.name, coverage.total.people) == ("玉井镇", 6)
+    # and on the page
+    client.force_login(yujing_official)
+    page = client.get("/subsidies/reports/coverage/", {"year": "2026", "as_of": "2026-06-30"}).content.decode()
+    assert page.count("<td>玉井镇</td>") == 2
+    assert "<td>山阴县</td>" not in page

@@ -2,22 +2,36 @@
 
 from typing import Any
 
+from django.shortcuts import redirect
+from django.urls import reverse
+
 from accounts.personal_data import id_number_on_page
 from accounts.requests import AuthenticatedHttpRequest
+from accounts.scope import user_scope_code_at
 from core.excel import report_xlsx_response
 from core.lists import list_page
+from divisions.codes import PROVINCE_CODE, code_level
 from divisions.models import DivisionLevel
 
 from ..exports import hardship_unenrolled_report, identities_text
 from ..forms.reports import CoverageForm, UnenrolledForm
-from ..selectors import hardship_coverage, hardship_unenrolled, report_division_get
+from ..selectors import hardship_coverage, hardship_coverage_overview, hardship_unenrolled, report_division_get
 from .reports import PEOPLE_PER_PAGE, ReportResult, report_view
 
 
 @report_view(template="subsidies/coverage.html", form_class=CoverageForm)
 def hardship_coverage_page(request: AuthenticatedHttpRequest, parameters: dict[str, Any]) -> ReportResult:
     if not parameters["county"]:
-        return {}  # city and province staff choose a county first
+        # city and province staff first see their counties (or the province's cities), each row leading further down
+        division_code = (
+            parameters["city"]
+            or user_scope_code_at(user=request.user, levels=(DivisionLevel.CITY, DivisionLevel.PROVINCE))
+            or PROVINCE_CODE
+        )
+        overview = hardship_coverage_overview(
+            user=request.user, division_code=division_code, year=parameters["year"], as_of=parameters["as_of"]
+        )
+        return {"overview": overview, "rows_are_counties": code_level(overview.division_code) == DivisionLevel.CITY}
     coverage = hardship_coverage(
         user=request.user,
         county_code=parameters["county"],
@@ -52,6 +66,8 @@ UNENROLLED_REPORT = {
 
 @report_view(**UNENROLLED_REPORT)  # type: ignore[arg-type]
 def hardship_unenrolled_page(request: AuthenticatedHttpRequest, parameters: dict[str, Any]) -> ReportResult:
+    if not parameters["division"]:
+        return {"year": parameters["year"], "as_of": parameters["as_of"]}  # city and province staff choose a county
     division, residents = _unenrolled(request, parameters)
     listing = list_page(request, residents, per_page=PEOPLE_PER_PAGE)
     rows = [
@@ -70,6 +86,8 @@ def hardship_unenrolled_page(request: AuthenticatedHttpRequest, parameters: dict
 
 @report_view(**UNENROLLED_REPORT)  # type: ignore[arg-type]
 def hardship_unenrolled_export(request: AuthenticatedHttpRequest, parameters: dict[str, Any]) -> ReportResult:
+    if not parameters["division"]:  # no list to export before a county is chosen: the page says so
+        return redirect(f"{reverse('hardship_unenrolled')}?{request.GET.urlencode()}")
     division, residents = _unenrolled(request, parameters)
     title = f"{division.name}{parameters['year']}年度未参保困难群众名单"
     report = hardship_unenrolled_report(

@@ -568,10 +568,9 @@ def test_r13_5_official_adds_a_person_found_in_the_township_and_a_duplicate_is_r
 # --- Counts and the overdue flag ----------------------------------------------------------------------------------
 
 
-def test_r13_5_counts_per_village_and_step_per_reason_and_enrolled_are_exact(
-    client, clerk, province_staff, yujing_official, yujing_resident, django_assert_num_queries
-):
-    # given five people of 玉井镇 in 2026, one enrolled in the registry, one recorded as enrolled by the official
+def five_people_of_yujing(clerk, province_staff, yujing_official, yujing_resident):
+    """Five people of 玉井镇 in 2026, one enrolled in the registry, one recorded as enrolled by the official; and
+    people of another year and another township."""
     enrollment_create(actor=clerk, resident=yujing_resident, insurance_year=2026, payment_date=D(2025, 11, 20))
     uninsured_list = make_list(province_staff, signed_by=yujing_official)
     make_person(yujing_resident.id_number, "王玉井", uninsured_list=uninsured_list, village=YUJING_VILLAGE)
@@ -596,6 +595,13 @@ def test_r13_5_counts_per_village_and_step_per_reason_and_enrolled_are_exact(
     # and people of another year and another township, not counted
     make_person(ZHAO, "赵六", year=2027)
     make_person(ZHANG, "张三", township=BEIZHOUZHUANG_TOWN, village=BEIZHOUZHUANG_VILLAGE)
+
+
+def test_r13_5_counts_per_village_and_step_per_reason_and_enrolled_are_exact(
+    client, clerk, province_staff, yujing_official, yujing_resident, django_assert_num_queries
+):
+    # given five people of 玉井镇 in 2026, one enrolled in the registry, one recorded as enrolled by the official
+    five_people_of_yujing(clerk, province_staff, yujing_official, yujing_resident)
     township = Division.objects.get(code=YUJING_TOWN)
     # when
     with django_assert_num_queries(3):
@@ -665,6 +671,13 @@ def test_r13_5_a_list_is_overdue_after_its_deadline_while_people_have_no_outcome
 # --- Excel: export in the township's format, and import back ------------------------------------------------------
 
 
+def list_header_row(sheet) -> int:
+    """The row of the list's column headers, below the summaries the exported ledger carries."""
+    return next(
+        row[0].row for row in sheet.iter_rows() if [cell.value for cell in row[1:3]] == ["姓名", "公民身份号码"]
+    )
+
+
 def ledger_with_three_people(province_staff, yujing_official, clerk, yujing_resident):
     enrollment_create(actor=clerk, resident=yujing_resident, insurance_year=2026, payment_date=D(2025, 11, 20))
     uninsured_list = make_list(province_staff, signed_by=yujing_official)
@@ -697,8 +710,9 @@ def test_r13_5_export_is_the_township_ledger_in_its_printed_layout(
     assert sheet["A1"].value == "玉井镇2026年度未参保人员台账"
     assert sheet["A2"].value == "填报单位：山阴县玉井镇"
     # the header a township's ledger is read back with (tests.bad_files spells it out)
-    assert [cell.value for cell in sheet[3]] == list(uninsured_ledger_layout().header)
-    rows = [[cell.value for cell in sheet[number]] for number in (4, 5, 6)]
+    header = list_header_row(sheet)
+    assert [cell.value for cell in sheet[header]] == list(uninsured_ledger_layout().header)
+    rows = [[cell.value for cell in sheet[number]] for number in range(header + 1, header + 4)]
     assert rows[0] == [
         1,
         "张三",
@@ -729,10 +743,56 @@ def test_r13_5_export_is_the_township_ledger_in_its_printed_layout(
         "汇总反馈",
         "北京市",
     ]
-    assert sheet["C4"].data_type == "s"
-    assert sheet["C4"].number_format == "@"
-    assert sheet["A7"].value == "合计"
-    assert sheet["B7"].value == "3 人"
+    assert sheet[f"C{header + 1}"].data_type == "s"
+    assert sheet[f"C{header + 1}"].number_format == "@"
+    assert sheet[f"A{header + 4}"].value == "合计"
+    assert sheet[f"B{header + 4}"].value == "3 人"
+
+
+def test_r13_5_export_carries_the_page_s_summaries_above_the_list(
+    client, clerk, province_staff, yujing_official, yujing_resident
+):
+    # given the five people whose counts the ledger page shows
+    five_people_of_yujing(clerk, province_staff, yujing_official, yujing_resident)
+    client.force_login(yujing_official)
+    # when
+    response = client.get(f"/targets/uninsured/ledger.xlsx?township={YUJING_TOWN}&year=2026")
+    # then the six steps per village, the reasons and the enrolled, as on the page, then the list
+    sheet = load_workbook(io.BytesIO(response.content)).active
+
+    def line(number):
+        return [cell.value for cell in sheet[number][1:9]]
+
+    assert sheet["B3"].value == "六步工作法进度（本乡镇2026年度全部人员）"
+    assert line(4) == ["村（社区）", "部门联动", "信息比对", "数据下发", "精准摸排", "动员参保", "汇总反馈", "合计"]
+    assert [line(number) for number in (5, 6, 7, 8)] == [
+        ["玉井村委会", 0, 0, 1, 1, 0, 0, 2],
+        ["水头村委会", 0, 0, 0, 1, 1, 0, 2],
+        ["未分村（社区）", 0, 0, 1, 0, 0, 0, 1],
+        ["合计", 0, 0, 2, 2, 1, 0, 5],
+    ]
+    assert sheet["B10"].value == "未参保原因"
+    assert line(11)[:2] == ["未参保原因", "人数"]
+    reasons = [(label, {"本人不愿参保": 2}.get(label, 0)) for label in UninsuredReason.labels]
+    assert [tuple(line(number)[:2]) for number in range(12, 12 + len(reasons) + 1)] == [*reasons, ("未填写原因", 3)]
+    enrolled_title = 12 + len(reasons) + 2
+    assert sheet[f"B{enrolled_title}"].value == "参保情况"
+    assert [line(number)[:2] for number in (enrolled_title + 2, enrolled_title + 3)] == [
+        ["已参保", 2],
+        ["待反馈（未查明原因且未参保）", 1],
+    ]
+    header = list_header_row(sheet)
+    assert header == enrolled_title + 5
+    assert sheet.print_title_rows == f"${header}:${header}"
+    assert sorted(sheet.cell(row=row, column=2).value for row in range(header + 1, header + 6)) == sorted(
+        ["王玉井", "张三", "李四", "王五", "赵六"]
+    )
+    assert (sheet[f"A{header + 6}"].value, sheet[f"B{header + 6}"].value) == ("合计", "5 人")
+    # and the page shows the same figures
+    page = client.get(f"/targets/uninsured/ledger/?township={YUJING_TOWN}&year=2026").content.decode()
+    assert '<td class="text-end" data-step="door_to_door">2</td>' in page
+    assert '<td class="text-end" data-reason="unwilling">2</td>' in page
+    assert '<td class="text-end" id="pending-count">1</td>' in page
 
 
 def test_r13_5_city_staff_export_masks_id_numbers(
@@ -743,7 +803,7 @@ def test_r13_5_city_staff_export_masks_id_numbers(
     sheet = load_workbook(
         io.BytesIO(client.get(f"/targets/uninsured/ledger.xlsx?township={YUJING_TOWN}&year=2026").content)
     ).active
-    assert sheet["C4"].value == f"{ZHANG[:6]}********{ZHANG[14:]}"
+    assert sheet[f"C{list_header_row(sheet) + 1}"].value == f"{ZHANG[:6]}********{ZHANG[14:]}"
 
 
 def import_file(client, workbook, township=YUJING_TOWN, year=2026):
@@ -765,11 +825,12 @@ def test_r13_5_the_exported_ledger_imported_back_updates_the_outcomes_it_changes
         io.BytesIO(client.get(f"/targets/uninsured/ledger.xlsx?township={YUJING_TOWN}&year=2026").content)
     )
     sheet = workbook.active
-    sheet["F4"] = "本人不愿参保"
-    sheet["G4"] = "核实未参保"
-    sheet["H4"] = "已联系上"
-    sheet["I4"] = "多次上门，本人暂不愿参保"
-    sheet["K4"] = "精准摸排"
+    zhang_row = list_header_row(sheet) + 1
+    sheet[f"F{zhang_row}"] = "本人不愿参保"
+    sheet[f"G{zhang_row}"] = "核实未参保"
+    sheet[f"H{zhang_row}"] = "已联系上"
+    sheet[f"I{zhang_row}"] = "多次上门，本人暂不愿参保"
+    sheet[f"K{zhang_row}"] = "精准摸排"
     # when
     response = import_file(client, workbook)
     preview = client.get(response["Location"])
@@ -810,13 +871,14 @@ def test_r13_5_import_reports_unknown_people_and_bad_cells_row_by_row_and_writes
         io.BytesIO(client.get(f"/targets/uninsured/ledger.xlsx?township={YUJING_TOWN}&year=2026").content)
     )
     sheet = workbook.active
-    sheet["F4"] = "不想交"  # 张三: not a reason
-    sheet["F5"] = "已在外地参保"  # 王玉井: without the place
-    sheet["B6"] = "李斯"  # 李四: name does not match
-    sheet.insert_rows(7)
+    first = list_header_row(sheet) + 1
+    sheet[f"F{first}"] = "不想交"  # 张三: not a reason
+    sheet[f"F{first + 1}"] = "已在外地参保"  # 王玉井: without the place
+    sheet[f"B{first + 2}"] = "李斯"  # 李四: name does not match
+    sheet.insert_rows(first + 3)
     for column, value in zip("BCGHK", ["王五", WANG, "待核实", "已联系上", "动员参保"], strict=True):
-        sheet[f"{column}7"] = value
-    sheet["J7"] = "2026-11-01"
+        sheet[f"{column}{first + 3}"] = value
+    sheet[f"J{first + 3}"] = "2026-11-01"
     # when
     response = import_file(client, workbook)
     preview = client.get(response["Location"])
@@ -824,14 +886,14 @@ def test_r13_5_import_reports_unknown_people_and_bad_cells_row_by_row_and_writes
     errors = [(error["row"], error["errors"]) for error in preview.context["batch"].row_errors]
     assert errors == [
         (
-            4,
+            first,
             [
                 "未参保原因：「不想交」不是可选的原因，可填：已在外地参保、已参加职工医保、已死亡、已迁出、服兵役、服刑或出国（境）、本人不愿参保、联系不上、经济困难、其他。"
             ],
         ),
-        (5, ["异地参保地：未参保原因为「已在外地参保」时，须填写异地参保地。"]),
-        (6, ["姓名：「李斯」与台账不符（台账为李四）。"]),
-        (7, ["公民身份号码：玉井镇2026年度台账中没有该人员，请先在台账中新增。"]),
+        (first + 1, ["异地参保地：未参保原因为「已在外地参保」时，须填写异地参保地。"]),
+        (first + 2, ["姓名：「李斯」与台账不符（台账为李四）。"]),
+        (first + 3, ["公民身份号码：玉井镇2026年度台账中没有该人员，请先在台账中新增。"]),
     ]
     assert "确认导入" not in preview.content.decode()
     # when confirmed anyway
@@ -847,7 +909,7 @@ def zhang_door_to_door(client, yujing_official):
     workbook = load_workbook(
         io.BytesIO(client.get(f"/targets/uninsured/ledger.xlsx?township={YUJING_TOWN}&year=2026").content)
     )
-    workbook.active["K4"] = "精准摸排"
+    workbook.active[f"K{list_header_row(workbook.active) + 1}"] = "精准摸排"
     return batch_id(import_file(client, workbook))
 
 
@@ -882,11 +944,13 @@ def test_r13_5_an_imported_ledger_whose_row_became_wrong_since_the_preview_write
     # and meanwhile 张三 has enrolled, recorded on the ledger
     UninsuredPerson.objects.filter(pk=zhang.pk).update(enrollment_date=D(2026, 11, 1), step=OutreachStep.MOBILISATION)
     before = [outcome_of(person) for person in (zhang, li, wang)]
+    exported = client.get(f"/targets/uninsured/ledger.xlsx?township={YUJING_TOWN}&year=2026").content
+    zhang_row = list_header_row(load_workbook(io.BytesIO(exported)).active) + 1
     # when confirmed
     confirmed = client.post(f"/targets/uninsured/ledger/import/{pk}/confirm/", follow=True)
     # then refused: the outcome would contradict itself; nothing is written
     assert (
-        "第4行（张三）工作步骤：已填写参保日期，工作步骤须为「动员参保」或「汇总反馈」。"
+        f"第{zhang_row}行（张三）工作步骤：已填写参保日期，工作步骤须为「动员参保」或「汇总反馈」。"
         "台账未作任何修改，请重新上传并预览。"
     ) in confirmed.content.decode()
     assert [outcome_of(person) for person in (zhang, li, wang)] == before

@@ -141,6 +141,8 @@ def uninsured_ledger_export(request: HttpRequest) -> HttpResponse:
         title=title,
         unit=unit,
         as_of=timezone.localdate(),
+        year=year,
+        counts=uninsured_ledger_counts(township=township, year=year),
         rows=uninsured_ledger_rows(user=request.user, township=township, year=year),  # type: ignore[arg-type]
     )
     return report_xlsx_response(report)
