@@ -92,6 +92,6 @@ def test_the_window_page_writes_money_and_dates_in_the_house_formats(client, cle
     # when the person is opened at the window
     page = client.get(f"/window/residents/{yujing_resident.pk}/").content.decode()
     # then money has its thousands separators and the table's dates are written 2026-01-01
-    assert "<td>2026-04-01 至 2026-12-31</td>" in page
+    assert '<span class="text-nowrap">2026-04-01</span> 至 <span class="text-nowrap">2026-12-31</span>' in page
     assert enrollment.cap_effective == Decimal("397000.00")  # the 2025 break's penalty (R5.4)
     assert "<td>¥397,000.00</td></tr>" in page
