@@ -10,6 +10,8 @@ from fractions import Fraction
 
 from dateutil.relativedelta import relativedelta
 
+from core.formatting import date_prose_text, yuan_text
+
 FEN = Decimal("0.01")
 
 
@@ -107,26 +109,26 @@ def level_transfer_status(
                 status=TransferStatus.PAID_LATE,
                 days_late=days_late,
                 explanation=(
-                    f"R11.3：应拨{due}元已足额拨付，但最后一笔拨付日期{last_transfer_date.isoformat()}"
-                    f"晚于拨付截止日期{due_date.isoformat()}，逾期{days_late}天，属逾期拨付。"
+                    f"R11.3：应拨{yuan_text(due)}元已足额拨付，但最后一笔拨付日期{date_prose_text(last_transfer_date)}"
+                    f"晚于拨付截止日期{date_prose_text(due_date)}，逾期{days_late}天，属逾期拨付。"
                 ),
             )
         return LevelTransferStatus(
             status=TransferStatus.PAID,
             days_late=None,
-            explanation=f"R11.3：应拨{due}元已足额拨付，未逾期。",
+            explanation=f"R11.3：应拨{yuan_text(due)}元已足额拨付，未逾期。",
         )
     if due_date is not None and today > due_date:
         return LevelTransferStatus(
             status=TransferStatus.OVERDUE,
             days_late=None,
-            explanation=f"R11.3：拨付截止日期{due_date.isoformat()}已过，应拨{due}元仅拨付{paid}元，属逾期未拨付。",
+            explanation=f"R11.3：拨付截止日期{date_prose_text(due_date)}已过，应拨{yuan_text(due)}元仅拨付{yuan_text(paid)}元，属逾期未拨付。",
         )
     if paid > 0:
         return LevelTransferStatus(
             status=TransferStatus.PARTLY_PAID,
             days_late=None,
-            explanation=f"R11.3：应拨{due}元已拨付{paid}元，须在拨付截止日期前拨足。",
+            explanation=f"R11.3：应拨{yuan_text(due)}元已拨付{yuan_text(paid)}元，须在拨付截止日期前拨足。",
         )
     return LevelTransferStatus(
         status=TransferStatus.TO_PAY,

@@ -471,7 +471,7 @@ def test_r11_3_paid_in_full_on_5_november_is_paid_late_5_days_on_the_page_the_fi
     # then
     assert (row.status, row.days_late, row.outstanding) == ("paid_late", 5, ZERO)
     assert row.explanation == (
-        "R11.3：应拨140000.00元已足额拨付，但最后一笔拨付日期2026-11-05晚于拨付截止日期2026-10-31，逾期5天，属逾期拨付。"
+        "R11.3：应拨140,000.00元已足额拨付，但最后一笔拨付日期2026年11月5日晚于拨付截止日期2026年10月31日，逾期5天，属逾期拨付。"
     )
     assert page_row == ["7", "山阴县", "省级", "140,000.00", "140,000.00", "0.00", "2026-10-31", "逾期拨付（逾期5天）"]
     assert '<span class="badge text-bg-danger">逾期拨付（逾期5天）</span>' in badge

@@ -61,7 +61,7 @@ def test_r11_3_paid_in_full_on_the_due_date_is_paid():
     assert transfer_status(
         paid="140000.00", last_transfer_date=datetime.date(2026, 10, 31), today=datetime.date(2026, 11, 26)
     ) == LevelTransferStatus(
-        status=TransferStatus.PAID, days_late=None, explanation="R11.3：应拨140000.00元已足额拨付，未逾期。"
+        status=TransferStatus.PAID, days_late=None, explanation="R11.3：应拨140,000.00元已足额拨付，未逾期。"
     )
 
 
@@ -72,7 +72,7 @@ def test_r11_3_paid_in_full_five_days_after_the_due_date_is_paid_late_with_its_d
         status=TransferStatus.PAID_LATE,
         days_late=5,
         explanation=(
-            "R11.3：应拨140000.00元已足额拨付，但最后一笔拨付日期2026-11-05晚于拨付截止日期2026-10-31，"
+            "R11.3：应拨140,000.00元已足额拨付，但最后一笔拨付日期2026年11月5日晚于拨付截止日期2026年10月31日，"
             "逾期5天，属逾期拨付。"
         ),
     )
@@ -85,7 +85,7 @@ def test_r11_3_partly_paid_after_the_due_date_stays_overdue():
     ) == LevelTransferStatus(
         status=TransferStatus.OVERDUE,
         days_late=None,
-        explanation="R11.3：拨付截止日期2026-10-31已过，应拨140000.00元仅拨付50000.00元，属逾期未拨付。",
+        explanation="R11.3：拨付截止日期2026年10月31日已过，应拨140,000.00元仅拨付50,000.00元，属逾期未拨付。",
     )
     assert TransferStatus.OVERDUE.label == "逾期未拨付"
 
