@@ -44,7 +44,7 @@ YUJING_TOWN = "140621100"  # 玉井镇, the demo township official's
 PHONE_WIDTH = 390
 
 
-def phone_data() -> dict[str, str]:
+def phone_data():
     """The demo data and the records the listed pages need: two residents of one name for the window's list, a
     paid enrollment with its receipt, hardship subsidies for the ledger, a pushed list and ledger rows in 玉井镇."""
     call_command("seed_demo", residents=12, hardship_share=0.5, enrolled_share=1, stdout=io.StringIO())
