@@ -17,7 +17,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django.setup()
 
 from enrollment.models import Resident  # noqa: E402  (after django.setup())
-from subsidies.management.commands.seed_demo import DEMO_PASSWORD  # noqa: E402
+from targets.management.commands.seed_demo import DEMO_PASSWORD  # noqa: E402
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 BASE_URL = os.environ.get("CANBAO_URL", "http://127.0.0.1:8000")

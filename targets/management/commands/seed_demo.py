@@ -3,6 +3,8 @@ hardship identities, most of them paid for 2026 in its collection period, and a 
 split of 朔州's 2026 newborn target among its counties, and the target progress computed on it, so that the
 dashboards of the province, the city and its counties are filled from the start.
 
+It lives in targets, the highest app it writes to, so that every import points down.
+
 Never run in production, and never part of a migration. Running it twice changes nothing.
 """
 
