@@ -9,6 +9,8 @@ from playwright.sync_api import expect
 from accounts.models import User
 from accounts.personal_data import id_number_mask
 from enrollment.models import Resident
+from targets.management.commands.seed_demo import DEMO_PASSWORD
+from tests.browser import log_in
 from tests.factories import EnrollmentFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -19,10 +21,7 @@ def test_demo_clerk_finds_resident_by_id_number(live_server, page):
     call_command("seed_demo", residents=5, hardship_share=0, enrolled_share=0, stdout=io.StringIO())
     resident = Resident.objects.order_by("id").first()
     # when
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill("clerk")
-    page.get_by_label("密码").fill("canbao-demo-2026")
-    page.get_by_role("button", name="登录").click()
+    log_in(page, live_server.url, "clerk", password=DEMO_PASSWORD)
     page.get_by_placeholder("输入身份证号或姓名查询居民").fill(resident.id_number)
     page.keyboard.press("Enter")
     # then
@@ -35,11 +34,7 @@ def test_clerk_quotes_takes_payment_and_sees_the_receipt_with_the_keyboard(live_
     # given
     call_command("seed_demo", residents=3, hardship_share=0, enrolled_share=0, stdout=io.StringIO())
     resident = Resident.objects.order_by("id").first()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill("clerk")
-    page.get_by_label("密码").fill("canbao-demo-2026")
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server.url, "clerk", password=DEMO_PASSWORD)
     # when: the ID number is typed and Enter pressed, then the quote, then the payment
     page.goto(f"{live_server.url}/window/")
     expect(page.get_by_label("身份证号")).to_be_focused()  # typing before autofocus lands loses the first keys
@@ -60,11 +55,7 @@ def test_clerk_walks_the_window_by_keyboard_only(live_server, page):
     # given
     call_command("seed_demo", residents=3, hardship_share=0, enrolled_share=0, stdout=io.StringIO())
     resident = Resident.objects.order_by("id").first()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill("clerk")
-    page.get_by_label("密码").fill("canbao-demo-2026")
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server.url, "clerk", password=DEMO_PASSWORD)
     page.goto(f"{live_server.url}/window/")
     # when: the ID number and Enter open the person with the cursor in the year
     expect(page.get_by_label("身份证号")).to_be_focused()
@@ -92,11 +83,7 @@ def test_window_names_a_paid_year_as_it_is_typed_and_withdraws_a_stale_confirm_b
     call_command("seed_demo", residents=3, hardship_share=0, enrolled_share=0, stdout=io.StringIO())
     paid, unpaid = Resident.objects.order_by("id")[:2]
     EnrollmentFactory(actor=User.objects.get(username="clerk"), resident=paid)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill("clerk")
-    page.get_by_label("密码").fill("canbao-demo-2026")
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server.url, "clerk", password=DEMO_PASSWORD)
     # when 2026 is typed for the first person
     page.goto(f"{live_server.url}/window/residents/{paid.pk}/")
     page.keyboard.press("Control+A")

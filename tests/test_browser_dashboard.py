@@ -11,8 +11,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from conftest import make_user
+from targets.management.commands.seed_demo import DEMO_PASSWORD
 from targets.models import ProgressSnapshot
 from targets.rules import time_progress
+from tests.browser import log_in
+from tests.factories import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 JUNE_30 = datetime.date(2026, 6, 30)
@@ -41,10 +44,7 @@ def test_province_staff_open_the_dashboard_and_drill_down_to_counties(live_serve
     snapshot("1406", actual=2800, target=6000, rate="0.4667")
     snapshot("140621", actual=400, target=700, rate="0.5714")
     snapshot("140602", actual=300, target=1500, rate="0.2000")
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill("shanxi")
-    page.get_by_label("密码").fill("test-password-2026")
-    page.get_by_role("button", name="登录").click()
+    log_in(page, live_server.url, "shanxi", password=TEST_PASSWORD)
     # when
     page.get_by_role("button", name="统计报表").click()
     page.get_by_role("link", name="目标进度").click()
@@ -75,10 +75,7 @@ def test_the_completion_chart_draws_the_time_progress_line_inside_its_grid(live_
     as_of = min(today, datetime.date(2026, 12, 31))
     days_in_year = (datetime.date(2026, 12, 31) - datetime.date(2025, 12, 31)).days
     expected = (Decimal(as_of.timetuple().tm_yday * 100) / days_in_year).quantize(Decimal("0.01"), ROUND_HALF_UP)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill("province")
-    page.get_by_label("密码").fill("canbao-demo-2026")
-    page.get_by_role("button", name="登录").click()
+    log_in(page, live_server.url, "province", password=DEMO_PASSWORD)
     # when
     page.get_by_role("button", name="统计报表").click()
     page.get_by_role("link", name="目标进度").click()

@@ -10,6 +10,8 @@ from playwright.sync_api import expect
 
 from conftest import make_user
 from reports.models import FiscalTransfer
+from tests.browser import log_in
+from tests.factories import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -20,10 +22,7 @@ def test_finance_user_records_a_transfer_and_sees_the_status_change(live_server,
     # given 朔州's target of 6000 split equally (no births the year before): 山阴 857 × 400.00, half of it provincial
     make_user("shuozhou_finance", "finance", "1406")
     today = timezone.localdate()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill("shuozhou_finance")
-    page.get_by_label("密码").fill("test-password-2026")
-    page.get_by_role("button", name="登录").click()
+    log_in(page, live_server.url, "shuozhou_finance", password=TEST_PASSWORD)
     # when
     page.get_by_role("button", name="统计报表").click()
     page.get_by_role("link", name="财政结算").click()
@@ -114,10 +113,7 @@ MARK_ROWS = """() => {
 def test_the_a4_print_keeps_each_table_s_totals_with_its_last_rows(live_server, page):
     # given 临汾's 17 counties: a settlement of 51 rows (county × level), three subtotals and the 合计
     make_user("linfen_finance", "finance", "1410")
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill("linfen_finance")
-    page.get_by_label("密码").fill("test-password-2026")
-    page.get_by_role("button", name="登录").click()
+    log_in(page, live_server.url, "linfen_finance", password=TEST_PASSWORD)
     page.goto(f"{live_server.url}/reports/fiscal/?year=2026")
     expect(page.locator("h1")).to_have_text("临汾市2026年度新生儿参保资助资金预拨与结算")
     # and each table's first and last rows and each row of its footer marked by a link the PDF keeps

@@ -13,8 +13,10 @@ from playwright.sync_api import Page, expect
 from accounts.models import User
 from enrollment.rules import id_number_compose
 from reports.tests.factories import birth
+from targets.management.commands.seed_demo import DEMO_PASSWORD
 from targets.models import ProgressSnapshot
 from targets.rules import time_progress
+from tests.browser import log_in
 from uninsured.models import UninsuredList, UninsuredPerson
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -29,14 +31,6 @@ SNAPSHOTS_STALE = "进度快照已超过31天未更新的区划"
 
 def days_ago(days: int) -> datetime.date:
     return timezone.localdate() - datetime.timedelta(days=days)
-
-
-def log_in(page: Page, url: str, username: str) -> None:
-    page.goto(f"{url}/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("canbao-demo-2026")
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{url}/")
 
 
 def todo_count(page: Page, label: str) -> str:
@@ -83,7 +77,7 @@ def test_clerk_sees_the_births_awaiting_an_id_number_and_opens_their_list(live_s
     for days in (60, 90, 10):
         birth(demo["clerk"], SHANYIN, days_ago(days))
     # when
-    log_in(page, live_server.url, "clerk")
+    log_in(page, live_server.url, "clerk", password=DEMO_PASSWORD)
     # then
     label = "出生满60天仍未补录身份证号的新生儿"
     assert todo_count(page, label) == "2"
@@ -110,7 +104,7 @@ def test_township_official_sees_a_list_to_sign_and_opens_the_lists(live_server, 
             id_number=id_number_compose(address_code=SHANYIN, birth_date=datetime.date(1980, 1, 2), sequence=sequence),
         )
     # when
-    log_in(page, live_server.url, "township")
+    log_in(page, live_server.url, "township", password=DEMO_PASSWORD)
     # then
     assert todo_count(page, "待签领的未参保人员名单") == "1"
     assert todo_count(page, "7天内到反馈截止日期、尚未核实反馈的未参保人员") == "2"
@@ -130,7 +124,7 @@ def test_city_and_province_see_a_division_behind_and_a_stale_snapshot_and_open_t
     snapshot(SHUOCHENG, days_ago(40), rate="0")
     snapshot(SHANYIN, days_ago(5), rate="1")
     # when
-    log_in(page, live_server.url, username)
+    log_in(page, live_server.url, username, password=DEMO_PASSWORD)
     # then
     assert todo_count(page, PROGRESS_BEHIND) == "1"
     assert todo_count(page, SNAPSHOTS_STALE) == "1"

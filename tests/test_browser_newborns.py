@@ -11,6 +11,8 @@ from accounts.personal_data import id_number_mask
 from conftest import YUJING_TOWN, first_village
 from enrollment.services import enrollment_create, resident_create
 from newborns.models import BirthRecord, PreEnrollment
+from tests.browser import log_in
+from tests.factories import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -22,18 +24,10 @@ def typed_date(date: datetime.date) -> str:
     return f"{date:%m%d%Y}"
 
 
-def log_in(page, live_server) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill("clerk")
-    page.get_by_label("密码").fill("test-password-2026")
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{live_server.url}/")
-
-
 def test_r7_1_clerk_registers_a_birth_with_the_keyboard_and_sees_the_benefit_period(live_server, page, clerk):
     # given
     birth = timezone.localdate() - datetime.timedelta(days=20)
-    log_in(page, live_server)
+    log_in(page, live_server.url, "clerk", password=TEST_PASSWORD)
     # when: 新生儿 → 出生登记, every field typed, Tab between them, Enter on the button
     page.get_by_role("link", name="新生儿", exact=True).click()
     page.wait_for_url(f"{live_server.url}/newborns/")
@@ -81,7 +75,7 @@ def test_r7_6_clerk_pre_enrolls_with_the_keyboard_and_sees_the_printable_form(li
     )
     enrollment_create(actor=clerk, resident=mother, insurance_year=2026, payment_date=datetime.date(2025, 11, 20))
     expected = timezone.localdate() + datetime.timedelta(days=30)
-    log_in(page, live_server)
+    log_in(page, live_server.url, "clerk", password=TEST_PASSWORD)
     # when: 新生儿 → 预参保登记, the fields typed, Enter in the last one typed
     page.get_by_role("link", name="新生儿", exact=True).click()
     page.wait_for_url(f"{live_server.url}/newborns/")

@@ -13,6 +13,8 @@ from accounts.models import User
 from divisions.models import Division
 from enrollment.models import PaymentChannel, Receipt
 from enrollment.rules import id_number_compose
+from targets.management.commands.seed_demo import DEMO_PASSWORD
+from tests.browser import log_in
 from tests.factories import EnrollmentFactory, ResidentFactory, first_village
 from uninsured.models import UninsuredList, UninsuredPerson
 from uninsured.services.people import uninsured_person_create
@@ -24,11 +26,7 @@ def test_the_menu_folds_on_a_phone_and_opens_from_its_button(live_server, page):
     # given the demo data and a phone-sized window
     call_command("seed_demo", residents=5, hardship_share=0, enrolled_share=0, stdout=io.StringIO())
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill("clerk")
-    page.get_by_label("密码").fill("canbao-demo-2026")
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server.url, "clerk", password=DEMO_PASSWORD)
     # then the menu is folded: one bar, no wider than the screen, its items hidden
     menu_link = page.get_by_role("link", name="窗口办理", exact=True).first
     expect(menu_link).to_be_hidden()
@@ -92,11 +90,7 @@ def phone_data():
 
 def phone_login(page, live_server, username: str) -> None:
     page.set_viewport_size({"width": PHONE_WIDTH, "height": 844})
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("canbao-demo-2026")
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server.url, username, password=DEMO_PASSWORD)
 
 
 # (who uses the page, the page, a table cell that shows its column's heading as its label on a phone, the label)

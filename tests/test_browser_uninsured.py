@@ -12,6 +12,8 @@ from accounts.models import Role
 from conftest import YUJING_TOWN, make_user
 from divisions.models import Division
 from enrollment.rules import id_number_compose
+from tests.browser import log_in
+from tests.factories import TEST_PASSWORD
 from uninsured.models import ContactResult, OutreachStep, UninsuredList, UninsuredPerson, VerificationStatus
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -57,11 +59,7 @@ def test_r13_5_township_official_signs_records_an_outcome_with_the_keyboard_and_
             ),
         )
     paid = timezone.localdate() - datetime.timedelta(days=6)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill("yujing")
-    page.get_by_label("密码").fill("test-password-2026")
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server.url, "yujing", password=TEST_PASSWORD)
 
     # when: 未参保台账 → 签领
     page.get_by_role("link", name="未参保台账", exact=True).click()
@@ -134,11 +132,7 @@ def test_r13_5_township_official_signs_records_an_outcome_with_the_keyboard_and_
 
 def test_r13_5_township_official_picks_a_village_by_typing_part_of_its_name(live_server, page, yujing_official):
     # given 玉井镇's twenty-odd villages behind one field
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill("yujing")
-    page.get_by_label("密码").fill("test-password-2026")
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server.url, "yujing", password=TEST_PASSWORD)
     page.goto(f"{live_server.url}/targets/uninsured/people/new/?township={YUJING_TOWN}&year=2026")
     page.get_by_label("姓名").fill("孙立")
     page.get_by_label("身份证号").fill(
