@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 from enrollment.api.enrollments import ClaimSummaryView, EnrollmentViewSet
 from enrollment.api.quotes import PolicyQuoteView
 from enrollment.api.residents import ResidentViewSet
+from national.api import PersonQueryView
 from newborns.api import NewbornViewSet, PreEnrollmentView
 from reports.api import SettlementView
 from subsidies.api import IdentityView
@@ -20,6 +21,7 @@ urlpatterns = [
     path("claim-summaries/", ClaimSummaryView.as_view(), name="claim-summary-create"),
     path("targets/progress/", ProgressView.as_view(), name="targets-progress"),
     path("fiscal/settlement/", SettlementView.as_view(), name="fiscal-settlement"),
+    path("national/1101/", PersonQueryView.as_view(), name="national-person-query"),
     # Before the router: "pre-enrollments" is not a birth certificate number.
     path("newborns/pre-enrollments/", PreEnrollmentView.as_view(), name="pre-enrollment-create"),
     *router.urls,

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "reports",
     "bulk",
     "tax_payments",
+    "national",
 ]
 
 MIDDLEWARE = [
@@ -279,4 +280,25 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+}
+
+# The national medical-insurance information platform's person query (national/, 1101). Unset URL: canbao answers
+# from its own data only; set: a person canbao does not find in the asker's scope is asked of the platform.
+NATIONAL_PLATFORM_URL = os.environ.get("NATIONAL_PLATFORM_URL", "")
+NATIONAL_PLATFORM_APP_ID = os.environ.get("NATIONAL_PLATFORM_APP_ID", "")
+NATIONAL_PLATFORM_APP_SECRET = os.environ.get("NATIONAL_PLATFORM_APP_SECRET", "")
+NATIONAL_PLATFORM_SENDER_CODE = os.environ.get("NATIONAL_PLATFORM_SENDER_CODE", "")
+NATIONAL_PLATFORM_SENDER_NAME = os.environ.get("NATIONAL_PLATFORM_SENDER_NAME", "")
+NATIONAL_PLATFORM_RECEIVER_SYSTEM = os.environ.get("NATIONAL_PLATFORM_RECEIVER_SYSTEM", "")
+NATIONAL_PLATFORM_AREA = os.environ.get("NATIONAL_PLATFORM_AREA", "140000")
+NATIONAL_PLATFORM_INTERFACE_VERSION = os.environ.get("NATIONAL_PLATFORM_INTERFACE_VERSION", "V1.0")
+NATIONAL_PLATFORM_TIMEOUT_SECONDS = float(os.environ.get("NATIONAL_PLATFORM_TIMEOUT_SECONDS", "10"))
+# The province's dictionary of person identity codes (人员身份类别, psn_idet_type) for canbao's hardship categories,
+# "tekun=CODE,dibao=CODE,...": a category without a code is answered with an empty psn_idet_type.
+NATIONAL_PLATFORM_IDENTITY_CODES = {
+    category.strip(): code.strip()
+    for category, _, code in (
+        pair.partition("=") for pair in os.environ.get("NATIONAL_PLATFORM_IDENTITY_CODES", "").split(",")
+    )
+    if category.strip() and code.strip()
 }
