@@ -1,6 +1,7 @@
 """POST /api/v1/national/1101/: the national platform's person query (1101 人员信息获取) over canbao's API."""
 
 import datetime
+import secrets
 from typing import Any
 
 from django.conf import settings
@@ -20,7 +21,6 @@ from .person_query import (
     PersonAsked,
     PersonNotFound,
     PersonQueryFailed,
-    message_id,
     person_query_for,
 )
 from .rules import PersonInformation
@@ -113,6 +113,11 @@ def _query_data(body: Any) -> tuple[dict[str, list[str]], dict[str, Any]]:
     return {}, dict(serializer.validated_data)
 
 
+def answer_message_id(*, now: datetime.datetime) -> str:
+    """inf_refmsgid of canbao's answer: the area code, the local time to the millisecond and 4 random digits."""
+    return f"{settings.NATIONAL_PLATFORM_AREA or '000000'}{platform_moment(now)}{secrets.randbelow(10_000):04d}"
+
+
 def _refusal(errors: dict[str, list[str]]) -> dict[str, Any]:
     """DRF's field errors, and the 1101 failure that sums them up."""
     summary = "；".join(f"{field}：{'、'.join(messages)}" for field, messages in errors.items())
@@ -128,7 +133,7 @@ def _envelope(
 ) -> dict[str, Any]:
     return {
         "infcode": infcode,
-        "inf_refmsgid": message_id(sender_code=settings.NATIONAL_PLATFORM_SENDER_CODE, now=received),
+        "inf_refmsgid": answer_message_id(now=received),
         "refmsg_time": platform_moment(received),
         "respond_time": platform_moment(timezone.now()),
         "err_msg": err_msg,

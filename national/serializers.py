@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.serializers import IdNumberField
+from enrollment.api.quotes import ExplanationSerializer
 from enrollment.rules import Explanation, IdNumberError, id_number_read
 
 from .rules import (
@@ -80,7 +81,7 @@ class QueryDataSerializer(serializers.Serializer):
 
 
 class QueryInputSerializer(serializers.Serializer):
-    data = QueryDataSerializer()
+    data = QueryDataSerializer()  # type: ignore[assignment]  # the message's field, not Serializer.data
 
 
 class QueryEnvelopeSerializer(serializers.Serializer):
@@ -142,12 +143,6 @@ class OutputSerializer(serializers.Serializer):
     idetinfo = IdentityInformationSerializer(source="identities", many=True)
 
 
-class ExplanationSerializer(serializers.Serializer):
-    rule = serializers.CharField()
-    text = serializers.CharField()
-    source = serializers.CharField()
-
-
 class ResponseEnvelopeSerializer(serializers.Serializer):
     """A 1101 answer. `explanation` and `source` are canbao's: how each value was found, and who answered."""
 
@@ -158,7 +153,9 @@ class ResponseEnvelopeSerializer(serializers.Serializer):
     err_msg = serializers.CharField(allow_null=True, help_text="错误信息")
     warn_msg = serializers.CharField(allow_null=True, help_text="警告信息")
     output = OutputSerializer(allow_null=True)
-    source = serializers.CharField(allow_blank=True, help_text="答复来源：参保通（本系统数据）或国家医保信息平台")
+    source = serializers.CharField(  # type: ignore[assignment]  # the answer's field, not DRF's Field.source
+        allow_blank=True, help_text="答复来源：参保通（本系统数据）或国家医保信息平台"
+    )
     explanation = ExplanationSerializer(many=True, help_text="各项取值的依据")
 
 

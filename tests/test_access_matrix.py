@@ -549,6 +549,16 @@ ENDPOINTS: dict[str, Case | tuple[Case, ...]] = {
     # R10.3 over the API: the figures of the dashboards, under their permission (fiscal-settlement checks its own)
     "targets-progress": get(VIEW_PROGRESS, ROWS, query=constant(year=2026, as_of="2026-06-30", level="city")),
     "fiscal-settlement": get(VIEW_FISCAL, DIVISION, query=constant(year=2026, city="140600")),
+    # the national platform's person query (1101): a person outside the asker's scope is not found (404), like one
+    # nobody holds; the answer carries the full ID number, so it needs both permissions
+    "national-person-query": post(
+        (VIEW_ENROLLMENT, VIEW_FULL_ID_NUMBER),
+        BODY,
+        data=lambda world, user: {"input": {"data": {"psn_cert_type": "01", "certno": world.resident.id_number}}},
+        success=200,
+        refusal=(404,),
+        shows=(RESIDENT[0],),
+    ),
     "pre-enrollment-create": post(
         ADD_PRE_ENROLLMENT,
         BODY,

@@ -206,6 +206,12 @@ def pre_enrollments_create(world):
     return response, [world.row(path, world.beizhouzhuang), world.row(path, placeholder)]
 
 
+def national_person_query(world):
+    path = "/api/v1/national/1101/"
+    body = {"infno": "1101", "input": {"data": {"psn_cert_type": "01", "certno": world.yujing.id_number}}}
+    return world.client.post(path, body, format="json"), [world.row(path, world.yujing)]
+
+
 CALLS = {
     ("GET", "/api/v1/residents/"): residents_list,
     ("POST", "/api/v1/residents/"): residents_create,
@@ -221,6 +227,7 @@ CALLS = {
     ("GET", "/api/v1/newborns/{birth_certificate_no}/"): newborns_retrieve,
     ("PATCH", "/api/v1/newborns/{birth_certificate_no}/"): newborns_partial_update,
     ("POST", "/api/v1/newborns/pre-enrollments/"): pre_enrollments_create,
+    ("POST", "/api/v1/national/1101/"): national_person_query,
 }
 
 
