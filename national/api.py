@@ -13,10 +13,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import VIEW_ENROLLMENT, VIEW_FULL_ID_NUMBER
 from accounts.requests import AuthenticatedRequest
 
 from .person_query import (
+    PERSON_QUERY_PERMISSIONS,
     QUERY_INTERFACE,
     PersonAsked,
     PersonNotFound,
@@ -31,9 +31,6 @@ from .serializers import (
     ResponseEnvelopeSerializer,
     platform_moment,
 )
-
-# The answer carries the person's full ID number and insurance: the roles that may read both.
-PERSON_QUERY_PERMISSIONS = (VIEW_ENROLLMENT, VIEW_FULL_ID_NUMBER)
 
 REQUEST_EXAMPLE = {
     "infno": "1101",

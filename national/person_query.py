@@ -24,12 +24,15 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from accounts.models import User
+from accounts.permissions import VIEW_ENROLLMENT, VIEW_FULL_ID_NUMBER
 
 from .rules import REMOTE_SOURCE, PersonInformation, person_information_compute
 from .selectors import person_facts_get
 from .serializers import person_information_read
 
 QUERY_INTERFACE = "1101"
+# The answer carries the person's full ID number and insurance: the roles that may read both.
+PERSON_QUERY_PERMISSIONS = (VIEW_ENROLLMENT, VIEW_FULL_ID_NUMBER)
 NOT_FOUND_MESSAGE = "未查询到该证件号码的人员信息（或不在您的管辖范围内；填写姓名时，姓名须与证件号码一致）。"
 
 

@@ -520,6 +520,13 @@ ENDPOINTS: dict[str, Case | tuple[Case, ...]] = {
     "tax_payment_reconciliation": get(VIEW_TAX_PAYMENT, DIVISION, query=COUNTY_YEAR, shows=(RESIDENT[0],)),
     "tax_payment_export": get(VIEW_TAX_PAYMENT, DIVISION, query=COUNTY_YEAR, shows=(RESIDENT[1],)),
     "tax_payment_rematch": post(BULK_IMPORT, DIVISION, data=COUNTY_YEAR, success=302),
+    # --- the national platform's person query (1101) for clerks: another division's person is not found, like nobody
+    "national_person_query": get(
+        (VIEW_ENROLLMENT, VIEW_FULL_ID_NUMBER),
+        ROWS,
+        query=lambda world, user: {"certno": world.resident.id_number},
+        shows=(RESIDENT[0],),
+    ),
     # --- the API (API.md)
     "policy-quote": post(  # the calculator: any signed-in user, writes nothing
         None, UNSCOPED, data=constant(region=SHANYIN, insurance_year=2027, payment_date="2026-11-20")
