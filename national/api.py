@@ -25,6 +25,7 @@ from .person_query import (
 )
 from .rules import PersonInformation
 from .serializers import (
+    FailureEnvelopeSerializer,
     QueryDataSerializer,
     QueryEnvelopeSerializer,
     RefusalEnvelopeSerializer,
@@ -68,8 +69,8 @@ class PersonQueryView(APIView):
             400: OpenApiResponse(
                 RefusalEnvelopeSerializer, description="查询条件有误：各字段的错误信息，及 infcode -1"
             ),
-            404: OpenApiResponse(ResponseEnvelopeSerializer, description="未查到该人员，或不在管辖范围内"),
-            502: OpenApiResponse(ResponseEnvelopeSerializer, description="国家医保信息平台不可用或答复错误"),
+            404: OpenApiResponse(FailureEnvelopeSerializer, description="未查到该人员，或不在管辖范围内"),
+            502: OpenApiResponse(FailureEnvelopeSerializer, description="国家医保信息平台不可用或答复错误"),
         },
     )
     def post(self, request: Request) -> Response:
@@ -86,10 +87,10 @@ class PersonQueryView(APIView):
         try:
             information = person_query_for(user=user).person_get(asked=asked, now=received)
         except PersonNotFound as not_found:
-            return Response(_failure(not_found.message, received), status=status.HTTP_404_NOT_FOUND)
+            return Response(_failure(not_found.message), status=status.HTTP_404_NOT_FOUND)
         except PersonQueryFailed as failure:
-            return Response(_failure(failure.message, received), status=status.HTTP_502_BAD_GATEWAY)
-        answer = _envelope(infcode=0, err_msg=None, information=information, received=received)
+            return Response(_failure(failure.message), status=status.HTTP_502_BAD_GATEWAY)
+        answer = _answer(information=information, received=received)
         return Response(ResponseEnvelopeSerializer(answer, context={"request": request}).data)
 
 
@@ -121,21 +122,20 @@ def _refusal(errors: dict[str, list[str]]) -> dict[str, Any]:
     return {**errors, "infcode": -1, "err_msg": f"查询条件有误。{summary}", "output": None}
 
 
-def _failure(message: str, received: datetime.datetime) -> dict[str, Any]:
-    return ResponseEnvelopeSerializer(_envelope(infcode=-1, err_msg=message, information=None, received=received)).data
+def _failure(message: str) -> dict[str, Any]:
+    """A 1101 failure (not found, the platform failed): the code and the Chinese message, no output."""
+    return {"infcode": -1, "err_msg": message, "warn_msg": None, "output": None, "explanation": []}
 
 
-def _envelope(
-    *, infcode: int, err_msg: str | None, information: PersonInformation | None, received: datetime.datetime
-) -> dict[str, Any]:
+def _answer(*, information: PersonInformation, received: datetime.datetime) -> dict[str, Any]:
     return {
-        "infcode": infcode,
+        "infcode": 0,
         "inf_refmsgid": answer_message_id(now=received),
         "refmsg_time": platform_moment(received),
         "respond_time": platform_moment(timezone.now()),
-        "err_msg": err_msg,
+        "err_msg": None,
         "warn_msg": None,
         "output": information,
-        "source": information.source if information is not None else "",
-        "explanation": information.explanation if information is not None else (),
+        "source": information.source,
+        "explanation": information.explanation,
     }

@@ -159,6 +159,16 @@ class ResponseEnvelopeSerializer(serializers.Serializer):
     explanation = ExplanationSerializer(many=True, help_text="各项取值的依据")
 
 
+class FailureEnvelopeSerializer(serializers.Serializer):
+    """A 1101 failure: not found (404), or the platform failed (502)."""
+
+    infcode = serializers.IntegerField(help_text="-1")
+    err_msg = serializers.CharField(help_text="错误信息")
+    warn_msg = serializers.CharField(allow_null=True)
+    output = serializers.JSONField(allow_null=True, help_text="null")
+    explanation = ExplanationSerializer(many=True, help_text="空")
+
+
 class RefusalEnvelopeSerializer(serializers.Serializer):
     """A refused 1101 request (400): the fields in DRF's shape, and the 1101 failure."""
 
