@@ -11,6 +11,7 @@ A failure of the platform (unreachable, timed out, an error code, an answer that
 
 import datetime
 import hashlib
+import http.client
 import json
 import secrets
 import time
@@ -189,7 +190,7 @@ class RemotePersonQuery:
                 body = response.read()
         except urllib.error.HTTPError as error:
             raise PersonQueryFailed(f"国家医保信息平台答复异常（HTTP {error.code}），请稍后再试。") from None
-        except (OSError, ValueError):
+        except (OSError, ValueError, http.client.HTTPException):
             raise PersonQueryFailed(
                 f"无法连接国家医保信息平台，或{configuration.timeout_seconds:g}秒内未答复，请稍后再试。"
             ) from None

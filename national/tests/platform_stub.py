@@ -26,6 +26,7 @@ class PlatformStub:
     status: int = 200
     body: bytes = b""
     hanging: threading.Event | None = None  # set: answer only once released
+    cut_short: bool = False  # announce more bytes than are sent, then close the connection
 
     def answer(self, answer, *, status: int = 200) -> None:
         self.status = status
@@ -50,7 +51,7 @@ def platform_stub() -> Iterator[PlatformStub]:
                 return
             self.send_response(stub.status)
             self.send_header("Content-Type", "application/json;charset=utf-8")
-            self.send_header("Content-Length", str(len(stub.body)))
+            self.send_header("Content-Length", str(len(stub.body) + (100 if stub.cut_short else 0)))
             self.end_headers()
             self.wfile.write(stub.body)
 

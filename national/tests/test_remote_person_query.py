@@ -241,6 +241,19 @@ def test_no_answer_within_the_timeout_is_a_chinese_error(clerk):
 
 
 @pytest.mark.django_db
+def test_an_answer_cut_short_is_a_chinese_error(clerk):
+    with platform_stub() as platform:
+        # given an answer that announces more than it sends
+        platform.answer(SUCCESS)
+        platform.cut_short = True
+        # when
+        with pytest.raises(PersonQueryFailed) as raised:
+            remote(clerk, platform.url).person_get(asked=ASKED, now=NOW)
+    # then
+    assert raised.value.message == "无法连接国家医保信息平台，或2秒内未答复，请稍后再试。"
+
+
+@pytest.mark.django_db
 def test_a_platform_that_is_not_there_is_a_chinese_error(clerk):
     # given the address of a server that has closed
     with platform_stub() as platform:
