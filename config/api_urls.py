@@ -4,7 +4,7 @@ from rest_framework.routers import DefaultRouter
 from enrollment.api.enrollments import ClaimSummaryView, EnrollmentViewSet
 from enrollment.api.quotes import PolicyQuoteView
 from enrollment.api.residents import ResidentViewSet
-from newborns.api import NewbornViewSet, PreEnrollmentView
+from newborns.api import MedicalCodeCheckView, NewbornViewSet, PreEnrollmentView
 from reports.api import SettlementView
 from subsidies.api import IdentityView
 from targets.api import ProgressView
@@ -22,5 +22,6 @@ urlpatterns = [
     path("fiscal/settlement/", SettlementView.as_view(), name="fiscal-settlement"),
     # Before the router: "pre-enrollments" is not a birth certificate number.
     path("newborns/pre-enrollments/", PreEnrollmentView.as_view(), name="pre-enrollment-create"),
+    path("newborns/medical-codes/<str:code>/", MedicalCodeCheckView.as_view(), name="newborn-medical-code-check"),
     *router.urls,
 ]

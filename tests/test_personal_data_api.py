@@ -206,6 +206,11 @@ def pre_enrollments_create(world):
     return response, [world.row(path, world.beizhouzhuang), world.row(path, placeholder)]
 
 
+def newborns_medical_code_check(world):
+    path = f"/api/v1/newborns/medical-codes/{world.birth.medical_code.code}/"
+    return world.client.get(path), [world.row(path, world.baby)]
+
+
 CALLS = {
     ("GET", "/api/v1/residents/"): residents_list,
     ("POST", "/api/v1/residents/"): residents_create,
@@ -221,6 +226,7 @@ CALLS = {
     ("GET", "/api/v1/newborns/{birth_certificate_no}/"): newborns_retrieve,
     ("PATCH", "/api/v1/newborns/{birth_certificate_no}/"): newborns_partial_update,
     ("POST", "/api/v1/newborns/pre-enrollments/"): pre_enrollments_create,
+    ("GET", "/api/v1/newborns/medical-codes/{code}/"): newborns_medical_code_check,
 }
 
 
