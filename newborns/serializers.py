@@ -1,4 +1,5 @@
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
@@ -104,6 +105,7 @@ class MedicalCodeCheckSerializer(MedicalCodeSerializer):
     def get_valid(self, medical_code: NewbornMedicalCode) -> bool:
         return _standing(self, medical_code).valid
 
+    @extend_schema_field(OpenApiTypes.DATE)
     def get_as_of(self, medical_code: NewbornMedicalCode) -> str:
         return timezone.localdate().isoformat()
 
