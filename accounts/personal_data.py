@@ -23,6 +23,16 @@ def id_number_mask(id_number: str) -> str:
     return f"{id_number[:6]}{'*' * 8}{id_number[14:18]}{id_number[18:]}"
 
 
+def person_name_mask(name: str) -> str:
+    """Keep the first and, from three characters, the last character of a name: 刘小满 → 刘*满, 刘满 → 刘*; where an
+    answer must say whom a record names without naming them."""
+    if len(name) <= 1:
+        return "*" * len(name)
+    if len(name) == 2:
+        return f"{name[0]}*"
+    return f"{name[0]}{'*' * (len(name) - 2)}{name[-1]}"
+
+
 def id_number_on_page(id_number: str) -> str:
     return id_number_mask(id_number)
 

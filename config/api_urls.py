@@ -5,7 +5,7 @@ from enrollment.api.enrollments import ClaimSummaryView, EnrollmentViewSet
 from enrollment.api.quotes import PolicyQuoteView
 from enrollment.api.residents import ResidentViewSet
 from national.api import PersonQueryView
-from newborns.api import NewbornViewSet, PreEnrollmentView
+from newborns.api import MedicalCodeCheckView, NewbornViewSet, PreEnrollmentView
 from reports.api import SettlementView
 from subsidies.api import IdentityView
 from targets.api import ProgressView
@@ -24,5 +24,6 @@ urlpatterns = [
     path("national/1101/", PersonQueryView.as_view(), name="national-person-query"),
     # Before the router: "pre-enrollments" is not a birth certificate number.
     path("newborns/pre-enrollments/", PreEnrollmentView.as_view(), name="pre-enrollment-create"),
+    path("newborns/medical-codes/<str:code>/", MedicalCodeCheckView.as_view(), name="newborn-medical-code-check"),
     *router.urls,
 ]

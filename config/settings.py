@@ -195,6 +195,7 @@ SPECTACULAR_SETTINGS = {
         "BirthGenderEnum": "newborns.models.BirthGender",
         "PaymentChannelEnum": "enrollment.models.PaymentChannel",
         "RegistrationChannelEnum": "newborns.models.RegistrationChannel",
+        "MedicalCodeStatusEnum": "newborns.rules.MEDICAL_CODE_STATUS_CHOICES",
     },
     "SWAGGER_UI_FAVICON_HREF": "/static/vendor/swagger-ui/favicon-32x32.png",
 }

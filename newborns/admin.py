@@ -3,7 +3,14 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import PreviewBatchAdmin, ReadOnlyAdmin
 
-from .models import BirthImportBatch, BirthRecord, PreEnrollment, PreEnrollmentPlaceholder
+from .models import (
+    BirthImportBatch,
+    BirthRecord,
+    MedicalCodeParameter,
+    NewbornMedicalCode,
+    PreEnrollment,
+    PreEnrollmentPlaceholder,
+)
 
 
 @admin.register(BirthRecord)
@@ -36,3 +43,21 @@ class PreEnrollmentAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
 @admin.register(BirthImportBatch)
 class BirthImportBatchAdmin(PreviewBatchAdmin):
     list_display = ["uploaded_at", "county", "file_name", "status", "rows_total"]
+
+
+@admin.register(MedicalCodeParameter)
+class MedicalCodeParameterAdmin(admin.ModelAdmin):
+    """Policy data: the days after birth a newborn's 医保码 is valid, per region and year, with its document."""
+
+    list_display = ["region", "year", "validity_days", "source_document", "source_clause"]
+    list_filter = ["year"]
+    search_fields = ["region__code", "region__name", "source_document"]
+    raw_id_fields = ["region"]
+
+
+@admin.register(NewbornMedicalCode)
+class NewbornMedicalCodeAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """Read-only: codes are issued at registration and revoked on identity completion, where the rules run."""
+
+    list_display = ["code", "birth_record", "valid_from", "valid_until", "revoked_at"]
+    search_fields = ["code", "birth_record__birth_certificate_no", "birth_record__name"]

@@ -1,4 +1,5 @@
-"""Newborns over the API (API.md "Newborns"): the birth platform's posts, identity completion, pre-enrollment."""
+"""Newborns over the API (API.md "Newborns"): the birth platform's posts, identity completion, pre-enrollment, and the
+check of a newborn's 医保码."""
 
 from typing import cast
 
@@ -10,15 +11,17 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import ADD_PRE_ENROLLMENT
+from accounts.permissions import ADD_PRE_ENROLLMENT, VIEW_BIRTH_RECORD
 from accounts.requests import AuthenticatedRequest
 from enrollment.api import ReadRequiresViewPermission, api_validation_error
 
 from .models import BirthRecord, RegistrationChannel
 from .selectors.births import birth_record_get, birth_record_list
+from .selectors.medical_codes import medical_code_get
 from .serializers import (
     BirthRecordSerializer,
     IdentityCompletionSerializer,
+    MedicalCodeCheckSerializer,
     NewbornRegisterSerializer,
     PreEnrollmentCreateSerializer,
     PreEnrollmentSerializer,
@@ -113,3 +116,26 @@ class PreEnrollmentView(APIView):
             raise api_validation_error(error) from None
         body = PreEnrollmentSerializer(pre_enrollment, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)
+
+
+class MedicalCodeCheckView(APIView):
+    """Whether a newborn's 医保码 can be settled on today, for whom (the name masked) and until when. A code of a birth
+    outside the user's divisions answers 404 as an unknown one does; a revoked or expired code answers 200 with
+    `valid: false`. An answer carrying the baby's full number is recorded as every personal-data answer is."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=["新生儿参保"],
+        operation_id="newborns_medical_codes_retrieve",
+        responses={200: MedicalCodeCheckSerializer},
+        description="查询新生儿医保码今天是否有效（陕医保发〔2024〕7号 二（三）：出生后180天内可凭医保码就医结算，"
+        "天数为地区政策参数）。未知或不在本辖区的医保码返回404。",
+    )
+    def get(self, request, code: str):
+        if not request.user.has_perm(VIEW_BIRTH_RECORD):
+            self.permission_denied(request)
+        medical_code = medical_code_get(user=request.user, code=code)
+        if medical_code is None:
+            raise Http404
+        return Response(MedicalCodeCheckSerializer(medical_code, context={"request": request}).data)

@@ -167,3 +167,68 @@ class BirthImportBatch(PreviewBatch):
 
     def __str__(self) -> str:
         return f"出生登记导入 {self.file_name}"
+
+
+class MedicalCodeParameter(models.Model):
+    """The validity of a newborn's 医保码 (陕医保发〔2024〕7号 二（三）: "在出生后180天内均可凭医保码在定点医疗机构直接
+    就医结算"), as policy data: per region (province, city or county) and per year of birth from which it applies. A
+    county takes its own row, else its city's, else the province's; a year takes the latest row not after it."""
+
+    region = models.ForeignKey("divisions.Division", verbose_name="地区", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("适用出生年度（起）")
+    validity_days = models.PositiveSmallIntegerField("有效天数（出生后）")
+    source_document = models.CharField("依据文件", max_length=100)
+    source_clause = models.CharField("条款", max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = "新生儿医保码参数"
+        verbose_name_plural = "新生儿医保码参数"
+        ordering = ["region_id", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year"], name="medical_code_parameter_region_year"),
+            models.CheckConstraint(
+                condition=models.Q(validity_days__gte=1), name="medical_code_parameter_days_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.year}年起 出生后{self.validity_days}天"
+
+
+class NewbornMedicalCode(models.Model):
+    """The 医保码 of a baby registered on its birth certificate without an ID number
+    (陕医保发〔2024〕7号 二（三）, R7.5): it is settled on at designated medical institutions from birth to the end
+    of its validity. Issued once per birth (the one-to-one field), revoked when the ID number is known, never
+    deleted. Valid or expired is computed from the day asked about (newborns.rules.medical_code_standing)."""
+
+    birth_record = models.OneToOneField(
+        BirthRecord, verbose_name="出生登记", on_delete=models.PROTECT, related_name="medical_code"
+    )
+    code = models.CharField("医保码", max_length=32, unique=True)
+    valid_from = models.DateField("有效期起")
+    valid_until = models.DateField("有效期至")
+    validity_days = models.PositiveSmallIntegerField("有效天数（出生后）")
+    source = models.CharField("依据", max_length=160)
+    issued_at = models.DateTimeField("发放时间", auto_now_add=True)
+    issued_by = models.ForeignKey(
+        "accounts.User", verbose_name="发放人", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    revoked_at = models.DateTimeField("停用时间", null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        "accounts.User", verbose_name="停用人", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    revocation_reason = models.CharField("停用原因", max_length=200, blank=True)
+    history = HistoricalRecords(verbose_name="新生儿医保码变更")
+
+    class Meta:
+        verbose_name = "新生儿医保码"
+        verbose_name_plural = "新生儿医保码"
+        ordering = ["-valid_from", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_from__lte=models.F("valid_until")), name="medical_code_valid_from_until"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.code

@@ -1,9 +1,13 @@
-"""R7.5 and R7.6 as pure functions: placeholder identities and the conditions of pre-enrollment."""
+"""R7.5 and R7.6 as pure functions: placeholder identities, the conditions of pre-enrollment, and the validity of a
+newborn's 医保码."""
 
 import datetime
+import enum
+from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 
+from core.formatting import date_prose_text
 from enrollment.rules import NewbornParameters
 
 PLACEHOLDER_SUFFIX = "B"
@@ -76,3 +80,84 @@ def birth_consistent_with_pregnancy(
     earliest = expected_delivery_date - datetime.timedelta(weeks=parameters.pre_enrollment_birth_weeks_before)
     latest = expected_delivery_date + datetime.timedelta(weeks=parameters.pre_enrollment_birth_weeks_after)
     return earliest <= birth_date <= latest
+
+
+# --- 新生儿医保码 (陕医保发〔2024〕7号 二（三）; the ID number follows later, R7.5) ---------------------------------
+
+MEDICAL_CODE_RULE = "R7.5"
+
+
+@dataclass(frozen=True)
+class MedicalCodeFigures:
+    """The region's figure for the births of a year: the code is valid for `validity_days` days after birth."""
+
+    validity_days: int
+    source: str  # the document and its clause: 陕医保发〔2024〕7号 二（三）
+
+
+class MedicalCodeStatus(enum.StrEnum):
+    VALID = "valid"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+
+MEDICAL_CODE_STATUS_LABELS = {
+    MedicalCodeStatus.VALID: "有效",
+    MedicalCodeStatus.EXPIRED: "已过期",
+    MedicalCodeStatus.REVOKED: "已停用",
+}
+MEDICAL_CODE_STATUS_CHOICES = [(status.value, label) for status, label in MEDICAL_CODE_STATUS_LABELS.items()]
+
+
+@dataclass(frozen=True)
+class MedicalCodeStanding:
+    """A code as of one day: valid, expired or revoked, and why, in the shape of an enrollment's explanation."""
+
+    status: MedicalCodeStatus
+    label: str
+    explanation: list[dict[str, str]]
+
+    @property
+    def valid(self) -> bool:
+        return self.status == MedicalCodeStatus.VALID
+
+
+def medical_code_valid_until(*, birth_date: datetime.date, figures: MedicalCodeFigures) -> datetime.date:
+    """The last day the code can be settled on: "出生后180天内" read as the birth date plus the region's days (a baby
+    born 2026-03-01 is covered by its code until 2026-08-28 with 180 days)."""
+    return birth_date + datetime.timedelta(days=figures.validity_days)
+
+
+def medical_code_standing(
+    *,
+    valid_from: datetime.date,
+    valid_until: datetime.date,
+    validity_days: int,
+    source: str,
+    revoked_on: datetime.date | None,
+    revocation_reason: str,
+    today: datetime.date,
+) -> MedicalCodeStanding:
+    """Revoked once the ID number is known (the enrollment stays and is settled on by the ID number); else valid from
+    birth through `valid_until`, expired after it."""
+    explanation = [
+        {
+            "rule": MEDICAL_CODE_RULE,
+            "text": f"凭出生医学证明参保、尚无身份证号的新生儿发放医保码，自出生之日（{date_prose_text(valid_from)}）起"
+            f"{validity_days}天内（至{date_prose_text(valid_until)}）可凭医保码在定点医疗机构直接就医结算",
+            "source": source,
+        }
+    ]
+    if revoked_on is not None:
+        status = MedicalCodeStatus.REVOKED
+        reason = f"：{revocation_reason}" if revocation_reason else ""
+        text = f"{date_prose_text(revoked_on)}停用{reason}；参保记录不变，此后凭身份证号就医结算"
+    elif today > valid_until:
+        status = MedicalCodeStatus.EXPIRED
+        text = f"{date_prose_text(today)}已超过有效期，不能再凭医保码就医结算，请尽快补录身份证号"
+    else:
+        status = MedicalCodeStatus.VALID
+        remaining = (valid_until - today).days
+        text = f"{date_prose_text(today)}在有效期内，还可使用{remaining}天"
+    explanation.append({"rule": MEDICAL_CODE_RULE, "text": text, "source": source})
+    return MedicalCodeStanding(status=status, label=MEDICAL_CODE_STATUS_LABELS[status], explanation=explanation)

@@ -1,11 +1,16 @@
-from drf_spectacular.utils import extend_schema_field
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
+from accounts.personal_data import person_name_mask
 from accounts.serializers import IdNumberField
 from divisions.models import Division
 from enrollment.serializers import EnrollmentSerializer
 
-from .models import BirthGender, BirthRecord, PreEnrollment
+from .models import BirthGender, BirthRecord, NewbornMedicalCode, PreEnrollment
+from .rules import MEDICAL_CODE_STATUS_CHOICES, MEDICAL_CODE_STATUS_LABELS, MedicalCodeStanding
+from .selectors.medical_codes import medical_code_standing_on
 
 
 class NewbornRegisterSerializer(serializers.Serializer):
@@ -33,6 +38,85 @@ class NewbornRegisterSerializer(serializers.Serializer):
     basis_valid_to = serializers.DateField(required=False, allow_null=True)
 
 
+def _standing(serializer: serializers.Serializer, medical_code: NewbornMedicalCode) -> MedicalCodeStanding:
+    """The code's standing as of today, computed once per code and answer."""
+    cache = serializer.context.setdefault("medical_code_standings", {})
+    if medical_code.pk not in cache:
+        cache[medical_code.pk] = medical_code_standing_on(medical_code=medical_code, today=timezone.localdate())
+    standing: MedicalCodeStanding = cache[medical_code.pk]
+    return standing
+
+
+class MedicalCodeSerializer(serializers.ModelSerializer):
+    """A newborn's 医保码: valid from birth through `valid_until`; `status` as of today (valid, expired, revoked)."""
+
+    status = serializers.SerializerMethodField()
+    status_label = serializers.SerializerMethodField()
+
+    class Meta:
+        model = NewbornMedicalCode
+        fields = ["code", "valid_from", "valid_until", "status", "status_label", "revoked_at", "revocation_reason"]
+
+    @extend_schema_field(serializers.ChoiceField(choices=MEDICAL_CODE_STATUS_CHOICES))
+    def get_status(self, medical_code: NewbornMedicalCode) -> str:
+        return _standing(self, medical_code).status.value
+
+    @extend_schema_field(serializers.ChoiceField(choices=list(MEDICAL_CODE_STATUS_LABELS.values())))
+    def get_status_label(self, medical_code: NewbornMedicalCode) -> str:
+        return _standing(self, medical_code).label
+
+
+EXPLANATION_ENTRY = inline_serializer(
+    name="MedicalCodeExplanationEntry",
+    fields={"rule": serializers.CharField(), "text": serializers.CharField(), "source": serializers.CharField()},
+    many=True,
+)
+
+
+class MedicalCodeCheckSerializer(MedicalCodeSerializer):
+    """The answer of a code's check: whether it can be settled on today, for whom and until when."""
+
+    valid = serializers.SerializerMethodField(help_text="今天能否凭该医保码就医结算")
+    as_of = serializers.SerializerMethodField()
+    name = serializers.SerializerMethodField(help_text="新生儿姓名（脱敏）")
+    id_number = IdNumberField(
+        source="birth_record.resident.id_number", read_only=True, help_text="身份证号；尚未落户时为临时标识"
+    )
+    birth_certificate_no = serializers.CharField(source="birth_record.birth_certificate_no", read_only=True)
+    explanation = serializers.SerializerMethodField()
+
+    class Meta(MedicalCodeSerializer.Meta):
+        fields = [
+            "code",
+            "valid",
+            "status",
+            "status_label",
+            "as_of",
+            "name",
+            "id_number",
+            "birth_certificate_no",
+            "valid_from",
+            "valid_until",
+            "revoked_at",
+            "revocation_reason",
+            "explanation",
+        ]
+
+    def get_valid(self, medical_code: NewbornMedicalCode) -> bool:
+        return _standing(self, medical_code).valid
+
+    @extend_schema_field(OpenApiTypes.DATE)
+    def get_as_of(self, medical_code: NewbornMedicalCode) -> str:
+        return timezone.localdate().isoformat()
+
+    def get_name(self, medical_code: NewbornMedicalCode) -> str:
+        return person_name_mask(medical_code.birth_record.name)
+
+    @extend_schema_field(EXPLANATION_ENTRY)
+    def get_explanation(self, medical_code: NewbornMedicalCode) -> list[dict[str, str]]:
+        return _standing(self, medical_code).explanation
+
+
 class BirthRecordSerializer(serializers.ModelSerializer):
     resident = IdNumberField(
         source="resident.id_number",
@@ -43,6 +127,7 @@ class BirthRecordSerializer(serializers.ModelSerializer):
     id_number_is_placeholder = serializers.SerializerMethodField()
     mother_id_number = IdNumberField(read_only=True)
     enrollment = EnrollmentSerializer(read_only=True, allow_null=True)
+    medical_code = serializers.SerializerMethodField(help_text="新生儿医保码；凭身份证号参保的新生儿为null")
 
     class Meta:
         model = BirthRecord
@@ -59,7 +144,15 @@ class BirthRecordSerializer(serializers.ModelSerializer):
             "id_number_is_placeholder",
             "id_number_completed_at",
             "enrollment",
+            "medical_code",
         ]
+
+    @extend_schema_field(MedicalCodeSerializer(allow_null=True))
+    def get_medical_code(self, record: BirthRecord) -> dict | None:
+        medical_code = getattr(record, "medical_code", None)
+        if medical_code is None:
+            return None
+        return MedicalCodeSerializer(medical_code, context=self.context).data
 
     def get_id_number_is_placeholder(self, record: BirthRecord) -> bool:
         return bool(record.resident and record.resident.id_number_is_placeholder)

@@ -627,6 +627,9 @@ ENDPOINTS: dict[str, Case | tuple[Case, ...]] = {
             success=201,
         ),
     ),
+    "newborn-medical-code-check": get(
+        VIEW_BIRTH_RECORD, OBJECT, kwargs=lambda world, user: {"code": world.newborn.medical_code.code}
+    ),
     "newborn-detail": (
         get(
             VIEW_BIRTH_RECORD,

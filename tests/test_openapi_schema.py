@@ -24,5 +24,6 @@ def test_schema_validates_without_warnings_and_names_every_api_md_path():
         "/api/v1/newborns/{birth_certificate_no}/",
         "/api/v1/newborns/pre-enrollments/",
         "/api/v1/national/1101/",
+        "/api/v1/newborns/medical-codes/{code}/",
     ]:
         assert f'"{path}"' in schema

@@ -210,6 +210,9 @@ def national_person_query(world):
     path = "/api/v1/national/1101/"
     body = {"infno": "1101", "input": {"data": {"psn_cert_type": "01", "certno": world.yujing.id_number}}}
     return world.client.post(path, body, format="json"), [world.row(path, world.yujing)]
+def newborns_medical_code_check(world):
+    path = f"/api/v1/newborns/medical-codes/{world.birth.medical_code.code}/"
+    return world.client.get(path), [world.row(path, world.baby)]
 
 
 CALLS = {
@@ -228,6 +231,7 @@ CALLS = {
     ("PATCH", "/api/v1/newborns/{birth_certificate_no}/"): newborns_partial_update,
     ("POST", "/api/v1/newborns/pre-enrollments/"): pre_enrollments_create,
     ("POST", "/api/v1/national/1101/"): national_person_query,
+    ("GET", "/api/v1/newborns/medical-codes/{code}/"): newborns_medical_code_check,
 }
 
 

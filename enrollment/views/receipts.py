@@ -19,6 +19,7 @@ from divisions.models import Division, DivisionLevel
 from ..exports import clerk_day_report
 from ..forms.receipts import ClerkDayForm, RefundForm
 from ..models import ClerkDayClose, Enrollment, Receipt, ReceiptKind
+from ..receipt_lines import receipt_lines
 from ..rules import REFUND_REASON_LABELS, amount_in_capitals, day_totals
 from ..selectors import (
     clerk_day_movements,
@@ -66,6 +67,7 @@ def _receipt_context(request: AuthenticatedHttpRequest, receipt: Receipt) -> dic
         "reprint": reprint,
         "prints": prints,
         "other_receipts": [other for other in receipt_list_for_enrollment(enrollment=enrollment) if other != receipt],
+        "extra_lines": receipt_lines(enrollment=enrollment, today=timezone.localdate()),
         "may_refund": request.user.has_perm(WINDOW_PERMISSION)
         and enrollment_held_for_user(user=request.user, enrollment=enrollment),
     }
@@ -97,6 +99,7 @@ def enrollment_receipt(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         "enrollment": enrollment,
         "shown_id_number": shown_id_number(request, enrollment.resident),
         "payments": enrollment.payments.select_related("recorded_by"),
+        "extra_lines": receipt_lines(enrollment=enrollment, today=timezone.localdate()),
     }
     return render(request, "enrollment/receipt_payments.html", context)
 

@@ -18,7 +18,7 @@ from ..rules import placeholder_link_deadline
 
 def birth_record_list(*, user: User) -> QuerySet[BirthRecord]:
     """Births registered in the user's divisions (by the division the baby is registered in)."""
-    records = BirthRecord.objects.select_related("resident", "enrollment", "division__parent")
+    records = BirthRecord.objects.select_related("resident", "enrollment", "division__parent", "medical_code")
     return scope_queryset(records, user=user, code_fields=("division__code",))
 
 

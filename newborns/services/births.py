@@ -52,6 +52,7 @@ from ..rules import (
     pre_enrollment_check,
 )
 from ..selectors.births import birth_record_get, birth_record_list
+from .medical_codes import REVOKED_ON_IDENTITY, medical_code_issue, medical_code_revoke
 
 CERTIFICATE_REGISTERED_ELSEWHERE = "该出生医学证明已在其他辖区登记，请核对编号。"
 
@@ -375,6 +376,8 @@ def _newborn_register(
     if id_number:
         record.id_number_completed_at = timezone.now()
     record.save(update_fields=["resident", "enrollment", "id_number_completed_at"])
+    # Registered on the birth certificate alone: the baby is settled on by its 医保码 until the ID number is known.
+    medical_code_issue(actor=actor, record=record)
     return record
 
 
@@ -412,6 +415,7 @@ def newborn_identity_complete(*, actor: User, record: BirthRecord, id_number: st
         record.resident = other
     record.id_number_completed_at = timezone.now()
     history_save(record, actor=actor)
+    medical_code_revoke(actor=actor, record=record, reason=REVOKED_ON_IDENTITY)
     return record
 
 

@@ -40,6 +40,7 @@ from ..selectors.births import (
     birth_record_detail,
     birth_record_search,
 )
+from ..selectors.medical_codes import medical_code_of_birth, medical_code_standing_on
 from ..services.births import (
     newborn_identity_complete,
     newborn_register,
@@ -187,8 +188,15 @@ def _detail_context(
     resident = record.resident
     can_complete = resident is not None and resident.id_number_is_placeholder and user.has_perm(CHANGE_BIRTH_RECORD)
     enrollment = record.enrollment
+    medical_code = medical_code_of_birth(record=record)
     return {
         "record": record,
+        "medical_code": medical_code,
+        "medical_code_standing": (
+            medical_code_standing_on(medical_code=medical_code, today=timezone.localdate())
+            if medical_code is not None
+            else None
+        ),
         "resident": resident,
         "mother_id_shown": id_on_page(record.mother_id_number),
         "identity_text": _identity_text(user, resident),
