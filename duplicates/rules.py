@@ -134,10 +134,9 @@ def pre_enrolled_matches(
     return registered_mother_id_number == mother_id_number and registered_birth_date >= applied_on
 
 
-def handled_elsewhere_note(*, enrollment_status: str, other_status: str | None, employee_year_kept: bool) -> str:
-    """Why a case the scan no longer finds is closed: what happened to the records since it was found."""
+def handled_elsewhere_note(*, enrollment_status: str, other_status: str | None) -> str:
+    """Why a case the scan no longer finds is closed: what became of its records since it was found (an employee
+    year is never deleted, so an employee duplicate ends with its resident enrollment)."""
     if other_status is not None:
         return f"复查时重复已不存在：待处理的参保记录为「{enrollment_status}」，另一条参保记录为「{other_status}」。"
-    if not employee_year_kept:
-        return f"复查时重复已不存在：待处理的参保记录为「{enrollment_status}」，职工医保参保年度已不在。"
     return f"复查时重复已不存在：待处理的参保记录为「{enrollment_status}」。"

@@ -318,7 +318,7 @@ def duplicate_cases_store(*, found: Iterable[FoundDuplicate], actor: User | None
     gone = [
         case
         for case in DuplicateCase.objects.filter(status=CaseStatus.OPEN).select_related(
-            "enrollment", "other_enrollment", "employee_year"
+            "enrollment", "other_enrollment"
         )
         if (case.kind, case.enrollment_id, case.year) not in found_by_key
     ]
@@ -330,7 +330,6 @@ def duplicate_cases_store(*, found: Iterable[FoundDuplicate], actor: User | None
         case.resolution_note = handled_elsewhere_note(
             enrollment_status=case.enrollment.get_status_display(),
             other_status=case.other_enrollment.get_status_display() if case.other_enrollment else None,
-            employee_year_kept=case.employee_year_id is not None,
         )
     if gone:
         bulk_update_with_history(
