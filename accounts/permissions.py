@@ -39,6 +39,9 @@ BULK_IMPORT = "bulk.add_bulkimportjob"
 # The reconciliation of the tax bureau's payment records with the enrollments (征缴入库对账); re-running the match
 # needs BULK_IMPORT.
 VIEW_TAX_PAYMENT = "tax_payments.view_taxpaymentrecord"
+# Duplicate enrollment (重复参保治理): see the cases and their counts and money; resolve a case and run the scan.
+VIEW_DUPLICATE_CASE = "duplicates.view_duplicatecase"
+RESOLVE_DUPLICATE_CASE = "duplicates.change_duplicatecase"
 WINDOW_WORK = frozenset(
     {
         VIEW_RESIDENT,
@@ -58,7 +61,9 @@ WINDOW_WORK = frozenset(
 )
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.WINDOW_CLERK: WINDOW_WORK | {VIEW_PROGRESS, VIEW_UNINSURED, BULK_IMPORT, VIEW_TAX_PAYMENT},
+    Role.WINDOW_CLERK: WINDOW_WORK
+    | {VIEW_PROGRESS, VIEW_UNINSURED, BULK_IMPORT, VIEW_TAX_PAYMENT}
+    | {VIEW_DUPLICATE_CASE, RESOLVE_DUPLICATE_CASE},
     Role.TOWNSHIP_OFFICIAL: frozenset(
         {
             VIEW_RESIDENT,
@@ -80,6 +85,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             VIEW_PROGRESS,
             SPLIT_TARGETS,
             VIEW_UNINSURED,
+            VIEW_DUPLICATE_CASE,
         }
     ),
     Role.PROVINCE_STAFF: frozenset(
@@ -93,6 +99,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             IMPORT_BASELINES,
             VIEW_UNINSURED,
             PUSH_UNINSURED_LIST,
+            VIEW_DUPLICATE_CASE,
         }
     ),
     Role.FINANCE: frozenset(
@@ -112,6 +119,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         VIEW_UNINSURED,
         PUSH_UNINSURED_LIST,
         CHANGE_UNINSURED_PERSON,
+        VIEW_DUPLICATE_CASE,
+        RESOLVE_DUPLICATE_CASE,
     },
 }
 

@@ -1,6 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from duplicates.api import DuplicateCaseResolutionView, DuplicateCaseViewSet, DuplicateSummaryView
 from enrollment.api.enrollments import ClaimSummaryView, EnrollmentViewSet
 from enrollment.api.quotes import PolicyQuoteView
 from enrollment.api.residents import ResidentViewSet
@@ -14,6 +15,7 @@ router = DefaultRouter()
 router.register("residents", ResidentViewSet, basename="resident")
 router.register("enrollments", EnrollmentViewSet, basename="enrollment")
 router.register("newborns", NewbornViewSet, basename="newborn")
+router.register("duplicates/cases", DuplicateCaseViewSet, basename="duplicate-case")
 
 urlpatterns = [
     path("policy/quote/", PolicyQuoteView.as_view(), name="policy-quote"),
@@ -25,5 +27,9 @@ urlpatterns = [
     # Before the router: "pre-enrollments" is not a birth certificate number.
     path("newborns/pre-enrollments/", PreEnrollmentView.as_view(), name="pre-enrollment-create"),
     path("newborns/medical-codes/<str:code>/", MedicalCodeCheckView.as_view(), name="newborn-medical-code-check"),
+    path("duplicates/summary/", DuplicateSummaryView.as_view(), name="duplicate-summary"),
+    path(
+        "duplicates/cases/<int:pk>/resolution/", DuplicateCaseResolutionView.as_view(), name="duplicate-case-resolution"
+    ),
     *router.urls,
 ]

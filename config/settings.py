@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "bulk",
     "tax_payments",
     "national",
+    "duplicates",
 ]
 
 MIDDLEWARE = [

@@ -28,6 +28,7 @@ urlpatterns = [
     path("bulk/tax-payments/", include("tax_payments.urls")),
     path("bulk/", include("bulk.urls")),
     path("national/", include("national.urls")),
+    path("duplicates/", include("duplicates.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -16,6 +16,7 @@ from conftest import SHANYIN, YUJING_TOWN, make_user
 from core.excel import report_xlsx
 from core.models import JobStatus
 from divisions.models import Division
+from duplicates.models import DuplicateCase, DuplicateKind, DuplicateScanJob
 from enrollment.models import Enrollment, ExportJob, ExportKind, Resident
 from enrollment.rules import id_number_compose
 from enrollment.services import enrollment_create, resident_create
@@ -119,6 +120,8 @@ class World:
     refused_baseline_batch: BaselineImportBatch  # a division unknown: its error rows to download
     fiscal_tier: FiscalTier
     progress_job: ProgressJob
+    duplicate_case: DuplicateCase  # the world's enrollment also in a (made-up) employee-insured year: open
+    duplicate_scan_job: DuplicateScanJob
     sentinels: tuple[str, ...] = field(default=SENTINELS)
 
 
@@ -323,6 +326,16 @@ def world_build() -> World:
             computed_at=timezone.now(),
         )
     progress_job = ProgressJob.objects.create(year=2026, as_of=JUNE_30, requested_by=province)
+    duplicate_case = DuplicateCase.objects.create(
+        kind=DuplicateKind.EMPLOYEE_AND_RESIDENT,
+        year=2026,
+        enrollment=enrollment,
+        resident=first,
+        county=county,
+        evidence="矩阵：2026年度职工医保与城乡居民医保重复参保（R8.2、R12.2）。",
+        amount=Decimal("400.00"),
+    )
+    duplicate_scan_job = DuplicateScanJob.objects.create(requested_by=clerk, steps_total=3)
     return World(
         own=own,
         other=other,
@@ -349,6 +362,8 @@ def world_build() -> World:
         refused_baseline_batch=refused_baseline_batch,
         fiscal_tier=fiscal_tier,
         progress_job=progress_job,
+        duplicate_case=duplicate_case,
+        duplicate_scan_job=duplicate_scan_job,
     )
 
 

@@ -57,9 +57,11 @@ from accounts.permissions import (
     IMPORT_BASELINES,
     IMPORT_IDENTITY_LIST,
     PUSH_UNINSURED_LIST,
+    RESOLVE_DUPLICATE_CASE,
     ROLE_PERMISSIONS,
     SPLIT_TARGETS,
     VIEW_BIRTH_RECORD,
+    VIEW_DUPLICATE_CASE,
     VIEW_ENROLLMENT,
     VIEW_FISCAL,
     VIEW_FULL_ID_NUMBER,
@@ -96,7 +98,7 @@ from tests.access_fixtures import (
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PROJECT_APPS = ("accounts", "enrollment", "subsidies", "newborns", "targets", "reports", "bulk", "core")
+PROJECT_APPS = ("accounts", "enrollment", "subsidies", "newborns", "targets", "reports", "bulk", "core", "duplicates")
 
 # --- What the matrix leaves out: each has its own guard ---------------------------------------------------------
 
@@ -527,6 +529,20 @@ ENDPOINTS: dict[str, Case | tuple[Case, ...]] = {
         query=lambda world, user: {"certno": world.resident.id_number},
         shows=(RESIDENT[0],),
     ),
+    # --- duplicate enrollment (重复参保治理)
+    "duplicate_summary": get(VIEW_DUPLICATE_CASE, ROWS, says=("山阴县",)),
+    "duplicate_case_list": get(VIEW_DUPLICATE_CASE, ROWS, shows=(RESIDENT[0],)),
+    "duplicate_case_export": get(VIEW_DUPLICATE_CASE, ROWS, shows=(RESIDENT[0],)),
+    "duplicate_case_detail": get(VIEW_DUPLICATE_CASE, OBJECT, kwargs=pk("duplicate_case")),
+    "duplicate_case_resolve": post(
+        RESOLVE_DUPLICATE_CASE,
+        OBJECT,
+        kwargs=pk("duplicate_case"),
+        data=constant(resolution="not_duplicate", note="矩阵核实"),
+        success=302,
+    ),
+    "duplicate_scan_start": post(RESOLVE_DUPLICATE_CASE, UNSCOPED, success=302),
+    "duplicate_scan_job_detail": get(VIEW_DUPLICATE_CASE, UNSCOPED, kwargs=pk("duplicate_scan_job")),
     # --- the API (API.md)
     "policy-quote": post(  # the calculator: any signed-in user, writes nothing
         None, UNSCOPED, data=constant(region=SHANYIN, insurance_year=2027, payment_date="2026-11-20")
@@ -566,6 +582,15 @@ ENDPOINTS: dict[str, Case | tuple[Case, ...]] = {
         refusal=(404,),
         shows=(RESIDENT[0],),
     ),
+    "duplicate-case-list": get(VIEW_DUPLICATE_CASE, ROWS, shows=(RESIDENT[0],)),
+    "duplicate-case-detail": get(VIEW_DUPLICATE_CASE, OBJECT, kwargs=pk("duplicate_case")),
+    "duplicate-case-resolution": post(
+        RESOLVE_DUPLICATE_CASE,
+        OBJECT,
+        kwargs=pk("duplicate_case"),
+        data=constant(resolution="not_duplicate", note="矩阵核实"),
+    ),
+    "duplicate-summary": get(VIEW_DUPLICATE_CASE, ROWS),
     "pre-enrollment-create": post(
         ADD_PRE_ENROLLMENT,
         BODY,

@@ -4,6 +4,7 @@ number (format "id-number"), and each of them is called here."""
 
 import datetime
 import re
+from decimal import Decimal
 
 import pytest
 from rest_framework.response import Response
@@ -13,6 +14,7 @@ from rest_framework.views import APIView
 from accounts.models import PersonalDataView
 from accounts.personal_data import id_number_mask
 from conftest import SHANYIN, YUJING_TOWN, first_village, make_user, token_client
+from duplicates.models import DuplicateCase, DuplicateKind
 from enrollment.models import Enrollment, PaymentChannel, Resident
 from enrollment.rules import id_number_compose
 from enrollment.serializers import ResidentSerializer
@@ -213,6 +215,34 @@ def national_person_query(world):
 def newborns_medical_code_check(world):
     path = f"/api/v1/newborns/medical-codes/{world.birth.medical_code.code}/"
     return world.client.get(path), [world.row(path, world.baby)]
+def duplicate_case_of(world):
+    """The world's enrollment found in a year recorded as insured under employee insurance (重复参保治理)."""
+    return DuplicateCase.objects.create(
+        kind=DuplicateKind.EMPLOYEE_AND_RESIDENT,
+        year=2026,
+        enrollment=world.enrollment,
+        resident=world.yujing,
+        county_id=SHANYIN,
+        evidence="2026年度职工医保与城乡居民医保重复参保（R8.2、R12.2）。",
+        amount=Decimal("400.00"),
+    )
+
+
+def duplicate_cases_list(world):
+    duplicate_case_of(world)
+    path = "/api/v1/duplicates/cases/"
+    return world.client.get(path), [world.row(path, world.yujing)]
+
+
+def duplicate_cases_retrieve(world):
+    path = f"/api/v1/duplicates/cases/{duplicate_case_of(world).pk}/"
+    return world.client.get(path), [world.row(path, world.yujing)]
+
+
+def duplicate_cases_resolution(world):
+    path = f"/api/v1/duplicates/cases/{duplicate_case_of(world).pk}/resolution/"
+    response = world.client.post(path, {"resolution": "not_duplicate", "note": "已核实"}, format="json")
+    return response, [world.row(path, world.yujing)]
 
 
 CALLS = {
@@ -232,6 +262,9 @@ CALLS = {
     ("POST", "/api/v1/newborns/pre-enrollments/"): pre_enrollments_create,
     ("POST", "/api/v1/national/1101/"): national_person_query,
     ("GET", "/api/v1/newborns/medical-codes/{code}/"): newborns_medical_code_check,
+    ("GET", "/api/v1/duplicates/cases/"): duplicate_cases_list,
+    ("GET", "/api/v1/duplicates/cases/{id}/"): duplicate_cases_retrieve,
+    ("POST", "/api/v1/duplicates/cases/{id}/resolution/"): duplicate_cases_resolution,
 }
 
 
