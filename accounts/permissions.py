@@ -39,6 +39,9 @@ BULK_IMPORT = "bulk.add_bulkimportjob"
 # The reconciliation of the tax bureau's payment records with the enrollments (征缴入库对账); re-running the match
 # needs BULK_IMPORT.
 VIEW_TAX_PAYMENT = "tax_payments.view_taxpaymentrecord"
+# Outreach to the uninsured (动员参保): see the campaigns; create and send them and manage the phones that opted out.
+VIEW_CAMPAIGN = "outreach.view_campaign"
+ADD_CAMPAIGN = "outreach.add_campaign"
 WINDOW_WORK = frozenset(
     {
         VIEW_RESIDENT,
@@ -58,7 +61,8 @@ WINDOW_WORK = frozenset(
 )
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.WINDOW_CLERK: WINDOW_WORK | {VIEW_PROGRESS, VIEW_UNINSURED, BULK_IMPORT, VIEW_TAX_PAYMENT},
+    Role.WINDOW_CLERK: WINDOW_WORK
+    | {VIEW_PROGRESS, VIEW_UNINSURED, BULK_IMPORT, VIEW_TAX_PAYMENT, VIEW_CAMPAIGN, ADD_CAMPAIGN},
     Role.TOWNSHIP_OFFICIAL: frozenset(
         {
             VIEW_RESIDENT,
@@ -68,6 +72,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             VIEW_BIRTH_RECORD,
             VIEW_UNINSURED,
             CHANGE_UNINSURED_PERSON,
+            VIEW_CAMPAIGN,
+            ADD_CAMPAIGN,
         }
     ),
     Role.CITY_STAFF: frozenset(
@@ -80,6 +86,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             VIEW_PROGRESS,
             SPLIT_TARGETS,
             VIEW_UNINSURED,
+            VIEW_CAMPAIGN,
         }
     ),
     Role.PROVINCE_STAFF: frozenset(
@@ -93,6 +100,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             IMPORT_BASELINES,
             VIEW_UNINSURED,
             PUSH_UNINSURED_LIST,
+            VIEW_CAMPAIGN,
         }
     ),
     Role.FINANCE: frozenset(
@@ -112,6 +120,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         VIEW_UNINSURED,
         PUSH_UNINSURED_LIST,
         CHANGE_UNINSURED_PERSON,
+        VIEW_CAMPAIGN,
+        ADD_CAMPAIGN,
     },
 }
 
