@@ -67,9 +67,8 @@ def due_compute(*, policy: PolicyFigures, history: PersonHistory) -> Due:
             if item.rule in AMOUNT_RULES
         )
     deadline_part = deadline_text + (f"（{deadline_source}）" if deadline_source else "")
-    explanation = (
-        f"截止日期：{deadline_part}。应缴金额{yuan_text(amount)}元（按参保测算，与窗口和测算接口同一计算）：{amount_text}。"
-    )
+    amount_part = f"应缴金额{yuan_text(amount)}元（按参保测算，与窗口和测算接口同一计算）：{amount_text}"
+    explanation = f"截止日期：{deadline_part}。{amount_part}。"
     return Due(deadline=deadline, amount=amount, explanation=explanation)
 
 
