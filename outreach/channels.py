@@ -115,7 +115,7 @@ class NoticeChannel(FileChannel):
     """Printed notices (告知书), one per person, from the village print page."""
 
 
-def channel_for(kind: str, *, clock: Callable[[], float] | None = None) -> Channel:
+def channel_for(kind: str) -> Channel:
     """The channel of a campaign's kind: SMS by the platform when one is configured, else by file."""
     if kind == ChannelKind.NOTICE:
         return NoticeChannel()
@@ -124,7 +124,6 @@ def channel_for(kind: str, *, clock: Callable[[], float] | None = None) -> Chann
             url=settings.SMS_GATEWAY_URL,
             key=settings.SMS_GATEWAY_KEY,
             per_minute=settings.OUTREACH_SMS_PER_MINUTE,
-            **({"clock": clock} if clock else {}),
         )
     return FileChannel()
 

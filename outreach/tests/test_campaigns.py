@@ -200,7 +200,7 @@ def test_an_opt_out_twice_is_refused(yujing_official):
     assert PhoneOptOut.objects.count() == 1
 
 
-def test_rate_limit_sends_at_most_the_setting_per_minute():
+def test_rate_limit_sends_at_most_so_many_in_any_minute_of_the_clock():
     # given: a clock that the limit's sleep moves on
     now = [1000.0]
     sent_at: list[float] = []
