@@ -42,6 +42,9 @@ VIEW_TAX_PAYMENT = "tax_payments.view_taxpaymentrecord"
 # Duplicate enrollment (重复参保治理): see the cases and their counts and money; resolve a case and run the scan.
 VIEW_DUPLICATE_CASE = "duplicates.view_duplicatecase"
 RESOLVE_DUPLICATE_CASE = "duplicates.change_duplicatecase"
+# Outreach to the uninsured (动员参保): see the campaigns; create and send them and manage the phones that opted out.
+VIEW_CAMPAIGN = "outreach.view_campaign"
+ADD_CAMPAIGN = "outreach.add_campaign"
 WINDOW_WORK = frozenset(
     {
         VIEW_RESIDENT,
@@ -62,7 +65,7 @@ WINDOW_WORK = frozenset(
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.WINDOW_CLERK: WINDOW_WORK
-    | {VIEW_PROGRESS, VIEW_UNINSURED, BULK_IMPORT, VIEW_TAX_PAYMENT}
+    | {VIEW_PROGRESS, VIEW_UNINSURED, BULK_IMPORT, VIEW_TAX_PAYMENT, VIEW_CAMPAIGN, ADD_CAMPAIGN}
     | {VIEW_DUPLICATE_CASE, RESOLVE_DUPLICATE_CASE},
     Role.TOWNSHIP_OFFICIAL: frozenset(
         {
@@ -73,6 +76,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             VIEW_BIRTH_RECORD,
             VIEW_UNINSURED,
             CHANGE_UNINSURED_PERSON,
+            VIEW_CAMPAIGN,
+            ADD_CAMPAIGN,
         }
     ),
     Role.CITY_STAFF: frozenset(
@@ -86,6 +91,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             SPLIT_TARGETS,
             VIEW_UNINSURED,
             VIEW_DUPLICATE_CASE,
+            VIEW_CAMPAIGN,
         }
     ),
     Role.PROVINCE_STAFF: frozenset(
@@ -100,6 +106,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             VIEW_UNINSURED,
             PUSH_UNINSURED_LIST,
             VIEW_DUPLICATE_CASE,
+            VIEW_CAMPAIGN,
         }
     ),
     Role.FINANCE: frozenset(
@@ -121,6 +128,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         CHANGE_UNINSURED_PERSON,
         VIEW_DUPLICATE_CASE,
         RESOLVE_DUPLICATE_CASE,
+        VIEW_CAMPAIGN,
+        ADD_CAMPAIGN,
     },
 }
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "tax_payments",
     "national",
     "duplicates",
+    "outreach",
 ]
 
 MIDDLEWARE = [
@@ -231,6 +232,12 @@ TODO_DEADLINE_NEAR_DAYS = int(os.environ.get("TODO_DEADLINE_NEAR_DAYS", "7"))
 TODO_PROGRESS_SNAPSHOT_STALE_DAYS = int(os.environ.get("TODO_PROGRESS_SNAPSHOT_STALE_DAYS", "31"))
 
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+
+# Outreach (动员参保): the SMS platform the reminders are posted to (JSON, the key in the Authorization header); without
+# a URL, SMS campaigns are written to a file for the platform instead. At most this many messages a minute.
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_KEY = os.environ.get("SMS_GATEWAY_KEY", "")
+OUTREACH_SMS_PER_MINUTE = int(os.environ.get("OUTREACH_SMS_PER_MINUTE", "60"))
 
 # Personal data on shared counter PCs: a session ends with the browser, and after a working day at the latest.
 SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_HOURS", "8")) * 60 * 60

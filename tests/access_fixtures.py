@@ -4,6 +4,7 @@ every role whose division holds them ("own") and a user of the same role whose d
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -22,6 +23,9 @@ from enrollment.rules import id_number_compose
 from enrollment.services import enrollment_create, resident_create
 from newborns.models import BirthImportBatch, BirthRecord, PreEnrollment
 from newborns.services import birth_import_preview, newborn_register, pre_enrollment_create
+from outreach.models import Campaign, CampaignSendJob, PhoneOptOut
+from outreach.services import campaign_create, campaign_send_run, phone_opt_out_create
+from outreach.sources import UNINSURED_SOURCE
 from reports.models import FiscalTier
 from reports.tests.factories import pilot_tier_assign
 from subsidies.models import IdentityListBatch
@@ -122,6 +126,8 @@ class World:
     progress_job: ProgressJob
     duplicate_case: DuplicateCase  # the world's enrollment also in a (made-up) employee-insured year: open
     duplicate_scan_job: DuplicateScanJob
+    campaign: Campaign | None = None  # 玉井镇's reminder to its ledger, sent by file
+    opt_out: PhoneOptOut | None = None  # a phone 玉井镇's official recorded as refusing reminders
     sentinels: tuple[str, ...] = field(default=SENTINELS)
 
 
@@ -364,7 +370,25 @@ def world_build() -> World:
         progress_job=progress_job,
         duplicate_case=duplicate_case,
         duplicate_scan_job=duplicate_scan_job,
+        **_outreach(official=own[Role.TOWNSHIP_OFFICIAL]),
     )
+
+
+def _outreach(*, official: User) -> dict[str, Any]:
+    today = timezone.localdate()
+    campaign = campaign_create(
+        actor=official,
+        name="玉井镇动员参保",
+        source=UNINSURED_SOURCE,
+        division_code=YUJING_TOWN,
+        year=today.year + 1,
+        template="{姓名}请于{截止日期}前缴费{金额}元",
+        channel="file",
+        today=today,
+    )
+    campaign_send_run(job_id=CampaignSendJob.objects.create(campaign=campaign, requested_by=official).pk, today=today)
+    opt_out = phone_opt_out_create(actor=official, phone="13800000099", reason="本人要求", date=today)
+    return {"campaign": campaign, "opt_out": opt_out}
 
 
 # --- The uninsured lists and ledgers uploaded ----------------------------------------------------------------------

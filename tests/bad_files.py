@@ -286,6 +286,7 @@ def uninsured_ledger_layout() -> Layout:
             "参保日期",
             "工作步骤",
             "异地参保地",
+            "动员情况（系统记录）",  # written by the export, read by no import
         ),
         rows=(
             (

@@ -43,6 +43,7 @@ from rest_framework.test import APIClient
 from accounts.models import Role, User
 from accounts.permissions import (
     ADD_BIRTH_RECORD,
+    ADD_CAMPAIGN,
     ADD_CLAIM_SUMMARY,
     ADD_ENROLLMENT,
     ADD_FISCAL_TRANSFER,
@@ -62,6 +63,7 @@ from accounts.permissions import (
     SPLIT_TARGETS,
     VIEW_BIRTH_RECORD,
     VIEW_DUPLICATE_CASE,
+    VIEW_CAMPAIGN,
     VIEW_ENROLLMENT,
     VIEW_FISCAL,
     VIEW_FULL_ID_NUMBER,
@@ -99,6 +101,7 @@ from tests.access_fixtures import (
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROJECT_APPS = ("accounts", "enrollment", "subsidies", "newborns", "targets", "reports", "bulk", "core", "duplicates")
+PROJECT_APPS = ("accounts", "enrollment", "subsidies", "newborns", "targets", "reports", "bulk", "core", "outreach")
 
 # --- What the matrix leaves out: each has its own guard ---------------------------------------------------------
 
@@ -668,6 +671,37 @@ ENDPOINTS: dict[str, Case | tuple[Case, ...]] = {
             data=constant(id_number=NEWBORN_ID),
         ),
     ),
+}
+# --- outreach (动员参保): the campaigns of a division, their files and notices, the phones that opted out
+ENDPOINTS |= {
+    "campaign_list": get(VIEW_CAMPAIGN, ROWS),
+    "campaign_new": (
+        get(ADD_CAMPAIGN, UNSCOPED),
+        post(
+            ADD_CAMPAIGN,
+            BODY,
+            data=constant(
+                name="矩阵动员",
+                source="uninsured",
+                division=YUJING_TOWN,
+                year=timezone.localdate().year + 1,
+                channel="file",
+                template="{姓名}请缴费",
+                action="send",
+            ),
+            success=302,
+        ),
+    ),
+    "campaign_detail": get(VIEW_CAMPAIGN, OBJECT, kwargs=pk("campaign"), shows=(UNINSURED[0],)),
+    "campaign_send": post(ADD_CAMPAIGN, OBJECT, kwargs=pk("campaign"), success=302),
+    "campaign_export": get(VIEW_CAMPAIGN, OBJECT, kwargs=pk("campaign"), shows=(UNINSURED[0],)),
+    "campaign_file": get(VIEW_CAMPAIGN, OBJECT, kwargs=pk("campaign")),
+    "campaign_notices": get(VIEW_CAMPAIGN, OBJECT, kwargs=pk("campaign"), shows=(UNINSURED[0],)),
+    "opt_out_list": (
+        get(ADD_CAMPAIGN, ROWS),
+        post(ADD_CAMPAIGN, ROWS, data=lambda world, user: {"phone": "13800000098", "date": "2026-11-01"}, success=302),
+    ),
+    "opt_out_delete": post(ADD_CAMPAIGN, OBJECT, kwargs=pk("opt_out"), success=302),
 }
 
 

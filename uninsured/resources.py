@@ -144,8 +144,9 @@ LEDGER_HEADERS = [
     "参保日期",
     "工作步骤",
     "异地参保地",
+    "动员情况（系统记录）",
 ]
-LEDGER_WIDTHS = [10, 22, 14, 18, 22, 20, 12, 30, 12, 12, 18]
+LEDGER_WIDTHS = [10, 22, 14, 18, 22, 20, 12, 30, 12, 12, 18, 30]
 TOTAL_ROW_MARKER = "合计"  # the ledger layout's total row: what follows it is the footer, not people
 # The exported ledger carries its summaries above the list, a row per village: its header is searched further down
 # than a clerk's list's (a township has far fewer villages).

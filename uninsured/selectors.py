@@ -20,6 +20,7 @@ from divisions.codes import code_length
 from divisions.models import Division, DivisionLevel
 from enrollment.models import Enrollment, EnrollmentStatus
 
+from .mobilisation import mobilisation_lines
 from .models import (
     OutreachStep,
     UninsuredLedgerImportBatch,
@@ -32,6 +33,7 @@ from .models import (
 TOWNSHIP_FIELDS = ("township__code",)
 NO_VILLAGE = "未分村（社区）"
 NO_REASON = "未填写原因"
+LEDGER_CHUNK = 2000
 
 
 def _registry_enrollments() -> QuerySet[Enrollment]:
@@ -285,10 +287,22 @@ def uninsured_ledger_counts(*, township: Division, year: int) -> LedgerCounts:
 def uninsured_ledger_rows(*, user: User, township: Division, year: int) -> Iterator[list[object]]:
     """The township's whole ledger as the rows of its Excel file (resources.LEDGER_HEADERS).
 
-    参保日期 is the date the official recorded or, failing that, the payment date in the registry.
+    参保日期 is the date the official recorded or, failing that, the payment date in the registry; the last column
+    holds the lines other apps register for 动员情况 (uninsured.mobilisation: a reminder sent, a notice printed).
     """
     people = uninsured_ledger_people(user=user, township=township, year=year)
-    for person in people.iterator(chunk_size=2000):
+    chunk: list[UninsuredPerson] = []
+    for person in people.iterator(chunk_size=LEDGER_CHUNK):
+        chunk.append(person)
+        if len(chunk) == LEDGER_CHUNK:
+            yield from _ledger_rows_of(user=user, people=chunk)
+            chunk = []
+    yield from _ledger_rows_of(user=user, people=chunk)
+
+
+def _ledger_rows_of(*, user: User, people: list[UninsuredPerson]) -> Iterator[list[object]]:
+    lines = mobilisation_lines(people)
+    for person in people:
         yield [
             person.name,
             id_number_for(user=user, id_number=person.id_number),
@@ -301,6 +315,7 @@ def uninsured_ledger_rows(*, user: User, township: Division, year: int) -> Itera
             person.enrollment_date or person.registry_payment_date,  # type: ignore[attr-defined]
             person.get_step_display(),
             person.insured_elsewhere_place or _elsewhere_place(person),
+            "；".join(lines.get(person.pk, [])),
         ]
 
 

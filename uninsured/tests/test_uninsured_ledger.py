@@ -726,6 +726,7 @@ def test_r13_5_export_is_the_township_ledger_in_its_printed_layout(
         None,
         "数据下发",
         None,
+        None,
     ]
     assert rows[1][:3] == [2, "王玉井", yujing_resident.id_number]
     assert rows[1][9].date() == D(2025, 11, 20)
@@ -742,6 +743,7 @@ def test_r13_5_export_is_the_township_ledger_in_its_printed_layout(
         None,
         "汇总反馈",
         "北京市",
+        None,
     ]
     assert sheet[f"C{header + 1}"].data_type == "s"
     assert sheet[f"C{header + 1}"].number_format == "@"

@@ -24,6 +24,7 @@ from core.lists import list_page
 from divisions.models import Division
 
 from ..forms import LedgerFilterForm, UninsuredOutcomeForm, UninsuredPersonForm
+from ..mobilisation import mobilisation_lines
 from ..resources import uninsured_ledger_report
 from ..selectors import (
     uninsured_default_township_code,
@@ -111,6 +112,9 @@ def uninsured_ledger(request: HttpRequest) -> HttpResponse:
     )
     page_query = urlencode({"township": township.code, "year": year, **filters})
     page = list_page(request, people, per_page=PEOPLE_PER_PAGE, link_query=page_query).page
+    lines = mobilisation_lines(list(page.object_list))
+    for person in page.object_list:
+        person.mobilisation_lines = lines.get(person.pk, [])  # 动员情况, from the hook
     ledger_url = ledger_page_url(township, year, **filters)
     context.update(
         {
@@ -119,7 +123,7 @@ def uninsured_ledger(request: HttpRequest) -> HttpResponse:
             "years": uninsured_years(township=township),
             "filters": filters,
             "page": page,
-            "rows": [(person, id_number_on_page(person.id_number)) for person in page],
+            "rows": [(person, id_number_on_page(person.id_number)) for person in page.object_list],
             "counts": uninsured_ledger_counts(township=township, year=year),
             "page_query": page_query,
             "ledger_url": f"{ledger_url}&page={page.number}" if page.number > 1 else ledger_url,
