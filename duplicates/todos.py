@@ -15,7 +15,7 @@ from .selectors import duplicate_open_count
 def open_cases_line(user: User, today: datetime.date) -> TodoLine:
     count = duplicate_open_count(user=user)
     return TodoLine(
-        label=f"重复参保待处理 {count} 件",
+        label="尚未处理的重复参保",
         count=count,
         url=f"{reverse('duplicate_case_list')}?{urlencode({'status': CaseStatus.OPEN})}",
     )

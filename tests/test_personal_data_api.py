@@ -212,9 +212,13 @@ def national_person_query(world):
     path = "/api/v1/national/1101/"
     body = {"infno": "1101", "input": {"data": {"psn_cert_type": "01", "certno": world.yujing.id_number}}}
     return world.client.post(path, body, format="json"), [world.row(path, world.yujing)]
+
+
 def newborns_medical_code_check(world):
     path = f"/api/v1/newborns/medical-codes/{world.birth.medical_code.code}/"
     return world.client.get(path), [world.row(path, world.baby)]
+
+
 def duplicate_case_of(world):
     """The world's enrollment found in a year recorded as insured under employee insurance (重复参保治理)."""
     return DuplicateCase.objects.create(
