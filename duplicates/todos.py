@@ -13,9 +13,10 @@ from .selectors import duplicate_open_count
 
 
 def open_cases_line(user: User, today: datetime.date) -> TodoLine:
+    """The open cases of the user's counties; the line opens their list."""
     count = duplicate_open_count(user=user)
     return TodoLine(
-        label="尚未处理的重复参保",
+        label="重复参保待处理",
         count=count,
         url=f"{reverse('duplicate_case_list')}?{urlencode({'status': CaseStatus.OPEN})}",
     )

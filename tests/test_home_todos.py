@@ -35,7 +35,7 @@ CLERK_LINES = [
     "已上传待确认的困难身份名单",
     "校验完成待确认的批量导入",
     "有错误未导入、尚未重新上传的批量导入",
-    "尚未处理的重复参保",
+    "重复参保待处理",
 ]
 TOWNSHIP_LINES = [
     "待签领的未参保人员名单",
@@ -110,7 +110,7 @@ def test_r7_5_r6_1_a_clerks_home_page_counts_their_countys_to_dos_with_links(cle
         ("已上传待确认的困难身份名单", "2", "/subsidies/identity-lists/"),
         ("校验完成待确认的批量导入", "1", "/bulk/"),
         ("有错误未导入、尚未重新上传的批量导入", "1", "/bulk/"),
-        ("尚未处理的重复参保", "无", "/duplicates/cases/?status=open"),
+        ("重复参保待处理", "无", "/duplicates/cases/?status=open"),
     ]
 
 
