@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import ADD_CAMPAIGN, VIEW_CAMPAIGN
@@ -164,7 +165,8 @@ def campaign_file(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The file for the SMS platform: the messages generated when no platform was configured."""
     campaign = _campaign_or_404(request, pk)
     response = HttpResponse(campaign_file_content(campaign=campaign), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="campaign-{campaign.pk}-sms.csv"'
+    file_name = f"{campaign.name}短信文件.csv"
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=file_name) or "attachment"
     return response
 
 
