@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class ExchangeConfig(AppConfig):
+    name = "exchange"
+    verbose_name = "数据交换"
+
+    def ready(self) -> None:
+        from .feeds import feed_register
+        from .feeds.deaths import DeathFeed
+        from .feeds.household_registrations import HouseholdRegistrationFeed
+
+        feed_register(HouseholdRegistrationFeed())
+        feed_register(DeathFeed())
