@@ -61,7 +61,8 @@ def serializer_errors_text(errors: object, labels: Mapping[str, str]) -> str:
             label = labels.get(str(field), "")
             for text in texts:
                 sentence = str(text).rstrip("。")
-                parts.append(f"{label}：{sentence}。" if label and field != "non_field_errors" else f"{sentence}。")
+                named = label and field != "non_field_errors" and not sentence.startswith(label)
+                parts.append(f"{label}：{sentence}。" if named else f"{sentence}。")
     else:
         parts.append(str(errors))
     return "".join(parts)

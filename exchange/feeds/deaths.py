@@ -61,6 +61,7 @@ class DeathFeed(Feed):
             resident.id_number: resident
             for resident in resident_list(user=actor)
             .filter(id_number__in={record["id_number"] for record in records})
+            .select_related(None)
             .only("id", "id_number", "name", "status", "merged_into_id")
         }
         waiting = _enrollments_not_started(resident_ids=[resident.pk for resident in residents.values()])

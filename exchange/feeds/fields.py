@@ -42,7 +42,7 @@ class FeedDateField(serializers.DateField):
             try:
                 date = cell_date(value)
             except CellUnreadable as error:
-                raise serializers.ValidationError("日期格式不正确，请写成2026-01-01。") from error
+                raise serializers.ValidationError("格式不正确，请写成2026-01-01。") from error
             if date is not None:
                 return date
         return super().to_internal_value(value)
