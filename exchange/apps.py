@@ -12,3 +12,7 @@ class ExchangeConfig(AppConfig):
 
         feed_register(HouseholdRegistrationFeed())
         feed_register(DeathFeed())
+
+        from .todos import todos_register
+
+        todos_register()  # the home page's lines of records waiting for a clerk and of death refunds to open

@@ -134,4 +134,9 @@ class FeedRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.record_key}（{self.get_outcome_display()}）"
+        return f"{self.kind} #{self.pk}（{self.get_outcome_display()}）"
+
+    @property
+    def key_id_number(self) -> str:
+        """The ID number a record key begins with (every feed's key names its person first: "<ID>:<more>")."""
+        return self.record_key.partition(":")[0]
