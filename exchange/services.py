@@ -163,7 +163,7 @@ def _chunk_receive(
         rows.append(record)
         serializer = feed.serializer_class(data=raw) if isinstance(raw, Mapping) else None
         if serializer is None or not serializer.is_valid():
-            record.payload = _json_value(raw)  # type: ignore[assignment]
+            record.payload = _json_value(raw)
             record.payload_digest = payload_digest(record.payload)
             record.outcome = FeedOutcome.REJECTED
             record.message = (
@@ -171,7 +171,7 @@ def _chunk_receive(
             )
             continue
         values = dict(serializer.validated_data)
-        record.payload = _json_value(values)  # type: ignore[assignment]
+        record.payload = _json_value(values)
         record.payload_digest = payload_digest(record.payload)
         record.record_key = feed.record_key(values)
         to_apply.append((record, values))
