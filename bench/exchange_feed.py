@@ -242,7 +242,7 @@ def report_write(runs, total_records: int, total_seconds: float) -> None:
     section = f"""{SECTION_START}
 ## Inbound feeds: 100,000 records through the bulk path
 
-Written by `bench/exchange_feed.py` on {timezone.localtime():%Y-%m-%d %H:%M} ({machine()}). Two CSV files of the
+Written by `bench/exchange_feed.py` on {timezone.localtime():%Y-%m-%d %H:%M} CST ({machine()}). Two CSV files of the
 feeds' template layout run by the bulk import (read, staged, checked, then every record checked by its feed's
 serializer and applied in chunks of 2,000 through `exchange.services.feed_receive`). The household registrations
 name {BIRTHS} newborns awaiting their ID number (completed through `newborn_identity_complete`, R7.5); the others name
