@@ -45,6 +45,11 @@ RESOLVE_DUPLICATE_CASE = "duplicates.change_duplicatecase"
 # Outreach to the uninsured (动员参保): see the campaigns; create and send them and manage the phones that opted out.
 VIEW_CAMPAIGN = "outreach.view_campaign"
 ADD_CAMPAIGN = "outreach.add_campaign"
+# Inbound feeds of other departments (exchange/): a county's system account sends them; clerks see the batches and
+# settle the records waiting for a person.
+EXCHANGE_FEED_SEND = "exchange.add_feedbatch"
+VIEW_EXCHANGE = "exchange.view_feedbatch"
+RESOLVE_EXCHANGE_RECORD = "exchange.change_feedrecord"
 WINDOW_WORK = frozenset(
     {
         VIEW_RESIDENT,
@@ -66,7 +71,8 @@ WINDOW_WORK = frozenset(
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.WINDOW_CLERK: WINDOW_WORK
     | {VIEW_PROGRESS, VIEW_UNINSURED, BULK_IMPORT, VIEW_TAX_PAYMENT, VIEW_CAMPAIGN, ADD_CAMPAIGN}
-    | {VIEW_DUPLICATE_CASE, RESOLVE_DUPLICATE_CASE},
+    | {VIEW_DUPLICATE_CASE, RESOLVE_DUPLICATE_CASE}
+    | {VIEW_EXCHANGE, RESOLVE_EXCHANGE_RECORD},
     Role.TOWNSHIP_OFFICIAL: frozenset(
         {
             VIEW_RESIDENT,
@@ -130,7 +136,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         RESOLVE_DUPLICATE_CASE,
         VIEW_CAMPAIGN,
         ADD_CAMPAIGN,
-    },
+    }
+    | {EXCHANGE_FEED_SEND, VIEW_EXCHANGE, RESOLVE_EXCHANGE_RECORD},
 }
 
 

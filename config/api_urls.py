@@ -5,6 +5,7 @@ from duplicates.api import DuplicateCaseResolutionView, DuplicateCaseViewSet, Du
 from enrollment.api.enrollments import ClaimSummaryView, EnrollmentViewSet
 from enrollment.api.quotes import PolicyQuoteView
 from enrollment.api.residents import ResidentViewSet
+from exchange.api import FeedBatchView, FeedReceiveView
 from national.api import PersonQueryView
 from newborns.api import MedicalCodeCheckView, NewbornViewSet, PreEnrollmentView
 from reports.api import SettlementView
@@ -31,5 +32,7 @@ urlpatterns = [
     path(
         "duplicates/cases/<int:pk>/resolution/", DuplicateCaseResolutionView.as_view(), name="duplicate-case-resolution"
     ),
+    path("exchange/batches/<int:pk>/", FeedBatchView.as_view(), name="exchange-batch"),
+    path("exchange/<slug:kind>/", FeedReceiveView.as_view(), name="exchange-feed-receive"),
     *router.urls,
 ]

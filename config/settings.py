@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "national",
     "duplicates",
     "outreach",
+    "exchange",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,8 @@ from duplicates.models import DuplicateCase, DuplicateKind, DuplicateScanJob
 from enrollment.models import Enrollment, ExportJob, ExportKind, Resident
 from enrollment.rules import id_number_compose
 from enrollment.services import enrollment_create, resident_create
+from exchange.models import FeedBatch, FeedChannel, FeedRecord
+from exchange.services import feed_receive
 from newborns.models import BirthImportBatch, BirthRecord, PreEnrollment
 from newborns.services import birth_import_preview, newborn_register, pre_enrollment_create
 from outreach.models import Campaign, CampaignSendJob, PhoneOptOut
@@ -126,6 +128,8 @@ class World:
     progress_job: ProgressJob
     duplicate_case: DuplicateCase  # the world's enrollment also in a (made-up) employee-insured year: open
     duplicate_scan_job: DuplicateScanJob
+    feed_batch: FeedBatch  # 山阴县's deaths feed: one record waiting for a clerk (an ID the registry lacks)
+    feed_record: FeedRecord
     campaign: Campaign | None = None  # 玉井镇's reminder to its ledger, sent by file
     opt_out: PhoneOptOut | None = None  # a phone 玉井镇's official recorded as refusing reminders
     sentinels: tuple[str, ...] = field(default=SENTINELS)
@@ -342,6 +346,13 @@ def world_build() -> World:
         amount=Decimal("400.00"),
     )
     duplicate_scan_job = DuplicateScanJob.objects.create(requested_by=clerk, steps_total=3)
+    feed_batch = feed_receive(
+        actor=clerk,
+        kind="deaths",
+        records=[{"id_number": UNMATCHED[1], "name": UNMATCHED[0], "date": "2026-05-01", "type": "death"}],
+        channel=FeedChannel.API,
+        today=timezone.localdate(),
+    )
     return World(
         own=own,
         other=other,
@@ -371,6 +382,8 @@ def world_build() -> World:
         duplicate_case=duplicate_case,
         duplicate_scan_job=duplicate_scan_job,
         **_outreach(official=own[Role.TOWNSHIP_OFFICIAL]),
+        feed_batch=feed_batch,
+        feed_record=feed_batch.records.get(),
     )
 
 

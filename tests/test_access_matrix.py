@@ -55,16 +55,19 @@ from accounts.permissions import (
     CHANGE_FISCAL_TIER,
     CHANGE_RESIDENT,
     CHANGE_UNINSURED_PERSON,
+    EXCHANGE_FEED_SEND,
     IMPORT_BASELINES,
     IMPORT_IDENTITY_LIST,
     PUSH_UNINSURED_LIST,
     RESOLVE_DUPLICATE_CASE,
+    RESOLVE_EXCHANGE_RECORD,
     ROLE_PERMISSIONS,
     SPLIT_TARGETS,
     VIEW_BIRTH_RECORD,
     VIEW_CAMPAIGN,
     VIEW_DUPLICATE_CASE,
     VIEW_ENROLLMENT,
+    VIEW_EXCHANGE,
     VIEW_FISCAL,
     VIEW_FULL_ID_NUMBER,
     VIEW_HARDSHIP_IDENTITY,
@@ -87,6 +90,7 @@ from tests.access_fixtures import (
     SHUOZHOU,
     SHUOZHOU_SPLIT,
     UNINSURED,
+    UNMATCHED,
     YUJING_VILLAGE,
     World,
     baseline_file,
@@ -100,8 +104,19 @@ from tests.access_fixtures import (
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PROJECT_APPS = ("accounts", "enrollment", "subsidies", "newborns", "targets", "reports", "bulk", "core", "duplicates")
-PROJECT_APPS = ("accounts", "enrollment", "subsidies", "newborns", "targets", "reports", "bulk", "core", "outreach")
+PROJECT_APPS = (
+    "accounts",
+    "enrollment",
+    "subsidies",
+    "newborns",
+    "targets",
+    "reports",
+    "bulk",
+    "core",
+    "duplicates",
+    "outreach",
+    "exchange",
+)
 
 # --- What the matrix leaves out: each has its own guard ---------------------------------------------------------
 
@@ -546,6 +561,25 @@ ENDPOINTS: dict[str, Case | tuple[Case, ...]] = {
     ),
     "duplicate_scan_start": post(RESOLVE_DUPLICATE_CASE, UNSCOPED, success=302),
     "duplicate_scan_job_detail": get(VIEW_DUPLICATE_CASE, UNSCOPED, kwargs=pk("duplicate_scan_job")),
+    # --- inbound feeds of other departments (exchange)
+    "exchange_batch_list": get(VIEW_EXCHANGE, ROWS),
+    "exchange_batch_detail": get(VIEW_EXCHANGE, OBJECT, kwargs=pk("feed_batch")),
+    "exchange_batch_xlsx": get(VIEW_EXCHANGE, OBJECT, kwargs=pk("feed_batch")),
+    "exchange_queue": get(RESOLVE_EXCHANGE_RECORD, ROWS),
+    "exchange_record_resolve": (
+        get(RESOLVE_EXCHANGE_RECORD, OBJECT, kwargs=pk("feed_record"), shows=(UNMATCHED[0],)),
+        post(
+            RESOLVE_EXCHANGE_RECORD,
+            OBJECT,
+            kwargs=pk("feed_record"),
+            data=lambda world, user: {"id_number": world.resident.id_number, "note": "部门身份证号录错"},
+            success=302,
+        ),
+    ),
+    "exchange_record_dismiss": post(
+        RESOLVE_EXCHANGE_RECORD, OBJECT, kwargs=pk("feed_record"), data=constant(note="非本县居民"), success=302
+    ),
+    "exchange_refunds": get(VIEW_EXCHANGE, ROWS),
     # --- the API (API.md)
     "policy-quote": post(  # the calculator: any signed-in user, writes nothing
         None, UNSCOPED, data=constant(region=SHANYIN, insurance_year=2027, payment_date="2026-11-20")
@@ -658,6 +692,19 @@ ENDPOINTS: dict[str, Case | tuple[Case, ...]] = {
     "newborn-medical-code-check": get(
         VIEW_BIRTH_RECORD, OBJECT, kwargs=lambda world, user: {"code": world.newborn.medical_code.code}
     ),
+    "exchange-feed-receive": post(
+        EXCHANGE_FEED_SEND,
+        BODY,
+        kwargs=constant(kind="deaths"),
+        query=constant(county=SHANYIN),
+        data=lambda world, user: {
+            "records": [
+                {"id_number": world.resident.id_number, "name": RESIDENT[0], "date": "2026-05-02", "type": "death"}
+            ]
+        },
+        success=201,
+    ),
+    "exchange-batch": get(VIEW_EXCHANGE, OBJECT, kwargs=pk("feed_batch")),
     "newborn-detail": (
         get(
             VIEW_BIRTH_RECORD,
