@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "reports",
     "bulk",
     "tax_payments",
+    "exchange",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+
+
+class ExchangeConfig(AppConfig):
+    name = "exchange"
+    verbose_name = "数据交换"
+
+    def ready(self) -> None:
+        from .feeds import feed_register
+        from .feeds.employee_lists import EmployeeInsuredFeed, EmployeeStoppedFeed
+        from .feeds.maternity import MaternityFeed
+        from .feeds.moves import MovesFeed
+        from .feeds.school_rolls import SchoolRollsFeed
+
+        feed_register(MovesFeed())
+        feed_register(SchoolRollsFeed())
+        feed_register(MaternityFeed())
+        feed_register(EmployeeInsuredFeed())
+        feed_register(EmployeeStoppedFeed())
