@@ -88,7 +88,7 @@ class MovesFeed(Feed):
             results.append(move)
         if moved:
             changed = list(moved.values())
-            Resident.objects.bulk_update(changed, ["status", "updated_at"])
+            Resident.objects.filter(pk__in=moved).update(status=ResidentStatus.MOVED_OUT, updated_at=now)
             Resident.history.bulk_history_create(
                 changed, update=True, default_user=actor, default_change_reason=MOVE_REASON, default_date=now
             )

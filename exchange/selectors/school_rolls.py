@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from accounts.models import User
 from accounts.scope import scope_queryset
@@ -24,13 +24,14 @@ def student_rolls(*, user: User) -> QuerySet[StudentRoll]:
 
 
 def student_first_enrollment_roll(*, user: User, resident: Resident, today: datetime.date) -> StudentRoll | None:
-    """R9.1: the latest roll, in the user's scope, naming the resident (by ID number) a first-time university or
-    technical-school student of this school year or the last (a student enrolled in the autumn of Y pays for Y+1 in
-    Y); None when there is none, and the window quotes the ordinary rules."""
+    """R9.1: the latest roll, in the user's scope, naming the resident (by ID number and name) a first-time
+    university or technical-school student of this school year or the last (a student enrolled in the autumn of Y
+    pays for Y+1 in Y); None when there is none, and the window quotes the ordinary rules."""
     return (
         student_rolls(user=user)
         .filter(
-            Q(id_number=resident.id_number),
+            id_number=resident.id_number,
+            name=resident.name,
             first_time=True,
             school_type__in=FIRST_ENROLLMENT_SCHOOL_TYPES,
             school_year__gte=today.year - 1,

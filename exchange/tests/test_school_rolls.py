@@ -1,0 +1,140 @@
+"""School rolls (学籍): every valid roll is kept once per student, school and year; a first-time university or
+technical-school student is known to the window for R9.1; a student not registered is queued for the county only
+when the school lies in it."""
+
+import datetime
+
+import pytest
+
+from accounts.models import Role
+from conftest import make_user
+from enrollment.rules import id_number_compose
+from exchange.feeds.school_rolls import SchoolRollsFeed
+from exchange.models import FeedOutcome, StudentRoll
+from exchange.selectors import student_first_enrollment_roll, student_rolls
+
+from .feeding import TODAY, checked, feed_apply, outcomes, residents_bulk
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+FEED = SchoolRollsFeed()
+SHANYIN = "140621"
+TAIYUAN_XIAODIAN = "140105"
+R9_NOTE = (
+    "新入学高等院校学生在学籍地（山阴县）首次参保缴费的，待遇享受期自缴费之日起至次年12月31日，无等待期（R9.1）；"
+    "窗口测算时将提示按大中专学生首次参保办理。"
+)
+
+
+def roll(resident=None, **changes):
+    return {
+        "id_number": resident.id_number if resident else "",
+        "name": resident.name if resident else "",
+        "school_name": "山阴县职业学院",
+        "school_division": SHANYIN,
+        "enrolment_date": "2026-09-01",
+        "first_time": True,
+        "school_type": "university",
+        **changes,
+    }
+
+
+def test_r9_1_a_first_time_student_is_recorded_and_known_to_the_window(clerk, yujing_resident):
+    # when
+    results = feed_apply(FEED, clerk, [roll(yujing_resident)])
+    # then
+    assert outcomes(results) == [(FeedOutcome.APPLIED, f"已记录学籍。{R9_NOTE}")]
+    assert results[0].resident_id == yujing_resident.pk
+    found = student_first_enrollment_roll(user=clerk, resident=yujing_resident, today=TODAY)
+    assert (found.school_name, found.school_year, found.resident_id, found.school_division_id) == (
+        "山阴县职业学院",
+        2026,
+        yujing_resident.pk,
+        SHANYIN,
+    )
+
+
+def test_r9_1_a_pupil_or_a_returning_student_is_recorded_without_the_first_enrollment_note(clerk, yujing_resident):
+    # when
+    results = feed_apply(
+        FEED,
+        clerk,
+        [
+            roll(yujing_resident, school_type="primary_secondary", school_name="山阴一中"),
+            roll(yujing_resident, first_time=False, enrolment_date="2025-09-01"),
+        ],
+    )
+    # then
+    assert outcomes(results) == [(FeedOutcome.APPLIED, "已记录学籍。")] * 2
+    assert student_first_enrollment_roll(user=clerk, resident=yujing_resident, today=TODAY) is None
+
+
+def test_the_same_roll_twice_changes_nothing(clerk, yujing_resident):
+    # given
+    feed_apply(FEED, clerk, [roll(yujing_resident)])
+    before = list(StudentRoll.objects.values())
+    # when
+    results = feed_apply(FEED, clerk, [roll(yujing_resident), roll(yujing_resident)])
+    # then
+    assert outcomes(results) == [(FeedOutcome.UNCHANGED, "该学籍已登记，未作改动。")] * 2
+    assert list(StudentRoll.objects.values()) == before
+
+
+def test_students_not_registered_or_misnamed_are_queued_only_for_the_school_county(clerk, yujing_resident):
+    # given
+    unregistered = id_number_compose(address_code="140621", birth_date=D(2008, 5, 1), sequence=41)
+    # when
+    results = feed_apply(
+        FEED,
+        clerk,
+        [
+            roll(id_number=unregistered, name="周新生"),
+            roll(id_number=unregistered, name="周新生", school_name="太原理工大学", school_division=TAIYUAN_XIAODIAN),
+            roll(yujing_resident, name="王玉"),
+        ],
+    )
+    # then
+    assert outcomes(results) == [
+        (FeedOutcome.QUEUED, f"已记录学籍。学生未在本辖区居民档案中登记，学校在本辖区，待经办人登记后参保。{R9_NOTE}"),
+        (FeedOutcome.APPLIED, "已记录学籍。学生未在本辖区登记，学校也不在本辖区，本辖区无需处理。"),
+        (FeedOutcome.QUEUED, "已记录学籍。姓名与居民档案不一致，待经办人核对身份证号和姓名。"),
+    ]
+    assert list(StudentRoll.objects.order_by("id").values_list("school_name", "resident_id")) == [
+        ("山阴县职业学院", None),
+        ("太原理工大学", None),
+        ("山阴县职业学院", None),
+    ]
+    assert student_first_enrollment_roll(user=clerk, resident=yujing_resident, today=TODAY) is None
+    taiyuan_clerk = make_user("xiaodian", Role.WINDOW_CLERK, TAIYUAN_XIAODIAN)
+    assert [roll.school_name for roll in student_rolls(user=taiyuan_clerk)] == ["太原理工大学"]
+
+
+def test_a_malformed_roll_is_refused_in_chinese_and_nothing_is_written(clerk, yujing_resident):
+    # when
+    errors = [
+        checked(FEED, roll(yujing_resident, school_division="14062")),
+        checked(FEED, roll(yujing_resident, school_type="kindergarten")),
+        checked(FEED, roll(yujing_resident, enrolment_date="2027-09-01")),
+    ]
+    unknown_division = feed_apply(FEED, clerk, [roll(yujing_resident, school_division="149999")])
+    # then
+    assert errors == [
+        {"school_division": ["学校所在地应为6位区县代码，或9位乡镇、12位村（社区）代码。"]},
+        {"school_type": ["“kindergarten” 不是合法选项。"]},
+        {"enrolment_date": ["入学日期（2027年9月1日）不能晚于今天（2026年12月1日）。"]},
+    ]
+    assert outcomes(unknown_division) == [(FeedOutcome.REJECTED, "学校所在地区划代码149999不存在。")]
+    assert StudentRoll.objects.count() == 0
+
+
+def test_a_chunk_of_1000_rolls_takes_a_bounded_number_of_queries(clerk, django_assert_max_num_queries):
+    # given
+    people = residents_bulk(1000, birth_date=D(2008, 3, 1))
+    records = [checked(FEED, roll(person)) for person in people]
+    # when
+    with django_assert_max_num_queries(20):
+        results = FEED.apply(actor=clerk, records=records, today=TODAY)
+    # then
+    assert {result.outcome for result in results} == {FeedOutcome.APPLIED}
+    assert StudentRoll.objects.filter(resident__isnull=False).count() == 1000
