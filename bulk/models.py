@@ -10,6 +10,14 @@ class BulkImportKind(models.TextChoices):
     TAX_PAYMENTS = "tax_payments", "征缴入库明细（税务）"
     IDENTITY_LIST = "identity_list", "困难身份名单（认定部门）"
     EMPLOYEE_STOP_LIST = "employee_stop_list", "职工医保停保名单"
+    # The inbound feeds of other departments (exchange): the kind is the feed's kind.
+    HOUSEHOLD_REGISTRATIONS = "household-registrations", "公安户籍落户（数据交换）"
+    DEATHS = "deaths", "死亡、注销（数据交换）"
+    MOVES = "moves", "迁出（数据交换）"
+    SCHOOL_ROLLS = "school-rolls", "教育部门学籍（数据交换）"
+    MATERNITY = "maternity", "生育保险报销（数据交换）"
+    EMPLOYEE_INSURED = "employee-insured", "职工医保参保名单（数据交换）"
+    EMPLOYEE_STOPPED = "employee-stopped", "职工医保停保名单（数据交换）"
 
 
 class BulkImportJob(Job):

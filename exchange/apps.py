@@ -7,11 +7,15 @@ class ExchangeConfig(AppConfig):
 
     def ready(self) -> None:
         from .feeds import feed_register
+        from .feeds.deaths import DeathFeed
         from .feeds.employee_lists import EmployeeInsuredFeed, EmployeeStoppedFeed
+        from .feeds.household_registrations import HouseholdRegistrationFeed
         from .feeds.maternity import MaternityFeed
         from .feeds.moves import MovesFeed
         from .feeds.school_rolls import SchoolRollsFeed
 
+        feed_register(HouseholdRegistrationFeed())
+        feed_register(DeathFeed())
         feed_register(MovesFeed())
         feed_register(SchoolRollsFeed())
         feed_register(MaternityFeed())

@@ -1,9 +1,19 @@
-"""The inbound feeds, each registered by kind from ExchangeConfig.ready()."""
+"""The registry of inbound feeds, filled from ExchangeConfig.ready(): kind → feed."""
 
-from .base import Feed
+from .base import Feed, FeedResult
 
 FEEDS: dict[str, Feed] = {}
 
 
 def feed_register(feed: Feed) -> None:
+    """Make a feed receivable by the API and the bulk file. Registering a kind twice is a mistake."""
+    if feed.kind in FEEDS and FEEDS[feed.kind] is not feed:
+        raise ValueError(f"feed kind {feed.kind!r} is already registered")
+    labels = {str(field.label) for field in feed.serializer_class().fields.values()}
+    unmatched = [column.name for column in feed.columns if column.name not in labels]
+    if unmatched:
+        raise ValueError(f"feed kind {feed.kind!r}: columns {unmatched} name no field of its serializer")
     FEEDS[feed.kind] = feed
+
+
+__all__ = ["FEEDS", "Feed", "FeedResult", "feed_register"]

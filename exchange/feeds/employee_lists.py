@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from rest_framework import serializers
 
 from accounts.models import User
@@ -20,21 +21,22 @@ from enrollment.services import EmployeeYearEntry, employee_insured_years_record
 
 from ..models import FeedOutcome
 from .base import Feed, FeedResult
-from .lookups import NAME_DIFFERS, FeedIdNumberField, chunk_people, id_birth_date, not_after_today, serializer_today
+from .fields import FeedIdNumberField, date_not_after_today
+from .lookups import NAME_DIFFERS, chunk_people, id_birth_date
 
 DOUBLE_ENROLLMENT = "同年度已参加城乡居民医保，疑似重复参保（R12.1）。"
-ID_COLUMN = Column("id_number", ("身份证号", "公民身份号码", "身份证号码"))
-NAME_COLUMN = Column("name", ("姓名",))
-YEAR_COLUMN = Column("year", ("参保年度", "职工医保参保年度", "年度"))
+ID_COLUMN = Column("身份证号", ("身份证号", "公民身份号码", "身份证号码"))
+NAME_COLUMN = Column("姓名", ("姓名",))
+YEAR_COLUMN = Column("职工医保参保年度", ("职工医保参保年度", "参保年度", "年度"))
 
 
 class EmployeeInsuredSerializer(serializers.Serializer):
-    id_number = FeedIdNumberField(help_text="18位身份证号。")
-    name = serializers.CharField(max_length=64, help_text="姓名，应与居民档案一致。")
-    year = serializers.IntegerField(help_text="职工医保参保年度，不能晚于今年，不能早于出生年份。")
+    id_number = FeedIdNumberField(label="身份证号", help_text="18位公民身份号码")
+    name = serializers.CharField(label="姓名", max_length=64, help_text="应与居民档案一致")
+    year = serializers.IntegerField(label="职工医保参保年度", help_text="不能晚于今年，不能早于出生年份")
 
     def validate_year(self, value: int) -> int:
-        today = serializer_today(self)
+        today = timezone.localdate()
         if value > today.year:
             raise serializers.ValidationError(
                 f"职工医保参保年度{value}年晚于今年（{today.year}年），不能登记尚未开始的年度。"
@@ -50,10 +52,11 @@ class EmployeeInsuredSerializer(serializers.Serializer):
 
 
 class EmployeeStoppedSerializer(EmployeeInsuredSerializer):
-    stop_date = serializers.DateField(help_text="职工医保停保日期，不能晚于今天。")
+    stop_date = serializers.DateField(label="停保日期", help_text="职工医保停保日期")
 
     def validate_stop_date(self, value: datetime.date) -> datetime.date:
-        return not_after_today(value, today=serializer_today(self), label="职工医保停保日期")
+        date_not_after_today(value, "停保日期")
+        return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
@@ -130,4 +133,4 @@ class EmployeeStoppedFeed(EmployeeListFeed):
     label = "职工医保停保名单"
     reason = "职工医保停保名单"
     serializer_class = EmployeeStoppedSerializer
-    columns = (ID_COLUMN, NAME_COLUMN, YEAR_COLUMN, Column("stop_date", ("停保日期", "职工医保停保日期")))
+    columns = (ID_COLUMN, NAME_COLUMN, YEAR_COLUMN, Column("停保日期", ("停保日期", "职工医保停保日期")))

@@ -1,56 +1,20 @@
-"""What the feeds of moves, school rolls, maternity reimbursements and employee-insurance lists share: the checks of
-a record's person and dates, and the look-up of a chunk's people in the registry, scoped to the receiving user."""
+"""What the feeds of moves, school rolls, maternity reimbursements and employee-insurance lists share: the look-up of
+a chunk's people in the registry, scoped to the receiving user, and the words for a person not found."""
 
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
-from rest_framework import serializers
 
 from accounts.models import User
 from accounts.scope import scope_queryset
 from enrollment.models import Resident
-from enrollment.rules import IdNumberError, RecordDateRefused, date_not_in_future_check, id_number_read
+from enrollment.rules import id_number_read
 from enrollment.selectors import RESIDENT_DIVISION_FIELDS
 
 NOT_REGISTERED = "身份证号未在居民档案中登记"
 REGISTERED_ELSEWHERE = "该居民登记在其他区县，不在本辖区"
-
-
-class FeedIdNumberField(serializers.CharField):
-    """A full 18-character 公民身份号码 (GB 11643, R13.4), upper-cased; its birth date not after today (R13.0)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(max_length=18, **kwargs)
-
-    def to_internal_value(self, data: Any) -> str:
-        text = str(super().to_internal_value(data))
-        try:
-            id_number, birth_date, _gender = id_number_read(text)
-        except IdNumberError as error:
-            raise serializers.ValidationError(str(error)) from None
-        today = serializer_today(self)
-        if birth_date > today:
-            raise serializers.ValidationError(f"身份证号中的出生日期（{birth_date:%Y年%-m月%-d日}）晚于今天。")
-        return id_number
-
-
-def serializer_today(field_or_serializer: serializers.Field) -> datetime.date:
-    """The day the record is received: `today` of the serializer's context (the feed's), else the local date."""
-    today = field_or_serializer.context.get("today")
-    return today if isinstance(today, datetime.date) else timezone.localdate()
-
-
-def not_after_today(value: datetime.date, *, today: datetime.date, label: str) -> datetime.date:
-    """R13.0: a record dated after today is refused, in the words of the enrollment services."""
-    try:
-        date_not_in_future_check(value=value, today=today, field="", label=label)
-    except RecordDateRefused as error:
-        raise serializers.ValidationError(str(error)) from None
-    return value
 
 
 def id_birth_date(id_number: str) -> datetime.date:

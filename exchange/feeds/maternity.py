@@ -22,7 +22,8 @@ from newborns.models import BirthRecord
 
 from ..models import FeedOutcome, MaternityReimbursement
 from .base import Feed, FeedResult
-from .lookups import NAME_DIFFERS, FeedIdNumberField, chunk_people, id_birth_date, not_after_today, serializer_today
+from .fields import FeedIdNumberField, date_not_after_today
+from .lookups import NAME_DIFFERS, chunk_people, id_birth_date
 
 MATERNITY_FIELDS = ("mother_name", "phone", "birth_certificate_no", "reimbursement_date")
 BABY_REGISTERED = "婴儿已办理出生登记参保（R7.1）。"
@@ -30,14 +31,14 @@ BABY_NOT_REGISTERED = "婴儿尚未办理出生登记参保，列入提醒家长
 
 
 class MaternitySerializer(serializers.Serializer):
-    id_number = FeedIdNumberField(help_text="母亲的18位身份证号。")
-    name = serializers.CharField(max_length=64, help_text="母亲姓名。")
-    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="", help_text="联系电话。")
-    birth_date = serializers.DateField(help_text="婴儿出生日期，不能晚于今天。")
+    id_number = FeedIdNumberField(label="母亲身份证号", help_text="母亲的18位公民身份号码")
+    name = serializers.CharField(label="母亲姓名", max_length=64)
+    phone = serializers.CharField(label="联系电话", max_length=20, required=False, allow_blank=True, default="")
+    birth_date = serializers.DateField(label="婴儿出生日期")
     birth_certificate_no = serializers.CharField(
-        max_length=32, required=False, allow_blank=True, default="", help_text="出生医学证明编号（可空）。"
+        label="出生医学证明编号", max_length=32, required=False, allow_blank=True, default=""
     )
-    reimbursement_date = serializers.DateField(help_text="生育保险报销日期，不能晚于今天。")
+    reimbursement_date = serializers.DateField(label="报销日期", help_text="生育保险报销日期")
 
     def validate_phone(self, value: str) -> str:
         if not PHONE_PATTERN.match(value):
@@ -45,10 +46,12 @@ class MaternitySerializer(serializers.Serializer):
         return value.strip()
 
     def validate_birth_date(self, value: datetime.date) -> datetime.date:
-        return not_after_today(value, today=serializer_today(self), label="婴儿出生日期")
+        date_not_after_today(value, "婴儿出生日期")
+        return value
 
     def validate_reimbursement_date(self, value: datetime.date) -> datetime.date:
-        return not_after_today(value, today=serializer_today(self), label="报销日期")
+        date_not_after_today(value, "报销日期")
+        return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs["birth_date"] <= id_birth_date(attrs["id_number"]):
@@ -75,12 +78,12 @@ class MaternityFeed(Feed):
     label = "生育保险报销"
     serializer_class = MaternitySerializer
     columns = (
-        Column("id_number", ("母亲身份证号", "身份证号", "公民身份号码")),
-        Column("name", ("母亲姓名", "姓名")),
-        Column("phone", ("联系电话", "电话"), required=False),
-        Column("birth_date", ("婴儿出生日期", "出生日期")),
-        Column("birth_certificate_no", ("出生医学证明编号",), required=False),
-        Column("reimbursement_date", ("报销日期",)),
+        Column("母亲身份证号", ("母亲身份证号", "身份证号", "公民身份号码")),
+        Column("母亲姓名", ("母亲姓名", "姓名")),
+        Column("联系电话", ("联系电话", "电话"), required=False),
+        Column("婴儿出生日期", ("婴儿出生日期", "出生日期")),
+        Column("出生医学证明编号", ("出生医学证明编号", "出生证编号"), required=False),
+        Column("报销日期", ("报销日期", "生育保险报销日期")),
     )
 
     def record_key(self, record: Mapping[str, Any]) -> str:

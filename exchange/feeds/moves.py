@@ -20,21 +20,23 @@ from enrollment.models import Resident, ResidentStatus
 
 from ..models import FeedOutcome, ResidentMove
 from .base import Feed, FeedResult
-from .lookups import NAME_DIFFERS, FeedIdNumberField, chunk_people, id_birth_date, not_after_today, serializer_today
+from .fields import FeedIdNumberField, date_not_after_today
+from .lookups import NAME_DIFFERS, chunk_people, id_birth_date
 
 MOVE_REASON = "公安户籍迁出信息：迁出省外"
 
 
 class MoveSerializer(serializers.Serializer):
-    id_number = FeedIdNumberField(help_text="迁出人员的18位身份证号。")
-    name = serializers.CharField(max_length=64, help_text="姓名，应与居民档案一致。")
-    move_date = serializers.DateField(help_text="迁出日期，不能晚于今天。")
+    id_number = FeedIdNumberField(label="身份证号", help_text="迁出人员的18位公民身份号码")
+    name = serializers.CharField(label="姓名", max_length=64, help_text="应与居民档案一致")
+    move_date = serializers.DateField(label="迁出日期")
     destination = serializers.CharField(
-        max_length=100, required=False, allow_blank=True, default="", help_text="迁往地（区划名称）。"
+        label="迁往地", max_length=100, required=False, allow_blank=True, default="", help_text="迁往地的区划名称"
     )
 
     def validate_move_date(self, value: datetime.date) -> datetime.date:
-        return not_after_today(value, today=serializer_today(self), label="迁出日期")
+        date_not_after_today(value, "迁出日期")
+        return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs["move_date"] < id_birth_date(attrs["id_number"]):
@@ -47,10 +49,10 @@ class MovesFeed(Feed):
     label = "公安户籍迁出"
     serializer_class = MoveSerializer
     columns = (
-        Column("id_number", ("身份证号", "公民身份号码", "身份证号码")),
-        Column("name", ("姓名",)),
-        Column("move_date", ("迁出日期",)),
-        Column("destination", ("迁往地", "迁入地"), required=False),
+        Column("身份证号", ("身份证号", "公民身份号码", "身份证号码")),
+        Column("姓名", ("姓名",)),
+        Column("迁出日期", ("迁出日期",)),
+        Column("迁往地", ("迁往地", "迁入地"), required=False),
     )
 
     def record_key(self, record: Mapping[str, Any]) -> str:

@@ -23,24 +23,28 @@ from divisions.models import Division
 from ..models import FeedOutcome, StudentRoll
 from ..models.school_rolls import FIRST_ENROLLMENT_SCHOOL_TYPES, SchoolType
 from .base import Feed, FeedResult
-from .lookups import NAME_DIFFERS, FeedIdNumberField, chunk_people, not_after_today, serializer_today
+from .fields import FeedIdNumberField, date_not_after_today
+from .lookups import NAME_DIFFERS, chunk_people
 
 DIVISION_CODE_LENGTHS = (6, 9, 12)
 ROLL_FIELDS = ("name", "school_division_id", "school_type", "enrolment_date", "first_time")
 
 
 class SchoolRollSerializer(serializers.Serializer):
-    id_number = FeedIdNumberField(help_text="学生的18位身份证号。")
-    name = serializers.CharField(max_length=64, help_text="学生姓名。")
-    school_name = serializers.CharField(max_length=100, help_text="学校名称。")
+    id_number = FeedIdNumberField(label="身份证号", help_text="学生的18位公民身份号码")
+    name = serializers.CharField(label="姓名", max_length=64)
+    school_name = serializers.CharField(label="学校名称", max_length=100)
     school_division = serializers.CharField(
-        max_length=12, help_text="学校所在地的区划代码：6位区县代码，或9位乡镇、12位村（社区）代码。"
+        label="学校所在地代码",
+        max_length=12,
+        help_text="学校所在地的区划代码：6位区县代码，或9位乡镇、12位村（社区）代码",
     )
-    enrolment_date = serializers.DateField(help_text="入学日期，不能晚于今天。")
-    first_time = serializers.BooleanField(help_text="是否新生（本学年新入学）。")
+    enrolment_date = serializers.DateField(label="入学日期")
+    first_time = serializers.BooleanField(label="是否新生", help_text="本学年新入学为 true")
     school_type = serializers.ChoiceField(
+        label="学校类别",
         choices=SchoolType.choices,
-        help_text="学校类别：university 高等院校、technical 技工院校、primary_secondary 中小学。",
+        help_text="university 高等院校，technical 技工院校，primary_secondary 中小学",
     )
 
     def validate_school_division(self, value: str) -> str:
@@ -50,7 +54,8 @@ class SchoolRollSerializer(serializers.Serializer):
         return code
 
     def validate_enrolment_date(self, value: datetime.date) -> datetime.date:
-        return not_after_today(value, today=serializer_today(self), label="入学日期")
+        date_not_after_today(value, "入学日期")
+        return value
 
 
 def first_enrollment_note(*, school_type: str, first_time: bool, school_county: str) -> str:
@@ -68,13 +73,13 @@ class SchoolRollsFeed(Feed):
     label = "教育部门学籍"
     serializer_class = SchoolRollSerializer
     columns = (
-        Column("id_number", ("身份证号", "公民身份号码", "学生身份证号")),
-        Column("name", ("姓名", "学生姓名")),
-        Column("school_name", ("学校名称", "学校")),
-        Column("school_division", ("学校所在地区划代码", "学校区划代码")),
-        Column("enrolment_date", ("入学日期",)),
-        Column("first_time", ("是否新生", "新生")),
-        Column("school_type", ("学校类别",)),
+        Column("身份证号", ("身份证号", "公民身份号码", "学生身份证号")),
+        Column("姓名", ("姓名", "学生姓名")),
+        Column("学校名称", ("学校名称", "学校")),
+        Column("学校所在地代码", ("学校所在地代码", "学校所在地区划代码", "学校区划代码")),
+        Column("入学日期", ("入学日期",)),
+        Column("是否新生", ("是否新生", "新生")),
+        Column("学校类别", ("学校类别",)),
     )
 
     def record_key(self, record: Mapping[str, Any]) -> str:

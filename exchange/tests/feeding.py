@@ -10,16 +10,16 @@ from tests.factories import first_village
 TODAY = datetime.date(2026, 12, 1)
 
 
-def checked(feed, payload, today=TODAY):
+def checked(feed, payload):
     """The validated record, or the serializer's errors (a dict) when it refuses the payload."""
-    serializer = feed.serializer_class(data=payload, context={"today": today})
+    serializer = feed.serializer_class(data=payload)
     if not serializer.is_valid():
         return serializer.errors
     return serializer.validated_data
 
 
 def feed_apply(feed, actor, payloads, today=TODAY):
-    records = [checked(feed, payload, today) for payload in payloads]
+    records = [checked(feed, payload) for payload in payloads]
     return feed.apply(actor=actor, records=records, today=today)
 
 

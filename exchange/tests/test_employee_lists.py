@@ -4,6 +4,7 @@ one per person and year, and the double enrollment across schemes in the record'
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from enrollment.models import EmployeeInsuredYear, EmployeeYearSource
 from enrollment.rules import id_number_compose
@@ -99,14 +100,14 @@ def test_people_not_found_or_misnamed_are_queued_and_nothing_is_recorded(clerk, 
 def test_a_malformed_list_record_is_refused_in_chinese_and_nothing_is_written(clerk, yujing_resident):
     # when
     errors = [
-        checked(INSURED, listed(yujing_resident, year=2027)),
+        checked(INSURED, listed(yujing_resident, year=2099)),
         checked(INSURED, listed(yujing_resident, year=1980)),
         checked(STOPPED, listed(yujing_resident, stop_date="2024-06-30")),
         checked(STOPPED, listed(yujing_resident)),
     ]
     # then
     assert errors == [
-        {"year": ["职工医保参保年度2027年晚于今年（2026年），不能登记尚未开始的年度。"]},
+        {"year": [f"职工医保参保年度2099年晚于今年（{timezone.localdate().year}年），不能登记尚未开始的年度。"]},
         {"year": ["职工医保参保年度1980年早于出生年份（1985年）。"]},
         {"stop_date": ["停保日期早于职工医保参保年度。"]},
         {"stop_date": ["该字段是必填项。"]},
