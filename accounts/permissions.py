@@ -39,6 +39,11 @@ BULK_IMPORT = "bulk.add_bulkimportjob"
 # The reconciliation of the tax bureau's payment records with the enrollments (征缴入库对账); re-running the match
 # needs BULK_IMPORT.
 VIEW_TAX_PAYMENT = "tax_payments.view_taxpaymentrecord"
+# Inbound feeds of other departments (exchange/): a county's system account sends them; clerks see the batches and
+# settle the records waiting for a person.
+EXCHANGE_FEED_SEND = "exchange.add_feedbatch"
+VIEW_EXCHANGE = "exchange.view_feedbatch"
+RESOLVE_EXCHANGE_RECORD = "exchange.change_feedrecord"
 WINDOW_WORK = frozenset(
     {
         VIEW_RESIDENT,
@@ -58,7 +63,9 @@ WINDOW_WORK = frozenset(
 )
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.WINDOW_CLERK: WINDOW_WORK | {VIEW_PROGRESS, VIEW_UNINSURED, BULK_IMPORT, VIEW_TAX_PAYMENT},
+    Role.WINDOW_CLERK: WINDOW_WORK
+    | {VIEW_PROGRESS, VIEW_UNINSURED, BULK_IMPORT, VIEW_TAX_PAYMENT}
+    | {VIEW_EXCHANGE, RESOLVE_EXCHANGE_RECORD},
     Role.TOWNSHIP_OFFICIAL: frozenset(
         {
             VIEW_RESIDENT,
@@ -112,7 +119,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         VIEW_UNINSURED,
         PUSH_UNINSURED_LIST,
         CHANGE_UNINSURED_PERSON,
-    },
+    }
+    | {EXCHANGE_FEED_SEND, VIEW_EXCHANGE, RESOLVE_EXCHANGE_RECORD},
 }
 
 

@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 from enrollment.api.enrollments import ClaimSummaryView, EnrollmentViewSet
 from enrollment.api.quotes import PolicyQuoteView
 from enrollment.api.residents import ResidentViewSet
+from exchange.api import FeedBatchView, FeedReceiveView
 from newborns.api import NewbornViewSet, PreEnrollmentView
 from reports.api import SettlementView
 from subsidies.api import IdentityView
@@ -22,5 +23,7 @@ urlpatterns = [
     path("fiscal/settlement/", SettlementView.as_view(), name="fiscal-settlement"),
     # Before the router: "pre-enrollments" is not a birth certificate number.
     path("newborns/pre-enrollments/", PreEnrollmentView.as_view(), name="pre-enrollment-create"),
+    path("exchange/batches/<int:pk>/", FeedBatchView.as_view(), name="exchange-batch"),
+    path("exchange/<slug:kind>/", FeedReceiveView.as_view(), name="exchange-feed-receive"),
     *router.urls,
 ]

@@ -27,6 +27,7 @@ urlpatterns = [
     path("targets/", include("targets.urls")),
     path("bulk/tax-payments/", include("tax_payments.urls")),
     path("bulk/", include("bulk.urls")),
+    path("exchange/", include("exchange.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -21,3 +21,7 @@ class ExchangeConfig(AppConfig):
         feed_register(MaternityFeed())
         feed_register(EmployeeInsuredFeed())
         feed_register(EmployeeStoppedFeed())
+
+        from .todos import todos_register
+
+        todos_register()  # the home page's lines of records waiting for a clerk and of death refunds to open

@@ -6,6 +6,7 @@ from typing import Any
 from django.utils import timezone
 from rest_framework import serializers
 
+from core.tabular import CellUnreadable, cell_date
 from enrollment.rules import IdNumberError, id_number_read
 
 
@@ -31,3 +32,28 @@ def date_not_after_today(value: datetime.date, label: str) -> None:
     """R13.0: a date another department reports has happened; one after today is a mistake."""
     if value > timezone.localdate():
         raise serializers.ValidationError(f"{label}（{value.isoformat()}）晚于今天。")
+
+
+class FeedDateField(serializers.DateField):
+    """A date as 2026-01-01, or as a department's file writes it (2026/1/1, 2026年1月1日, 20260101, an Excel date)."""
+
+    def to_internal_value(self, value: Any) -> datetime.date:
+        if isinstance(value, datetime.date | str) and not isinstance(value, datetime.datetime):
+            try:
+                date = cell_date(value)
+            except CellUnreadable as error:
+                raise serializers.ValidationError("格式不正确，请写成2026-01-01。") from error
+            if date is not None:
+                return date
+        return super().to_internal_value(value)
+
+
+class LabelledChoiceField(serializers.ChoiceField):
+    """A choice given by its value (M) or, as files write it, by its Chinese label (男)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        text = str(data).strip() if data is not None else data
+        for value, label in self.choices.items():
+            if text == label:
+                return value
+        return super().to_internal_value(text)

@@ -4,7 +4,7 @@ the bureau learns of a birth from the mother's reimbursement and reminds her to 
 Every valid record is kept, one per mother and birth date. A mother found in the receiving user's scope is linked and
 counted in her village; one not found, or named otherwise than in the registry, is kept under the receiving user's
 division and queued for a clerk. The mothers whose baby is not yet registered are read by
-selectors.maternity.maternity_mothers_babies_unenrolled, for outreach.
+exchange.selectors.maternity_mothers_babies_unenrolled, for outreach.
 """
 
 import datetime

@@ -2,9 +2,10 @@
 陕医保发〔2024〕7号 二（五）).
 
 Every valid roll is kept, one per student, school and school year. A first-time university or technical-school
-student is then known to the window, which quotes R9.1 for their first enrollment at the school's location
-(selectors.school_rolls.student_first_enrollment_roll). A student not registered in the receiving user's scope is
-queued for a clerk only when the school lies in that scope: the school's county is where the student enrolls.
+student is then known: exchange.selectors.student_first_enrollment_roll tells the window that R9.1 applies to their
+first enrollment at the school's location (the clerk chooses 大中专学生首次参保 with it). A student not registered in
+the receiving user's scope is queued for a clerk only when the school lies in that scope: the school's county is
+where the student enrolls.
 """
 
 import datetime

@@ -17,8 +17,9 @@ class FeedOutcome(models.TextChoices):
     RESOLVED = "resolved", "已人工处理"
 
 
-# The outcomes after which the same record received again changes nothing (idempotency).
-SETTLED_OUTCOMES = (FeedOutcome.APPLIED, FeedOutcome.RESOLVED)
+# The records after which the same record received again changes nothing (idempotency): applied on receipt, or
+# applied by a clerk from the queue (a record the clerk dismissed may come again, corrected).
+SETTLED = models.Q(outcome="applied") | models.Q(outcome="resolved", dismissed=False)
 
 
 class FeedChannel(models.TextChoices):
@@ -78,7 +79,7 @@ class FeedRecord(models.Model):
     county = models.ForeignKey(
         "divisions.Division", verbose_name="接收区划", on_delete=models.PROTECT, related_name="+"
     )
-    position = models.PositiveIntegerField("批次内序号", help_text="接口请求中的第几条，或文件中的行号。")
+    position = models.PositiveIntegerField("批次内序号", help_text="接口请求或文件中的第几条记录。")
     record_key = models.CharField("记录标识", max_length=128, help_text="同一类数据中标识同一条记录的键，如身份证号。")
     payload_digest = models.CharField("内容摘要", max_length=64, help_text="收到内容的SHA-256摘要，用于识别重复收到。")
     payload = models.JSONField("收到内容", default=dict)
@@ -111,6 +112,7 @@ class FeedRecord(models.Model):
     )
     resolved_at = models.DateTimeField("人工处理时间", null=True, blank=True)
     resolution_note = models.CharField("人工处理说明", max_length=200, blank=True)
+    dismissed = models.BooleanField("不予处理", default=False)
     received_at = models.DateTimeField("接收时间", default=timezone.now)
 
     class Meta:
@@ -126,10 +128,15 @@ class FeedRecord(models.Model):
             # A record applies once: received again it is UNCHANGED (exchange.services).
             models.UniqueConstraint(
                 fields=["kind", "record_key"],
-                condition=models.Q(outcome__in=["applied", "resolved"]),
+                condition=SETTLED,
                 name="feed_record_settled_once",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.record_key}（{self.get_outcome_display()}）"
+        return f"{self.kind} #{self.pk}（{self.get_outcome_display()}）"
+
+    @property
+    def key_id_number(self) -> str:
+        """The ID number a record key begins with (every feed's key names its person first: "<ID>:<more>")."""
+        return self.record_key.partition(":")[0]
