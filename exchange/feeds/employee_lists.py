@@ -22,7 +22,7 @@ from enrollment.services import EmployeeYearEntry, employee_insured_years_record
 from ..models import FeedOutcome
 from .base import Feed, FeedResult
 from .fields import FeedIdNumberField, date_not_after_today
-from .lookups import NAME_DIFFERS, chunk_people, id_birth_date
+from .lookups import NAME_DIFFERS, ResolvedByApplying, chunk_people, id_birth_date
 
 DOUBLE_ENROLLMENT = "同年度已参加城乡居民医保，疑似重复参保（R12.1）。"
 ID_COLUMN = Column("身份证号", ("身份证号", "公民身份号码", "身份证号码"))
@@ -65,7 +65,7 @@ class EmployeeStoppedSerializer(EmployeeInsuredSerializer):
         return attrs
 
 
-class EmployeeListFeed(Feed):
+class EmployeeListFeed(ResolvedByApplying, Feed):
     """What the insured and the stopped lists share; the stopped list carries the stop date too."""
 
     reason: str

@@ -23,7 +23,7 @@ from newborns.models import BirthRecord
 from ..models import FeedOutcome, MaternityReimbursement
 from .base import Feed, FeedResult
 from .fields import FeedIdNumberField, date_not_after_today
-from .lookups import NAME_DIFFERS, chunk_people, id_birth_date
+from .lookups import NAME_DIFFERS, ResolvedByApplying, chunk_people, id_birth_date
 
 MATERNITY_FIELDS = ("mother_name", "phone", "birth_certificate_no", "reimbursement_date")
 BABY_REGISTERED = "婴儿已办理出生登记参保（R7.1）。"
@@ -73,7 +73,7 @@ def births_registered(records: Sequence[Mapping[str, Any]]) -> tuple[set[str], s
     return {row[0] for row in found}, {(row[1], row[2]) for row in found}
 
 
-class MaternityFeed(Feed):
+class MaternityFeed(ResolvedByApplying, Feed):
     kind = "maternity"
     label = "生育保险报销"
     serializer_class = MaternitySerializer
@@ -119,6 +119,12 @@ class MaternityFeed(Feed):
             baby = BABY_REGISTERED if registered else BABY_NOT_REGISTERED
             key = (record["id_number"], record["birth_date"])
             row = kept.get(key) or created.get(key)
+            if row is not None and row.mother_id is None and mother is not None and row.pk is not None:
+                row.mother, row.division_id, row.updated_at = mother, mother.household_division_id, now
+                updated[row.pk] = row
+                message = f"已将生育保险报销关联到母亲的居民档案。{baby}"
+                results.append(FeedResult(FeedOutcome.APPLIED, message, resident_id))
+                continue
             if row is not None:
                 if all(getattr(row, field) == values[field] for field in MATERNITY_FIELDS):
                     results.append(FeedResult(FeedOutcome.UNCHANGED, "该生育保险报销已登记，未作改动。", resident_id))
@@ -147,5 +153,7 @@ class MaternityFeed(Feed):
                 message = f"已记录生育保险报销。母亲{people.missing_message(record['id_number'])}，待经办人核实。{baby}"
                 results.append(FeedResult(FeedOutcome.QUEUED, message))
         MaternityReimbursement.objects.bulk_create(created.values())
-        MaternityReimbursement.objects.bulk_update(updated.values(), [*MATERNITY_FIELDS, "updated_at"])
+        MaternityReimbursement.objects.bulk_update(
+            updated.values(), [*MATERNITY_FIELDS, "mother", "division", "updated_at"]
+        )
         return results

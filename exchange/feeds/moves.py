@@ -21,7 +21,7 @@ from enrollment.models import Resident, ResidentStatus
 from ..models import FeedOutcome, ResidentMove
 from .base import Feed, FeedResult
 from .fields import FeedIdNumberField, date_not_after_today
-from .lookups import NAME_DIFFERS, chunk_people, id_birth_date
+from .lookups import NAME_DIFFERS, ResolvedByApplying, chunk_people, id_birth_date
 
 MOVE_REASON = "公安户籍迁出信息：迁出省外"
 
@@ -44,7 +44,7 @@ class MoveSerializer(serializers.Serializer):
         return attrs
 
 
-class MovesFeed(Feed):
+class MovesFeed(ResolvedByApplying, Feed):
     kind = "moves"
     label = "公安户籍迁出"
     serializer_class = MoveSerializer

@@ -25,7 +25,7 @@ from ..models import FeedOutcome, StudentRoll
 from ..models.school_rolls import FIRST_ENROLLMENT_SCHOOL_TYPES, SchoolType
 from .base import Feed, FeedResult
 from .fields import FeedIdNumberField, date_not_after_today
-from .lookups import NAME_DIFFERS, chunk_people
+from .lookups import NAME_DIFFERS, ResolvedByApplying, chunk_people
 
 DIVISION_CODE_LENGTHS = (6, 9, 12)
 ROLL_FIELDS = ("name", "school_division_id", "school_type", "enrolment_date", "first_time")
@@ -69,7 +69,7 @@ def first_enrollment_note(*, school_type: str, first_time: bool, school_county: 
     )
 
 
-class SchoolRollsFeed(Feed):
+class SchoolRollsFeed(ResolvedByApplying, Feed):
     kind = "school-rolls"
     label = "教育部门学籍"
     serializer_class = SchoolRollSerializer
@@ -122,6 +122,11 @@ class SchoolRollsFeed(Feed):
             )
             resident_id = person.pk if person is not None else None
             roll = kept.get(key) or created.get(key)
+            if roll is not None and roll.resident_id is None and resident is not None and roll.pk is not None:
+                roll.resident, roll.updated_at = resident, now
+                updated[roll.pk] = roll
+                results.append(FeedResult(FeedOutcome.APPLIED, f"已将学籍关联到学生的居民档案。{note}", resident_id))
+                continue
             if roll is not None:
                 if all(getattr(roll, field) == values[field] for field in ROLL_FIELDS):
                     results.append(FeedResult(FeedOutcome.UNCHANGED, "该学籍已登记，未作改动。", resident_id))

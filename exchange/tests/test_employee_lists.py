@@ -9,10 +9,12 @@ from django.utils import timezone
 from enrollment.models import EmployeeInsuredYear, EmployeeYearSource
 from enrollment.rules import id_number_compose
 from exchange.feeds.employee_lists import DOUBLE_ENROLLMENT, EmployeeInsuredFeed, EmployeeStoppedFeed
-from exchange.models import FeedOutcome
+from exchange.models import FeedChannel, FeedOutcome
+from exchange.services import feed_receive, feed_record_resolve
 from tests.factories import EnrollmentFactory
 
 from .feeding import TODAY, checked, feed_apply, outcomes, residents_bulk
+from .helpers import exchange_account
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +127,32 @@ def test_a_chunk_of_1000_list_records_takes_a_bounded_number_of_queries(clerk, d
     # then
     assert {result.outcome for result in results} == {FeedOutcome.APPLIED}
     assert EmployeeInsuredYear.objects.filter(source=EmployeeYearSource.IMPORT).count() == 1000
+
+
+def test_lists_received_through_the_exchange_service_count_each_outcome(yujing_resident):
+    # given
+    sender = exchange_account()
+    records = [listed(yujing_resident), listed(yujing_resident), listed(yujing_resident, year=2099)]
+    # when
+    batch = feed_receive(actor=sender, kind="employee-insured", records=records, channel=FeedChannel.API, today=TODAY)
+    # then
+    assert (batch.applied_count, batch.unchanged_count, batch.queued_count, batch.rejected_count) == (1, 1, 0, 1)
+    assert years_of(yujing_resident) == [(2025, EmployeeYearSource.IMPORT, None, sender.pk)]
+
+
+def test_a_queued_list_record_is_recorded_for_the_resident_the_clerk_chooses(clerk, yujing_resident):
+    # given
+    batch = feed_receive(
+        actor=exchange_account(),
+        kind="employee-stopped",
+        records=[listed(yujing_resident, name="王玉", stop_date="2025-12-31")],
+        channel=FeedChannel.API,
+        today=TODAY,
+    )
+    # when
+    resolved = feed_record_resolve(
+        actor=clerk, record_id=batch.records.get().pk, resident_id=yujing_resident.pk, note="", today=TODAY
+    )
+    # then
+    assert resolved.message.endswith(f"人工处理：{RECORDED_2025}")
+    assert years_of(yujing_resident) == [(2025, EmployeeYearSource.IMPORT, D(2025, 12, 31), clerk.pk)]

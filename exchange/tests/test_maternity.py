@@ -8,12 +8,14 @@ import pytest
 from enrollment.rules import id_number_compose
 from exchange.feeds.lookups import NAME_DIFFERS, NOT_REGISTERED
 from exchange.feeds.maternity import BABY_NOT_REGISTERED, BABY_REGISTERED, MaternityFeed
-from exchange.models import FeedOutcome, MaternityReimbursement
+from exchange.models import FeedChannel, FeedOutcome, MaternityReimbursement
 from exchange.selectors import maternity_mothers_babies_unenrolled
+from exchange.services import feed_receive, feed_record_resolve
 from newborns.services import newborn_register
 from tests.factories import ResidentFactory, first_village
 
 from .feeding import TODAY, checked, feed_apply, outcomes, residents_bulk
+from .helpers import exchange_account
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +139,34 @@ def test_a_chunk_of_1000_reimbursements_takes_a_bounded_number_of_queries(clerk,
     # then
     assert {result.outcome for result in results} == {FeedOutcome.APPLIED}
     assert maternity_mothers_babies_unenrolled(actor=clerk, today=TODAY).count() == 1000
+
+
+def test_reimbursements_received_through_the_exchange_service_count_each_outcome(mother):
+    # given
+    sender = exchange_account()
+    records = [reimbursement(mother), reimbursement(mother), reimbursement(mother, phone="138-abc")]
+    # when
+    batch = feed_receive(actor=sender, kind="maternity", records=records, channel=FeedChannel.API, today=TODAY)
+    # then
+    assert (batch.applied_count, batch.unchanged_count, batch.queued_count, batch.rejected_count) == (1, 1, 0, 1)
+    assert MaternityReimbursement.objects.get().mother_id == mother.pk
+
+
+def test_a_queued_reimbursement_is_linked_to_the_mother_the_clerk_chooses(clerk, mother, yujing_official):
+    # given
+    batch = feed_receive(
+        actor=exchange_account(),
+        kind="maternity",
+        records=[reimbursement(mother, name="刘方")],
+        channel=FeedChannel.API,
+        today=TODAY,
+    )
+    # when
+    resolved = feed_record_resolve(
+        actor=clerk, record_id=batch.records.get().pk, resident_id=mother.pk, note="", today=TODAY
+    )
+    # then
+    assert resolved.message.endswith(f"人工处理：已将生育保险报销关联到母亲的居民档案。{BABY_NOT_REGISTERED}")
+    assert [row.mother_id for row in maternity_mothers_babies_unenrolled(actor=yujing_official, today=TODAY)] == [
+        mother.pk
+    ]

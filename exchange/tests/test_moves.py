@@ -6,16 +6,18 @@ import datetime
 import pytest
 
 from accounts.models import Role
-from conftest import make_user
+from conftest import make_user, token_client
 from enrollment.models import Resident, ResidentStatus
 from enrollment.rules import id_number_compose
 from exchange.feeds.moves import MOVE_REASON, MovesFeed
-from exchange.models import FeedOutcome, ResidentMove
+from exchange.models import FeedBatch, FeedChannel, FeedOutcome, ResidentMove
+from exchange.services import feed_receive, feed_record_resolve
 from tests.factories import ResidentFactory, first_village
 from uninsured.models import UninsuredPerson, UninsuredReason
 from uninsured.selectors import uninsured_ledger_counts, uninsured_ledger_people, uninsured_ledger_rows
 
 from .feeding import TODAY, checked, feed_apply, outcomes, residents_bulk
+from .helpers import exchange_account
 
 pytestmark = pytest.mark.django_db
 
@@ -156,3 +158,47 @@ def test_a_chunk_of_1000_moves_takes_a_bounded_number_of_queries(clerk, django_a
     assert {result.outcome for result in results} == {FeedOutcome.APPLIED}
     assert Resident.objects.filter(status=ResidentStatus.MOVED_OUT).count() == 1000
     assert ResidentMove.objects.count() == 1000
+
+
+def test_moves_posted_to_the_api_are_kept_with_their_outcomes_and_sent_again_change_nothing(yujing_resident):
+    # given
+    client = token_client(exchange_account())
+    body = {"records": [move(yujing_resident), move(yujing_resident, id_number="140621198503120000")]}
+    # when
+    first = client.post("/api/v1/exchange/moves/", body, format="json")
+    history_rows = yujing_resident.history.count()
+    again = client.post("/api/v1/exchange/moves/", body, format="json")
+    # then
+    assert first.status_code == again.status_code == 201
+    first_batch, second_batch = FeedBatch.objects.order_by("id")
+    assert [
+        (batch.applied_count, batch.unchanged_count, batch.queued_count, batch.rejected_count)
+        for batch in (first_batch, second_batch)
+    ] == [(1, 0, 0, 1), (0, 1, 0, 1)]
+    assert (yujing_resident.history.count(), ResidentMove.objects.count()) == (history_rows, 1)
+
+
+def test_a_queued_move_is_applied_to_the_resident_the_clerk_chooses(clerk, yujing_resident):
+    # given
+    batch = feed_receive(
+        actor=exchange_account(),
+        kind="moves",
+        records=[move(yujing_resident, name="王玉")],
+        channel=FeedChannel.API,
+        today=TODAY,
+    )
+    queued = batch.records.get()
+    # when
+    resolved = feed_record_resolve(
+        actor=clerk, record_id=queued.pk, resident_id=yujing_resident.pk, note="", today=TODAY
+    )
+    # then
+    yujing_resident.refresh_from_db()
+    assert (queued.outcome, resolved.outcome, yujing_resident.status) == (
+        FeedOutcome.QUEUED,
+        FeedOutcome.RESOLVED,
+        ResidentStatus.MOVED_OUT,
+    )
+    assert resolved.message.endswith(
+        "人工处理：已标记为迁出（2026年11月20日迁往北京市朝阳区），未参保台账中显示为已迁出（R13.5）。"
+    )

@@ -9,11 +9,15 @@ import pytest
 from accounts.models import Role
 from conftest import make_user
 from enrollment.rules import id_number_compose
+from enrollment.services import resident_create
 from exchange.feeds.school_rolls import SchoolRollsFeed
-from exchange.models import FeedOutcome, StudentRoll
+from exchange.models import FeedChannel, FeedOutcome, StudentRoll
 from exchange.selectors import student_first_enrollment_roll, student_rolls
+from exchange.services import feed_receive, feed_record_resolve
+from tests.factories import first_village
 
 from .feeding import TODAY, checked, feed_apply, outcomes, residents_bulk
+from .helpers import exchange_account
 
 pytestmark = pytest.mark.django_db
 
@@ -138,3 +142,38 @@ def test_a_chunk_of_1000_rolls_takes_a_bounded_number_of_queries(clerk, django_a
     # then
     assert {result.outcome for result in results} == {FeedOutcome.APPLIED}
     assert StudentRoll.objects.filter(resident__isnull=False).count() == 1000
+
+
+def test_rolls_received_through_the_exchange_service_count_each_outcome(yujing_resident):
+    # given
+    sender = exchange_account()
+    records = [roll(yujing_resident), roll(yujing_resident), roll(yujing_resident, school_type="kindergarten")]
+    # when
+    batch = feed_receive(actor=sender, kind="school-rolls", records=records, channel=FeedChannel.API, today=TODAY)
+    # then
+    assert (batch.applied_count, batch.unchanged_count, batch.queued_count, batch.rejected_count) == (1, 1, 0, 1)
+    assert StudentRoll.objects.get().resident_id == yujing_resident.pk
+
+
+def test_a_queued_roll_of_a_student_registered_later_is_linked_when_the_clerk_chooses_them(clerk):
+    # given
+    sender = exchange_account()
+    student_id = id_number_compose(address_code="140621", birth_date=D(2008, 5, 1), sequence=41)
+    batch = feed_receive(
+        actor=sender,
+        kind="school-rolls",
+        records=[roll(id_number=student_id, name="周新生")],
+        channel=FeedChannel.API,
+        today=TODAY,
+    )
+    student = resident_create(
+        actor=clerk, id_number=student_id, name="周新生", household_division=first_village("140621100")
+    )
+    # when
+    resolved = feed_record_resolve(
+        actor=clerk, record_id=batch.records.get().pk, resident_id=student.pk, note="", today=TODAY
+    )
+    # then
+    assert resolved.outcome == FeedOutcome.RESOLVED
+    assert resolved.message.endswith(f"人工处理：已将学籍关联到学生的居民档案。{R9_NOTE}")
+    assert student_first_enrollment_roll(user=clerk, resident=student, today=TODAY).resident_id == student.pk
