@@ -21,7 +21,7 @@ from enrollment.services import EmployeeYearEntry, employee_insured_years_record
 
 from ..models import FeedOutcome
 from .base import Feed, FeedResult
-from .fields import FeedIdNumberField, date_not_after_today
+from .fields import FeedDateField, FeedIdNumberField, date_not_after_today
 from .lookups import NAME_DIFFERS, ResolvedByApplying, chunk_people, id_birth_date
 
 DOUBLE_ENROLLMENT = "同年度已参加城乡居民医保，疑似重复参保（R12.1）。"
@@ -52,7 +52,7 @@ class EmployeeInsuredSerializer(serializers.Serializer):
 
 
 class EmployeeStoppedSerializer(EmployeeInsuredSerializer):
-    stop_date = serializers.DateField(label="停保日期", help_text="职工医保停保日期")
+    stop_date = FeedDateField(label="停保日期", help_text="职工医保停保日期")
 
     def validate_stop_date(self, value: datetime.date) -> datetime.date:
         date_not_after_today(value, "停保日期")

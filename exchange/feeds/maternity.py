@@ -22,7 +22,7 @@ from newborns.models import BirthRecord
 
 from ..models import FeedOutcome, MaternityReimbursement
 from .base import Feed, FeedResult
-from .fields import FeedIdNumberField, date_not_after_today
+from .fields import FeedDateField, FeedIdNumberField, date_not_after_today
 from .lookups import NAME_DIFFERS, ResolvedByApplying, chunk_people, id_birth_date
 
 MATERNITY_FIELDS = ("mother_name", "phone", "birth_certificate_no", "reimbursement_date")
@@ -34,11 +34,11 @@ class MaternitySerializer(serializers.Serializer):
     id_number = FeedIdNumberField(label="母亲身份证号", help_text="母亲的18位公民身份号码")
     name = serializers.CharField(label="母亲姓名", max_length=64)
     phone = serializers.CharField(label="联系电话", max_length=20, required=False, allow_blank=True, default="")
-    birth_date = serializers.DateField(label="婴儿出生日期")
+    birth_date = FeedDateField(label="婴儿出生日期")
     birth_certificate_no = serializers.CharField(
         label="出生医学证明编号", max_length=32, required=False, allow_blank=True, default=""
     )
-    reimbursement_date = serializers.DateField(label="报销日期", help_text="生育保险报销日期")
+    reimbursement_date = FeedDateField(label="报销日期", help_text="生育保险报销日期")
 
     def validate_phone(self, value: str) -> str:
         if not PHONE_PATTERN.match(value):

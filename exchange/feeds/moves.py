@@ -20,7 +20,7 @@ from enrollment.models import Resident, ResidentStatus
 
 from ..models import FeedOutcome, ResidentMove
 from .base import Feed, FeedResult
-from .fields import FeedIdNumberField, date_not_after_today
+from .fields import FeedDateField, FeedIdNumberField, date_not_after_today
 from .lookups import NAME_DIFFERS, ResolvedByApplying, chunk_people, id_birth_date
 
 MOVE_REASON = "公安户籍迁出信息：迁出省外"
@@ -29,7 +29,7 @@ MOVE_REASON = "公安户籍迁出信息：迁出省外"
 class MoveSerializer(serializers.Serializer):
     id_number = FeedIdNumberField(label="身份证号", help_text="迁出人员的18位公民身份号码")
     name = serializers.CharField(label="姓名", max_length=64, help_text="应与居民档案一致")
-    move_date = serializers.DateField(label="迁出日期")
+    move_date = FeedDateField(label="迁出日期")
     destination = serializers.CharField(
         label="迁往地", max_length=100, required=False, allow_blank=True, default="", help_text="迁往地的区划名称"
     )

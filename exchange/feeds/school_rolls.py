@@ -24,7 +24,7 @@ from divisions.models import Division
 from ..models import FeedOutcome, StudentRoll
 from ..models.school_rolls import FIRST_ENROLLMENT_SCHOOL_TYPES, SchoolType
 from .base import Feed, FeedResult
-from .fields import FeedIdNumberField, date_not_after_today
+from .fields import FeedBooleanField, FeedDateField, FeedIdNumberField, LabelledChoiceField, date_not_after_today
 from .lookups import NAME_DIFFERS, ResolvedByApplying, chunk_people
 
 DIVISION_CODE_LENGTHS = (6, 9, 12)
@@ -40,12 +40,12 @@ class SchoolRollSerializer(serializers.Serializer):
         max_length=12,
         help_text="学校所在地的区划代码：6位区县代码，或9位乡镇、12位村（社区）代码",
     )
-    enrolment_date = serializers.DateField(label="入学日期")
-    first_time = serializers.BooleanField(label="是否新生", help_text="本学年新入学为 true")
-    school_type = serializers.ChoiceField(
+    enrolment_date = FeedDateField(label="入学日期")
+    first_time = FeedBooleanField(label="是否新生", help_text="本学年新入学为 true（文件中写“是”）")
+    school_type = LabelledChoiceField(
         label="学校类别",
         choices=SchoolType.choices,
-        help_text="university 高等院校，technical 技工院校，primary_secondary 中小学",
+        help_text="university 高等院校，technical 技工院校，primary_secondary 中小学（文件中可写中文名称）",
     )
 
     def validate_school_division(self, value: str) -> str:

@@ -11,9 +11,9 @@ from conftest import make_user
 from enrollment.rules import id_number_compose
 from enrollment.services import resident_create
 from exchange.feeds.school_rolls import SchoolRollsFeed
-from exchange.models import FeedChannel, FeedOutcome, StudentRoll
+from exchange.models import FeedBatch, FeedChannel, FeedOutcome, StudentRoll
 from exchange.selectors import student_first_enrollment_roll, student_rolls
-from exchange.services import feed_receive, feed_record_resolve
+from exchange.services import feed_file_run, feed_receive, feed_record_resolve
 from tests.factories import first_village
 
 from .feeding import TODAY, checked, feed_apply, outcomes, residents_bulk
@@ -177,3 +177,24 @@ def test_a_queued_roll_of_a_student_registered_later_is_linked_when_the_clerk_ch
     assert resolved.outcome == FeedOutcome.RESOLVED
     assert resolved.message.endswith(f"人工处理：已将学籍关联到学生的居民档案。{R9_NOTE}")
     assert student_first_enrollment_roll(user=clerk, resident=student, today=TODAY).resident_id == student.pk
+
+
+def test_a_nightly_roll_file_in_chinese_is_received_through_the_bulk_path(clerk, yujing_resident, tmp_path):
+    # given
+    path = tmp_path / "学籍.csv"
+    path.write_text(
+        "身份证号,姓名,学校名称,学校所在地代码,入学日期,是否新生,学校类别\n"
+        f"{yujing_resident.id_number},{yujing_resident.name},山阴县职业学院,140621,2026/9/1,是,高等院校\n"
+        f"{yujing_resident.id_number},{yujing_resident.name},山阴县职业学院,140621,2026/9/1,是,幼儿园\n",
+        encoding="utf-8",
+    )
+    # when
+    job = feed_file_run(actor=clerk, kind="school-rolls", path=path)
+    # then
+    batch = FeedBatch.objects.get(bulk_import_job=job)
+    assert (batch.applied_count, batch.rejected_count) == (1, 1)
+    assert list(batch.records.order_by("position").values_list("outcome", flat=True)) == [
+        FeedOutcome.APPLIED,
+        FeedOutcome.REJECTED,
+    ]
+    assert student_first_enrollment_roll(user=clerk, resident=yujing_resident, today=TODAY).first_time is True
