@@ -57,7 +57,14 @@ class FeedReceiveView(APIView):
         parameters=[
             OpenApiParameter(
                 "kind", OpenApiTypes.STR, OpenApiParameter.PATH, enum=sorted(FEEDS) or None, description="数据类型"
-            )
+            ),
+            OpenApiParameter(
+                "county",
+                OpenApiTypes.STR,
+                OpenApiParameter.QUERY,
+                required=False,
+                description="接收数据的区县（6位代码）；县级账号不填，为账号所属区县。",
+            ),
         ],
         request=FeedRequestSerializer,
         responses={201: FeedBatchSerializer},
@@ -80,6 +87,7 @@ class FeedReceiveView(APIView):
                 records=records,  # type: ignore[arg-type]  # a record that is no object is rejected, as received
                 channel=FeedChannel.API,
                 today=timezone.localdate(),
+                county_code=str(request.query_params.get("county", "")).strip(),
             )
         except DjangoValidationError as error:
             raise api_validation_error(error) from None

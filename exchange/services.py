@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import BULK_IMPORT
+from accounts.scope import user_can_see_division
 from bulk.models import BulkImportJob
 from bulk.services import bulk_import_run
 from divisions.codes import code_at_level
@@ -32,7 +33,8 @@ from .models.records import SETTLED
 from .selectors import feed_record_queue
 
 CHUNK_RECORDS = 2_000
-NOT_A_COUNTY_ACCOUNT = "发送账号须属于一个县（区）或其下的区划，才能接收其他部门的数据。"
+NOT_A_COUNTY_ACCOUNT = "发送账号不属于某一县（区），请指明接收数据的区县（county）。"
+COUNTY_CODE_LENGTH = 6
 
 
 def _json_value(value: object) -> object:
@@ -68,11 +70,21 @@ def serializer_errors_text(errors: object, labels: Mapping[str, str]) -> str:
     return "".join(parts)
 
 
-def feed_county_code(*, actor: User) -> str:
-    """The county an account receives for: the county of its division. A user above a county cannot send."""
+def feed_county_code(*, actor: User, county_code: str = "") -> str:
+    """The county an account receives for: the county of its division, or for an account above the counties (a
+    city's or the province's), the county it names in its scope."""
+    if county_code:
+        if not county_code.isdigit() or len(county_code) != COUNTY_CODE_LENGTH:
+            raise ValidationError({"county": "接收区县应为6位县级区划代码。"})
+        if (
+            not user_can_see_division(user=actor, division_code=county_code)
+            or not Division.objects.filter(code=county_code, level=DivisionLevel.COUNTY).exists()
+        ):
+            raise ValidationError({"county": "没有找到该区县，或不在您的管辖范围内。"})
+        return county_code
     county = code_at_level(actor.division_id or "", DivisionLevel.COUNTY) if actor.division_id else None
     if county is None:
-        raise ValidationError({"non_field_errors": NOT_A_COUNTY_ACCOUNT})
+        raise ValidationError({"county": NOT_A_COUNTY_ACCOUNT})
     return county
 
 
@@ -91,15 +103,20 @@ def feed_receive(
     channel: str,
     today: datetime.date,
     bulk_job: BulkImportJob | None = None,
+    county_code: str = "",
 ) -> FeedBatch:
     """Receive `records` of the feed `kind` from `actor` (an account of a county), or from a bulk file of the job's
-    county; returns the batch with its counts. The records are numbered 1, 2, 3… in the order received."""
+        county; returns the batch with its counts. The records are numbered 1, 2, 3… in the order received. An account
+    above the counties names the county it sends for (`county_code`)."""
     feed = FEEDS.get(kind)
     if feed is None:
         raise ValidationError({"kind": f"没有“{kind}”这类数据。"})
     if channel not in FeedChannel.values:
         raise ValidationError({"channel": "接收方式应为接口推送或文件导入。"})
-    county_code = bulk_job.county_id if bulk_job is not None else feed_county_code(actor=actor)
+    if bulk_job is not None:
+        county_code = bulk_job.county_id
+    else:
+        county_code = feed_county_code(actor=actor, county_code=county_code)
     batch = FeedBatch(kind=kind, channel=channel, county_id=county_code, sent_by=actor, bulk_import_job=bulk_job)
     batch.full_clean()
     batch.save()
@@ -146,7 +163,7 @@ def _chunk_receive(
         rows.append(record)
         serializer = feed.serializer_class(data=raw) if isinstance(raw, Mapping) else None
         if serializer is None or not serializer.is_valid():
-            record.payload = _json_value(raw)  # type: ignore[assignment]
+            record.payload = _json_value(raw)
             record.payload_digest = payload_digest(record.payload)
             record.outcome = FeedOutcome.REJECTED
             record.message = (
@@ -154,7 +171,7 @@ def _chunk_receive(
             )
             continue
         values = dict(serializer.validated_data)
-        record.payload = _json_value(values)  # type: ignore[assignment]
+        record.payload = _json_value(values)
         record.payload_digest = payload_digest(record.payload)
         record.record_key = feed.record_key(values)
         to_apply.append((record, values))

@@ -19,6 +19,8 @@ from divisions.models import Division
 from enrollment.models import Enrollment, ExportJob, ExportKind, Resident
 from enrollment.rules import id_number_compose
 from enrollment.services import enrollment_create, resident_create
+from exchange.models import FeedBatch, FeedChannel, FeedRecord
+from exchange.services import feed_receive
 from newborns.models import BirthImportBatch, BirthRecord, PreEnrollment
 from newborns.services import birth_import_preview, newborn_register, pre_enrollment_create
 from reports.models import FiscalTier
@@ -119,6 +121,8 @@ class World:
     refused_baseline_batch: BaselineImportBatch  # a division unknown: its error rows to download
     fiscal_tier: FiscalTier
     progress_job: ProgressJob
+    feed_batch: FeedBatch  # 山阴县's deaths feed: one record waiting for a clerk (an ID the registry lacks)
+    feed_record: FeedRecord
     sentinels: tuple[str, ...] = field(default=SENTINELS)
 
 
@@ -323,6 +327,13 @@ def world_build() -> World:
             computed_at=timezone.now(),
         )
     progress_job = ProgressJob.objects.create(year=2026, as_of=JUNE_30, requested_by=province)
+    feed_batch = feed_receive(
+        actor=clerk,
+        kind="deaths",
+        records=[{"id_number": UNMATCHED[1], "name": UNMATCHED[0], "date": "2026-05-01", "type": "death"}],
+        channel=FeedChannel.API,
+        today=timezone.localdate(),
+    )
     return World(
         own=own,
         other=other,
@@ -349,6 +360,8 @@ def world_build() -> World:
         refused_baseline_batch=refused_baseline_batch,
         fiscal_tier=fiscal_tier,
         progress_job=progress_job,
+        feed_batch=feed_batch,
+        feed_record=feed_batch.records.get(),
     )
 
 

@@ -54,13 +54,16 @@ from accounts.permissions import (
     CHANGE_FISCAL_TIER,
     CHANGE_RESIDENT,
     CHANGE_UNINSURED_PERSON,
+    EXCHANGE_FEED_SEND,
     IMPORT_BASELINES,
     IMPORT_IDENTITY_LIST,
     PUSH_UNINSURED_LIST,
+    RESOLVE_EXCHANGE_RECORD,
     ROLE_PERMISSIONS,
     SPLIT_TARGETS,
     VIEW_BIRTH_RECORD,
     VIEW_ENROLLMENT,
+    VIEW_EXCHANGE,
     VIEW_FISCAL,
     VIEW_FULL_ID_NUMBER,
     VIEW_HARDSHIP_IDENTITY,
@@ -83,6 +86,7 @@ from tests.access_fixtures import (
     SHUOZHOU,
     SHUOZHOU_SPLIT,
     UNINSURED,
+    UNMATCHED,
     YUJING_VILLAGE,
     World,
     baseline_file,
@@ -96,7 +100,7 @@ from tests.access_fixtures import (
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PROJECT_APPS = ("accounts", "enrollment", "subsidies", "newborns", "targets", "reports", "bulk", "core")
+PROJECT_APPS = ("accounts", "enrollment", "subsidies", "newborns", "targets", "reports", "bulk", "core", "exchange")
 
 # --- What the matrix leaves out: each has its own guard ---------------------------------------------------------
 
@@ -520,6 +524,25 @@ ENDPOINTS: dict[str, Case | tuple[Case, ...]] = {
     "tax_payment_reconciliation": get(VIEW_TAX_PAYMENT, DIVISION, query=COUNTY_YEAR, shows=(RESIDENT[0],)),
     "tax_payment_export": get(VIEW_TAX_PAYMENT, DIVISION, query=COUNTY_YEAR, shows=(RESIDENT[1],)),
     "tax_payment_rematch": post(BULK_IMPORT, DIVISION, data=COUNTY_YEAR, success=302),
+    # --- inbound feeds of other departments (exchange)
+    "exchange_batch_list": get(VIEW_EXCHANGE, ROWS),
+    "exchange_batch_detail": get(VIEW_EXCHANGE, OBJECT, kwargs=pk("feed_batch")),
+    "exchange_batch_xlsx": get(VIEW_EXCHANGE, OBJECT, kwargs=pk("feed_batch")),
+    "exchange_queue": get(RESOLVE_EXCHANGE_RECORD, ROWS),
+    "exchange_record_resolve": (
+        get(RESOLVE_EXCHANGE_RECORD, OBJECT, kwargs=pk("feed_record"), shows=(UNMATCHED[0],)),
+        post(
+            RESOLVE_EXCHANGE_RECORD,
+            OBJECT,
+            kwargs=pk("feed_record"),
+            data=lambda world, user: {"id_number": world.resident.id_number, "note": "部门身份证号录错"},
+            success=302,
+        ),
+    ),
+    "exchange_record_dismiss": post(
+        RESOLVE_EXCHANGE_RECORD, OBJECT, kwargs=pk("feed_record"), data=constant(note="非本县居民"), success=302
+    ),
+    "exchange_refunds": get(VIEW_EXCHANGE, ROWS),
     # --- the API (API.md)
     "policy-quote": post(  # the calculator: any signed-in user, writes nothing
         None, UNSCOPED, data=constant(region=SHANYIN, insurance_year=2027, payment_date="2026-11-20")
@@ -610,6 +633,19 @@ ENDPOINTS: dict[str, Case | tuple[Case, ...]] = {
             success=201,
         ),
     ),
+    "exchange-feed-receive": post(
+        EXCHANGE_FEED_SEND,
+        BODY,
+        kwargs=constant(kind="deaths"),
+        query=constant(county=SHANYIN),
+        data=lambda world, user: {
+            "records": [
+                {"id_number": world.resident.id_number, "name": RESIDENT[0], "date": "2026-05-02", "type": "death"}
+            ]
+        },
+        success=201,
+    ),
+    "exchange-batch": get(VIEW_EXCHANGE, OBJECT, kwargs=pk("feed_batch")),
     "newborn-detail": (
         get(
             VIEW_BIRTH_RECORD,

@@ -166,4 +166,4 @@ def _statuses_write(*, actor: User, changed: Iterable[tuple[Resident, str, str]]
     full = Resident.objects.in_bulk([resident.pk for resident in everyone])
     for resident in everyone:
         full[resident.pk]._change_reason = resident._change_reason  # type: ignore[attr-defined]
-    Resident.history.bulk_history_create(list(full.values()), default_user=actor, default_date=now)  # type: ignore[attr-defined]
+    Resident.history.bulk_history_create(list(full.values()), default_user=actor, default_date=now)

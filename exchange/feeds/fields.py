@@ -52,7 +52,9 @@ class LabelledChoiceField(serializers.ChoiceField):
     """A choice given by its value (M) or, as files write it, by its Chinese label (男)."""
 
     def to_internal_value(self, data: Any) -> Any:
-        text = str(data).strip() if data is not None else data
+        if data is None:
+            return super().to_internal_value(data)  # type: ignore[arg-type]
+        text = str(data).strip()
         for value, label in self.choices.items():
             if text == label:
                 return value
