@@ -122,7 +122,9 @@ def test_a_malformed_move_is_refused_in_chinese_and_nothing_is_written(clerk, yu
     assert (yujing_resident.status, ResidentMove.objects.count()) == (ResidentStatus.NORMAL, 0)
 
 
-def test_r13_5_the_uninsured_ledger_shows_a_person_moved_out_as_moved_out(clerk, yujing_official, yujing_resident):
+def test_r13_5_the_uninsured_ledger_shows_a_person_moved_out_as_moved_out(
+    client, clerk, yujing_official, yujing_resident
+):
     # given
     village = first_village("140621100")
     UninsuredPerson.objects.create(
@@ -145,6 +147,9 @@ def test_r13_5_the_uninsured_ledger_shows_a_person_moved_out_as_moved_out(clerk,
     assert (counts[UninsuredReason.MOVED_AWAY], counts[""]) == (1, 1)
     rows = {row[0]: row[4] for row in uninsured_ledger_rows(user=yujing_official, township=township, year=2026)}
     assert rows == {"王玉井": "已迁出", "未迁出": ""}
+    client.force_login(yujing_official)
+    page = client.get("/targets/uninsured/ledger/?township=140621100&year=2026").content.decode()
+    assert page.count("已迁出（系统户籍迁出记录）") == 1
 
 
 def test_a_chunk_of_1000_moves_takes_a_bounded_number_of_queries(clerk, django_assert_max_num_queries):
