@@ -25,3 +25,9 @@ class ExchangeConfig(AppConfig):
         from .todos import todos_register
 
         todos_register()  # the home page's lines of records waiting for a clerk and of death refunds to open
+
+        from enrollment.window_notes import window_note_register
+
+        from .window_notes import student_roll_note
+
+        window_note_register(key="exchange.student_roll", note=student_roll_note)  # R9.1 at the window

@@ -198,3 +198,18 @@ def test_a_nightly_roll_file_in_chinese_is_received_through_the_bulk_path(clerk,
         FeedOutcome.REJECTED,
     ]
     assert student_first_enrollment_roll(user=clerk, resident=yujing_resident, today=TODAY).first_time is True
+
+
+def test_r9_1_the_window_names_a_first_time_student_from_the_roll(client, clerk, yujing_resident):
+    # given
+    client.force_login(clerk)
+    before = client.get(f"/window/residents/{yujing_resident.pk}/").content.decode()
+    feed_apply(FEED, clerk, [roll(yujing_resident)])
+    # when
+    after = client.get(f"/window/residents/{yujing_resident.pk}/").content.decode()
+    # then
+    note = (
+        "教育部门学籍：山阴县职业学院（山阴县）高等院校新生，2026年9月1日入学。首次在学籍地参保缴费的，"
+        "特殊群体选“大中专学生首次参保”，待遇享受期自缴费之日起至次年12月31日，无等待期（R9.1）。"
+    )
+    assert (note in before, note in after) == (False, True)
