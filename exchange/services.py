@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
+from rest_framework import serializers
 
 from accounts.models import User
 from accounts.permissions import BULK_IMPORT
@@ -35,6 +36,18 @@ from .selectors import feed_record_queue
 CHUNK_RECORDS = 2_000
 NOT_A_COUNTY_ACCOUNT = "发送账号不属于某一县（区），请指明接收数据的区县（county）。"
 COUNTY_CODE_LENGTH = 6
+
+
+def _record_json(values: Mapping[str, Any]) -> dict[str, Any]:
+    """A validated record as JSON values: its dates as 2026-01-01 (the common flat record without recursion)."""
+    return {
+        key: value.isoformat()
+        if isinstance(value, datetime.date)
+        else _json_value(value)
+        if not isinstance(value, str | int | bool | float | type(None))
+        else value
+        for key, value in values.items()
+    }
 
 
 def _json_value(value: object) -> object:
@@ -158,20 +171,24 @@ def _chunk_receive(
     now = timezone.now()
     rows: list[FeedRecord] = []
     to_apply: list[tuple[FeedRecord, dict[str, Any]]] = []
+    # One serializer checks every record of the chunk: building one per record costs more than the checks.
+    serializer = feed.serializer_class(context={"today": today})
     for position, raw in chunk:
         record = FeedRecord(batch=batch, kind=feed.kind, county_id=batch.county_id, position=position, received_at=now)
         rows.append(record)
-        serializer = feed.serializer_class(data=raw) if isinstance(raw, Mapping) else None
-        if serializer is None or not serializer.is_valid():
+        problem = "" if isinstance(raw, Mapping) else "记录应为一个对象。"
+        if not problem:
+            try:
+                values = dict(serializer.run_validation(raw))
+            except serializers.ValidationError as error:
+                problem = serializer_errors_text(error.detail, labels)
+        if problem:
             record.payload = _json_value(raw)
             record.payload_digest = payload_digest(record.payload)
             record.outcome = FeedOutcome.REJECTED
-            record.message = (
-                serializer_errors_text(serializer.errors, labels) if serializer is not None else "记录应为一个对象。"
-            )
+            record.message = problem
             continue
-        values = dict(serializer.validated_data)
-        record.payload = _json_value(values)
+        record.payload = _record_json(values)
         record.payload_digest = payload_digest(record.payload)
         record.record_key = feed.record_key(values)
         to_apply.append((record, values))
@@ -235,10 +252,15 @@ def feed_record_resolve(
     feed = FEEDS[record.kind]
     if FeedRecord.objects.filter(SETTLED, kind=record.kind, record_key=record.record_key).exists():
         raise ValidationError({"non_field_errors": "同一记录已处理过，请选择“不予处理”并说明。"})
-    serializer = feed.serializer_class(data=record.payload)
+    serializer = feed.serializer_class(data=record.payload, context={"today": today})
     if not serializer.is_valid():  # the payload was checked on receipt; a later change of the checks refuses it here
         raise ValidationError({"non_field_errors": serializer_errors_text(serializer.errors, {})})
-    result = feed.resolve(actor=actor, record=dict(serializer.validated_data), resident_id=resident_id, today=today)
+    try:
+        result = feed.resolve(actor=actor, record=dict(serializer.validated_data), resident_id=resident_id, today=today)
+    except NotImplementedError:
+        raise ValidationError(
+            {"non_field_errors": "该类数据不能指定居民处理，请核对后选择“不予处理”并说明。"}
+        ) from None
     record.outcome = FeedOutcome.RESOLVED
     record.message = f"{record.message}\n人工处理：{result.message}"
     record.resident_id = result.resident_id or resident_id

@@ -21,7 +21,7 @@ from enrollment.selectors import resident_list
 
 from ..models.records import FeedOutcome
 from .base import Feed, FeedResult
-from .fields import FeedDateField, FeedIdNumberField, LabelledChoiceField, date_not_after_today
+from .fields import FeedDateField, FeedIdNumberField, LabelledChoiceField, context_today, date_not_after_today
 
 
 class DeathType(models.TextChoices):
@@ -36,7 +36,8 @@ class DeathSerializer(serializers.Serializer):
     type = LabelledChoiceField(label="类型", choices=DeathType.choices, help_text="death 死亡，cancellation 注销")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        date_not_after_today(attrs["date"], "日期")
+        today = context_today(self)
+        date_not_after_today(attrs["date"], "日期", today)
         return attrs
 
 

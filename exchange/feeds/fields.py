@@ -10,6 +10,12 @@ from core.tabular import CellUnreadable, cell_date
 from enrollment.rules import IdNumberError, id_number_read
 
 
+def context_today(field: serializers.Field) -> datetime.date:
+    """The day the records are received: the serializer's context gives it (one look-up per batch, not per record)."""
+    today = field.context.get("today")
+    return today if isinstance(today, datetime.date) else timezone.localdate()
+
+
 class FeedIdNumberField(serializers.CharField):
     """An 18-character 公民身份号码 with a valid check character; the birth date it names is not after today."""
 
@@ -23,14 +29,14 @@ class FeedIdNumberField(serializers.CharField):
             id_number, birth_date, _gender = id_number_read(text)
         except IdNumberError as error:
             raise serializers.ValidationError(str(error)) from error
-        if birth_date > timezone.localdate():
+        if birth_date > context_today(self):
             raise serializers.ValidationError("身份证号中的出生日期晚于今天。")
         return id_number
 
 
-def date_not_after_today(value: datetime.date, label: str) -> None:
+def date_not_after_today(value: datetime.date, label: str, today: datetime.date) -> None:
     """R13.0: a date another department reports has happened; one after today is a mistake."""
-    if value > timezone.localdate():
+    if value > today:
         raise serializers.ValidationError(f"{label}（{value.isoformat()}）晚于今天。")
 
 

@@ -23,7 +23,7 @@ from newborns.services import newborn_identity_complete
 
 from ..models.records import FeedOutcome
 from .base import Feed, FeedResult
-from .fields import FeedDateField, FeedIdNumberField, LabelledChoiceField, date_not_after_today
+from .fields import FeedDateField, FeedIdNumberField, LabelledChoiceField, context_today, date_not_after_today
 
 
 class HouseholdRegistrationSerializer(serializers.Serializer):
@@ -44,8 +44,9 @@ class HouseholdRegistrationSerializer(serializers.Serializer):
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        date_not_after_today(attrs["birth_date"], "出生日期")
-        date_not_after_today(attrs["registration_date"], "落户日期")
+        today = context_today(self)
+        date_not_after_today(attrs["birth_date"], "出生日期", today)
+        date_not_after_today(attrs["registration_date"], "落户日期", today)
         if attrs["registration_date"] < attrs["birth_date"]:
             raise serializers.ValidationError("落户日期早于出生日期。")
         if not attrs.get("birth_certificate_no") and not attrs.get("mother_id_number"):
