@@ -11,7 +11,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from rest_framework import serializers
 
 from accounts.models import User
@@ -21,7 +20,7 @@ from enrollment.services import EmployeeYearEntry, employee_insured_years_record
 
 from ..models import FeedOutcome
 from .base import Feed, FeedResult
-from .fields import FeedDateField, FeedIdNumberField, date_not_after_today
+from .fields import FeedDateField, FeedIdNumberField, context_today, date_not_after_today
 from .lookups import NAME_DIFFERS, ResolvedByApplying, chunk_people, id_birth_date
 
 DOUBLE_ENROLLMENT = "同年度已参加城乡居民医保，疑似重复参保（R12.1）。"
@@ -36,7 +35,7 @@ class EmployeeInsuredSerializer(serializers.Serializer):
     year = serializers.IntegerField(label="职工医保参保年度", help_text="不能晚于今年，不能早于出生年份")
 
     def validate_year(self, value: int) -> int:
-        today = timezone.localdate()
+        today = context_today(self)
         if value > today.year:
             raise serializers.ValidationError(
                 f"职工医保参保年度{value}年晚于今年（{today.year}年），不能登记尚未开始的年度。"
@@ -55,7 +54,7 @@ class EmployeeStoppedSerializer(EmployeeInsuredSerializer):
     stop_date = FeedDateField(label="停保日期", help_text="职工医保停保日期")
 
     def validate_stop_date(self, value: datetime.date) -> datetime.date:
-        date_not_after_today(value, "停保日期")
+        date_not_after_today(value, "停保日期", context_today(self))
         return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

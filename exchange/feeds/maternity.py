@@ -22,7 +22,7 @@ from newborns.models import BirthRecord
 
 from ..models import FeedOutcome, MaternityReimbursement
 from .base import Feed, FeedResult
-from .fields import FeedDateField, FeedIdNumberField, date_not_after_today
+from .fields import FeedDateField, FeedIdNumberField, context_today, date_not_after_today
 from .lookups import NAME_DIFFERS, ResolvedByApplying, chunk_people, id_birth_date
 
 MATERNITY_FIELDS = ("mother_name", "phone", "birth_certificate_no", "reimbursement_date")
@@ -46,11 +46,11 @@ class MaternitySerializer(serializers.Serializer):
         return value.strip()
 
     def validate_birth_date(self, value: datetime.date) -> datetime.date:
-        date_not_after_today(value, "婴儿出生日期")
+        date_not_after_today(value, "婴儿出生日期", context_today(self))
         return value
 
     def validate_reimbursement_date(self, value: datetime.date) -> datetime.date:
-        date_not_after_today(value, "报销日期")
+        date_not_after_today(value, "报销日期", context_today(self))
         return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from enrollment.models import Resident, ResidentStatus
 
 from ..models import FeedOutcome, ResidentMove
 from .base import Feed, FeedResult
-from .fields import FeedDateField, FeedIdNumberField, date_not_after_today
+from .fields import FeedDateField, FeedIdNumberField, context_today, date_not_after_today
 from .lookups import NAME_DIFFERS, ResolvedByApplying, chunk_people, id_birth_date
 
 MOVE_REASON = "公安户籍迁出信息：迁出省外"
@@ -35,7 +35,7 @@ class MoveSerializer(serializers.Serializer):
     )
 
     def validate_move_date(self, value: datetime.date) -> datetime.date:
-        date_not_after_today(value, "迁出日期")
+        date_not_after_today(value, "迁出日期", context_today(self))
         return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

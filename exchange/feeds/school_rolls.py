@@ -24,7 +24,14 @@ from divisions.models import Division
 from ..models import FeedOutcome, StudentRoll
 from ..models.school_rolls import FIRST_ENROLLMENT_SCHOOL_TYPES, SchoolType
 from .base import Feed, FeedResult
-from .fields import FeedBooleanField, FeedDateField, FeedIdNumberField, LabelledChoiceField, date_not_after_today
+from .fields import (
+    FeedBooleanField,
+    FeedDateField,
+    FeedIdNumberField,
+    LabelledChoiceField,
+    context_today,
+    date_not_after_today,
+)
 from .lookups import NAME_DIFFERS, ResolvedByApplying, chunk_people
 
 DIVISION_CODE_LENGTHS = (6, 9, 12)
@@ -55,7 +62,7 @@ class SchoolRollSerializer(serializers.Serializer):
         return code
 
     def validate_enrolment_date(self, value: datetime.date) -> datetime.date:
-        date_not_after_today(value, "入学日期")
+        date_not_after_today(value, "入学日期", context_today(self))
         return value
 
 
