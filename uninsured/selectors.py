@@ -3,7 +3,9 @@ its counts per village and step, and the ledger's rows for the Excel file.
 
 Everything is limited to the user's division scope (accounts.scope); counts are SQL aggregations, a group per
 village and step or per list, never person by person in Python. A person counts as enrolled when the official has
-recorded an enrollment date, or when the registry holds an active enrollment of theirs for the ledger's year.
+recorded an enrollment date, or when the registry holds an active enrollment of theirs for the ledger's year. A
+person the registry marks 迁出 (moved out of the province, from the household registration) shows as 已迁出 while no
+reason is recorded.
 """
 
 import datetime
@@ -18,7 +20,7 @@ from accounts.personal_data import id_number_for
 from accounts.scope import DivisionOutOfScope, scope_queryset, user_can_see_division, user_scope_code_at
 from divisions.codes import code_length
 from divisions.models import Division, DivisionLevel
-from enrollment.models import Enrollment, EnrollmentStatus
+from enrollment.models import Enrollment, EnrollmentStatus, Resident, ResidentStatus
 
 from .mobilisation import mobilisation_lines
 from .models import (
@@ -56,11 +58,18 @@ def _registry_elsewhere_place() -> Subquery:
     )
 
 
+def registry_moved_out() -> Exists:
+    """R13.5: whether the registry marks the person (by ID number) 迁出, moved out of the province."""
+    return Exists(Resident.objects.filter(id_number=OuterRef("id_number"), status=ResidentStatus.MOVED_OUT))
+
+
 def _reason_marked() -> Case:
-    """The reason recorded, or 已在外地参保 when none is and the registry holds the year in another county (needs the
-    registry_elsewhere_place annotation)."""
+    """The reason recorded, or, when none is, 已在外地参保 when the registry holds the year in another county and
+    已迁出 when it marks the person moved out (needs the registry_elsewhere_place and registry_moved_out
+    annotations)."""
     return Case(
         When(Q(reason="") & Q(registry_elsewhere_place__isnull=False), then=Value(UninsuredReason.INSURED_ELSEWHERE)),
+        When(Q(reason="") & Q(registry_moved_out=True), then=Value(UninsuredReason.MOVED_AWAY)),
         default=F("reason"),
     )
 
@@ -190,6 +199,7 @@ def uninsured_ledger_people(
         .annotate(
             registry_payment_date=Subquery(_registry_enrollments().values("payment_date")[:1]),
             registry_elsewhere_place=_registry_elsewhere_place(),
+            registry_moved_out=registry_moved_out(),
         )
         .order_by("village_id", "name", "id")
     )
@@ -199,6 +209,7 @@ def uninsured_person_get(*, user: User, pk: int) -> UninsuredPerson | None:
     people = UninsuredPerson.objects.select_related("township", "village", "uninsured_list").annotate(
         registry_payment_date=Subquery(_registry_enrollments().values("payment_date")[:1]),
         registry_elsewhere_place=_registry_elsewhere_place(),
+        registry_moved_out=registry_moved_out(),
     )
     return scope_queryset(people, user=user, code_fields=TOWNSHIP_FIELDS).filter(pk=pk).first()
 
@@ -258,7 +269,11 @@ def uninsured_ledger_counts(*, township: Division, year: int) -> LedgerCounts:
     )
     step_totals = tuple(sum(row.counts[index] for row in villages) for index in range(len(steps)))
     by_reason = dict(
-        people.annotate(registry_elsewhere_place=_registry_elsewhere_place(), reason_marked=_reason_marked())
+        people.annotate(
+            registry_elsewhere_place=_registry_elsewhere_place(),
+            registry_moved_out=registry_moved_out(),
+            reason_marked=_reason_marked(),
+        )
         .values_list("reason_marked")
         .annotate(people=Count("id"))
         .order_by()
@@ -308,7 +323,7 @@ def _ledger_rows_of(*, user: User, people: list[UninsuredPerson]) -> Iterator[li
             id_number_for(user=user, id_number=person.id_number),
             person.phone,
             person.village.name if person.village else "",
-            person.get_reason_display() if person.reason else _elsewhere_label(person),
+            person.get_reason_display() if person.reason else _registry_reason_label(person),
             person.get_verification_status_display(),
             person.get_contact_result_display(),
             person.outreach_note,
@@ -323,9 +338,14 @@ def _elsewhere_place(person: UninsuredPerson) -> str:
     return str(getattr(person, "registry_elsewhere_place", None) or "")
 
 
-def _elsewhere_label(person: UninsuredPerson) -> str:
-    """已在外地参保 for a person without a recorded reason whose year is held in another county (R13.0a)."""
-    return str(UninsuredReason.INSURED_ELSEWHERE.label) if _elsewhere_place(person) else ""
+def _registry_reason_label(person: UninsuredPerson) -> str:
+    """For a person without a recorded reason: 已在外地参保 when the year is held in another county (R13.0a), 已迁出
+    when the registry marks them moved out (R13.5)."""
+    if _elsewhere_place(person):
+        return str(UninsuredReason.INSURED_ELSEWHERE.label)
+    if getattr(person, "registry_moved_out", False):
+        return str(UninsuredReason.MOVED_AWAY.label)
+    return ""
 
 
 # --- The township's to-dos on the home page -----------------------------------------------------------------------

@@ -1,6 +1,11 @@
 """The writes of enrollment, one module per topic; other apps import them from here."""
 
-from .employee_years import employee_insured_years_record
+from .employee_years import (
+    EmployeeYearEntry,
+    EmployeeYearsRecorded,
+    employee_insured_years_record,
+    employee_insured_years_record_many,
+)
 from .enrollments import (
     back_payment_add,
     claim_summary_upsert,
@@ -21,12 +26,15 @@ from .residents import (
 )
 
 __all__ = [
+    "EmployeeYearEntry",
+    "EmployeeYearsRecorded",
     "back_payment_add",
     "claim_summary_upsert",
     "clerk_day_close",
     "contribution_payment_add",
     "day_close_check",
     "employee_insured_years_record",
+    "employee_insured_years_record_many",
     "enrollment_create",
     "enrollment_preview",
     "enrollment_recompute",

@@ -10,7 +10,13 @@ from django.core.exceptions import ValidationError
 from conftest import token_client
 from enrollment.models import EmployeeInsuredYear, Enrollment, Payment
 from enrollment.selectors import person_history
-from enrollment.services import employee_insured_years_record, enrollment_create, refund_request
+from enrollment.services import (
+    EmployeeYearEntry,
+    employee_insured_years_record,
+    employee_insured_years_record_many,
+    enrollment_create,
+    refund_request,
+)
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -365,3 +371,44 @@ def test_r8_1_window_unreadable_years_are_refused_in_chinese(client, clerk, yuji
     ).content.decode()
     assert "职工医保参保年度请填写四位年份" in page
     assert (Enrollment.objects.count(), EmployeeInsuredYear.objects.count()) == (0, 0)
+
+
+# --- Many people at once (the employee-insurance system's lists) ----------------------------------------------
+
+
+def test_r8_2_recording_many_keeps_the_first_source_and_fills_in_a_missing_exit_date(clerk, yujing_resident):
+    # given
+    employee_insured_years_record(actor=clerk, resident=yujing_resident, years=[2024], source="exit")
+    entries = [
+        EmployeeYearEntry(yujing_resident, 2024, D(2025, 1, 5)),
+        EmployeeYearEntry(yujing_resident, 2025, D(2026, 1, 5)),
+        EmployeeYearEntry(yujing_resident, 2025, D(2026, 1, 5)),
+    ]
+    # when
+    done = employee_insured_years_record_many(
+        actor=clerk, entries=entries, source="import", reason="职工医保停保名单", today=D(2026, 12, 1)
+    )
+    again = employee_insured_years_record_many(
+        actor=clerk, entries=entries, source="import", reason="职工医保停保名单", today=D(2026, 12, 1)
+    )
+    # then
+    key = yujing_resident.pk
+    assert (done.created, done.filled) == (frozenset({(key, 2025)}), frozenset({(key, 2024)}))
+    assert (again.created, again.filled) == (frozenset(), frozenset())
+    assert recorded(yujing_resident) == [(2024, "exit", D(2025, 1, 5)), (2025, "import", D(2026, 1, 5))]
+    assert EmployeeInsuredYear.history.count() == 3
+
+
+def test_r13_0_recording_many_refuses_a_year_not_begun_and_writes_nothing(clerk, yujing_resident):
+    # given
+    entries = [EmployeeYearEntry(yujing_resident, 2025), EmployeeYearEntry(yujing_resident, 2027)]
+    # when
+    with pytest.raises(ValidationError) as refusal:
+        employee_insured_years_record_many(
+            actor=clerk, entries=entries, source="import", reason="职工医保参保名单", today=D(2026, 12, 1)
+        )
+    # then
+    assert refusal.value.message_dict == {
+        "employee_years": [f"{yujing_resident.id_number}：职工医保参保年度2027年晚于2026年，不能登记尚未开始的年度。"]
+    }
+    assert (recorded(yujing_resident), EmployeeInsuredYear.history.count()) == ([], 0)

@@ -32,6 +32,7 @@ from ..selectors import (
     resident_window_search,
 )
 from ..services.enrollments import contribution_payment_add, enrollment_create, enrollment_preview
+from ..window_notes import window_notes
 from .residents import shown_id_number
 
 WINDOW_PERMISSION = "enrollment.add_enrollment"
@@ -168,6 +169,7 @@ def window_resident(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "quote": quote,
         "employee_years_credit": resident_employee_years_credit(resident=resident, today=timezone.localdate()),
+        "notes": window_notes(user=request.user, resident=resident, today=timezone.localdate()),
     }
     return render(request, "enrollment/window_resident.html", context)
 

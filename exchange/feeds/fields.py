@@ -65,3 +65,10 @@ class LabelledChoiceField(serializers.ChoiceField):
             if text == label:
                 return value
         return super().to_internal_value(text)
+
+
+class FeedBooleanField(serializers.BooleanField):
+    """Yes or no as JSON gives it (true/false), or as a department's file writes it (是/否)."""
+
+    TRUE_VALUES = {*serializers.BooleanField.TRUE_VALUES, "是"}
+    FALSE_VALUES = {*serializers.BooleanField.FALSE_VALUES, "否"}
