@@ -104,14 +104,21 @@ def maternity_mothers_babies_unenrolled(*, actor: User, today: datetime.date) ->
     """The mothers, in the user's scope, whose baby born on or before today has no birth registration with an active
     enrollment yet (出生登记参保), matched by the birth certificate or by the mother's ID number and birth date;
     the newest births first, for the reminders to the parents (R7.1)."""
+    return maternity_babies_unenrolled(maternity_reimbursements(user=actor), today=today)
+
+
+def maternity_babies_unenrolled(
+    reimbursements: QuerySet[MaternityReimbursement], *, today: datetime.date
+) -> QuerySet[MaternityReimbursement]:
+    """Of the given reimbursements, those whose baby born on or before today has no birth registration with an active
+    enrollment, matched by the birth certificate or by the mother's ID number and birth date."""
     registered = BirthRecord.objects.filter(
         Q(birth_certificate_no=OuterRef("birth_certificate_no"))
         | Q(mother_id_number=OuterRef("mother_id_number"), birth_date=OuterRef("baby_birth_date")),
         enrollment__status=EnrollmentStatus.ACTIVE,
     )
     return (
-        maternity_reimbursements(user=actor)
-        .filter(baby_birth_date__lte=today)
+        reimbursements.filter(baby_birth_date__lte=today)
         .exclude(Exists(registered))
         .select_related("mother", "division")
         .order_by("-baby_birth_date", "id")

@@ -20,6 +20,8 @@ from enrollment.models import Enrollment, EnrollmentStatus, Resident, ResidentSt
 from enrollment.policy import PolicyNotFound, policy_resolve
 from enrollment.rules import IdNumberError, PersonHistory, PolicyFigures, id_number_parse
 from enrollment.selectors import person_history
+from exchange.models import MaternityReimbursement
+from exchange.selectors import maternity_babies_unenrolled
 from newborns.models import BirthRecord
 from uninsured.models import UninsuredPerson, UninsuredReason, VerificationStatus
 
@@ -57,15 +59,18 @@ class DueFinder:
                 self.policies[county_code] = None
         return self.policies[county_code]
 
-    def due(self, *, county_code: str, resident: Resident | None, id_number: str) -> Due | None:
-        """None when the county has no policy figures for the year: nobody there can be told an amount."""
+    def due(
+        self, *, county_code: str, resident: Resident | None, id_number: str, birth_date: datetime.date | None = None
+    ) -> Due | None:
+        """None when the county has no policy figures for the year: nobody there can be told an amount. A person
+        without a record is known by an ID number, or by a birth date where the number is not known yet (a baby)."""
         policy = self.policy(county_code)
         if policy is None:
             return None
         if resident is not None:
             history = person_history(resident=resident, before_year=self.year, on_date=policy.calendar.normal_part_ends)
         else:
-            history = PersonHistory(birth_date=_birth_date_of(id_number))
+            history = PersonHistory(birth_date=birth_date or _birth_date_of(id_number))
         return due_compute(policy=policy, history=history)
 
 
@@ -179,6 +184,48 @@ def newborn_targets(*, actor: User | None, division: Division, year: int, today:
                 phone=(resident.phone if resident else "") or mothers.get(birth.mother_id_number, ""),
                 village=village,
                 reason=reason,
+                deadline=due.deadline,
+                amount=due.amount,
+                explanation=due.explanation,
+            )
+        )
+    return targets
+
+
+def maternity_targets(
+    *, actor: User | None, division: Division, year: int, today: datetime.date
+) -> list[OutreachTarget]:
+    """Mothers of the division whose maternity reimbursement the employee-insurance system sent (生育保险报销) and
+    whose baby, born in the year or the year before, has no active enrollment yet: the mother is reminded to register
+    and enroll the baby (陕医保发〔2024〕7号 二（三）), with the baby's deadline and amount (R7.1)."""
+    reimbursements = MaternityReimbursement.objects.filter(
+        _in_division(division, "division__code"), baby_birth_date__year__in=(year - 1, year)
+    )
+    if actor is not None:
+        reimbursements = scope_queryset(reimbursements, user=actor, code_fields=("division__code",))
+    finder = DueFinder(year=year)
+    targets = []
+    for reimbursement in maternity_babies_unenrolled(reimbursements, today=today):
+        due = finder.due(
+            county_code=county_code_of(str(reimbursement.division_id)),
+            resident=None,
+            id_number="",
+            birth_date=reimbursement.baby_birth_date,
+        )
+        if due is None:
+            continue
+        division_of_mother = reimbursement.division
+        village = (
+            division_of_mother if division_of_mother and division_of_mother.level == DivisionLevel.VILLAGE else None
+        )
+        targets.append(
+            OutreachTarget(
+                resident_id=reimbursement.mother_id,
+                name=reimbursement.mother_name,
+                id_number=reimbursement.mother_id_number,
+                phone=reimbursement.phone or (reimbursement.mother.phone if reimbursement.mother else ""),
+                village=village,
+                reason=f"生育保险已报销，{date_table_text(reimbursement.baby_birth_date)}出生的婴儿尚未参保",
                 deadline=due.deadline,
                 amount=due.amount,
                 explanation=due.explanation,

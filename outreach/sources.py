@@ -72,12 +72,16 @@ def source_label(key: str) -> str:
 
 UNINSURED_SOURCE = "uninsured"
 NEWBORNS_SOURCE = "newborns"
+MATERNITY_SOURCE = "maternity"
 
 
 def sources_register_builtin() -> None:
-    from .selectors import newborn_targets, uninsured_targets
+    from .selectors import maternity_targets, newborn_targets, uninsured_targets
 
     source_register(OutreachSource(key=UNINSURED_SOURCE, label="未参保台账人员", people=uninsured_targets))
     source_register(
         OutreachSource(key=NEWBORNS_SOURCE, label="新生儿（待补录身份证号或尚未参保）", people=newborn_targets)
+    )
+    source_register(
+        OutreachSource(key=MATERNITY_SOURCE, label="生育保险报销后婴儿尚未参保的母亲", people=maternity_targets)
     )

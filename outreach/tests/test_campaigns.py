@@ -317,12 +317,12 @@ def test_a_source_from_another_app_is_used_like_the_built_in_ones(yujing_officia
             )
         ]
 
-    source_register(OutreachSource(key="maternity", label="生育报销人员", people=people))
+    source_register(OutreachSource(key="another_app", label="另一应用的名单", people=people))
     try:
         campaign = campaign_create(
             actor=yujing_official,
             name="",
-            source="maternity",
+            source="another_app",
             division_code=YUJING_TOWN,
             year=2027,
             template=TEMPLATE,
@@ -332,7 +332,7 @@ def test_a_source_from_another_app_is_used_like_the_built_in_ones(yujing_officia
         # when
         send(campaign, yujing_official)
     finally:
-        source_unregister("maternity")
+        source_unregister("another_app")
     # then
     message = CampaignMessage.objects.get(campaign=campaign)
     assert (message.name, message.text, message.outcome) == (
