@@ -1,14 +1,15 @@
-"""The inbound feeds' nightly files through the bulk path: 100,000 household-registration and death records.
+"""The inbound feeds' nightly files through the bulk path: 100,000 records of every feed kind.
 
     DATABASE_URL=sqlite:////tmp/exchange_bench.sqlite3 python manage.py migrate
     DATABASE_URL=sqlite:////tmp/exchange_bench.sqlite3 python bench/exchange_feed.py
 
-EXCHANGE_BENCH_RECORDS (default 100,000) records, half of each kind, in two CSV files in the layout of the feeds'
-templates. Set-up (not timed): the county's residents loaded through the registry import (one per death record),
+EXCHANGE_BENCH_RECORDS (default 100,000) records of each kind, one CSV file per kind in the layout of the feeds'
+templates. Set-up (not timed): the county's residents loaded through the registry import (one per record),
 and EXCHANGE_BENCH_BIRTHS newborns registered without an ID number (default 200), whose registrations the file
 carries; its other registrations name no birth of the county and wait for a clerk. Timed: each file run by the
 bulk import (bulk_import_run: read, staged, checked, then every record through exchange.services.feed_receive),
-then the death file again (every record already applied: unchanged). Prints records/s and writes the section of
+then the death file again (every record already applied: unchanged). The school rolls, maternity reimbursements,
+employee lists and moves name the same residents; the deaths come last. Prints records/s and writes the section of
 BENCHMARKS.md between its markers.
 """
 
@@ -30,7 +31,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 COUNTY = "140621"
 RECORDS = int(os.environ.get("EXCHANGE_BENCH_RECORDS", "100000"))
 BIRTHS = int(os.environ.get("EXCHANGE_BENCH_BIRTHS", "200"))
-GOAL_SECONDS = 90  # "well under 2 minutes"
+GOAL_SECONDS = 90  # per file of 100,000 records: "well under 2 minutes"
 SECTION_START, SECTION_END = "<!-- exchange feeds -->", "<!-- /exchange feeds -->"
 REGISTRATION_HEADER = [
     "身份证号",
@@ -78,7 +79,7 @@ def run_file(*, actor, kind: str, path: Path):
     return seconds, FeedBatch.objects.get(bulk_import_job=job)
 
 
-def world_build(work: Path, half: int):
+def world_build(work: Path, count: int):
     """The clerk, the residents the deaths name, and the newborns awaiting their ID number."""
     from accounts.models import Role, User
     from accounts.services import user_create
@@ -98,11 +99,11 @@ def world_build(work: Path, half: int):
         .order_by("code")
         .values_list("code", flat=True)
     )
-    if Resident.objects.count() < half:
+    if Resident.objects.count() < count:
         residents = work / "户籍人口.csv"
-        residents_csv_write(residents, half, villages)
+        residents_csv_write(residents, count, villages)
         seconds, _ = run_file_registry(actor=clerk, path=residents)
-        print(f"set-up: {half:,} residents loaded in {seconds:.1f} s", flush=True)
+        print(f"set-up: {count:,} residents loaded in {seconds:.1f} s", flush=True)
     mothers = list(Resident.objects.filter(birth_date__year__range=(1985, 2000)).order_by("id")[:BIRTHS])
     births = []
     for number, mother in enumerate(mothers):
@@ -144,7 +145,15 @@ def run_file_registry(*, actor, path: Path):
     return time.monotonic() - started, job
 
 
-def files_write(work: Path, half: int, villages: list[str], births) -> tuple[Path, Path]:
+def csv_write(path: Path, header: list[str], rows) -> Path:
+    with path.open("w", encoding="utf-8-sig", newline="") as output:
+        writer = csv.writer(output)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def files_write(work: Path, count: int, villages: list[str], births) -> dict[str, Path]:
     from enrollment.models import Resident
     from enrollment.rules import id_number_compose
 
@@ -154,7 +163,7 @@ def files_write(work: Path, half: int, villages: list[str], births) -> tuple[Pat
     with registrations.open("w", encoding="utf-8-sig", newline="") as output:
         writer = csv.writer(output)
         writer.writerow(REGISTRATION_HEADER)
-        for number in range(half):
+        for number in range(count):
             if number < len(births):
                 birth = births[number]
                 born, certificate, mother = birth.birth_date, birth.birth_certificate_no, birth.mother_id_number
@@ -169,14 +178,49 @@ def files_write(work: Path, half: int, villages: list[str], births) -> tuple[Pat
             writer.writerow(
                 [id_number, "新生儿", "女", born.isoformat(), certificate, mother, "2026-11-20", rng.choice(villages)]
             )
-    deaths = work / "死亡注销.csv"
-    with deaths.open("w", encoding="utf-8-sig", newline="") as output:
-        writer = csv.writer(output)
-        writer.writerow(["身份证号", "姓名", "日期", "类型"])
-        people = Resident.objects.filter(id_number_is_placeholder=False).order_by("id").values_list("id_number", "name")
-        for id_number, name in people[:half]:
-            writer.writerow([id_number, name, "2026-11-30", "死亡" if rng.random() < 0.9 else "注销"])
-    return registrations, deaths
+    people = list(
+        Resident.objects.filter(id_number_is_placeholder=False).order_by("id").values_list("id_number", "name")[:count]
+    )
+    school_types = ("高等院校", "技工院校", "中小学")
+    return {
+        "household-registrations": registrations,
+        "school-rolls": csv_write(
+            work / "学籍.csv",
+            ["身份证号", "姓名", "学校名称", "学校所在地代码", "入学日期", "是否新生", "学校类别"],
+            (
+                [id_number, name, "山阴县职业技术学校", COUNTY, "2026-09-01", "是", school_types[number % 3]]
+                for number, (id_number, name) in enumerate(people)
+            ),
+        ),
+        "maternity": csv_write(
+            work / "生育保险报销.csv",
+            ["母亲身份证号", "母亲姓名", "联系电话", "婴儿出生日期", "出生医学证明编号", "报销日期"],
+            (
+                [id_number, name, f"138{number:08d}", "2026-10-08", f"M{number:09d}", "2026-11-15"]
+                for number, (id_number, name) in enumerate(people)
+            ),
+        ),
+        "employee-insured": csv_write(
+            work / "职工医保参保名单.csv",
+            ["身份证号", "姓名", "职工医保参保年度"],
+            ([id_number, name, "2025"] for id_number, name in people),
+        ),
+        "employee-stopped": csv_write(
+            work / "职工医保停保名单.csv",
+            ["身份证号", "姓名", "职工医保参保年度", "停保日期"],
+            ([id_number, name, "2025", "2025-12-31"] for id_number, name in people),
+        ),
+        "moves": csv_write(
+            work / "迁出.csv",
+            ["身份证号", "姓名", "迁出日期", "迁往地"],
+            ([id_number, name, "2026-11-20", "北京市朝阳区"] for id_number, name in people),
+        ),
+        "deaths": csv_write(
+            work / "死亡注销.csv",
+            ["身份证号", "姓名", "日期", "类型"],
+            ([id_number, name, "2026-11-30", "死亡" if rng.random() < 0.9 else "注销"] for id_number, name in people),
+        ),
+    }
 
 
 def machine() -> str:
@@ -201,21 +245,16 @@ def machine() -> str:
 
 def main() -> None:
     setup()
-    half = RECORDS // 2
     with tempfile.TemporaryDirectory() as directory:
         work = Path(directory)
         from django.conf import settings
 
         settings.MEDIA_ROOT = work / "media"
-        clerk, villages, births = world_build(work, half)
-        registrations, deaths = files_write(work, half, villages, births)
+        clerk, villages, births = world_build(work, RECORDS)
+        files = files_write(work, RECORDS, villages, births)
         runs = []
-        for label, kind, path in (
-            ("household-registrations", "household-registrations", registrations),
-            ("deaths", "deaths", deaths),
-            ("deaths, the same file again", "deaths", deaths),
-        ):
-            seconds, batch = run_file(actor=clerk, kind=kind, path=path)
+        for label, kind in [(kind, kind) for kind in files] + [("deaths, the same file again", "deaths")]:
+            seconds, batch = run_file(actor=clerk, kind=kind, path=files[kind])
             runs.append((label, seconds, batch))
             print(
                 f"{label}: {batch.records_total:,} records in {seconds:.1f} s "
@@ -224,38 +263,37 @@ def main() -> None:
                 f"rejected {batch.rejected_count:,}",
                 flush=True,
             )
-    first = runs[:2]
-    total_records = sum(batch.records_total for _, _, batch in first)
-    total_seconds = sum(seconds for _, seconds, _ in first)
-    print(f"total: {total_records:,} records in {total_seconds:.1f} s ({total_records / total_seconds:,.0f} records/s)")
-    report_write(runs, total_records, total_seconds)
+    report_write(runs)
 
 
-def report_write(runs, total_records: int, total_seconds: float) -> None:
+def report_write(runs) -> None:
     from django.utils import timezone
 
     rows = "\n".join(
         f"| {label} | {batch.records_total:,} | {seconds:.1f} s | {batch.records_total / seconds:,.0f} | "
-        f"{batch.applied_count:,} | {batch.unchanged_count:,} | {batch.queued_count:,} | {batch.rejected_count:,} |"
+        f"{batch.applied_count:,} | {batch.unchanged_count:,} | {batch.queued_count:,} | {batch.rejected_count:,} | "
+        f"{'met' if seconds < GOAL_SECONDS else '**not met**'} |"
         for label, seconds, batch in runs
     )
+    slowest_label, slowest_seconds, _ = max(runs, key=lambda run: run[1])
     section = f"""{SECTION_START}
-## Inbound feeds: 100,000 records through the bulk path
+## Inbound feeds: 100,000 records of each kind through the bulk path
 
-Written by `bench/exchange_feed.py` on {timezone.localtime():%Y-%m-%d %H:%M} CST ({machine()}). Two CSV files of the
-feeds' template layout run by the bulk import (read, staged, checked, then every record checked by its feed's
+Written by `bench/exchange_feed.py` on {timezone.localtime():%Y-%m-%d %H:%M} CST ({machine()}). One CSV file per feed
+kind in its template layout, run by the bulk import (read, staged, checked, then every record checked by its feed's
 serializer and applied in chunks of 2,000 through `exchange.services.feed_receive`). The household registrations
 name {BIRTHS} newborns awaiting their ID number (completed through `newborn_identity_complete`, R7.5); the others name
-no birth of the county and wait for a clerk. The deaths name residents of the county (90 % deaths, 10 %
-cancellations); the same file again changes nothing.
+no birth of the county and wait for a clerk. The school rolls, maternity reimbursements, employee lists, moves and
+deaths (90 % deaths, 10 % cancellations) name the county's residents, in that order; the death file again changes
+nothing. Goal: each file of 100,000 records well under 2 minutes ({GOAL_SECONDS} s).
 
-| file | records | time | records/s | applied | unchanged | queued | rejected |
-| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+| file | records | time | records/s | applied | unchanged | queued | rejected | goal |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |
 {rows}
 
-Both files, first run: **{total_records:,} records in {total_seconds:.1f} s ({total_records / total_seconds:,.0f}
-records/s)**; goal, well under 2 minutes: {"met" if total_seconds < GOAL_SECONDS else "**not met**"}. Load average of
-the machine at the end of the run: {os.getloadavg()[0]:.1f}.
+Slowest: {slowest_label}, {slowest_seconds:.1f} s. Load average of the machine at the end of the run:
+{os.getloadavg()[0]:.1f}. No query is made per record (each feed's tests bound the queries of a chunk); the records
+are written by one `executemany` of plain values per chunk.
 {SECTION_END}"""
     path = ROOT / "BENCHMARKS.md"
     text = path.read_text(encoding="utf-8")

@@ -23,4 +23,4 @@ def open_cases_line(user: User, today: datetime.date) -> TodoLine:
 
 
 def todos_register() -> None:
-    todo_register(key="duplicates.open_cases", roles={Role.WINDOW_CLERK}, order=50, line=open_cases_line)
+    todo_register(key="duplicates.open_cases", roles={Role.WINDOW_CLERK}, order=70, line=open_cases_line)

@@ -35,6 +35,8 @@ CLERK_LINES = [
     "已上传待确认的困难身份名单",
     "校验完成待确认的批量导入",
     "有错误未导入、尚未重新上传的批量导入",
+    "数据交换待处理",
+    "死亡退费待办",
     "重复参保待处理",
 ]
 TOWNSHIP_LINES = [
@@ -110,6 +112,8 @@ def test_r7_5_r6_1_a_clerks_home_page_counts_their_countys_to_dos_with_links(cle
         ("已上传待确认的困难身份名单", "2", "/subsidies/identity-lists/"),
         ("校验完成待确认的批量导入", "1", "/bulk/"),
         ("有错误未导入、尚未重新上传的批量导入", "1", "/bulk/"),
+        ("数据交换待处理", "无", "/exchange/queue/"),
+        ("死亡退费待办", "无", "/exchange/refunds/"),
         ("重复参保待处理", "无", "/duplicates/cases/?status=open"),
     ]
 
