@@ -25,5 +25,11 @@ def test_schema_validates_without_warnings_and_names_every_api_md_path():
         "/api/v1/newborns/pre-enrollments/",
         "/api/v1/national/1101/",
         "/api/v1/newborns/medical-codes/{code}/",
+        "/api/v1/exchange/{kind}/",
+        "/api/v1/exchange/batches/{id}/",
+        "/api/v1/duplicates/cases/",
+        "/api/v1/duplicates/cases/{id}/",
+        "/api/v1/duplicates/cases/{id}/resolution/",
+        "/api/v1/duplicates/summary/",
     ]:
         assert f'"{path}"' in schema
