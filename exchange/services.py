@@ -107,6 +107,32 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
+def _record_check(
+    serializer: serializers.Serializer, raw: object, labels: Mapping[str, str]
+) -> tuple[dict[str, Any], str]:
+    """A received record's checked values, or what is wrong with it in Chinese."""
+    if not isinstance(raw, Mapping):
+        return {}, "记录应为一个对象。"
+    try:
+        return dict(serializer.run_validation(raw)), ""
+    except serializers.ValidationError as error:
+        return {}, serializer_errors_text(error.detail, labels)
+
+
+def feed_records_problems(*, kind: str, records: Sequence[object], today: datetime.date) -> list[str]:
+    """What is wrong with each malformed record of a request, as 第N条：…, checked as feed_receive checks them; an
+    empty list when every record is well formed. The API refuses a request with any, writing nothing."""
+    feed = FEEDS[kind]
+    serializer = feed.serializer_class(context={"today": today})
+    labels = {name: str(field.label) for name, field in feed.serializer_class().fields.items()}
+    problems = []
+    for position, raw in enumerate(records, start=1):
+        _, problem = _record_check(serializer, raw, labels)
+        if problem:
+            problems.append(f"第{position}条：{problem}")
+    return problems
+
+
 @transaction.atomic
 def feed_receive(
     *,
@@ -176,12 +202,7 @@ def _chunk_receive(
     for position, raw in chunk:
         record = FeedRecord(batch=batch, kind=feed.kind, county_id=batch.county_id, position=position, received_at=now)
         rows.append(record)
-        problem = "" if isinstance(raw, Mapping) else "记录应为一个对象。"
-        if not problem:
-            try:
-                values = dict(serializer.run_validation(raw))
-            except serializers.ValidationError as error:
-                problem = serializer_errors_text(error.detail, labels)
+        values, problem = _record_check(serializer, raw, labels)
         if problem:
             record.payload = _json_value(raw)
             record.payload_digest = payload_digest(record.payload)

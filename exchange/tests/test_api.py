@@ -45,12 +45,32 @@ def test_one_record_is_received_and_answered_with_the_batch_and_its_result(yujin
 def test_a_list_of_records_is_answered_record_by_record(yujing_resident, beizhouzhuang_resident):
     # given
     client = token_client(exchange_account())
-    records = [death(yujing_resident), death(beizhouzhuang_resident, date="2026-13-01"), death(yujing_resident)]
+    records = [death(yujing_resident), death(beizhouzhuang_resident), death(yujing_resident)]
     # when
     response = client.post(URL, {"records": records}, format="json")
     # then
     assert response.status_code == 201
-    assert [result["outcome"] for result in response.json()["results"]] == ["applied", "rejected", "unchanged"]
+    assert [result["outcome"] for result in response.json()["results"]] == ["applied", "applied", "unchanged"]
+
+
+def test_a_request_with_a_malformed_record_is_refused_whole_in_chinese_and_writes_nothing(
+    yujing_resident, beizhouzhuang_resident
+):
+    # given
+    client = token_client(exchange_account())
+    records = [death(yujing_resident), death(beizhouzhuang_resident, date="2026-13-01", type="出走")]
+    before = table_counts()
+    # when
+    batch = client.post(URL, {"records": records}, format="json")
+    single = client.post(URL, death(yujing_resident, id_number="123"), format="json")
+    # then
+    assert (batch.status_code, batch.json()) == (
+        400,
+        {"records": ["第2条：日期：格式不正确，请写成2026-01-01。类型：“出走” 不是合法选项。"]},
+    )
+    assert (single.status_code, single.json()) == (400, {"records": ["第1条：身份证号应为18位。"]})
+    assert table_counts() == before
+    assert yujing_resident.history.count() == 1
 
 
 @pytest.mark.parametrize(

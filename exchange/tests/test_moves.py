@@ -168,7 +168,7 @@ def test_a_chunk_of_1000_moves_takes_a_bounded_number_of_queries(clerk, django_a
 def test_moves_posted_to_the_api_are_kept_with_their_outcomes_and_sent_again_change_nothing(yujing_resident):
     # given
     client = token_client(exchange_account())
-    body = {"records": [move(yujing_resident), move(yujing_resident, id_number="140621198503120000")]}
+    body = {"records": [move(yujing_resident)]}
     # when
     first = client.post("/api/v1/exchange/moves/", body, format="json")
     history_rows = yujing_resident.history.count()
@@ -179,7 +179,7 @@ def test_moves_posted_to_the_api_are_kept_with_their_outcomes_and_sent_again_cha
     assert [
         (batch.applied_count, batch.unchanged_count, batch.queued_count, batch.rejected_count)
         for batch in (first_batch, second_batch)
-    ] == [(1, 0, 0, 1), (0, 1, 0, 1)]
+    ] == [(1, 0, 0, 0), (0, 1, 0, 0)]
     assert (yujing_resident.history.count(), ResidentMove.objects.count()) == (history_rows, 1)
 
 
