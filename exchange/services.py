@@ -108,7 +108,7 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 
 
 def _record_check(
-    serializer: serializers.Serializer, raw: object, labels: Mapping[str, str]
+    serializer: serializers.Serializer[Any], raw: object, labels: Mapping[str, str]
 ) -> tuple[dict[str, Any], str]:
     """A received record's checked values, or what is wrong with it in Chinese."""
     if not isinstance(raw, Mapping):
