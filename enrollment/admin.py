@@ -14,10 +14,29 @@ class ResidentAdmin(SimpleHistoryAdmin):
 
 @admin.register(PolicyParameterSet)
 class PolicyParameterSetAdmin(SimpleHistoryAdmin):
-    list_display = ["region", "insurance_year", "contribution_standard", "source_document", "calendar_assumed"]
-    list_filter = ["insurance_year", "calendar_assumed"]
+    list_display = [
+        "region",
+        "insurance_year",
+        "version",
+        "is_current",
+        "contribution_standard",
+        "source_document",
+        "document_number",
+        "calendar_assumed",
+    ]
+    list_filter = ["insurance_year", "is_current", "calendar_assumed"]
     search_fields = ["region__code", "region__name", "source_document"]
     raw_id_fields = ["region"]
+
+    # Approved sets are never edited: a correction is a new version, published through an approved policy draft.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class PaymentInline(admin.TabularInline):

@@ -150,6 +150,25 @@ class PolicyParameterSet(models.Model):
     calendar_assumed = models.BooleanField(
         "征缴日历为推定", default=False, help_text="文件未给出征缴日历，按2026年日历平移推定，待经办机构确认。"
     )
+    # An approved set is never edited: a correction is a new version of the region's year, and the one in force is
+    # the current version (enrollment.services.policy_parameter_set_publish).
+    version = models.PositiveSmallIntegerField("版本", default=1)
+    is_current = models.BooleanField("现行版本", default=True)
+    document_number = models.CharField(
+        "批准文号",
+        max_length=200,
+        blank=True,
+        help_text="经审批发布的版本所依据的文件文号；随数据库初始化载入的参数为空。",
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审批人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField("审批时间", null=True, blank=True)
 
     contribution_standard = models.DecimalField(
         "个人缴费标准（元）", max_digits=12, decimal_places=2, null=True, blank=True
@@ -250,9 +269,14 @@ class PolicyParameterSet(models.Model):
     class Meta:
         verbose_name = "政策参数"
         verbose_name_plural = "政策参数"
-        ordering = ["region_id", "insurance_year"]
+        ordering = ["region_id", "insurance_year", "version"]
         constraints = [
-            models.UniqueConstraint(fields=["region", "insurance_year"], name="one_parameter_set_per_region_year"),
+            models.UniqueConstraint(
+                fields=["region", "insurance_year"],
+                condition=models.Q(is_current=True),
+                name="one_current_parameter_set_per_region_year",
+            ),
+            models.UniqueConstraint(fields=["region", "insurance_year", "version"], name="parameter_set_version_once"),
             models.CheckConstraint(
                 condition=models.Q(normal_part_ends__isnull=True)
                 | models.Q(collection_opens__isnull=True)
@@ -269,6 +293,12 @@ class PolicyParameterSet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region.name} {self.insurance_year}年度（{self.source_document}）"
+
+    @property
+    def version_label(self) -> str:
+        """How a quote names the set it was computed from: 山阴县2027年度第2版（晋医保发〔2026〕9号）."""
+        document = self.document_number or self.source_document
+        return f"{self.region.name}{self.insurance_year}年度第{self.version}版（{document}）"
 
     def clean(self) -> None:
         if self.hardship_tiers:
@@ -384,6 +414,9 @@ class Enrollment(models.Model):
     cap_break_penalty = models.DecimalField("断保扣减", max_digits=12, decimal_places=2)
     cap_effective = models.DecimalField("大病最高支付限额", max_digits=12, decimal_places=2)
     explanation = models.JSONField("计算依据", default=list)
+    policy_versions = models.CharField(
+        "政策参数版本", max_length=500, blank=True, help_text="计算本条记录所用的各级政策参数及其版本。"
+    )
 
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="经办人", on_delete=models.PROTECT, related_name="+"

@@ -2,7 +2,9 @@
 
 A county inherits its city's figures and a city the province's, field by field; a year with no parameter set
 anywhere in the chain inherits the latest earlier year's figures with every date shifted by whole years, and
-the result is flagged `projected`.
+the result is flagged `projected`. A figure that a year's sets leave blank is likewise the latest earlier year's:
+a new notice that changes only the standard keeps the rest. Only the current version of a region's year counts;
+earlier versions stay for the record (enrollment.services.policy_parameter_set_publish).
 """
 
 import dataclasses
@@ -106,15 +108,21 @@ def _region_chain(region_code: str) -> list[str]:
     return [code_prefix(region_code, level) for level in REGION_LEVELS if code_reaches(region_code, level)]
 
 
-def _merge_fields(sets_most_specific_first: list[PolicyParameterSet]) -> dict[str, tuple[object, PolicyParameterSet]]:
+def _merge_fields(sets_in_order: list[PolicyParameterSet]) -> dict[str, tuple[object, PolicyParameterSet]]:
+    """Each figure from the first set (in the order given) that has it."""
     merged: dict[str, tuple[object, PolicyParameterSet]] = {}
     for field in (*ALL_FIELDS, *OPTIONAL_FIELDS):
-        for parameter_set in sets_most_specific_first:
+        for parameter_set in sets_in_order:
             value = getattr(parameter_set, field)
             if value is not None and value != "" and value != []:
                 merged[field] = (value, parameter_set)
                 break
     return merged
+
+
+def _latest_year_first(sets: list[PolicyParameterSet]) -> list[PolicyParameterSet]:
+    """The order figures are inherited in: the latest year first and, within a year, the most specific region."""
+    return sorted(sets, key=lambda each: (-each.insurance_year, -len(each.region_id)))
 
 
 def _by_year_most_specific_first(sets: list[PolicyParameterSet]) -> dict[int, list[PolicyParameterSet]]:
@@ -124,20 +132,19 @@ def _by_year_most_specific_first(sets: list[PolicyParameterSet]) -> dict[int, li
     return by_year
 
 
-def _refund_fields_elsewhere(
+def _refund_fields(
     *, chain: list[str], insurance_year: int, candidates: list[PolicyParameterSet]
 ) -> dict[str, tuple[object, PolicyParameterSet]]:
-    """R12.3: the refund reasons and window rules of a year whose own parameter sets have none.
-
-    They are the nearest earlier year's, as every inherited figure (RULES.md, introduction). A year before the first
-    one that has them takes the first one's, as the years before 2026 take the 2026 calendar (same introduction):
-    the documents give those years only their standards. None of them are dates, so nothing is shifted.
+    """R12.3: the refund reasons and window rules, inherited together from the latest year up to the insurance year
+    whose sets have them, as every inherited figure (RULES.md, introduction). A year before the first one that has
+    them takes the first one's, as the years before 2026 take the 2026 calendar (same introduction): the documents
+    give those years only their standards. None of them are dates, so nothing is shifted.
     """
     earlier = _by_year_most_specific_first([each for each in candidates if each.refund_reasons])
     if earlier:
         return _refund_fields_of(earlier[max(earlier)])
     later_sets = PolicyParameterSet.objects.filter(
-        region_id__in=chain, insurance_year__gt=insurance_year, refund_reasons__isnull=False
+        region_id__in=chain, insurance_year__gt=insurance_year, refund_reasons__isnull=False, is_current=True
     ).select_related("region")
     later = _by_year_most_specific_first([each for each in later_sets if each.refund_reasons])
     if later:
@@ -213,33 +220,52 @@ def _revision_token() -> str | None:
     return row[0] if row else None
 
 
-def _policy_read(*, region_code: str, insurance_year: int) -> PolicyFigures:
+def policy_resolve_with(
+    *, region_code: str, insurance_year: int, replacements: Iterable[PolicyParameterSet]
+) -> PolicyFigures:
+    """The figures a county would have if `replacements`, unsaved sets each for a region and year, stood in for the
+    current sets of their region and year (or were added where there is none): what a draft would make of the
+    policy (policy_changes). The same inheritance as policy_resolve; never kept."""
+    return _policy_read(region_code=region_code, insurance_year=insurance_year, replacements=list(replacements))
+
+
+def _policy_read(
+    *, region_code: str, insurance_year: int, replacements: list[PolicyParameterSet] | None = None
+) -> PolicyFigures:
     if not Division.objects.filter(code=region_code, level=DivisionLevel.COUNTY).exists():
         raise PolicyNotFound(f"{region_code} 不是已知的县级区划代码。")
     chain = _region_chain(region_code)
     candidates = list(
-        PolicyParameterSet.objects.filter(region_id__in=chain, insurance_year__lte=insurance_year).select_related(
-            "region"
-        )
+        PolicyParameterSet.objects.filter(
+            region_id__in=chain, insurance_year__lte=insurance_year, is_current=True
+        ).select_related("region")
     )
+    if replacements:
+        standing_in = [
+            each for each in replacements if each.region_id in chain and each.insurance_year <= insurance_year
+        ]
+        replaced = {(each.region_id, each.insurance_year) for each in standing_in}
+        candidates = [
+            each for each in candidates if (each.region_id, each.insurance_year) not in replaced
+        ] + standing_in
     if not candidates:
         raise PolicyNotFound(f"{region_code} 没有{insurance_year}年度及以前的政策参数。")
     source_year = max(parameter_set.insurance_year for parameter_set in candidates)
-    in_year = sorted(
-        (parameter_set for parameter_set in candidates if parameter_set.insurance_year == source_year),
-        key=lambda parameter_set: -len(parameter_set.region_id),
-    )
-    merged = _merge_fields(in_year)
-    if "refund_reasons" not in merged:
-        merged.update(_refund_fields_elsewhere(chain=chain, insurance_year=insurance_year, candidates=candidates))
+    # A figure a year's sets leave blank is the latest earlier year's, its dates shifted (RULES.md, introduction).
+    merged = _merge_fields(_latest_year_first(candidates))
+    merged.update(_refund_fields(chain=chain, insurance_year=insurance_year, candidates=candidates))
     missing = [field for field in ALL_FIELDS if field not in merged]
     if missing:
         raise PolicyNotFound(f"{region_code} {source_year}年度政策参数不完整：{'、'.join(missing)}。")
-    shift = insurance_year - source_year
     # The parameter set's field values, of as many types as its fields (dates, amounts, counts, JSON lists).
     value: dict[str, Any] = {
-        field: figure if field in UNSHIFTED_FIELDS else _shift(figure, shift) for field, (figure, _) in merged.items()
+        field: figure if field in UNSHIFTED_FIELDS else _shift(figure, insurance_year - parameter_set.insurance_year)
+        for field, (figure, parameter_set) in merged.items()
     }
+    sets_used = sorted(
+        {id(parameter_set): parameter_set for _, parameter_set in merged.values()}.values(),
+        key=lambda each: (-len(each.region_id), -each.insurance_year),
+    )
 
     def source_of(field: str) -> SourcedFigure:
         return SourcedFigure(merged[field][1].source_document)
@@ -271,7 +297,7 @@ def _policy_read(*, region_code: str, insurance_year: int) -> PolicyFigures:
     return PolicyFigures(
         region_code=region_code,
         insurance_year=insurance_year,
-        projected=shift > 0,
+        projected=source_year < insurance_year,
         calendar_assumed=merged["collection_opens"][1].calendar_assumed,
         contribution_standard=value["contribution_standard"],
         calendar=calendar,
@@ -301,6 +327,7 @@ def _policy_read(*, region_code: str, insurance_year: int) -> PolicyFigures:
             value.get("hardship_tiers") or [],
             source=str(value.get("hardship_source") or ""),
         ),
+        policy_versions=tuple(parameter_set.version_label for parameter_set in sets_used),
     )
 
 

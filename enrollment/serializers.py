@@ -89,6 +89,7 @@ class EnrollmentSerializer(serializers.ModelSerializer):
             "void_reason",
             "catastrophic_cap",
             "explanation",
+            "policy_versions",
             "refund_reason",
             "refund_date",
         ]

@@ -137,6 +137,8 @@ class QuoteSerializer(serializers.Serializer):
     counts_as_enrolled_year = serializers.BooleanField()
     catastrophic_cap = CatastrophicCapSerializer()
     explanation = ExplanationSerializer(many=True)
+    # the parameter sets and versions the quote was computed from, most specific first
+    policy_versions = serializers.ListField(child=serializers.CharField())
 
 
 def quote_for_request(data: dict) -> Quote:

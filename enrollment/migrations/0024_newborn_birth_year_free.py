@@ -2,20 +2,7 @@
 
 from django.db import migrations, models
 
-PARAMETERS = "enrollment_policyparameterset"
-REVISION = "enrollment_policyrevision"
-
-
-def sqlite_revision_triggers_restore(apps, schema_editor):
-    """SQLite adds a NOT NULL column by rebuilding the table, which drops the triggers that replace the policy
-    revision token on every write (0017); put them back, as 0017 made them. PostgreSQL keeps its triggers."""
-    if schema_editor.connection.vendor != "sqlite":
-        return
-    for event in ("insert", "update", "delete"):
-        schema_editor.execute(
-            f"CREATE TRIGGER IF NOT EXISTS policy_revision_after_{event} AFTER {event.upper()} ON {PARAMETERS} "
-            f"BEGIN UPDATE {REVISION} SET token = lower(hex(randomblob(16))); END"
-        )
+from enrollment.policy_triggers import sqlite_revision_triggers_restore
 
 
 class Migration(migrations.Migration):

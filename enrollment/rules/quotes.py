@@ -77,6 +77,8 @@ class PolicyFigures:
     hardship_tiers: tuple[HardshipTier, ...] = ()
     newborns: NewbornParameters = NewbornParameters()
     refund_anytime_reasons: frozenset[str] = frozenset()
+    # The parameter sets the figures came from, each with its version and document (shown with every quote).
+    policy_versions: tuple[str, ...] = ()
 
 
 class SpecialStatus:
@@ -149,6 +151,8 @@ class Quote:
     subsidy_source: str = ""
     # The group whose rules applied (payment_situation); what an enrollment stores as its special status.
     situation: PaymentSituation | None = None
+    # The versions of the parameter sets the quote was computed from (PolicyFigures.policy_versions).
+    policy_versions: tuple[str, ...] = ()
 
 
 def _exempt_benefit_period(
@@ -572,4 +576,5 @@ def quote_compute(
         subsidy_name=subsidy.name if subsidy and subsidy.category else "",
         subsidy_source=subsidy.source if subsidy and subsidy.category else "",
         situation=situation,
+        policy_versions=policy.policy_versions,
     )

@@ -16,6 +16,7 @@ from .enrollments import (
     refund_request,
 )
 from .exports import export_job_create, export_job_run, resident_roster_build
+from .policy_parameters import policy_parameter_set_publish, policy_parameter_set_with
 from .receipts import clerk_day_close, day_close_check, receipt_issue, receipt_print_record
 from .residents import (
     id_number_address_warnings,
@@ -41,6 +42,8 @@ __all__ = [
     "export_job_create",
     "export_job_run",
     "id_number_address_warnings",
+    "policy_parameter_set_publish",
+    "policy_parameter_set_with",
     "receipt_issue",
     "receipt_print_record",
     "record_date_check",

@@ -150,6 +150,7 @@ def _apply_quote(enrollment: Enrollment, quote: Quote) -> None:
     # A recomputation keeps where the enrollment is held and why (R13.0a): the place is not computed again.
     kept = [] if any(entry["rule"] == PLACE_RULE for entry in computed) else _place_entries(enrollment)
     enrollment.explanation = [*computed, *kept]
+    enrollment.policy_versions = "、".join(quote.policy_versions)
 
 
 PLACE_RULE = "R13.0a"

@@ -31,6 +31,11 @@ def test_r6_2_api_example_is_reproduced_exactly(clerk):
     body = quote(clerk).json()
     # then every field of API.md's response, the explanation list aside, is as published
     explanation = body.pop("explanation")
+    # an addition to API.md's example: the parameter sets the quote came from, each with its version
+    assert body.pop("policy_versions") == [
+        "山阴县2026年度第1版（山政办发〔2025〕17号）",
+        "山西省2026年度第1版（山西省2026年度城乡居民医保个人缴费标准）",
+    ]
     assert body == {
         "insurance_year": 2027,
         "projected": True,
