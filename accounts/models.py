@@ -8,6 +8,8 @@ class Role(models.TextChoices):
     CITY_STAFF = "city_staff", "市级管理"
     PROVINCE_STAFF = "province_staff", "省级管理"
     FINANCE = "finance", "财政"
+    # Approves the policy drafts of their region (a bureau's leadership); never their own.
+    POLICY_APPROVER = "policy_approver", "政策审批"
     SYSTEM_ADMIN = "system_admin", "系统管理员"
 
 

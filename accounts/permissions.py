@@ -50,6 +50,12 @@ ADD_CAMPAIGN = "outreach.add_campaign"
 EXCHANGE_FEED_SEND = "exchange.add_feedbatch"
 VIEW_EXCHANGE = "exchange.view_feedbatch"
 RESOLVE_EXCHANGE_RECORD = "exchange.change_feedrecord"
+# Policy changes (政策调整测算): see the drafts and their simulations; prepare a draft and simulate it; approve another
+# user's draft of a region in one's scope, which publishes it as that year's parameters.
+VIEW_POLICY_DRAFT = "policy_changes.view_policydraft"
+PREPARE_POLICY_DRAFT = "policy_changes.add_policydraft"
+APPROVE_POLICY_DRAFT = "policy_changes.approve_policydraft"
+POLICY_DRAFT_WORK = frozenset({VIEW_POLICY_DRAFT, PREPARE_POLICY_DRAFT})
 WINDOW_WORK = frozenset(
     {
         VIEW_RESIDENT,
@@ -99,7 +105,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             VIEW_DUPLICATE_CASE,
             VIEW_CAMPAIGN,
         }
-    ),
+    )
+    | POLICY_DRAFT_WORK,
     Role.PROVINCE_STAFF: frozenset(
         {
             VIEW_RESIDENT,
@@ -114,10 +121,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             VIEW_DUPLICATE_CASE,
             VIEW_CAMPAIGN,
         }
-    ),
+    )
+    | POLICY_DRAFT_WORK,
     Role.FINANCE: frozenset(
-        {VIEW_HARDSHIP_IDENTITY, VIEW_FISCAL, ADD_FISCAL_TRANSFER, CHANGE_FISCAL_TIER, VIEW_PROGRESS}
+        {VIEW_HARDSHIP_IDENTITY, VIEW_FISCAL, ADD_FISCAL_TRANSFER, CHANGE_FISCAL_TIER, VIEW_PROGRESS, VIEW_POLICY_DRAFT}
     ),
+    Role.POLICY_APPROVER: POLICY_DRAFT_WORK | {APPROVE_POLICY_DRAFT, VIEW_FISCAL, VIEW_PROGRESS},
     Role.SYSTEM_ADMIN: WINDOW_WORK
     | {
         ADD_CLAIM_SUMMARY,
@@ -137,7 +146,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         VIEW_CAMPAIGN,
         ADD_CAMPAIGN,
     }
-    | {EXCHANGE_FEED_SEND, VIEW_EXCHANGE, RESOLVE_EXCHANGE_RECORD},
+    | {EXCHANGE_FEED_SEND, VIEW_EXCHANGE, RESOLVE_EXCHANGE_RECORD}
+    | POLICY_DRAFT_WORK,
 }
 
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "tax_payments",
     "national",
     "duplicates",
+    "policy_changes",
     "outreach",
     "exchange",
 ]

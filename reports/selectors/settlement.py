@@ -1,6 +1,7 @@
 """R11.1, R11.2: what each county, level and year costs and was prepaid, and the settlement page's table of a city."""
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -144,9 +145,16 @@ def _actual_people(*, city_code: str, year: int) -> dict[str, int]:
     return {row["county"]: row["people"] for row in rows}
 
 
-def settlement_compute(*, year: int, city_code: str, tiers: dict[int, FiscalTier] | None = None) -> list[SettlementRow]:
+def settlement_compute(
+    *,
+    year: int,
+    city_code: str,
+    tiers: dict[int, FiscalTier] | None = None,
+    standards: Mapping[str, Decimal] | None = None,
+) -> list[SettlementRow]:
     """R11.1, R11.2 for every county of a city: computed, never stored (the settlement job stores). `tiers` gives a
-    what-if run other shares for some tiers."""
+    what-if run other shares for some tiers, `standards` other contribution standards S(Y) for some counties (a
+    policy draft's)."""
     city_code = city_code_normalise(city_code)
     counties = list(Division.objects.filter(level=DivisionLevel.COUNTY, code__startswith=city_code).order_by("code"))
     targets = county_targets(city_code=city_code, year=year, counties=counties)
@@ -160,7 +168,7 @@ def settlement_compute(*, year: int, city_code: str, tiers: dict[int, FiscalTier
     rows = []
     for county in counties:
         tier = tier_of[county.code]
-        standard = figures_of[county.code].contribution_standard
+        standard = (standards or {}).get(county.code, figures_of[county.code].contribution_standard)
         shares: dict[str, Decimal] = {
             FiscalLevel.PROVINCE: tier.province_share,
             FiscalLevel.CITY: tier.city_share,
