@@ -34,6 +34,11 @@ def test_quote_shows_what_is_owed_and_why_and_writes_nothing(client, clerk, yuji
     assert "¥400.00" in page
     assert "2026-04-01 至 2026-12-31" in page
     assert "断保1年：固定等待期3个月，变动等待期0个月" in page
+    # which versions of the parameter sets the quote came from
+    assert (
+        "政策参数版本：山阴县2026年度第1版（山政办发〔2025〕17号）、"
+        "山西省2026年度第1版（山西省2026年度城乡居民医保个人缴费标准）"
+    ) in page
     assert Enrollment.objects.count() == 0
 
 
@@ -54,6 +59,8 @@ def test_payment_is_recorded_and_the_receipt_shows_the_benefit_period(client, cl
     receipt = client.get(response["Location"]).content.decode()
     assert "2026年4月1日 至 2026年12月31日" in receipt
     assert "缴费凭证" in receipt
+    assert enrollment.policy_versions.startswith("山阴县2026年度第1版（山政办发〔2025〕17号）")
+    assert f"政策参数版本：{enrollment.policy_versions}" in receipt
 
 
 def test_r13_3_employee_years_credit_is_shown(client, clerk, yujing_resident):
