@@ -9,6 +9,7 @@ from conftest import SHANYIN
 from core.models import JobStatus
 from enrollment.policy import policy_resolve
 from enrollment.selectors import person_histories_many
+from enrollment.services import enrollment_create
 from policy_changes.models import ImpactCountyRun, ImpactPerson, ImpactTotal
 from policy_changes.rules import person_impact_compute
 from policy_changes.selectors import impact_distributions, impact_division_totals, impact_simulation_progress
@@ -111,13 +112,18 @@ def test_a_longer_fixed_waiting_period_moves_exactly_the_people_with_a_break(pre
     assert impact_distributions(user=preparer, simulation=simulation, division_code=SHANYIN)["waiting"] == {"+3": 2}
 
 
-def test_a_draft_never_changes_the_live_figures(preparer, population, simulate):
+def test_a_draft_never_changes_the_live_figures(clerk, preparer, population, simulate):
     draft = draft_with(preparer, contribution_standard=Decimal("420.00"), fixed_waiting_months=6)
     before = policy_resolve(region_code=SHANYIN, insurance_year=YEAR)
     simulate(preparer, draft)
     after = policy_resolve(region_code=SHANYIN, insurance_year=YEAR)
     assert after == before
     assert (after.contribution_standard, after.calendar.fixed_waiting_months) == (Decimal("400.00"), 3)
+    # and the window's payment of a person with a break is the current figures'
+    enrollment = enrollment_create(
+        actor=clerk, resident=population["王断保"], insurance_year=YEAR, payment_date=PAYMENT_DATE
+    )
+    assert (enrollment.individual_due, enrollment.waiting_total_months) == (Decimal("400.00"), 3)
 
 
 def test_a_city_simulation_runs_one_county_run_per_county(preparer, population, simulate):
