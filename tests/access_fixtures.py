@@ -59,6 +59,7 @@ OWN_DIVISIONS = {
     Role.CITY_STAFF: SHUOZHOU,
     Role.PROVINCE_STAFF: "14",
     Role.FINANCE: SHUOZHOU,
+    Role.POLICY_APPROVER: SHUOZHOU,
     Role.SYSTEM_ADMIN: "14",
 }
 # The same roles elsewhere: 应县 (its county and 金城镇), 太原, 河北. The administrator is a superuser: every division
@@ -69,6 +70,7 @@ OTHER_DIVISIONS = {
     Role.CITY_STAFF: "1401",
     Role.PROVINCE_STAFF: "13",
     Role.FINANCE: "1401",
+    Role.POLICY_APPROVER: "1401",
     Role.SYSTEM_ADMIN: "13",
 }
 
