@@ -68,7 +68,7 @@ def _figures_of(sent: Mapping[str, object]) -> dict[str, object]:
     return figures
 
 
-def draft_answer(draft: PolicyDraft, request: Request) -> dict[str, object]:
+def _draft_answer(draft: PolicyDraft, request: Request) -> dict[str, object]:
     changes = policy_draft_changes(draft)
     context = {
         "request": request,
@@ -103,7 +103,7 @@ class PolicyDraftViewSet(
         return self.get_paginated_response(PolicyDraftListSerializer(page, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
-        return Response(draft_answer(self.get_object(), request))
+        return Response(_draft_answer(self.get_object(), request))
 
     @extend_schema(
         request=PolicyDraftCreateSerializer,
@@ -129,7 +129,7 @@ class PolicyDraftViewSet(
                     )
         except DjangoValidationError as error:
             raise api_validation_error(error) from None
-        return Response(draft_answer(draft, request), status=status.HTTP_201_CREATED)
+        return Response(_draft_answer(draft, request), status=status.HTTP_201_CREATED)
 
 
 def _draft_in_scope(request: AuthenticatedRequest, pk: int) -> PolicyDraft:
@@ -249,7 +249,7 @@ class PolicyDraftApprovalView(APIView):
             )
         except DjangoValidationError as error:
             raise api_validation_error(error) from None
-        return Response(draft_answer(_draft_in_scope(request, draft.pk), request))
+        return Response(_draft_answer(_draft_in_scope(request, draft.pk), request))
 
 
 __all__ = ["ImpactSimulationRequestView", "ImpactSimulationView", "PolicyDraftApprovalView", "PolicyDraftViewSet"]

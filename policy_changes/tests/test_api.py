@@ -17,6 +17,8 @@ from policy_changes.models import (
     PolicyDraft,
     PolicyDraftRegion,
 )
+from policy_changes.selectors import SimulationProgress
+from policy_changes.serializers import simulation_status
 from policy_changes.services import policy_draft_region_update
 from policy_changes.tests.conftest import YEAR, draft_with
 
@@ -313,6 +315,15 @@ def test_a_simulation_is_queued_then_answers_what_the_draft_changes_in_the_divis
         "",
         "stable_poverty_alleviated",
     )
+
+
+def test_a_simulation_runs_once_a_county_counted_its_people_and_has_failed_once_a_county_failed():
+    # people done, people to do, counties done, counties, failed counties
+    assert simulation_status(SimulationProgress(0, 0, 0, 2, [])) == "queued"
+    assert simulation_status(SimulationProgress(0, 6, 0, 2, [])) == "running"
+    assert simulation_status(SimulationProgress(6, 6, 1, 2, [])) == "running"
+    assert simulation_status(SimulationProgress(6, 6, 1, 2, ["应县：没有可用的政策参数"])) == "failed"
+    assert simulation_status(SimulationProgress(9, 9, 2, 2, [])) == "succeeded"
 
 
 def test_the_most_affected_people_are_masked_unless_the_user_may_see_id_numbers_in_full(preparer, population, simulate):
