@@ -8,6 +8,12 @@ from enrollment.api.residents import ResidentViewSet
 from exchange.api import FeedBatchView, FeedReceiveView
 from national.api import PersonQueryView
 from newborns.api import MedicalCodeCheckView, NewbornViewSet, PreEnrollmentView
+from policy_changes.api import (
+    ImpactSimulationRequestView,
+    ImpactSimulationView,
+    PolicyDraftApprovalView,
+    PolicyDraftViewSet,
+)
 from reports.api import SettlementView
 from subsidies.api import IdentityView
 from targets.api import ProgressView
@@ -17,6 +23,7 @@ router.register("residents", ResidentViewSet, basename="resident")
 router.register("enrollments", EnrollmentViewSet, basename="enrollment")
 router.register("newborns", NewbornViewSet, basename="newborn")
 router.register("duplicates/cases", DuplicateCaseViewSet, basename="duplicate-case")
+router.register("policy-drafts", PolicyDraftViewSet, basename="policy-draft")
 
 urlpatterns = [
     path("policy/quote/", PolicyQuoteView.as_view(), name="policy-quote"),
@@ -34,5 +41,8 @@ urlpatterns = [
     ),
     path("exchange/batches/<int:pk>/", FeedBatchView.as_view(), name="exchange-batch"),
     path("exchange/<slug:kind>/", FeedReceiveView.as_view(), name="exchange-feed-receive"),
+    path("policy-drafts/<int:pk>/simulations/", ImpactSimulationRequestView.as_view(), name="policy-draft-simulations"),
+    path("policy-drafts/<int:pk>/approval/", PolicyDraftApprovalView.as_view(), name="policy-draft-approval"),
+    path("policy-simulations/<int:pk>/", ImpactSimulationView.as_view(), name="policy-simulation"),
     *router.urls,
 ]

@@ -200,6 +200,8 @@ SPECTACULAR_SETTINGS = {
         "PaymentChannelEnum": "enrollment.models.PaymentChannel",
         "RegistrationChannelEnum": "newborns.models.RegistrationChannel",
         "MedicalCodeStatusEnum": "newborns.rules.MEDICAL_CODE_STATUS_CHOICES",
+        "PolicyDraftStatusEnum": "policy_changes.models.DraftStatus",
+        "ImpactSimulationStatusEnum": "policy_changes.serializers.SIMULATION_STATUS_CHOICES",
     },
     "SWAGGER_UI_FAVICON_HREF": "/static/vendor/swagger-ui/favicon-32x32.png",
 }

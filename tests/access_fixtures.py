@@ -28,6 +28,13 @@ from newborns.services import birth_import_preview, newborn_register, pre_enroll
 from outreach.models import Campaign, CampaignSendJob, PhoneOptOut
 from outreach.services import campaign_create, campaign_send_run, phone_opt_out_create
 from outreach.sources import UNINSURED_SOURCE
+from policy_changes.models import ImpactSimulation, PolicyDraft
+from policy_changes.services import (
+    impact_county_run,
+    impact_simulation_request,
+    policy_draft_create,
+    policy_draft_region_update,
+)
 from reports.models import FiscalTier
 from reports.tests.factories import pilot_tier_assign
 from subsidies.models import IdentityListBatch
@@ -52,7 +59,8 @@ YUJING_VILLAGE = "140621100200"  # 玉井村委会
 JUNE_30 = D(2026, 6, 30)
 
 # Whose division holds the world's objects. Finance is the city's (朔州) bureau: a county's finance governs no tier
-# (reports.selectors.fiscal_tier_list), so only a city's has an own tier to edit.
+# (reports.selectors.fiscal_tier_list), so only a city's has an own tier to edit. The policy approver is the city's
+# too, approving a draft its city staff prepared.
 OWN_DIVISIONS = {
     Role.WINDOW_CLERK: SHANYIN,
     Role.TOWNSHIP_OFFICIAL: YUJING_TOWN,
@@ -132,6 +140,8 @@ class World:
     duplicate_scan_job: DuplicateScanJob
     feed_batch: FeedBatch  # 山阴县's deaths feed: one record waiting for a clerk (an ID the registry lacks)
     feed_record: FeedRecord
+    policy_draft: PolicyDraft  # 山阴县's longer fixed waiting period, prepared by 朔州's city staff
+    impact_simulation: ImpactSimulation  # of the draft as it stands, over 山阴县, finished: it may be approved on
     campaign: Campaign | None = None  # 玉井镇's reminder to its ledger, sent by file
     opt_out: PhoneOptOut | None = None  # a phone 玉井镇's official recorded as refusing reminders
     sentinels: tuple[str, ...] = field(default=SENTINELS)
@@ -355,6 +365,7 @@ def world_build() -> World:
         channel=FeedChannel.API,
         today=timezone.localdate(),
     )
+    policy_draft, impact_simulation = _policy_change(preparer=own[Role.CITY_STAFF])
     return World(
         own=own,
         other=other,
@@ -386,7 +397,25 @@ def world_build() -> World:
         **_outreach(official=own[Role.TOWNSHIP_OFFICIAL]),
         feed_batch=feed_batch,
         feed_record=feed_batch.records.get(),
+        policy_draft=policy_draft,
+        impact_simulation=impact_simulation,
     )
+
+
+def _policy_change(*, preparer: User) -> tuple[PolicyDraft, ImpactSimulation]:
+    draft = policy_draft_create(actor=preparer, region_code=SHANYIN, insurance_year=2027, title="矩阵草案")
+    policy_draft_region_update(actor=preparer, draft=draft, region_code=SHANYIN, figures={"fixed_waiting_months": 6})
+    simulation = impact_simulation_request(
+        actor=preparer,
+        draft=draft,
+        division_code=SHANYIN,
+        as_of=D(2026, 12, 1),
+        payment_date=D(2026, 12, 1),
+        elasticity=Decimal("-0.30"),
+    )
+    for run in simulation.county_runs.all():  # as the worker would once the request committed
+        impact_county_run(job_id=run.pk)
+    return draft, simulation
 
 
 def _outreach(*, official: User) -> dict[str, Any]:

@@ -31,5 +31,10 @@ def test_schema_validates_without_warnings_and_names_every_api_md_path():
         "/api/v1/duplicates/cases/{id}/",
         "/api/v1/duplicates/cases/{id}/resolution/",
         "/api/v1/duplicates/summary/",
+        "/api/v1/policy-drafts/",
+        "/api/v1/policy-drafts/{id}/",
+        "/api/v1/policy-drafts/{id}/simulations/",
+        "/api/v1/policy-drafts/{id}/approval/",
+        "/api/v1/policy-simulations/{id}/",
     ]:
         assert f'"{path}"' in schema

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory, force_authenticate
 from rest_framework.views import APIView
 
-from accounts.models import PersonalDataView
+from accounts.models import PersonalDataView, Role
 from accounts.personal_data import id_number_mask
 from conftest import SHANYIN, YUJING_TOWN, first_village, make_user, token_client
 from duplicates.models import DuplicateCase, DuplicateKind
@@ -21,6 +21,13 @@ from enrollment.serializers import ResidentSerializer
 from enrollment.services import enrollment_create, resident_create
 from newborns.models import RegistrationChannel
 from newborns.services import newborn_register
+from policy_changes.models import ImpactPerson
+from policy_changes.services import (
+    impact_county_run,
+    impact_simulation_request,
+    policy_draft_create,
+    policy_draft_region_update,
+)
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -249,6 +256,31 @@ def duplicate_cases_resolution(world):
     return response, [world.row(path, world.yujing)]
 
 
+def policy_simulation_retrieve(world):
+    """Shanyin's standard raised to 420 and simulated: the people whose payment it raises are the most affected, read
+    by an administrator, who sees ID numbers in full (drafts are no window clerk's work)."""
+    administrator = make_user("administrator", Role.SYSTEM_ADMIN, "14")
+    draft = policy_draft_create(actor=administrator, region_code=SHANYIN, insurance_year=2027, title="缴费标准调整")
+    policy_draft_region_update(
+        actor=administrator, draft=draft, region_code=SHANYIN, figures={"contribution_standard": Decimal("420.00")}
+    )
+    simulation = impact_simulation_request(
+        actor=administrator,
+        draft=draft,
+        division_code=SHANYIN,
+        as_of=D(2026, 12, 1),
+        payment_date=D(2026, 12, 1),
+        elasticity=Decimal("-0.30"),
+    )
+    for run in simulation.county_runs.all():  # as the worker would once the request committed
+        impact_county_run(job_id=run.pk)
+    path = f"/api/v1/policy-simulations/{simulation.pk}/"
+    people = ImpactPerson.objects.filter(simulation=simulation).order_by("county_id", "rank")
+    assert [person.resident for person in people] == [world.yujing, world.beizhouzhuang, world.baby]
+    rows = [("administrator", "api_call", path, person.resident_id, person.resident.id_number) for person in people]
+    return token_client(administrator).get(path), rows
+
+
 CALLS = {
     ("GET", "/api/v1/residents/"): residents_list,
     ("POST", "/api/v1/residents/"): residents_create,
@@ -269,6 +301,7 @@ CALLS = {
     ("GET", "/api/v1/duplicates/cases/"): duplicate_cases_list,
     ("GET", "/api/v1/duplicates/cases/{id}/"): duplicate_cases_retrieve,
     ("POST", "/api/v1/duplicates/cases/{id}/resolution/"): duplicate_cases_resolution,
+    ("GET", "/api/v1/policy-simulations/{id}/"): policy_simulation_retrieve,
 }
 
 
