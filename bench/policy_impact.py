@@ -5,11 +5,11 @@
 The goal: a county of 300,000 residents simulated in under a minute; the province's 26 million by extrapolation.
 
 Set-up (not timed), set-based in SQL on a scratch database whose registry it empties first: POLICY_BENCH_RESIDENTS
-residents (default 300,000 × BENCH_SCALE) of 山阴县 in its real villages, with valid GB 11643 ID numbers; their
-enrollment histories 2020–2026 with gaps (steady payers, intermittent ones, people who stopped, late joiners, people
-who never enrolled), a few percent of hardship identities (低保, 特困, 稳定脱贫…, some already ended), some years
-under employee insurance and the settlement system's claim summaries. Then a draft of the 2027 figures changing
-Shanyin's standard 400 → 420 元 and its fixed waiting period 3 → 6 months.
+residents (default 300,000 × BENCH_SCALE) of 山阴县 living in its real villages, and 1.5% more dead or moved out,
+with valid GB 11643 ID numbers; their enrollment histories 2020–2026 with gaps (steady payers, intermittent ones,
+people who stopped, late joiners, people who never enrolled), a few percent of hardship identities (低保, 特困,
+稳定脱贫…, some already ended), some years under employee insurance and the settlement system's claim summaries.
+Then a draft of the 2027 figures changing Shanyin's standard 400 → 420 元 and its fixed waiting period 3 → 6 months.
 
 Timed, each in its own process so that its peak memory (VmHWM) is its own:
 (a) the simulation of the draft over the county as the worker runs it: impact_simulation_request with Celery eager,
@@ -66,7 +66,8 @@ SECTION_START, SECTION_END = "<!-- policy impact -->", "<!-- /policy impact -->"
 
 # --- Set-up -------------------------------------------------------------------------------------------------------
 
-# Residents with a birth date over an age pyramid (triangular 1930–2025, mode 1970, and 0.6% born in 2026 before the
+# `count` residents living in the county, and `gone` more dead or moved out, whom the simulation leaves out; each
+# with a birth date over an age pyramid (triangular 1930–2025, mode 1970, and 0.6% born in 2026 before the
 # simulation's date), 85% with an ID number of the county and the rest of other Shanxi counties, a sequence number
 # unique per address code and birth date (its parity the gender), the GB 11643 check digit computed in SQL.
 RESIDENTS_SQL = """
@@ -98,9 +99,9 @@ FROM (
                     AS name,
                 CASE WHEN d.a %% 10 < 7 THEN '13' || lpad((d.b %% 1000000000)::text, 9, '0') ELSE '' END AS phone,
                 (%(villages)s::text[])[1 + d.b %% cardinality(%(villages)s::text[])] AS village,
-                CASE WHEN d.c %% 1000 < 10 THEN 'deceased' WHEN d.c %% 1000 < 15 THEN 'moved_out'
-                     ELSE 'normal' END AS status
-            FROM generate_series(1, %(count)s) AS g(n)
+                CASE WHEN g.n <= %(count)s THEN 'normal' WHEN d.c %% 3 = 0 THEN 'moved_out'
+                     ELSE 'deceased' END AS status
+            FROM generate_series(1, %(count)s + %(gone)s) AS g(n)
             CROSS JOIN LATERAL (
                 SELECT abs(hashint8(g.n * 8 + 1)::bigint) AS a, abs(hashint8(g.n * 8 + 2)::bigint) AS b,
                        abs(hashint8(g.n * 8 + 3)::bigint) AS c,
@@ -235,8 +236,8 @@ def world_build(residents: int) -> dict:
     )
     sql(
         RESIDENTS_SQL,
-        {"count": residents, "county": COUNTY, "other_codes": OTHER_ADDRESS_CODES, "surnames": SURNAMES,
-         "given": GIVEN, "villages": villages},
+        {"count": residents, "gone": round(residents * 0.015), "county": COUNTY, "other_codes": OTHER_ADDRESS_CODES,
+         "surnames": SURNAMES, "given": GIVEN, "villages": villages},
     )  # fmt: skip
     sql("ANALYZE enrollment_resident")
     (low, high) = sql("SELECT MIN(id), MAX(id) FROM enrollment_resident")[0]
@@ -480,7 +481,7 @@ Written by `bench/policy_impact.py` on {timezone.localtime():%Y-%m-%d %H:%M} CST
 Goal: a county of 300,000 residents in under a minute.
 
 Set-up, not timed ({world["setup_seconds"]:.0f} s, set-based in SQL): {world["residents"]:,} residents of 山阴县 in
-{world["villages"]} of its villages (valid GB 11643 ID numbers, an age pyramid, 1.5% dead or moved out), of whom
+{world["villages"]} of its villages (valid GB 11643 ID numbers, an age pyramid; 1.5% more dead or moved out), of whom
 {world["population"]:,} are the simulation's population; {world["enrollments"]:,} enrollments 2020–2026 with gaps
 ({world["enrolled_2026"]:,} people enrolled in 2026, {world["not_enrolled_2026"]:,} of the population not);
 {world["identities"]:,} hardship identities ({identities}); {world["employee_years"]:,} years under employee
@@ -492,7 +493,8 @@ insurance; {world["claim_summaries"]:,} yearly claim summaries. The draft change
 The simulation changed {simulation["people_changed"]:,} people: {simulation["due_changed"]:,} pay a different amount,
 {simulation["waiting_changed"]:,} wait longer; the individual payments of the county go from
 {Decimal(simulation["due_before"]):,.2f} to {Decimal(simulation["due_after"]):,.2f} 元. Each measure runs in its own
-process; peak RSS is that process's VmHWM, the database server's memory not included.
+process; peak RSS is that process's VmHWM, the database server's memory not included. The machine's load average
+(1 minute) when (a) started: {results["load_average"]:.1f}.
 
 {goals}
 
@@ -558,6 +560,7 @@ def main() -> None:
     log(f"    {results['world']}")
     draft_id = str(results["world"]["draft_id"])
     log("(a) the simulation of the draft over the county")
+    results["load_average"] = os.getloadavg()[0]  # the machine is shared: what else ran when (a) started
     results["simulation"] = measure_in_subprocess("simulation", draft_id)
     log(f"    {results['simulation']}")
     log(f"(b) the naive path on {SAMPLE:,} people")
