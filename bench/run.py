@@ -57,12 +57,13 @@ OTHER_ADDRESS_CODES = ["140602", "140603", "140681", "140622", "140623", "140105
 
 
 def benchmarks_write(report: str) -> None:
-    """Rewrite BENCHMARKS.md with this run, keeping the section `make load` (bench/load.py) wrote there."""
+    """Rewrite BENCHMARKS.md with this run, keeping in their order the sections the other benchmarks wrote there
+    between their markers (`<!-- load test -->` … `<!-- /load test -->` of bench/load.py, the exchange feeds', the
+    policy impact's)."""
     path = ROOT / "BENCHMARKS.md"
     previous = path.read_text(encoding="utf-8") if path.exists() else ""
-    start, end = "<!-- load test -->", "<!-- /load test -->"
-    load_section = previous[previous.find(start) : previous.find(end) + len(end)] if start in previous else ""
-    path.write_text(report.rstrip("\n") + ("\n\n" + load_section if load_section else "") + "\n", encoding="utf-8")
+    sections = [match.group(0) for match in re.finditer(r"<!-- ([^/][^>]*?) -->.*?<!-- /\1 -->", previous, re.S)]
+    path.write_text("\n\n".join([report.rstrip("\n"), *sections]) + "\n", encoding="utf-8")
 
 
 def log(message: str) -> None:
@@ -337,7 +338,7 @@ INSERT INTO enrollment_enrollment (
     break_years, individual_due, subsidy_amount, subsidy_category, back_payment_due, waiting_fixed_months,
     waiting_variable_months, waiting_repaired_months, waiting_total_months, benefit_start, benefit_end,
     counts_as_enrolled_year, cap_base, cap_continuity_bonus, cap_zero_claim_bonus, cap_break_penalty, cap_effective,
-    explanation, recorded_by_id, created_at, refund_reason, refund_date, void_reason, exit_kind,
+    explanation, policy_versions, recorded_by_id, created_at, refund_reason, refund_date, void_reason, exit_kind,
     enrolling_county_id, enrollment_basis, basis_document_no, basis_valid_from, basis_valid_to)
 SELECT r.id, y.year, CASE WHEN refunded THEN 'refunded' ELSE 'active' END, paid,
     CASE WHEN h.draw %% 10 < 8 THEN 'tax' ELSE 'window' END, '', '', NULL,
@@ -350,7 +351,7 @@ SELECT r.id, y.year, CASE WHEN refunded THEN 'refunded' ELSE 'active' END, paid,
          ELSE '' END,
     0, 0, 0, 0, 0,
     CASE WHEN newborn THEN r.birth_date ELSE make_date(y.year, 1, 1) END, make_date(y.year, 12, 31), true,
-    0, 0, 0, 0, 0, '[]'::jsonb, %(user)s, now(), CASE WHEN refunded THEN 'death' ELSE '' END,
+    0, 0, 0, 0, 0, '[]'::jsonb, '', %(user)s, now(), CASE WHEN refunded THEN 'death' ELSE '' END,
     CASE WHEN refunded THEN paid + 90 END, '', '',
     substr(r.household_division_id, 1, 6), 'household', '', NULL, NULL
 FROM enrollment_resident r
