@@ -13,7 +13,7 @@ from accounts.models import Role
 from conftest import SHANYIN, make_user
 from enrollment.models import PolicyParameterSet
 from policy_changes.models import DraftStatus, ImpactSimulation, PolicyDraft, PolicyDraftRegion
-from policy_changes.services import policy_draft_withdraw
+from policy_changes.services import impact_county_run, impact_simulation_request, policy_draft_withdraw
 
 from .conftest import YEAR, draft_with
 
@@ -341,11 +341,26 @@ def test_the_simulation_page_shows_the_totals_fiscal_figures_charts_and_people(c
     assert [chart["changes"] for chart in page.context["charts"]] == [["+0.00", "+20.00"], ["+0"], ["+0.00"]]
     assert [chart["people"] for chart in page.context["charts"]] == [[2, 4], [6], [6]]
     assert "/static/vendor/echarts/echarts.min.js" in text
-    assert [row.level_label for row in page.context["fiscal"]] == ["省级", "市级", "县级"]
-    rows = page.context["people_rows"]
-    assert len(rows) == 6
-    first, _, _ = rows[0]
-    assert (first.due_before, first.due_after) == (Decimal("400.00"), Decimal("420.00"))
+    # R11: no targets and no newborns in this world, so every level's prepay and cost is 0 either way
+    zero = Decimal("0.00")
+    assert [
+        (row.level_label, row.prepaid_before, row.prepaid_after, row.cost_before, row.cost_after)
+        for row in page.context["fiscal"]
+    ] == [("省级", zero, zero, zero, zero), ("市级", zero, zero, zero, zero), ("县级", zero, zero, zero, zero)]
+    assert page.context["fiscal_notes"] == []
+    rows = [
+        (person.rank, person.resident.name, person.due_before, person.due_after, before, after)
+        for person, before, after in page.context["people_rows"]
+    ]
+    assert rows == [
+        (1, "张连续", Decimal("400.00"), Decimal("420.00"), "", ""),
+        (2, "李连续", Decimal("400.00"), Decimal("420.00"), "", ""),
+        (3, "王断保", Decimal("400.00"), Decimal("420.00"), "", ""),
+        (4, "赵未参", Decimal("400.00"), Decimal("420.00"), "", ""),
+        (5, "刘低保", Decimal("80.00"), Decimal("80.00"), "低保对象", "低保对象"),
+        (6, "陈脱贫", Decimal("400.00"), Decimal("400.00"), "", "稳定脱贫人口"),
+    ]
+    first = page.context["people_rows"][0][0]
     assert "2027年度个人缴费标准400.00元" in text and "2027年度个人缴费标准420.00元" in text
     assert first.resident.id_number not in text and "140621********" in text
 
@@ -363,8 +378,6 @@ def test_the_drill_down_reaches_a_town_and_its_villages(client, preparer, simula
 
 
 def test_a_running_simulation_shows_its_progress_and_polls(client, preparer, population):
-    from policy_changes.services import impact_simulation_request
-
     draft = draft_with(preparer, fixed_waiting_months=6)
     simulation = impact_simulation_request(  # queued, its county run not yet run
         actor=preparer,
@@ -381,6 +394,12 @@ def test_a_running_simulation_shows_its_progress_and_polls(client, preparer, pop
     assert f'hx-get="/policy-changes/simulations/{simulation.pk}/"' in text and "impact-totals" not in text
     polled = client.get(f"/policy-changes/simulations/{simulation.pk}/", headers={"HX-Request": "true"})
     assert text_of(polled).startswith('<div id="simulation-progress"') and "HX-Refresh" not in polled
+    # once its county run is done, the next poll reloads the page, which shows the results
+    impact_county_run(job_id=simulation.county_runs.get().pk)
+    polled = client.get(f"/policy-changes/simulations/{simulation.pk}/", headers={"HX-Request": "true"})
+    assert polled["HX-Refresh"] == "true" and "已测算 6 / 6 人，完成 1 / 1 个区县。" in text_of(polled)
+    page = text_of(client.get(f"/policy-changes/simulations/{simulation.pk}/"))
+    assert "hx-get" not in page and 'id="impact-totals"' in page
 
 
 def test_the_excel_files_of_the_totals_and_the_people(client, preparer, simulated):
@@ -405,9 +424,15 @@ def test_the_excel_files_of_the_totals_and_the_people(client, preparer, simulate
     people = client.get(f"/policy-changes/simulations/{simulation.pk}/people.xlsx")
     rows = [[cell.value for cell in row] for row in load_workbook(io.BytesIO(people.content)).active.iter_rows()]
     assert rows[2][:6] == ["序号", "区县", "影响排名", "姓名", "公民身份号码", "个人缴费（现行）"]
-    listed = rows[3:9]
-    assert [row[2] for row in listed] == [1, 2, 3, 4, 5, 6]
-    assert all(row[4].startswith("140621********") for row in listed)
+    assert [row[1:5] for row in rows[3:9]] == [
+        ["山阴县", 1, "张连续", "140621********1019"],
+        ["山阴县", 2, "李连续", "140621********1027"],
+        ["山阴县", 3, "王断保", "140621********1035"],
+        ["山阴县", 4, "赵未参", "140621********1043"],
+        ["山阴县", 5, "刘低保", "140621********1051"],
+        ["山阴县", 6, "陈脱贫", "140621********106X"],
+    ]
+    assert rows[3][5:7] == [400, 420] and rows[8][5:7] + rows[8][15:17] == [400, 400, None, "稳定脱贫人口"]
     assert rows[9][:2] == ["合计", "6 人"]
 
 
