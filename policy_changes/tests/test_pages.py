@@ -62,6 +62,7 @@ def test_the_list_shows_the_drafts_of_the_scope_filtered_and_searched(client, pr
     assert page.status_code == 200
     assert [draft.pk for draft in page.context["page"]] == [withdrawn.pk, shanyin.pk]
     assert "新建草案" in text_of(page)
+    assert '<a class="nav-link" href="/policy-changes/">政策调整测算</a>' in text_of(page)
     assert [draft.pk for draft in client.get("/policy-changes/", {"status": "draft"}).context["page"]] == [shanyin.pk]
     assert [draft.pk for draft in client.get("/policy-changes/", {"q": "不存在"}).context["page"]] == []
     # a user of 太原 sees none of them; finance may look but not prepare
@@ -71,6 +72,10 @@ def test_the_list_shows_the_drafts_of_the_scope_filtered_and_searched(client, pr
     page = client.get("/policy-changes/")
     assert len(page.context["page"]) == 2 and "新建草案" not in text_of(page)
     assert client.get("/policy-changes/new/").status_code == 403
+    # a window clerk has neither the menu entry nor the page
+    client.force_login(make_user("window", Role.WINDOW_CLERK, SHANYIN))
+    assert 'href="/policy-changes/"' not in text_of(client.get("/"))
+    assert client.get("/policy-changes/").status_code == 403
 
 
 def test_a_new_draft_is_created_from_the_form(client, preparer):
