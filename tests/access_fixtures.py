@@ -28,6 +28,13 @@ from newborns.services import birth_import_preview, newborn_register, pre_enroll
 from outreach.models import Campaign, CampaignSendJob, PhoneOptOut
 from outreach.services import campaign_create, campaign_send_run, phone_opt_out_create
 from outreach.sources import UNINSURED_SOURCE
+from policy_changes.models import ImpactSimulation, PolicyDraft
+from policy_changes.services import (
+    impact_county_run,
+    impact_simulation_request,
+    policy_draft_create,
+    policy_draft_region_update,
+)
 from reports.models import FiscalTier
 from reports.tests.factories import pilot_tier_assign
 from subsidies.models import IdentityListBatch
@@ -59,6 +66,7 @@ OWN_DIVISIONS = {
     Role.CITY_STAFF: SHUOZHOU,
     Role.PROVINCE_STAFF: "14",
     Role.FINANCE: SHUOZHOU,
+    Role.POLICY_APPROVER: SHUOZHOU,
     Role.SYSTEM_ADMIN: "14",
 }
 # The same roles elsewhere: 应县 (its county and 金城镇), 太原, 河北. The administrator is a superuser: every division
@@ -69,6 +77,7 @@ OTHER_DIVISIONS = {
     Role.CITY_STAFF: "1401",
     Role.PROVINCE_STAFF: "13",
     Role.FINANCE: "1401",
+    Role.POLICY_APPROVER: "1401",
     Role.SYSTEM_ADMIN: "13",
 }
 
@@ -130,6 +139,8 @@ class World:
     duplicate_scan_job: DuplicateScanJob
     feed_batch: FeedBatch  # 山阴县's deaths feed: one record waiting for a clerk (an ID the registry lacks)
     feed_record: FeedRecord
+    policy_draft: PolicyDraft  # 山阴县's 2027 draft (a longer fixed waiting period) of 朔州's city staff
+    impact_simulation: ImpactSimulation  # the draft as it stands, simulated for 山阴县 and finished
     campaign: Campaign | None = None  # 玉井镇's reminder to its ledger, sent by file
     opt_out: PhoneOptOut | None = None  # a phone 玉井镇's official recorded as refusing reminders
     sentinels: tuple[str, ...] = field(default=SENTINELS)
@@ -384,7 +395,26 @@ def world_build() -> World:
         **_outreach(official=own[Role.TOWNSHIP_OFFICIAL]),
         feed_batch=feed_batch,
         feed_record=feed_batch.records.get(),
+        **_policy_draft(preparer=own[Role.CITY_STAFF]),
     )
+
+
+def _policy_draft(*, preparer: User) -> dict[str, Any]:
+    """A draft another user may approve: simulated, its county run done here (the world is never committed, so the
+    run queued on commit would never start)."""
+    draft = policy_draft_create(actor=preparer, region_code=SHANYIN, insurance_year=2027, title="矩阵政策调整")
+    policy_draft_region_update(actor=preparer, draft=draft, region_code=SHANYIN, figures={"fixed_waiting_months": 6})
+    simulation = impact_simulation_request(
+        actor=preparer,
+        draft=draft,
+        division_code=SHANYIN,
+        as_of=D(2026, 12, 1),
+        payment_date=D(2026, 12, 1),
+        elasticity=Decimal("-0.30"),
+    )
+    for run in simulation.county_runs.all():
+        impact_county_run(job_id=run.pk)
+    return {"policy_draft": draft, "impact_simulation": simulation}
 
 
 def _outreach(*, official: User) -> dict[str, Any]:
