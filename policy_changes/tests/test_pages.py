@@ -4,12 +4,13 @@ county's or city's user is answered 404 as if the draft did not exist, and every
 
 import datetime
 import io
+import json
 from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
 
-from accounts.models import Role
+from accounts.models import ExportRecord, Role
 from conftest import SHANYIN, make_user
 from enrollment.models import PolicyParameterSet
 from policy_changes.models import DraftStatus, ImpactSimulation, PolicyDraft, PolicyDraftRegion
@@ -113,10 +114,8 @@ def test_the_draft_shows_its_differences_problems_simulations_and_history(client
     client.force_login(preparer)
     page = client.get(f"/policy-changes/{draft.pk}/")
     assert page.status_code == 200
-    assert [
-        (difference.region_name, difference.label, difference.current, difference.draft)
-        for difference in page.context["differences"]
-    ] == [("山阴县", "个人缴费标准（元）", None, Decimal("420.00"))]  # 山阴县 has no 2027 set of its own yet
+    # 山阴县 has no 2027 set of its own yet: its 2027 standard is its 2026 one, inherited
+    assert page.context["differences"] == [("山阴县", "个人缴费标准（元）", "（继承上级或往年）", "420.00")]
     text = text_of(page)
     assert "<td>山阴县</td><td>个人缴费标准（元）</td><td>（继承上级或往年）</td><td>420.00</td>" in text
     # Shanyin's subsidy table adds up to 400: the warning says what to correct before approval
@@ -134,6 +133,35 @@ def test_the_draft_shows_its_differences_problems_simulations_and_history(client
     assert 'id="approval-form"' not in text and 'id="simulation-form"' in text
     client.force_login(approver)
     assert 'id="approval-form"' in text_of(client.get(f"/policy-changes/{draft.pk}/"))
+
+
+def test_the_differences_are_written_as_the_pages_write_figures(client, preparer):
+    tiers = [
+        {
+            "category": "tekun",
+            "name": "特困人员",
+            "individual_payment": "0.00",
+            "subsidy_amount": "400.00",
+            "department": "民政",
+        }
+    ]
+    draft = draft_with(preparer, collection_opens=D(2026, 10, 10), fixed_waiting_months=6, hardship_tiers=tiers)
+    client.force_login(preparer)
+    page = client.get(f"/policy-changes/{draft.pk}/")
+    inherited = "（继承上级或往年）"
+    assert page.context["differences"] == [
+        ("山阴县", "集中征缴期开始", inherited, "2026-10-10"),
+        ("山阴县", "固定等待期（月）", inherited, "6"),
+        ("山阴县", "困难群众资助档次", inherited, json.dumps(tiers, ensure_ascii=False)),
+    ]
+
+
+def test_a_subsidy_table_the_rules_cannot_read_is_a_problem_to_correct(client, preparer):
+    draft = draft_with(preparer, hardship_tiers=[{"name": "特困人员", "individual_payment": "0.00"}])
+    client.force_login(preparer)
+    page = client.get(f"/policy-changes/{draft.pk}/")
+    assert page.status_code == 200
+    assert page.context["problems"] == ["资助档次无法读取：资助档次第1行缺少：category、subsidy_amount、department。"]
 
 
 def test_the_simulation_form_offers_the_draft_s_divisions_and_the_year_s_collection_opening(client, preparer):
@@ -427,6 +455,12 @@ def test_the_excel_files_of_the_totals_and_the_people(client, preparer, simulate
     assert values[3][-1].startswith("按参保弹性-0.30估算：个人缴费合计变动+3.85%")
     assert values[4][:7] == ["合计", "山阴县", 6, 6, 2080, 2160, 80]
     people = client.get(f"/policy-changes/simulations/{simulation.pk}/people.xlsx")
+    # each download is recorded, as every export is
+    base = f"/policy-changes/simulations/{simulation.pk}"
+    assert list(ExportRecord.objects.order_by("pk").values_list("user", "path", "file_name")) == [
+        (preparer.pk, f"{base}/totals.xlsx", "测试草案影响测算（山阴县）.xlsx"),
+        (preparer.pk, f"{base}/people.xlsx", "测试草案受影响较大的居民（山阴县）.xlsx"),
+    ]
     rows = [[cell.value for cell in row] for row in load_workbook(io.BytesIO(people.content)).active.iter_rows()]
     assert rows[2][:6] == ["序号", "区县", "影响排名", "姓名", "公民身份号码", "个人缴费（现行）"]
     assert [row[1:5] for row in rows[3:9]] == [

@@ -5,6 +5,8 @@ A draft outside the user's scope answers 404 like one that does not exist; a use
 """
 
 import datetime
+import json
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -18,9 +20,11 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import APPROVE_POLICY_DRAFT, PREPARE_POLICY_DRAFT, VIEW_POLICY_DRAFT
 from accounts.requests import AuthenticatedHttpRequest
+from core.formatting import date_table_text, yuan_text
 from core.lists import list_page
 from divisions.models import Division
 from enrollment.policy import PolicyNotFound, policy_resolve
+from enrollment.rules import HardshipTableInvalid
 from enrollment.services import policy_parameter_set_with
 
 from ..forms import (
@@ -37,6 +41,7 @@ from ..models import DraftStatus, PolicyDraft
 from ..selectors import impact_simulation_progress, policy_draft_get, policy_draft_list
 from ..services import (
     DRAFT_FIELDS,
+    FigureDifference,
     impact_simulation_request,
     policy_draft_approve,
     policy_draft_changes,
@@ -50,6 +55,30 @@ from ..services.drafts import draft_changes_of
 
 DRAFTS_PER_PAGE = 30
 NOT_FOUND = "没有找到该政策调整草案，或不在您的管辖范围内。"
+
+
+def figure_text(value: object) -> str:
+    """A figure of a parameter set as the differences table writes it: money to the fen, a date as 2026-10-17, a list
+    as the JSON the region's form holds; a figure the region leaves to its city, province or earlier year says so."""
+    if value is None or value == "":
+        return "（继承上级或往年）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        return yuan_text(value)
+    if isinstance(value, datetime.date):
+        return date_table_text(value)
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def difference_rows(differences: list[FigureDifference]) -> list[tuple[str, str, str, str]]:
+    """The differences table: region, figure, 现行, 草案."""
+    return [
+        (difference.region_name, difference.label, figure_text(difference.current), figure_text(difference.draft))
+        for difference in differences
+    ]
 
 
 def form_errors_add(form: Form, error: ValidationError) -> None:
@@ -118,6 +147,14 @@ def payment_date_default(*, draft: PolicyDraft, today: datetime.date) -> datetim
     return opens if opens >= datetime.date(draft.insurance_year - 1, 1, 1) else today
 
 
+def _problems(draft: PolicyDraft) -> list[str]:
+    """What stops the draft being approved; a subsidy table the rules cannot read is one such problem."""
+    try:
+        return policy_draft_problems(draft)
+    except HardshipTableInvalid as error:
+        return [f"资助档次无法读取：{error}"]
+
+
 def _detail_context(request: AuthenticatedHttpRequest, draft: PolicyDraft, **forms: Form) -> dict[str, Any]:
     today = timezone.localdate()
     changes = policy_draft_changes(draft)
@@ -129,8 +166,10 @@ def _detail_context(request: AuthenticatedHttpRequest, draft: PolicyDraft, **for
         "draft": draft,
         "is_draft": draft.status == DraftStatus.DRAFT,
         "regions": draft.regions.select_related("region").order_by("region_id"),
-        "differences": policy_draft_differences(changes_by_region=changes, insurance_year=draft.insurance_year),
-        "problems": policy_draft_problems(draft) if draft.status == DraftStatus.DRAFT else [],
+        "differences": difference_rows(
+            policy_draft_differences(changes_by_region=changes, insurance_year=draft.insurance_year)
+        ),
+        "problems": _problems(draft) if draft.status == DraftStatus.DRAFT else [],
         "simulations": simulations,
         "history": draft.history.select_related("history_user").order_by("-history_date", "-history_id"),
         "region_form": RegionPickForm(draft=draft, user=request.user),

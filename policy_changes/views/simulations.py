@@ -33,6 +33,7 @@ from ..selectors import (
     impact_simulation_progress,
 )
 from ..services import policy_draft_differences
+from .drafts import difference_rows
 
 PEOPLE_PER_PAGE = 50
 NOT_FOUND = "没有找到该测算，或不在您的管辖范围内。"
@@ -141,8 +142,10 @@ def impact_simulation_detail(request: AuthenticatedHttpRequest, pk: int) -> Http
             "division_code": code,
             "whole": whole,
             "ancestors": _ancestors(simulation, code),
-            "differences": policy_draft_differences(
-                changes_by_region=simulation.draft_changes, insurance_year=simulation.draft.insurance_year
+            "differences": difference_rows(
+                policy_draft_differences(
+                    changes_by_region=simulation.draft_changes, insurance_year=simulation.draft.insurance_year
+                )
             ),
             "totals": report_page_table(_totals_report(request, simulation, whole, children, links)),
             "fiscal": fiscal,
