@@ -31,6 +31,7 @@ urlpatterns = [
     path("duplicates/", include("duplicates.urls")),
     path("outreach/", include("outreach.urls")),
     path("exchange/", include("exchange.urls")),
+    path("policy-changes/", include("policy_changes.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

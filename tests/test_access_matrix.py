@@ -197,6 +197,10 @@ def enrollment_receipt(world: World, user: User) -> dict[str, Any]:
     return {"pk": world.enrollment.receipts.get().pk}
 
 
+def draft_region(world: World, user: User) -> dict[str, Any]:
+    return {"pk": world.policy_draft.pk, "code": SHANYIN}
+
+
 def own_export(world: World, user: User) -> dict[str, Any]:
     return {"pk": world.export_jobs[user.role].pk}
 
@@ -782,6 +786,48 @@ ENDPOINTS |= {
         post(ADD_CAMPAIGN, ROWS, data=lambda world, user: {"phone": "13800000098", "date": "2026-11-01"}, success=302),
     ),
     "opt_out_delete": post(ADD_CAMPAIGN, OBJECT, kwargs=pk("opt_out"), success=302),
+}
+
+# --- policy changes (政策调整测算): the drafts of a region, their figures, simulations and approval
+ENDPOINTS |= {
+    "policy_draft_list": get(VIEW_POLICY_DRAFT, ROWS),
+    "policy_draft_new": (
+        get(PREPARE_POLICY_DRAFT, UNSCOPED),
+        post(
+            PREPARE_POLICY_DRAFT,
+            BODY,
+            data=constant(region=SHANYIN, insurance_year=2027, title="矩阵新草案"),
+            success=302,
+            refusal=(200,),
+            refusal_says=(CHOICE_REFUSED,),
+        ),
+    ),
+    "policy_draft_detail": get(VIEW_POLICY_DRAFT, OBJECT, kwargs=pk("policy_draft")),
+    "policy_draft_region": (
+        get(PREPARE_POLICY_DRAFT, OBJECT, kwargs=draft_region),
+        post(PREPARE_POLICY_DRAFT, OBJECT, kwargs=draft_region, data=constant(fixed_waiting_months=5), success=302),
+    ),
+    "policy_draft_simulate": post(
+        PREPARE_POLICY_DRAFT,
+        OBJECT,
+        kwargs=pk("policy_draft"),
+        data=constant(division=SHANYIN, as_of="2026-12-01", payment_date="2026-12-01", elasticity="-0.30"),
+        success=302,
+    ),
+    # the draft's preparer is 朔州's city staff: the approver and the administrator (a superuser) may approve it
+    "policy_draft_approve": post(
+        APPROVE_POLICY_DRAFT,
+        OBJECT,
+        kwargs=pk("policy_draft"),
+        data=lambda world, user: {"document_number": "矩阵医保发〔2026〕1号", "simulation": world.impact_simulation.pk},
+        success=302,
+    ),
+    "policy_draft_withdraw": post(
+        PREPARE_POLICY_DRAFT, OBJECT, kwargs=pk("policy_draft"), data=constant(reason="矩阵撤回"), success=302
+    ),
+    "impact_simulation_detail": get(VIEW_POLICY_DRAFT, OBJECT, kwargs=pk("impact_simulation")),
+    "impact_simulation_totals_export": get(VIEW_POLICY_DRAFT, OBJECT, kwargs=pk("impact_simulation")),
+    "impact_simulation_people_export": get(VIEW_POLICY_DRAFT, OBJECT, kwargs=pk("impact_simulation")),
 }
 
 
