@@ -220,6 +220,39 @@ def _revision_token() -> str | None:
     return row[0] if row else None
 
 
+def policy_fields_in_force(*, region_code: str, insurance_year: int) -> dict[str, Any]:
+    """The figures in force for any region (a province, city or county) and year, by the parameter set's field names,
+    inherited as policy_resolve inherits them; a figure no set of the chain gives is absent. What a draft is
+    compared with."""
+    chain = _region_chain(region_code)
+    candidates = list(
+        PolicyParameterSet.objects.filter(
+            region_id__in=chain, insurance_year__lte=insurance_year, is_current=True
+        ).select_related("region")
+    )
+    merged = _fields_merged(chain=chain, insurance_year=insurance_year, candidates=candidates)
+    return _values_of(merged, insurance_year=insurance_year)
+
+
+def _fields_merged(
+    *, chain: list[str], insurance_year: int, candidates: list[PolicyParameterSet]
+) -> dict[str, tuple[object, PolicyParameterSet]]:
+    """Each figure with the set it comes from. A figure a year's sets leave blank is the latest earlier year's
+    (RULES.md, introduction); the refund figures come together (R12.3)."""
+    merged = _merge_fields(_latest_year_first(candidates))
+    merged.update(_refund_fields(chain=chain, insurance_year=insurance_year, candidates=candidates))
+    return merged
+
+
+def _values_of(merged: dict[str, tuple[object, PolicyParameterSet]], *, insurance_year: int) -> dict[str, Any]:
+    """The merged figures' values, of as many types as the fields (dates, amounts, counts, JSON lists), each date
+    shifted by the years between its set's year and the insurance year."""
+    return {
+        field: figure if field in UNSHIFTED_FIELDS else _shift(figure, insurance_year - parameter_set.insurance_year)
+        for field, (figure, parameter_set) in merged.items()
+    }
+
+
 def policy_resolve_with(
     *, region_code: str, insurance_year: int, replacements: Iterable[PolicyParameterSet]
 ) -> PolicyFigures:
@@ -251,17 +284,11 @@ def _policy_read(
     if not candidates:
         raise PolicyNotFound(f"{region_code} 没有{insurance_year}年度及以前的政策参数。")
     source_year = max(parameter_set.insurance_year for parameter_set in candidates)
-    # A figure a year's sets leave blank is the latest earlier year's, its dates shifted (RULES.md, introduction).
-    merged = _merge_fields(_latest_year_first(candidates))
-    merged.update(_refund_fields(chain=chain, insurance_year=insurance_year, candidates=candidates))
+    merged = _fields_merged(chain=chain, insurance_year=insurance_year, candidates=candidates)
     missing = [field for field in ALL_FIELDS if field not in merged]
     if missing:
         raise PolicyNotFound(f"{region_code} {source_year}年度政策参数不完整：{'、'.join(missing)}。")
-    # The parameter set's field values, of as many types as its fields (dates, amounts, counts, JSON lists).
-    value: dict[str, Any] = {
-        field: figure if field in UNSHIFTED_FIELDS else _shift(figure, insurance_year - parameter_set.insurance_year)
-        for field, (figure, parameter_set) in merged.items()
-    }
+    value = _values_of(merged, insurance_year=insurance_year)
     sets_used = sorted(
         {id(parameter_set): parameter_set for _, parameter_set in merged.values()}.values(),
         key=lambda each: (-len(each.region_id), -each.insurance_year),

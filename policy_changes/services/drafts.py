@@ -22,7 +22,14 @@ from core.history import history_save
 from divisions.codes import code_is_within
 from divisions.models import Division, DivisionLevel
 from enrollment.models import PolicyParameterSet
-from enrollment.policy import ALL_FIELDS, OPTIONAL_FIELDS, PolicyNotFound, policy_resolve_with
+from enrollment.policy import (
+    ALL_FIELDS,
+    OPTIONAL_FIELDS,
+    PolicyNotFound,
+    policy_fields_in_force,
+    policy_resolve_with,
+)
+from enrollment.rules import REFUND_REASON_LABELS, HardshipTableInvalid, hardship_tiers_from_rows
 from enrollment.services import policy_parameter_set_with
 
 from ..models import DraftStatus, PolicyDraft, PolicyDraftRegion
@@ -131,11 +138,39 @@ def policy_draft_region_update(
         candidate.clean_fields(exclude=[name for name in _all_field_names() if name not in changed])
     except ValidationError as error:
         raise ValidationError(error.message_dict) from None
+    _lists_check(candidate, changed)
     draft_region, _ = PolicyDraftRegion.objects.get_or_create(draft=draft, region=region)
     draft_region.changes = {name: change_to_json(name, getattr(candidate, name)) for name in changed}
     draft_region.save(update_fields=["changes"])
     history_save(draft, actor=actor, reason=f"修改{region.name}的参数：{'、'.join(changed) or '无调整'}")
     return draft_region
+
+
+def _lists_check(candidate: PolicyParameterSet, changed: list[str]) -> None:
+    """The figures stored as JSON lists must read as the rules read them: a subsidy table with its required columns
+    and amounts, refund reasons the rules know, top-up amounts that are positive amounts."""
+    for name in ("hardship_tiers", "refund_reasons", "refund_anytime_reasons", "accident_topup_options"):
+        value = getattr(candidate, name)
+        if name in changed and value not in (None, "") and not isinstance(value, list):
+            raise ValidationError({name: "应为列表。"})
+    if "hardship_tiers" in changed and candidate.hardship_tiers:
+        try:
+            if not all(isinstance(row, dict) for row in candidate.hardship_tiers):
+                raise HardshipTableInvalid("资助档次的每一档应为一个对象。")
+            hardship_tiers_from_rows(candidate.hardship_tiers, source="")
+        except HardshipTableInvalid as error:
+            raise ValidationError({"hardship_tiers": str(error)}) from None
+    for name in ("refund_reasons", "refund_anytime_reasons"):
+        unknown = [str(code) for code in getattr(candidate, name) or [] if code not in REFUND_REASON_LABELS]
+        if name in changed and unknown:
+            raise ValidationError({name: f"未知的退费原因：{'、'.join(unknown)}。"})
+    if "accident_topup_options" in changed and candidate.accident_topup_options:
+        try:
+            amounts = [Decimal(str(option)) for option in candidate.accident_topup_options]
+        except ArithmeticError:
+            amounts = []
+        if not amounts or any(amount <= 0 for amount in amounts):
+            raise ValidationError({"accident_topup_options": "意外伤害补充保险档次应为正的金额列表，如 30.00、50.00。"})
 
 
 def _all_field_names() -> list[str]:
@@ -169,12 +204,14 @@ class FigureDifference:
 def policy_draft_differences(
     *, changes_by_region: Mapping[str, Mapping[str, object]], insurance_year: int
 ) -> list[FigureDifference]:
-    """Every figure the draft (or a simulation's copy of it) changes, with the region's current own value (None when
-    the region inherits it), in the order of the regions and of the parameter set's fields."""
+    """Every figure the draft (or a simulation's copy of it) changes, with the value in force for the region today,
+    its own or inherited (None when no set gives it), in the order of the regions and of the parameter set's
+    fields."""
     regions = Division.objects.in_bulk(list(changes_by_region))
     differences = []
     for code in sorted(changes_by_region):
-        current = policy_parameter_set_with(region=regions[code], insurance_year=insurance_year, figures={})
+        own = policy_parameter_set_with(region=regions[code], insurance_year=insurance_year, figures={})
+        in_force = policy_fields_in_force(region_code=code, insurance_year=insurance_year)
         changes = draft_changes_of(changes_by_region[code])
         for name in DRAFT_FIELDS:
             if name in changes:
@@ -184,7 +221,7 @@ def policy_draft_differences(
                         region_name=regions[code].name,
                         field=name,
                         label=str(draft_field(name).verbose_name),
-                        current=getattr(current, name),
+                        current=in_force.get(name, getattr(own, name)),
                         draft=changes[name],
                     )
                 )
@@ -215,7 +252,7 @@ def policy_draft_problems(draft: PolicyDraft) -> list[str]:
             figures = policy_resolve_with(
                 region_code=county.code, insurance_year=draft.insurance_year, replacements=replacements
             )
-        except PolicyNotFound as error:
+        except (PolicyNotFound, HardshipTableInvalid) as error:
             problems.append(f"{county.name}：{error}")
             continue
         standard = figures.contribution_standard

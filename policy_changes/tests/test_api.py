@@ -92,14 +92,15 @@ def test_a_draft_is_created_with_its_figures_beside_the_current_ones_and_what_st
     # the figures as stored: the standard an amount with two decimals, the months a number though sent as text
     assert answer["changes"] == {SHANYIN: {"contribution_standard": "420.00", "fixed_waiting_months": 6}}
     assert PolicyDraftRegion.objects.get(draft=draft).changes == answer["changes"][SHANYIN]
-    # Shanyin has no 2027 set of its own yet: the current figures it would replace are inherited, so none of its own
+    # Shanyin has no 2027 set of its own yet: the current figures are those it inherits, its own 2026 standard and the
+    # province's waiting period
     assert answer["differences"] == [
         {
             "region": SHANYIN,
             "region_name": "山阴县",
             "field": "contribution_standard",
             "label": "个人缴费标准（元）",
-            "current": None,
+            "current": "400.00",
             "draft": "420.00",
         },
         {
@@ -107,7 +108,7 @@ def test_a_draft_is_created_with_its_figures_beside_the_current_ones_and_what_st
             "region_name": "山阴县",
             "field": "fixed_waiting_months",
             "label": "固定等待期（月）",
-            "current": None,
+            "current": 3,
             "draft": 6,
         },
     ]
@@ -230,8 +231,8 @@ def test_a_simulation_is_queued_then_answers_what_the_draft_changes_in_the_divis
     }
     assert (answer["elasticity"], answer["requested_by"]) == ("-0.30", "preparer")
     assert [(row["field"], row["current"], row["draft"]) for row in answer["differences"]] == [
-        ("contribution_standard", None, "420.00"),
-        ("fixed_waiting_months", None, 6),
+        ("contribution_standard", "400.00", "420.00"),
+        ("fixed_waiting_months", 3, 6),
     ]
     # 张, 李, 王 and 赵 pay the full standard; 刘低保 pays 80 either way, the assistance fund 320 then 340; 陈脱贫
     # pays the table's 400 either way and is subsidised 20; income counts the four enrolled in 2026; 王 and 赵, who

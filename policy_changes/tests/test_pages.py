@@ -8,13 +8,20 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 
 from accounts.models import ExportRecord, Role
 from conftest import SHANYIN, make_user
 from enrollment.models import PolicyParameterSet
 from policy_changes.models import DraftStatus, ImpactSimulation, PolicyDraft, PolicyDraftRegion
-from policy_changes.services import impact_county_run, impact_simulation_request, policy_draft_withdraw
+from policy_changes.services import (
+    impact_county_run,
+    impact_simulation_request,
+    policy_draft_changes,
+    policy_draft_region_update,
+    policy_draft_withdraw,
+)
 
 from .conftest import YEAR, draft_with
 
@@ -115,9 +122,9 @@ def test_the_draft_shows_its_differences_problems_simulations_and_history(client
     page = client.get(f"/policy-changes/{draft.pk}/")
     assert page.status_code == 200
     # 山阴县 has no 2027 set of its own yet: its 2027 standard is its 2026 one, inherited
-    assert page.context["differences"] == [("山阴县", "个人缴费标准（元）", "（继承上级或往年）", "420.00")]
+    assert page.context["differences"] == [("山阴县", "个人缴费标准（元）", "400.00", "420.00")]
     text = text_of(page)
-    assert "<td>山阴县</td><td>个人缴费标准（元）</td><td>（继承上级或往年）</td><td>420.00</td>" in text
+    assert "<td>山阴县</td><td>个人缴费标准（元）</td><td>400.00</td><td>420.00</td>" in text
     # Shanyin's subsidy table adds up to 400: the warning says what to correct before approval
     assert "批准前须修正" in text
     assert page.context["problems"][0] == (
@@ -148,20 +155,37 @@ def test_the_differences_are_written_as_the_pages_write_figures(client, preparer
     draft = draft_with(preparer, collection_opens=D(2026, 10, 10), fixed_waiting_months=6, hardship_tiers=tiers)
     client.force_login(preparer)
     page = client.get(f"/policy-changes/{draft.pk}/")
-    inherited = "（继承上级或往年）"
+    # the figures in force for 2027: Shanyin's own 2026 calendar and table, a year on, and the province's waiting
+    shanyin_tiers = PolicyParameterSet.objects.get(region_id=SHANYIN, insurance_year=2026).hardship_tiers
     assert page.context["differences"] == [
-        ("山阴县", "集中征缴期开始", inherited, "2026-10-10"),
-        ("山阴县", "固定等待期（月）", inherited, "6"),
-        ("山阴县", "困难群众资助档次", inherited, json.dumps(tiers, ensure_ascii=False)),
+        ("山阴县", "集中征缴期开始", "2026-10-17", "2026-10-10"),
+        ("山阴县", "固定等待期（月）", "3", "6"),
+        (
+            "山阴县",
+            "困难群众资助档次",
+            json.dumps(shanyin_tiers, ensure_ascii=False),
+            json.dumps(tiers, ensure_ascii=False),
+        ),
     ]
 
 
-def test_a_subsidy_table_the_rules_cannot_read_is_a_problem_to_correct(client, preparer):
-    draft = draft_with(preparer, hardship_tiers=[{"name": "特困人员", "individual_payment": "0.00"}])
-    client.force_login(preparer)
-    page = client.get(f"/policy-changes/{draft.pk}/")
-    assert page.status_code == 200
-    assert page.context["problems"] == ["资助档次无法读取：资助档次第1行缺少：category、subsidy_amount、department。"]
+def test_figures_the_rules_cannot_read_are_refused_and_nothing_is_stored(preparer):
+    draft = draft_with(preparer, fixed_waiting_months=6)
+    for figures, refusal in [
+        (
+            {"hardship_tiers": [{"name": "特困人员", "individual_payment": "0.00"}]},
+            {"hardship_tiers": ["资助档次第1行缺少：category、subsidy_amount、department。"]},
+        ),
+        ({"refund_reasons": ["moved_away"]}, {"refund_reasons": ["未知的退费原因：moved_away。"]}),
+        (
+            {"accident_topup_options": ["-5"]},
+            {"accident_topup_options": ["意外伤害补充保险档次应为正的金额列表，如 30.00、50.00。"]},
+        ),
+    ]:
+        with pytest.raises(ValidationError) as refused:
+            policy_draft_region_update(actor=preparer, draft=draft, region_code=SHANYIN, figures=figures)
+        assert refused.value.message_dict == refusal
+        assert policy_draft_changes(draft) == {SHANYIN: {"fixed_waiting_months": 6}}
 
 
 def test_the_simulation_form_offers_the_draft_s_divisions_and_the_year_s_collection_opening(client, preparer):

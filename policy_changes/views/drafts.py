@@ -24,7 +24,6 @@ from core.formatting import date_table_text, yuan_text
 from core.lists import list_page
 from divisions.models import Division
 from enrollment.policy import PolicyNotFound, policy_resolve
-from enrollment.rules import HardshipTableInvalid
 from enrollment.services import policy_parameter_set_with
 
 from ..forms import (
@@ -59,9 +58,9 @@ NOT_FOUND = "没有找到该政策调整草案，或不在您的管辖范围内�
 
 def figure_text(value: object) -> str:
     """A figure of a parameter set as the differences table writes it: money to the fen, a date as 2026-10-17, a list
-    as the JSON the region's form holds; a figure the region leaves to its city, province or earlier year says so."""
+    as the JSON the region's form holds; a figure no parameter set gives says so."""
     if value is None or value == "":
-        return "（继承上级或往年）"
+        return "（未规定）"
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, Decimal):
@@ -147,14 +146,6 @@ def payment_date_default(*, draft: PolicyDraft, today: datetime.date) -> datetim
     return opens if opens >= datetime.date(draft.insurance_year - 1, 1, 1) else today
 
 
-def _problems(draft: PolicyDraft) -> list[str]:
-    """What stops the draft being approved; a subsidy table the rules cannot read is one such problem."""
-    try:
-        return policy_draft_problems(draft)
-    except HardshipTableInvalid as error:
-        return [f"资助档次无法读取：{error}"]
-
-
 def _detail_context(request: AuthenticatedHttpRequest, draft: PolicyDraft, **forms: Form) -> dict[str, Any]:
     today = timezone.localdate()
     changes = policy_draft_changes(draft)
@@ -169,7 +160,7 @@ def _detail_context(request: AuthenticatedHttpRequest, draft: PolicyDraft, **for
         "differences": difference_rows(
             policy_draft_differences(changes_by_region=changes, insurance_year=draft.insurance_year)
         ),
-        "problems": _problems(draft) if draft.status == DraftStatus.DRAFT else [],
+        "problems": policy_draft_problems(draft) if draft.status == DraftStatus.DRAFT else [],
         "simulations": simulations,
         "history": draft.history.select_related("history_user").order_by("-history_date", "-history_id"),
         "region_form": RegionPickForm(draft=draft, user=request.user),
