@@ -78,7 +78,7 @@ def test_seed_demo_creates_every_role_residents_identities_and_payments_once():
     seed()
     seed()
     # then: 20 residents and, a tenth of them, 2 newborns registered with their enrollments
-    assert User.objects.count() == 6
+    assert User.objects.count() == 7
     assert (Resident.objects.count(), HardshipIdentity.objects.count(), Enrollment.objects.count()) == (22, 2, 18)
     assert BirthRecord.objects.count() == 2
     subsidised = Enrollment.objects.exclude(subsidy_category="").count()

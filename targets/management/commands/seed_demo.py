@@ -40,6 +40,7 @@ DEMO_USERS = [
     ("city", Role.CITY_STAFF, "1406", "朔州市医保局 王芳"),
     ("province", Role.PROVINCE_STAFF, PROVINCE_CODE, "山西省医保局 赵磊"),
     ("finance", Role.FINANCE, SHANYIN, "山阴县财政局 刘洋"),
+    ("approver", Role.POLICY_APPROVER, "1406", "朔州市医保局 分管副局长 陈刚"),
     ("admin", Role.SYSTEM_ADMIN, PROVINCE_CODE, "系统管理员"),
 ]
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
