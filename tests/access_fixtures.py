@@ -29,12 +29,7 @@ from outreach.models import Campaign, CampaignSendJob, PhoneOptOut
 from outreach.services import campaign_create, campaign_send_run, phone_opt_out_create
 from outreach.sources import UNINSURED_SOURCE
 from policy_changes.models import ImpactSimulation, PolicyDraft
-from policy_changes.services import (
-    impact_county_run,
-    impact_simulation_request,
-    policy_draft_create,
-    policy_draft_region_update,
-)
+from policy_changes.tests.factories import draft_with, simulation_run
 from reports.models import FiscalTier
 from reports.tests.factories import pilot_tier_assign
 from subsidies.models import IdentityListBatch
@@ -403,19 +398,8 @@ def world_build() -> World:
 
 
 def _policy_change(*, preparer: User) -> tuple[PolicyDraft, ImpactSimulation]:
-    draft = policy_draft_create(actor=preparer, region_code=SHANYIN, insurance_year=2027, title="矩阵草案")
-    policy_draft_region_update(actor=preparer, draft=draft, region_code=SHANYIN, figures={"fixed_waiting_months": 6})
-    simulation = impact_simulation_request(
-        actor=preparer,
-        draft=draft,
-        division_code=SHANYIN,
-        as_of=D(2026, 12, 1),
-        payment_date=D(2026, 12, 1),
-        elasticity=Decimal("-0.30"),
-    )
-    for run in simulation.county_runs.all():  # as the worker would once the request committed
-        impact_county_run(job_id=run.pk)
-    return draft, simulation
+    draft = draft_with(preparer, SHANYIN, title="矩阵草案", fixed_waiting_months=6)
+    return draft, simulation_run(preparer, draft)
 
 
 def _outreach(*, official: User) -> dict[str, Any]:

@@ -22,12 +22,7 @@ from enrollment.services import enrollment_create, resident_create
 from newborns.models import RegistrationChannel
 from newborns.services import newborn_register
 from policy_changes.models import ImpactPerson
-from policy_changes.services import (
-    impact_county_run,
-    impact_simulation_request,
-    policy_draft_create,
-    policy_draft_region_update,
-)
+from policy_changes.tests.factories import draft_with, simulation_run
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -260,20 +255,8 @@ def policy_simulation_retrieve(world):
     """Shanyin's standard raised to 420 and simulated: the people whose payment it raises are the most affected, read
     by an administrator, who sees ID numbers in full (drafts are no window clerk's work)."""
     administrator = make_user("administrator", Role.SYSTEM_ADMIN, "14")
-    draft = policy_draft_create(actor=administrator, region_code=SHANYIN, insurance_year=2027, title="缴费标准调整")
-    policy_draft_region_update(
-        actor=administrator, draft=draft, region_code=SHANYIN, figures={"contribution_standard": Decimal("420.00")}
-    )
-    simulation = impact_simulation_request(
-        actor=administrator,
-        draft=draft,
-        division_code=SHANYIN,
-        as_of=D(2026, 12, 1),
-        payment_date=D(2026, 12, 1),
-        elasticity=Decimal("-0.30"),
-    )
-    for run in simulation.county_runs.all():  # as the worker would once the request committed
-        impact_county_run(job_id=run.pk)
+    draft = draft_with(administrator, SHANYIN, title="缴费标准调整", contribution_standard=Decimal("420.00"))
+    simulation = simulation_run(administrator, draft)
     path = f"/api/v1/policy-simulations/{simulation.pk}/"
     people = ImpactPerson.objects.filter(simulation=simulation).order_by("county_id", "rank")
     assert [person.resident for person in people] == [world.yujing, world.beizhouzhuang, world.baby]

@@ -5,7 +5,7 @@ import pytest
 
 from accounts.models import Role
 from conftest import SHANYIN, make_user
-from policy_changes.services import impact_simulation_request, policy_draft_create, policy_draft_region_update
+from policy_changes.services import impact_simulation_request
 from subsidies.services import hardship_identity_create
 from tests.factories import EnrollmentFactory, ResidentFactory
 
@@ -50,13 +50,6 @@ def population(clerk):
             actor=clerk, resident=people[name], category=category, department=department, valid_from=D(2025, 1, 1)
         )
     return people
-
-
-def draft_with(preparer, region_code=SHANYIN, **figures):
-    draft = policy_draft_create(actor=preparer, region_code=region_code, insurance_year=YEAR, title="测试草案")
-    if figures:
-        policy_draft_region_update(actor=preparer, draft=draft, region_code=region_code, figures=figures)
-    return draft
 
 
 @pytest.fixture

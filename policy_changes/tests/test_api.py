@@ -20,7 +20,8 @@ from policy_changes.models import (
 from policy_changes.selectors import SimulationProgress
 from policy_changes.serializers import simulation_status
 from policy_changes.services import policy_draft_region_update
-from policy_changes.tests.conftest import YEAR, draft_with
+from policy_changes.tests.conftest import YEAR
+from policy_changes.tests.factories import draft_with
 
 pytestmark = pytest.mark.django_db
 DOCUMENT = "山医保发〔2026〕30号"

@@ -12,7 +12,8 @@ from enrollment.models import PolicyParameterSet
 from enrollment.policy import policy_resolve
 from policy_changes.models import DraftStatus, PolicyDraft
 from policy_changes.services import policy_draft_approve, policy_draft_region_update
-from policy_changes.tests.conftest import YEAR, draft_with
+from policy_changes.tests.conftest import YEAR
+from policy_changes.tests.factories import draft_with
 
 pytestmark = pytest.mark.django_db
 DOCUMENT = "山医保发〔2026〕30号"

@@ -17,13 +17,13 @@ from enrollment.models import PolicyParameterSet
 from policy_changes.models import DraftStatus, ImpactSimulation, PolicyDraft, PolicyDraftRegion
 from policy_changes.services import (
     impact_county_run,
-    impact_simulation_request,
     policy_draft_changes,
     policy_draft_region_update,
     policy_draft_withdraw,
 )
 
-from .conftest import YEAR, draft_with
+from .conftest import YEAR
+from .factories import draft_with, simulation_run
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -436,14 +436,7 @@ def test_the_drill_down_reaches_a_town_and_its_villages(client, preparer, simula
 
 def test_a_running_simulation_shows_its_progress_and_polls(client, preparer, population):
     draft = draft_with(preparer, fixed_waiting_months=6)
-    simulation = impact_simulation_request(  # queued, its county run not yet run
-        actor=preparer,
-        draft=draft,
-        division_code=SHANYIN,
-        as_of=D(2026, 12, 1),
-        payment_date=D(2026, 12, 1),
-        elasticity=Decimal("-0.30"),
-    )
+    simulation = simulation_run(preparer, draft, run=False)  # queued, its county run not yet run
     client.force_login(preparer)
     page = client.get(f"/policy-changes/simulations/{simulation.pk}/")
     text = text_of(page)

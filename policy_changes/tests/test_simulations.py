@@ -14,7 +14,8 @@ from policy_changes.models import ImpactCountyRun, ImpactPerson, ImpactTotal
 from policy_changes.rules import person_impact_compute
 from policy_changes.selectors import impact_distributions, impact_division_totals, impact_simulation_progress
 from policy_changes.services import simulation_population
-from policy_changes.tests.conftest import PAYMENT_DATE, YEAR, draft_with
+from policy_changes.tests.conftest import PAYMENT_DATE, YEAR
+from policy_changes.tests.factories import draft_with
 
 pytestmark = pytest.mark.django_db
 
