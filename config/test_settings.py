@@ -17,3 +17,8 @@ CELERY_TASK_ALWAYS_EAGER = not os.environ.get("CELERY_BROKER_URL")
 # Each test process (pytest-xdist runs several) stages its uploads in its own folder; a worker started by a test is
 # handed the folder in DJANGO_MEDIA_ROOT.
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or tempfile.mkdtemp(prefix="canbao-test-media-"))
+
+# The read replica as a second connection to the test database (core.replica), so that a test can see which
+# connection each query took. Reads go to it only in the tests that turn DATABASE_REPLICA_READS on.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+DATABASE_REPLICA_READS = False

@@ -12,6 +12,7 @@ from accounts.permissions import VIEW_FULL_ID_NUMBER
 from accounts.personal_data import id_number_mask
 from core.excel import report_xlsx
 from core.jobs import ProgressReporter, job_run, job_submit, job_update
+from core.replica import replica_reads
 from core.reports import Report, columns_of
 
 from ..models import ExportJob, ExportKind
@@ -39,7 +40,8 @@ def export_job_run(*, job_id: int) -> ExportJob:
 
 
 def _export_work(job: ExportJob, progress: ProgressReporter) -> None:
-    content = EXPORT_BUILDERS[ExportKind(job.kind)](job, progress)
+    with replica_reads():
+        content = EXPORT_BUILDERS[ExportKind(job.kind)](job, progress)
     job.file.save(f"居民花名册-{job.pk}.xlsx", ContentFile(content), save=False)
     job_update(job=job, file=job.file.name)
 

@@ -22,6 +22,7 @@ from accounts.models import User
 from accounts.permissions import PREPARE_POLICY_DRAFT
 from accounts.scope import user_can_see_division
 from core.jobs import ProgressReporter, job_run, job_submit, job_update
+from core.replica import replica_reads
 from divisions.codes import city_code_of, code_is_within
 from divisions.models import Division, DivisionLevel
 from enrollment.models import Enrollment, EnrollmentStatus, Resident, ResidentStatus
@@ -191,30 +192,32 @@ def _county_run_work(run: ImpactCountyRun, progress: ProgressReporter) -> None:
     except PolicyNotFound as error:
         raise ValidationError(f"{run.county} 没有可用的政策参数：{error}") from None
     population = simulation_population(county_code=county_code)
-    progress.report(done=0, total=population.count())
     findings = _CountyFindings()
-    done = 0
-    after_id = 0
-    while True:
-        chunk = list(
-            population.filter(pk__gt=after_id)
-            .order_by("pk")
-            .values_list("pk", "birth_date", "household_division_id")[:SIMULATION_CHUNK]
-        )
-        if not chunk:
-            break
-        first_id, last_id = chunk[0][0], chunk[-1][0]
-        _chunk_quote(
-            findings=findings,
-            chunk=chunk,
-            people=population.filter(pk__gte=first_id, pk__lte=last_id),
-            current=current,
-            drafted=drafted,
-            simulation=simulation,
-        )
-        done += len(chunk)
-        after_id = last_id
-        progress.report(done=done)
+    # the population is read from the replica where there is one; the run's progress and findings go to the primary
+    with replica_reads():
+        progress.report(done=0, total=population.count())
+        done = 0
+        after_id = 0
+        while True:
+            chunk = list(
+                population.filter(pk__gt=after_id)
+                .order_by("pk")
+                .values_list("pk", "birth_date", "household_division_id")[:SIMULATION_CHUNK]
+            )
+            if not chunk:
+                break
+            first_id, last_id = chunk[0][0], chunk[-1][0]
+            _chunk_quote(
+                findings=findings,
+                chunk=chunk,
+                people=population.filter(pk__gte=first_id, pk__lte=last_id),
+                current=current,
+                drafted=drafted,
+                simulation=simulation,
+            )
+            done += len(chunk)
+            after_id = last_id
+            progress.report(done=done)
     _findings_store(run=run, findings=findings, current=current, drafted=drafted)
 
 

@@ -17,6 +17,7 @@ from accounts.permissions import VIEW_POLICY_DRAFT
 from accounts.requests import AuthenticatedHttpRequest
 from core.excel import report_xlsx_response
 from core.lists import list_page
+from core.replica import reads_from_replica
 from core.reports import Report, RowLink, report_page_table
 from divisions.codes import ancestor_codes, code_is_within, code_length
 from divisions.models import Division, DivisionLevel
@@ -113,6 +114,7 @@ def _totals_report(
 
 @login_required
 @permission_required(VIEW_POLICY_DRAFT, raise_exception=True)
+@reads_from_replica
 def impact_simulation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     simulation = _simulation_or_404(request, pk)
     code, whole, children = _division_totals(request, simulation)
@@ -171,6 +173,7 @@ def _ancestors(simulation: ImpactSimulation, code: str) -> list[tuple[str, str]]
 
 @login_required
 @permission_required(VIEW_POLICY_DRAFT, raise_exception=True)
+@reads_from_replica
 def impact_simulation_totals_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     simulation = _simulation_or_404(request, pk)
     _code, whole, children = _division_totals(request, simulation)
@@ -179,6 +182,7 @@ def impact_simulation_totals_export(request: AuthenticatedHttpRequest, pk: int) 
 
 @login_required
 @permission_required(VIEW_POLICY_DRAFT, raise_exception=True)
+@reads_from_replica
 def impact_simulation_people_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     simulation = _simulation_or_404(request, pk)
     code, whole, _children = _division_totals(request, simulation)

@@ -22,6 +22,7 @@ from accounts.permissions import ADD_FISCAL_TRANSFER, CHANGE_FISCAL_TIER, VIEW_F
 from accounts.requests import AuthenticatedHttpRequest
 from accounts.scope import user_can_see_division
 from core.excel import report_xlsx_response
+from core.replica import reads_from_replica
 from core.reports import Report, report_page_table
 from divisions.models import Division
 
@@ -112,6 +113,7 @@ def _page_context(request: AuthenticatedHttpRequest, query: FiscalQuery) -> dict
 
 @login_required
 @permission_required(VIEW_FISCAL, raise_exception=True)
+@reads_from_replica
 def fiscal_settlement_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = _query(request)
     status = 200 if query.form.is_valid() else 400
@@ -131,18 +133,21 @@ def _export(request: AuthenticatedHttpRequest, table: str) -> HttpResponse:
 
 @login_required
 @permission_required(VIEW_FISCAL, raise_exception=True)
+@reads_from_replica
 def fiscal_prepay_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _export(request, "prepay")
 
 
 @login_required
 @permission_required(VIEW_FISCAL, raise_exception=True)
+@reads_from_replica
 def fiscal_settlement_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _export(request, "settlement")
 
 
 @login_required
 @permission_required(VIEW_FISCAL, raise_exception=True)
+@reads_from_replica
 def fiscal_transfer_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _export(request, "transfers")
 

@@ -22,6 +22,7 @@ from accounts.requests import AuthenticatedHttpRequest
 from accounts.scope import DivisionOutOfScope
 from core.excel import report_xlsx_response
 from core.jobs import SUBMISSION_DEFERRED_MESSAGE, job_submission_deferred
+from core.replica import reads_from_replica
 
 from ..exports import progress_report
 from ..forms import (
@@ -96,6 +97,7 @@ def _chart(dashboard: ProgressDashboard, links: list[str | None]) -> dict[str, A
 
 @login_required
 @permission_required(VIEW_PROGRESS, raise_exception=True)
+@reads_from_replica
 def progress_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = _dashboard_form(request)
     if not form.is_valid():
@@ -128,6 +130,7 @@ def progress_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required(VIEW_PROGRESS, raise_exception=True)
+@reads_from_replica
 def progress_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = _dashboard_form(request)
     if not form.is_valid():
