@@ -238,7 +238,7 @@ def _load_postgresql(stage: Stage, *, job_id: int, file_name: str, actor: User, 
                 cap_continuity_bonus, cap_zero_claim_bonus, cap_break_penalty, cap_effective, explanation,
                 recorded_by_id, created_at, refund_reason, refund_date, void_reason,
                 enrolling_county_id, enrollment_basis, basis_document_no, basis_valid_from, basis_valid_to,
-                exit_kind)
+                exit_kind, policy_versions)
             SELECT r.id, s.insurance_year, s.status, s.payment_date, %(channel)s, '', '',
                 NULL, '', NULL, 0, false, s.individual_due + s.subsidy_amount,
                 s.payment_date < make_date(s.insurance_year, 1, 1), false, 0, s.individual_due, s.subsidy_amount,
@@ -247,7 +247,7 @@ def _load_postgresql(stage: Stage, *, job_id: int, file_name: str, actor: User, 
                 0, 0, 0, 0, %(explanation)s::jsonb,
                 %(user)s, %(now)s, '', NULL, '',
                 substr(r.household_division_id, 1, %(county_length)s), %(basis)s, '', NULL, NULL,
-                ''
+                '', ''
             FROM {stage.name} s JOIN {Resident._meta.db_table} r ON r.id_number = s.id_number
             WHERE s.outcome IS NULL
             ORDER BY r.id, s.insurance_year
