@@ -228,6 +228,20 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 60 * 60}
 # A request that queues a job gives up on an unreachable broker within seconds (core.jobs keeps the job for later).
 CELERY_BROKER_TRANSPORT_OPTIONS["socket_connect_timeout"] = 2
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Queues by kind of work, each with workers of its own (docker-compose.yml, docs/scaling.md), so that a province-wide
+# job never delays what a person at a page waits for: `window` (a roster export, the sweep of jobs waiting for the
+# broker, and any task not named below), `bulk` (county files, duplicate scans, message sending) and `reports`
+# (progress, settlement, policy simulations).
+CELERY_TASK_DEFAULT_QUEUE = "window"
+CELERY_TASK_ROUTES = {
+    "bulk.*": {"queue": "bulk"},
+    "duplicates.*": {"queue": "bulk"},
+    "outreach.*": {"queue": "bulk"},
+    "targets.*": {"queue": "reports"},
+    "reports.fiscal_*": {"queue": "reports"},
+    "policy_changes.*": {"queue": "reports"},
+}
+CELERY_WORK_QUEUES = ("window", "bulk", "reports")
 # A progress refresh for a date whose job was asked for less than this long ago and is still queued or running
 # shows that job instead of starting another aggregation over the province's enrollments. Older ones are taken for
 # lost (a dead worker's job comes back only after the visibility timeout) and a new job starts.

@@ -92,7 +92,11 @@ def test_an_upload_while_the_broker_is_down_is_kept_and_completed_by_a_real_work
         assert client.get("/residents/").status_code == 200
         # when the broker is back, with a worker, and the sweep (beat's every minute) runs
         redis_server.start()
-        worker = workers("celery", CELERY_BROKER_URL=broker_url, DJANGO_MEDIA_ROOT=str(settings.MEDIA_ROOT))
+        worker = workers(
+            ",".join(settings.CELERY_WORK_QUEUES),
+            CELERY_BROKER_URL=broker_url,
+            DJANGO_MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        )
         job_submissions_sweep_task.delay()
         # then the worker ran the sweep, which submitted the job, and then the job's check
         wait_for(

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.conf import settings
 
 from accounts.models import Role
 from config.celery import app
@@ -20,6 +21,9 @@ from enrollment.services import export_job_create
 from policy_changes.selectors import impact_division_totals, impact_simulation_progress
 from policy_changes.services import impact_simulation_request, policy_draft_create, policy_draft_region_update
 
+# the worker serves every queue, as the workers of docker-compose.yml do together
+WORK_QUEUES = list(settings.CELERY_WORK_QUEUES)
+
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
@@ -28,7 +32,7 @@ def test_worker_completes_export_job_through_the_broker(yujing_official, yujing_
     assert app.conf.task_always_eager is False
     assert app.conf.broker_url.startswith("redis://")
     settings.MEDIA_ROOT = tmp_path
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10, queues=WORK_QUEUES):
         # when
         job = export_job_create(actor=yujing_official, kind=ExportKind.RESIDENT_ROSTER)
         deadline = time.monotonic() + 60
@@ -49,7 +53,7 @@ def test_worker_runs_every_county_of_a_city_simulation_through_the_broker(yujing
     policy_draft_region_update(
         actor=preparer, draft=draft, region_code="1406", figures={"contribution_standard": Decimal("420.00")}
     )
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10, queues=WORK_QUEUES):
         # when each county run is queued on the broker
         simulation = impact_simulation_request(
             actor=preparer,

@@ -156,20 +156,24 @@ def database_url_of_the_tests() -> str:
 
 
 def routing_forget() -> None:
-    """Celery keeps the queues, exchange and router it built from the default queue of the time: a later test would
-    publish to this test's deleted queue. They are built again from the current one."""
+    """Celery keeps the queues, exchange, routes and router it built from the configuration of the time: a later test
+    would publish to this test's deleted queue. They are built again from the current one."""
     for cached in ("queues", "default_queue", "default_exchange", "router"):
         app.amqp.__dict__.pop(cached, None)
+    app.amqp._rtable = None  # the routes prepared from task_routes
 
 
 @pytest.fixture
 def queue():
-    """A queue of this test alone, so that no other message reaches its workers; removed from the broker after."""
+    """A queue of this test alone, so that no other message reaches its workers; removed from the broker after. Every
+    task this process sends goes to it, whatever queue its kind has (settings.CELERY_TASK_ROUTES)."""
     name = f"progress-killed-{uuid.uuid4().hex[:12]}"
     default_queue, app.conf.task_default_queue = app.conf.task_default_queue, name
+    routes, app.conf.task_routes = app.conf.task_routes, {}
     routing_forget()
     yield name
     app.conf.task_default_queue = default_queue
+    app.conf.task_routes = routes
     routing_forget()
     with app.connection_for_write() as broker:
         channel = broker.default_channel
