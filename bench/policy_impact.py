@@ -26,11 +26,9 @@ Prints a table and writes the section of BENCHMARKS.md between its markers, keep
 import cProfile
 import datetime
 import io
-import json
 import os
 import pstats
 import re
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -46,7 +44,8 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ["CELERY_BROKER_URL"] = ""  # Celery eager: the county run runs in this process when the request commits
 
-from bench.run import GIVEN, OTHER_ADDRESS_CODES, SURNAMES, log, machine, peak_rss_mb, setup_django, sql  # noqa: E402
+from bench.run import GIVEN, OTHER_ADDRESS_CODES, SURNAMES, log, machine, measure, setup_django, sql  # noqa: E402
+from bench.run import measure_in_subprocess as run_measure_in_subprocess  # noqa: E402
 
 COUNTY = "140621"  # 山阴县
 CITY = "1406"
@@ -305,20 +304,7 @@ def world_build(residents: int) -> dict:
 
 
 def measure_in_subprocess(method: str, *arguments: str) -> dict:
-    command = [sys.executable, str(Path(__file__).resolve()), "measure", method, *arguments]
-    completed = subprocess.run(command, capture_output=True, text=True, env=os.environ.copy(), check=False)
-    if completed.returncode != 0:
-        sys.stderr.write(completed.stdout + completed.stderr)
-        raise SystemExit(f"bench: {method} failed")
-    return json.loads(completed.stdout.strip().splitlines()[-1])
-
-
-def measure(method: str, arguments: list[str]) -> None:
-    setup_django()
-    baseline = peak_rss_mb()
-    result = MEASURES[method](*arguments)
-    result.update(peak_rss_mb=round(peak_rss_mb(), 1), baseline_rss_mb=round(baseline, 1))
-    print(json.dumps(result))
+    return run_measure_in_subprocess(method, *arguments, script=__file__)
 
 
 def simulation_request(draft_id: int) -> "ImpactSimulation":
@@ -593,7 +579,7 @@ def profile() -> None:
 
 if __name__ == "__main__":
     if len(sys.argv) > 2 and sys.argv[1] == "measure":
-        measure(sys.argv[2], sys.argv[3:])
+        measure(sys.argv[2], sys.argv[3:], MEASURES)
     elif len(sys.argv) > 1 and sys.argv[1] == "profile":
         profile()
     else:

@@ -38,6 +38,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable
 from http.client import HTTPConnection
 from pathlib import Path
 
@@ -125,8 +126,10 @@ def residents_csv_write(path: Path, count: int, villages: list[str]) -> None:
 # --- 2. The three imports, each measured in its own process -----------------------------------------------------
 
 
-def measure_in_subprocess(method: str, *arguments: str) -> dict:
-    command = [sys.executable, str(Path(__file__).resolve()), "measure", method, *arguments]
+def measure_in_subprocess(method: str, *arguments: str, script: str = __file__) -> dict:
+    """Run `script measure <method> <arguments>` in a process of its own (its peak memory is its own); its last
+    line of output is the measure's JSON."""
+    command = [sys.executable, str(Path(script).resolve()), "measure", method, *arguments]
     completed = subprocess.run(command, capture_output=True, text=True, env=os.environ.copy(), check=False)
     if completed.returncode != 0:
         sys.stderr.write(completed.stdout + completed.stderr)
@@ -134,11 +137,12 @@ def measure_in_subprocess(method: str, *arguments: str) -> dict:
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
-def measure(method: str, arguments: list[str]) -> None:
-    """In the child process: one import, timed, with this process's peak RSS."""
+def measure(method: str, arguments: list[str], measures: dict[str, Callable[..., dict]] | None = None) -> None:
+    """In the child process: one measure (of `measures`, by default this script's imports), timed, with this
+    process's peak RSS."""
     setup_django()
     baseline = peak_rss_mb()
-    result = MEASURES[method](*arguments)
+    result = (measures or MEASURES)[method](*arguments)
     result.update(peak_rss_mb=round(peak_rss_mb(), 1), baseline_rss_mb=round(baseline, 1))
     print(json.dumps(result))
 
