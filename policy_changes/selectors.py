@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import DecimalField, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
 from accounts.models import User
@@ -19,25 +19,12 @@ from reports.models import FiscalLevel
 from .models import ImpactCountyRun, ImpactPerson, ImpactSimulation, ImpactTotal, PolicyDraft
 from .rules import EnrollmentEffect, enrollment_effect_estimate
 
-TOTAL_SUMS = (
-    "people",
-    "enrolled_now",
-    "due_before",
-    "due_after",
-    "subsidy_before",
-    "subsidy_after",
-    "income_before",
-    "income_after",
-    "people_changed",
-    "due_changed",
-    "subsidy_changed",
-    "waiting_changed",
-    "benefit_start_changed",
-    "cap_changed",
-    "category_changed",
-    "refused_before",
-    "refused_after",
-)
+# The figures of a village's ImpactTotal that add up to a town's, a county's, a city's: every one but its keys.
+TOTAL_FIELDS = [
+    field for field in ImpactTotal._meta.concrete_fields if field.name not in ("id", "simulation", "division")
+]
+TOTAL_SUMS = tuple(field.name for field in TOTAL_FIELDS)
+MONEY_SUMS = frozenset(field.name for field in TOTAL_FIELDS if isinstance(field, DecimalField))
 ZERO = Decimal("0.00")
 
 
@@ -129,7 +116,7 @@ class DivisionImpact:
 
 
 def _division_impact(*, code: str, name: str, sums: dict[str, Decimal | int], elasticity: Decimal) -> DivisionImpact:
-    sums = {field: sums.get(field) or (ZERO if field.endswith(("_before", "_after")) else 0) for field in TOTAL_SUMS}
+    sums = {field: sums.get(field) or (ZERO if field in MONEY_SUMS else 0) for field in TOTAL_SUMS}
     return DivisionImpact(
         code=code,
         name=name,
