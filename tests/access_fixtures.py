@@ -20,7 +20,7 @@ from divisions.models import Division
 from duplicates.models import DuplicateCase, DuplicateKind, DuplicateScanJob
 from enrollment.models import Enrollment, ExportJob, ExportKind, Resident
 from enrollment.rules import id_number_compose
-from enrollment.services import enrollment_create, resident_create
+from enrollment.services import PaymentDetails, enrollment_create, resident_create
 from exchange.models import FeedBatch, FeedChannel, FeedRecord
 from exchange.services import feed_receive
 from newborns.models import BirthImportBatch, BirthRecord, PreEnrollment
@@ -171,11 +171,17 @@ def world_build() -> World:
     first, second, mother, expecting = (
         resident(person) for person in (RESIDENT, SECOND_RESIDENT, MOTHER, EXPECTING_MOTHER)
     )
-    enrollment = enrollment_create(actor=clerk, resident=first, insurance_year=2026, payment_date=D(2025, 11, 20))
+    enrollment = enrollment_create(
+        actor=clerk, resident=first, details=PaymentDetails(insurance_year=2026, payment_date=D(2025, 11, 20))
+    )
     # Paid outside the collection period after a break: the years missed may still be paid (R4.5).
-    late = enrollment_create(actor=clerk, resident=second, insurance_year=2026, payment_date=D(2026, 3, 10))
+    late = enrollment_create(
+        actor=clerk, resident=second, details=PaymentDetails(insurance_year=2026, payment_date=D(2026, 3, 10))
+    )
     for enrolled in (mother, expecting):  # a pre-enrollment needs the mother enrolled in the year she applies
-        enrollment_create(actor=clerk, resident=enrolled, insurance_year=2026, payment_date=D(2025, 11, 20))
+        enrollment_create(
+            actor=clerk, resident=enrolled, details=PaymentDetails(insurance_year=2026, payment_date=D(2025, 11, 20))
+        )
     hardship_identity_create(actor=clerk, resident=first, category="dibao", department="民政", valid_from=D(2025, 1, 1))
     newborn, _ = newborn_register(
         actor=clerk,

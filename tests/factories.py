@@ -14,7 +14,7 @@ from accounts.services import user_create
 from divisions.models import Division
 from enrollment.models import Enrollment, Resident
 from enrollment.rules import id_number_compose
-from enrollment.services import enrollment_create, resident_create
+from enrollment.services import PaymentDetails, enrollment_create, resident_create
 
 TEST_PASSWORD = "test-password-2026"
 SHUOZHOU_COUNTIES = ("140602", "140603", "140621", "140622", "140623", "140671", "140681")  # the seeded 朔州, by code
@@ -91,5 +91,5 @@ class EnrollmentFactory(factory.django.DjangoModelFactory):
     payment_date = datetime.date(2025, 11, 20)
 
     @classmethod
-    def _create(cls, model_class, **fields):
-        return enrollment_create(**fields)
+    def _create(cls, model_class, *, actor, resident, **details):
+        return enrollment_create(actor=actor, resident=resident, details=PaymentDetails(**details))

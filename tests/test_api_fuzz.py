@@ -23,7 +23,7 @@ from schemathesis.core import NotSet
 from accounts.models import Role
 from conftest import SHANYIN, YUJING_TOWN, first_village, make_user, token_client
 from enrollment.rules import id_number_check_character, id_number_compose
-from enrollment.services import enrollment_create
+from enrollment.services import PaymentDetails, enrollment_create
 from newborns.services import newborn_register
 from subsidies.models import HardshipCategory
 
@@ -72,7 +72,9 @@ def messages_of(body: object) -> list[str]:
 def world(clerk, yujing_resident):
     """What the path parameters point at: an enrollment, a newborn, a resident of the clerk's county."""
     enrollment = enrollment_create(
-        actor=clerk, resident=yujing_resident, insurance_year=2026, payment_date=datetime.date(2025, 11, 20)
+        actor=clerk,
+        resident=yujing_resident,
+        details=PaymentDetails(insurance_year=2026, payment_date=datetime.date(2025, 11, 20)),
     )
     record, _ = newborn_register(
         actor=clerk,

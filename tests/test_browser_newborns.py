@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from accounts.personal_data import id_number_mask
 from conftest import YUJING_TOWN, first_village
-from enrollment.services import enrollment_create, resident_create
+from enrollment.services import PaymentDetails, enrollment_create, resident_create
 from newborns.models import BirthRecord, PreEnrollment
 from tests.browser import log_in
 from tests.factories import TEST_PASSWORD
@@ -73,7 +73,11 @@ def test_r7_6_clerk_pre_enrolls_with_the_keyboard_and_sees_the_printable_form(li
     mother = resident_create(
         actor=clerk, id_number=MOTHER_ID, name="刘芳", household_division=first_village(YUJING_TOWN)
     )
-    enrollment_create(actor=clerk, resident=mother, insurance_year=2026, payment_date=datetime.date(2025, 11, 20))
+    enrollment_create(
+        actor=clerk,
+        resident=mother,
+        details=PaymentDetails(insurance_year=2026, payment_date=datetime.date(2025, 11, 20)),
+    )
     expected = timezone.localdate() + datetime.timedelta(days=30)
     log_in(page, live_server.url, "clerk", password=TEST_PASSWORD)
     # when: 新生儿 → 预参保登记, the fields typed, Enter in the last one typed

@@ -18,7 +18,7 @@ from duplicates.models import DuplicateCase, DuplicateKind
 from enrollment.models import Enrollment, PaymentChannel, Resident
 from enrollment.rules import id_number_compose
 from enrollment.serializers import ResidentSerializer
-from enrollment.services import enrollment_create, resident_create
+from enrollment.services import PaymentDetails, enrollment_create, resident_create
 from newborns.models import RegistrationChannel
 from newborns.services import newborn_register
 from policy_changes.models import ImpactPerson
@@ -46,11 +46,13 @@ class World:
         self.enrollment = enrollment_create(
             actor=clerk,
             resident=yujing_resident,
-            insurance_year=2026,
-            payment_date=D(2025, 11, 20),
-            payer_id_number=beizhouzhuang_resident.id_number,
-            channel=PaymentChannel.FAMILY_ACCOUNT,
-            payer_relation="sibling",
+            details=PaymentDetails(
+                insurance_year=2026,
+                payment_date=D(2025, 11, 20),
+                payer_id_number=beizhouzhuang_resident.id_number,
+                channel=PaymentChannel.FAMILY_ACCOUNT,
+                payer_relation="sibling",
+            ),
         )
         self.birth, _ = newborn_register(
             actor=clerk,
@@ -141,7 +143,9 @@ def enrollments_retrieve(world):
 
 def enrollments_back_payment(world):
     late = enrollment_create(
-        actor=world.clerk, resident=world.beizhouzhuang, insurance_year=2026, payment_date=D(2026, 3, 10)
+        actor=world.clerk,
+        resident=world.beizhouzhuang,
+        details=PaymentDetails(insurance_year=2026, payment_date=D(2026, 3, 10)),
     )
     path = f"/api/v1/enrollments/{late.pk}/back-payment/"
     response = world.client.post(path, {"years": 1, "payment_date": "2026-04-01"}, format="json")
@@ -196,7 +200,9 @@ def newborns_partial_update(world):
 
 def pre_enrollments_create(world):
     enrollment_create(
-        actor=world.clerk, resident=world.beizhouzhuang, insurance_year=2026, payment_date=D(2025, 11, 21)
+        actor=world.clerk,
+        resident=world.beizhouzhuang,
+        details=PaymentDetails(insurance_year=2026, payment_date=D(2025, 11, 21)),
     )
     body = {
         "mother_id_number": world.beizhouzhuang.id_number,

@@ -29,7 +29,7 @@ from config.celery import app
 from conftest import SHANYIN, YUJING_TOWN, first_village
 from divisions.models import Division
 from enrollment.rules import id_number_compose
-from enrollment.services import enrollment_create, resident_create
+from enrollment.services import PaymentDetails, enrollment_create, resident_create
 from targets.models import JobStatus, PopulationBaseline, ProgressJob, ProgressSnapshot, Target
 from targets.services.progress import PROGRESS_LEVELS, progress_job_create, progress_job_run
 from targets.tests.test_progress import XIAODIAN_VILLAGE, birth
@@ -91,7 +91,9 @@ def progress_data(clerk):
             name="居民",
             household_division=Division.objects.get(code=yujing),
         )
-        enrollment_create(actor=clerk, resident=resident, insurance_year=2026, payment_date=D(2025, 11, 20))
+        enrollment_create(
+            actor=clerk, resident=resident, details=PaymentDetails(insurance_year=2026, payment_date=D(2025, 11, 20))
+        )
     for code, value in ((SHANYIN, 700), (YUJING_TOWN, 120)):
         Target.objects.create(
             division_id=code, year=2026, metric="subsidised_newborns", value=value, source_document="山阴县分解"

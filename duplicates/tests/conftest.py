@@ -6,7 +6,7 @@ from accounts.models import Role
 from conftest import SHANYIN, YUJING_TOWN, first_village, make_user
 from enrollment.models import EmployeeYearSource
 from enrollment.rules import id_number_compose
-from enrollment.services import employee_insured_years_record, enrollment_create, resident_create
+from enrollment.services import PaymentDetails, employee_insured_years_record, enrollment_create, resident_create
 from newborns.services import newborn_register, pre_enrollment_create
 
 D = datetime.date
@@ -40,7 +40,9 @@ def employee_duplicate(clerk, *, name="赵职工", sequence=31, address_code=SHA
     resident = person(
         clerk, name=name, birth_date=D(1980, 5, 6), sequence=sequence, address_code=address_code, township=township
     )
-    enrollment = enrollment_create(actor=clerk, resident=resident, insurance_year=2026, payment_date=D(2025, 11, 20))
+    enrollment = enrollment_create(
+        actor=clerk, resident=resident, details=PaymentDetails(insurance_year=2026, payment_date=D(2025, 11, 20))
+    )
     employee_insured_years_record(
         actor=clerk, resident=resident, years=[2026], source=EmployeeYearSource.IMPORT, exit_date=D(2026, 8, 31)
     )
@@ -67,10 +69,9 @@ def placeholder_duplicate(clerk):
     kept = enrollment_create(
         actor=clerk,
         resident=registered,
-        insurance_year=2026,
-        payment_date=D(2026, 3, 25),
-        special_status="newborn",
-        special_date=BIRTH,
+        details=PaymentDetails(
+            insurance_year=2026, payment_date=D(2026, 3, 25), special_status="newborn", special_date=BIRTH
+        ),
     )
     return record, kept
 
@@ -79,7 +80,9 @@ def pre_enrolled_duplicate(clerk):
     """A mother pre-enrolled her baby (placeholder …B, 2026 paid); the baby already had a record with its real ID
     number when its birth was registered, so the birth enrolled that record and the placeholder stayed unlinked."""
     mother = person(clerk, name="陈静", birth_date=D(1994, 2, 3), sequence=44)
-    enrollment_create(actor=clerk, resident=mother, insurance_year=2026, payment_date=D(2025, 11, 20))
+    enrollment_create(
+        actor=clerk, resident=mother, details=PaymentDetails(insurance_year=2026, payment_date=D(2025, 11, 20))
+    )
     pre_enrollment = pre_enrollment_create(
         actor=clerk,
         mother_id_number=mother.id_number,

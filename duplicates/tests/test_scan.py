@@ -14,7 +14,7 @@ from core.models import JobStatus
 from duplicates.models import DuplicateCase, DuplicateScanJob
 from duplicates.services import duplicate_scan, duplicate_scan_job_create
 from enrollment.models import Enrollment, Resident
-from enrollment.services import enrollment_create, refund_request, resident_create
+from enrollment.services import PaymentDetails, enrollment_create, refund_request, resident_create
 
 from .conftest import BABY_ID, employee_duplicate, person, placeholder_duplicate, pre_enrolled_duplicate
 
@@ -127,7 +127,9 @@ def test_r13_0a_one_id_number_cannot_have_two_records_nor_one_record_two_active_
         resident_create(
             actor=clerk, id_number=resident.id_number, name="孙一", household_division=resident.household_division
         )
-    enrollment = enrollment_create(actor=clerk, resident=resident, insurance_year=2026, payment_date=D(2025, 11, 20))
+    enrollment = enrollment_create(
+        actor=clerk, resident=resident, details=PaymentDetails(insurance_year=2026, payment_date=D(2025, 11, 20))
+    )
     second = Enrollment.objects.get(pk=enrollment.pk)
     second.pk = None
     with pytest.raises(IntegrityError), transaction.atomic():

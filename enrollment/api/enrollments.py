@@ -24,6 +24,7 @@ from ..selectors import (
 )
 from ..serializers import EnrollmentSerializer
 from ..services.enrollments import (
+    PaymentDetails,
     back_payment_add,
     claim_summary_upsert,
     contribution_payment_add,
@@ -175,22 +176,24 @@ class EnrollmentViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewse
             enrollment = enrollment_create(
                 actor=request.user,
                 resident=resident,
-                insurance_year=data["insurance_year"],
-                payment_date=data["payment_date"],
-                channel=data["channel"],
-                back_paid_years=data["back_paid_years"],
-                special_status=data.get("special_status") or "",
-                special_date=data.get("special_date"),
-                accident_topup=data.get("accident_topup"),
-                payer_id_number=data.get("payer_id_number") or "",
-                payer_relation=data.get("payer_relation") or "",
-                exit_kind=data.get("exit_kind") or "",
-                employee_years=data["employee_years"],
-                enrolling_county=place["enrolling_county"],
-                enrollment_basis=place["enrollment_basis"] or "",
-                basis_document_no=place["basis_document_no"] or "",
-                basis_valid_from=place["basis_valid_from"],
-                basis_valid_to=place["basis_valid_to"],
+                details=PaymentDetails(
+                    insurance_year=data["insurance_year"],
+                    payment_date=data["payment_date"],
+                    channel=data["channel"],
+                    back_paid_years=data["back_paid_years"],
+                    special_status=data.get("special_status") or "",
+                    special_date=data.get("special_date"),
+                    accident_topup=data.get("accident_topup"),
+                    payer_id_number=data.get("payer_id_number") or "",
+                    payer_relation=data.get("payer_relation") or "",
+                    exit_kind=data.get("exit_kind") or "",
+                    employee_years=data["employee_years"],
+                    enrolling_county=place["enrolling_county"],
+                    enrollment_basis=place["enrollment_basis"] or "",
+                    basis_document_no=place["basis_document_no"] or "",
+                    basis_valid_from=place["basis_valid_from"],
+                    basis_valid_to=place["basis_valid_to"],
+                ),
             )
         except DjangoValidationError as error:
             raise _place_fields_named(api_validation_error(error)) from None

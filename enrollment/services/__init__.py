@@ -7,6 +7,7 @@ from .employee_years import (
     employee_insured_years_record_many,
 )
 from .enrollments import (
+    PaymentDetails,
     back_payment_add,
     claim_summary_upsert,
     contribution_payment_add,
@@ -29,6 +30,7 @@ from .residents import (
 __all__ = [
     "EmployeeYearEntry",
     "EmployeeYearsRecorded",
+    "PaymentDetails",
     "back_payment_add",
     "claim_summary_upsert",
     "clerk_day_close",

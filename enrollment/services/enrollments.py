@@ -160,54 +160,43 @@ def _place_entries(enrollment: Enrollment) -> list[dict[str, str]]:
     return [entry for entry in enrollment.explanation or [] if entry.get("rule") == PLACE_RULE]
 
 
-def enrollment_preview(
-    *,
-    resident: Resident,
-    insurance_year: int,
-    payment_date: datetime.date,
-    channel: str = PaymentChannel.WINDOW,
-    back_paid_years: int = 0,
-    special_status: str = "",
-    special_date: datetime.date | None = None,
-    accident_topup: Decimal | None = None,
-    payer_id_number: str = "",
-    payer_relation: str = "",
-    exit_kind: str = "",
-    employee_years: Sequence[int] = (),
-    enrolling_county: str | None = None,
-    enrollment_basis: str = "",
-    basis_document_no: str = "",
-    basis_valid_from: datetime.date | None = None,
-    basis_valid_to: datetime.date | None = None,
-) -> Quote:
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class PaymentDetails:
+    """What a payment names besides the person, as the window, the API and a newborn's registration give it: the year
+    and date (R13.1), the channel and payer, back-paid years (R4.5), the special situation and exit (R6, R8.1), and
+    where the enrollment is to be held with its basis (R13.0a). A preview and the payment read the same details."""
+
+    insurance_year: int
+    payment_date: datetime.date
+    channel: str = PaymentChannel.WINDOW
+    back_paid_years: int = 0
+    special_status: str = ""
+    special_date: datetime.date | None = None
+    accident_topup: Decimal | None = None
+    payer_id_number: str = ""
+    payer_relation: str = ""
+    exit_kind: str = ""
+    employee_years: tuple[int, ...] = ()
+    enrolling_county: str | None = None
+    enrollment_basis: str = ""
+    basis_document_no: str = ""
+    basis_valid_from: datetime.date | None = None
+    basis_valid_to: datetime.date | None = None
+
+    def __post_init__(self) -> None:
+        # Forms and serializers give the years as a list; the details stay immutable.
+        object.__setattr__(self, "employee_years", tuple(self.employee_years))
+
+
+def enrollment_preview(*, resident: Resident, details: PaymentDetails) -> Quote:
     """What enrollment_create would compute, with the person's history from the database; writes nothing.
 
     Refused like the payment itself: an insurance year the policy data does not cover, a payment date after today
     or before the year before the insurance year, a payer born after today (R13.0), a place of enrollment without
     its basis (R13.0a).
     """
-    _exit_details_check(
-        resident=resident, special_status=special_status, exit_kind=exit_kind, employee_years=employee_years
-    )
-    _place, quote = _place_and_quote(
-        resident=resident,
-        insurance_year=insurance_year,
-        payment_date=payment_date,
-        channel=channel,
-        back_paid_years=back_paid_years,
-        special_status=special_status,
-        special_date=special_date,
-        accident_topup=accident_topup,
-        payer_id_number=payer_id_number,
-        payer_relation=payer_relation,
-        exit_kind=exit_kind,
-        employee_years=employee_years,
-        enrolling_county=enrolling_county,
-        enrollment_basis=enrollment_basis,
-        basis_document_no=basis_document_no,
-        basis_valid_from=basis_valid_from,
-        basis_valid_to=basis_valid_to,
-    )
+    _exit_details_check(resident=resident, details=details)
+    _place, quote = _place_and_quote(resident=resident, details=details)
     return quote
 
 
@@ -222,69 +211,50 @@ def _enrolling_county(code: str | None, resident: Resident) -> Division:
     return county
 
 
-def _place_and_quote(
-    *,
-    resident: Resident,
-    insurance_year: int,
-    payment_date: datetime.date,
-    channel: str,
-    back_paid_years: int,
-    special_status: str,
-    special_date: datetime.date | None,
-    accident_topup: Decimal | None,
-    payer_id_number: str,
-    payer_relation: str,
-    exit_kind: str,
-    employee_years: Sequence[int],
-    enrolling_county: str | None,
-    enrollment_basis: str,
-    basis_document_no: str,
-    basis_valid_from: datetime.date | None,
-    basis_valid_to: datetime.date | None,
-) -> tuple[EnrollmentPlace, Quote]:
+def _place_and_quote(*, resident: Resident, details: PaymentDetails) -> tuple[EnrollmentPlace, Quote]:
     """What a payment computes, with the figures of the county that is to hold it: the payment's checks, the quote,
     then the place, whose check needs the situation the quote applied (a newborn may follow a parent's residence,
     R13.0a); writes nothing."""
     today = timezone.localdate()
-    county = _enrolling_county(enrolling_county, resident)
-    policy = _policy_for(resident, insurance_year, today=today, county_code=county.code)
+    county = _enrolling_county(details.enrolling_county, resident)
+    policy = _policy_for(resident, details.insurance_year, today=today, county_code=county.code)
     try:
-        payment_date_check(insurance_year=insurance_year, payment_date=payment_date, today=today)
+        payment_date_check(insurance_year=details.insurance_year, payment_date=details.payment_date, today=today)
     except RecordDateRefused as error:
         raise ValidationError({error.field: str(error)}) from None
     try:
         payment_details_check(
             policy=policy,
-            channel=channel,
-            payer_id_number=payer_id_number,
-            payer_relation=payer_relation,
-            accident_topup=accident_topup,
+            channel=details.channel,
+            payer_id_number=details.payer_id_number,
+            payer_relation=details.payer_relation,
+            accident_topup=details.accident_topup,
         )
     except PaymentDetailRefused as error:
         raise ValidationError({error.field: str(error)}) from None
-    if payer_id_number:
-        payer_birth_date = id_number_parse(payer_id_number).birth_date
+    if details.payer_id_number:
+        payer_birth_date = id_number_parse(details.payer_id_number).birth_date
         record_date_check(value=payer_birth_date, field="payer_id_number", label="代缴人身份证号中的出生日期")
     quote = _quote(
         policy=policy,
         resident=resident,
-        payment_date=payment_date,
-        back_paid_years=back_paid_years,
-        special_status=special_status,
-        special_date=special_date,
-        exit_kind=exit_kind,
-        employee_years=employee_years,
+        payment_date=details.payment_date,
+        back_paid_years=details.back_paid_years,
+        special_status=details.special_status,
+        special_date=details.special_date,
+        exit_kind=details.exit_kind,
+        employee_years=details.employee_years,
     )
     try:
         place = enrollment_place_check(
             household_county_code=household_county_code(resident=resident),
             county_code=county.code,
             county_name=county.name,
-            basis=enrollment_basis,
-            document_no=basis_document_no,
-            valid_from=basis_valid_from,
-            valid_to=basis_valid_to,
-            payment_date=payment_date,
+            basis=details.enrollment_basis,
+            document_no=details.basis_document_no,
+            valid_from=details.basis_valid_from,
+            valid_to=details.basis_valid_to,
+            payment_date=details.payment_date,
             newborn=quote_is_newborn(quote),
             source=policy.standard_source.document,
         )
@@ -308,14 +278,13 @@ def _held_elsewhere_refusal(resident: Resident, insurance_year: int) -> Validati
     )
 
 
-def _exit_details_check(
-    *, resident: Resident, special_status: str, exit_kind: str, employee_years: Sequence[int]
-) -> None:
+def _exit_details_check(*, resident: Resident, details: PaymentDetails) -> None:
     """R8.1: the kind of exit and the employee years recorded with it belong to a person leaving another scheme;
     the years are ones that can be recorded (R13.0)."""
+    exit_kind, employee_years = details.exit_kind, details.employee_years
     if exit_kind and exit_kind not in EXIT_KIND_LABELS:
         raise ValidationError({"exit_kind": f"退出类别应为：{'、'.join(EXIT_KIND_LABELS.values())}。"})
-    if special_status != SpecialStatus.EXITED_OTHER_SCHEME:
+    if details.special_status != SpecialStatus.EXITED_OTHER_SCHEME:
         if exit_kind:
             raise ValidationError({"exit_kind": "只有退出其他制度保障人员才填写退出类别。"})
         if employee_years:
@@ -334,68 +303,30 @@ def _exit_details_check(
 
 
 @transaction.atomic
-def enrollment_create(
-    *,
-    actor: User,
-    resident: Resident,
-    insurance_year: int,
-    payment_date: datetime.date,
-    channel: str = PaymentChannel.WINDOW,
-    back_paid_years: int = 0,
-    special_status: str = "",
-    special_date: datetime.date | None = None,
-    accident_topup: Decimal | None = None,
-    payer_id_number: str = "",
-    payer_relation: str = "",
-    exit_kind: str = "",
-    employee_years: Sequence[int] = (),
-    enrolling_county: str | None = None,
-    enrollment_basis: str = "",
-    basis_document_no: str = "",
-    basis_valid_from: datetime.date | None = None,
-    basis_valid_to: datetime.date | None = None,
-) -> Enrollment:
+def enrollment_create(*, actor: User, resident: Resident, details: PaymentDetails) -> Enrollment:
     """Compute and store one year's enrollment with its payments, held in the enrolling county (R13.0a: the household
     county unless another is named with its basis). Two clerks at once: the constraint decides.
 
     A person leaving another scheme may come with the kind of exit (`exit_kind`, R8.1) and, for an employee-insurance
     stop, the years insured under it (`employee_years`): they are recorded first (as of the exit date, `special_date`)
     so that the rules see them (R8.1, R8.2); a refusal of the enrollment records none of them."""
-    _exit_details_check(
-        resident=resident, special_status=special_status, exit_kind=exit_kind, employee_years=employee_years
-    )
+    _exit_details_check(resident=resident, details=details)
     # Lock the person so that concurrent payments for them queue here instead of racing.
     Resident.objects.select_for_update().filter(pk=resident.pk).first()
+    insurance_year = details.insurance_year
     refusal = _held_elsewhere_refusal(resident, insurance_year)
     if refusal is not None:
         raise refusal
-    if employee_years:
+    if details.employee_years:
         employee_insured_years_record(
             actor=actor,
             resident=resident,
-            years=employee_years,
+            years=details.employee_years,
             source=EmployeeYearSource.EXIT,
-            exit_date=special_date,
+            exit_date=details.special_date,
         )
-    place, quote = _place_and_quote(
-        resident=resident,
-        insurance_year=insurance_year,
-        payment_date=payment_date,
-        channel=channel,
-        back_paid_years=back_paid_years,
-        special_status=special_status,
-        special_date=special_date,
-        accident_topup=accident_topup,
-        payer_id_number=payer_id_number,
-        payer_relation=payer_relation,
-        exit_kind=exit_kind,
-        employee_years=(),  # recorded above: the history now holds them
-        enrolling_county=enrolling_county,
-        enrollment_basis=enrollment_basis,
-        basis_document_no=basis_document_no,
-        basis_valid_from=basis_valid_from,
-        basis_valid_to=basis_valid_to,
-    )
+    # The years are recorded above: the history now holds them.
+    place, quote = _place_and_quote(resident=resident, details=dataclasses.replace(details, employee_years=()))
     if not quote_is_newborn(quote) and not user_can_see_report_row(user=actor, division_code=place.county_code):
         # The county holding an enrollment takes its money; only a newborn's registration may place the baby in a
         # parent's county of residence from the household county (出生一件事).
@@ -403,13 +334,13 @@ def enrollment_create(
     enrollment = Enrollment(
         resident=resident,
         insurance_year=insurance_year,
-        payment_date=payment_date,
-        channel=channel,
-        payer_id_number=payer_id_number.strip().upper(),
-        payer_relation=payer_relation,
-        accident_topup=money(accident_topup) if accident_topup is not None else None,
-        exit_kind=exit_kind,
-        back_paid_years=back_paid_years,
+        payment_date=details.payment_date,
+        channel=details.channel,
+        payer_id_number=details.payer_id_number.strip().upper(),
+        payer_relation=details.payer_relation,
+        accident_topup=money(details.accident_topup) if details.accident_topup is not None else None,
+        exit_kind=details.exit_kind,
+        back_paid_years=details.back_paid_years,
         enrolling_county_id=place.county_code,
         enrollment_basis=place.basis,
         basis_document_no=place.document_no,
@@ -427,15 +358,15 @@ def enrollment_create(
             {"non_field_errors": f"该居民{insurance_year}年度已有有效参保记录，不能重复参保。"}
         ) from None
     payments = [Payment(kind=PaymentKind.CONTRIBUTION, amount=enrollment.individual_due)]
-    if back_paid_years:
+    if details.back_paid_years:
         payments.append(
-            Payment(kind=PaymentKind.BACK_PAYMENT, amount=enrollment.back_payment_due, years=back_paid_years)
+            Payment(kind=PaymentKind.BACK_PAYMENT, amount=enrollment.back_payment_due, years=details.back_paid_years)
         )
     if enrollment.accident_topup is not None:
         payments.append(Payment(kind=PaymentKind.ACCIDENT_TOPUP, amount=enrollment.accident_topup))
     for payment in payments:
         payment.enrollment = enrollment
-        payment.date = payment_date
+        payment.date = details.payment_date
         payment.recorded_by = actor
     Payment.objects.bulk_create(payments)
     receipt_issue(actor=actor, enrollment=enrollment, payments=payments, field="payment_date")

@@ -9,7 +9,7 @@ import pytest
 from django.apps import apps
 
 from enrollment.models import Enrollment, Payment
-from enrollment.services import enrollment_create, refund_request
+from enrollment.services import PaymentDetails, enrollment_create, refund_request
 
 D = datetime.date
 restore = importlib.import_module("enrollment.migrations.0021_restore_duplicate_refunds")
@@ -35,17 +35,21 @@ def test_r12_2_migration_restores_enrollments_voided_by_a_duplicate_refund(clerk
     voided = enrollment_create(
         actor=clerk,
         resident=yujing_resident,
-        insurance_year=2026,
-        payment_date=D(2025, 11, 20),
-        accident_topup=Decimal("30"),
+        details=PaymentDetails(insurance_year=2026, payment_date=D(2025, 11, 20), accident_topup=Decimal("30")),
     )
     voided_as_before(clerk, voided, reason="duplicate_payment", date=D(2026, 1, 10))
     # and 2027 computed afterwards with 2026 as a break
-    later = enrollment_create(actor=clerk, resident=yujing_resident, insurance_year=2027, payment_date=D(2026, 11, 20))
+    later = enrollment_create(
+        actor=clerk, resident=yujing_resident, details=PaymentDetails(insurance_year=2027, payment_date=D(2026, 11, 20))
+    )
     # and 2025 voided by a two-channel refund, then paid again
-    left = enrollment_create(actor=clerk, resident=yujing_resident, insurance_year=2025, payment_date=D(2024, 11, 20))
+    left = enrollment_create(
+        actor=clerk, resident=yujing_resident, details=PaymentDetails(insurance_year=2025, payment_date=D(2024, 11, 20))
+    )
     voided_as_before(clerk, left, reason="multi_channel", date=D(2025, 1, 10))
-    again = enrollment_create(actor=clerk, resident=yujing_resident, insurance_year=2025, payment_date=D(2025, 1, 20))
+    again = enrollment_create(
+        actor=clerk, resident=yujing_resident, details=PaymentDetails(insurance_year=2025, payment_date=D(2025, 1, 20))
+    )
     left_ledger, left_history = ledger(left), left.history.count()
     capsys.readouterr()
 
@@ -101,7 +105,7 @@ def test_r12_2_migration_restores_enrollments_voided_by_a_duplicate_refund(clerk
 def test_r12_2_restore_keeps_a_refund_that_returned_only_the_extra_payment(clerk, yujing_resident):
     # given two contributions recorded and a refund that returned only the second one, though the year was voided
     enrollment = enrollment_create(
-        actor=clerk, resident=yujing_resident, insurance_year=2026, payment_date=D(2025, 11, 20)
+        actor=clerk, resident=yujing_resident, details=PaymentDetails(insurance_year=2026, payment_date=D(2025, 11, 20))
     )
     Payment.objects.create(
         enrollment=enrollment, kind="contribution", amount=Decimal("400.00"), date=D(2025, 12, 1), recorded_by=clerk

@@ -12,6 +12,7 @@ from enrollment.models import EmployeeInsuredYear, Enrollment, Payment
 from enrollment.selectors import person_history
 from enrollment.services import (
     EmployeeYearEntry,
+    PaymentDetails,
     employee_insured_years_record,
     employee_insured_years_record_many,
     enrollment_create,
@@ -39,7 +40,7 @@ def stopper_enrollment(clerk, resident, **changes):
         "special_date": D(2026, 10, 1),
         **changes,
     }
-    return enrollment_create(actor=clerk, resident=resident, **arguments)
+    return enrollment_create(actor=clerk, resident=resident, details=PaymentDetails(**arguments))
 
 
 def r8_1_texts(enrollment):
@@ -189,9 +190,11 @@ def test_r8_1_back_payment_recomputes_with_the_stored_exit_kind(clerk, yujing_re
 
 def test_r12_2_employee_refund_records_insured_year(clerk, yujing_resident):
     # given: enrolled 2025 and 2026; 2026 refunded because employee insurance was paid for it
-    enrollment_create(actor=clerk, resident=yujing_resident, insurance_year=2025, payment_date=D(2024, 11, 20))
+    enrollment_create(
+        actor=clerk, resident=yujing_resident, details=PaymentDetails(insurance_year=2025, payment_date=D(2024, 11, 20))
+    )
     enrolled_2026 = enrollment_create(
-        actor=clerk, resident=yujing_resident, insurance_year=2026, payment_date=D(2025, 11, 20)
+        actor=clerk, resident=yujing_resident, details=PaymentDetails(insurance_year=2026, payment_date=D(2025, 11, 20))
     )
     refunded = refund_request(actor=clerk, enrollment=enrolled_2026, reason="employee_insured", date=D(2026, 1, 10))
     # then: 2026 is recorded as an employee year, and the record says so
@@ -200,7 +203,7 @@ def test_r12_2_employee_refund_records_insured_year(clerk, yujing_resident):
     assert refunded.explanation[-2]["text"] == "2026年度记为参加职工基本医疗保险，不计为断保年度，不扣减大病保险限额"
     # when: 2027 is paid inside its collection period
     enrolled_2027 = enrollment_create(
-        actor=clerk, resident=yujing_resident, insurance_year=2027, payment_date=D(2026, 11, 20)
+        actor=clerk, resident=yujing_resident, details=PaymentDetails(insurance_year=2027, payment_date=D(2026, 11, 20))
     )
     # then: no break, no wait, no penalty; not continuous (2026 was no resident year)
     assert (enrolled_2027.break_years, enrolled_2027.waiting_total_months, enrolled_2027.benefit_start) == (
@@ -217,7 +220,7 @@ def test_r12_2_employee_refund_records_insured_year(clerk, yujing_resident):
 
 def test_r12_2_other_refunds_record_no_employee_year(clerk, yujing_resident):
     enrollment = enrollment_create(
-        actor=clerk, resident=yujing_resident, insurance_year=2026, payment_date=D(2025, 11, 20)
+        actor=clerk, resident=yujing_resident, details=PaymentDetails(insurance_year=2026, payment_date=D(2025, 11, 20))
     )
     refund_request(
         actor=clerk, enrollment=enrollment, reason="died_before_benefit", date=D(2026, 1, 10), death_date=D(2026, 1, 8)
@@ -228,7 +231,7 @@ def test_r12_2_other_refunds_record_no_employee_year(clerk, yujing_resident):
 def test_r12_2_refund_of_next_year_records_next_year(clerk, yujing_resident):
     # given: 2027 paid in its collection period, refunded in it (today is inside it in these tests' world)
     enrollment = enrollment_create(
-        actor=clerk, resident=yujing_resident, insurance_year=2027, payment_date=D(2026, 11, 20)
+        actor=clerk, resident=yujing_resident, details=PaymentDetails(insurance_year=2027, payment_date=D(2026, 11, 20))
     )
     refund_request(actor=clerk, enrollment=enrollment, reason="employee_insured", date=D(2026, 11, 24))
     assert recorded(yujing_resident) == [(2027, "refund", None)]

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from enrollment.models import Enrollment, Payment
-from enrollment.services import enrollment_create
+from enrollment.services import PaymentDetails, enrollment_create
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -23,7 +23,9 @@ def test_only_one_active_enrollment_when_two_clerks_submit_at_once(clerk, yujing
         start.wait()
         try:
             enrollment_create(
-                actor=clerk, resident=yujing_resident, insurance_year=2026, payment_date=datetime.date(2025, 11, 20)
+                actor=clerk,
+                resident=yujing_resident,
+                details=PaymentDetails(insurance_year=2026, payment_date=datetime.date(2025, 11, 20)),
             )
             outcomes.append("saved")
         except ValidationError as refusal:

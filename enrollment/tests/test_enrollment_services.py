@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from enrollment.models import Enrollment, Payment
-from enrollment.services import back_payment_add, enrollment_create, refund_request
+from enrollment.services import PaymentDetails, back_payment_add, enrollment_create, refund_request
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -16,7 +16,7 @@ PAYER = "11010519491231002X"
 
 def enroll(clerk, resident, **changes):
     arguments = {"insurance_year": 2026, "payment_date": D(2025, 11, 20), **changes}
-    return enrollment_create(actor=clerk, resident=resident, **arguments)
+    return enrollment_create(actor=clerk, resident=resident, details=PaymentDetails(**arguments))
 
 
 def ledger(enrollment):

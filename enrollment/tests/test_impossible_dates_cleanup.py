@@ -8,7 +8,7 @@ import pytest
 from django.apps import apps
 
 from enrollment.models import Enrollment, Payment
-from enrollment.services import enrollment_create, refund_request
+from enrollment.services import PaymentDetails, enrollment_create, refund_request
 
 D = datetime.date
 cleanup = importlib.import_module("enrollment.migrations.0019_void_impossible_dates")
@@ -16,7 +16,7 @@ cleanup = importlib.import_module("enrollment.migrations.0019_void_impossible_da
 
 def enroll(clerk, resident, **changes):
     arguments = {"insurance_year": 2026, "payment_date": D(2025, 11, 20), **changes}
-    return enrollment_create(actor=clerk, resident=resident, **arguments)
+    return enrollment_create(actor=clerk, resident=resident, details=PaymentDetails(**arguments))
 
 
 @pytest.mark.django_db

@@ -16,7 +16,7 @@ from divisions.models import Division
 from enrollment.models import Enrollment, Payment, PolicyParameterSet, Resident
 from enrollment.rules import id_number_compose
 from enrollment.selectors import enrollment_list, resident_get
-from enrollment.services import back_payment_add, enrollment_create, resident_create
+from enrollment.services import PaymentDetails, back_payment_add, enrollment_create, resident_create
 from newborns.models import BirthRecord
 from newborns.services import newborn_register
 from reports.selectors.settlement import settlement_compute
@@ -59,7 +59,7 @@ def yingxian_clerk(db):
 
 def enroll(actor, resident, **changes):
     arguments = {"insurance_year": 2026, "payment_date": D(2025, 11, 20), **changes}
-    return enrollment_create(actor=actor, resident=resident, **arguments)
+    return enrollment_create(actor=actor, resident=resident, details=PaymentDetails(**arguments))
 
 
 def test_r13_0a_household_county_is_the_default_place(clerk, yujing_resident):

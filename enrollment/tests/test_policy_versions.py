@@ -12,7 +12,7 @@ from conftest import make_user
 from divisions.models import Division
 from enrollment.models import PolicyParameterSet
 from enrollment.policy import policy_resolve
-from enrollment.services import enrollment_create, policy_parameter_set_publish
+from enrollment.services import PaymentDetails, enrollment_create, policy_parameter_set_publish
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +76,7 @@ def test_an_enrollment_names_the_versions_its_figures_came_from(clerk, yujing_re
         reason="调整每月截止日",
     )
     enrollment = enrollment_create(
-        actor=clerk, resident=yujing_resident, insurance_year=2026, payment_date=D(2025, 11, 20)
+        actor=clerk, resident=yujing_resident, details=PaymentDetails(insurance_year=2026, payment_date=D(2025, 11, 20))
     )
     assert (enrollment.contribution_standard, enrollment.policy_versions) == (
         Decimal("400.00"),

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from enrollment.models import Receipt, ReceiptCounter
-from enrollment.services import enrollment_create
+from enrollment.services import PaymentDetails, enrollment_create
 from tests.factories import ResidentFactory, UserFactory
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -43,7 +43,9 @@ def test_receipt_numbers_have_no_gap_and_no_duplicate_when_clerks_pay_at_once(cl
         start.wait()
         try:
             with transaction.atomic():
-                enrollment_create(actor=actor, resident=resident, insurance_year=2026, payment_date=PAID_ON)
+                enrollment_create(
+                    actor=actor, resident=resident, details=PaymentDetails(insurance_year=2026, payment_date=PAID_ON)
+                )
                 try:
                     hold_open.wait(timeout=2)
                 except threading.BrokenBarrierError:

@@ -15,6 +15,7 @@ from accounts.models import Role
 from enrollment.models import ClerkDayClose, Enrollment, Payment, Receipt, ReceiptCounter, ReceiptPrint
 from enrollment.rules import DayMovement, amount_in_capitals, day_totals
 from enrollment.services import (
+    PaymentDetails,
     back_payment_add,
     clerk_day_close,
     contribution_payment_add,
@@ -35,7 +36,9 @@ def this_year() -> int:
 def enroll(clerk, resident, **changes):
     # not enrolled 2025: 2026 paid on 2025-11-20 waits 3 months, benefits 2026-04-01 .. 2026-12-31
     return enrollment_create(
-        actor=clerk, resident=resident, **{"insurance_year": 2026, "payment_date": PAID_ON, **changes}
+        actor=clerk,
+        resident=resident,
+        details=PaymentDetails(**{"insurance_year": 2026, "payment_date": PAID_ON, **changes}),
     )
 
 

@@ -17,7 +17,7 @@ from enrollment.rules import (
     insurance_year_open_check,
     payment_date_check,
 )
-from enrollment.services import back_payment_add, enrollment_create, refund_request, resident_create
+from enrollment.services import PaymentDetails, back_payment_add, enrollment_create, refund_request, resident_create
 
 D = datetime.date
 ONE_DAY = datetime.timedelta(days=1)
@@ -26,7 +26,7 @@ SHANYIN = "140621"
 
 def enroll(clerk, resident, **changes):
     arguments = {"insurance_year": 2026, "payment_date": D(2025, 11, 20), **changes}
-    return enrollment_create(actor=clerk, resident=resident, **arguments)
+    return enrollment_create(actor=clerk, resident=resident, details=PaymentDetails(**arguments))
 
 
 def state(enrollment):

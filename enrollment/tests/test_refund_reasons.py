@@ -10,7 +10,7 @@ from django.utils import timezone
 from conftest import token_client
 from enrollment.models import Enrollment, Payment, PolicyParameterSet, ResidentStatus
 from enrollment.policy import policy_resolve
-from enrollment.services import contribution_payment_add, enrollment_create, refund_request
+from enrollment.services import PaymentDetails, contribution_payment_add, enrollment_create, refund_request
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -20,7 +20,7 @@ NO_DUPLICATE = "不予退费：本年度只有一笔个人缴费（或多缴的�
 def enroll(clerk, resident, **changes):
     # not enrolled 2025: 2026 paid on 2025-11-20 waits 3 months, benefits 2026-04-01 .. 2026-12-31
     arguments = {"insurance_year": 2026, "payment_date": D(2025, 11, 20), **changes}
-    return enrollment_create(actor=clerk, resident=resident, **arguments)
+    return enrollment_create(actor=clerk, resident=resident, details=PaymentDetails(**arguments))
 
 
 def second_payment(clerk, enrollment):

@@ -31,7 +31,7 @@ from ..selectors import (
     resident_paid_years,
     resident_window_search,
 )
-from ..services.enrollments import contribution_payment_add, enrollment_create, enrollment_preview
+from ..services.enrollments import PaymentDetails, contribution_payment_add, enrollment_create, enrollment_preview
 from ..window_notes import window_notes
 from .residents import shown_id_number
 
@@ -98,26 +98,26 @@ def _open_resident(request: AuthenticatedHttpRequest, resident: Resident, basis:
     return redirect(reverse("window_resident", kwargs={"pk": resident.pk}) + query)
 
 
-def _payment_arguments(form: WindowPaymentForm) -> dict:
+def _payment_details(form: WindowPaymentForm) -> PaymentDetails:
     data = form.cleaned_data
-    return {
-        "insurance_year": data["insurance_year"],
-        "payment_date": data["payment_date"],
-        "channel": data["channel"],
-        "back_paid_years": data["back_paid_years"] or 0,
-        "special_status": data["special_status"],
-        "special_date": data["special_date"],
-        "accident_topup": data["accident_topup"],
-        "payer_id_number": data["payer_id_number"],
-        "payer_relation": data["payer_relation"],
-        "exit_kind": data["exit_kind"],
-        "employee_years": data["employee_years"],
-        "enrolling_county": data["enrolling_county"] or None,
-        "enrollment_basis": data["enrollment_basis"],
-        "basis_document_no": data["basis_document_no"],
-        "basis_valid_from": data["basis_valid_from"],
-        "basis_valid_to": data["basis_valid_to"],
-    }
+    return PaymentDetails(
+        insurance_year=data["insurance_year"],
+        payment_date=data["payment_date"],
+        channel=data["channel"],
+        back_paid_years=data["back_paid_years"] or 0,
+        special_status=data["special_status"],
+        special_date=data["special_date"],
+        accident_topup=data["accident_topup"],
+        payer_id_number=data["payer_id_number"],
+        payer_relation=data["payer_relation"],
+        exit_kind=data["exit_kind"],
+        employee_years=data["employee_years"],
+        enrolling_county=data["enrolling_county"] or None,
+        enrollment_basis=data["enrollment_basis"],
+        basis_document_no=data["basis_document_no"],
+        basis_valid_from=data["basis_valid_from"],
+        basis_valid_to=data["basis_valid_to"],
+    )
 
 
 def _own_county(request: AuthenticatedHttpRequest) -> str:
@@ -147,10 +147,10 @@ def window_resident(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             if request.POST.get("action") == "pay":
-                enrollment = enrollment_create(actor=request.user, resident=resident, **_payment_arguments(form))
+                enrollment = enrollment_create(actor=request.user, resident=resident, details=_payment_details(form))
                 messages.success(request, f"已收取{enrollment.insurance_year}年度参保费。")
                 return redirect("window_receipt", pk=enrollment.pk)
-            quote = enrollment_preview(resident=resident, **_payment_arguments(form))
+            quote = enrollment_preview(resident=resident, details=_payment_details(form))
         except ValidationError as error:
             for field, field_messages in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, field_messages)

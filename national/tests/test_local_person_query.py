@@ -11,7 +11,7 @@ from accounts.models import Role
 from conftest import SHANYIN, YUJING_TOWN, first_village, make_user
 from enrollment.models import Enrollment, EnrollmentStatus
 from enrollment.rules import id_number_compose
-from enrollment.services import employee_insured_years_record, enrollment_create
+from enrollment.services import PaymentDetails, employee_insured_years_record, enrollment_create
 from national.person_query import LocalPersonQuery, PersonAsked, PersonNotFound
 from national.rules import (
     BaseInformation,
@@ -54,7 +54,9 @@ def resident_row(status, insured_date, suspended_date=None, insurance_type="390"
 
 def test_a_resident_with_a_paid_year_is_insured_under_390_and_392_in_the_enrolling_county(clerk, yujing_resident):
     # given 2026 paid in its collection period
-    enrollment_create(actor=clerk, resident=yujing_resident, insurance_year=2026, payment_date=D(2025, 11, 20))
+    enrollment_create(
+        actor=clerk, resident=yujing_resident, details=PaymentDetails(insurance_year=2026, payment_date=D(2025, 11, 20))
+    )
     # when
     information = ask(clerk, yujing_resident, name="王玉井")
     # then
@@ -90,8 +92,12 @@ def test_a_resident_with_a_paid_year_is_insured_under_390_and_392_in_the_enrolli
 
 def test_a_voided_year_counts_for_nothing_and_the_last_paid_year_suspends_from_the_next_january(clerk, yujing_resident):
     # given 2025 paid, and 2026 paid then voided (已作废)
-    enrollment_create(actor=clerk, resident=yujing_resident, insurance_year=2025, payment_date=D(2024, 11, 20))
-    voided = enrollment_create(actor=clerk, resident=yujing_resident, insurance_year=2026, payment_date=D(2025, 11, 20))
+    enrollment_create(
+        actor=clerk, resident=yujing_resident, details=PaymentDetails(insurance_year=2025, payment_date=D(2024, 11, 20))
+    )
+    voided = enrollment_create(
+        actor=clerk, resident=yujing_resident, details=PaymentDetails(insurance_year=2026, payment_date=D(2025, 11, 20))
+    )
     Enrollment.objects.filter(pk=voided.pk).update(status=EnrollmentStatus.VOIDED, void_reason="缴费日期有误")
     # when
     information = ask(clerk, yujing_resident)
@@ -108,7 +114,9 @@ def test_a_voided_year_counts_for_nothing_and_the_last_paid_year_suspends_from_t
 
 def test_a_person_whose_only_year_is_voided_has_no_insurance(clerk, yujing_resident):
     # given
-    voided = enrollment_create(actor=clerk, resident=yujing_resident, insurance_year=2026, payment_date=D(2025, 11, 20))
+    voided = enrollment_create(
+        actor=clerk, resident=yujing_resident, details=PaymentDetails(insurance_year=2026, payment_date=D(2025, 11, 20))
+    )
     Enrollment.objects.filter(pk=voided.pk).update(status=EnrollmentStatus.VOIDED, void_reason="缴费日期有误")
     # when
     information = ask(clerk, yujing_resident)
@@ -227,7 +235,9 @@ def test_a_name_that_does_not_match_the_certno_is_not_found(clerk, yujing_reside
 
 def test_a_person_outside_the_askers_scope_is_not_found(clerk, yujing_resident):
     # given a clerk of 应县 and a 山阴县 resident with a paid year
-    enrollment_create(actor=clerk, resident=yujing_resident, insurance_year=2026, payment_date=D(2025, 11, 20))
+    enrollment_create(
+        actor=clerk, resident=yujing_resident, details=PaymentDetails(insurance_year=2026, payment_date=D(2025, 11, 20))
+    )
     other_clerk = make_user("yingxian", Role.WINDOW_CLERK, YINGXIAN)
     # when / then
     with pytest.raises(PersonNotFound):
@@ -245,7 +255,9 @@ def test_a_person_whose_record_ended_is_terminated_under_every_type(clerk, yujin
     # given 2026 paid and employee years, then the person's record marked deceased
     from national.selectors import person_facts_get
 
-    enrollment_create(actor=clerk, resident=yujing_resident, insurance_year=2026, payment_date=D(2025, 11, 20))
+    enrollment_create(
+        actor=clerk, resident=yujing_resident, details=PaymentDetails(insurance_year=2026, payment_date=D(2025, 11, 20))
+    )
     employee_insured_years_record(actor=clerk, resident=yujing_resident, years=[2024], source="import")
     yujing_resident.status = "deceased"
     yujing_resident.save(update_fields=["status"])

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from accounts.models import PersonalDataView, Role
 from conftest import SHANYIN, make_user, token_client
 from enrollment.rules import id_number_compose
-from enrollment.services import enrollment_create
+from enrollment.services import PaymentDetails, enrollment_create
 from national.tests.platform_stub import platform_stub
 from national.tests.test_remote_person_query import CERTNO, SUCCESS
 
@@ -37,7 +37,9 @@ def recorded_rows():
 
 
 def paid(clerk, resident):
-    return enrollment_create(actor=clerk, resident=resident, insurance_year=2026, payment_date=D(2025, 11, 20))
+    return enrollment_create(
+        actor=clerk, resident=resident, details=PaymentDetails(insurance_year=2026, payment_date=D(2025, 11, 20))
+    )
 
 
 def test_the_whole_envelope_is_answered_with_the_1101_output_and_recorded(clerk, yujing_resident):

@@ -8,7 +8,7 @@ from django.test import Client, override_settings
 from accounts.models import PersonalDataView, Role
 from accounts.personal_data import id_number_mask
 from conftest import make_user
-from enrollment.services import enrollment_create
+from enrollment.services import PaymentDetails, enrollment_create
 from national.tests.platform_stub import platform_stub
 from national.tests.test_remote_person_query import CERTNO
 from subsidies.services import hardship_identity_create
@@ -26,7 +26,9 @@ def signed_in(user):
 
 def test_the_page_shows_the_answer_in_chinese_with_the_number_masked(clerk, yujing_resident):
     # given
-    enrollment_create(actor=clerk, resident=yujing_resident, insurance_year=2026, payment_date=D(2025, 11, 20))
+    enrollment_create(
+        actor=clerk, resident=yujing_resident, details=PaymentDetails(insurance_year=2026, payment_date=D(2025, 11, 20))
+    )
     hardship_identity_create(
         actor=clerk, resident=yujing_resident, category="dibao", department="民政", valid_from=D(2026, 1, 1)
     )

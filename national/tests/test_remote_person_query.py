@@ -10,7 +10,7 @@ import pytest
 from django.test import override_settings
 
 from enrollment.rules import id_number_compose
-from enrollment.services import enrollment_create
+from enrollment.services import PaymentDetails, enrollment_create
 from national.person_query import (
     LocalPersonQuery,
     LocalThenRemotePersonQuery,
@@ -275,7 +275,9 @@ def test_without_a_platform_address_only_canbaos_data_answers(clerk):
 def test_with_a_platform_address_canbao_answers_its_own_people_and_asks_the_platform_for_the_others(
     clerk, yujing_resident
 ):
-    enrollment_create(actor=clerk, resident=yujing_resident, insurance_year=2026, payment_date=D(2025, 11, 20))
+    enrollment_create(
+        actor=clerk, resident=yujing_resident, details=PaymentDetails(insurance_year=2026, payment_date=D(2025, 11, 20))
+    )
     with platform_stub() as platform, override_settings(NATIONAL_PLATFORM_URL=platform.url):
         # given
         platform.answer(SUCCESS)

@@ -34,6 +34,7 @@ from enrollment.selectors import (
     resident_list,
 )
 from enrollment.services import (
+    PaymentDetails,
     enrollment_create,
     enrollment_recompute,
     record_date_check,
@@ -184,11 +185,13 @@ def _link_placeholder(
             birth_year_enrollment = enrollment_create(
                 actor=actor,
                 resident=resident,
-                insurance_year=year,
-                payment_date=record.registration_date,
-                channel=CHANNEL_PAYMENT[RegistrationChannel(record.channel)],
-                special_status=SpecialStatus.NEWBORN,
-                special_date=record.birth_date,
+                details=PaymentDetails(
+                    insurance_year=year,
+                    payment_date=record.registration_date,
+                    channel=CHANNEL_PAYMENT[RegistrationChannel(record.channel)],
+                    special_status=SpecialStatus.NEWBORN,
+                    special_date=record.birth_date,
+                ),
             )
     enrollment = enrollment_recompute(actor=actor, enrollment=placeholder.enrollment, special_date=record.birth_date)
     if record.birth_date.year < enrollment.insurance_year:
@@ -364,12 +367,14 @@ def _newborn_register(
         ).first() or enrollment_create(
             actor=actor,
             resident=resident,
-            insurance_year=year,
-            payment_date=record.registration_date,
-            channel=CHANNEL_PAYMENT[RegistrationChannel(record.channel)],
-            special_status=SpecialStatus.NEWBORN,
-            special_date=record.birth_date,
-            **(place or {}),
+            details=PaymentDetails(
+                insurance_year=year,
+                payment_date=record.registration_date,
+                channel=CHANNEL_PAYMENT[RegistrationChannel(record.channel)],
+                special_status=SpecialStatus.NEWBORN,
+                special_date=record.birth_date,
+                **(place or {}),
+            ),
         )
     record.resident = resident
     record.enrollment = enrollment
@@ -519,10 +524,12 @@ def pre_enrollment_create(
         enrollment = enrollment_create(
             actor=actor,
             resident=resident,
-            insurance_year=year,
-            payment_date=application_date,
-            special_status=SpecialStatus.NEWBORN,
-            special_date=expected_delivery_date,
+            details=PaymentDetails(
+                insurance_year=year,
+                payment_date=application_date,
+                special_status=SpecialStatus.NEWBORN,
+                special_date=expected_delivery_date,
+            ),
         )
         PreEnrollmentPlaceholder.objects.create(pre_enrollment=pre_enrollment, resident=resident, enrollment=enrollment)
     return pre_enrollment

@@ -12,7 +12,7 @@ from conftest import SHANYIN, YUJING_TOWN, first_village, token_client
 from enrollment.models import Enrollment, Payment
 from enrollment.policy import policy_resolve
 from enrollment.rules import id_number_compose
-from enrollment.services import contribution_payment_add, enrollment_create, resident_create
+from enrollment.services import PaymentDetails, contribution_payment_add, enrollment_create, resident_create
 from newborns.models import PreEnrollmentPlaceholder
 from newborns.selectors.coverage import newborn_coverage
 from newborns.services import newborn_register, pre_enrollment_create
@@ -125,7 +125,9 @@ def test_r7_2a_neither_progress_nor_the_settlement_counts_a_2025_birth(clerk, mo
 
 def test_r7_6_birth_before_placeholder_year_gets_its_own_birth_year_enrollment(clerk, mother):
     # given the mother enrolled for 2025 and pre-enrolled on 2025-10-01 for a delivery expected on 2026-01-20
-    enrollment_create(actor=clerk, resident=mother, insurance_year=2025, payment_date=D(2024, 11, 20))
+    enrollment_create(
+        actor=clerk, resident=mother, details=PaymentDetails(insurance_year=2025, payment_date=D(2024, 11, 20))
+    )
     pre_enrollment = pre_enrollment_create(
         actor=clerk,
         mother_id_number=MOTHER_ID,
@@ -257,7 +259,9 @@ def test_r7_1a_r10_3_progress_api_counts_a_january_registration_for_the_birth_ye
 
 def test_r7_6_r7_4_the_window_shows_and_takes_the_second_years_balance(client, clerk, mother):
     # given a baby born on 2025-12-28 to a pregnancy pre-enrolled for 2026: its 2026 year still owes 400.00
-    enrollment_create(actor=clerk, resident=mother, insurance_year=2025, payment_date=D(2024, 11, 20))
+    enrollment_create(
+        actor=clerk, resident=mother, details=PaymentDetails(insurance_year=2025, payment_date=D(2024, 11, 20))
+    )
     pre_enrollment_create(
         actor=clerk, mother_id_number=MOTHER_ID, expected_delivery_date=D(2026, 1, 20), application_date=D(2025, 10, 1)
     )

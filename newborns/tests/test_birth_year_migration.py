@@ -13,7 +13,7 @@ from django.db.migrations.executor import MigrationExecutor
 from conftest import SHANYIN, YUJING_TOWN, first_village
 from enrollment.models import Enrollment, Payment
 from enrollment.rules import id_number_compose
-from enrollment.services import enrollment_create, resident_create
+from enrollment.services import PaymentDetails, enrollment_create, resident_create
 from newborns.models import BirthRecord, PreEnrollmentPlaceholder
 from newborns.services import pre_enrollment_create
 
@@ -42,10 +42,9 @@ def enrolled_for_the_next_year_only(clerk, number, *, born, registered):
     enrollment = enrollment_create(
         actor=clerk,
         resident=baby,
-        insurance_year=registered.year,
-        payment_date=registered,
-        special_status="newborn",
-        special_date=born,
+        details=PaymentDetails(
+            insurance_year=registered.year, payment_date=registered, special_status="newborn", special_date=born
+        ),
     )
     return BirthRecord.objects.create(
         birth_certificate_no=f"P2025{number:04d}",
@@ -66,7 +65,9 @@ def linked_as_before(clerk):
     """A baby born 2025-12-28, before its placeholder's year 2026, linked as before the fix: the placeholder's 2026
     enrollment recomputed from the real birth date, covered from 2025-12-28."""
     mother = mother_of(clerk, 9)
-    enrollment_create(actor=clerk, resident=mother, insurance_year=2025, payment_date=D(2024, 11, 20))
+    enrollment_create(
+        actor=clerk, resident=mother, details=PaymentDetails(insurance_year=2025, payment_date=D(2024, 11, 20))
+    )
     placeholder = pre_enrollment_create(
         actor=clerk,
         mother_id_number=mother.id_number,

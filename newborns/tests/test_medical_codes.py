@@ -15,7 +15,7 @@ from conftest import SHANYIN, YUJING_TOWN, first_village, make_user, token_clien
 from divisions.models import Division
 from enrollment.models import Enrollment
 from enrollment.rules import id_number_compose
-from enrollment.services import enrollment_create, resident_create
+from enrollment.services import PaymentDetails, enrollment_create, resident_create
 from newborns.models import MedicalCodeParameter, NewbornMedicalCode
 from newborns.rules import MedicalCodeFigures, MedicalCodeStatus, medical_code_standing, medical_code_valid_until
 from newborns.services import newborn_identity_complete, newborn_register
@@ -310,7 +310,7 @@ def test_r7_5_the_window_receipt_of_the_babys_next_year_shows_the_code(client, c
     record = register(clerk)
     code = NewbornMedicalCode.objects.get()
     next_year = enrollment_create(
-        actor=clerk, resident=record.resident, insurance_year=2027, payment_date=D(2026, 11, 20)
+        actor=clerk, resident=record.resident, details=PaymentDetails(insurance_year=2027, payment_date=D(2026, 11, 20))
     )
     client.force_login(clerk)
     # when
@@ -325,7 +325,9 @@ def test_r7_5_the_window_receipt_of_the_babys_next_year_shows_the_code(client, c
 def test_r7_5_a_receipt_of_another_enrollment_shows_no_code(client, clerk, yujing_resident):
     # given
     register(clerk)
-    own = enrollment_create(actor=clerk, resident=yujing_resident, insurance_year=2026, payment_date=D(2025, 11, 20))
+    own = enrollment_create(
+        actor=clerk, resident=yujing_resident, details=PaymentDetails(insurance_year=2026, payment_date=D(2025, 11, 20))
+    )
     client.force_login(clerk)
     # when
     page = client.get(f"/window/enrollments/{own.pk}/receipt/").content.decode()

@@ -7,7 +7,7 @@ import pytest
 from conftest import SHANYIN, YUJING_TOWN, first_village, make_user, token_client
 from enrollment.models import Enrollment, Resident
 from enrollment.rules import id_number_compose
-from enrollment.services import enrollment_create, resident_create
+from enrollment.services import PaymentDetails, enrollment_create, resident_create
 from newborns.models import BirthRecord, PreEnrollmentPlaceholder
 
 pytestmark = pytest.mark.django_db
@@ -112,7 +112,9 @@ def test_r7_6_pre_enrollment_answers_the_placeholders(api, clerk):
     mother = resident_create(
         actor=clerk, id_number=MOTHER_ID, name="刘芳", household_division=first_village(YUJING_TOWN)
     )
-    enrollment_create(actor=clerk, resident=mother, insurance_year=2026, payment_date=D(2025, 11, 20))
+    enrollment_create(
+        actor=clerk, resident=mother, details=PaymentDetails(insurance_year=2026, payment_date=D(2025, 11, 20))
+    )
     # when
     response = api.post(
         "/api/v1/newborns/pre-enrollments/",
@@ -136,7 +138,9 @@ def test_r7_6_a_birth_before_the_application_is_posted_as_its_own_newborn(api, c
     mother = resident_create(
         actor=clerk, id_number=MOTHER_ID, name="刘芳", household_division=first_village(YUJING_TOWN)
     )
-    enrollment_create(actor=clerk, resident=mother, insurance_year=2026, payment_date=D(2025, 11, 20))
+    enrollment_create(
+        actor=clerk, resident=mother, details=PaymentDetails(insurance_year=2026, payment_date=D(2025, 11, 20))
+    )
     pre_enrollment = {
         "mother_id_number": MOTHER_ID,
         "expected_delivery_date": "2026-10-01",
@@ -159,7 +163,9 @@ def test_r7_6_pre_enrollment_too_early_is_400(api, clerk):
     mother = resident_create(
         actor=clerk, id_number=MOTHER_ID, name="刘芳", household_division=first_village(YUJING_TOWN)
     )
-    enrollment_create(actor=clerk, resident=mother, insurance_year=2026, payment_date=D(2025, 11, 20))
+    enrollment_create(
+        actor=clerk, resident=mother, details=PaymentDetails(insurance_year=2026, payment_date=D(2025, 11, 20))
+    )
     response = api.post(
         "/api/v1/newborns/pre-enrollments/",
         {"mother_id_number": MOTHER_ID, "expected_delivery_date": "2026-12-01", "application_date": "2026-07-01"},

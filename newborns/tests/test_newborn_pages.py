@@ -13,7 +13,7 @@ from accounts.personal_data import id_number_mask
 from conftest import SHANYIN, YUJING_TOWN, first_village, make_user
 from enrollment.models import Enrollment, Payment, Resident
 from enrollment.rules import id_number_compose
-from enrollment.services import enrollment_create, resident_create
+from enrollment.services import PaymentDetails, enrollment_create, resident_create
 from newborns.models import BirthRecord, PreEnrollment, PreEnrollmentPlaceholder
 from newborns.services import newborn_register, pre_enrollment_create
 
@@ -36,7 +36,9 @@ def mother(clerk):
 
 @pytest.fixture
 def enrolled_mother(clerk, mother):
-    enrollment_create(actor=clerk, resident=mother, insurance_year=2026, payment_date=D(2025, 11, 20))
+    enrollment_create(
+        actor=clerk, resident=mother, details=PaymentDetails(insurance_year=2026, payment_date=D(2025, 11, 20))
+    )
     return mother
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from conftest import SHANYIN, YUJING_TOWN, first_village, make_user
 from enrollment.models import Enrollment, Payment, Resident
 from enrollment.rules import id_number_compose
-from enrollment.services import enrollment_create, resident_create
+from enrollment.services import PaymentDetails, enrollment_create, resident_create
 from newborns.models import BirthRecord, PreEnrollment
 from newborns.services import (
     newborn_identity_complete,
@@ -137,10 +137,9 @@ def test_r7_5_merge_is_refused_when_both_records_paid_the_same_year(clerk, mothe
     enrollment_create(
         actor=clerk,
         resident=registered,
-        insurance_year=2026,
-        payment_date=D(2026, 3, 25),
-        special_status="newborn",
-        special_date=BIRTH,
+        details=PaymentDetails(
+            insurance_year=2026, payment_date=D(2026, 3, 25), special_status="newborn", special_date=BIRTH
+        ),
     )
     with pytest.raises(ValidationError, match="2026年度已另行参保"):
         newborn_identity_complete(actor=clerk, record=record, id_number=BABY_ID)
@@ -150,7 +149,9 @@ def test_r7_5_merge_is_refused_when_both_records_paid_the_same_year(clerk, mothe
 
 @pytest.fixture
 def enrolled_mother(clerk, mother):
-    enrollment_create(actor=clerk, resident=mother, insurance_year=2026, payment_date=D(2025, 11, 20))
+    enrollment_create(
+        actor=clerk, resident=mother, details=PaymentDetails(insurance_year=2026, payment_date=D(2025, 11, 20))
+    )
     return mother
 
 
@@ -219,7 +220,9 @@ def test_r7_6_a_region_without_pre_enrollment_refuses(db):
         name="张敏",
         household_division=first_village("140622100"),
     )
-    enrollment_create(actor=clerk, resident=mother, insurance_year=2026, payment_date=D(2025, 11, 20))
+    enrollment_create(
+        actor=clerk, resident=mother, details=PaymentDetails(insurance_year=2026, payment_date=D(2025, 11, 20))
+    )
     with pytest.raises(ValidationError, match="本地区未开办新生儿预参保"):
         pre_enroll(clerk, mother)
 
@@ -435,7 +438,9 @@ def test_r7_1a_r7_4_the_year_after_birth_paid_on_10_february_is_covered_from_1_j
     # given R7.1a's baby enrolled for 2026
     record, _ = register(clerk, mother, birth_date=D(2026, 12, 20), registration_date=D(2027, 1, 15))
     # when 2027 is paid on 2027-02-10 (day 52)
-    second = enrollment_create(actor=clerk, resident=record.resident, insurance_year=2027, payment_date=D(2027, 2, 10))
+    second = enrollment_create(
+        actor=clerk, resident=record.resident, details=PaymentDetails(insurance_year=2027, payment_date=D(2027, 2, 10))
+    )
     # then R7.4: paid normally, covered from 1 January, no waiting, continuous after 2026
     assert (
         second.special_status,

@@ -9,7 +9,7 @@ from conftest import SHANYIN
 from core.models import JobStatus
 from enrollment.policy import policy_resolve
 from enrollment.selectors import person_histories_many
-from enrollment.services import enrollment_create
+from enrollment.services import PaymentDetails, enrollment_create
 from policy_changes.models import ImpactCountyRun, ImpactPerson, ImpactTotal
 from policy_changes.rules import person_impact_compute
 from policy_changes.selectors import impact_distributions, impact_division_totals, impact_simulation_progress
@@ -122,7 +122,9 @@ def test_a_draft_never_changes_the_live_figures(clerk, preparer, population, sim
     assert (after.contribution_standard, after.calendar.fixed_waiting_months) == (Decimal("400.00"), 3)
     # and the window's payment of a person with a break is the current figures'
     enrollment = enrollment_create(
-        actor=clerk, resident=population["王断保"], insurance_year=YEAR, payment_date=PAYMENT_DATE
+        actor=clerk,
+        resident=population["王断保"],
+        details=PaymentDetails(insurance_year=YEAR, payment_date=PAYMENT_DATE),
     )
     assert (enrollment.individual_due, enrollment.waiting_total_months) == (Decimal("400.00"), 3)
 

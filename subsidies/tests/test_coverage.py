@@ -14,7 +14,7 @@ from conftest import BEIZHOUZHUANG_TOWN, SHANYIN, YUJING_TOWN, first_village, ma
 from enrollment.coverage import coverage_gap, coverage_rate
 from enrollment.models import PolicyParameterSet
 from enrollment.rules import id_number_compose
-from enrollment.services import enrollment_create, refund_request, resident_create
+from enrollment.services import PaymentDetails, enrollment_create, refund_request, resident_create
 from subsidies.selectors import hardship_coverage, hardship_coverage_overview, hardship_unenrolled
 from subsidies.services import hardship_identity_create
 
@@ -68,7 +68,9 @@ def certify(clerk, person, category, valid_to=None, disability_grade=None):
 
 
 def enroll(clerk, person):
-    return enrollment_create(actor=clerk, resident=person, insurance_year=2026, payment_date=D(2025, 11, 20))
+    return enrollment_create(
+        actor=clerk, resident=person, details=PaymentDetails(insurance_year=2026, payment_date=D(2025, 11, 20))
+    )
 
 
 @pytest.fixture

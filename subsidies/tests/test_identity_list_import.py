@@ -11,7 +11,7 @@ from conftest import SHANYIN, YUJING_TOWN, first_village
 from core.batches import BatchStatus
 from divisions.models import Division
 from enrollment.rules import id_number_compose
-from enrollment.services import enrollment_create, resident_create
+from enrollment.services import PaymentDetails, enrollment_create, resident_create
 from subsidies.models import HardshipIdentity, IdentityListBatch
 from subsidies.resources import list_template_build, row_errors_file_build
 from subsidies.services import hardship_identity_create, identity_list_confirm, identity_list_preview
@@ -263,7 +263,7 @@ def test_r6_2_disability_list_with_dibao_gives_the_free_tier(clerk, yujing_resid
     identity_list_confirm(actor=clerk, batch=batch)
     # when
     enrollment = enrollment_create(
-        actor=clerk, resident=yujing_resident, insurance_year=2026, payment_date=D(2025, 11, 20)
+        actor=clerk, resident=yujing_resident, details=PaymentDetails(insurance_year=2026, payment_date=D(2025, 11, 20))
     )
     # then
     assert ("disability", 3) in HardshipIdentity.objects.values_list("category", "disability_grade")

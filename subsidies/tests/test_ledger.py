@@ -14,7 +14,7 @@ from accounts.personal_data import id_number_mask
 from accounts.scope import DivisionOutOfScope
 from conftest import BEIZHOUZHUANG_TOWN, SHANYIN, YUJING_TOWN, first_village, make_user
 from enrollment.rules import id_number_compose
-from enrollment.services import enrollment_create, refund_request, resident_create
+from enrollment.services import PaymentDetails, enrollment_create, refund_request, resident_create
 from subsidies.selectors import ReportParameterInvalid, subsidy_ledger, subsidy_ledger_people
 from subsidies.services import hardship_identity_create
 from tests.factories import SHUOZHOU_COUNTIES
@@ -94,7 +94,9 @@ def certified_and_enrolled(clerk, person, category):
     hardship_identity_create(
         actor=clerk, resident=person, category=category, department="民政", valid_from=D(2025, 1, 1)
     )
-    return enrollment_create(actor=clerk, resident=person, insurance_year=2026, payment_date=D(2025, 11, 20))
+    return enrollment_create(
+        actor=clerk, resident=person, details=PaymentDetails(insurance_year=2026, payment_date=D(2025, 11, 20))
+    )
 
 
 @pytest.fixture
@@ -114,7 +116,11 @@ def shanyin_enrollments(clerk):
     refunded = certified_and_enrolled(clerk, people["refunded"], "dibao")
     refund_request(actor=clerk, enrollment=refunded, reason="employee_insured", date=D(2026, 1, 10))
     certified_and_enrolled(clerk, people["stable"], "stable_poverty_alleviated")
-    enrollment_create(actor=clerk, resident=people["ordinary"], insurance_year=2026, payment_date=D(2025, 11, 20))
+    enrollment_create(
+        actor=clerk,
+        resident=people["ordinary"],
+        details=PaymentDetails(insurance_year=2026, payment_date=D(2025, 11, 20)),
+    )
     return people
 
 
@@ -129,7 +135,9 @@ def dibao_and_programme_newborn(clerk):
         name="刘小满",
         household_division=first_village(YUJING_TOWN),
     )
-    newborn = enrollment_create(actor=clerk, resident=baby, insurance_year=2026, payment_date=D(2026, 3, 20))
+    newborn = enrollment_create(
+        actor=clerk, resident=baby, details=PaymentDetails(insurance_year=2026, payment_date=D(2026, 3, 20))
+    )
     assert (newborn.insurance_year, newborn.subsidy_category, newborn.subsidy_amount) == (
         2026,
         "newborn_programme",

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from enrollment.models import Enrollment, Payment
-from enrollment.services import enrollment_create
+from enrollment.services import PaymentDetails, enrollment_create
 from subsidies.services import hardship_identity_create
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,7 @@ def test_r6_1_identity_valid_on_the_payment_date_gives_the_subsidy(clerk, yujing
     certify(clerk, yujing_resident, "dibao", D(2025, 1, 1), D(2025, 12, 31))
     # when
     enrollment = enrollment_create(
-        actor=clerk, resident=yujing_resident, insurance_year=2026, payment_date=D(2025, 11, 20)
+        actor=clerk, resident=yujing_resident, details=PaymentDetails(insurance_year=2026, payment_date=D(2025, 11, 20))
     )
     # then
     assert (enrollment.individual_due, enrollment.subsidy_amount, enrollment.subsidy_category) == (
@@ -48,7 +48,7 @@ def test_r6_1_identity_expired_before_the_payment_date_gives_nothing(clerk, yuji
     certify(clerk, yujing_resident, "tekun", D(2025, 11, 21))
     # when
     enrollment = enrollment_create(
-        actor=clerk, resident=yujing_resident, insurance_year=2026, payment_date=D(2025, 11, 20)
+        actor=clerk, resident=yujing_resident, details=PaymentDetails(insurance_year=2026, payment_date=D(2025, 11, 20))
     )
     # then
     assert (enrollment.individual_due, enrollment.subsidy_amount, enrollment.subsidy_category) == (
@@ -64,7 +64,7 @@ def test_r6_2_dibao_and_grade_3_disability_certified_by_two_departments(clerk, y
     certify(clerk, yujing_resident, "disability", D(2020, 1, 1), disability_grade=3, department="残联")
     # when
     enrollment = enrollment_create(
-        actor=clerk, resident=yujing_resident, insurance_year=2026, payment_date=D(2025, 11, 20)
+        actor=clerk, resident=yujing_resident, details=PaymentDetails(insurance_year=2026, payment_date=D(2025, 11, 20))
     )
     # then
     assert (enrollment.individual_due, enrollment.subsidy_category) == (Decimal("0.00"), "dibao_disability")
@@ -81,7 +81,9 @@ def test_r6_4_back_payment_is_paid_in_full_by_a_subsidised_person(clerk, yujing_
     certify(clerk, yujing_resident, "tekun", D(2025, 1, 1))
     # when 2026 is paid with the one break year back-paid
     enrollment = enrollment_create(
-        actor=clerk, resident=yujing_resident, insurance_year=2026, payment_date=D(2025, 11, 20), back_paid_years=1
+        actor=clerk,
+        resident=yujing_resident,
+        details=PaymentDetails(insurance_year=2026, payment_date=D(2025, 11, 20), back_paid_years=1),
     )
     # then
     assert (enrollment.individual_due, enrollment.subsidy_amount, enrollment.back_payment_due) == (

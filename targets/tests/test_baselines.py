@@ -12,7 +12,7 @@ from conftest import SHANYIN, YUJING_TOWN, first_village, make_user
 from divisions.models import Division
 from enrollment.models import Enrollment
 from enrollment.rules import id_number_compose
-from enrollment.services import enrollment_create, resident_create
+from enrollment.services import PaymentDetails, enrollment_create, resident_create
 from targets.models import PopulationBaseline, ProgressJob, ProgressSnapshot
 from targets.services.progress import PROGRESS_LEVELS, LevelUnknown, enrollment_rate_compute, progress_job_run
 from tests.factories import xlsx_bytes
@@ -221,7 +221,7 @@ def resident(clerk, village):
 
 def enrolled(clerk, village, **changes):
     arguments = {"insurance_year": 2026, "payment_date": D(2025, 11, 20), **changes}
-    return enrollment_create(actor=clerk, resident=resident(clerk, village), **arguments)
+    return enrollment_create(actor=clerk, resident=resident(clerk, village), details=PaymentDetails(**arguments))
 
 
 @pytest.fixture

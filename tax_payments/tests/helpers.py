@@ -8,7 +8,7 @@ from bulk.tests.helpers import csv_file
 from conftest import SHANYIN, YUJING_TOWN, first_village, make_user
 from enrollment.models import Enrollment
 from enrollment.rules import id_number_compose
-from enrollment.services import enrollment_create, refund_request, resident_create
+from enrollment.services import PaymentDetails, enrollment_create, refund_request, resident_create
 
 D = datetime.date
 TAX_HEADER = ["电子税票号码", "身份证号", "姓名", "费款所属年度", "实缴金额", "缴费日期", "入库日期"]
@@ -43,13 +43,21 @@ def people_build(clerk) -> People:
     ]
     paid = D(2025, 11, 20)
     enrollments = {
-        0: enrollment_create(actor=clerk, resident=residents[0], insurance_year=2026, payment_date=paid),
+        0: enrollment_create(
+            actor=clerk, resident=residents[0], details=PaymentDetails(insurance_year=2026, payment_date=paid)
+        ),
         # 2025 missed and back-paid with the enrollment (R4.5)
         1: enrollment_create(
-            actor=clerk, resident=residents[1], insurance_year=2026, payment_date=paid, back_paid_years=1
+            actor=clerk,
+            resident=residents[1],
+            details=PaymentDetails(insurance_year=2026, payment_date=paid, back_paid_years=1),
         ),
-        2: enrollment_create(actor=clerk, resident=residents[2], insurance_year=2026, payment_date=paid),
-        4: enrollment_create(actor=clerk, resident=residents[4], insurance_year=2026, payment_date=paid),
+        2: enrollment_create(
+            actor=clerk, resident=residents[2], details=PaymentDetails(insurance_year=2026, payment_date=paid)
+        ),
+        4: enrollment_create(
+            actor=clerk, resident=residents[4], details=PaymentDetails(insurance_year=2026, payment_date=paid)
+        ),
     }
     refund_request(actor=clerk, enrollment=enrollments.pop(4), reason="employee_insured", date=D(2026, 2, 1))
     shuocheng_clerk = make_user("shuocheng", "window_clerk", "140602")

@@ -11,7 +11,7 @@ from conftest import SHANYIN, make_user
 from core.models import JobStatus
 from divisions.models import Division
 from enrollment.models import Resident
-from enrollment.services import enrollment_create
+from enrollment.services import PaymentDetails, enrollment_create
 from tax_payments.loaders import ALREADY_IMPORTED, VOUCHER_CONFLICT
 from tax_payments.models import TaxPaymentMatch, TaxPaymentRecord
 from tax_payments.services import TaxPaymentRematch, tax_payment_rematch
@@ -250,7 +250,9 @@ def test_the_rematch_finds_an_enrollment_recorded_after_the_file(clerk, people, 
     import_payments(django_capture_on_commit_callbacks, clerk, tax_file(payment_rows(people)))
     matched_before = list(TaxPaymentRecord.objects.filter(match_status="matched").order_by("pk").values())
     third = Resident.objects.get(id_number=people.ids[3])
-    enrollment = enrollment_create(actor=clerk, resident=third, insurance_year=2026, payment_date=D(2025, 11, 20))
+    enrollment = enrollment_create(
+        actor=clerk, resident=third, details=PaymentDetails(insurance_year=2026, payment_date=D(2025, 11, 20))
+    )
     # when
     result = tax_payment_rematch(actor=clerk, county=Division.objects.get(code=SHANYIN), insurance_year=2026)
     # then
@@ -283,7 +285,9 @@ def test_the_rematch_of_a_county_outside_the_scope_is_refused_and_changes_nothin
     # given
     import_payments(django_capture_on_commit_callbacks, clerk, tax_file(payment_rows(people)))
     third = Resident.objects.get(id_number=people.ids[3])
-    enrollment_create(actor=clerk, resident=third, insurance_year=2026, payment_date=D(2025, 11, 20))
+    enrollment_create(
+        actor=clerk, resident=third, details=PaymentDetails(insurance_year=2026, payment_date=D(2025, 11, 20))
+    )
     before = list(TaxPaymentRecord.objects.order_by("pk").values())
     yingxian_clerk = make_user("yingxian", "window_clerk", "140622")
     # when

@@ -11,7 +11,7 @@ from bulk.models import BulkImportJob
 from bulk.tests.helpers import run_import
 from conftest import make_user
 from enrollment.models import Resident
-from enrollment.services import enrollment_create
+from enrollment.services import PaymentDetails, enrollment_create
 from tax_payments.models import TaxPaymentRecord
 from tax_payments.selectors import TaxPaymentSummaryRow
 
@@ -38,7 +38,9 @@ def people(clerk, django_capture_on_commit_callbacks) -> People:
 
 def enroll_the_third(clerk, people: People) -> None:
     third = Resident.objects.get(id_number=people.ids[3])
-    enrollment_create(actor=clerk, resident=third, insurance_year=2026, payment_date=D(2025, 11, 20))
+    enrollment_create(
+        actor=clerk, resident=third, details=PaymentDetails(insurance_year=2026, payment_date=D(2025, 11, 20))
+    )
 
 
 def test_the_page_counts_and_sums_each_status_and_masks_id_numbers(client, clerk, people):

@@ -15,7 +15,7 @@ from conftest import BEIZHOUZHUANG_TOWN, YUJING_TOWN, make_user
 from core.batches import BatchStatus
 from divisions.models import Division
 from enrollment.rules import id_number_compose
-from enrollment.services import enrollment_create
+from enrollment.services import PaymentDetails, enrollment_create
 from tests.bad_files import uninsured_ledger_layout
 from tests.factories import xlsx_bytes
 from uninsured.models import (
@@ -571,7 +571,9 @@ def test_r13_5_official_adds_a_person_found_in_the_township_and_a_duplicate_is_r
 def five_people_of_yujing(clerk, province_staff, yujing_official, yujing_resident):
     """Five people of 玉井镇 in 2026, one enrolled in the registry, one recorded as enrolled by the official; and
     people of another year and another township."""
-    enrollment_create(actor=clerk, resident=yujing_resident, insurance_year=2026, payment_date=D(2025, 11, 20))
+    enrollment_create(
+        actor=clerk, resident=yujing_resident, details=PaymentDetails(insurance_year=2026, payment_date=D(2025, 11, 20))
+    )
     uninsured_list = make_list(province_staff, signed_by=yujing_official)
     make_person(yujing_resident.id_number, "王玉井", uninsured_list=uninsured_list, village=YUJING_VILLAGE)
     make_person(
@@ -649,7 +651,9 @@ def test_r13_5_a_list_is_overdue_after_its_deadline_while_people_have_no_outcome
         township=BEIZHOUZHUANG_TOWN,
         village=None,
     )
-    enrollment_create(actor=clerk, resident=yujing_resident, insurance_year=2026, payment_date=D(2025, 11, 20))
+    enrollment_create(
+        actor=clerk, resident=yujing_resident, details=PaymentDetails(insurance_year=2026, payment_date=D(2025, 11, 20))
+    )
     lists = [pending, answered, enrolled_in_registry]
     # when on the deadline, and the day after
     on_deadline = uninsured_list_progress(lists=lists, today=deadline)
@@ -679,7 +683,9 @@ def list_header_row(sheet) -> int:
 
 
 def ledger_with_three_people(province_staff, yujing_official, clerk, yujing_resident):
-    enrollment_create(actor=clerk, resident=yujing_resident, insurance_year=2026, payment_date=D(2025, 11, 20))
+    enrollment_create(
+        actor=clerk, resident=yujing_resident, details=PaymentDetails(insurance_year=2026, payment_date=D(2025, 11, 20))
+    )
     uninsured_list = make_list(province_staff, signed_by=yujing_official)
     return [
         make_person(ZHANG, "张三", uninsured_list=uninsured_list, phone="13800000001"),

@@ -22,7 +22,7 @@ from divisions.codes import PROVINCE_CODE
 from divisions.models import Division, DivisionLevel
 from enrollment.models import Resident
 from enrollment.rules import id_number_compose
-from enrollment.services import enrollment_create, resident_create
+from enrollment.services import PaymentDetails, enrollment_create, resident_create
 from newborns.models import BirthGender
 from newborns.services import newborn_register
 from subsidies.services import hardship_identity_create
@@ -152,8 +152,7 @@ class Command(BaseCommand):
             enrollment_create(
                 actor=clerk,
                 resident=resident,
-                insurance_year=DEMO_YEAR,
-                payment_date=generator.choice(DEMO_PAYMENT_DAYS),
+                details=PaymentDetails(insurance_year=DEMO_YEAR, payment_date=generator.choice(DEMO_PAYMENT_DAYS)),
             )
 
     def _seed_births(self, clerk: User, count: int) -> None:
