@@ -4,9 +4,10 @@ the README lists every variable with its default."""
 import os
 from pathlib import Path
 
-import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from core.databases import database_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -108,20 +109,17 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "config.wsgi.application"
 
+# DATABASE_POOL_MODE=transaction when the web processes reach PostgreSQL through PgBouncer in transaction mode
+# (docs/scaling.md); the workers connect directly, since the job locks are session locks.
+DATABASE_POOL_MODE = os.environ.get("DATABASE_POOL_MODE", "")
 DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'canbao.sqlite3'}"),
-        conn_max_age=60,
+    "default": database_from_url(
+        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'canbao.sqlite3'}"), pool_mode=DATABASE_POOL_MODE
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Several threads (the development server, an eager task) share one file: wait for the lock.
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-
 # A streaming replica of the database (core.replica): the dashboards, reports, exports and simulations read from it.
 if os.environ.get("DATABASE_REPLICA_URL"):
-    DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=60)
+    DATABASES["replica"] = database_from_url(os.environ["DATABASE_REPLICA_URL"], pool_mode=DATABASE_POOL_MODE)
 DATABASE_REPLICA_READS = "replica" in DATABASES
 DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
 
