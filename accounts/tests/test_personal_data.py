@@ -148,7 +148,7 @@ def test_a_list_of_several_people_records_each_of_them_with_their_division_names
     )
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_record_of_one_answer_is_one_statement_committed_before_the_answer_leaves(clerk, yujing_resident):
     # given: no transaction around the request, as under gunicorn
     from accounts.services import personal_data_api_answer_record
