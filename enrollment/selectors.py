@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import cast
 
-from django.db.models import DecimalField, ExpressionWrapper, F, Model, Q, QuerySet, Sum, Value
+from django.db.models import DecimalField, ExpressionWrapper, F, Model, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
@@ -47,6 +47,13 @@ def resident_list(*, user: User, search: str = "", division_code: str = "") -> Q
         else:
             residents = residents.filter(name__contains=search)
     return residents.select_related("household_division__parent", "residence_division")
+
+
+def residents_with_division_name(residents: QuerySet[Resident]) -> QuerySet[Resident]:
+    """`residents` each with the name of their household division (`household_division_name`), read in the same
+    query by the division's primary key, as the API's lists show it (enrollment.serializers.ResidentSerializer)."""
+    names = Division.objects.filter(code=OuterRef("household_division_id")).values("name")
+    return residents.annotate(household_division_name=Subquery(names))
 
 
 def resident_window_search(*, user: User, name: str = "", digits: str = "") -> QuerySet[Resident]:

@@ -6,6 +6,15 @@ from divisions.models import Division
 from .models import Enrollment, Resident
 
 
+class DivisionNameField(serializers.CharField):
+    """The household division's name: read with the resident where the query did
+    (enrollment.selectors.residents_with_division_name), else from the division."""
+
+    def get_attribute(self, instance):
+        name = getattr(instance, "household_division_name", None)
+        return name if name is not None else super().get_attribute(instance)
+
+
 class ResidentSerializer(serializers.ModelSerializer):
     id_number = IdNumberField(max_length=18, help_text="完整的18位身份证号；响应中按权限打码。")
     division = serializers.PrimaryKeyRelatedField(
@@ -14,7 +23,7 @@ class ResidentSerializer(serializers.ModelSerializer):
     residence_division = serializers.PrimaryKeyRelatedField(
         queryset=Division.objects.all(), required=False, allow_null=True
     )
-    division_name = serializers.CharField(source="household_division.name", read_only=True)
+    division_name = DivisionNameField(source="household_division.name", read_only=True)
     phone = PhoneField(max_length=20, required=False, allow_blank=True, default="", help_text="响应中按权限打码。")
 
     class Meta:

@@ -1,5 +1,7 @@
 """个人信息保护法: masked by default, a full view only with a reason and recorded, every download recorded."""
 
+from unittest import mock
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -108,3 +110,71 @@ def test_a_window_search_by_id_number_reads_one_row_and_records_it(clerk, yujing
     assert not [sql for sql in statements if "auth_permission" in sql]  # the role grants what the search needs
     assert len([sql for sql in statements if sql.startswith("SELECT") and "enrollment_resident" in sql]) == 1
     assert list(PersonalDataView.objects.values_list("resident_id", "reason")) == [(yujing_resident.pk, "api_call")]
+
+
+def test_a_window_search_by_id_number_is_three_queries_with_the_division_name_in_the_page(
+    clerk, yujing_resident, django_assert_num_queries
+):
+    # given
+    client = token_client(clerk)
+    # when: the token with its user, the page of residents with their division's name, the access record
+    with django_assert_num_queries(3) as queries:
+        response = client.get("/api/v1/residents/", {"search": yujing_resident.id_number})
+    # then
+    assert response.status_code == 200
+    assert [(row["id_number"], row["division"], row["division_name"]) for row in response.data["results"]] == [
+        (yujing_resident.id_number, yujing_resident.household_division_id, yujing_resident.household_division.name)
+    ]
+    statements = [query["sql"] for query in queries.captured_queries]
+    assert [sql.split(" ", 1)[0] for sql in statements] == ["SELECT", "SELECT", "INSERT"]
+    assert "accounts_personaldataview" in statements[2]
+    assert list(PersonalDataView.objects.values_list("user_id", "resident_id", "id_number", "path")) == [
+        (clerk.pk, yujing_resident.pk, yujing_resident.id_number, "/api/v1/residents/")
+    ]
+
+
+def test_a_list_of_several_people_records_each_of_them_with_their_division_names(
+    clerk, yujing_resident, beizhouzhuang_resident
+):
+    # when the clerk's system lists the county
+    response = token_client(clerk).get("/api/v1/residents/", {"division": "140621"})
+    # then each person is answered with their own division's name and recorded once
+    people = {yujing_resident.id_number: yujing_resident, beizhouzhuang_resident.id_number: beizhouzhuang_resident}
+    assert sorted((row["id_number"], row["division_name"]) for row in response.data["results"]) == sorted(
+        (number, person.household_division.name) for number, person in people.items()
+    )
+    assert sorted(PersonalDataView.objects.values_list("resident_id", "id_number")) == sorted(
+        (person.pk, number) for number, person in people.items()
+    )
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_record_of_one_answer_is_one_statement_committed_before_the_answer_leaves(clerk, yujing_resident):
+    # given: no transaction around the request, as under gunicorn
+    from accounts.services import personal_data_api_answer_record
+
+    assert not connection.in_atomic_block
+    # when
+    with (
+        CaptureQueriesContext(connection) as queries,
+        mock.patch.object(connection, "set_autocommit", wraps=connection.set_autocommit) as transaction_opened,
+    ):
+        personal_data_api_answer_record(
+            user=clerk,
+            id_numbers={yujing_resident.id_number: yujing_resident.pk},
+            path="/api/v1/residents/",
+            ip_address="127.0.0.1",
+        )
+    # then: one INSERT, no transaction opened around it (BEGIN and COMMIT would be two more round trips), and the
+    # row is there for another connection at once: committed by the statement itself
+    assert [query["sql"].split(" ", 1)[0] for query in queries.captured_queries] == ["INSERT"]
+    transaction_opened.assert_not_called()
+    from django.db import connections
+
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT resident_id, id_number, reason FROM accounts_personaldataview")
+            assert cursor.fetchall() == [(yujing_resident.pk, yujing_resident.id_number, "api_call")]
+    finally:
+        other.close()

@@ -349,7 +349,9 @@ def enrollment_create(*, actor: User, resident: Resident, details: PaymentDetail
         recorded_by=actor,
     )
     _apply_quote(enrollment, quote)
-    enrollment.full_clean(validate_constraints=False)
+    # The person is the row locked above and the clerk the one signed in: neither is looked up again (the enrolling
+    # county, named by the request, is).
+    enrollment.full_clean(exclude=["resident", "recorded_by"], validate_constraints=False)
     try:
         with transaction.atomic():
             history_save(enrollment, actor=actor)

@@ -67,8 +67,13 @@ def receipt_issue(*, actor: User, enrollment: Enrollment, payments: Sequence[Pay
     if amount == 0 or not _is_window_movement(enrollment, kind):
         return None
     year = timezone.localdate().year
-    ReceiptCounter.objects.get_or_create(county_id=enrollment.enrolling_county_id, year=year)
-    counter = ReceiptCounter.objects.select_for_update().get(county_id=enrollment.enrolling_county_id, year=year)
+    # The county's sequence is locked from here to the commit, and every payment of the county waits for it: what
+    # runs meanwhile is kept to the statements that need the lock (the counter read once it exists, no look-ups).
+    counters = ReceiptCounter.objects.select_for_update().filter(county_id=enrollment.enrolling_county_id, year=year)
+    counter = counters.first()
+    if counter is None:  # the county's first receipt of the year
+        ReceiptCounter.objects.get_or_create(county_id=enrollment.enrolling_county_id, year=year)
+        counter = counters.get()
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
     receipt = Receipt(
@@ -81,7 +86,9 @@ def receipt_issue(*, actor: User, enrollment: Enrollment, payments: Sequence[Pay
         date=date,
         issued_by=actor,
     )
-    receipt.full_clean(validate_constraints=False)
+    # Its county, enrollment and clerk are the rows this transaction has just checked, written or locked: not looked
+    # up again while the county's sequence is locked.
+    receipt.full_clean(exclude=["county", "enrollment", "issued_by"], validate_constraints=False)
     receipt.save()
     Payment.objects.filter(pk__in=[payment.pk for payment in payments]).update(receipt=receipt)
     return receipt

@@ -423,3 +423,28 @@ def test_day_close_excel_has_the_same_rows(client, clerk, yujing_resident):
     assert f"140621-{this_year()}-000001" in values
     assert "王玉井" in values
     assert 400 in values
+
+
+def test_a_payment_looks_nothing_up_again_while_the_county_sequence_is_locked(
+    clerk, yujing_resident, beizhouzhuang_resident
+):
+    # given: the county's sequence of the year exists (its first receipt)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = enroll(clerk, yujing_resident)
+    # when the next person pays
+    with CaptureQueriesContext(connection) as queries:
+        second = enroll(clerk, beizhouzhuang_resident)
+    # then the counter is read once, locked, and written; from the lock on, only the receipt and its payment are
+    # written: the person, the clerk, the county and the enrollment are not looked up again
+    statements = [
+        query["sql"] for query in queries.captured_queries if not query["sql"].startswith(("SAVEPOINT", "RELEASE"))
+    ]
+    locked_at = next(index for index, sql in enumerate(statements) if "enrollment_receiptcounter" in sql)
+    assert [sql.split(" ", 1)[0] for sql in statements[locked_at:]] == ["SELECT", "UPDATE", "INSERT", "UPDATE"]
+    assert ("FOR UPDATE" in statements[locked_at]) == connection.features.has_select_for_update
+    assert not [sql for sql in statements if 'SELECT 1 AS "a" FROM "accounts_user"' in sql]
+    assert not [sql for sql in statements if 'SELECT 1 AS "a" FROM "enrollment_resident"' in sql]
+    assert (first.receipts.get().number, second.receipts.get().number) == (1, 2)
+    assert list(ReceiptCounter.objects.values_list("last_number", flat=True)) == [2]
