@@ -468,7 +468,11 @@ class Payment(models.Model):
     """A money movement. Never edited or deleted: a correction is a refund row with its reason."""
 
     enrollment = models.ForeignKey(
-        Enrollment, verbose_name="参保记录", on_delete=models.PROTECT, related_name="payments"
+        Enrollment,
+        verbose_name="参保记录",
+        on_delete=models.PROTECT,
+        related_name="payments",
+        db_constraint=False,
     )
     kind = models.CharField("类型", max_length=16, choices=PaymentKind.choices)
     amount = models.DecimalField("金额（元，退费为负）", max_digits=12, decimal_places=2)
@@ -607,7 +611,11 @@ class Receipt(models.Model):
     number = models.PositiveIntegerField("序号")
     kind = models.CharField("凭证类型", max_length=16, choices=ReceiptKind.choices)
     enrollment = models.ForeignKey(
-        Enrollment, verbose_name="参保记录", on_delete=models.PROTECT, related_name="receipts"
+        Enrollment,
+        verbose_name="参保记录",
+        on_delete=models.PROTECT,
+        related_name="receipts",
+        db_constraint=False,
     )
     amount = models.DecimalField("金额（元，退费为负）", max_digits=12, decimal_places=2)
     date = models.DateField("收付日期")
