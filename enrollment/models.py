@@ -361,7 +361,15 @@ class EnrollmentBasis(models.TextChoices):
 
 
 class Enrollment(models.Model):
-    """One person's enrollment for one insurance year, with everything the rules computed for it."""
+    """One person's enrollment for one insurance year, with everything the rules computed for it.
+
+    On PostgreSQL the table is partitioned by insurance year (enrollment 0033, `services.partitions`): its primary
+    key there is (id, insurance_year), and a foreign key of the database can only point at a unique constraint of
+    exactly its columns, so the references to an enrollment (payments, receipts, births, tax payments, duplicate
+    cases, feed records) are `db_constraint=False`: kept by the application, whose `on_delete=PROTECT` refuses to
+    delete an enrollment still referenced, and no service deletes one. The enrollment's own references (resident,
+    county, clerk) stay foreign keys of the database.
+    """
 
     resident = models.ForeignKey(Resident, verbose_name="居民", on_delete=models.PROTECT, related_name="enrollments")
     insurance_year = models.PositiveSmallIntegerField("保险年度")
