@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from config.celery import app
-from enrollment.models import Enrollment, HistoricalEnrollment, Payment
+from enrollment.models import Enrollment, Payment
 from enrollment.services import enrollment_partitions_ensure, partition_years_coming, refund_request
 from enrollment.services.partitions import enrollment_partition_years, enrollment_table_partitioned
 from enrollment.tasks import enrollment_partitions_ensure_task
@@ -81,7 +81,7 @@ def test_a_new_year_gets_its_partition_and_its_rows_move_out_of_default(clerk, y
         row["id"]: row for row in Enrollment.objects.filter(insurance_year__in=[far, far + 1]).order_by("id").values()
     }
     assert [partition_of(row.pk) for row in in_default] == ["enrollment_enrollment_default"] * 2
-    history_before = HistoricalEnrollment.objects.count()
+    history_before = Enrollment.history.count()
 
     # when the partition of that year is ensured
     created = enrollment_partitions_ensure(years=[2026, far])
@@ -96,7 +96,7 @@ def test_a_new_year_gets_its_partition_and_its_rows_move_out_of_default(clerk, y
         row["id"]: row for row in Enrollment.objects.filter(insurance_year__in=[far, far + 1]).order_by("id").values()
     }
     assert after == before
-    assert HistoricalEnrollment.objects.count() == history_before
+    assert Enrollment.history.count() == history_before
     # and a second run changes nothing
     assert enrollment_partitions_ensure(years=[far]) == []
     assert partition_of(in_default[0].pk) == f"enrollment_enrollment_y{far}"

@@ -44,9 +44,9 @@ def table_rows() -> dict[str, list[tuple]]:
     return rows
 
 
-def one(statement: str, params: object = None):
+def one(statement: str):
     with connection.cursor() as cursor:
-        cursor.execute(statement, params)
+        cursor.execute(statement)
         return cursor.fetchone()[0]
 
 
