@@ -122,6 +122,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # A streaming replica of the database (core.replica): the dashboards, reports, exports and simulations read from it.
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=60)
+# PostgreSQL through Django's backend with the GROUP BY of partitioned tables corrected (core.postgresql).
+for database in DATABASES.values():
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        database["ENGINE"] = "core.postgresql"
 DATABASE_REPLICA_READS = "replica" in DATABASES
 DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
 

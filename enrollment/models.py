@@ -371,6 +371,9 @@ class Enrollment(models.Model):
     county, clerk) stay foreign keys of the database.
     """
 
+    # The column the table is partitioned by on PostgreSQL, which its primary key holds beside `id` (core.postgresql).
+    db_partition_key = "insurance_year"
+
     resident = models.ForeignKey(Resident, verbose_name="居民", on_delete=models.PROTECT, related_name="enrollments")
     insurance_year = models.PositiveSmallIntegerField("保险年度")
     status = models.CharField("状态", max_length=16, choices=EnrollmentStatus.choices, default=EnrollmentStatus.ACTIVE)

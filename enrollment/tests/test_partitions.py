@@ -8,6 +8,7 @@ import time
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
@@ -185,3 +186,14 @@ def test_two_connections_writing_the_same_active_enrollment_one_is_refused(clerk
     with pytest.raises(ValidationError) as refusal:
         second.validate_constraints()
     assert refusal.value.messages == ["该居民本年度已有有效参保记录。"]
+
+
+@pytest.mark.postgresql
+def test_enrollments_annotated_with_their_payments_group_by_every_column(clerk, yujing_resident):
+    # given an enrollment of 2026 with its contribution; the table's primary key is (id, insurance_year), so
+    # PostgreSQL does not take the other columns as determined by `id` alone
+    enrollment = EnrollmentFactory(actor=clerk, resident=yujing_resident, insurance_year=2026)
+    # when the enrollments are read with a sum of their payments
+    rows = list(Enrollment.objects.annotate(paid=Sum("payments__amount")).values_list("pk", "insurance_year", "paid"))
+    # then each enrollment is one row, with its sum
+    assert rows == [(enrollment.pk, 2026, enrollment.individual_due)]
