@@ -382,6 +382,9 @@ def enrollments_generate(target: int, user_id: int) -> dict:
         [LAST_YEAR, FIRST_YEAR],
     )[0]
     keep = max(1, min(1000, round(1000 * target / max(1, person_years))))
+    from enrollment.services import enrollment_partitions_ensure
+
+    enrollment_partitions_ensure(years=range(FIRST_YEAR, LAST_YEAR + 1))  # as a migrated database holding them has
     (low, high) = sql("SELECT MIN(id), MAX(id) FROM enrollment_resident")[0]
     started = time.monotonic()
     slice_size = 100_000

@@ -228,12 +228,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS["socket_connect_timeout"] = 2
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Queues by kind of work, each with workers of its own (docker-compose.yml, docs/scaling.md), so that a province-wide
 # job never delays what a person at a page waits for: `window` (a roster export, the sweep of jobs waiting for the
-# broker, and any task not named below), `bulk` (county files, duplicate scans, message sending) and `reports`
-# (progress, settlement, policy simulations).
+# broker, and any task not named below), `bulk` (county files, duplicate scans, message sending, the enrollments'
+# partitions of the coming years) and `reports` (progress, settlement, policy simulations).
 CELERY_TASK_DEFAULT_QUEUE = "window"
 CELERY_TASK_ROUTES = {
     "bulk.*": {"queue": "bulk"},
     "duplicates.*": {"queue": "bulk"},
+    "enrollment.partitions_ensure": {"queue": "bulk"},
     "outreach.*": {"queue": "bulk"},
     "targets.*": {"queue": "reports"},
     "reports.fiscal_*": {"queue": "reports"},

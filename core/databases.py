@@ -16,6 +16,9 @@ def database_from_url(url: str, *, pool_mode: str = "") -> dict[str, Any]:
     outlive a transaction on the server: no server-side cursor (Django's `iterator()` outside a transaction) and no
     prepared statement (psycopg prepares a query it has run five times)."""
     database = dj_database_url.parse(url, conn_max_age=60)
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        # Django's backend with the GROUP BY of partitioned tables corrected (core.postgresql).
+        database["ENGINE"] = "core.postgresql"
     if database["ENGINE"] == "django.db.backends.sqlite3":
         # Several threads (the development server, an eager task) share one file: wait for the lock.
         database["OPTIONS"] = {"timeout": 20}

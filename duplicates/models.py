@@ -38,7 +38,11 @@ class DuplicateCase(models.Model):
     kind = models.CharField("重复类型", max_length=32, choices=DuplicateKind.choices)
     year = models.PositiveSmallIntegerField("保险年度")
     enrollment = models.ForeignKey(
-        "enrollment.Enrollment", verbose_name="待处理的参保记录", on_delete=models.PROTECT, related_name="+"
+        "enrollment.Enrollment",
+        verbose_name="待处理的参保记录",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
     )
     resident = models.ForeignKey(
         "enrollment.Resident", verbose_name="居民", on_delete=models.PROTECT, related_name="+", db_index=False
@@ -50,6 +54,7 @@ class DuplicateCase(models.Model):
         related_name="+",
         null=True,
         blank=True,
+        db_constraint=False,
     )
     other_resident = models.ForeignKey(
         "enrollment.Resident",

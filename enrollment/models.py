@@ -361,7 +361,18 @@ class EnrollmentBasis(models.TextChoices):
 
 
 class Enrollment(models.Model):
-    """One person's enrollment for one insurance year, with everything the rules computed for it."""
+    """One person's enrollment for one insurance year, with everything the rules computed for it.
+
+    On PostgreSQL the table is partitioned by insurance year (enrollment 0033, `services.partitions`): its primary
+    key there is (id, insurance_year), and a foreign key of the database can only point at a unique constraint of
+    exactly its columns, so the references to an enrollment (payments, receipts, births, tax payments, duplicate
+    cases, feed records) are `db_constraint=False`: kept by the application, whose `on_delete=PROTECT` refuses to
+    delete an enrollment still referenced, and no service deletes one. The enrollment's own references (resident,
+    county, clerk) stay foreign keys of the database.
+    """
+
+    # The column the table is partitioned by on PostgreSQL, which its primary key holds beside `id` (core.postgresql).
+    db_partition_key = "insurance_year"
 
     resident = models.ForeignKey(Resident, verbose_name="居民", on_delete=models.PROTECT, related_name="enrollments")
     insurance_year = models.PositiveSmallIntegerField("保险年度")
@@ -468,7 +479,11 @@ class Payment(models.Model):
     """A money movement. Never edited or deleted: a correction is a refund row with its reason."""
 
     enrollment = models.ForeignKey(
-        Enrollment, verbose_name="参保记录", on_delete=models.PROTECT, related_name="payments"
+        Enrollment,
+        verbose_name="参保记录",
+        on_delete=models.PROTECT,
+        related_name="payments",
+        db_constraint=False,
     )
     kind = models.CharField("类型", max_length=16, choices=PaymentKind.choices)
     amount = models.DecimalField("金额（元，退费为负）", max_digits=12, decimal_places=2)
@@ -607,7 +622,11 @@ class Receipt(models.Model):
     number = models.PositiveIntegerField("序号")
     kind = models.CharField("凭证类型", max_length=16, choices=ReceiptKind.choices)
     enrollment = models.ForeignKey(
-        Enrollment, verbose_name="参保记录", on_delete=models.PROTECT, related_name="receipts"
+        Enrollment,
+        verbose_name="参保记录",
+        on_delete=models.PROTECT,
+        related_name="receipts",
+        db_constraint=False,
     )
     amount = models.DecimalField("金额（元，退费为负）", max_digits=12, decimal_places=2)
     date = models.DateField("收付日期")

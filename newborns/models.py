@@ -47,6 +47,7 @@ class BirthRecord(models.Model):
         related_name="+",
         null=True,
         blank=True,
+        db_constraint=False,
     )
     id_number_completed_at = models.DateTimeField("身份证号补录时间", null=True, blank=True)
     registered_by = models.ForeignKey(
@@ -122,7 +123,11 @@ class PreEnrollmentPlaceholder(models.Model):
         related_name="pre_enrollment_placeholder",
     )
     enrollment = models.ForeignKey(
-        "enrollment.Enrollment", verbose_name="预参保缴费", on_delete=models.PROTECT, related_name="+"
+        "enrollment.Enrollment",
+        verbose_name="预参保缴费",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
     )
     birth_record = models.OneToOneField(
         BirthRecord,

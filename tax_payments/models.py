@@ -46,6 +46,7 @@ class TaxPaymentRecord(models.Model):
         related_name="tax_payment_records",
         null=True,
         blank=True,
+        db_constraint=False,
     )
     match_status = models.CharField("对账结果", max_length=16, choices=TaxPaymentMatch.choices)
     match_explanation = models.TextField("对账说明")

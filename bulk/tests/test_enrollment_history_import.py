@@ -165,3 +165,29 @@ def test_unknown_people_other_counties_and_bad_cells_refuse_the_file(clerk, peop
     ]
     assert Enrollment.objects.count() == 0
     assert Payment.objects.count() == 0
+
+
+@pytest.mark.postgresql
+def test_past_years_loaded_get_their_own_partitions_not_default(clerk, people, django_capture_on_commit_callbacks):
+    # given the enrollments partitioned by year, with no partition yet for 2023 and 2024
+    from django.db import connection
+
+    from enrollment.services.partitions import enrollment_partition_years
+
+    assert {2023, 2024} - set(enrollment_partition_years()) == {2023, 2024}
+    rows = [
+        [people[0], "2023", "2022-11-20", "350.00", "0", "", "2023-01-01", "2023-12-31", "有效"],
+        [people[0], "2024", "2023-11-20", "380.00", "0", "", "2024-01-01", "2024-12-31", "有效"],
+    ]
+    # when their history is imported
+    job = run_import(
+        django_capture_on_commit_callbacks, actor=clerk, upload=history_file(rows), kind="enrollment_history"
+    )
+    # then each year has its partition and holds its row there, none in DEFAULT
+    assert job.status == JobStatus.SUCCEEDED
+    assert {2023, 2024} <= set(enrollment_partition_years())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT insurance_year, tableoid::regclass::text FROM enrollment_enrollment ORDER BY insurance_year"
+        )
+        assert cursor.fetchall() == [(2023, "enrollment_enrollment_y2023"), (2024, "enrollment_enrollment_y2024")]

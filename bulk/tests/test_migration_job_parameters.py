@@ -22,9 +22,12 @@ def _migrate(targets: list[tuple[str, str | None]]) -> MigrationExecutor:
 
 def _old_jobs(executor: MigrationExecutor):
     """Two identity-list jobs (one that wrote its batch), a registry job, in the models of before the move."""
-    # exchange records its files' bulk jobs: its migrations come after bulk's last, so it is left out like bulk.
+    # exchange records its files' bulk jobs: its migrations come after bulk's last, so it is left out like bulk; and
+    # so is enrollment, whose partitions come after exchange keeps its references to it.
     other_apps = [
-        node for node in executor.loader.graph.leaf_nodes() if node[0] not in ("bulk", "subsidies", "exchange")
+        node
+        for node in executor.loader.graph.leaf_nodes()
+        if node[0] not in ("bulk", "subsidies", "exchange", "enrollment")
     ]
     old_apps = executor.loader.project_state([*other_apps, *BEFORE]).apps
     Division = old_apps.get_model("divisions", "Division")

@@ -8,7 +8,12 @@ from core.databases import TRANSACTION_POOL, database_from_url
 def test_a_direct_postgresql_connection_keeps_server_side_cursors_and_prepared_statements():
     database = database_from_url("postgres://canbao:secret@db:5432/canbao")
 
-    assert (database["NAME"], database["HOST"], database["CONN_MAX_AGE"]) == ("canbao", "db", 60)
+    assert (database["ENGINE"], database["NAME"], database["HOST"], database["CONN_MAX_AGE"]) == (
+        "core.postgresql",
+        "canbao",
+        "db",
+        60,
+    )
     assert database["DISABLE_SERVER_SIDE_CURSORS"] is False
     assert "prepare_threshold" not in database.get("OPTIONS", {})
 

@@ -56,6 +56,7 @@ from enrollment.models import (
     Resident,
 )
 from enrollment.rules import RecordDateRefused, insurance_year_open_check, payment_date_check
+from enrollment.services.partitions import enrollment_partitions_ensure
 
 from .cells import id_number_check
 from .people import registry_person_checks
@@ -226,6 +227,11 @@ def enrollment_load(
 
 
 def _load_postgresql(stage: Stage, *, job_id: int, file_name: str, actor: User, now: datetime.datetime) -> int:
+    # Past years come in here: each gets its partition first, so that none of them fills the DEFAULT partition.
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT DISTINCT insurance_year FROM {stage.name} WHERE outcome IS NULL")
+        years = [year for (year,) in cursor.fetchall() if year is not None]
+    enrollment_partitions_ensure(years=years)
     columns = ", ".join(history_columns(Enrollment))
     sql = f"""
         WITH inserted AS (

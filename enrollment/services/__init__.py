@@ -17,6 +17,7 @@ from .enrollments import (
     refund_request,
 )
 from .exports import export_job_create, export_job_run, resident_roster_build
+from .partitions import enrollment_partitions_ensure, partition_years_coming
 from .policy_parameters import policy_parameter_set_publish, policy_parameter_set_with
 from .receipts import clerk_day_close, day_close_check, receipt_issue, receipt_print_record
 from .residents import (
@@ -39,11 +40,13 @@ __all__ = [
     "employee_insured_years_record",
     "employee_insured_years_record_many",
     "enrollment_create",
+    "enrollment_partitions_ensure",
     "enrollment_preview",
     "enrollment_recompute",
     "export_job_create",
     "export_job_run",
     "id_number_address_warnings",
+    "partition_years_coming",
     "policy_parameter_set_publish",
     "policy_parameter_set_with",
     "receipt_issue",

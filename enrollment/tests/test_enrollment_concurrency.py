@@ -1,4 +1,5 @@
-"""Two clerks paying for the same person and year at the same moment, on two PostgreSQL connections."""
+"""Two clerks paying for the same person and year at the same moment, on two PostgreSQL connections, on the table
+partitioned by insurance year."""
 
 import datetime
 import threading
@@ -9,6 +10,7 @@ from django.db import connection
 
 from enrollment.models import Enrollment, Payment
 from enrollment.services import PaymentDetails, enrollment_create
+from enrollment.services.partitions import enrollment_table_partitioned
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -16,6 +18,7 @@ pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True, se
 def test_only_one_active_enrollment_when_two_clerks_submit_at_once(clerk, yujing_resident):
     # given
     assert connection.vendor == "postgresql"
+    assert enrollment_table_partitioned()
     start = threading.Barrier(2)
     outcomes: list[str] = []
 

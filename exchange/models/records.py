@@ -101,6 +101,7 @@ class FeedRecord(models.Model):
         null=True,
         blank=True,
         help_text="死亡注销后可按规定退费的参保缴费记录（R12），由窗口办理退费。",
+        db_constraint=False,
     )
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

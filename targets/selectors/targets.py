@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from divisions.codes import ancestor_codes, code_level
 from divisions.models import DivisionLevel
 from enrollment.coverage import CoverageTarget
-from enrollment.models import Enrollment, EnrollmentStatus
+from enrollment.models import Enrollment, EnrollmentStatus, Resident
 from enrollment.rules import NEWBORN_PROGRAMME
 from newborns.models import PreEnrollmentPlaceholder
 
@@ -78,3 +78,12 @@ def programme_enrollments(*, year: int, as_of: datetime.date) -> QuerySet[Enroll
 def enrolled_year_enrollments(*, year: int, as_of: datetime.date) -> QuerySet[Enrollment]:
     """Enrollments that make `year` an enrolled year (R4.1) at the end of `as_of`."""
     return enrollments_as_of(year=year, as_of=as_of).filter(counts_as_enrolled_year=True)
+
+
+def enrolled_residents(*, year: int, as_of: datetime.date) -> QuerySet[Resident]:
+    """The residents for whom an enrollment makes `year` an enrolled year at the end of `as_of`, each once: a
+    semi-join on the year's enrollments (one partition on PostgreSQL), which a count by division aggregates by hash
+    instead of sorting every enrollment for a distinct count."""
+    return Resident.objects.filter(
+        Exists(enrolled_year_enrollments(year=year, as_of=as_of).filter(resident_id=OuterRef("pk")))
+    )

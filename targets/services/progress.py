@@ -19,7 +19,7 @@ from divisions.models import Division, DivisionLevel
 
 from ..models import PopulationBaseline, ProgressJob, ProgressSnapshot, Target, TargetMetric
 from ..rules import completion_rate, count_gap, rate_gap, time_progress
-from ..selectors.targets import enrolled_year_enrollments, programme_enrollments, targets_get
+from ..selectors.targets import enrolled_residents, programme_enrollments, targets_get
 
 LEVEL_CODE_LENGTHS = {
     level.value: code_length(level)
@@ -231,12 +231,12 @@ def _progress_work(job: ProgressJob, progress: ProgressReporter) -> None:
 
 
 def _enrolled_counts(*, year: int, as_of: datetime.date, code_length: int) -> dict[str, int]:
-    """Distinct enrolled residents per division of household registration at one level, counted in SQL."""
+    """Enrolled residents per division of household registration at one level, counted in SQL, each person once."""
     rows = (
-        enrolled_year_enrollments(year=year, as_of=as_of)
-        .annotate(code=Substr("resident__household_division_id", 1, code_length))
+        enrolled_residents(year=year, as_of=as_of)
+        .annotate(code=Substr("household_division_id", 1, code_length))
         .values("code")
-        .annotate(people=Count("resident_id", distinct=True))
+        .annotate(people=Count("pk"))
         .order_by()
     )
     return {row["code"]: row["people"] for row in rows}
