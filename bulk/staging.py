@@ -82,7 +82,7 @@ class Stage:
             return
         names = ", ".join(self.written_names)
         with connection.cursor() as cursor:
-            if self.postgresql:
+            if isinstance(encoded, bytes):
                 with cursor.copy(f"COPY {self.name} ({names}) FROM STDIN") as copy:
                     copy.write(encoded)
             else:

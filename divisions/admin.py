@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import Division
 
@@ -10,6 +11,6 @@ class DivisionAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
     raw_id_fields = ["parent"]
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Division | None = None) -> bool:
         """Divisions are reference data, never deleted: the registry's keys to them are enforced by the application."""
         return False

@@ -133,7 +133,7 @@ def _load_postgresql(
     SELECT of the people not yet registered, in ID-number order so that the unique index grows in order. A person
     registered by a window between the two is refused by the unique index, and the whole load with it."""
     resident_table = Resident._meta.db_table
-    history_table = Resident.history.model._meta.db_table  # type: ignore[attr-defined]
+    history_table = Resident.history.model._meta.db_table
     columns = ", ".join(history_columns(Resident))
     history = f"""
         INSERT INTO {history_table} ({columns}, history_date, history_change_reason, history_type, history_user_id)
