@@ -5,9 +5,10 @@ This path streams the file once, checks every row in Python (the kind's row chec
 TEMP table by COPY (PostgreSQL) or executemany (SQLite); the checks that need the whole file or the database run as
 set-based SQL on the stage. A file with any bad row is refused: the registry is not touched, and the clerk gets the
 report of the bad rows with their reasons. A clean file is then loaded from the stage in one transaction: on
-PostgreSQL by one INSERT … SELECT … ON CONFLICT statement per kind, on SQLite by batched bulk_create. Memory stays
-flat: rows go from the reader to the stage in blocks of PROGRESS_EVERY_ROWS, and the report is read back from the
-stage through a server-side cursor.
+PostgreSQL by set-based statements per kind, on SQLite by batched bulk_create. The file is read and its rows checked
+in a second process (bulk.reading) while this one stages the blocks it sends, so both cores work. Memory stays flat:
+rows go from the reader to the stage in blocks, and the report is read back from the stage through a server-side
+cursor.
 
 How each kind is checked and loaded, and how its history rows are written, is the owning app's loader, registered
 with bulk.registry: enrollment.loaders (the registry and enrollment history), subsidies.loaders (a department's
@@ -22,7 +23,7 @@ import os
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -37,10 +38,11 @@ from accounts.models import User
 from accounts.scope import user_can_see_division
 from core.jobs import ProgressReporter, job_run, job_submit, job_update
 from core.models import JobStatus
-from core.tabular import FileUnreadable, TableReader, header_find
+from core.tabular import FileUnreadable, header_find
 from divisions.models import Division, DivisionLevel
 
 from .models import BulkImportJob
+from .reading import blocks_from_second_process
 from .registry import LOADERS, BulkLoader
 from .rules import (
     HEADER_SEARCH_ROWS,
@@ -48,14 +50,11 @@ from .rules import (
     HeaderMissing,
     header_missing_message,
     header_positions,
-    row_is_blank,
-    row_texts,
 )
-from .staging import OUTCOME_ERROR, OUTCOME_SKIP, Stage, raw_json
+from .staging import OUTCOME_ERROR, OUTCOME_SKIP, Stage
 
 logger = logging.getLogger(__name__)
 
-PROGRESS_EVERY_ROWS = 10_000  # rows per COPY block and per progress update
 ACCEPTED_EXTENSIONS = (".csv", ".xlsx")
 # The kinds the apps registered (bulk.registry), by the value stored in BulkImportJob.kind.
 KINDS = LOADERS
@@ -231,10 +230,12 @@ def _import(
         spec = spec.for_job(spec, job)
     with job.file.open("rb") as stored:
         stream = getattr(stored, "file", stored)
-        rows_read = _stage_file(job, spec, stage, TableReader(stream, file_name=job.file_name), progress)
+        rows_read = _stage_file(job, spec, stage, stream, progress)
     staged = time.monotonic()
     stage.analyze()
-    spec.checks(stage, county_code=job.county_id)
+    with transaction.atomic():
+        _work_memory()
+        spec.checks(stage, county_code=job.county_id)
     counts = stage.outcome_counts()
     errors, skipped, valid = counts.get(OUTCOME_ERROR, 0), counts.get(OUTCOME_SKIP, 0), counts.get(None, 0)
     checked = time.monotonic()
@@ -267,6 +268,7 @@ def _import(
     now = timezone.now()
     with transaction.atomic():
         _county_lock(job)
+        _work_memory()
         created, updated = spec.load(stage, job, now)
         job_update(
             job=job,
@@ -287,31 +289,23 @@ def _import(
 
 
 def _stage_file(
-    job: BulkImportJob, spec: BulkLoader, stage: Stage, reader: TableReader, progress: ProgressReporter
+    job: BulkImportJob, spec: BulkLoader, stage: Stage, stream: BinaryIO, progress: ProgressReporter
 ) -> int:
-    """Pass over the file: every data row checked and written to the stage, a block at a time. Returns the number of
-    data rows."""
-    rows = reader.rows()
-    positions = _header(rows, spec.columns)
-    context = spec.row_context(job.county)
-    empty = (None,) * len(spec.stage_columns)
-    block: list[tuple[Any, ...]] = []
+    """Pass over the file: every data row checked (in a second process, bulk.reading) and written to the stage, a
+    block at a time. Returns the number of data rows."""
     done = 0
-    for line, cells in rows:
-        if row_is_blank(cells):
-            continue
-        values, problem = spec.row_check(cells, positions=positions, **context)
-        if values is None:
-            block.append((line, OUTCOME_ERROR, problem, raw_json(row_texts(cells, positions, spec.columns)), *empty))
-        else:
-            block.append((line, None, None, None, *values))
-        done += 1
-        if len(block) >= PROGRESS_EVERY_ROWS:
-            stage.write(block)
-            block.clear()
-            fraction = reader.fraction_read()
-            progress.report(done=done, total=int(done / fraction) if fraction else done)
-    stage.write(block)
+    for encoded, count, fraction in blocks_from_second_process(
+        stream,
+        file_name=job.file_name,
+        stage=stage,
+        columns=spec.columns,
+        row_check=spec.row_check,
+        context=spec.row_context(job.county),
+        header_find=_header,
+    ):
+        stage.write_encoded(encoded)
+        done += count
+        progress.report(done=done, total=int(done / fraction) if fraction else done)
     return done
 
 
@@ -359,6 +353,17 @@ def _report_save(job: BulkImportJob, spec: BulkLoader, stage: Stage) -> None:
         buffer.seek(0)
         job.error_file.save(f"问题行-{job.pk}.xlsx", File(buffer), save=False)
     BulkImportJob.objects.filter(pk=job.pk).update(error_file=job.error_file.name)
+
+
+# The memory PostgreSQL may give each sort or hash of the checks and the load, for their transaction only: a file's
+# million ID numbers grouped or joined to the registry in memory rather than in batches written to disk.
+WORK_MEMORY = "128MB"
+
+
+def _work_memory() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('work_mem', %s, true)", [WORK_MEMORY])
 
 
 def _county_lock(job: BulkImportJob) -> None:

@@ -67,20 +67,27 @@ class Stage:
 
     def write(self, rows: Sequence[tuple]) -> None:
         """Append rows of (line, outcome, problem, raw, *values) in one COPY (PostgreSQL) or executemany."""
-        if not rows:
+        if rows:
+            self.write_encoded(self.encode(rows))
+
+    def encode(self, rows: Sequence[tuple]) -> bytes | list[tuple]:
+        """Rows as `write_encoded` takes them, made without the database (in the process that reads the file): the
+        text of a COPY on PostgreSQL, plain values on SQLite."""
+        if self.postgresql:
+            return _copy_block(rows)
+        return [tuple(_sqlite_value(value) for value in row) for row in rows]
+
+    def write_encoded(self, encoded: bytes | list[tuple]) -> None:
+        if not encoded:
             return
         names = ", ".join(self.written_names)
         with connection.cursor() as cursor:
-            if self.postgresql:
+            if isinstance(encoded, bytes):
                 with cursor.copy(f"COPY {self.name} ({names}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
+                    copy.write(encoded)
             else:
                 placeholders = ", ".join(["%s"] * len(self.written_names))
-                cursor.executemany(
-                    f"INSERT INTO {self.name} ({names}) VALUES ({placeholders})",
-                    [tuple(_sqlite_value(value) for value in row) for row in rows],
-                )
+                cursor.executemany(f"INSERT INTO {self.name} ({names}) VALUES ({placeholders})", encoded)
 
     def analyze(self) -> None:
         if self.postgresql:
@@ -162,6 +169,39 @@ def _sqlite_value(value: object) -> int | str | None:
     if value is None or isinstance(value, int | str):
         return value
     return str(value)
+
+
+COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_block(rows: Sequence[tuple]) -> bytes:
+    """Rows in COPY's text format: NULL as \\N, dates and amounts as their ISO and decimal text. Almost no value
+    holds a tab, a line break or a backslash, so the block is joined as it is and checked once by counting them;
+    only a block where a value holds one is written again with every value escaped."""
+    lines = []
+    nulls = 0
+    for row in rows:
+        nulls += row.count(None)
+        lines.append(
+            "\t".join(["\\N" if value is None else value if type(value) is str else str(value) for value in row])
+        )
+    text = "\n".join(lines) + "\n"
+    width = len(rows[0])
+    if (
+        text.count("\\") == nulls
+        and text.count("\t") == (width - 1) * len(rows)
+        and text.count("\n") == len(rows)
+        and "\r" not in text
+    ):
+        return text.encode()
+    return "".join(["\t".join([_copy_text(value) for value in row]) + "\n" for row in rows]).encode()
+
+
+def _copy_text(value: object) -> str:
+    """One value in COPY's text format, its backslashes, tabs and line breaks escaped."""
+    if value is None:
+        return "\\N"
+    return (value if type(value) is str else str(value)).translate(COPY_ESCAPES)
 
 
 def raw_json(texts: Sequence[str]) -> str:

@@ -76,12 +76,20 @@ class Resident(models.Model):
     gender = models.CharField("性别", max_length=1, choices=Gender.choices)
     birth_date = models.DateField("出生日期")
     phone = models.CharField("联系电话", max_length=20, blank=True)
+    # The two divisions are foreign keys the application enforces (db_constraint=False): a registry file of a
+    # million people would otherwise have the database look up a division twice per row, while its rows name a few
+    # hundred villages, which the import checks once each against the county's codes (enrollment.loaders.residents);
+    # the forms, the API and the services validate the key on full_clean(). Divisions are reference data that are
+    # never deleted: their admin offers no deletion, and on_delete=PROTECT still refuses an ORM delete of a division
+    # a person names.
     household_division = models.ForeignKey(
         "divisions.Division",
         verbose_name="户籍所在村（社区）",
         on_delete=models.PROTECT,
         related_name="household_residents",
         db_index=False,
+        db_constraint=False,
+        error_messages={"invalid": "户籍地代码 %(value)s 不是已有的行政区划。"},
     )
     residence_division = models.ForeignKey(
         "divisions.Division",
@@ -91,11 +99,17 @@ class Resident(models.Model):
         null=True,
         blank=True,
         db_index=False,
+        db_constraint=False,
+        error_messages={"invalid": "居住地代码 %(value)s 不是已有的行政区划。"},
     )
     status = models.CharField("人员状态", max_length=16, choices=ResidentStatus.choices, default=ResidentStatus.NORMAL)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
-    history = HistoricalRecords(verbose_name="居民档案变更记录", no_db_index=RESIDENT_HISTORY_UNINDEXED)
+    # The user of a history row is a key the application enforces too: a bulk load writes a million rows naming one
+    # user, whom the database would look up once per row at commit; deleting a user through the ORM still clears it.
+    history = HistoricalRecords(
+        verbose_name="居民档案变更记录", no_db_index=RESIDENT_HISTORY_UNINDEXED, user_db_constraint=False
+    )
 
     class Meta:
         verbose_name = "居民档案"

@@ -265,3 +265,39 @@ def test_on_postgresql_rows_are_staged_by_copy_and_the_stage_is_dropped(
         cursor.execute("SELECT to_regclass(%s)", [f"pg_temp.bulk_stage_{job.pk}"])
         assert cursor.fetchone() == (None,)
     assert Resident.objects.count() == 15
+
+
+def test_a_persons_history_says_who_changed_them_when_and_from_what_after_an_import_and_a_changing_reimport(
+    clerk, django_capture_on_commit_callbacks
+):
+    # given a first import, then the same file with one person renamed and moved, imported by another clerk
+    rows = resident_rows(5)
+    first = run_import(django_capture_on_commit_callbacks, actor=clerk, upload=csv_file(rows))
+    other_clerk = make_user("clerk2", "window_clerk", "140621")
+    changed = [row[:] for row in rows]
+    changed[2][1] = "王秀兰"
+    changed[2][2] = changed[4][2]
+    # when
+    second = run_import(django_capture_on_commit_callbacks, actor=other_clerk, upload=csv_file(changed))
+    # then the person's own history holds one row per import, oldest first, with who, when and why
+    person = Resident.objects.get(id_number=rows[2][0])
+    created, updated = person.history.order_by("history_date", "history_id")
+    assert (created.history_type, created.history_user, created.history_change_reason) == (
+        "+",
+        clerk,
+        f"批量导入 #{first.pk}",
+    )
+    assert (updated.history_type, updated.history_user, updated.history_change_reason) == (
+        "~",
+        other_clerk,
+        f"批量导入 #{second.pk}",
+    )
+    assert created.history_date <= updated.history_date == person.updated_at
+    # and what it was changed from
+    delta = updated.diff_against(created)
+    assert sorted((change.field, change.old, change.new) for change in delta.changes) == [
+        ("household_division", rows[2][2], changed[4][2]),
+        ("name", rows[2][1], "王秀兰"),
+    ]
+    # and no other person got a history row from the second import
+    assert Resident.history.filter(history_change_reason=f"批量导入 #{second.pk}").count() == 1

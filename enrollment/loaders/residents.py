@@ -128,39 +128,51 @@ def resident_load(
 def _load_postgresql(
     stage: Stage, *, job_id: int, county_code: str, actor: User, now: datetime.datetime
 ) -> tuple[int, int]:
-    """One statement: INSERT … SELECT … ON CONFLICT DO UPDATE … WHERE … IS DISTINCT FROM, the rows it wrote
-    returned into the history table. Rows are inserted in ID-number order, so the unique index grows in order."""
+    """Two set-based statements, each writing the history of its rows from what it returns: an UPDATE … FROM the
+    stage of the people already registered whose data differ (one join, not one conflict per row), then an INSERT …
+    SELECT of the people not yet registered, in ID-number order so that the unique index grows in order. A person
+    registered by a window between the two is refused by the unique index, and the whole load with it."""
+    resident_table = Resident._meta.db_table
+    history_table = Resident.history.model._meta.db_table
     columns = ", ".join(history_columns(Resident))
-    sql = f"""
-        WITH upserted AS (
-            INSERT INTO {Resident._meta.db_table} AS r (
+    history = f"""
+        INSERT INTO {history_table} ({columns}, history_date, history_change_reason, history_type, history_user_id)
+        SELECT {columns}, %(now)s, %(reason)s, %(type)s, %(user)s FROM written
+    """
+    update = f"""
+        WITH written AS (
+            UPDATE {resident_table} AS r SET
+                name = s.name,
+                phone = COALESCE(NULLIF(s.phone, ''), r.phone),
+                household_division_id = s.household_division_id,
+                residence_division_id = COALESCE(s.residence_division_id, r.residence_division_id),
+                updated_at = %(now)s
+            FROM {stage.name} s
+            WHERE s.outcome IS NULL AND r.id_number = s.id_number
+              AND (r.household_division_id LIKE %(scope)s OR r.residence_division_id LIKE %(scope)s)
+              AND (r.name, r.phone, r.household_division_id, r.residence_division_id) IS DISTINCT FROM (
+                    s.name,
+                    COALESCE(NULLIF(s.phone, ''), r.phone),
+                    s.household_division_id,
+                    COALESCE(s.residence_division_id, r.residence_division_id))
+            RETURNING r.*
+        ), history AS ({history})
+        SELECT COUNT(*) FROM written
+    """
+    insert = f"""
+        WITH written AS (
+            INSERT INTO {resident_table} (
                 id_number, id_number_is_placeholder, name, gender, birth_date, phone,
                 household_division_id, residence_division_id, status, created_at, updated_at)
             SELECT s.id_number, false, s.name, s.gender, s.birth_date, s.phone,
                 s.household_division_id, s.residence_division_id, %(status)s, %(now)s, %(now)s
             FROM {stage.name} s
             WHERE s.outcome IS NULL
+              AND NOT EXISTS (SELECT 1 FROM {resident_table} x WHERE x.id_number = s.id_number)
             ORDER BY s.id_number
-            ON CONFLICT (id_number) DO UPDATE SET
-                name = EXCLUDED.name,
-                phone = COALESCE(NULLIF(EXCLUDED.phone, ''), r.phone),
-                household_division_id = EXCLUDED.household_division_id,
-                residence_division_id = COALESCE(EXCLUDED.residence_division_id, r.residence_division_id),
-                updated_at = EXCLUDED.updated_at
-            WHERE (r.household_division_id LIKE %(scope)s OR r.residence_division_id LIKE %(scope)s)
-              AND (r.name, r.phone, r.household_division_id, r.residence_division_id) IS DISTINCT FROM (
-                    EXCLUDED.name,
-                    COALESCE(NULLIF(EXCLUDED.phone, ''), r.phone),
-                    EXCLUDED.household_division_id,
-                    COALESCE(EXCLUDED.residence_division_id, r.residence_division_id))
-            RETURNING r.*, (r.xmax = 0) AS created
-        ), history AS (
-            INSERT INTO {Resident.history.model._meta.db_table} (
-                {columns}, history_date, history_change_reason, history_type, history_user_id)
-            SELECT {columns}, %(now)s, %(reason)s, CASE WHEN created THEN '+' ELSE '~' END, %(user)s
-            FROM upserted
-        )
-        SELECT COUNT(*) FILTER (WHERE created), COUNT(*) FILTER (WHERE NOT created) FROM upserted
+            RETURNING *
+        ), history AS ({history})
+        SELECT COUNT(*) FROM written
     """
     params: dict[str, Any] = {
         "status": ResidentStatus.NORMAL,
@@ -170,8 +182,10 @@ def _load_postgresql(
         "user": actor.pk,
     }
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        created, updated = cursor.fetchone()
+        cursor.execute(update, {**params, "type": "~"})
+        (updated,) = cursor.fetchone()
+        cursor.execute(insert, {**params, "type": "+"})
+        (created,) = cursor.fetchone()
     return created, updated
 
 

@@ -234,3 +234,19 @@ class TestResidentPages:
 
     def test_login_page_is_chinese(self, client):
         assert "登录参保通" in client.get("/accounts/login/").content.decode()
+
+
+def test_a_division_code_no_division_has_is_refused_in_chinese_and_nothing_is_saved(clerk):
+    # given a village code of the county that the division tree does not hold (the key is enforced by the
+    # application, not by the database)
+    from divisions.models import Division
+
+    unknown = Division(code=f"{YUJING_TOWN}999", name="无此村", level="village")
+    id_number = id_number_compose(address_code=SHANYIN, birth_date=datetime.date(1970, 2, 28), sequence=31)
+    # when
+    with pytest.raises(ValidationError) as refusal:
+        resident_create(actor=clerk, id_number=id_number, name="张三", household_division=unknown)
+    # then
+    assert refusal.value.message_dict == {"household_division": [f"户籍地代码 {YUJING_TOWN}999 不是已有的行政区划。"]}
+    assert Resident.objects.count() == 0
+    assert Resident.history.count() == 0
