@@ -229,7 +229,7 @@ def section_write(results: dict) -> str:
     scale_note = (
         "the province's full 26,000,000"
         if full
-        else f"BENCH_SCALE={results['scale']}: {w['enrollments']:,} of the province's 26,000,000; "
+        else f"{w['enrollments']:,} of the province's 26,000,000 (BENCH_SCALE or PROVINCE_BENCH_ENROLLMENTS); "
         "the goal is judged at full size only, so this run does not decide it"
     )
     rows = "\n".join(
