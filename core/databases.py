@@ -15,7 +15,7 @@ def database_from_url(url: str, *, pool_mode: str = "") -> dict[str, Any]:
     Behind PgBouncer in transaction mode, each transaction may run on a different server connection, so nothing may
     outlive a transaction on the server: no server-side cursor (Django's `iterator()` outside a transaction) and no
     prepared statement (psycopg prepares a query it has run five times)."""
-    database = dj_database_url.parse(url, conn_max_age=60)
+    database: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
     if database["ENGINE"] == "django.db.backends.postgresql":
         # Django's backend with the GROUP BY of partitioned tables corrected (core.postgresql).
         database["ENGINE"] = "core.postgresql"
