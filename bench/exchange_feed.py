@@ -18,7 +18,6 @@ import datetime
 import os
 import platform
 import random
-import re
 import sys
 import tempfile
 import time
@@ -280,13 +279,9 @@ Slowest: {slowest_label}, {slowest_seconds:.1f} s. Load average of the machine a
 {os.getloadavg()[0]:.1f}. No query is made per record (each feed's tests bound the queries of a chunk); the records
 are written by one `executemany` of plain values per chunk.
 {SECTION_END}"""
-    path = ROOT / "BENCHMARKS.md"
-    text = path.read_text(encoding="utf-8")
-    if SECTION_START in text:
-        text = re.sub(re.escape(SECTION_START) + ".*?" + re.escape(SECTION_END), lambda _: section, text, flags=re.S)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text, encoding="utf-8")
+    from bench.run import benchmarks_section_write
+
+    benchmarks_section_write(section, start=SECTION_START, end=SECTION_END)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ import asyncio
 import datetime
 import json
 import os
-import re
 import subprocess
 import sys
 import time
@@ -235,17 +234,9 @@ def server_description() -> str:
     return f"{workers} sync workers"
 
 
-def benchmarks_update(section: str) -> None:
-    path = ROOT / "BENCHMARKS.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(re.escape(SECTION_START) + ".*?" + re.escape(SECTION_END), re.S)
-    text = pattern.sub(section, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
-    path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
-
-
 def main() -> None:
     token, village = setup_world()
-    from bench.run import free_port, server_start
+    from bench.run import benchmarks_section_write, free_port, server_start
 
     port = free_port()
     server = server_start(port, WORKERS)
@@ -256,7 +247,7 @@ def main() -> None:
         server.wait(timeout=30)
     check = database_check(results["enrolled"])
     section = report(results, check)
-    benchmarks_update(section)
+    benchmarks_section_write(section, start=SECTION_START, end=SECTION_END)
     print(section)
     for error in results["errors"][:10]:
         print("error:", error)

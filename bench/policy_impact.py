@@ -28,7 +28,6 @@ import datetime
 import io
 import os
 import pstats
-import re
 import sys
 import time
 from collections.abc import Callable
@@ -44,7 +43,17 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ["CELERY_BROKER_URL"] = ""  # Celery eager: the county run runs in this process when the request commits
 
-from bench.run import GIVEN, OTHER_ADDRESS_CODES, SURNAMES, log, machine, measure, setup_django, sql  # noqa: E402
+from bench.run import (  # noqa: E402
+    GIVEN,
+    OTHER_ADDRESS_CODES,
+    SURNAMES,
+    benchmarks_section_write,
+    log,
+    machine,
+    measure,
+    setup_django,
+    sql,
+)
 from bench.run import measure_in_subprocess as run_measure_in_subprocess  # noqa: E402
 
 COUNTY = "140621"  # 山阴县
@@ -497,16 +506,6 @@ county finishes sooner than its own population at that rate (an average county, 
 {SECTION_END}"""
 
 
-def benchmarks_section_write(section: str) -> None:
-    path = ROOT / "BENCHMARKS.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    if SECTION_START in text:
-        text = re.sub(re.escape(SECTION_START) + ".*?" + re.escape(SECTION_END), lambda _: section, text, flags=re.S)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text, encoding="utf-8")
-
-
 def table_print(results: dict) -> None:
     simulation, naive = results["simulation"], results["naive"]
     rate = simulation["people"] / simulation["seconds"]
@@ -556,7 +555,7 @@ def main() -> None:
     results["counties"] = Division.objects.filter(level=DivisionLevel.COUNTY, code__startswith="14").count()
     results["category_labels"] = {str(value): str(label) for value, label in HardshipCategory.choices}
     table_print(results)
-    benchmarks_section_write(section_write(results))
+    benchmarks_section_write(section_write(results), start=SECTION_START, end=SECTION_END)
     log("BENCHMARKS.md: policy impact section written")
 
 

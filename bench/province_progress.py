@@ -20,7 +20,6 @@ keeping the rest of the file.
 
 import datetime
 import os
-import re
 import sys
 import time
 from pathlib import Path
@@ -29,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-from bench.run import log, machine, setup_django, sql  # noqa: E402
+from bench.run import benchmarks_section_write, log, machine, setup_django, sql  # noqa: E402
 
 FULL_ENROLLMENTS = 26_000_000
 YEAR = 2026
@@ -268,16 +267,6 @@ for {YEAR} as of {AS_OF.isoformat()}: {progress["snapshots"]:,} snapshots.
 {SECTION_END}"""
 
 
-def benchmarks_section_write(section: str) -> None:
-    path = ROOT / "BENCHMARKS.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    if SECTION_START in text:
-        text = re.sub(re.escape(SECTION_START) + ".*?" + re.escape(SECTION_END), lambda _: section, text, flags=re.S)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
     setup_django()
     scratch_database_check()
@@ -295,7 +284,7 @@ def main() -> None:
     log(f"    {results['progress']}")
     plans_log()
     results["machine"] = machine()
-    benchmarks_section_write(section_write(results))
+    benchmarks_section_write(section_write(results), start=SECTION_START, end=SECTION_END)
     log("BENCHMARKS.md: province progress section written")
 
 

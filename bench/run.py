@@ -61,6 +61,18 @@ GIVEN = "秀英桂兰建国志强玉梅海燕永红德胜淑珍晓东俊杰丽�
 OTHER_ADDRESS_CODES = ["140602", "140603", "140681", "140622", "140623", "140105", "140106", "140202", "140702"]
 
 
+def benchmarks_section_write(section: str, *, start: str, end: str) -> None:
+    """Put a benchmark's own section of BENCHMARKS.md, between its markers `start` and `end`, in place of the one the
+    last run wrote, or at the end of the file; the rest of the file is kept."""
+    path = ROOT / "BENCHMARKS.md"
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    if start in text:
+        text = re.sub(re.escape(start) + ".*?" + re.escape(end), lambda _: section, text, flags=re.S)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
 def benchmarks_write(report: str) -> None:
     """Rewrite BENCHMARKS.md with this run, keeping in their order the sections the other benchmarks wrote there
     between their markers (`<!-- load test -->` … `<!-- /load test -->` of bench/load.py, the exchange feeds', the
