@@ -236,7 +236,7 @@ def section_write(results: dict) -> str:
         for name, key in (("first", "first_seconds"), ("second (same date, nothing changed)", "second_seconds"))
     )
     load = results.get("load_average")
-    load_note = f" The machine's load average (1 minute) when the job started: {load:.1f}." if load is not None else ""
+    load_note = "" if load is None else f"\n\nThe machine's load average (1 minute) when the job started: {load:.1f}."
     extrapolated = ""
     if not full:
         factor = FULL_ENROLLMENTS / w["enrollments"]
