@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -39,11 +39,21 @@ PAPERS = ("a4", "ticket")
 def day_close_check(*, actor: User, date: datetime.date, field: str) -> None:
     """Refuse a money record of `actor` dated on a day they have closed (日结), on `field`.
 
-    The clerk's row is locked first, as clerk_day_close locks it, so that a payment and the close of its day cannot
-    pass each other: the payment is either in the day's totals or refused."""
-    User.objects.select_for_update().filter(pk=actor.pk).first()
+    The clerk's row is locked first, so that a payment and the close of its day cannot pass each other: the payment
+    is either in the day's totals or refused. A payment takes a shared lock (FOR KEY SHARE on PostgreSQL), which
+    clerk_day_close's FOR UPDATE waits for and which waits for it, while the clerk's other payments share it and run
+    at once; SQLite locks the whole database for a write anyway."""
+    _clerk_lock_shared(actor)
     if ClerkDayClose.objects.filter(clerk=actor, date=date).exists():
         raise ValidationError({field: f"{date.year}年{date.month}月{date.day}日已日结，不能再录入当日的收付记录。"})
+
+
+def _clerk_lock_shared(actor: User) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM {User._meta.db_table} WHERE id = %s FOR KEY SHARE", [actor.pk])
+    else:
+        User.objects.select_for_update().filter(pk=actor.pk).first()
 
 
 def _is_window_movement(enrollment: Enrollment, kind: str) -> bool:
