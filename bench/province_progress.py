@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-from bench.run import benchmarks_section_write, log, machine, setup_django, sql  # noqa: E402
+from bench.run import ENROLLMENT_INSERT, benchmarks_section_write, log, machine, setup_django, sql  # noqa: E402
 
 FULL_ENROLLMENTS = 26_000_000
 YEAR = 2026
@@ -52,15 +52,9 @@ CROSS JOIN LATERAL (SELECT (%(villages)s::text[])[1 + d.b %% %(count)s] AS villa
          ELSE make_date(1930, 1, 1) + (d.b %% 34700)::int END AS born) v
 """
 
-ENROLLMENTS_SQL = """
-INSERT INTO enrollment_enrollment (
-    resident_id, insurance_year, status, payment_date, channel, payer_id_number, payer_relation, accident_topup,
-    special_status, special_date, back_paid_years, projected, contribution_standard, in_collection_period, continuous,
-    break_years, individual_due, subsidy_amount, subsidy_category, back_payment_due, waiting_fixed_months,
-    waiting_variable_months, waiting_repaired_months, waiting_total_months, benefit_start, benefit_end,
-    counts_as_enrolled_year, cap_base, cap_continuity_bonus, cap_zero_claim_bonus, cap_break_penalty, cap_effective,
-    explanation, policy_versions, recorded_by_id, created_at, refund_reason, refund_date, void_reason, exit_kind,
-    enrolling_county_id, enrollment_basis, basis_document_no, basis_valid_from, basis_valid_to)
+ENROLLMENTS_SQL = (
+    ENROLLMENT_INSERT
+    + """\
 SELECT r.id, %(year)s, CASE WHEN refunded THEN 'refunded' ELSE 'active' END, paid,
     CASE WHEN h.draw %% 10 < 8 THEN 'tax' ELSE 'window' END, '', '', NULL,
     CASE WHEN newborn THEN 'newborn' ELSE '' END, CASE WHEN newborn THEN r.birth_date END, 0, false,
@@ -82,6 +76,7 @@ CROSS JOIN LATERAL (
                 ELSE make_date(%(year)s - 1, 9, 1) + (h.draw %% 150)::int END AS paid) p
 WHERE r.id BETWEEN %(low)s AND %(high)s
 """
+)
 
 
 def scratch_database_check() -> None:

@@ -365,7 +365,8 @@ def registry_truncate() -> None:
 
 # --- 3. Enrollment histories and the progress job ---------------------------------------------------------------
 
-ENROLLMENTS_SQL = """
+# Every NOT NULL column of the enrollments, for the benchmarks that write them set-based in SQL.
+ENROLLMENT_INSERT = """
 INSERT INTO enrollment_enrollment (
     resident_id, insurance_year, status, payment_date, channel, payer_id_number, payer_relation, accident_topup,
     special_status, special_date, back_paid_years, projected, contribution_standard, in_collection_period, continuous,
@@ -374,6 +375,11 @@ INSERT INTO enrollment_enrollment (
     counts_as_enrolled_year, cap_base, cap_continuity_bonus, cap_zero_claim_bonus, cap_break_penalty, cap_effective,
     explanation, policy_versions, recorded_by_id, created_at, refund_reason, refund_date, void_reason, exit_kind,
     enrolling_county_id, enrollment_basis, basis_document_no, basis_valid_from, basis_valid_to)
+"""
+
+ENROLLMENTS_SQL = (
+    ENROLLMENT_INSERT
+    + """\
 SELECT r.id, y.year, CASE WHEN refunded THEN 'refunded' ELSE 'active' END, paid,
     CASE WHEN h.draw %% 10 < 8 THEN 'tax' ELSE 'window' END, '', '', NULL,
     CASE WHEN newborn THEN 'newborn' ELSE '' END, CASE WHEN newborn THEN r.birth_date END, 0, false,
@@ -402,6 +408,7 @@ CROSS JOIN LATERAL (
 WHERE r.id BETWEEN %(low)s AND %(high)s AND h.draw %% 1000 < %(keep)s
 ORDER BY r.id, y.year
 """
+)
 
 
 def enrollments_generate(target: int, user_id: int) -> dict:
