@@ -3,22 +3,9 @@ django-celery-beat (`enrollment.partitions_ensure`; nothing to do on SQLite)."""
 
 from django.db import migrations
 
+from core.schedules import periodic_task_operation
+
 TASK_NAME = "参保记录分区：每日建立本年度及以后两个年度的分区"
-
-
-def schedule(apps, schema_editor):
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    crontab, _ = CrontabSchedule.objects.get_or_create(
-        minute="30", hour="1", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Asia/Shanghai"
-    )
-    PeriodicTask.objects.update_or_create(
-        name=TASK_NAME, defaults={"task": "enrollment.partitions_ensure", "crontab": crontab, "enabled": True}
-    )
-
-
-def unschedule(apps, schema_editor):
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name=TASK_NAME).delete()
 
 
 class Migration(migrations.Migration):
@@ -27,4 +14,8 @@ class Migration(migrations.Migration):
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
-    operations = [migrations.RunPython(schedule, unschedule)]
+    operations = [
+        periodic_task_operation(
+            name=TASK_NAME, task="enrollment.partitions_ensure", crontab={"minute": "30", "hour": "1"}
+        )
+    ]

@@ -3,22 +3,9 @@ editable schedule."""
 
 from django.db import migrations
 
+from core.schedules import periodic_task_operation
+
 TASK_NAME = "动员参保：每年9月1日为下一年度集中征缴发送提醒"
-
-
-def schedule(apps, schema_editor):
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    crontab, _ = CrontabSchedule.objects.get_or_create(
-        minute="0", hour="9", day_of_week="*", day_of_month="1", month_of_year="9", timezone="Asia/Shanghai"
-    )
-    PeriodicTask.objects.update_or_create(
-        name=TASK_NAME, defaults={"task": "outreach.september_campaigns", "crontab": crontab, "enabled": True}
-    )
-
-
-def unschedule(apps, schema_editor):
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name=TASK_NAME).delete()
 
 
 class Migration(migrations.Migration):
@@ -27,4 +14,10 @@ class Migration(migrations.Migration):
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
-    operations = [migrations.RunPython(schedule, unschedule)]
+    operations = [
+        periodic_task_operation(
+            name=TASK_NAME,
+            task="outreach.september_campaigns",
+            crontab={"minute": "0", "hour": "9", "day_of_month": "1", "month_of_year": "9"},
+        )
+    ]
