@@ -4,7 +4,9 @@ updates) the schedule, the backward step removes it."""
 
 from collections.abc import Mapping
 
+from django.apps.registry import Apps
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 CRONTAB_FIELDS = ("minute", "hour", "day_of_week", "day_of_month", "month_of_year")
 SCHEDULE_TIMEZONE = "Asia/Shanghai"
@@ -18,7 +20,7 @@ def periodic_task_operation(
     if (crontab is None) == (every_minutes is None):
         raise ValueError("a periodic task runs by a crontab or by an interval, one of the two")
 
-    def schedule(apps, schema_editor) -> None:
+    def schedule(apps: Apps, schema_editor: BaseDatabaseSchemaEditor | None) -> None:
         PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
         when: dict[str, object]
         if crontab is not None:
@@ -30,7 +32,7 @@ def periodic_task_operation(
             when = {"interval": IntervalSchedule.objects.get_or_create(every=every_minutes, period="minutes")[0]}
         PeriodicTask.objects.update_or_create(name=name, defaults={"task": task, "enabled": True, **when})
 
-    def unschedule(apps, schema_editor) -> None:
+    def unschedule(apps: Apps, schema_editor: BaseDatabaseSchemaEditor | None) -> None:
         apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name=name).delete()
 
     return migrations.RunPython(schedule, unschedule)
