@@ -232,17 +232,36 @@ JOB_FAILED_MESSAGE = "后台任务出错：{error}"
 
 class ProgressReporter:
     """How a job's work tells how far it is: written on the job's row at once, so the page polling the row follows
-    it. Called inside a transaction of the work, the count commits with what it counts."""
+    it. Called inside a transaction of the work, the count commits with what it counts.
+
+    Work that holds one transaction open for long (a streamed bulk load) cannot write its row: the row would stay
+    locked, and the heartbeat, which writes the same row, would stop. It calls `report_by_heartbeat` instead: the
+    heartbeat's thread, on its own connection, writes the latest count while the job still has `status`."""
 
     def __init__(self, job: Job) -> None:
         self.job = job
+        self._pending: tuple[str, dict[str, object]] | None = None
+        self._pending_lock = threading.Lock()
 
     def report(self, *, done: int, total: int | None = None) -> None:
+        job_update(job=self.job, **self._values(done=done, total=total))
+
+    def report_by_heartbeat(self, *, status: str, done: int, total: int | None = None) -> None:
+        with self._pending_lock:
+            self._pending = (status, self._values(done=done, total=total))
+
+    def pending_take(self) -> tuple[str, dict[str, object]] | None:
+        """The count `report_by_heartbeat` left, once (the heartbeat's thread writes it)."""
+        with self._pending_lock:
+            pending, self._pending = self._pending, None
+        return pending
+
+    def _values(self, *, done: int, total: int | None) -> dict[str, object]:
         done_field, total_field = self.job.progress_fields
         values: dict[str, object] = {done_field: done}
         if total is not None:
             values[total_field] = total
-        job_update(job=self.job, **values)
+        return values
 
 
 def job_update(*, job: Job, **values: object) -> None:
@@ -282,8 +301,9 @@ def job_run(
         job.refresh_from_db()
         if job.status in RESTING_STATUSES:
             return job  # done (or checked) by the worker whose lock this was
-        with job_heartbeat(beat=lambda: _heartbeat_record(job_model, job_id)):
-            _work_run(job, work)
+        progress = ProgressReporter(job)
+        with job_heartbeat(beat=lambda: _heartbeat_record(job_model, job_id, progress.pending_take())):
+            _work_run(job, work, progress)
     job.refresh_from_db()
     return job
 
@@ -295,7 +315,7 @@ def job_failure_message(error: Exception) -> str:
     return JOB_FAILED_MESSAGE.format(error=str(error) or type(error).__name__)
 
 
-def _work_run(job: JobT, work: Callable[[JobT, ProgressReporter], None]) -> None:
+def _work_run(job: JobT, work: Callable[[JobT, ProgressReporter], None], progress: ProgressReporter) -> None:
     job_update(
         job=job,
         status=job.started_status,
@@ -305,7 +325,7 @@ def _work_run(job: JobT, work: Callable[[JobT, ProgressReporter], None]) -> None
         **job.run_start_values,
     )
     try:
-        work(job, ProgressReporter(job))
+        work(job, progress)
     except Exception as error:
         job_update(
             job=job, status=JobStatus.FAILED, error_message=job_failure_message(error), finished_at=timezone.now()
@@ -322,5 +342,10 @@ def _heartbeat_read(job_model: type[Job], job_id: int) -> datetime.datetime | No
     return heartbeat_at
 
 
-def _heartbeat_record(job_model: type[Job], job_id: int) -> None:
-    job_model._default_manager.filter(pk=job_id).update(heartbeat_at=timezone.now())
+def _heartbeat_record(job_model: type[Job], job_id: int, progress: tuple[str, dict[str, object]] | None) -> None:
+    jobs = job_model._default_manager.filter(pk=job_id)
+    jobs.update(heartbeat_at=timezone.now())
+    if progress is not None:
+        # only while the job is still in the status of the count: never over the count of the job's last write
+        status, values = progress
+        jobs.filter(status=status).update(**values)

@@ -9,7 +9,7 @@ import time
 import psycopg
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 
@@ -189,3 +189,48 @@ def test_every_job_shows_its_own_word_for_running_and_interrupted_once_its_worke
     # and a job still waiting for a worker is not interrupted, however old
     waiting = ExportJob.objects.create(kind=ExportKind.RESIDENT_ROSTER, requested_by=clerk, **silent)
     assert (waiting.status, waiting.status_label, waiting.interrupted) == (JobStatus.PENDING, "排队中", False)
+
+
+def _levels_done_seen_by_another_connection(job_id: int) -> int:
+    seen: list[int] = []
+
+    def read() -> None:
+        try:
+            seen.append(ProgressJob.objects.values_list("levels_done", flat=True).get(pk=job_id))
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    thread.join()
+    return seen[0]
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the page reads what is committed
+@override_settings(JOB_HEARTBEAT_STALE_SECONDS=1.2)  # a beat every 0.2 s
+def test_a_count_reported_inside_a_long_transaction_is_written_by_the_heartbeat_never_over_the_last_write():
+    # given a job whose work holds one transaction open while it counts
+    job = progress_job()
+    seen_while_working: list[int] = []
+
+    def work(job: ProgressJob, progress: ProgressReporter) -> None:
+        with transaction.atomic():
+            ProgressJob.objects.select_for_update().filter(year=1990).exists()  # the transaction has begun
+            progress.report_by_heartbeat(status=JobStatus.RUNNING, done=2, total=4)
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline and not seen_while_working:
+                if _levels_done_seen_by_another_connection(job.pk) == 2:
+                    seen_while_working.append(2)
+                time.sleep(0.05)
+            # a count left for the heartbeat just before the job's last write, which holds the row till the commit
+            progress.report_by_heartbeat(status=JobStatus.RUNNING, done=3, total=4)
+            job_update(job=job, status=JobStatus.SUCCEEDED, levels_done=4, finished_at=timezone.now())
+            time.sleep(0.5)  # beats come while the row is held
+
+    # when
+    job_run(job_model=ProgressJob, job_id=job.pk, work=work)
+    # then the page saw the count while the work ran, and the last write stands
+    job.refresh_from_db()
+    assert seen_while_working == [2]
+    assert (job.status, job.levels_done, job.levels_total) == (JobStatus.SUCCEEDED, 4, 4)
