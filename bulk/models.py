@@ -80,6 +80,12 @@ class BulkImportJob(Job):
         return f"{self.get_kind_display()} #{self.pk}"
 
     @property
+    def loading_while_reading(self) -> bool:
+        """Written as it is read (a confirmed file loaded block by block, bulk.services): no row counts as checked
+        until the whole file has been, so the rows read so far are what the page shows."""
+        return self.status == JobStatus.LOADING and self.rows_valid == 0
+
+    @property
     def awaiting_confirmation(self) -> bool:
         return self.status in AWAITING_CONFIRMATION_STATUSES
 
@@ -90,10 +96,10 @@ class BulkImportJob(Job):
 
     @property
     def percent_done(self) -> int:
-        """Validation is the long part the bar follows; writing is shown by the status."""
+        """Reading the file is the long part the bar follows; a write after the check is shown by the status."""
         if self.status == JobStatus.SUCCEEDED:
             return 100
-        if self.status == JobStatus.LOADING:
+        if self.status == JobStatus.LOADING and not self.loading_while_reading:
             return 99
         return min(99, self.rows_done * 100 // self.rows_total) if self.rows_total else 0
 

@@ -39,6 +39,11 @@ class BulkLoader:
     # For a kind whose columns or checks depend on the job's parameters (an identity list's department and date):
     # the loader of one job. A ValidationError it raises refuses the job.
     for_job: Callable[["BulkLoader", BulkImportJob], "BulkLoader"] | None = None
+    # Whether the file may be loaded block by block as it is read, `checks` running once on the whole file after the
+    # last block (bulk.services, PostgreSQL, a confirmed file): true when a row's load depends on no other row of the
+    # file, and a row that `checks` refuse is either left untouched by `load` or makes it fail, so that `checks` run
+    # after the load refuse what they would have refused before it. The whole transaction is then rolled back.
+    loads_in_blocks: bool = False
     # The upload form's own fields of the kind, by name (an identity list's department and date), shown for this kind
     # only; their values are the job's parameters.
     form_fields: Callable[[], dict[str, forms.Field]] | None = None

@@ -6,7 +6,10 @@ TEMP table by COPY (PostgreSQL) or executemany (SQLite); the checks that need th
 set-based SQL on the stage. A file with any bad row is refused: the registry is not touched, and the clerk gets the
 report of the bad rows with their reasons. A clean file is then loaded from the stage in one transaction: on
 PostgreSQL by set-based statements per kind, on SQLite by batched bulk_create. The file is read and its rows checked
-in a second process (bulk.reading) while this one stages the blocks it sends, so both cores work. Memory stays flat:
+in a second process (bulk.reading) while this one stages the blocks it sends, so both cores work. On PostgreSQL a
+confirmed file of a kind whose rows load independently (BulkLoader.loads_in_blocks: the registry) is loaded while it
+is read, each block checked and written as it comes, in one transaction that any refusal rolls back
+(`_import_streamed`); the database then writes while the file is still being read. Memory stays flat:
 rows go from the reader to the stage in blocks, and the report is read back from the stage through a server-side
 cursor.
 
@@ -28,7 +31,7 @@ from typing import Any, BinaryIO
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -228,6 +231,8 @@ def _import(
     started = time.monotonic()
     if spec.for_job is not None:
         spec = spec.for_job(spec, job)
+    if _streamed_load_applies(job, spec) and _import_streamed(job, spec, stage, progress, confirmed_counts):
+        return
     with job.file.open("rb") as stored:
         stream = getattr(stored, "file", stored)
         rows_read = _stage_file(job, spec, stage, stream, progress)
@@ -253,6 +258,14 @@ def _import(
         return
     if job.confirmed_at is None:
         job_update(job=job, status=JobStatus.CHECKED, checked_at=timezone.now())
+        logger.info(
+            "bulk import #%s (%s, %s rows): read and staged %.2f s, checked %.2f s, waiting for confirmation",
+            job.pk,
+            job.kind,
+            rows_read,
+            staged - started,
+            checked - staged,
+        )
         return
     if confirmed_counts is not None and confirmed_counts != _checked_counts(job):
         job_update(
@@ -294,7 +307,18 @@ def _stage_file(
     """Pass over the file: every data row checked (in a second process, bulk.reading) and written to the stage, a
     block at a time. Returns the number of data rows."""
     done = 0
-    for encoded, count, fraction in blocks_from_second_process(
+    for encoded, count, fraction in _file_blocks(job, spec, stage, stream):
+        stage.write_encoded(encoded)
+        done += count
+        progress.report(done=done, total=_total_estimate(done, fraction))
+    return done
+
+
+def _file_blocks(
+    job: BulkImportJob, spec: BulkLoader, stage: Stage, stream: BinaryIO
+) -> Iterator[tuple[Any, int, float]]:
+    """The file's data rows checked by the kind's row check, in blocks encoded for `stage` (bulk.reading)."""
+    return blocks_from_second_process(
         stream,
         file_name=job.file_name,
         stage=stage,
@@ -302,11 +326,88 @@ def _stage_file(
         row_check=spec.row_check,
         context=spec.row_context(job.county),
         header_find=_header,
-    ):
-        stage.write_encoded(encoded)
-        done += count
-        progress.report(done=done, total=int(done / fraction) if fraction else done)
-    return done
+    )
+
+
+def _total_estimate(done: int, fraction_read: float) -> int:
+    return int(done / fraction_read) if fraction_read else done
+
+
+class _StreamedLoadAbandoned(Exception):
+    """The file does not load as it is: the streamed load's transaction is rolled back and the file checked in full."""
+
+
+def _streamed_load_applies(job: BulkImportJob, spec: BulkLoader) -> bool:
+    return spec.loads_in_blocks and job.confirmed_at is not None and connection.vendor == "postgresql"
+
+
+def _import_streamed(
+    job: BulkImportJob,
+    spec: BulkLoader,
+    stage: Stage,
+    progress: ProgressReporter,
+    confirmed_counts: tuple[int, int, int, int] | None,
+) -> bool:
+    """Load a confirmed file while it is read: each block the reading process sends, its rows checked there, is
+    staged and loaded at once, in one transaction under the county lock, so the database writes one block while the
+    next is read and checked. The kind's set-based checks then run once on the whole stage: a row they refuse was
+    left untouched by the load or made it fail (BulkLoader.loads_in_blocks). A bad row, a refused or skipped one, or
+    counts other than those the clerk confirmed roll the whole transaction back: nothing is written, and False tells
+    the caller to check the file in full, which refuses it with its report or asks for a new confirmation as before.
+    True when the file is loaded.
+
+    The job's row is not written inside the transaction (the heartbeat writes the same row): the count of rows read
+    goes by the heartbeat (`report_by_heartbeat`)."""
+    block = Stage(job_id=job.pk, columns=spec.stage_columns, role="block")
+    block.create()
+    job_update(job=job, status=JobStatus.LOADING)
+    started = time.monotonic()
+    now = timezone.now()
+    rows_read = created = updated = 0
+    try:
+        with transaction.atomic(), job.file.open("rb") as stored:
+            _county_lock(job)
+            _work_memory()
+            for encoded, count, fraction in _file_blocks(job, spec, stage, getattr(stored, "file", stored)):
+                block.clear()
+                block.write_encoded(encoded)
+                stage.append_from(block)
+                if not block.all_rows_good():  # a row the row check refused
+                    raise _StreamedLoadAbandoned
+                block_created, block_updated = spec.load(block, job, now)
+                created, updated, rows_read = created + block_created, updated + block_updated, rows_read + count
+                progress.report_by_heartbeat(
+                    status=JobStatus.LOADING, done=rows_read, total=_total_estimate(rows_read, fraction)
+                )
+            stage.analyze()
+            spec.checks(stage, county_code=job.county_id)
+            if rows_read == 0 or not stage.all_rows_good():
+                raise _StreamedLoadAbandoned
+            if confirmed_counts is not None and confirmed_counts != (rows_read, rows_read, 0, 0):
+                raise _StreamedLoadAbandoned
+            job_update(
+                job=job,
+                status=JobStatus.SUCCEEDED,
+                rows_total=rows_read,
+                rows_done=rows_read,
+                rows_valid=rows_read,
+                rows_created=created,
+                rows_updated=updated,
+                finished_at=timezone.now(),
+            )
+    except (_StreamedLoadAbandoned, IntegrityError):  # IntegrityError: a new person twice in the file
+        job_update(job=job, status=job.started_status, **RUN_START_VALUES)
+        return False
+    finally:
+        block.drop()
+    logger.info(
+        "bulk import #%s (%s, %s rows): read, checked and loaded together %.2f s",
+        job.pk,
+        job.kind,
+        rows_read,
+        time.monotonic() - started,
+    )
+    return True
 
 
 def _header(rows: Iterator[tuple[int, Sequence[object]]], columns: Sequence[Column]) -> dict[str, int]:

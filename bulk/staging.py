@@ -42,10 +42,11 @@ def money_column(name: str) -> StageColumn:
 
 
 class Stage:
-    """The TEMP table `bulk_stage_<job id>` on the default connection."""
+    """The TEMP table `bulk_<role>_<job id>` on the default connection: the job's stage, or another table of the same
+    columns (a block of a streamed load)."""
 
-    def __init__(self, *, job_id: int, columns: Sequence[StageColumn]) -> None:
-        self.name = f"bulk_stage_{int(job_id)}"
+    def __init__(self, *, job_id: int, columns: Sequence[StageColumn], role: str = "stage") -> None:
+        self.name = f"bulk_{role}_{int(job_id)}"
         self.columns = tuple(columns)
         self.postgresql = connection.vendor == "postgresql"
         self.written_names = ("line", "outcome", "problem", "raw", *(column.name for column in self.columns))
@@ -88,6 +89,25 @@ class Stage:
             else:
                 placeholders = ", ".join(["%s"] * len(self.written_names))
                 cursor.executemany(f"INSERT INTO {self.name} ({names}) VALUES ({placeholders})", encoded)
+
+    def clear(self) -> None:
+        """Empty the table. On PostgreSQL by TRUNCATE: a DELETE would leave the rows dead in the table (nothing
+        vacuums a TEMP table), and every later statement would scan them again."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"{'TRUNCATE' if self.postgresql else 'DELETE FROM'} {self.name}")
+
+    def append_from(self, other: "Stage") -> None:
+        """Every row of `other`, a table of the same columns, added to this one."""
+        names = ", ".join(self.written_names)
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {self.name} ({names}) SELECT {names} FROM {other.name}")
+
+    def all_rows_good(self) -> bool:
+        """No row refused or skipped, by the row check or a set-based check."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {self.name} WHERE outcome IS NOT NULL)")
+            (good,) = cursor.fetchone()
+        return bool(good)
 
     def analyze(self) -> None:
         if self.postgresql:

@@ -70,6 +70,21 @@ def test_a_running_job_is_polled(client, clerk):
     assert 'style="width: 25%"' in partial
 
 
+def test_a_file_written_as_it_is_read_shows_the_rows_read_so_far(client, clerk):
+    # given a confirmed file being loaded block by block: no row counts as checked until the whole file has been
+    client.force_login(clerk)
+    job = BulkImportJob.objects.create(
+        kind="resident_registry", county_id="140621", file_name="a.csv", requested_by=clerk, status="loading",
+        rows_done=30_000, rows_total=120_000,
+    )  # fmt: skip
+    # when
+    partial = client.get(f"/bulk/{job.pk}/", headers={"HX-Request": "true"}).content.decode()
+    # then
+    assert "（已校验并写入 30000 行，约 120000 行；整个文件无误后一并生效，有错则一行也不写入）" in partial
+    assert "正在一次性写入数据库" not in partial
+    assert 'style="width: 25%"' in partial
+
+
 def test_the_report_of_a_refused_file_is_downloaded(client, clerk, django_capture_on_commit_callbacks):
     # given
     rows = resident_rows(5)

@@ -239,8 +239,12 @@ def test_an_excel_number_for_an_id_is_explained(clerk, django_capture_on_commit_
 
 
 @pytest.mark.postgresql
-def test_on_postgresql_rows_are_staged_by_copy_and_the_stage_is_dropped(
-    clerk, django_capture_on_commit_callbacks, monkeypatch
+@pytest.mark.parametrize(
+    ("confirm", "copied_into"),
+    [(False, "stage"), (True, "block")],  # checked only: staged; confirmed: each block copied, then loaded
+)
+def test_on_postgresql_rows_are_written_by_copy_and_the_temporary_tables_are_dropped(
+    clerk, django_capture_on_commit_callbacks, monkeypatch, confirm, copied_into
 ):
     # given a spy on psycopg's COPY
     import psycopg
@@ -254,17 +258,20 @@ def test_on_postgresql_rows_are_staged_by_copy_and_the_stage_is_dropped(
 
     monkeypatch.setattr(psycopg.Cursor, "copy", spy)
     # when
-    job = run_import(django_capture_on_commit_callbacks, actor=clerk, upload=csv_file(resident_rows(15)))
+    job = run_import(
+        django_capture_on_commit_callbacks, actor=clerk, upload=csv_file(resident_rows(15)), confirm=confirm
+    )
     # then
-    assert job.status == JobStatus.SUCCEEDED
+    assert job.status == (JobStatus.SUCCEEDED if confirm else JobStatus.CHECKED)
     assert statements == [
-        f"COPY bulk_stage_{job.pk} (line, outcome, problem, raw, id_number, name, household_division_id, phone, "
-        "residence_division_id, gender, birth_date) FROM STDIN"
+        f"COPY bulk_{copied_into}_{job.pk} (line, outcome, problem, raw, id_number, name, household_division_id, "
+        "phone, residence_division_id, gender, birth_date) FROM STDIN"
     ]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT to_regclass(%s)", [f"pg_temp.bulk_stage_{job.pk}"])
-        assert cursor.fetchone() == (None,)
-    assert Resident.objects.count() == 15
+        for table in (f"bulk_stage_{job.pk}", f"bulk_block_{job.pk}"):
+            cursor.execute("SELECT to_regclass(%s)", [f"pg_temp.{table}"])
+            assert cursor.fetchone() == (None,)
+    assert Resident.objects.count() == (15 if confirm else 0)
 
 
 def test_a_persons_history_says_who_changed_them_when_and_from_what_after_an_import_and_a_changing_reimport(

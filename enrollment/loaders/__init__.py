@@ -63,6 +63,10 @@ RESIDENT_REGISTRY_LOADER = BulkLoader(
         stage, job_id=job.pk, county_code=job.county_id, actor=job.requested_by, now=now
     ),
     row_context=_resident_context,
+    # A person's row is written from that row alone. A person registered in another county is left untouched by the
+    # load (its scope), and a new person twice in the file breaks the unique ID number; the checks run after the load
+    # find both, and a registered person twice.
+    loads_in_blocks=True,
     template_notes=(
         "身份证号、姓名、户籍地代码必填；户籍地代码、居住地代码为本县（区）乡镇或村（社区）的区划代码（9位或12位）。",
         "已登记的身份证号更新姓名、户籍地、居住地和联系电话；联系电话、居住地留空则保留原值。",

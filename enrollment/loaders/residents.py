@@ -128,51 +128,44 @@ def resident_load(
 def _load_postgresql(
     stage: Stage, *, job_id: int, county_code: str, actor: User, now: datetime.datetime
 ) -> tuple[int, int]:
-    """Two set-based statements, each writing the history of its rows from what it returns: an UPDATE … FROM the
-    stage of the people already registered whose data differ (one join, not one conflict per row), then an INSERT …
-    SELECT of the people not yet registered, in ID-number order so that the unique index grows in order. A person
-    registered by a window between the two is refused by the unique index, and the whole load with it."""
+    """One set-based upsert in ID-number order (so that the unique index grows in order), writing the history of
+    what it wrote from what it returns: a new person is inserted ('+'); a registered person of the county whose data
+    differ is updated ('~'); anyone else (unchanged, or registered in another county) is left untouched. Each row
+    costs one look-up of the unique index, and a person registered by a window meanwhile is updated like any
+    other. A person twice in the stage (a block of a file loaded as it is read, whose checks come after the load) is
+    written once, from the first row, as one statement may write a row only once."""
     resident_table = Resident._meta.db_table
     history_table = Resident.history.model._meta.db_table
     columns = ", ".join(history_columns(Resident))
-    history = f"""
-        INSERT INTO {history_table} ({columns}, history_date, history_change_reason, history_type, history_user_id)
-        SELECT {columns}, %(now)s, %(reason)s, %(type)s, %(user)s FROM written
-    """
-    update = f"""
+    upsert = f"""
         WITH written AS (
-            UPDATE {resident_table} AS r SET
-                name = s.name,
-                phone = COALESCE(NULLIF(s.phone, ''), r.phone),
-                household_division_id = s.household_division_id,
-                residence_division_id = COALESCE(s.residence_division_id, r.residence_division_id),
-                updated_at = %(now)s
-            FROM {stage.name} s
-            WHERE s.outcome IS NULL AND r.id_number = s.id_number
-              AND (r.household_division_id LIKE %(scope)s OR r.residence_division_id LIKE %(scope)s)
-              AND (r.name, r.phone, r.household_division_id, r.residence_division_id) IS DISTINCT FROM (
-                    s.name,
-                    COALESCE(NULLIF(s.phone, ''), r.phone),
-                    s.household_division_id,
-                    COALESCE(s.residence_division_id, r.residence_division_id))
-            RETURNING r.*
-        ), history AS ({history})
-        SELECT COUNT(*) FROM written
-    """
-    insert = f"""
-        WITH written AS (
-            INSERT INTO {resident_table} (
+            INSERT INTO {resident_table} AS r (
                 id_number, id_number_is_placeholder, name, gender, birth_date, phone,
                 household_division_id, residence_division_id, status, created_at, updated_at)
-            SELECT s.id_number, false, s.name, s.gender, s.birth_date, s.phone,
+            SELECT DISTINCT ON (s.id_number) s.id_number, false, s.name, s.gender, s.birth_date, s.phone,
                 s.household_division_id, s.residence_division_id, %(status)s, %(now)s, %(now)s
             FROM {stage.name} s
             WHERE s.outcome IS NULL
-              AND NOT EXISTS (SELECT 1 FROM {resident_table} x WHERE x.id_number = s.id_number)
-            ORDER BY s.id_number
-            RETURNING *
-        ), history AS ({history})
-        SELECT COUNT(*) FROM written
+            ORDER BY s.id_number, s.line
+            ON CONFLICT (id_number) DO UPDATE SET
+                name = excluded.name,
+                phone = COALESCE(NULLIF(excluded.phone, ''), r.phone),
+                household_division_id = excluded.household_division_id,
+                residence_division_id = COALESCE(excluded.residence_division_id, r.residence_division_id),
+                updated_at = %(now)s
+            WHERE (r.household_division_id LIKE %(scope)s OR r.residence_division_id LIKE %(scope)s)
+              AND (r.name, r.phone, r.household_division_id, r.residence_division_id) IS DISTINCT FROM (
+                    excluded.name,
+                    COALESCE(NULLIF(excluded.phone, ''), r.phone),
+                    excluded.household_division_id,
+                    COALESCE(excluded.residence_division_id, r.residence_division_id))
+            RETURNING r.*, r.created_at = %(now)s AS created
+        ), history AS (
+            INSERT INTO {history_table} (
+                {columns}, history_date, history_change_reason, history_type, history_user_id)
+            SELECT {columns}, %(now)s, %(reason)s, CASE WHEN created THEN '+' ELSE '~' END, %(user)s FROM written
+        )
+        SELECT COUNT(*) FILTER (WHERE created), COUNT(*) FILTER (WHERE NOT created) FROM written
     """
     params: dict[str, Any] = {
         "status": ResidentStatus.NORMAL,
@@ -182,10 +175,8 @@ def _load_postgresql(
         "user": actor.pk,
     }
     with connection.cursor() as cursor:
-        cursor.execute(update, {**params, "type": "~"})
-        (updated,) = cursor.fetchone()
-        cursor.execute(insert, {**params, "type": "+"})
-        (created,) = cursor.fetchone()
+        cursor.execute(upsert, params)
+        created, updated = cursor.fetchone()
     return created, updated
 
 
