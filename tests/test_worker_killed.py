@@ -281,7 +281,8 @@ def finished(job_id: int) -> ProgressJob | None:
 
 
 def task_log(log: str, event: str) -> list[str]:
-    """The ids of the progress tasks the worker's log says were received, or succeeded, in order."""
+    """The ids of the progress tasks the worker's log says were received, or succeeded, in order. The job's row is
+    finished inside the task; the worker logs the task's success after it returns, a moment later."""
     return re.findall(rf"Task targets\.progress_job_run\[([0-9a-f-]+)\] {event}", log)
 
 
@@ -326,6 +327,7 @@ def test_a_killed_pool_child_gets_its_job_back_and_the_rerun_stores_exactly_a_cl
     assert_whole_levels_stored(at_kill, clean_run)
     wait_for(lambda: finished(job.pk), what="任务结束", worker=worker)
     assert_done_once_like_a_clean_run(job.pk, clean_run, at_kill)
+    wait_for(lambda: task_log(worker.log(), "succeeded"), what="任务成功的日志", worker=worker)
     log = worker.log()
     assert f"Process 'ForkPoolWorker-1' pid:{child} exited with 'signal 9 (SIGKILL)'" in log
     [task_id] = set(task_log(log, "received"))
@@ -347,6 +349,7 @@ def test_a_whole_worker_killed_gives_its_job_to_the_next_worker_after_the_visibi
     second = workers(queue, level_pause=0, visibility_timeout=VISIBILITY_TIMEOUT_SECONDS)
     wait_for(lambda: finished(job.pk), what="任务结束", worker=second)
     assert_done_once_like_a_clean_run(job.pk, clean_run, at_kill)
+    wait_for(lambda: task_log(second.log(), "succeeded"), what="任务成功的日志", worker=second)
     [task_id] = task_log(first.log(), "received")
     assert task_log(first.log(), "succeeded") == []
     assert (task_log(second.log(), "received"), task_log(second.log(), "succeeded")) == ([task_id], [task_id])
