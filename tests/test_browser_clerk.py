@@ -86,6 +86,7 @@ def test_window_names_a_paid_year_as_it_is_typed_and_withdraws_a_stale_confirm_b
     log_in(page, live_server.url, "clerk", password=DEMO_PASSWORD)
     # when 2026 is typed for the first person
     page.goto(f"{live_server.url}/window/residents/{paid.pk}/")
+    expect(page.get_by_label("保险年度")).to_be_focused()  # typing before autofocus lands loses the keys
     page.keyboard.press("Control+A")
     page.keyboard.type("2026")
     # then it is named at once, and Enter answers with the refusal and no confirm button
