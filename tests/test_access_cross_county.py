@@ -46,7 +46,8 @@ from tests.access_fixtures import (
     world_build,
 )
 from tests.factories import xlsx_bytes
-from tests.test_access_matrix import PROJECT_APPS, allowed, api_route, body_text, row_counts
+from tests.row_counts import row_counts
+from tests.test_access_matrix import PROJECT_APPS, allowed, api_route, body_text
 
 D = datetime.date
 SHANYIN = "140621"
@@ -364,13 +365,13 @@ def _send(cross: CrossWorld, case: CrossCase, user: User) -> CrossAnswer:
             client.force_login(user)
         url = reverse(case.url_name, kwargs=case.kwargs(cross))
         data = case.data(cross)
-        counts_before, rows_before = row_counts(), _model_rows()
+        counts_before, rows_before = row_counts(PROJECT_APPS), _model_rows()
         if api:
             response = getattr(client, case.method)(url, data, format="json")
         else:
             response = getattr(client, case.method)(url, data)
         text = body_text(response)
-        counts_after, rows_after = row_counts(), _model_rows()
+        counts_after, rows_after = row_counts(PROJECT_APPS), _model_rows()
         transaction.set_rollback(True)
     asked = url + repr({key: value for key, value in data.items() if key != "file"})
     return CrossAnswer(response.status_code, text, asked, counts_before, counts_after, rows_before, rows_after)

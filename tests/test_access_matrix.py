@@ -29,7 +29,6 @@ from typing import Any, cast
 from urllib.parse import urlencode
 
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -105,6 +104,7 @@ from tests.access_fixtures import (
     split_file,
     world_build,
 )
+from tests.row_counts import row_counts
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROJECT_APPS = (
@@ -1024,14 +1024,6 @@ def expected(case: Case, *, api: bool, role: str | None, user: User | None, own:
     return Expected(f"{status}, no one shown", frozenset({status}), writes_nothing=False, shows_no_one=True)
 
 
-def row_counts() -> dict[str, int]:
-    return {
-        model._meta.label: model.objects.count()  # type: ignore[attr-defined]  # every model here has `objects`
-        for model in apps.get_models()
-        if model._meta.app_label in PROJECT_APPS and model._meta.managed and not model._meta.proxy
-    }
-
-
 def body_text(response) -> str:
     # Consuming a streamed file closes it; the client has closed the others (closing again ends the transaction).
     content = b"".join(response.streaming_content) if response.streaming else response.content
@@ -1070,7 +1062,7 @@ def send(world: World, url_name: str, case: Case, *, role: str | None, user: Use
         query = case.query(world, builder)
         url = reverse(url_name, kwargs=kwargs) + (f"?{urlencode(query)}" if query else "")
         data = case.data(world, builder)
-        before = row_counts() if case.method != "get" else {}
+        before = row_counts(PROJECT_APPS) if case.method != "get" else {}
         if case.method == "get":
             response = client.get(url)
         elif api:
@@ -1078,7 +1070,7 @@ def send(world: World, url_name: str, case: Case, *, role: str | None, user: Use
         else:
             response = getattr(client, case.method)(url, data)
         text = body_text(response)
-        after = row_counts() if case.method != "get" else {}
+        after = row_counts(PROJECT_APPS) if case.method != "get" else {}
         transaction.set_rollback(True)
     written = tuple(sorted(label for label, count in before.items() if after[label] != count))
     return Sent(url + repr(data), response.status_code, response.get("Location", ""), text, written)

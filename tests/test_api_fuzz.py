@@ -14,7 +14,6 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 import schemathesis
-from django.apps import apps
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -26,6 +25,7 @@ from enrollment.rules import id_number_check_character, id_number_compose
 from enrollment.services import PaymentDetails, enrollment_create
 from newborns.services import newborn_register
 from subsidies.models import HardshipCategory
+from tests.row_counts import row_counts
 
 REQUEST_ARGUMENTS = ("method", "url", "params", "data", "json", "files")
 # The window clerk may not post claim summaries nor read the fiscal settlement (403 before any input is read): those
@@ -50,11 +50,6 @@ def schema_document() -> dict:
 
 
 SCHEMA = schemathesis.openapi.from_dict(schema_document())
-
-
-def row_counts() -> dict[str, int]:
-    """Rows of every table of the project: a 4xx must leave each one as it was."""
-    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
 
 
 def messages_of(body: object) -> list[str]:
