@@ -3,19 +3,19 @@
 
     gunicorn -c config/gunicorn.py config.wsgi
 
-GUNICORN_BIND (default 0.0.0.0:8000), GUNICORN_WORKERS (default two per core) and GUNICORN_THREADS (default 4;
-1 for sync workers) change them.
+GUNICORN_BIND (default 0.0.0.0:8000), GUNICORN_WORKERS (default two per core) and GUNICORN_THREADS (default 1: sync
+workers; more gives gthread workers of that many threads) change them.
 """
 
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-# Two processes per core, each of four threads (gthread): a request of the window spends part of its time waiting
-# for PostgreSQL and for the network, which the other threads fill, and a client's connection is kept alive between
-# its requests instead of being opened again for each one, as a sync worker must. Measured on 2 cores
-# (BENCHMARKS.md): 2 × cores processes of 4 threads served more window requests than 5 sync workers, at a lower p95.
+# Sync workers, two processes per core: each serves one request at a time, so a window request never waits for the
+# interpreter behind the other threads of its process. Compared on 2 cores (docs/scaling.md, 20 clients in a closed
+# loop), 4 sync processes served as many searches and quotes as 4 processes of 4 threads, at half the p95. A sync
+# worker must not wait on a slow client: docker-compose.yml puts nginx in front, which buffers requests and answers.
 workers = int(os.environ.get("GUNICORN_WORKERS") or 2 * (os.cpu_count() or 1))
-threads = int(os.environ.get("GUNICORN_THREADS") or 4)
+threads = int(os.environ.get("GUNICORN_THREADS") or 1)
 worker_class = "gthread" if threads > 1 else "sync"
 keepalive = 5
 accesslog = None

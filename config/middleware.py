@@ -1,8 +1,10 @@
-"""A database that cannot be reached answers a plain Chinese page (503), never a traceback."""
+"""Middleware of the whole site: a database that cannot be reached answers a plain Chinese page (503), never a
+traceback; a NUL character is refused; behind a proxy, the client's own address is the one the proxy names."""
 
 import logging
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.template.loader import render_to_string
@@ -49,3 +51,22 @@ class NulCharacterMiddleware:
         if request.content_type in ("application/json", "application/x-www-form-urlencoded"):
             return b"\x00" in request.body or b"\\u0000" in request.body
         return False
+
+
+class ProxiedClientAddressMiddleware:
+    """Behind a proxy the peer of every request is the proxy. The person's own address, which the personal-data and
+    export records keep and django-axes locks a login out by, is then the one the proxy writes into the header named
+    by CLIENT_ADDRESS_HEADER (docker-compose.yml's nginx: X-Real-IP). Without that setting the header is ignored:
+    anyone can send it, and only a proxy that always overwrites it makes it true."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        header = settings.CLIENT_ADDRESS_HEADER
+        self.meta_key = "HTTP_" + header.upper().replace("-", "_") if header else ""
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self.meta_key:
+            address = request.META.get(self.meta_key, "").strip()
+            if address:
+                request.META["REMOTE_ADDR"] = address
+        return self.get_response(request)

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.ProxiedClientAddressMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
     "config.middleware.NulCharacterMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -294,6 +295,9 @@ CONTENT_SECURITY_POLICY = {
 }
 
 X_FRAME_OPTIONS = "DENY"
+# The header in which the proxy in front of gunicorn names the client's address (config.middleware); empty where no
+# proxy stands in front, for then anyone could send it.
+CLIENT_ADDRESS_HEADER = os.environ.get("DJANGO_CLIENT_ADDRESS_HEADER", "")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 

@@ -112,6 +112,25 @@ def test_a_window_search_by_id_number_reads_one_row_and_records_it(clerk, yujing
     assert list(PersonalDataView.objects.values_list("resident_id", "reason")) == [(yujing_resident.pk, "api_call")]
 
 
+@pytest.mark.parametrize(
+    ("client_address_header", "recorded_address"),
+    [("X-Real-IP", "203.0.113.7"), ("", "127.0.0.1")],
+    ids=["behind the proxy: the address it names", "no proxy set: the peer's, whatever the header says"],
+)
+def test_the_record_keeps_the_clients_address(
+    settings, clerk, yujing_resident, client_address_header, recorded_address
+):
+    # given
+    settings.CLIENT_ADDRESS_HEADER = client_address_header
+    client = token_client(clerk)
+    # when the search arrives through a proxy that names the client 203.0.113.7, from the peer 127.0.0.1
+    client.get("/api/v1/residents/", {"search": yujing_resident.id_number}, HTTP_X_REAL_IP="203.0.113.7")
+    # then
+    assert list(PersonalDataView.objects.values_list("resident_id", "ip_address")) == [
+        (yujing_resident.pk, recorded_address)
+    ]
+
+
 def test_a_window_search_by_id_number_is_three_queries_with_the_division_name_in_the_page(
     clerk, yujing_resident, django_assert_num_queries
 ):
