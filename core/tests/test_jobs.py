@@ -18,6 +18,7 @@ from core.jobs import ProgressReporter, job_run, job_update
 from core.models import JobStatus
 from enrollment.models import ExportJob, ExportKind
 from targets.models import ProgressJob
+from tests.connections import on_another_connection
 
 JUNE_30 = datetime.date(2026, 6, 30)
 JOB_FIELDS = ("status", "levels_done", "levels_total", "error_message", "started_at", "finished_at", "heartbeat_at")
@@ -192,18 +193,7 @@ def test_every_job_shows_its_own_word_for_running_and_interrupted_once_its_worke
 
 
 def _levels_done_seen_by_another_connection(job_id: int) -> int:
-    seen: list[int] = []
-
-    def read() -> None:
-        try:
-            seen.append(ProgressJob.objects.values_list("levels_done", flat=True).get(pk=job_id))
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=read)
-    thread.start()
-    thread.join()
-    return seen[0]
+    return on_another_connection(lambda: ProgressJob.objects.values_list("levels_done", flat=True).get(pk=job_id))
 
 
 @pytest.mark.postgresql

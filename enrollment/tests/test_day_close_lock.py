@@ -2,13 +2,13 @@
 clerk's lock and run at once; a close waits for every payment in flight."""
 
 import datetime
-import threading
 
 import pytest
 from django.db import OperationalError, connection, transaction
 
 from enrollment.models import ClerkDayClose
 from enrollment.services import clerk_day_close, day_close_check
+from tests.connections import on_another_connection
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -17,24 +17,18 @@ PAID_ON = datetime.date(2025, 11, 20)
 
 def in_other_connection(step) -> str:
     """Run `step` on a connection of its own that waits at most half a second for a lock: "done" or "waited"."""
-    outcome: list[str] = []
 
-    def run() -> None:
+    def run() -> str:
         try:
             with transaction.atomic():
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL lock_timeout = '500ms'")
                 step()
-            outcome.append("done")
         except OperationalError:
-            outcome.append("waited")
-        finally:
-            connection.close()
+            return "waited"
+        return "done"
 
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    return outcome[0]
+    return on_another_connection(run)
 
 
 def test_two_payments_of_one_clerk_hold_the_day_check_at_once(clerk):
