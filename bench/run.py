@@ -937,7 +937,8 @@ def report_write(results: dict) -> str:
         f"gunicorn as production runs it (config/gunicorn.py: {server_description(latency)}) on 127.0.0.1, "
         "DJANGO_DEBUG=0, token auth as a window clerk of 山阴县. The 20 clients are one event loop in the "
         "benchmark's process on the same 2-core machine, each with its own connection, kept alive between its "
-        f"requests. Closed loop: {latency['requests_each']:,} requests per endpoint, each client sending its next "
+        "requests where the server keeps it (a sync worker closes it after each answer, and the client opens it "
+        f"again). Closed loop: {latency['requests_each']:,} requests per endpoint, each client sending its next "
         "request as soon as the last is answered (the worst case: 20 requests always in flight). Paced: 20 clients "
         "each waiting 0.5–1.5 s between requests (clerks at work). Search is by a full ID number picked at random "
         "from the file; quotes vary birth date, payment date and enrolled years.",
