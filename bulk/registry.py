@@ -44,6 +44,10 @@ class BulkLoader:
     # file, and a row that `checks` refuse is either left untouched by `load` or makes it fail, so that `checks` run
     # after the load refuse what they would have refused before it. The whole transaction is then rolled back.
     loads_in_blocks: bool = False
+    # The tables `load` writes whose statistics PostgreSQL refreshes at once after a load of many rows
+    # (BULK_ANALYZE_AFTER_ROWS): until autovacuum comes round, a county's first import leaves the planner believing
+    # the registry is empty, and a search right after it reads the table through.
+    analyzed_tables: tuple[str, ...] = ()
     # The upload form's own fields of the kind, by name (an identity list's department and date), shown for this kind
     # only; their values are the job's parameters.
     form_fields: Callable[[], dict[str, forms.Field]] | None = None

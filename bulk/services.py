@@ -28,6 +28,7 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import Any, BinaryIO
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
@@ -290,6 +291,7 @@ def _import(
             rows_updated=updated,
             finished_at=timezone.now(),
         )
+    _statistics_refresh(spec, rows_written=created + updated)
     logger.info(
         "bulk import #%s (%s, %s rows): read and staged %.2f s, checked %.2f s, loaded %.2f s",
         job.pk,
@@ -299,6 +301,15 @@ def _import(
         checked - staged,
         time.monotonic() - checked,
     )
+
+
+def _statistics_refresh(spec: BulkLoader, *, rows_written: int) -> None:
+    """ANALYZE the kind's tables after a load of many rows (BulkLoader.analyzed_tables), once it is committed."""
+    if connection.vendor != "postgresql" or rows_written < settings.BULK_ANALYZE_AFTER_ROWS:
+        return
+    with connection.cursor() as cursor:
+        for table in spec.analyzed_tables:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
 def _stage_file(
@@ -400,6 +411,7 @@ def _import_streamed(
         return False
     finally:
         block.drop()
+    _statistics_refresh(spec, rows_written=created + updated)
     logger.info(
         "bulk import #%s (%s, %s rows): read, checked and loaded together %.2f s",
         job.pk,

@@ -249,6 +249,9 @@ PROGRESS_JOB_JOIN_MINUTES = int(os.environ.get("PROGRESS_JOB_JOIN_MINUTES", "30"
 # A running job whose worker has not recorded a heartbeat for this long is taken for gone (core.jobs): shown as
 # 已中断, and its lock is taken over by the next delivery. Technical, not policy: the heartbeat comes every sixth of it.
 JOB_HEARTBEAT_STALE_SECONDS = float(os.environ.get("JOB_HEARTBEAT_STALE_SECONDS", "30"))
+# A bulk import that wrote at least this many rows refreshes PostgreSQL's statistics of the tables it wrote
+# (bulk.services): technical, not policy.
+BULK_ANALYZE_AFTER_ROWS = 10_000
 # The home page's to-dos (accounts.todos). Working reminders, not policy: a township official is reminded of the
 # people of a pushed list still without an outcome this many days before its feedback deadline; city and province
 # staff of the progress snapshots whose latest date is older than this many days.

@@ -165,3 +165,27 @@ def test_a_file_checked_then_confirmed_is_loaded_block_by_block(clerk, django_ca
     checked.refresh_from_db()
     assert (checked.status, checked.rows_created, checked.rows_updated) == (JobStatus.SUCCEEDED, 25, 0)
     assert len(registry()) == 25
+
+
+def planner_rows(model) -> float:
+    """The table's row count in PostgreSQL's statistics, which ANALYZE sets."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [model._meta.db_table])
+        return cursor.fetchone()[0]
+
+
+def test_a_load_of_many_rows_refreshes_the_registrys_statistics_and_a_small_one_does_not(
+    clerk, django_capture_on_commit_callbacks, settings
+):
+    # given loads of 20 rows or more refresh the statistics
+    settings.BULK_ANALYZE_AFTER_ROWS = 20
+    rows = resident_rows(39)
+    before = (planner_rows(Resident), planner_rows(Resident.history.model))
+    # when 19 people are loaded, the statistics are left to autovacuum
+    run_import(django_capture_on_commit_callbacks, actor=clerk, upload=csv_file(rows[:20]))
+    assert (planner_rows(Resident), planner_rows(Resident.history.model)) == before
+    # when 20 more are loaded, the registry and its history count 39 each at once
+    run_import(django_capture_on_commit_callbacks, actor=clerk, upload=csv_file([rows[0], *rows[20:]]))
+    assert (planner_rows(Resident), planner_rows(Resident.history.model)) == (39, 39)

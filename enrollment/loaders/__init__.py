@@ -5,7 +5,7 @@ from django.utils import timezone
 from bulk.models import BulkImportKind
 from bulk.registry import BulkLoader, register_loader
 from divisions.models import Division, DivisionLevel
-from enrollment.models import HardshipCategory
+from enrollment.models import HardshipCategory, Resident
 
 from ..rules import NEWBORN_PROGRAMME
 from .employee_stop_list import (
@@ -67,6 +67,7 @@ RESIDENT_REGISTRY_LOADER = BulkLoader(
     # load (its scope), and a new person twice in the file breaks the unique ID number; the checks run after the load
     # find both, and a registered person twice.
     loads_in_blocks=True,
+    analyzed_tables=(Resident._meta.db_table, Resident.history.model._meta.db_table),
     template_notes=(
         "身份证号、姓名、户籍地代码必填；户籍地代码、居住地代码为本县（区）乡镇或村（社区）的区划代码（9位或12位）。",
         "已登记的身份证号更新姓名、户籍地、居住地和联系电话；联系电话、居住地留空则保留原值。",
