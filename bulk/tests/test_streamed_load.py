@@ -3,6 +3,7 @@ what the full check and load write; a file that does not load as it is (a bad ro
 another county), even in its last block, writes nothing and is refused with the same report."""
 
 import pytest
+from django.db import connection
 
 from conftest import make_user
 from core.models import JobStatus
@@ -169,8 +170,6 @@ def test_a_file_checked_then_confirmed_is_loaded_block_by_block(clerk, django_ca
 
 def planner_rows(model) -> float:
     """The table's row count in PostgreSQL's statistics, which ANALYZE sets."""
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [model._meta.db_table])
         return cursor.fetchone()[0]
