@@ -1,4 +1,4 @@
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from .models import Division, DivisionLevel
 
@@ -14,6 +14,22 @@ def residence_divisions_under(*, root_code: str) -> QuerySet[Division]:
     """Villages and townships a resident can belong to, inside a subtree."""
     return division_subtree(root_code=root_code, levels=[DivisionLevel.TOWNSHIP, DivisionLevel.VILLAGE]).select_related(
         "parent"
+    )
+
+
+def division_label_with_parent(division: Division) -> str:
+    """A division as a list offers it: the name of the division above before its own ("玉井镇 玉井村委会")."""
+    parent = f"{division.parent.name} " if division.parent else ""
+    return f"{parent}{division.name}"
+
+
+def residence_divisions_matching(*, root_code: str, text: str, limit: int) -> list[Division]:
+    """The first `limit` townships and villages inside a subtree whose name, whose township's name or whose code
+    holds the typed text, in code order."""
+    return list(
+        residence_divisions_under(root_code=root_code)
+        .filter(Q(name__contains=text) | Q(parent__name__contains=text) | Q(code__startswith=text))
+        .order_by("code")[:limit]
     )
 
 

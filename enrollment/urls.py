@@ -8,6 +8,7 @@ from .views import exports, receipts, residents, window
 urlpatterns = [
     path("", residents.resident_search, name="resident_search"),
     path("new/", residents.resident_new, name="resident_new"),
+    path("divisions/", residents.division_search, name="division_search"),
     path("<int:pk>/", residents.resident_detail, name="resident_detail"),
     path("<int:pk>/edit/", residents.resident_edit, name="resident_edit"),
     path("<int:pk>/reveal/", residents.resident_reveal, name="resident_reveal"),

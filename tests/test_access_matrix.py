@@ -247,6 +247,8 @@ ENDPOINTS: dict[str, Case | tuple[Case, ...]] = {
             refusal_says=(CHOICE_REFUSED,),
         ),
     ),
+    # the villages of a list too long for the page: any signed-in user, inside their scope
+    "division_search": get(None, ROWS, query=constant(q="玉井村"), says=('"玉井镇 玉井村委会"',)),
     "resident_detail": get(VIEW_RESIDENT, OBJECT, kwargs=pk("resident")),
     "resident_edit": (
         get(CHANGE_RESIDENT, OBJECT, kwargs=pk("resident")),

@@ -1,17 +1,20 @@
 """End to end in Debian's chromium: the demo clerk logs in, finds a resident by ID number, sees the page."""
 
+import datetime
 import io
+import re
 
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from accounts.models import User
+from accounts.models import Role, User
 from accounts.personal_data import id_number_mask
 from enrollment.models import Resident
+from enrollment.rules import id_number_compose
 from targets.management.commands.seed_demo import DEMO_PASSWORD
 from tests.browser import log_in
-from tests.factories import EnrollmentFactory
+from tests.factories import TEST_PASSWORD, EnrollmentFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -103,3 +106,26 @@ def test_window_names_a_paid_year_as_it_is_typed_and_withdraws_a_stale_confirm_b
     page.get_by_label("缴费日期").fill("2025-11-21")
     # then the amount no longer holds: the button is withdrawn until Enter quotes again
     expect(page.get_by_role("button", name="内容已修改，请回车重新测算")).to_be_disabled()
+
+
+def test_a_city_service_hall_clerk_finds_a_village_among_the_citys_by_typing_part_of_its_name(live_server, page):
+    # given a clerk of the city's service hall: the city's 1,300-odd villages are too many to write into the page
+    UserFactory(username="shuozhou_clerk", role=Role.WINDOW_CLERK, division_code="1406")
+    id_number = id_number_compose(address_code="140621", birth_date=datetime.date(1988, 8, 8), sequence=41)
+    log_in(page, live_server.url, "shuozhou_clerk", password=TEST_PASSWORD)
+    page.goto(f"{live_server.url}/residents/new/")
+    page.get_by_label("公民身份号码").fill(id_number)
+    page.get_by_label("姓名").fill("高山")
+    expect(page.locator("select#id_household_division option")).to_have_count(1)  # the empty choice alone
+    # when part of a name is typed, then the villages of the city that hold it are fetched and offered
+    page.get_by_role("combobox", name="户籍所在村（社区）").focus()
+    page.keyboard.type("玉井村")
+    offered = page.get_by_role("listbox", name="户籍所在村（社区）").get_by_role("option")
+    expect(offered).to_have_text(["玉井镇 玉井村委会"])
+    # when Enter takes it and the form is sent
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="保存").click()
+    # then the resident is registered in that village
+    page.wait_for_url(re.compile(r"/residents/\d+/$"))
+    resident = Resident.objects.get(id_number=id_number)
+    assert (resident.name, resident.household_division_id) == ("高山", "140621100200")

@@ -1,5 +1,5 @@
-"""The forms of enrollment's pages, one module per topic; other apps' forms import the division field from here."""
+"""The forms of enrollment's pages, one module per topic; other apps' forms import the division fields from here."""
 
-from .residents import DivisionChoiceField
+from .residents import DivisionChoiceField, ResidenceDivisionField
 
-__all__ = ["DivisionChoiceField"]
+__all__ = ["DivisionChoiceField", "ResidenceDivisionField"]

@@ -1,30 +1,37 @@
 from typing import cast
 
 from django import forms
+from django.urls import reverse_lazy
 
 from config.forms import SearchableSelect
 from divisions.models import Division
-from divisions.selectors import residence_divisions_under
+from divisions.selectors import division_label_with_parent, residence_divisions_under
 
 from ..models import ResidentStatus
 
 
 class DivisionChoiceField(forms.ModelChoiceField):
+    """A division, named after the division above it."""
+
     def label_from_instance(self, obj: Division) -> str:
-        parent = f"{obj.parent.name} " if obj.parent else ""
-        return f"{parent}{obj.name}"
+        return division_label_with_parent(obj)
+
+
+class ResidenceDivisionField(DivisionChoiceField):
+    """A township or village of residence. The form narrows the queryset to the user's scope
+    (`residence_divisions_under`); past a city's worth of villages, the page asks `division_search` for them."""
+
+    def __init__(self, **kwargs) -> None:
+        widget = SearchableSelect(search_url=reverse_lazy("division_search"))
+        super().__init__(queryset=Division.objects.none(), widget=widget, **kwargs)
 
 
 class ResidentForm(forms.Form):
     id_number = forms.CharField(label="公民身份号码", max_length=18)
     name = forms.CharField(label="姓名", max_length=64)
     phone = forms.CharField(label="联系电话", max_length=20, required=False)
-    household_division = DivisionChoiceField(
-        label="户籍所在村（社区）", queryset=Division.objects.none(), widget=SearchableSelect
-    )
-    residence_division = DivisionChoiceField(
-        label="居住地", queryset=Division.objects.none(), required=False, widget=SearchableSelect
-    )
+    household_division = ResidenceDivisionField(label="户籍所在村（社区）")
+    residence_division = ResidenceDivisionField(label="居住地", required=False)
 
     def __init__(self, *args, scope_code: str | None, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -1,12 +1,16 @@
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
 
+from config.forms import SearchableSelect
 from conftest import SHANYIN, YUJING_TOWN, first_village, make_user, token_client
+from divisions.selectors import residence_divisions_under
 from enrollment.models import Resident
 from enrollment.rules import id_number_compose
 from enrollment.services import id_number_address_warnings, resident_create, resident_update
+from enrollment.views.residents import DIVISIONS_PER_SEARCH
 
 pytestmark = pytest.mark.django_db
 
@@ -232,8 +236,96 @@ class TestResidentPages:
         resident = Resident.objects.get(id_number=id_number)
         assert response["Location"] == f"/residents/{resident.pk}/"
 
+    def test_a_county_clerks_form_lists_the_countys_villages_in_the_page(self, client, clerk):
+        client.force_login(clerk)
+        page = client.get("/residents/new/").content.decode()
+        household_select = select_html(page, "household_division")
+        assert "data-search-url" not in household_select
+        assert household_select.count("<option") == 1 + residence_divisions_under(root_code=SHANYIN).count()
+        assert '<option value="140621100200">玉井镇 玉井村委会</option>' in household_select
+
+    def test_a_province_wide_form_holds_only_the_chosen_village_and_searches_for_the_rest(
+        self, client, admin_user, yujing_resident
+    ):
+        # given the province's villages, far more than a page should hold
+        assert residence_divisions_under(root_code="").count() > SearchableSelect.LISTED_OPTIONS_LIMIT
+        client.force_login(admin_user)
+        # when
+        page = client.get(f"/residents/{yujing_resident.pk}/edit/").content.decode()
+        # then
+        household_select = select_html(page, "household_division")
+        assert 'data-search-url="/residents/divisions/"' in household_select
+        village = yujing_resident.household_division
+        assert re.findall(r"<option[^>]*>[^<]*</option>", household_select) == [
+            '<option value="">---------</option>',
+            f'<option value="{village.code}" selected>{village.parent.name} {village.name}</option>',
+        ]
+        assert re.findall(r"<option[^>]*>", select_html(page, "residence_division")) == ['<option value="" selected>']
+
+    def test_a_village_the_page_did_not_list_is_still_checked_against_the_users_scope(self, client, admin_user):
+        client.force_login(admin_user)
+        id_number = id_number_compose(address_code=SHANYIN, birth_date=datetime.date(1999, 9, 9), sequence=99)
+        response = client.post(
+            "/residents/new/", {"id_number": id_number, "name": "周九", "household_division": "140621101202"}
+        )
+        resident = Resident.objects.get(id_number=id_number)
+        assert response["Location"] == f"/residents/{resident.pk}/"
+        assert resident.household_division_id == "140621101202"
+
     def test_login_page_is_chinese(self, client):
         assert "登录参保通" in client.get("/accounts/login/").content.decode()
+
+
+def select_html(page: str, name: str) -> str:
+    select = re.search(rf'<select name="{name}".*?</select>', page, re.DOTALL)
+    assert select is not None, f"the page has no select {name}"
+    return select.group(0)
+
+
+class TestDivisionSearch:
+    """The options of a village list too long for the page: what was typed, inside the user's scope."""
+
+    def test_r13_0_answers_the_villages_of_the_users_scope_that_hold_the_text(self, client, clerk, admin_user):
+        client.force_login(clerk)
+        assert client.get("/residents/divisions/", {"q": "玉井村"}).json() == {
+            "results": [{"value": "140621100200", "text": "玉井镇 玉井村委会"}]
+        }
+        client.force_login(admin_user)
+        assert client.get("/residents/divisions/", {"q": "玉井村"}).json() == {
+            "results": [
+                {"value": "140581003212", "text": "南城街道 上玉井村委会"},
+                {"value": "140621100200", "text": "玉井镇 玉井村委会"},
+            ]
+        }
+
+    def test_a_township_name_or_a_code_finds_its_villages(self, client, yujing_official):
+        client.force_login(yujing_official)
+        by_township = client.get("/residents/divisions/", {"q": "玉井镇"}).json()["results"]
+        by_code = client.get("/residents/divisions/", {"q": "1406211002"}).json()["results"]
+        expected = residence_divisions_under(root_code=YUJING_TOWN).order_by("code")
+        assert [option["value"] for option in by_township] == [division.code for division in expected]
+        assert [option["value"] for option in by_code] == [
+            division.code for division in expected if division.code.startswith("1406211002")
+        ]
+
+    def test_a_village_outside_the_scope_is_not_found(self, client, yujing_official, clerk):
+        client.force_login(clerk)
+        assert client.get("/residents/divisions/", {"q": "郑庄"}).json() == {
+            "results": [{"value": "140621101202", "text": "北周庄镇 郑庄村委会"}]
+        }
+        client.force_login(yujing_official)
+        assert client.get("/residents/divisions/", {"q": "郑庄"}).json() == {"results": []}
+
+    def test_an_empty_text_finds_nothing_and_the_answer_is_limited(self, client, admin_user):
+        client.force_login(admin_user)
+        assert client.get("/residents/divisions/", {"q": "  "}).json() == {"results": []}
+        villages = client.get("/residents/divisions/", {"q": "村"}).json()["results"]
+        assert len(villages) == DIVISIONS_PER_SEARCH
+
+    def test_a_visitor_who_is_not_signed_in_is_sent_to_sign_in(self, client):
+        response = client.get("/residents/divisions/", {"q": "玉井"})
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
 
 
 def test_a_division_code_no_division_has_is_refused_in_chinese_and_nothing_is_saved(clerk):

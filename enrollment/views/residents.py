@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -12,6 +12,7 @@ from accounts.requests import AuthenticatedHttpRequest
 from accounts.scope import user_scope_code
 from accounts.services import personal_data_reveal
 from core.lists import list_page
+from divisions.selectors import division_label_with_parent, residence_divisions_matching
 
 from ..forms.residents import ResidentEditForm, ResidentForm
 from ..models import Resident
@@ -19,6 +20,7 @@ from ..selectors import employee_insured_year_list, resident_employee_years_cred
 from ..services.residents import id_number_address_warnings, resident_create, resident_update
 
 RESIDENTS_PER_PAGE = 30
+DIVISIONS_PER_SEARCH = 50
 
 
 def shown_id_number(request: AuthenticatedHttpRequest, resident: Resident) -> str:
@@ -113,6 +115,20 @@ def resident_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             return redirect("resident_detail", pk=resident.pk)
     title = f"修改居民档案：{resident.name}"
     return render(request, "enrollment/resident_form.html", {"form": form, "title": title, "resident": resident})
+
+
+@login_required
+def division_search(request: AuthenticatedHttpRequest) -> JsonResponse:
+    """The townships and villages of the user's scope that hold what was typed: the options of a village list too
+    long to write into a page (SearchableSelect with a search URL), as the resident and newborn forms offer them."""
+    text = request.GET.get("q", "").strip()[:64]
+    if not text:
+        return JsonResponse({"results": []})
+    divisions = residence_divisions_matching(
+        root_code=user_scope_code(user=request.user) or "", text=text, limit=DIVISIONS_PER_SEARCH
+    )
+    results = [{"value": division.code, "text": division_label_with_parent(division)} for division in divisions]
+    return JsonResponse({"results": results}, json_dumps_params={"ensure_ascii": False})
 
 
 @login_required

@@ -5,10 +5,9 @@ from typing import cast
 
 from django import forms
 
-from config.forms import DateInput, SearchableSelect
-from divisions.models import Division
+from config.forms import DateInput
 from divisions.selectors import residence_divisions_under
-from enrollment.forms import DivisionChoiceField
+from enrollment.forms import ResidenceDivisionField
 from enrollment.selectors import enrolling_county_choices
 
 AWAITING_ID_DEFAULT_DAYS = 60
@@ -32,9 +31,7 @@ class NewbornRegistrationForm(forms.Form):
         max_length=18,
         required=False,
     )
-    division = DivisionChoiceField(
-        label="户籍所在村（社区）", queryset=Division.objects.none(), empty_label="请选择", widget=SearchableSelect
-    )
+    division = ResidenceDivisionField(label="户籍所在村（社区）", empty_label="请选择")
     registration_date = forms.DateField(label="参保登记日期", widget=DateInput())
     # R13.0a: the household county, or a parent's county of residence on the parent's residence permit
     enrolling_county = forms.ChoiceField(label="参保地（不选为户籍地）", required=False)

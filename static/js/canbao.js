@@ -111,12 +111,14 @@ document.addEventListener("htmx:afterSettle", function () {
 });
 // A long list of villages (村、社区) is chosen by typing part of a name: every select marked data-searchable (the
 // SearchableSelect widget of config/forms.py) becomes a Tom Select; the select itself keeps the value the form sends.
+// A list too long for the page (a city's or the province's villages) carries data-search-url instead of its options,
+// and Tom Select asks that URL for the options that hold what was typed.
 document.addEventListener("DOMContentLoaded", function () {
   if (typeof TomSelect === "undefined") {
     return;
   }
   document.querySelectorAll("select[data-searchable]").forEach(function (select) {
-    new TomSelect(select, {
+    var settings = {
       allowEmptyOption: true,
       maxOptions: null,
       create: false,
@@ -126,6 +128,30 @@ document.addEventListener("DOMContentLoaded", function () {
           return '<div class="no-results">没有相符的选项</div>';
         },
       },
-    });
+    };
+    var searchUrl = select.getAttribute("data-search-url");
+    if (searchUrl) {
+      settings.searchField = ["text", "value"]; // the answer also holds the options whose code begins so
+      settings.load = function (query, callback) {
+        var url = searchUrl + "?q=" + encodeURIComponent(query);
+        fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+          .then(function (response) {
+            return response.ok ? response.json() : { results: [] };
+          })
+          .then(function (answer) {
+            callback(answer.results);
+          })
+          .catch(function () {
+            callback();
+          });
+      };
+      settings.render.loading = function () {
+        return '<div class="no-results">正在查找…</div>';
+      };
+      settings.render.not_loading = function () {
+        return '<div class="no-results">请输入名称或区划代码查找</div>';
+      };
+    }
+    new TomSelect(select, settings);
   });
 });
