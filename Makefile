@@ -18,12 +18,20 @@ RUN_ENV = DJANGO_DEBUG=$(DJANGO_DEBUG) DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# Every other target installs first, but only when the dependencies changed since (the stamp file is older than
+# pyproject.toml, package.json or package-lock.json); `make install` itself always installs.
+INSTALLED := $(VENV)/.installed
+
 install: $(BIN)/python
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
 	npm install --omit=dev --no-audit --no-fund
+	touch $(INSTALLED)
 
-migrate: install
+$(INSTALLED): pyproject.toml package.json package-lock.json | $(BIN)/python
+	$(MAKE) install
+
+migrate: $(INSTALLED)
 	$(BIN)/python manage.py migrate --noinput
 
 $(SECRET_KEY_FILE):
@@ -39,14 +47,14 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
 # pytest-xdist: one test process per core; each has its own test database.
-test: install chromium
+test: $(INSTALLED) chromium
 	$(BIN)/pytest -n auto
 
 # Needs Redis: CELERY_BROKER_URL=redis://127.0.0.1:6379/0 make test-worker
-test-worker: install
+test-worker: $(INSTALLED)
 	$(BIN)/pytest -m celery_worker
 
-lint: install
+lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
@@ -60,7 +68,7 @@ lint: install
 BENCH_SCALE ?= 1.0
 BENCH_PG ?= postgres://postgres@127.0.0.1:5432
 BENCH_DB ?= canbao_bench
-bench: install
+bench: $(INSTALLED)
 	dropdb -h 127.0.0.1 -U postgres --force --if-exists $(BENCH_DB)
 	createdb -h 127.0.0.1 -U postgres $(BENCH_DB)
 	DATABASE_URL=$(BENCH_PG)/$(BENCH_DB) $(BIN)/python manage.py migrate --noinput -v0
@@ -71,13 +79,13 @@ bench: install
 
 # The clerk flow under load (bench/load.py): 50 clients for 2 minutes on loopback; its section of BENCHMARKS.md.
 LOAD_DB ?= canbao_load
-load: install
+load: $(INSTALLED)
 	dropdb -h 127.0.0.1 -U postgres --force --if-exists $(LOAD_DB)
 	createdb -h 127.0.0.1 -U postgres $(LOAD_DB)
 	DATABASE_URL=$(BENCH_PG)/$(LOAD_DB) $(BIN)/python bench/load.py; \
 		status=$$?; dropdb -h 127.0.0.1 -U postgres --force --if-exists $(LOAD_DB); exit $$status
 
 # The README's screenshots (docs/window.png, docs/dashboard.png) from the demo: run `make run` first, in another terminal.
-screenshots: install chromium
+screenshots: $(INSTALLED) chromium
 	@fc-list :lang=zh | grep -q . || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk)
 	$(BIN)/python scripts/screenshots.py
