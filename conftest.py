@@ -4,6 +4,7 @@ from io import StringIO
 
 import pytest
 from django.core import serializers
+from django.core.management.commands import flush as flush_command
 from django.core.serializers.base import DeserializedObject
 from django.db import transaction
 from django.db.backends.base.creation import BaseDatabaseCreation
@@ -12,6 +13,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import Role
+from divisions.models import Division
 from tests.factories import ResidentFactory, UserFactory, first_village
 
 SHANYIN = "140621"
@@ -35,12 +37,12 @@ def pytest_collection_modifyitems(config, items):
 def _deserialize_in_bulk(self: BaseDatabaseCreation, data: str) -> None:
     """Reload the reference data after a transactional test (serialized_rollback) with one bulk insert per table.
 
-    Django saves the serialized rows back one `save()` at a time. `migrate` loads 26,598 divisions, so every
-    transactional test (the migration, concurrency, worker and browser tests) spent 10 to 40 seconds in its set-up
-    on PostgreSQL. The rows and their order are Django's own. Each table takes its rows in one bulk insert that, like
-    Django's `save()`, updates a row whose key is already there (the first test finds what `migrate` wrote; after a
-    flush, post_migrate has written the content types and permissions again). Like `save(raw=True)`, it writes no
-    history row.
+    Django saves the serialized rows back one `save()` at a time: every transactional test (the migration,
+    concurrency, worker and browser tests) spent 10 to 40 seconds in its set-up on PostgreSQL when the division
+    tree was still among them. The rows and their order are Django's own. Each table takes its rows in one bulk
+    insert that, like Django's `save()`, updates a row whose key is already there (the first test finds what
+    `migrate` wrote; after a flush, post_migrate has written the content types and permissions again). Like
+    `save(raw=True)`, it writes no history row.
     """
     alias = self.connection.alias
     deserialized_by_model: dict[type[Model], list[DeserializedObject]] = defaultdict(list)
@@ -66,6 +68,20 @@ def _deserialize_in_bulk(self: BaseDatabaseCreation, data: str) -> None:
 
 
 BaseDatabaseCreation.deserialize_db_from_string = _deserialize_in_bulk  # type: ignore[method-assign]
+
+# The division tree (26,598 rows that `migrate` loads and no test writes) stays in place between transactional
+# tests: the flush after each one leaves its table alone, and it is not serialized to be loaded again
+# (TEST_NON_SERIALIZED_APPS in config/test_settings.py). A transactional test must not write a division.
+TABLES_KEPT_BY_FLUSH = {Division._meta.db_table}
+
+
+def _sql_flush_keeping_the_division_tree(style, connection, reset_sequences=True, allow_cascade=False):
+    tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
+    flushed = [table for table in tables if table not in TABLES_KEPT_BY_FLUSH]
+    return connection.ops.sql_flush(style, flushed, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+
+
+flush_command.sql_flush = _sql_flush_keeping_the_division_tree  # type: ignore[attr-defined]
 
 
 def make_user(username: str, role: str, division_code: str):

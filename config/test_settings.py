@@ -14,6 +14,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tasks run eagerly in the test process. Only `make test-worker` gives a broker, and then a real worker runs them.
 CELERY_TASK_ALWAYS_EAGER = not os.environ.get("CELERY_BROKER_URL")
 
+# The division tree stays in place between transactional tests (conftest.py): it is not serialized to be loaded
+# again after each one.
+TEST_NON_SERIALIZED_APPS = ["divisions"]
+
 # Each test process (pytest-xdist runs several) stages its uploads in its own folder; a worker started by a test is
 # handed the folder in DJANGO_MEDIA_ROOT.
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or tempfile.mkdtemp(prefix="canbao-test-media-"))
