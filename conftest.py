@@ -6,7 +6,7 @@ import pytest
 from django.core import serializers
 from django.core.management.commands import flush as flush_command
 from django.core.serializers.base import DeserializedObject
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.db.backends.base.creation import BaseDatabaseCreation
 from django.db.models import Model
 from rest_framework.authtoken.models import Token
@@ -23,8 +23,6 @@ BEIZHOUZHUANG_TOWN = "140621101"
 
 def pytest_collection_modifyitems(config, items):
     """Tests marked postgresql need a second real connection: on SQLite they are deselected, not skipped."""
-    from django.db import connection
-
     if connection.vendor == "postgresql":
         return
     kept = [item for item in items if "postgresql" not in item.keywords]
@@ -123,3 +121,19 @@ def token_client(user) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
     return client
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, with every other session on it ended before it is dropped. A browser test's
+    body runs in Playwright's greenlet, which Django gives a connection of its own that its teardown never sees; on
+    PostgreSQL that open session made the drop fail ("being accessed by other users") and left the database."""
+    yield
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+        connections.close_all()
