@@ -7,7 +7,9 @@ from django import forms
 
 from accounts.models import User
 from accounts.scope import scope_queryset
+from config.forms import SearchableSelect
 from divisions.models import Division, DivisionLevel
+from divisions.selectors import division_label_with_parent
 
 from .models import Channel, Outcome
 from .services import DEFAULT_TEMPLATE
@@ -32,7 +34,7 @@ def campaign_divisions(*, user: User) -> list[Division]:
 class CampaignForm(forms.Form):
     name = forms.CharField(label="活动名称", max_length=100, required=False, help_text="不填时按区划和年度命名")
     source = forms.ChoiceField(label="人员来源")
-    division = forms.ChoiceField(label="区划")
+    division = forms.ChoiceField(label="区划", widget=SearchableSelect)  # a province's 1,400-odd counties and townships
     year = forms.IntegerField(
         label="参保年度",
         min_value=2000,
@@ -54,8 +56,7 @@ class CampaignForm(forms.Form):
             (source.key, source.label) for source in sources_all()
         ]
         cast(forms.ChoiceField, self.fields["division"]).choices = [
-            (division.code, f"{division.parent.name if division.parent else ''}{division.name}")
-            for division in campaign_divisions(user=user)
+            (division.code, division_label_with_parent(division)) for division in campaign_divisions(user=user)
         ]
         self.fields["year"].initial = today.year + 1 if today.month >= 9 else today.year
         _style(self)

@@ -2,6 +2,7 @@
 village, the opt-outs, and a campaign of another division answering 404."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -10,6 +11,7 @@ from django.utils import timezone
 from accounts.models import Role
 from conftest import YUJING_TOWN, make_user
 from divisions.models import Division
+from divisions.selectors import division_label_with_parent
 from enrollment.rules import id_number_compose
 from outreach.models import Campaign, CampaignMessage, PhoneOptOut
 from outreach.services import campaign_create, campaign_messages_prepare
@@ -78,6 +80,22 @@ def test_sending_from_the_page_creates_the_campaign_and_its_messages(
     detail = client.get(response["Location"]).content.decode()
     assert '<td class="text-end" data-outcome="exported">1</td>' in detail
     assert "张三（玉井村委会）请缴费400.00元" in detail
+
+
+def test_a_city_clerks_campaign_division_is_typed_into_a_list_of_the_citys_counties_and_townships(client):
+    # given a clerk of the city's service hall: the city's counties and townships, too many to scroll through
+    official = make_user("shuozhou_campaign", Role.WINDOW_CLERK, "1406")
+    client.force_login(official)
+    # when
+    page = client.get(reverse("campaign_new")).content.decode()
+    # then the list is one to search by typing, each named after the division above it
+    select = re.search(r'<select name="division"[^>]*>.*?</select>', page, re.DOTALL)
+    assert select is not None
+    options = re.findall(r'<option value="(\d+)"[^>]*>([^<]*)</option>', select.group(0))
+    expected = [official.division, *Division.objects.filter(code__startswith="1406", level__in=["county", "township"])]
+    assert "data-searchable" in select.group(0)
+    assert options == [(division.code, division_label_with_parent(division)) for division in expected]
+    assert ("140621100", "山阴县 玉井镇") in options
 
 
 def test_a_division_outside_the_scope_is_refused_and_nothing_written(client, yujing_official):
