@@ -285,7 +285,7 @@ def select_html(page: str, name: str) -> str:
 class TestDivisionSearch:
     """The options of a village list too long for the page: what was typed, inside the user's scope."""
 
-    def test_r13_0_answers_the_villages_of_the_users_scope_that_hold_the_text(self, client, clerk, admin_user):
+    def test_answers_the_villages_of_the_users_scope_that_hold_the_text(self, client, clerk, admin_user):
         client.force_login(clerk)
         assert client.get("/residents/divisions/", {"q": "玉井村"}).json() == {
             "results": [{"value": "140621100200", "text": "玉井镇 玉井村委会"}]
