@@ -265,7 +265,10 @@ def policy_resolve_with(
 def _policy_read(
     *, region_code: str, insurance_year: int, replacements: list[PolicyParameterSet] | None = None
 ) -> PolicyFigures:
-    if not Division.objects.filter(code=region_code, level=DivisionLevel.COUNTY).exists():
+    region_name = (
+        Division.objects.filter(code=region_code, level=DivisionLevel.COUNTY).values_list("name", flat=True).first()
+    )
+    if region_name is None:
         raise PolicyNotFound(f"{region_code} 不是已知的县级区划代码。")
     chain = _region_chain(region_code)
     candidates = list(
@@ -323,6 +326,7 @@ def _policy_read(
     )
     return PolicyFigures(
         region_code=region_code,
+        region_name=region_name,
         insurance_year=insurance_year,
         projected=source_year < insurance_year,
         calendar_assumed=merged["collection_opens"][1].calendar_assumed,

@@ -9,8 +9,6 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from divisions.models import Division
-
 from ..models import EnrollmentBasis, HardshipCategory
 from ..policy import PolicyNotFound, policy_resolve
 from ..rules import (
@@ -172,12 +170,11 @@ def quote_for_request(data: dict) -> Quote:
         raise ValidationError({"back_paid_years": [str(error)]}) from None
     # R13.0a: the region is the household county unless another basis is named, as at the window.
     basis = data.get("basis") or EnrollmentBasis.HOUSEHOLD
-    county = Division.objects.filter(code=data["region"]).first()
     try:
         place = enrollment_place_check(
             household_county_code=data["region"] if basis == EnrollmentBasis.HOUSEHOLD else "",
             county_code=data["region"],
-            county_name=county.name if county is not None else data["region"],
+            county_name=policy.region_name,
             basis=basis,
             document_no=data.get("basis_document_no") or "",
             valid_from=data.get("basis_valid_from"),

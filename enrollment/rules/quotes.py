@@ -79,6 +79,7 @@ class PolicyFigures:
     refund_anytime_reasons: frozenset[str] = frozenset()
     # The parameter sets the figures came from, each with its version and document (shown with every quote).
     policy_versions: tuple[str, ...] = ()
+    region_name: str = ""  # the county's name, for the messages that name it
 
 
 class SpecialStatus:

@@ -1,6 +1,10 @@
 """POST /api/v1/policy/quote/: API.md's contract on the rules engine."""
 
+import re
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from conftest import token_client
 
@@ -79,6 +83,19 @@ def test_r6_2_api_example_is_reproduced_exactly(clerk):
         "R13.0a",
     ]
     assert explanation[-1]["text"] == "在户籍地山阴县参保，适用山阴县的缴费标准和政策"
+
+
+def test_a_quote_of_figures_already_held_reads_only_the_token_and_the_policy_revision(clerk):
+    # given a client whose token is known, and the county's figures of the year held by an earlier quote
+    client = token_client(clerk)
+    client.post("/api/v1/policy/quote/", API_EXAMPLE, format="json")
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/api/v1/policy/quote/", API_EXAMPLE, format="json")
+    # then the county is named from the figures held, not read again
+    assert response.json()["explanation"][-1]["text"] == "在户籍地山阴县参保，适用山阴县的缴费标准和政策"
+    tables = [re.search(r'FROM "?(\w+)', query["sql"]).group(1) for query in queries.captured_queries]
+    assert tables == ["authtoken_token", "enrollment_policyrevision"]
 
 
 def test_r6_2_no_subsidy_gives_null_category_and_zero(clerk):
