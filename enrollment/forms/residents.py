@@ -18,12 +18,16 @@ class DivisionChoiceField(forms.ModelChoiceField):
 
 
 class ResidenceDivisionField(DivisionChoiceField):
-    """A township or village of residence. The form narrows the queryset to the user's scope
-    (`residence_divisions_under`); past a city's worth of villages, the page asks `division_search` for them."""
+    """A township or village of residence. The form narrows it to the user's scope (`limit_to_scope`); past a city's
+    worth of villages, the page asks `division_search` for them."""
 
     def __init__(self, **kwargs) -> None:
         widget = SearchableSelect(search_url=reverse_lazy("division_search"))
         super().__init__(queryset=Division.objects.none(), widget=widget, **kwargs)
+
+    def limit_to_scope(self, scope_code: str | None) -> None:
+        """The townships and villages of the user's scope, as `division_search` answers them (None: all of them)."""
+        self.queryset = residence_divisions_under(root_code=scope_code or "")
 
 
 class ResidentForm(forms.Form):
@@ -35,9 +39,8 @@ class ResidentForm(forms.Form):
 
     def __init__(self, *args, scope_code: str | None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        divisions = residence_divisions_under(root_code=scope_code or "")
-        cast(forms.ModelChoiceField, self.fields["household_division"]).queryset = divisions
-        cast(forms.ModelChoiceField, self.fields["residence_division"]).queryset = divisions
+        cast(ResidenceDivisionField, self.fields["household_division"]).limit_to_scope(scope_code)
+        cast(ResidenceDivisionField, self.fields["residence_division"]).limit_to_scope(scope_code)
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
 

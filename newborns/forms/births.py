@@ -6,7 +6,6 @@ from typing import cast
 from django import forms
 
 from config.forms import DateInput
-from divisions.selectors import residence_divisions_under
 from enrollment.forms import ResidenceDivisionField
 from enrollment.selectors import enrolling_county_choices
 
@@ -43,8 +42,7 @@ class NewbornRegistrationForm(forms.Form):
 
     def __init__(self, *args, scope_code: str | None, today: datetime.date, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        division_field = cast(forms.ModelChoiceField, self.fields["division"])
-        division_field.queryset = residence_divisions_under(root_code=scope_code or "")
+        cast(ResidenceDivisionField, self.fields["division"]).limit_to_scope(scope_code)
         county_field = cast(forms.ChoiceField, self.fields["enrolling_county"])
         county_field.choices = [
             ("", "户籍地"),
