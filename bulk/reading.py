@@ -23,7 +23,7 @@ from core.tabular import TableReader
 from .rules import Column, row_is_blank, row_texts
 from .staging import OUTCOME_ERROR, Stage, raw_json
 
-BLOCK_ROWS = 10_000  # rows per COPY block and per progress update
+BLOCK_ROWS = 25_000  # rows per COPY block and per progress update
 FRAME_HEADER = struct.Struct("!Q")
 
 HeaderFinder = Callable[[Iterator[tuple[int, Sequence[object]]], Sequence[Column]], dict[str, int]]

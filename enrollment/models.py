@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from core.history import HistoryReadPerRecord
 from core.models import RUN_THROUGH_STATUS_CHOICES, Job, JobStatus
 
 from .rules import EXIT_KIND_LABELS, HardshipTableInvalid, hardship_tiers_from_rows
@@ -107,7 +108,7 @@ class Resident(models.Model):
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     # The user of a history row is a key the application enforces too: a bulk load writes a million rows naming one
     # user, whom the database would look up once per row at commit; deleting a user through the ORM still clears it.
-    history = HistoricalRecords(
+    history = HistoryReadPerRecord(
         verbose_name="居民档案变更记录", no_db_index=RESIDENT_HISTORY_UNINDEXED, user_db_constraint=False
     )
 
@@ -133,8 +134,13 @@ class Resident(models.Model):
             models.Index(
                 fields=["household_division"], name="resident_household_division", opclasses=["varchar_pattern_ops"]
             ),
+            # Most people live where they are registered (no residence): only the others are indexed, and a
+            # search by residence (a code or a prefix, never "none") finds them all.
             models.Index(
-                fields=["residence_division"], name="resident_residence_division", opclasses=["varchar_pattern_ops"]
+                fields=["residence_division"],
+                name="resident_residence_division",
+                opclasses=["varchar_pattern_ops"],
+                condition=models.Q(residence_division__isnull=False),
             ),
             models.Index(
                 fields=["merged_into"], name="resident_merged_into", condition=models.Q(merged_into__isnull=False)
@@ -450,7 +456,7 @@ class Enrollment(models.Model):
     refund_reason = models.CharField("退费原因", max_length=32, blank=True)
     refund_date = models.DateField("退费日期", null=True, blank=True)
     void_reason = models.CharField("作废原因", max_length=200, blank=True)
-    history = HistoricalRecords(verbose_name="参保记录变更")
+    history = HistoryReadPerRecord(verbose_name="参保记录变更")
 
     class Meta:
         verbose_name = "参保缴费"
