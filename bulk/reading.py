@@ -41,13 +41,22 @@ def staged_blocks(
     row_check: Callable[..., tuple[tuple[Any, ...] | None, str]],
     context: Mapping[str, object],
     header_find: HeaderFinder,
+    block_order: str | None = None,
 ) -> Iterator[tuple[Any, int, float]]:
     """(a block encoded for `stage.write_encoded`, its rows, the fraction of the file read) for every block of the
     file's data rows, each row checked by `row_check`: a good row's values, or a refused row with its reasons and
-    its cells as read."""
+    its cells as read. With `block_order` (a text column of the stage), a block's rows are sent in its order, a
+    refused row first; each row keeps its line."""
     rows = reader.rows()
     positions = header_find(rows, columns)
     empty = (None,) * len(stage.columns)
+    order = stage.written_names.index(block_order) if block_order is not None else None
+
+    def encode(block: list[tuple[Any, ...]]) -> Any:
+        if order is not None:
+            block = sorted(block, key=lambda row: row[order] or "")
+        return stage.encode(block)
+
     block: list[tuple[Any, ...]] = []
     for line, cells in rows:
         if row_is_blank(cells):
@@ -58,10 +67,10 @@ def staged_blocks(
         else:
             block.append((line, None, None, None, *values))
         if len(block) >= BLOCK_ROWS:
-            yield stage.encode(block), len(block), reader.fraction_read()
+            yield encode(block), len(block), reader.fraction_read()
             block = []
     if block:
-        yield stage.encode(block), len(block), reader.fraction_read()
+        yield encode(block), len(block), reader.fraction_read()
 
 
 def blocks_from_second_process(

@@ -44,6 +44,10 @@ class BulkLoader:
     # file, and a row that `checks` refuse is either left untouched by `load` or makes it fail, so that `checks` run
     # after the load refuse what they would have refused before it. The whole transaction is then rolled back.
     loads_in_blocks: bool = False
+    # A text column of the stage by which each block's rows are sent in order (bulk.reading sorts them in the reading
+    # process): a load that writes a block in the order of a unique index then walks that index page by page, and
+    # PostgreSQL need not sort the block itself.
+    block_order: str | None = None
     # The tables `load` writes whose statistics PostgreSQL refreshes at once after a load of many rows
     # (BULK_ANALYZE_AFTER_ROWS): until autovacuum comes round, a county's first import leaves the planner believing
     # the registry is empty, and a search right after it reads the table through.

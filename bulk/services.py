@@ -32,7 +32,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, ProgrammingError, connection, transaction
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -337,6 +337,7 @@ def _file_blocks(
         row_check=spec.row_check,
         context=spec.row_context(job.county),
         header_find=_header,
+        block_order=spec.block_order,
     )
 
 
@@ -406,7 +407,10 @@ def _import_streamed(
                 rows_updated=updated,
                 finished_at=timezone.now(),
             )
-    except (_StreamedLoadAbandoned, IntegrityError):  # IntegrityError: a new person twice in the file
+    except (_StreamedLoadAbandoned, IntegrityError, ProgrammingError) as error:
+        # IntegrityError: a new person twice in the file; a row written twice by one statement: twice in one block
+        if isinstance(error, ProgrammingError) and not _one_row_written_twice(error):
+            raise
         job_update(job=job, status=job.started_status, **RUN_START_VALUES)
         return False
     finally:
@@ -420,6 +424,14 @@ def _import_streamed(
         time.monotonic() - started,
     )
     return True
+
+
+# PostgreSQL's "ON CONFLICT DO UPDATE command cannot affect row a second time" (cardinality_violation)
+CARDINALITY_VIOLATION = "21000"
+
+
+def _one_row_written_twice(error: ProgrammingError) -> bool:
+    return getattr(error.__cause__, "sqlstate", None) == CARDINALITY_VIOLATION
 
 
 def _header(rows: Iterator[tuple[int, Sequence[object]]], columns: Sequence[Column]) -> dict[str, int]:

@@ -67,6 +67,27 @@ def test_the_second_process_sends_the_blocks_one_process_makes_a_bad_row_include
     assert refused == [("13", "身份证号校验位不正确，请核对后重新输入。")]
 
 
+def test_a_block_is_sent_in_the_order_of_the_loaders_column_each_row_with_its_line(monkeypatch):
+    # given 12 people in the reverse order of their ID numbers (lines 2 to 13), in blocks of 10; line 5 refused
+    monkeypatch.setattr("bulk.reading.BLOCK_ROWS", 10)
+    header, *people = resident_rows(12)
+    rows = [header, *reversed(people)]
+    good = rows[4][0]
+    rows[4][0] = good[:17] + ("0" if good[17] != "0" else "1")
+    stage = Stage(job_id=1, columns=LOADER.stage_columns)
+    # when
+    arguments = reading_arguments(stage, block_order=LOADER.block_order)
+    blocks = list(blocks_from_second_process(io.BytesIO(file_bytes(rows)), file_name="a.csv", **arguments))
+    # then the refused row comes first, then the people in the order of their ID numbers, each with its line
+    id_number = stage.written_names.index("id_number")
+    sent = [[(int(row[0]), row[id_number]) for row in block_rows(encoded)] for encoded, _, _ in blocks]
+    no_value = None if isinstance(blocks[0][0], list) else "\\N"  # COPY's text for NULL
+    assert sent == [
+        [(5, no_value), *((line, rows[line - 1][0]) for line in (11, 10, 9, 8, 7, 6, 4, 3, 2))],
+        [(13, rows[12][0]), (12, rows[11][0])],
+    ]
+
+
 def test_a_missing_header_in_the_second_process_is_raised_in_the_first_with_its_message():
     # given
     content = file_bytes([["姓名", "电话"], ["王五", "13900000000"]])

@@ -128,12 +128,16 @@ def resident_load(
 def _load_postgresql(
     stage: Stage, *, job_id: int, county_code: str, actor: User, now: datetime.datetime
 ) -> tuple[int, int]:
-    """One set-based upsert in ID-number order (so that the unique index grows in order), writing the history of
-    what it wrote from what it returns: a new person is inserted ('+'); a registered person of the county whose data
-    differ is updated ('~'); anyone else (unchanged, or registered in another county) is left untouched. Each row
-    costs one look-up of the unique index, and a person registered by a window meanwhile is updated like any
-    other. A person twice in the stage (a block of a file loaded as it is read, whose checks come after the load) is
-    written once, from the first row, as one statement may write a row only once."""
+    """One set-based upsert, writing the history of what it wrote from what it returns: a new person is inserted
+    ('+'); a registered person of the county whose data differ is updated ('~'); anyone else (unchanged, or
+    registered in another county) is left untouched. Each row costs one look-up of the unique index, and a person
+    registered by a window meanwhile is updated like any other.
+
+    The rows are written in the order the stage holds them: each block of the file comes in ID-number order
+    (BulkLoader.block_order), so the unique index is walked page by page without a sort here. A new person twice in
+    one block (a file loaded as it is read, whose checks come after the load) makes PostgreSQL refuse the statement,
+    as one statement may write a row only once (CardinalityViolation): the streamed load then checks the file in
+    full, which refuses both rows."""
     resident_table = Resident._meta.db_table
     history_table = Resident.history.model._meta.db_table
     columns = ", ".join(history_columns(Resident))
@@ -142,11 +146,10 @@ def _load_postgresql(
             INSERT INTO {resident_table} AS r (
                 id_number, id_number_is_placeholder, name, gender, birth_date, phone,
                 household_division_id, residence_division_id, status, created_at, updated_at)
-            SELECT DISTINCT ON (s.id_number) s.id_number, false, s.name, s.gender, s.birth_date, s.phone,
+            SELECT s.id_number, false, s.name, s.gender, s.birth_date, s.phone,
                 s.household_division_id, s.residence_division_id, %(status)s, %(now)s, %(now)s
             FROM {stage.name} s
             WHERE s.outcome IS NULL
-            ORDER BY s.id_number, s.line
             ON CONFLICT (id_number) DO UPDATE SET
                 name = excluded.name,
                 phone = COALESCE(NULLIF(excluded.phone, ''), r.phone),

@@ -13,7 +13,8 @@ def indexed_columns(model) -> list[list[str]]:
     """The column lists of the table's indexes other than its primary key, sorted."""
     with connection.cursor() as cursor:
         constraints = connection.introspection.get_constraints(cursor, model._meta.db_table)
-    return sorted(definition["columns"] for definition in constraints.values() if definition["index"] and not definition["primary_key"])
+    indexes = [definition for definition in constraints.values() if definition["index"]]
+    return sorted(definition["columns"] for definition in indexes if not definition["primary_key"])
 
 
 def test_the_registrys_history_is_indexed_by_the_persons_id_only():
