@@ -11,6 +11,7 @@ from enrollment.models import Resident
 from enrollment.rules import id_number_compose
 from enrollment.services import id_number_address_warnings, resident_create, resident_update
 from enrollment.views.residents import DIVISIONS_PER_SEARCH
+from tests.pages import select_html
 
 pytestmark = pytest.mark.django_db
 
@@ -274,12 +275,6 @@ class TestResidentPages:
 
     def test_login_page_is_chinese(self, client):
         assert "登录参保通" in client.get("/accounts/login/").content.decode()
-
-
-def select_html(page: str, name: str) -> str:
-    select = re.search(rf'<select name="{name}".*?</select>', page, re.DOTALL)
-    assert select is not None, f"the page has no select {name}"
-    return select.group(0)
 
 
 class TestDivisionSearch:

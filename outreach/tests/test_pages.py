@@ -16,6 +16,7 @@ from enrollment.rules import id_number_compose
 from outreach.models import Campaign, CampaignMessage, PhoneOptOut
 from outreach.services import campaign_create, campaign_messages_prepare
 from outreach.sources import UNINSURED_SOURCE
+from tests.pages import select_html
 from uninsured.services.people import uninsured_person_create
 
 pytestmark = pytest.mark.django_db
@@ -89,11 +90,10 @@ def test_a_city_clerks_campaign_division_is_typed_into_a_list_of_the_citys_count
     # when
     page = client.get(reverse("campaign_new")).content.decode()
     # then the list is one to search by typing, each named after the division above it
-    select = re.search(r'<select name="division"[^>]*>.*?</select>', page, re.DOTALL)
-    assert select is not None
-    options = re.findall(r'<option value="(\d+)"[^>]*>([^<]*)</option>', select.group(0))
+    select = select_html(page, "division")
+    options = re.findall(r'<option value="(\d+)"[^>]*>([^<]*)</option>', select)
     expected = [official.division, *Division.objects.filter(code__startswith="1406", level__in=["county", "township"])]
-    assert "data-searchable" in select.group(0)
+    assert "data-searchable" in select
     assert options == [(division.code, division_label_with_parent(division)) for division in expected]
     assert ("140621100", "山阴县 玉井镇") in options
 
