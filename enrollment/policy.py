@@ -9,7 +9,7 @@ earlier versions stay for the record (enrollment.services.policy_parameter_set_p
 
 import dataclasses
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -133,7 +133,7 @@ def _by_year_most_specific_first(sets: list[PolicyParameterSet]) -> dict[int, li
 
 
 def _refund_fields(
-    *, chain: list[str], insurance_year: int, candidates: list[PolicyParameterSet]
+    *, candidates: list[PolicyParameterSet], later_sets: list[PolicyParameterSet]
 ) -> dict[str, tuple[object, PolicyParameterSet]]:
     """R12.3: the refund reasons and window rules, inherited together from the latest year up to the insurance year
     whose sets have them, as every inherited figure (RULES.md, introduction). A year before the first one that has
@@ -143,9 +143,6 @@ def _refund_fields(
     earlier = _by_year_most_specific_first([each for each in candidates if each.refund_reasons])
     if earlier:
         return _refund_fields_of(earlier[max(earlier)])
-    later_sets = PolicyParameterSet.objects.filter(
-        region_id__in=chain, insurance_year__gt=insurance_year, refund_reasons__isnull=False, is_current=True
-    ).select_related("region")
     later = _by_year_most_specific_first([each for each in later_sets if each.refund_reasons])
     if later:
         return _refund_fields_of(later[min(later)])
@@ -194,23 +191,25 @@ def policy_resolve_many(*, region_codes: Iterable[str], insurance_year: int) -> 
     """policy_resolve for many counties of one year with one read of the token: a city's or the province's
     settlement asks for every county's standard at once. The first county without figures raises PolicyNotFound."""
     global _resolved
+    codes = list(dict.fromkeys(region_codes))
     token = _revision_token()
     if token is None:  # no revision row (a flushed test database): nothing can be trusted to stay
-        return {
-            code: _policy_read(region_code=code, insurance_year=insurance_year) for code in dict.fromkeys(region_codes)
-        }
+        return _policies_read(region_codes=codes, insurance_year=insurance_year)
     held = _resolved
     if held is None or held.token != token or len(held.by_region_and_year) >= RESOLVED_FIGURES_LIMIT:
         held = _resolved = _ResolvedFigures(token=token)
-    figures_by_region = {}
-    for region_code in region_codes:
-        key = (region_code, insurance_year)
-        figures = held.by_region_and_year.get(key)
-        if figures is None:
-            figures = _policy_read(region_code=region_code, insurance_year=insurance_year)
-            held.by_region_and_year[key] = figures
-        figures_by_region[region_code] = figures
-    return figures_by_region
+    missing = [code for code in codes if (code, insurance_year) not in held.by_region_and_year]
+    for region_code, figures in _policies_read(region_codes=missing, insurance_year=insurance_year).items():
+        held.by_region_and_year[(region_code, insurance_year)] = figures
+    return {code: held.by_region_and_year[(code, insurance_year)] for code in codes}
+
+
+def _policies_read(*, region_codes: list[str], insurance_year: int) -> dict[str, PolicyFigures]:
+    """Many counties' figures from one read of their parameter sets; the first county without figures raises."""
+    if not region_codes:
+        return {}
+    sets = _parameter_sets_read(region_codes=region_codes)
+    return {code: _policy_read(region_code=code, insurance_year=insurance_year, sets=sets) for code in region_codes}
 
 
 def _revision_token() -> str | None:
@@ -224,23 +223,26 @@ def policy_fields_in_force(*, region_code: str, insurance_year: int) -> dict[str
     """The figures in force for any region (a province, city or county) and year, by the parameter set's field names,
     inherited as policy_resolve inherits them; a figure no set of the chain gives is absent. What a draft is
     compared with."""
-    chain = _region_chain(region_code)
-    candidates = list(
-        PolicyParameterSet.objects.filter(
-            region_id__in=chain, insurance_year__lte=insurance_year, is_current=True
-        ).select_related("region")
-    )
-    merged = _fields_merged(chain=chain, insurance_year=insurance_year, candidates=candidates)
+    chain_sets = _current_sets_of(_region_chain(region_code))
+    candidates = [each for each in chain_sets if each.insurance_year <= insurance_year]
+    later_sets = [each for each in chain_sets if each.insurance_year > insurance_year]
+    merged = _fields_merged(candidates=candidates, later_sets=later_sets)
     return _values_of(merged, insurance_year=insurance_year)
 
 
+def _current_sets_of(regions: Iterable[str]) -> list[PolicyParameterSet]:
+    """The current parameter set of every year of the regions (a chain, or the chains of many counties)."""
+    return list(PolicyParameterSet.objects.filter(region_id__in=regions, is_current=True).select_related("region"))
+
+
 def _fields_merged(
-    *, chain: list[str], insurance_year: int, candidates: list[PolicyParameterSet]
+    *, candidates: list[PolicyParameterSet], later_sets: list[PolicyParameterSet]
 ) -> dict[str, tuple[object, PolicyParameterSet]]:
-    """Each figure with the set it comes from. A figure a year's sets leave blank is the latest earlier year's
-    (RULES.md, introduction); the refund figures come together (R12.3)."""
+    """Each figure with the set it comes from, from the sets of the chain up to the insurance year (`candidates`).
+    A figure a year's sets leave blank is the latest earlier year's (RULES.md, introduction); the refund figures come
+    together (R12.3), from the sets of later years when no earlier one has them."""
     merged = _merge_fields(_latest_year_first(candidates))
-    merged.update(_refund_fields(chain=chain, insurance_year=insurance_year, candidates=candidates))
+    merged.update(_refund_fields(candidates=candidates, later_sets=later_sets))
     return merged
 
 
@@ -262,20 +264,55 @@ def policy_resolve_with(
     return _policy_read(region_code=region_code, insurance_year=insurance_year, replacements=list(replacements))
 
 
-def _policy_read(
-    *, region_code: str, insurance_year: int, replacements: list[PolicyParameterSet] | None = None
-) -> PolicyFigures:
-    region_name = (
-        Division.objects.filter(code=region_code, level=DivisionLevel.COUNTY).values_list("name", flat=True).first()
+def policy_resolver_with(
+    *, region_codes: Iterable[str], insurance_year: int, replacements: Iterable[PolicyParameterSet]
+) -> Callable[[str], PolicyFigures]:
+    """policy_resolve_with for many counties of one year: their names and parameter sets are read once, here, and
+    the function returned resolves any of them (raising PolicyNotFound as policy_resolve_with does). A draft of the
+    province is checked against every county's figures."""
+    sets = _parameter_sets_read(region_codes=list(region_codes))
+    kept = list(replacements)
+
+    def resolve(region_code: str) -> PolicyFigures:
+        return _policy_read(region_code=region_code, insurance_year=insurance_year, replacements=kept, sets=sets)
+
+    return resolve
+
+
+@dataclasses.dataclass(frozen=True)
+class _ParameterSetsRead:
+    """What resolving some counties' figures reads: their names, and the current sets of every year of their
+    chains."""
+
+    county_names: dict[str, str]
+    current_sets: list[PolicyParameterSet]
+
+
+def _parameter_sets_read(*, region_codes: list[str]) -> _ParameterSetsRead:
+    return _ParameterSetsRead(
+        county_names=dict(
+            Division.objects.filter(code__in=region_codes, level=DivisionLevel.COUNTY).values_list("code", "name")
+        ),
+        current_sets=_current_sets_of({code for region_code in region_codes for code in _region_chain(region_code)}),
     )
+
+
+def _policy_read(
+    *,
+    region_code: str,
+    insurance_year: int,
+    replacements: list[PolicyParameterSet] | None = None,
+    sets: _ParameterSetsRead | None = None,
+) -> PolicyFigures:
+    if sets is None:
+        sets = _parameter_sets_read(region_codes=[region_code])
+    region_name = sets.county_names.get(region_code)
     if region_name is None:
         raise PolicyNotFound(f"{region_code} 不是已知的县级区划代码。")
     chain = _region_chain(region_code)
-    candidates = list(
-        PolicyParameterSet.objects.filter(
-            region_id__in=chain, insurance_year__lte=insurance_year, is_current=True
-        ).select_related("region")
-    )
+    chain_sets = [each for each in sets.current_sets if each.region_id in chain]
+    candidates = [each for each in chain_sets if each.insurance_year <= insurance_year]
+    later_sets = [each for each in chain_sets if each.insurance_year > insurance_year]
     if replacements:
         standing_in = [
             each for each in replacements if each.region_id in chain and each.insurance_year <= insurance_year
@@ -287,7 +324,7 @@ def _policy_read(
     if not candidates:
         raise PolicyNotFound(f"{region_code} 没有{insurance_year}年度及以前的政策参数。")
     source_year = max(parameter_set.insurance_year for parameter_set in candidates)
-    merged = _fields_merged(chain=chain, insurance_year=insurance_year, candidates=candidates)
+    merged = _fields_merged(candidates=candidates, later_sets=later_sets)
     missing = [field for field in ALL_FIELDS if field not in merged]
     if missing:
         raise PolicyNotFound(f"{region_code} {source_year}年度政策参数不完整：{'、'.join(missing)}。")

@@ -27,7 +27,7 @@ from enrollment.policy import (
     OPTIONAL_FIELDS,
     PolicyNotFound,
     policy_fields_in_force,
-    policy_resolve_with,
+    policy_resolver_with,
 )
 from enrollment.rules import REFUND_REASON_LABELS, HardshipTableInvalid, hardship_tiers_from_rows
 from enrollment.services import policy_parameter_set_with
@@ -244,14 +244,18 @@ def policy_draft_problems(draft: PolicyDraft) -> list[str]:
         except ValidationError as error:
             for messages in error.message_dict.values():
                 problems.extend(f"{candidate.region.name}：{message}" for message in messages)
-    counties = Division.objects.filter(level=DivisionLevel.COUNTY).filter(
+    counties_changed = Division.objects.filter(level=DivisionLevel.COUNTY).filter(
         Q.create([("code__startswith", code) for code in changes], connector=Q.OR)
     )
-    for county in counties.order_by("code") if changes else ():
+    counties = list(counties_changed.order_by("code")) if changes else []
+    resolve = policy_resolver_with(
+        region_codes=[county.code for county in counties],
+        insurance_year=draft.insurance_year,
+        replacements=replacements,
+    )
+    for county in counties:
         try:
-            figures = policy_resolve_with(
-                region_code=county.code, insurance_year=draft.insurance_year, replacements=replacements
-            )
+            figures = resolve(county.code)
         except (PolicyNotFound, HardshipTableInvalid) as error:
             problems.append(f"{county.name}：{error}")
             continue

@@ -5,11 +5,15 @@ numbers are masked unless the user may see them in full (then the answer is reco
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import PersonalDataView, Role
 from accounts.personal_data import id_number_mask
 from conftest import SHANYIN, YUJING_TOWN, make_user, token_client
+from divisions.models import Division, DivisionLevel
 from enrollment.models import PolicyParameterSet
+from enrollment.policy import policy_resolve_with
 from policy_changes.models import (
     DraftStatus,
     ImpactCountyRun,
@@ -19,7 +23,12 @@ from policy_changes.models import (
 )
 from policy_changes.selectors import SimulationProgress
 from policy_changes.serializers import simulation_status
-from policy_changes.services import policy_draft_region_update
+from policy_changes.services import (
+    policy_draft_changes,
+    policy_draft_problems,
+    policy_draft_region_update,
+    policy_draft_replacements,
+)
 from policy_changes.tests.conftest import YEAR
 from policy_changes.tests.factories import draft_with
 
@@ -121,6 +130,36 @@ def test_a_draft_is_created_with_its_figures_beside_the_current_ones_and_what_st
     assert answer["problems"][4] == (
         "山阴县：资助档次第5行（低保对象）：个人缴费80.00元与资助320.00元之和不等于缴费标准420.00元。"
     )
+
+
+def test_the_problems_of_a_province_draft_come_from_one_read_of_the_parameter_sets_for_all_its_counties(db):
+    # given a province draft raising the standard: 山阴县's subsidy table then fails to add up
+    preparer = make_user("province_preparer", Role.PROVINCE_STAFF, "14")
+    county_draft = draft_with(preparer, SHANYIN, title="山阴县草案", contribution_standard="420.00")
+    province_draft = draft_with(preparer, "14", title="全省草案", contribution_standard="420.00")
+    # when
+    with CaptureQueriesContext(connection) as county_queries:
+        policy_draft_problems(county_draft)
+    with CaptureQueriesContext(connection) as province_queries:
+        problems = policy_draft_problems(province_draft)
+    # then the province's 121 counties cost the queries of one
+    counties = Division.objects.filter(level=DivisionLevel.COUNTY, code__startswith="14").order_by("code")
+    assert len(province_queries) == len(county_queries)
+    # and each county's problems are those it has alone
+    replacements = policy_draft_replacements(
+        changes_by_region=policy_draft_changes(province_draft), insurance_year=YEAR
+    )
+    one_by_one = []
+    for county in counties:
+        figures = policy_resolve_with(region_code=county.code, insurance_year=YEAR, replacements=replacements)
+        one_by_one += [
+            f"{county.name}：资助档次第{number}行（{tier.name}）：个人缴费{tier.individual_payment}元"
+            f"与资助{tier.subsidy_amount}元之和不等于缴费标准{figures.contribution_standard}元。"
+            for number, tier in enumerate(figures.hardship_tiers, start=1)
+            if tier.individual_payment + tier.subsidy_amount != figures.contribution_standard
+        ]
+    assert problems == one_by_one
+    assert counties.count() == 121 and len(problems) == 10
 
 
 @pytest.mark.parametrize(
