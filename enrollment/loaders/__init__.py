@@ -64,8 +64,8 @@ RESIDENT_REGISTRY_LOADER = BulkLoader(
     ),
     row_context=_resident_context,
     # A person's row is written from that row alone. A person registered in another county is left untouched by the
-    # load (its scope), and a new person twice in the file breaks the unique ID number; the checks run after the load
-    # find both, and a registered person twice.
+    # load (its scope), and a new person twice in one block makes the block's upsert fail (one statement writes a row
+    # once); the checks run after the load find both, and anyone else twice in the file.
     loads_in_blocks=True,
     block_order="id_number",
     # Only the registry: its history is read one person at a time through the index of the person's id, a plan
