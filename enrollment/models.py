@@ -612,9 +612,9 @@ class ReceiptKind(models.TextChoices):
 
 
 class ReceiptCounter(models.Model):
-    """The last receipt number a county issued in a year. Locked with select_for_update in the transaction that
-    records the money, so a number is taken once and a rolled-back payment gives its number back: no gap, no
-    duplicate."""
+    """The last receipt number a county issued in a year. Locked by the UPDATE that takes the next number, in the
+    transaction that records the money, so a number is taken once and a rolled-back payment gives its number back:
+    no gap, no duplicate."""
 
     county = models.ForeignKey(
         "divisions.Division", verbose_name="县（市、区）", on_delete=models.PROTECT, related_name="+"

@@ -349,9 +349,9 @@ def enrollment_create(*, actor: User, resident: Resident, details: PaymentDetail
         recorded_by=actor,
     )
     _apply_quote(enrollment, quote)
-    # The person is the row locked above and the clerk the one signed in: neither is looked up again (the enrolling
-    # county, named by the request, is).
-    enrollment.full_clean(exclude=["resident", "recorded_by"], validate_constraints=False)
+    # The person is the row locked above, the clerk the one signed in and the enrolling county the one
+    # _enrolling_county has just read: none is looked up again (the database's foreign keys still hold).
+    enrollment.full_clean(exclude=["resident", "recorded_by", "enrolling_county"], validate_constraints=False)
     try:
         with transaction.atomic():
             history_save(enrollment, actor=actor)

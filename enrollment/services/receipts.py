@@ -1,9 +1,9 @@
 """Receipts (缴费凭证, 退费凭证) issued at the window, their prints and reprints (补打), and the clerk's day (日结).
 
 A receipt is numbered in its county's sequence of the year, in the same transaction as the money it covers: the
-county's counter row is locked (select_for_update), so two clerks at once take consecutive numbers and a payment
-that is rolled back gives its number back. After a clerk closes a day, no money record of that clerk dated that
-day can be written.
+statement that takes the number locks the county's counter row, so two clerks at once take consecutive numbers and
+a payment that is rolled back gives its number back. After a clerk closes a day, no money record of that clerk
+dated that day can be written.
 """
 
 import datetime
@@ -56,6 +56,21 @@ def _clerk_lock_shared(actor: User) -> None:
         User.objects.select_for_update().filter(pk=actor.pk).first()
 
 
+def _receipt_number_take(*, county_code: str, year: int) -> int | None:
+    """The next number of the county's sequence of the year, its counter row locked until the commit; None if the
+    county has no counter for the year yet. One statement locks the row, adds one and reads the sum: the lock that
+    every payment of the county waits for is held one round trip less than by a locking read and then a write."""
+    table = ReceiptCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_number = last_number + 1 WHERE county_id = %s AND year = %s "
+            "RETURNING last_number",
+            [county_code, year],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def _is_window_movement(enrollment: Enrollment, kind: str) -> bool:
     """Money handed over at the window: a payment on an enrollment paid at the window, and every refund (R12: a
     refund is requested at the bureau whatever the channel the money came through)."""
@@ -78,18 +93,15 @@ def receipt_issue(*, actor: User, enrollment: Enrollment, payments: Sequence[Pay
         return None
     year = timezone.localdate().year
     # The county's sequence is locked from here to the commit, and every payment of the county waits for it: what
-    # runs meanwhile is kept to the statements that need the lock (the counter read once it exists, no look-ups).
-    counters = ReceiptCounter.objects.select_for_update().filter(county_id=enrollment.enrolling_county_id, year=year)
-    counter = counters.first()
-    if counter is None:  # the county's first receipt of the year
+    # runs meanwhile is kept to the statements that need the lock (the number taken, the receipt and its payments).
+    number = _receipt_number_take(county_code=enrollment.enrolling_county_id, year=year)
+    if number is None:  # the county's first receipt of the year
         ReceiptCounter.objects.get_or_create(county_id=enrollment.enrolling_county_id, year=year)
-        counter = counters.get()
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
+        number = _receipt_number_take(county_code=enrollment.enrolling_county_id, year=year)
     receipt = Receipt(
         county_id=enrollment.enrolling_county_id,
         year=year,
-        number=counter.last_number,
+        number=number,
         kind=kind,
         enrollment=enrollment,
         amount=amount,
