@@ -19,7 +19,7 @@ from .enrollments import (
 from .exports import export_job_create, export_job_run, resident_roster_build
 from .partitions import enrollment_partitions_ensure, partition_years_coming
 from .policy_parameters import policy_parameter_set_publish, policy_parameter_set_with
-from .receipts import clerk_day_close, day_close_check, receipt_issue, receipt_print_record
+from .receipts import clerk_day_close, day_close_check, payments_record, receipt_print_record
 from .residents import (
     id_number_address_warnings,
     record_date_check,
@@ -47,9 +47,9 @@ __all__ = [
     "export_job_run",
     "id_number_address_warnings",
     "partition_years_coming",
+    "payments_record",
     "policy_parameter_set_publish",
     "policy_parameter_set_with",
-    "receipt_issue",
     "receipt_print_record",
     "record_date_check",
     "refund_request",

@@ -62,7 +62,7 @@ from ..rules import (
 )
 from ..selectors import enrollment_region_code, household_county_code, person_history
 from .employee_years import employee_insured_years_record
-from .receipts import receipt_issue
+from .receipts import payments_record
 from .residents import record_date_check
 
 
@@ -367,11 +367,8 @@ def enrollment_create(*, actor: User, resident: Resident, details: PaymentDetail
     if enrollment.accident_topup is not None:
         payments.append(Payment(kind=PaymentKind.ACCIDENT_TOPUP, amount=enrollment.accident_topup))
     for payment in payments:
-        payment.enrollment = enrollment
         payment.date = details.payment_date
-        payment.recorded_by = actor
-    Payment.objects.bulk_create(payments)
-    receipt_issue(actor=actor, enrollment=enrollment, payments=payments, field="payment_date")
+    payments_record(actor=actor, enrollment=enrollment, payments=payments, field="payment_date")
     return enrollment
 
 
@@ -408,15 +405,10 @@ def back_payment_add(*, actor: User, enrollment: Enrollment, years: int, payment
     enrollment.back_paid_years = total_years
     _apply_quote(enrollment, quote)
     history_save(enrollment, actor=actor)
-    payment = Payment.objects.create(
-        enrollment=enrollment,
-        kind=PaymentKind.BACK_PAYMENT,
-        amount=enrollment.back_payment_due - previous_due,
-        years=years,
-        date=payment_date,
-        recorded_by=actor,
+    payment = Payment(
+        kind=PaymentKind.BACK_PAYMENT, amount=enrollment.back_payment_due - previous_due, years=years, date=payment_date
     )
-    receipt_issue(actor=actor, enrollment=enrollment, payments=[payment], field="payment_date")
+    payments_record(actor=actor, enrollment=enrollment, payments=[payment], field="payment_date")
     return enrollment
 
 
@@ -511,15 +503,8 @@ def refund_request(
         explanations.insert(0, Explanation("R8.2", text, str(policy.special_groups.source)))
     enrollment.explanation = [*enrollment.explanation, *(dataclasses.asdict(entry) for entry in explanations)]
     history_save(enrollment, actor=actor)
-    payment = Payment.objects.create(
-        enrollment=enrollment,
-        kind=PaymentKind.REFUND,
-        amount=amount,
-        date=date,
-        reason=reason,
-        recorded_by=actor,
-    )
-    receipt_issue(actor=actor, enrollment=enrollment, payments=[payment], field="date")
+    payment = Payment(kind=PaymentKind.REFUND, amount=amount, date=date, reason=reason)
+    payments_record(actor=actor, enrollment=enrollment, payments=[payment], field="date")
     if reason == EMPLOYEE_INSURED:
         # R12.2, R8.2: the year refunded because employee insurance was paid for it is an employee year, no break.
         employee_insured_years_record(
@@ -581,15 +566,8 @@ def contribution_payment_add(
     else:
         amount = money(amount)
         reason = PAID_AGAIN
-    payment = Payment.objects.create(
-        enrollment=enrollment,
-        kind=PaymentKind.CONTRIBUTION,
-        amount=amount,
-        date=payment_date,
-        reason=reason,
-        recorded_by=actor,
-    )
-    receipt_issue(actor=actor, enrollment=enrollment, payments=[payment], field="payment_date")
+    payment = Payment(kind=PaymentKind.CONTRIBUTION, amount=amount, date=payment_date, reason=reason)
+    payments_record(actor=actor, enrollment=enrollment, payments=[payment], field="payment_date")
     history_save(enrollment, actor=actor, reason=f"{reason}{amount}元（{payment_date:%Y年%-m月%-d日}）")
     return enrollment
 

@@ -77,16 +77,28 @@ def _is_window_movement(enrollment: Enrollment, kind: str) -> bool:
     return kind == ReceiptKind.REFUND or enrollment.channel == PaymentChannel.WINDOW
 
 
-def receipt_issue(*, actor: User, enrollment: Enrollment, payments: Sequence[Payment], field: str) -> Receipt | None:
-    """The receipt of one money movement just recorded (`payments`, all of one date): the payment services call it
-    in their transaction, after writing the payments.
+def payments_record(*, actor: User, enrollment: Enrollment, payments: Sequence[Payment], field: str) -> Receipt | None:
+    """Write one money movement on `enrollment` (`payments`, unsaved, all of one date) with its receipt: the payment
+    services call it in their transaction. The payments are recorded by `actor`.
 
     First the day must be open for the clerk (day_close_check, refused on `field`). Then a window movement of some
-    money gets the next number of the enrolling county's sequence for the year of issue; a movement through another
-    channel, or of no money (a newborn's free year), gets none.
+    money gets the next number of the enrolling county's sequence for the year of issue, and its payments are written
+    naming their receipt; a movement through another channel, or of no money (a newborn's free year), gets none.
     """
     date = payments[0].date
     day_close_check(actor=actor, date=date, field=field)
+    receipt = _receipt_issue(actor=actor, enrollment=enrollment, payments=payments)
+    for payment in payments:
+        payment.enrollment = enrollment
+        payment.recorded_by = actor
+        payment.receipt = receipt
+    Payment.objects.bulk_create(payments)
+    return receipt
+
+
+def _receipt_issue(*, actor: User, enrollment: Enrollment, payments: Sequence[Payment]) -> Receipt | None:
+    """The numbered receipt of the movement, written before its payments; None where the movement gets none."""
+    date = payments[0].date
     kind = ReceiptKind.REFUND if payments[0].kind == PaymentKind.REFUND else ReceiptKind.PAYMENT
     amount = sum((payment.amount for payment in payments), Decimal("0.00"))
     if amount == 0 or not _is_window_movement(enrollment, kind):
@@ -112,7 +124,6 @@ def receipt_issue(*, actor: User, enrollment: Enrollment, payments: Sequence[Pay
     # up again while the county's sequence is locked.
     receipt.full_clean(exclude=["county", "enrollment", "issued_by"], validate_constraints=False)
     receipt.save()
-    Payment.objects.filter(pk__in=[payment.pk for payment in payments]).update(receipt=receipt)
     return receipt
 
 

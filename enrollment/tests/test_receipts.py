@@ -437,14 +437,15 @@ def test_a_payment_looks_nothing_up_again_while_the_county_sequence_is_locked(
     with CaptureQueriesContext(connection) as queries:
         second = enroll(clerk, beizhouzhuang_resident)
     # then one statement locks the counter, takes the next number and reads it; from the lock on, only the receipt
-    # and its payment are written: the person, the clerk, the county and the enrollment are not looked up again,
-    # there or before
+    # and then its payment, naming it, are written: the person, the clerk, the county and the enrollment are not
+    # looked up again, there or before
     statements = [
         query["sql"] for query in queries.captured_queries if not query["sql"].startswith(("SAVEPOINT", "RELEASE"))
     ]
     locked_at = next(index for index, sql in enumerate(statements) if "enrollment_receiptcounter" in sql)
-    assert [sql.split(" ", 1)[0] for sql in statements[locked_at:]] == ["UPDATE", "INSERT", "UPDATE"]
+    assert [sql.split(" ", 1)[0] for sql in statements[locked_at:]] == ["UPDATE", "INSERT", "INSERT"]
     assert "RETURNING last_number" in statements[locked_at]
+    assert "enrollment_receipt" in statements[locked_at + 1] and "enrollment_payment" in statements[locked_at + 2]
     assert not [sql for sql in statements if 'SELECT 1 AS "a" FROM "accounts_user"' in sql]
     assert not [sql for sql in statements if 'SELECT 1 AS "a" FROM "enrollment_resident"' in sql]
     assert not [sql for sql in statements if 'SELECT 1 AS "a" FROM "divisions_division"' in sql]
