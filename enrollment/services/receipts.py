@@ -56,19 +56,22 @@ def _clerk_lock_shared(actor: User) -> None:
         User.objects.select_for_update().filter(pk=actor.pk).first()
 
 
-def _receipt_number_take(*, county_code: str, year: int) -> int | None:
-    """The next number of the county's sequence of the year, its counter row locked until the commit; None if the
-    county has no counter for the year yet. One statement locks the row, adds one and reads the sum: the lock that
-    every payment of the county waits for is held one round trip less than by a locking read and then a write."""
-    table = ReceiptCounter._meta.db_table
+def _receipt_number_take(*, county_code: str, year: int) -> int:
+    """The next number of the county's sequence of the year, its counter row locked until the commit (created by the
+    county's first receipt of the year). One statement locks the row, adds one and reads the sum: the lock that every
+    payment of the county waits for is held one round trip less than by a locking read and then a write."""
+    statement = (
+        f"UPDATE {ReceiptCounter._meta.db_table} SET last_number = last_number + 1 "
+        "WHERE county_id = %s AND year = %s RETURNING last_number"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET last_number = last_number + 1 WHERE county_id = %s AND year = %s "
-            "RETURNING last_number",
-            [county_code, year],
-        )
+        cursor.execute(statement, [county_code, year])
         row = cursor.fetchone()
-    return row[0] if row else None
+        if row is None:
+            ReceiptCounter.objects.get_or_create(county_id=county_code, year=year)
+            cursor.execute(statement, [county_code, year])
+            row = cursor.fetchone()
+    return int(row[0])
 
 
 def _is_window_movement(enrollment: Enrollment, kind: str) -> bool:
@@ -107,9 +110,6 @@ def _receipt_issue(*, actor: User, enrollment: Enrollment, payments: Sequence[Pa
     # The county's sequence is locked from here to the commit, and every payment of the county waits for it: what
     # runs meanwhile is kept to the statements that need the lock (the number taken, the receipt and its payments).
     number = _receipt_number_take(county_code=enrollment.enrolling_county_id, year=year)
-    if number is None:  # the county's first receipt of the year
-        ReceiptCounter.objects.get_or_create(county_id=enrollment.enrolling_county_id, year=year)
-        number = _receipt_number_take(county_code=enrollment.enrolling_county_id, year=year)
     receipt = Receipt(
         county_id=enrollment.enrolling_county_id,
         year=year,
