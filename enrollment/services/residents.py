@@ -67,7 +67,14 @@ def resident_create(
         household_division=household_division,
         residence_division=residence_division,
     )
-    resident.full_clean()
+    # Neither the ID number, which resident_find has just looked for (a registration of the same number at the same
+    # moment is refused by the constraint below), nor a division read from the database is looked up again.
+    divisions_read = [
+        field
+        for field, division in (("household_division", household_division), ("residence_division", residence_division))
+        if division is not None and not division._state.adding
+    ]
+    resident.full_clean(exclude=divisions_read, validate_constraints=False)
     try:
         with transaction.atomic():
             history_save(resident, actor=actor)

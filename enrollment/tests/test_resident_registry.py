@@ -337,3 +337,20 @@ def test_a_division_code_no_division_has_is_refused_in_chinese_and_nothing_is_sa
     assert refusal.value.message_dict == {"household_division": [f"户籍地代码 {YUJING_TOWN}999 不是已有的行政区划。"]}
     assert Resident.objects.count() == 0
     assert Resident.history.count() == 0
+
+
+def test_registering_reads_neither_the_division_it_is_given_nor_the_id_number_again(clerk):
+    # given a village read from the database
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    village = first_village(YUJING_TOWN)
+    id_number = id_number_compose(address_code=SHANYIN, birth_date=datetime.date(1970, 2, 28), sequence=31)
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        resident_create(actor=clerk, id_number=id_number, name="张三", household_division=village)
+    # then the ID number is looked for once, by resident_find, and the village not at all
+    statements = [query["sql"] for query in queries.captured_queries]
+    assert [sql for sql in statements if "divisions_division" in sql] == []
+    assert len([sql for sql in statements if sql.startswith("SELECT") and "enrollment_resident" in sql]) == 1
+    assert Resident.objects.get(id_number=id_number).household_division_id == village.code
