@@ -1,6 +1,6 @@
 import datetime
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import cast
@@ -125,7 +125,7 @@ def resident_find(*, user: User, id_number: str, for_update: bool = False) -> Re
 def person_history(*, resident: Resident, before_year: int, on_date: datetime.date) -> PersonHistory:
     """What the rules need of a person, from the database (person_histories_many for one person)."""
     return person_histories_many(
-        residents=Resident.objects.filter(pk=resident.pk),
+        residents=[resident.pk],
         birth_dates={resident.pk: resident.birth_date},
         before_year=before_year,
         on_date=on_date,
@@ -134,7 +134,7 @@ def person_history(*, resident: Resident, before_year: int, on_date: datetime.da
 
 def person_histories_many(
     *,
-    residents: QuerySet[Resident],
+    residents: QuerySet[Resident] | Sequence[int],
     birth_dates: Mapping[int, datetime.date],
     before_year: int,
     on_date: datetime.date,
@@ -142,8 +142,10 @@ def person_histories_many(
     """What the rules need of each person of `residents` (whose birth dates the caller has read), in four queries
     whatever their number: enrolled years (R4.1), claim summaries (R5.3), the hardship identities valid on the
     payment date (R6.1) and the years recorded as insured under employee insurance (R8.2; all of them, the exit's
-    run of R8.1 may end in the insurance year)."""
-    people = residents.values("pk")
+    run of R8.1 may end in the insurance year). `residents` is a query of people, which each of the four reads as
+    a subquery, or the ids of a few: one person at the window is read by id, which spares compiling the subquery
+    four times, about a fifth of the four's time."""
+    people = residents.values("pk") if isinstance(residents, QuerySet) else residents
     enrolled: dict[int, set[int]] = defaultdict(set)
     for resident_id, year in Enrollment.objects.filter(
         resident__in=people,

@@ -63,6 +63,21 @@ def test_r8_2_recorded_years_are_read_back_by_person_history(clerk, yujing_resid
     assert rows[0].history.get().history_user == clerk
 
 
+def test_one_persons_history_reads_the_four_tables_by_the_persons_id(clerk, yujing_resident):
+    # given
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    employee_insured_years_record(actor=clerk, resident=yujing_resident, years=[2024], source="import")
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        history = person_history(resident=yujing_resident, before_year=2027, on_date=D(2026, 11, 20))
+    # then four queries, none of them through the registry
+    assert len(queries.captured_queries) == 4
+    assert [query["sql"] for query in queries.captured_queries if "enrollment_resident" in query["sql"]] == []
+    assert history.employee_insured_years == frozenset({2024})
+
+
 def test_r8_2_recording_the_same_years_again_changes_nothing(clerk, yujing_resident):
     # given
     employee_insured_years_record(actor=clerk, resident=yujing_resident, years=[2025], source="exit")
