@@ -266,16 +266,14 @@ def _place_and_quote(*, resident: Resident, details: PaymentDetails) -> tuple[En
 def _held_elsewhere_refusal(resident: Resident, insurance_year: int) -> ValidationError | None:
     """R13.0a: one active resident enrollment per person and year in the province; the refusal names the county
     that holds it."""
-    held = (
+    county_name = (
         Enrollment.objects.filter(resident=resident, insurance_year=insurance_year, status=EnrollmentStatus.ACTIVE)
-        .select_related("enrolling_county")
+        .values_list("enrolling_county__name", flat=True)
         .first()
     )
-    if held is None:
+    if county_name is None:
         return None
-    return ValidationError(
-        {"non_field_errors": f"该居民{insurance_year}年度已在{held.enrolling_county.name}参保，不能重复参保。"}
-    )
+    return ValidationError({"non_field_errors": f"该居民{insurance_year}年度已在{county_name}参保，不能重复参保。"})
 
 
 def _exit_details_check(*, resident: Resident, details: PaymentDetails) -> None:
@@ -311,8 +309,8 @@ def enrollment_create(*, actor: User, resident: Resident, details: PaymentDetail
     stop, the years insured under it (`employee_years`): they are recorded first (as of the exit date, `special_date`)
     so that the rules see them (R8.1, R8.2); a refusal of the enrollment records none of them."""
     _exit_details_check(resident=resident, details=details)
-    # Lock the person so that concurrent payments for them queue here instead of racing.
-    Resident.objects.select_for_update().filter(pk=resident.pk).first()
+    # Lock the person so that concurrent payments for them queue here instead of racing (the row itself is not read).
+    Resident.objects.select_for_update().filter(pk=resident.pk).values_list("pk").first()
     insurance_year = details.insurance_year
     refusal = _held_elsewhere_refusal(resident, insurance_year)
     if refusal is not None:
