@@ -80,10 +80,9 @@ class Resident(models.Model):
     # The two divisions are foreign keys the application enforces (db_constraint=False): a registry file of a
     # million people would otherwise have the database look up a division twice per row, while its rows name a few
     # hundred villages, which the import checks once each against the county's codes (enrollment.loaders.residents);
-    # the forms and the API read the division they are given, and the services validate a key they are given on
-    # full_clean() (a division read from the database is not read again). Divisions are reference data that are
-    # never deleted: their admin offers no deletion, and on_delete=PROTECT still refuses an ORM delete of a division
-    # a person names.
+    # the forms and the API look the division up as they read it, and a service handed a division that was not read
+    # from the database checks it on full_clean(). Divisions are reference data that are never deleted: their admin
+    # offers no deletion, and on_delete=PROTECT still refuses an ORM delete of a division a person names.
     household_division = models.ForeignKey(
         "divisions.Division",
         verbose_name="户籍所在村（社区）",
