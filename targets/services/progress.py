@@ -80,15 +80,12 @@ def _level_divisions(*, level: str, year: int, metric: str) -> list[Division]:
     return list(Division.objects.filter(code__in=codes).order_by("code"))
 
 
+# What a snapshot states; a rerun that computes the same figures leaves the snapshot untouched.
+SNAPSHOT_FIGURES = ("target", "actual", "base", "completion_rate", "time_progress", "gap")
+
+
 def _values_of(snapshot: ProgressSnapshot) -> tuple[object, ...]:
-    return (
-        snapshot.target,
-        snapshot.actual,
-        snapshot.base,
-        snapshot.completion_rate,
-        snapshot.time_progress,
-        snapshot.gap,
-    )
+    return tuple(getattr(snapshot, figure) for figure in SNAPSHOT_FIGURES)
 
 
 @transaction.atomic
@@ -121,33 +118,26 @@ def progress_compute(
         )
     }
     now = timezone.now()
-    snapshots = []
+    computed = []
     for division in divisions:
         actual = counts.get(division.code, 0)
         target: Decimal | None = targets.get(division.code)
-        computed = ProgressSnapshot(
-            year=year,
-            as_of=as_of,
-            division=division,
-            metric=metric,
-            target=target,
-            actual=actual,
-            base=None,
-            completion_rate=completion_rate(actual=actual, target=target) if target is not None else None,
-            time_progress=progress,
-            gap=count_gap(target=target, actual=actual, as_of=as_of, year=year) if target is not None else None,
-            computed_at=now,
+        computed.append(
+            ProgressSnapshot(
+                year=year,
+                as_of=as_of,
+                division=division,
+                metric=metric,
+                target=target,
+                actual=actual,
+                base=None,
+                completion_rate=completion_rate(actual=actual, target=target) if target is not None else None,
+                time_progress=progress,
+                gap=count_gap(target=target, actual=actual, as_of=as_of, year=year) if target is not None else None,
+                computed_at=now,
+            )
         )
-        snapshot = existing.get(division.code)
-        if snapshot is None:
-            computed.save()
-            snapshot = computed
-        elif _values_of(snapshot) != _values_of(computed):
-            computed.pk = snapshot.pk
-            computed.save()
-            snapshot = computed
-        snapshots.append(snapshot)
-    return snapshots
+    return _snapshots_store(computed=computed, existing=existing)
 
 
 PROGRESS_LEVELS = ("province", "city", "county", "township")
@@ -242,16 +232,27 @@ def _enrolled_counts(*, year: int, as_of: datetime.date, code_length: int) -> di
     return {row["code"]: row["people"] for row in rows}
 
 
-def _snapshot_upsert(*, computed: ProgressSnapshot, existing: ProgressSnapshot | None) -> ProgressSnapshot:
-    """Store a computed snapshot unless the stored one already has its figures (its computation time then kept)."""
-    if existing is None:
-        computed.save()
-        return computed
-    if _values_of(existing) == _values_of(computed):
-        return existing
-    computed.pk = existing.pk
-    computed.save()
-    return computed
+def _snapshots_store(
+    *, computed: list[ProgressSnapshot], existing: dict[str, ProgressSnapshot]
+) -> list[ProgressSnapshot]:
+    """Store a level's computed snapshots, `existing` being the stored ones of the same divisions (locked), in two
+    statements whatever their number: the new ones inserted, the changed ones updated in place. A stored snapshot
+    that already has its figures is kept as it is, its computation time included. The province's townships are
+    thousands of snapshots, which one save each took a second to write."""
+    stored, new, changed = [], [], []
+    for snapshot in computed:
+        previous = existing.get(snapshot.division_id)
+        if previous is None:
+            new.append(snapshot)
+        elif _values_of(previous) == _values_of(snapshot):
+            snapshot = previous
+        else:
+            snapshot.pk = previous.pk
+            changed.append(snapshot)
+        stored.append(snapshot)
+    ProgressSnapshot.objects.bulk_create(new)
+    ProgressSnapshot.objects.bulk_update(changed, fields=[*SNAPSHOT_FIGURES, "computed_at"])
+    return stored
 
 
 @transaction.atomic
@@ -286,23 +287,24 @@ def enrollment_rate_compute(
         )
     }
     now = timezone.now()
-    snapshots = []
+    computed = []
     for baseline in baselines:
         actual = counts.get(baseline.division_id, 0)
         base = max(0, baseline.registered_population - baseline.employee_insured)
         target = targets[baseline.division_id]
-        computed = ProgressSnapshot(
-            year=year,
-            as_of=as_of,
-            division=baseline.division,
-            metric=metric,
-            target=target.value if target else None,
-            actual=actual,
-            base=base,
-            completion_rate=completion_rate(actual=actual, target=Decimal(base)),
-            time_progress=progress,
-            gap=rate_gap(target_rate=target.value, actual=actual, base=base) if target else None,
-            computed_at=now,
+        computed.append(
+            ProgressSnapshot(
+                year=year,
+                as_of=as_of,
+                division=baseline.division,
+                metric=metric,
+                target=target.value if target else None,
+                actual=actual,
+                base=base,
+                completion_rate=completion_rate(actual=actual, target=Decimal(base)),
+                time_progress=progress,
+                gap=rate_gap(target_rate=target.value, actual=actual, base=base) if target else None,
+                computed_at=now,
+            )
         )
-        snapshots.append(_snapshot_upsert(computed=computed, existing=existing.get(baseline.division_id)))
-    return snapshots
+    return _snapshots_store(computed=computed, existing=existing)

@@ -4,6 +4,8 @@ import datetime
 import itertools
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from conftest import SHANYIN, YUJING_TOWN, first_village, make_user, token_client
 from divisions.models import Division
@@ -107,6 +109,31 @@ def test_r10_3_a_repeated_run_gives_identical_snapshots(births):
     assert [snapshot.pk for snapshot in again] == [snapshot.pk for snapshot in first]
     assert list(ProgressSnapshot.objects.order_by("pk").values()) == before
     assert ProgressSnapshot.objects.count() == 11
+
+
+def test_r10_3_a_levels_snapshots_are_written_in_one_statement_whatever_their_number(births):
+    def snapshot_writes(captured):
+        return [
+            query["sql"].split()[0]
+            for query in captured.captured_queries
+            if query["sql"].startswith(("INSERT", "UPDATE")) and "targets_progresssnapshot" in query["sql"]
+        ]
+
+    # when: the eleven cities' snapshots, first stored
+    with CaptureQueriesContext(connection) as first:
+        progress_compute(year=2026, as_of=D(2026, 6, 30), level="city")
+    # and: two cities' targets changed, then computed again
+    Target.objects.filter(division_id__in=["1401", "1406"], metric="subsidised_newborns").update(value=7000)
+    with CaptureQueriesContext(connection) as again:
+        snapshots = progress_compute(year=2026, as_of=D(2026, 6, 30), level="city")
+    # then
+    assert snapshot_writes(first) == ["INSERT"]
+    assert snapshot_writes(again) == ["UPDATE"]
+    assert ProgressSnapshot.objects.count() == 11
+    stored = {row.division_id: (row.target, row.actual, row.gap) for row in ProgressSnapshot.objects.all()}
+    assert stored["1406"] == (7000, 4, 3467)  # 7000 × 181/365 = 3471.23, less 4
+    assert stored["1401"] == (7000, 2, 3469)
+    assert [snapshot.division_id for snapshot in snapshots] == sorted(stored)
 
 
 def test_r10_3_city_staff_see_their_city_only(births, city_staff):
