@@ -80,10 +80,18 @@ def enrolled_year_enrollments(*, year: int, as_of: datetime.date) -> QuerySet[En
     return enrollments_as_of(year=year, as_of=as_of).filter(counts_as_enrolled_year=True)
 
 
-def enrolled_residents(*, year: int, as_of: datetime.date) -> QuerySet[Resident]:
+def enrolled_residents(
+    *, year: int, as_of: datetime.date, ids_between: tuple[int, int] | None = None
+) -> QuerySet[Resident]:
     """The residents for whom an enrollment makes `year` an enrolled year at the end of `as_of`, each once: a
-    semi-join on the year's enrollments (one partition on PostgreSQL), which a count by division aggregates by hash
-    instead of sorting every enrollment for a distinct count."""
-    return Resident.objects.filter(
-        Exists(enrolled_year_enrollments(year=year, as_of=as_of).filter(resident_id=OuterRef("pk")))
-    )
+    semi-join on the year's enrollments (one partition on PostgreSQL), which a count by division aggregates without
+    sorting every enrollment for a distinct count. `ids_between` (both included) keeps the residents of a range of
+    ids, and their enrollments by the same range, which lets the database read both sides of the join from their
+    indexes along that range alone."""
+    residents = Resident.objects.all()
+    enrollments = enrolled_year_enrollments(year=year, as_of=as_of)
+    if ids_between is not None:
+        low, high = ids_between
+        residents = residents.filter(pk__gte=low, pk__lte=high)
+        enrollments = enrollments.filter(resident_id__gte=low, resident_id__lte=high)
+    return residents.filter(Exists(enrollments.filter(resident_id=OuterRef("pk"))))

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Case, Count, F, Q, When
+from django.db import connections, router, transaction
+from django.db.models import Case, Count, F, Max, Min, Q, When
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
@@ -16,6 +16,7 @@ from core.jobs import ProgressReporter, job_run, job_submit
 from core.models import JobStatus
 from divisions.codes import code_length, code_level, code_prefix
 from divisions.models import Division, DivisionLevel
+from enrollment.models import Resident
 
 from ..models import PopulationBaseline, ProgressJob, ProgressSnapshot, Target, TargetMetric
 from ..rules import completion_rate, count_gap, rate_gap, time_progress
@@ -221,15 +222,44 @@ def _progress_work(job: ProgressJob, progress: ProgressReporter) -> None:
 
 
 def _enrolled_counts(*, year: int, as_of: datetime.date, code_length: int) -> dict[str, int]:
-    """Enrolled residents per division of household registration at one level, counted in SQL, each person once."""
-    rows = (
-        enrolled_residents(year=year, as_of=as_of)
+    """Enrolled residents per division of household registration at one level, counted in SQL, each person once.
+
+    The count is one query whatever the registry's size, a UNION ALL of its parts, one part per range of residents'
+    ids (`_resident_id_ranges`). PostgreSQL hands each part whole to one of its processes (a Parallel Append), and a
+    part merges the registry's primary key with the enrollments' index of their person along its range, reading the
+    enrollments from that index alone (`enrollment_resident_counted`). One hash join over the whole year instead
+    spilled to disk: at 2,600,000 enrollments 1.3 s, against 0.8 s in parts (docs/scaling.md)."""
+    parts = [
+        enrolled_residents(year=year, as_of=as_of, ids_between=ids_between)
         .annotate(code=Substr("household_division_id", 1, code_length))
-        .values("code")
+        .values_list("code")
         .annotate(people=Count("pk"))
         .order_by()
-    )
-    return {row["code"]: row["people"] for row in rows}
+        for ids_between in _resident_id_ranges()
+    ]
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    counts: dict[str, int] = defaultdict(int)
+    for code, people in rows:
+        counts[code] += people
+    return dict(counts)
+
+
+def _resident_id_ranges() -> list[tuple[int, int] | None]:
+    """The ranges of residents' ids that `_enrolled_counts` counts in parts on PostgreSQL, as many as the processes
+    PostgreSQL may run on one query (its parallel workers per query and the process that leads them), of equal width;
+    one part, the whole registry (None), elsewhere."""
+    connection = connections[router.db_for_read(Resident)]
+    if connection.vendor != "postgresql":
+        return [None]
+    bounds = Resident.objects.aggregate(low=Min("pk"), high=Max("pk"))
+    if bounds["low"] is None:
+        return [None]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('max_parallel_workers_per_gather')::int + 1")
+        (processes,) = cursor.fetchone()
+    low, high = bounds["low"], bounds["high"]
+    width = -(-(high - low + 1) // processes)  # rounded up: the last range ends at the highest id
+    return [(start, min(start + width - 1, high)) for start in range(low, high + 1, width)]
 
 
 def _snapshots_store(

@@ -6,15 +6,24 @@ import itertools
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.db.models import Max, Min
 from openpyxl import load_workbook
 
 from conftest import SHANYIN, YUJING_TOWN, first_village, make_user
 from divisions.models import Division
-from enrollment.models import Enrollment
+from enrollment.models import Enrollment, Resident
 from enrollment.rules import id_number_compose
 from enrollment.services import PaymentDetails, enrollment_create, resident_create
 from targets.models import PopulationBaseline, ProgressJob, ProgressSnapshot
-from targets.services.progress import PROGRESS_LEVELS, LevelUnknown, enrollment_rate_compute, progress_job_run
+from targets.services.progress import (
+    PROGRESS_LEVELS,
+    LevelUnknown,
+    _enrolled_counts,
+    _resident_id_ranges,
+    enrollment_rate_compute,
+    progress_job_run,
+)
 from tests.factories import xlsx_bytes
 
 pytestmark = pytest.mark.django_db
@@ -312,6 +321,34 @@ def test_r10_2_an_unknown_level_is_refused_and_stores_nothing(shanyin_enrollment
     with pytest.raises(LevelUnknown):
         enrollment_rate_compute(year=2026, as_of=JUNE_30, level="village")
     assert ProgressSnapshot.objects.count() == 0
+
+
+def test_r10_2_the_enrolled_count_reads_the_registry_in_ranges_that_hold_each_person_once(shanyin_enrollments, clerk):
+    # given: the person whose enrollment is refunded only after the date paid again before it, so that two of their
+    # enrollments count that day, and a person registered last, enrolled, at the highest id
+    refunded_later = shanyin_enrollments[-1]
+    enrollment_create(
+        actor=clerk,
+        resident=refunded_later.resident,
+        details=PaymentDetails(insurance_year=2026, payment_date=D(2026, 6, 20)),
+    )
+    last = enrolled(clerk, first_village(YUJING_TOWN).code)
+    # when
+    ranges = _resident_id_ranges()
+    counts = _enrolled_counts(year=2026, as_of=JUNE_30, code_length=9)
+    # then: every resident's id in one range; on PostgreSQL as many ranges as processes run one query
+    ids = Resident.objects.aggregate(low=Min("pk"), high=Max("pk"))
+    assert ids["high"] == last.resident_id
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW max_parallel_workers_per_gather")
+            processes = int(cursor.fetchone()[0]) + 1
+        assert len(ranges) == processes
+        assert (ranges[0][0], ranges[-1][1]) == (ids["low"], ids["high"])
+        assert all(following[0] == preceding[1] + 1 for preceding, following in itertools.pairwise(ranges))
+    else:
+        assert ranges == [None]
+    assert counts == {YUJING_TOWN: 7, "140602001": 1}
 
 
 def test_r10_2_the_job_reads_the_townships_once_and_every_level_sums_them_exactly(shanyin_enrollments):
