@@ -265,10 +265,10 @@ def _resident_id_ranges() -> list[tuple[int, int] | None]:
 def _snapshots_store(
     *, computed: list[ProgressSnapshot], existing: dict[str, ProgressSnapshot]
 ) -> list[ProgressSnapshot]:
-    """Store a level's computed snapshots, `existing` being the stored ones of the same divisions (locked), in two
-    statements whatever their number: the new ones inserted, the changed ones updated in place. A stored snapshot
-    that already has its figures is kept as it is, its computation time included. The province's townships are
-    thousands of snapshots, which one save each took a second to write."""
+    """Store a level's computed snapshots, `existing` being the stored ones of the same divisions (locked), in bulk:
+    the new ones inserted together, the changed ones updated in place together. A stored snapshot that already has
+    its figures is kept as it is, its computation time included. The province's townships are thousands of
+    snapshots, which one save each took a second to write."""
     stored, new, changed = [], [], []
     for snapshot in computed:
         previous = existing.get(snapshot.division_id)
