@@ -59,6 +59,21 @@ def foreign_keys_to_enrollments() -> int:
     return one("SELECT COUNT(*) FROM pg_constraint WHERE confrelid = 'enrollment_enrollment'::regclass")
 
 
+def person_indexes() -> list[str]:
+    """The indexes of the table that lead with the enrollment's person and hold no other key column."""
+    return one(
+        "SELECT array_agg(indexname ORDER BY indexname) FROM pg_indexes WHERE tablename = 'enrollment_enrollment' "
+        "AND indexdef LIKE '%USING btree (resident_id)%'"
+    )
+
+
+def person_foreign_keys() -> int:
+    return one(
+        "SELECT COUNT(*) FROM pg_constraint WHERE conrelid = 'enrollment_enrollment'::regclass AND contype = 'f' "
+        "AND confrelid = 'enrollment_resident'::regclass"
+    )
+
+
 def enrollment_insert(apps, template_id: int, *, year: int, status: str = "active"):
     """A plain row of the same person for another year, through the models of the migration state at hand."""
     Enrollment = apps.get_model("enrollment", "Enrollment")
@@ -127,6 +142,13 @@ def test_an_existing_database_keeps_every_enrollment_reference_history_and_id_wh
         )
         == "PRIMARY KEY (id, insurance_year)"
     )
+    # and the person is indexed once (0037), by the index that also holds what the progress count reads, while the
+    # enrollment's foreign key to the person stays
+    assert person_indexes() == ["enrollment_resident_counted"]
+    assert "INCLUDE (insurance_year, payment_date, status, refund_date, counts_as_enrolled_year)" in one(
+        "SELECT indexdef FROM pg_indexes WHERE indexname = 'enrollment_resident_counted'"
+    )
+    assert person_foreign_keys() == 1
     # and the sequence goes on where it stood: a new enrollment takes the next id, never the deleted one's
     assert sequence_last_value() == last_id
     new = enrollment_insert(migrate(connection_leaves()), template.pk, year=2027)
@@ -141,6 +163,7 @@ def test_an_existing_database_keeps_every_enrollment_reference_history_and_id_wh
     assert not enrollment_table_partitioned()
     assert table_rows() == after
     assert foreign_keys_to_enrollments() == 8
+    assert (person_indexes(), person_foreign_keys()) == (["enrollment_enrollment_resident_id_9299269c"], 1)
     assert sequence_last_value() == last_id + 1
     identity = (
         "SELECT attidentity FROM pg_attribute WHERE attrelid = 'enrollment_enrollment'::regclass AND attname = 'id'"
