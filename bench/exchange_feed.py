@@ -45,9 +45,9 @@ REGISTRATION_HEADER = [
 
 
 def setup() -> None:
-    import django
+    from bench.run import setup_django
 
-    django.setup()
+    setup_django()
 
 
 def job_run(*, actor, kind: str, path: Path):

@@ -34,9 +34,9 @@ SECTION_START, SECTION_END = "<!-- load test -->", "<!-- /load test -->"
 
 def setup_world() -> tuple[str, str]:
     """A window clerk with an API token, and the village its residents are registered in."""
-    import django
+    from bench.run import setup_django
 
-    django.setup()
+    setup_django()
     from rest_framework.authtoken.models import Token
 
     from accounts.models import Role

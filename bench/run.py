@@ -96,10 +96,30 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+# The planner settings of the production stack's PostgreSQL (docker-compose.yml), given to the benchmark's scratch
+# database so that its queries are planned as they are in production: on SSD storage, and a database mostly held in
+# memory, a page read at random costs little more than one read in sequence (docs/scaling.md).
+POSTGRESQL_SETTINGS = {"random_page_cost": "1.1"}
+
+
 def setup_django() -> None:
     import django
 
     django.setup()
+    database_settings_apply()
+
+
+def database_settings_apply() -> None:
+    """POSTGRESQL_SETTINGS on the database for every connection made from now on (the server's processes too), and on
+    this one."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    name = connection.ops.quote_name(connection.settings_dict["NAME"])
+    for setting, value in POSTGRESQL_SETTINGS.items():
+        sql(f"ALTER DATABASE {name} SET {setting} = {value}")
+        sql(f"SET {setting} = {value}")
 
 
 # --- 1. Synthetic residents -------------------------------------------------------------------------------------
@@ -748,7 +768,7 @@ def machine() -> dict:
         sql(
             "SELECT name, current_setting(name) FROM pg_settings WHERE name IN "
             "('shared_buffers', 'work_mem', 'max_wal_size', 'synchronous_commit', 'fsync', "
-            "'max_parallel_workers_per_gather')"
+            "'max_parallel_workers_per_gather', 'random_page_cost')"
         )
     )
     return {

@@ -8,4 +8,5 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
     pg_basebackup -h postgres -U replicator -D "$PGDATA" -R -X stream --checkpoint=fast
     chmod 700 "$PGDATA"
 fi
-exec docker-entrypoint.sh postgres -c hot_standby=on
+# The primary's planner settings (docker-compose.yml): the dashboards' queries are planned here.
+exec docker-entrypoint.sh postgres -c hot_standby=on -c random_page_cost=1.1
