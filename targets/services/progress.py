@@ -228,7 +228,7 @@ def _enrolled_counts(*, year: int, as_of: datetime.date, code_length: int) -> di
     ids (`_resident_id_ranges`). PostgreSQL hands each part whole to one of its processes (a Parallel Append), and a
     part merges the registry's primary key with the enrollments' index of their person along its range, reading the
     enrollments from that index alone (`enrollment_resident_counted`). One hash join over the whole year instead
-    spilled to disk: at 2,600,000 enrollments 1.3 s, against 0.8 s in parts (docs/scaling.md)."""
+    spilled to disk: at 2,600,000 enrollments 1.3 s, against 0.9 s in parts (docs/scaling.md)."""
     parts = [
         enrolled_residents(year=year, as_of=as_of, ids_between=ids_between)
         .annotate(code=Substr("household_division_id", 1, code_length))
