@@ -1,11 +1,12 @@
 from rest_framework import serializers
 
 from accounts.serializers import IdNumberField
+from core.serializers import ModelSerializer, Serializer
 
 from .models import DuplicateCase, Resolution
 
 
-class DuplicateCaseSerializer(serializers.ModelSerializer):
+class DuplicateCaseSerializer(ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     resolution_label = serializers.CharField(source="get_resolution_display", read_only=True)
@@ -50,7 +51,7 @@ class DuplicateCaseSerializer(serializers.ModelSerializer):
         ]
 
 
-class DuplicateResolutionSerializer(serializers.Serializer):
+class DuplicateResolutionSerializer(Serializer):
     resolution = serializers.ChoiceField(
         choices=[(value, label) for value, label in Resolution.choices if value != Resolution.HANDLED_ELSEWHERE]
     )
@@ -58,7 +59,7 @@ class DuplicateResolutionSerializer(serializers.Serializer):
     date = serializers.DateField(required=False, allow_null=True, default=None, help_text="退费日期，默认今天")
 
 
-class CountySummarySerializer(serializers.Serializer):
+class CountySummarySerializer(Serializer):
     county = serializers.CharField(source="county_code")
     county_name = serializers.CharField()
     open_count = serializers.IntegerField()

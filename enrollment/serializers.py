@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from accounts.serializers import IdNumberField, PhoneField
+from core.serializers import ModelSerializer, Serializer
 from divisions.models import Division
 
 from .models import Enrollment, Resident
@@ -15,7 +16,7 @@ class DivisionNameField(serializers.CharField):
         return name if name is not None else super().get_attribute(instance)
 
 
-class ResidentSerializer(serializers.ModelSerializer):
+class ResidentSerializer(ModelSerializer):
     id_number = IdNumberField(max_length=18, help_text="完整的18位身份证号；响应中按权限打码。")
     division = serializers.PrimaryKeyRelatedField(
         source="household_division", queryset=Division.objects.all(), help_text="户籍所在村或乡镇的9/12位代码"
@@ -49,7 +50,7 @@ class ResidentCreatedSerializer(ResidentSerializer):
         fields = [*ResidentSerializer.Meta.fields, "warnings"]
 
 
-class EnrollmentSerializer(serializers.ModelSerializer):
+class EnrollmentSerializer(ModelSerializer):
     id_number = IdNumberField(source="resident.id_number", read_only=True)
     payer_id_number = IdNumberField(read_only=True, help_text="家庭共济代缴人的身份证号；其他缴费为空。")
     waiting = serializers.SerializerMethodField()
@@ -127,7 +128,7 @@ class EnrollmentSerializer(serializers.ModelSerializer):
         return enrollment.special_status or None
 
 
-class IdentitySerializer(serializers.Serializer):
+class IdentitySerializer(Serializer):
     id = serializers.IntegerField()
     category = serializers.CharField()
     valid_from = serializers.DateField()

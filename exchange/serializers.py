@@ -2,12 +2,14 @@
 
 from rest_framework import serializers
 
+from core.serializers import ModelSerializer, Serializer
+
 from .models import FeedBatch, FeedOutcome, FeedRecord
 
 API_BATCH_LIMIT = 10_000
 
 
-class FeedRequestSerializer(serializers.Serializer):
+class FeedRequestSerializer(Serializer):
     """The body of a feed request: several records under "records"; one record may also be sent as the body itself."""
 
     records = serializers.ListField(
@@ -17,7 +19,7 @@ class FeedRequestSerializer(serializers.Serializer):
     )
 
 
-class FeedRecordResultSerializer(serializers.ModelSerializer):
+class FeedRecordResultSerializer(ModelSerializer):
     outcome_label = serializers.CharField(source="get_outcome_display", read_only=True)
 
     class Meta:
@@ -25,14 +27,14 @@ class FeedRecordResultSerializer(serializers.ModelSerializer):
         fields = ["position", "outcome", "outcome_label", "message"]
 
 
-class FeedCountsSerializer(serializers.Serializer):
+class FeedCountsSerializer(Serializer):
     applied = serializers.IntegerField(source="applied_count", help_text=FeedOutcome.APPLIED.label)
     unchanged = serializers.IntegerField(source="unchanged_count", help_text=FeedOutcome.UNCHANGED.label)
     queued = serializers.IntegerField(source="queued_count", help_text=FeedOutcome.QUEUED.label)
     rejected = serializers.IntegerField(source="rejected_count", help_text=FeedOutcome.REJECTED.label)
 
 
-class FeedBatchSerializer(serializers.ModelSerializer):
+class FeedBatchSerializer(ModelSerializer):
     batch = serializers.IntegerField(source="pk", read_only=True, help_text="批次号")
     county = serializers.CharField(source="county_id", read_only=True)
     counts = FeedCountsSerializer(source="*", read_only=True)

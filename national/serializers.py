@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.serializers import IdNumberField
+from core.serializers import Serializer
 from enrollment.api.quotes import ExplanationSerializer
 from enrollment.rules import Explanation, IdNumberError, id_number_read
 
@@ -55,7 +56,7 @@ def _text(**options: Any) -> serializers.CharField:
     return serializers.CharField(required=False, allow_blank=True, allow_null=True, default="", **options)
 
 
-class QueryDataSerializer(serializers.Serializer):
+class QueryDataSerializer(Serializer):
     """input.data of a 1101 request."""
 
     psn_cert_type = serializers.ChoiceField(
@@ -80,11 +81,11 @@ class QueryDataSerializer(serializers.Serializer):
         return value.strip()
 
 
-class QueryInputSerializer(serializers.Serializer):
+class QueryInputSerializer(Serializer):
     data = QueryDataSerializer()  # type: ignore[assignment]  # the message's field, not Serializer.data
 
 
-class QueryEnvelopeSerializer(serializers.Serializer):
+class QueryEnvelopeSerializer(Serializer):
     """A 1101 request as the platform's callers send it. The API also takes `input.data` alone as the body."""
 
     infno = serializers.CharField(required=False, help_text="交易编号，1101")
@@ -100,7 +101,7 @@ class QueryEnvelopeSerializer(serializers.Serializer):
     input = QueryInputSerializer()
 
 
-class BaseInformationSerializer(serializers.Serializer):
+class BaseInformationSerializer(Serializer):
     psn_no = serializers.CharField(source="person_number", help_text="人员编号")
     psn_cert_type = serializers.CharField(source="certificate_type", help_text="人员证件类型")
     certno = IdNumberField(source="certificate_number", help_text="证件号码")
@@ -111,7 +112,7 @@ class BaseInformationSerializer(serializers.Serializer):
     age = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="年龄")
 
 
-class InsuranceInformationSerializer(serializers.Serializer):
+class InsuranceInformationSerializer(Serializer):
     insutype = serializers.CharField(
         source="insurance_type",
         help_text="险种类型：390 城乡居民基本医疗保险，310 职工基本医疗保险，392 城乡居民大病医疗保险",
@@ -129,7 +130,7 @@ class InsuranceInformationSerializer(serializers.Serializer):
     cvlserv_flag = _text(source="civil_servant", help_text="公务员标志：0 否，1 是")
 
 
-class IdentityInformationSerializer(serializers.Serializer):
+class IdentityInformationSerializer(Serializer):
     psn_idet_type = _text(source="identity_type", help_text="人员身份类别（省级字典代码，未配置时为空）")
     psn_type_lv = _text(source="level", help_text="人员类别等级（残疾等级）")
     memo = _text(source="description", help_text="身份说明")
@@ -137,13 +138,13 @@ class IdentityInformationSerializer(serializers.Serializer):
     endtime = PlatformTimeField(source="ends", required=False, allow_null=True, default=None, help_text="结束时间")
 
 
-class OutputSerializer(serializers.Serializer):
+class OutputSerializer(Serializer):
     baseinfo = BaseInformationSerializer(source="base")
     insuinfo = InsuranceInformationSerializer(source="insurance", many=True)
     idetinfo = IdentityInformationSerializer(source="identities", many=True)
 
 
-class ResponseEnvelopeSerializer(serializers.Serializer):
+class ResponseEnvelopeSerializer(Serializer):
     """A 1101 answer. `explanation` and `source` are canbao's: how each value was found, and who answered."""
 
     infcode = serializers.IntegerField(help_text="交易状态码：0 成功，-1 失败")
@@ -159,7 +160,7 @@ class ResponseEnvelopeSerializer(serializers.Serializer):
     explanation = ExplanationSerializer(many=True, help_text="各项取值的依据")
 
 
-class FailureEnvelopeSerializer(serializers.Serializer):
+class FailureEnvelopeSerializer(Serializer):
     """A 1101 failure: not found (404), or the platform failed (502)."""
 
     infcode = serializers.IntegerField(help_text="-1")
@@ -169,7 +170,7 @@ class FailureEnvelopeSerializer(serializers.Serializer):
     explanation = ExplanationSerializer(many=True, help_text="空")
 
 
-class RefusalEnvelopeSerializer(serializers.Serializer):
+class RefusalEnvelopeSerializer(Serializer):
     """A refused 1101 request (400): the fields in DRF's shape, and the 1101 failure."""
 
     infcode = serializers.IntegerField(help_text="-1")

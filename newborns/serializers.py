@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from accounts.personal_data import person_name_mask
 from accounts.serializers import IdNumberField
+from core.serializers import ModelSerializer, Serializer
 from divisions.models import Division
 from enrollment.serializers import EnrollmentSerializer
 
@@ -13,7 +14,7 @@ from .rules import MEDICAL_CODE_STATUS_CHOICES, MEDICAL_CODE_STATUS_LABELS, Medi
 from .selectors.medical_codes import medical_code_standing_on
 
 
-class NewbornRegisterSerializer(serializers.Serializer):
+class NewbornRegisterSerializer(Serializer):
     birth_certificate_no = serializers.CharField(max_length=32)
     name = serializers.CharField(max_length=64)
     gender = serializers.ChoiceField(choices=BirthGender.choices)
@@ -47,7 +48,7 @@ def _standing(serializer: serializers.Serializer, medical_code: NewbornMedicalCo
     return standing
 
 
-class MedicalCodeSerializer(serializers.ModelSerializer):
+class MedicalCodeSerializer(ModelSerializer):
     """A newborn's 医保码: valid from birth through `valid_until`; `status` as of today (valid, expired, revoked)."""
 
     status = serializers.SerializerMethodField()
@@ -117,7 +118,7 @@ class MedicalCodeCheckSerializer(MedicalCodeSerializer):
         return _standing(self, medical_code).explanation
 
 
-class BirthRecordSerializer(serializers.ModelSerializer):
+class BirthRecordSerializer(ModelSerializer):
     resident = IdNumberField(
         source="resident.id_number",
         read_only=True,
@@ -158,11 +159,11 @@ class BirthRecordSerializer(serializers.ModelSerializer):
         return bool(record.resident and record.resident.id_number_is_placeholder)
 
 
-class IdentityCompletionSerializer(serializers.Serializer):
+class IdentityCompletionSerializer(Serializer):
     id_number = serializers.CharField(max_length=18)
 
 
-class PreEnrollmentCreateSerializer(serializers.Serializer):
+class PreEnrollmentCreateSerializer(Serializer):
     mother_id_number = serializers.CharField(max_length=18)
     expected_delivery_date = serializers.DateField()
     application_date = serializers.DateField()
@@ -173,13 +174,13 @@ class PreEnrollmentCreateSerializer(serializers.Serializer):
     entrusted_id_number = serializers.CharField(max_length=18, required=False, allow_blank=True, default="")
 
 
-class PlaceholderSerializer(serializers.Serializer):
+class PlaceholderSerializer(Serializer):
     id_number = IdNumberField(source="resident.id_number", read_only=True)
     name = serializers.CharField(source="resident.name", read_only=True)
     enrollment_id = serializers.IntegerField(read_only=True)
 
 
-class PreEnrollmentSerializer(serializers.ModelSerializer):
+class PreEnrollmentSerializer(ModelSerializer):
     mother_id_number = IdNumberField(source="mother.id_number", read_only=True)
     placeholders = serializers.SerializerMethodField()
 

@@ -12,6 +12,7 @@ from rest_framework import serializers
 
 from accounts.serializers import IdNumberField
 from core.models import JobStatus
+from core.serializers import ModelSerializer, Serializer
 from enrollment.api.quotes import ExplanationSerializer
 
 from .models import ImpactPerson, PolicyDraft
@@ -52,7 +53,7 @@ class FigureField(serializers.Field):
         return change_to_json("", value)
 
 
-class FigureDifferenceSerializer(serializers.Serializer):
+class FigureDifferenceSerializer(Serializer):
     region = serializers.CharField(source="region_code")
     region_name = serializers.CharField()
     field = serializers.CharField()
@@ -61,7 +62,7 @@ class FigureDifferenceSerializer(serializers.Serializer):
     draft = FigureField(help_text="草案的值")
 
 
-class PolicyDraftCreateSerializer(serializers.Serializer):
+class PolicyDraftCreateSerializer(Serializer):
     region = serializers.CharField(help_text="草案地区：省、市或县级区划代码")
     insurance_year = serializers.IntegerField()
     title = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
@@ -74,7 +75,7 @@ class PolicyDraftCreateSerializer(serializers.Serializer):
     )
 
 
-class PolicyDraftListSerializer(serializers.ModelSerializer):
+class PolicyDraftListSerializer(ModelSerializer):
     region = serializers.CharField(source="region_id", read_only=True)
     region_name = serializers.CharField(source="region.name", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
@@ -125,7 +126,7 @@ class PolicyDraftSerializer(PolicyDraftListSerializer):
         return list(self.context["problems"])
 
 
-class ImpactSimulationRequestSerializer(serializers.Serializer):
+class ImpactSimulationRequestSerializer(Serializer):
     division = serializers.CharField(help_text="测算区划：草案地区或其下的省、市、县级区划代码")
     as_of = serializers.DateField(help_text="人群及困难身份截至日期")
     payment_date = serializers.DateField(help_text="假定缴费日期")
@@ -134,7 +135,7 @@ class ImpactSimulationRequestSerializer(serializers.Serializer):
     )
 
 
-class SimulationProgressSerializer(serializers.Serializer):
+class SimulationProgressSerializer(Serializer):
     people_done = serializers.IntegerField()
     people_total = serializers.IntegerField()
     counties_done = serializers.IntegerField()
@@ -143,7 +144,7 @@ class SimulationProgressSerializer(serializers.Serializer):
     percent = serializers.IntegerField()
 
 
-class ImpactSimulationStateSerializer(serializers.Serializer):
+class ImpactSimulationStateSerializer(Serializer):
     """A simulation as queued: its id, state and progress (`progress` in the context)."""
 
     id = serializers.IntegerField()
@@ -167,7 +168,7 @@ def _money(**options: Any) -> serializers.DecimalField:
     return serializers.DecimalField(max_digits=16, decimal_places=2, **options)
 
 
-class DivisionImpactSerializer(serializers.Serializer):
+class DivisionImpactSerializer(Serializer):
     division = serializers.CharField(source="code")
     name = serializers.CharField()
     people = serializers.IntegerField()
@@ -198,7 +199,7 @@ class DivisionImpactSerializer(serializers.Serializer):
     effect = serializers.CharField(source="effect.text", help_text="参保人数变化的估算说明")
 
 
-class FiscalImpactSerializer(serializers.Serializer):
+class FiscalImpactSerializer(Serializer):
     level = serializers.CharField()
     level_label = serializers.CharField()
     prepaid_before = _money()
@@ -209,7 +210,7 @@ class FiscalImpactSerializer(serializers.Serializer):
     cost_change = _money()
 
 
-class ImpactPersonSerializer(serializers.ModelSerializer):
+class ImpactPersonSerializer(ModelSerializer):
     county = serializers.CharField(source="county_id", read_only=True)
     county_name = serializers.CharField(source="county.name", read_only=True)
     id_number = IdNumberField(source="resident.id_number", read_only=True)
@@ -242,13 +243,13 @@ class ImpactPersonSerializer(serializers.ModelSerializer):
         ]
 
 
-class DistributionsSerializer(serializers.Serializer):
+class DistributionsSerializer(Serializer):
     due = serializers.DictField(child=serializers.IntegerField(), help_text="个人缴费变化（元）→ 人数")
     waiting = serializers.DictField(child=serializers.IntegerField(), help_text="等待期变化（月）→ 人数")
     cap = serializers.DictField(child=serializers.IntegerField(), help_text="大病保险限额变化（元）→ 人数")
 
 
-class FiscalSerializer(serializers.Serializer):
+class FiscalSerializer(Serializer):
     levels = FiscalImpactSerializer(many=True)
     notes = serializers.ListField(child=serializers.CharField(), help_text="未能测算财政资助的区县及原因")
 
@@ -299,7 +300,7 @@ class ImpactSimulationSerializer(ImpactSimulationStateSerializer):
         return list(ImpactPersonSerializer(self.context["people"], many=True, context=self.context).data)
 
 
-class PolicyDraftApprovalSerializer(serializers.Serializer):
+class PolicyDraftApprovalSerializer(Serializer):
     document_number = serializers.CharField(allow_blank=True, max_length=200, help_text="批准文号")
     simulation = serializers.IntegerField(
         required=False, allow_null=True, default=None, help_text="审批所依据的本草案测算（须为草案现状的已完成测算）"

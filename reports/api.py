@@ -11,12 +11,13 @@ from rest_framework.views import APIView
 
 from accounts.permissions import VIEW_FISCAL
 from accounts.scope import user_can_see_report_row
+from core.serializers import Serializer
 from divisions.models import Division, DivisionLevel
 
 from .selectors.settlement import FiscalDataMissing, city_code_normalise, settlement_compute
 
 
-class SettlementQuerySerializer(serializers.Serializer):
+class SettlementQuerySerializer(Serializer):
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     city = serializers.CharField(max_length=6, help_text="设区市代码，1406 或 140600")
 
@@ -27,7 +28,7 @@ class SettlementQuerySerializer(serializers.Serializer):
         return code
 
 
-class SettlementRowSerializer(serializers.Serializer):
+class SettlementRowSerializer(Serializer):
     county = serializers.CharField(source="county_code")
     level = serializers.CharField()
     prepaid = serializers.DecimalField(max_digits=12, decimal_places=2)
@@ -35,7 +36,7 @@ class SettlementRowSerializer(serializers.Serializer):
     settlement = serializers.DecimalField(max_digits=12, decimal_places=2)
 
 
-class SettlementResponseSerializer(serializers.Serializer):
+class SettlementResponseSerializer(Serializer):
     results = SettlementRowSerializer(many=True)
 
 

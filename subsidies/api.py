@@ -5,6 +5,7 @@ from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import APIView
 
+from core.serializers import Serializer
 from enrollment.api import resident_record_create
 from enrollment.serializers import IdentitySerializer
 
@@ -12,7 +13,7 @@ from .models import CertifyingDepartment, HardshipCategory
 from .services import hardship_identity_create
 
 
-class IdentityCreateSerializer(serializers.Serializer):
+class IdentityCreateSerializer(Serializer):
     id_number = serializers.CharField(max_length=18)
     category = serializers.ChoiceField(choices=HardshipCategory.choices)
     valid_from = serializers.DateField()

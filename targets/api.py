@@ -9,12 +9,13 @@ from rest_framework.views import APIView
 
 from accounts.permissions import VIEW_PROGRESS
 from accounts.scope import user_can_see_report_row
+from core.serializers import Serializer
 
 from .rules import AS_OF_OUT_OF_REACH, as_of_in_reach
 from .services.progress import LEVEL_CODE_LENGTHS, progress_compute
 
 
-class ProgressQuerySerializer(serializers.Serializer):
+class ProgressQuerySerializer(Serializer):
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     as_of = serializers.DateField()
     level = serializers.ChoiceField(choices=[(level, level) for level in LEVEL_CODE_LENGTHS], default="city")
@@ -25,7 +26,7 @@ class ProgressQuerySerializer(serializers.Serializer):
         return attrs
 
 
-class ProgressRowSerializer(serializers.Serializer):
+class ProgressRowSerializer(Serializer):
     division = serializers.CharField(source="division_id")
     name = serializers.CharField(source="division.name")
     target = serializers.SerializerMethodField()
@@ -38,7 +39,7 @@ class ProgressRowSerializer(serializers.Serializer):
         return None if snapshot.target is None else int(snapshot.target)
 
 
-class ProgressResponseSerializer(serializers.Serializer):
+class ProgressResponseSerializer(Serializer):
     results = ProgressRowSerializer(many=True)
 
 

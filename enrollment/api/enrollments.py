@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.requests import AuthenticatedRequest
+from core.serializers import ModelSerializer, Serializer
 
 from ..models import ClaimSummary, Enrollment, PayerRelation, PaymentChannel
 from ..rules import REFUND_REASON_LABELS
@@ -81,12 +82,12 @@ def _place_fields_named(error: serializers.ValidationError) -> serializers.Valid
     )
 
 
-class BackPaymentSerializer(serializers.Serializer):
+class BackPaymentSerializer(Serializer):
     years = serializers.IntegerField(min_value=1)
     payment_date = serializers.DateField()
 
 
-class ContributionPaymentSerializer(serializers.Serializer):
+class ContributionPaymentSerializer(Serializer):
     payment_date = serializers.DateField()
     amount = serializers.DecimalField(
         max_digits=12,
@@ -98,7 +99,7 @@ class ContributionPaymentSerializer(serializers.Serializer):
     )
 
 
-class RefundSerializer(serializers.Serializer):
+class RefundSerializer(Serializer):
     reason = serializers.ChoiceField(choices=list(REFUND_REASON_LABELS.items()))
     date = serializers.DateField()
     death_date = serializers.DateField(
@@ -215,14 +216,14 @@ class EnrollmentViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewse
         return self._change(request, RefundSerializer, refund_request, doing="申请退费")
 
 
-class ClaimSummaryCreateSerializer(serializers.Serializer):
+class ClaimSummaryCreateSerializer(Serializer):
     id_number = serializers.CharField(max_length=18)
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     fund_paid_total = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
     reward_used = serializers.BooleanField()
 
 
-class ClaimSummarySerializer(serializers.ModelSerializer):
+class ClaimSummarySerializer(ModelSerializer):
     class Meta:
         model = ClaimSummary
         fields = ["year", "fund_paid_total", "reward_used"]

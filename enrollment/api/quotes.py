@@ -9,6 +9,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.serializers import Serializer
+
 from ..models import EnrollmentBasis, HardshipCategory
 from ..policy import PolicyNotFound, policy_resolve
 from ..rules import (
@@ -33,7 +35,7 @@ SPECIAL_STATUS_CHOICES = [
 ]
 
 
-class PaymentSituationRequestFields(serializers.Serializer):
+class PaymentSituationRequestFields(Serializer):
     """The request fields the quote and the enrollment share beyond the payment: the kind of exit (R8.1) and the
     basis of the place of enrollment (R13.0a)."""
 
@@ -97,14 +99,14 @@ class QuoteRequestSerializer(PaymentSituationRequestFields):
         return attrs
 
 
-class WaitingSerializer(serializers.Serializer):
+class WaitingSerializer(Serializer):
     fixed_months = serializers.IntegerField()
     variable_months = serializers.IntegerField()
     repaired_months = serializers.IntegerField()
     total_months = serializers.IntegerField()
 
 
-class CatastrophicCapSerializer(serializers.Serializer):
+class CatastrophicCapSerializer(Serializer):
     base = serializers.DecimalField(max_digits=12, decimal_places=2)
     continuity_bonus = serializers.DecimalField(max_digits=12, decimal_places=2)
     zero_claim_bonus = serializers.DecimalField(max_digits=12, decimal_places=2)
@@ -112,13 +114,13 @@ class CatastrophicCapSerializer(serializers.Serializer):
     effective = serializers.DecimalField(max_digits=12, decimal_places=2)
 
 
-class ExplanationSerializer(serializers.Serializer):
+class ExplanationSerializer(Serializer):
     rule = serializers.CharField()
     text = serializers.CharField()
     source = serializers.CharField()  # type: ignore[assignment]  # the explanation's field, not DRF's Field.source
 
 
-class QuoteSerializer(serializers.Serializer):
+class QuoteSerializer(Serializer):
     insurance_year = serializers.IntegerField()
     projected = serializers.BooleanField()
     contribution_standard = serializers.DecimalField(max_digits=12, decimal_places=2)

@@ -16,6 +16,7 @@ from rest_framework import serializers
 
 from accounts.models import User
 from bulk.rules import Column
+from core.serializers import Serializer
 from enrollment.models import Enrollment, EnrollmentStatus, Resident, ResidentStatus
 from enrollment.selectors import resident_list
 
@@ -29,7 +30,7 @@ class DeathType(models.TextChoices):
     CANCELLATION = "cancellation", "注销"
 
 
-class DeathSerializer(serializers.Serializer):
+class DeathSerializer(Serializer):
     id_number = FeedIdNumberField(label="身份证号")
     name = serializers.CharField(label="姓名", max_length=64)
     date = FeedDateField(label="日期", help_text="死亡日期或户籍注销日期")

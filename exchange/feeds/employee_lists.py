@@ -15,6 +15,7 @@ from rest_framework import serializers
 
 from accounts.models import User
 from bulk.rules import Column
+from core.serializers import Serializer
 from enrollment.models import EmployeeYearSource, Enrollment, EnrollmentStatus
 from enrollment.services import EmployeeYearEntry, employee_insured_years_record_many
 
@@ -29,7 +30,7 @@ NAME_COLUMN = Column("姓名", ("姓名",))
 YEAR_COLUMN = Column("职工医保参保年度", ("职工医保参保年度", "参保年度", "年度"))
 
 
-class EmployeeInsuredSerializer(serializers.Serializer):
+class EmployeeInsuredSerializer(Serializer):
     id_number = FeedIdNumberField(label="身份证号", help_text="18位公民身份号码")
     name = serializers.CharField(label="姓名", max_length=64, help_text="应与居民档案一致")
     year = serializers.IntegerField(label="职工医保参保年度", help_text="不能晚于今年，不能早于出生年份")

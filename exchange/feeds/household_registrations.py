@@ -17,6 +17,7 @@ from rest_framework import serializers
 
 from accounts.models import User
 from bulk.rules import Column
+from core.serializers import Serializer
 from newborns.models import BirthGender, BirthRecord
 from newborns.selectors.births import birth_record_list
 from newborns.services import newborn_identity_complete
@@ -26,7 +27,7 @@ from .base import Feed, FeedResult
 from .fields import FeedDateField, FeedIdNumberField, LabelledChoiceField, context_today, date_not_after_today
 
 
-class HouseholdRegistrationSerializer(serializers.Serializer):
+class HouseholdRegistrationSerializer(Serializer):
     id_number = FeedIdNumberField(label="身份证号", help_text="落户后的18位公民身份号码")
     name = serializers.CharField(label="姓名", max_length=64)
     gender = LabelledChoiceField(label="性别", choices=BirthGender.choices, help_text="M 男，F 女")

@@ -18,6 +18,7 @@ from rest_framework import serializers
 
 from accounts.models import User
 from bulk.rules import PHONE_PATTERN, Column
+from core.serializers import Serializer
 from newborns.models import BirthRecord
 
 from ..models import FeedOutcome, MaternityReimbursement
@@ -30,7 +31,7 @@ BABY_REGISTERED = "婴儿已办理出生登记参保（R7.1）。"
 BABY_NOT_REGISTERED = "婴儿尚未办理出生登记参保，列入提醒家长为婴儿参保的名单（R7.1）。"
 
 
-class MaternitySerializer(serializers.Serializer):
+class MaternitySerializer(Serializer):
     id_number = FeedIdNumberField(label="母亲身份证号", help_text="母亲的18位公民身份号码")
     name = serializers.CharField(label="母亲姓名", max_length=64)
     phone = serializers.CharField(label="联系电话", max_length=20, required=False, allow_blank=True, default="")

@@ -16,6 +16,7 @@ from rest_framework import serializers
 from accounts.models import User
 from bulk.rules import Column
 from core.formatting import date_prose_text
+from core.serializers import Serializer
 from enrollment.models import Resident, ResidentStatus
 
 from ..models import FeedOutcome, ResidentMove
@@ -26,7 +27,7 @@ from .lookups import NAME_DIFFERS, ResolvedByApplying, chunk_people, id_birth_da
 MOVE_REASON = "公安户籍迁出信息：迁出省外"
 
 
-class MoveSerializer(serializers.Serializer):
+class MoveSerializer(Serializer):
     id_number = FeedIdNumberField(label="身份证号", help_text="迁出人员的18位公民身份号码")
     name = serializers.CharField(label="姓名", max_length=64, help_text="应与居民档案一致")
     move_date = FeedDateField(label="迁出日期")

@@ -19,6 +19,7 @@ from rest_framework import serializers
 from accounts.models import User
 from accounts.scope import user_can_see_division
 from bulk.rules import Column
+from core.serializers import Serializer
 from divisions.models import Division
 
 from ..models import FeedOutcome, StudentRoll
@@ -38,7 +39,7 @@ DIVISION_CODE_LENGTHS = (6, 9, 12)
 ROLL_FIELDS = ("name", "school_division_id", "school_type", "enrolment_date", "first_time")
 
 
-class SchoolRollSerializer(serializers.Serializer):
+class SchoolRollSerializer(Serializer):
     id_number = FeedIdNumberField(label="身份证号", help_text="学生的18位公民身份号码")
     name = serializers.CharField(label="姓名", max_length=64)
     school_name = serializers.CharField(label="学校名称", max_length=100)
