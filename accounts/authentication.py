@@ -13,10 +13,8 @@ class TokenAuthentication(authentication.TokenAuthentication):
     """DRF's token authentication (the `Authorization: Token <key>` header, its refusals), with the token's user
     read by one raw query. Every API request authenticates, and DRF's `Token.objects.select_related("user").get()`
     builds its query anew each time: about 0.6 ms of CPU, an eighth of a window search (BENCHMARKS.md). The same
-    join, written once, costs a fifth of that. Nothing is kept between requests: a token deleted or a user
+    join, written once, costs a third of that. Nothing is kept between requests: a token deleted or a user
     deactivated is refused on the very next request."""
-
-    model = Token
 
     def authenticate_credentials(self, key: str) -> tuple[User, Token]:
         users = list(User.objects.raw(token_user_sql(), [key]))
