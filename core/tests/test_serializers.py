@@ -1,10 +1,7 @@
 import importlib
 import pkgutil
-from pathlib import Path
 
 import pytest
-from django.apps import apps as django_apps
-from django.conf import settings
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
@@ -12,11 +9,12 @@ from rest_framework.test import APIRequestFactory
 from accounts.personal_data import id_number_on_page
 from core.serializers import FieldsBuiltOnce
 from enrollment.serializers import ResidentCreatedSerializer, ResidentSerializer
+from tests.test_app_dependencies import project_apps
 
 
 def project_serializer_classes() -> list[type[serializers.BaseSerializer]]:
     """Every serializer class defined in the project's own apps, once all their modules are imported."""
-    apps = [config.name for config in django_apps.get_app_configs() if Path(config.path).parent == settings.BASE_DIR]
+    apps = project_apps()
     for app in apps:
         package = importlib.import_module(app)
         for module in pkgutil.walk_packages(package.__path__, f"{app}."):
