@@ -34,10 +34,8 @@ class ResidentViewSet(
             search=self.request.query_params.get("search", ""),
             division_code=self.request.query_params.get("division", ""),
         )
-        # The household division's name (shown) read by a subquery per row of the page, in the page's own query:
-        # joined, PostgreSQL guesses 100 rows for any ID-number prefix and then joins by scanning thousands of
-        # divisions, where the page itself is one row read through the unique index; prefetched, it is a second
-        # round trip to the database on every search. The residence division is answered by its code alone.
+        # The household division's name (shown) is read in the page's own query; the residence division is
+        # answered by its code alone.
         return residents_with_division_name(residents.select_related(None))
 
     def retrieve(self, request, *args, **kwargs):
