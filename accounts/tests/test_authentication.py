@@ -4,7 +4,8 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from accounts.models import PersonalDataView
+from accounts.authentication import TokenAuthentication
+from accounts.models import PersonalDataView, User
 
 
 def search(key: str, id_number: str):
@@ -23,8 +24,24 @@ def test_a_token_signs_its_user_in_with_one_query(clerk, yujing_resident):
     # then the clerk's search is answered, the token and its user read together by the first query
     assert answer.status_code == 200
     assert [row["id_number"] for row in answer.json()["results"]] == [yujing_resident.id_number]
-    assert queries[0]["sql"].startswith('SELECT "accounts_user".* FROM "authtoken_token" JOIN "accounts_user"')
+    assert queries[0]["sql"].startswith('SELECT "accounts_user"."id", ')
+    assert 'FROM "authtoken_token" JOIN "accounts_user"' in queries[0]["sql"]
     assert sum("authtoken_token" in query["sql"] for query in queries) == 1
+
+
+@pytest.mark.django_db
+def test_the_token_s_user_is_read_whole(clerk):
+    # given
+    key = Token.objects.create(user=clerk).key
+    # when
+    user, token = TokenAuthentication().authenticate_credentials(key)
+    # then every field is read, as the ORM reads it: nothing deferred, no further query on first use
+    assert (user.pk, token.key, token.user) == (clerk.pk, key, user)
+    assert user.get_deferred_fields() == set()
+    assert {field.attname: getattr(user, field.attname) for field in User._meta.concrete_fields} == {
+        field.attname: getattr(clerk, field.attname) for field in User._meta.concrete_fields
+    }
+    assert user._state.adding is False and user._state.db == "default"
 
 
 @pytest.mark.django_db
