@@ -50,7 +50,9 @@ class TokenUserQuery(NamedTuple):
 @cache
 def token_user_query(vendor: str) -> TokenUserQuery:
     """The columns of the user whose token has the key given as the one parameter, the user's field names in their
-    order, and their converters on this kind of database."""
+    order, and their converters on this kind of database (which depend on it and on the settings, not on the
+    connection: one list serves every thread's). Read from the primary, as every write is: a token deleted there is
+    refused at once, where a replica might lag."""
     fields = User._meta.concrete_fields
     quote = connection.ops.quote_name
     user_table, token_table = quote(User._meta.db_table), quote(Token._meta.db_table)
