@@ -203,3 +203,50 @@ def test_the_record_of_one_answer_is_one_statement_committed_before_the_answer_l
     view = PersonalDataView.objects.get()
     assert (view.user_id, view.note, view.path, view.ip_address) == (clerk.pk, "", "/api/v1/residents/", "127.0.0.1")
     assert started <= view.viewed_at <= timezone.now()
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_window_search_writes_nothing_into_the_person_s_row_or_the_clerk_s(clerk, yujing_resident):
+    # given: no transaction around the request, as under gunicorn, so the record is committed as it is written
+    client = token_client(clerk)
+    lockers_before = row_lockers(clerk, yujing_resident)
+    # when
+    response = client.get("/api/v1/residents/", {"search": yujing_resident.id_number})
+    # then the search is recorded, and neither row carries a lock of it: a foreign key of the database would have
+    # share-locked both at commit, writing the search's transaction into each row (xmax), a write of the registry
+    assert response.status_code == 200
+    assert PersonalDataView.objects.filter(resident=yujing_resident, user=clerk).count() == 1
+    assert row_lockers(clerk, yujing_resident) == lockers_before
+
+
+def row_lockers(user, resident) -> tuple[str, str]:
+    """The last transaction that locked or deleted each row, as PostgreSQL writes it into the row (xmax)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT xmax::text FROM accounts_user WHERE id = %s", [user.pk])
+        (user_locker,) = cursor.fetchone()
+        cursor.execute("SELECT xmax::text FROM enrollment_resident WHERE id = %s", [resident.pk])
+        (resident_locker,) = cursor.fetchone()
+    return user_locker, resident_locker
+
+
+def test_a_person_or_a_user_named_by_an_access_record_cannot_be_deleted(clerk, yujing_resident):
+    # given
+    from django.db.models import ProtectedError
+
+    from accounts.services import personal_data_api_answer_record
+    from enrollment.models import Resident
+
+    personal_data_api_answer_record(
+        user=clerk,
+        id_numbers={yujing_resident.id_number: yujing_resident.pk},
+        path="/api/v1/residents/",
+        ip_address=None,
+    )
+    # when, then: the keys the application keeps still refuse, and nothing is deleted
+    with pytest.raises(ProtectedError):
+        yujing_resident.delete()
+    with pytest.raises(ProtectedError):
+        clerk.delete()
+    assert Resident.objects.filter(pk=yujing_resident.pk).exists()
+    assert PersonalDataView.objects.filter(resident=yujing_resident, user=clerk).count() == 1
