@@ -243,10 +243,13 @@ def test_a_person_or_a_user_named_by_an_access_record_cannot_be_deleted(clerk, y
         path="/api/v1/residents/",
         ip_address=None,
     )
-    # when, then: the keys the application keeps still refuse, and nothing is deleted
-    with pytest.raises(ProtectedError):
+    record = PersonalDataView.objects.get(resident=yujing_resident, user=clerk)
+    # when, then: the keys the application keeps still refuse, naming the record, and nothing is deleted
+    with pytest.raises(ProtectedError) as person_refused:
         yujing_resident.delete()
-    with pytest.raises(ProtectedError):
+    with pytest.raises(ProtectedError) as user_refused:
         clerk.delete()
+    assert record in person_refused.value.protected_objects
+    assert record in user_refused.value.protected_objects
     assert Resident.objects.filter(pk=yujing_resident.pk).exists()
     assert PersonalDataView.objects.filter(resident=yujing_resident, user=clerk).count() == 1
