@@ -9,7 +9,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0004_policy_approver_role'),
-        ('enrollment', '0037_enrollment_resident_index_covers_the_progress_count'),
     ]
 
     operations = [
