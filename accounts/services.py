@@ -60,7 +60,7 @@ def personal_data_reveal(
 
 def personal_data_api_answer_record(
     *, user: User, id_numbers: dict[str, int | None], path: str, ip_address: str | None
-) -> list[PersonalDataView]:
+) -> None:
     """Record that an API answer carried these full ID numbers, one row each. `id_numbers` maps each number to its
     resident where the answer knew it; a number shown without its resident (a mother's on a birth record, a payer's)
     is recorded with the resident the registry holds under it, or alone if there is none."""
@@ -87,8 +87,8 @@ def personal_data_api_answer_record(
         # committed on its own, where bulk_create would wrap it in BEGIN and COMMIT, two more round trips to the
         # database. Either way the row is committed before the answer leaves (the renderer waits for this call).
         _personal_data_view_insert(views[0])
-        return views
-    return PersonalDataView.objects.bulk_create(views)
+    else:
+        PersonalDataView.objects.bulk_create(views)
 
 
 def _personal_data_view_insert(view: PersonalDataView) -> None:
