@@ -3,13 +3,16 @@
 from unittest import mock
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
+from django.db.models import ProtectedError
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.models import ExportRecord, PersonalDataView
+from accounts.models import ExportRecord, PersonalDataView, User
 from accounts.personal_data import phone_on_page
-from conftest import token_client
+from accounts.services import personal_data_api_answer_record
+from conftest import make_user, token_client
+from enrollment.models import Resident
 
 pytestmark = pytest.mark.django_db
 
@@ -54,8 +57,6 @@ def test_a_full_view_without_a_reason_is_refused_and_not_recorded(client, clerk,
 
 
 def test_users_without_the_permission_or_outside_the_scope_see_nothing(client, city_staff, yujing_resident, db):
-    from conftest import make_user
-
     client.force_login(city_staff)
     assert client.post(f"/residents/{yujing_resident.pk}/reveal/", {"reason": "identity_check"}).status_code == 403
     client.force_login(make_user("yingxian", "window_clerk", "140622"))
@@ -171,8 +172,6 @@ def test_a_list_of_several_people_records_each_of_them_with_their_division_names
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_record_of_one_answer_is_one_statement_committed_before_the_answer_leaves(clerk, yujing_resident):
     # given: no transaction around the request, as under gunicorn
-    from accounts.services import personal_data_api_answer_record
-
     assert not connection.in_atomic_block
     started = timezone.now()
     # when
@@ -190,8 +189,6 @@ def test_the_record_of_one_answer_is_one_statement_committed_before_the_answer_l
     # row is there for another connection at once: committed by the statement itself
     assert [query["sql"].split(" ", 1)[0] for query in queries.captured_queries] == ["INSERT"]
     transaction_opened.assert_not_called()
-    from django.db import connections
-
     other = connections.create_connection("default")
     try:
         with other.cursor() as cursor:
@@ -232,11 +229,6 @@ def row_lockers(user, resident) -> tuple[str, str]:
 
 def test_a_person_or_a_user_named_by_an_access_record_cannot_be_deleted(clerk, yujing_resident):
     # given
-    from django.db.models import ProtectedError
-
-    from accounts.services import personal_data_api_answer_record
-    from enrollment.models import Resident
-
     personal_data_api_answer_record(
         user=clerk,
         id_numbers={yujing_resident.id_number: yujing_resident.pk},
@@ -252,4 +244,5 @@ def test_a_person_or_a_user_named_by_an_access_record_cannot_be_deleted(clerk, y
     assert record in person_refused.value.protected_objects
     assert record in user_refused.value.protected_objects
     assert Resident.objects.filter(pk=yujing_resident.pk).exists()
+    assert User.objects.filter(pk=clerk.pk).exists()
     assert PersonalDataView.objects.filter(resident=yujing_resident, user=clerk).count() == 1
